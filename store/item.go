@@ -1,0 +1,88 @@
+package store
+
+import (
+	"slices"
+	"time"
+)
+
+// FutureSlack is how far past the moment it was first seen an item's
+// published date may lie before the date is distrusted. Feeds with broken
+// clocks or typos in their dates would otherwise pin a headline to the top.
+const FutureSlack = 5 * time.Minute
+
+// Item is one stored headline. The fetcher fills every field except
+// FirstSeen, which the store sets on first insert, and Updated, which the
+// store also sets when an item changes in place without a feed-supplied date.
+//
+// Title is plain text and Summary is sanitized HTML by the time an Item
+// reaches the store: the store trusts its callers on that.
+type Item struct {
+	Source     string    `json:"src"`            // source name from the config
+	ID         string    `json:"id"`             // identity within the source: GUID, else link, else title+date hash
+	GUID       string    `json:"guid,omitempty"` // the feed's own id, verbatim
+	Link       string    `json:"link,omitempty"`
+	Title      string    `json:"title"`
+	Summary    string    `json:"sum,omitempty"`
+	Author     string    `json:"auth,omitempty"`
+	Categories []string  `json:"cat,omitempty"`
+	Lang       string    `json:"lang,omitempty"`
+	Published  time.Time `json:"pub,omitzero"` // as the feed states it; zero when missing or unparseable
+	Updated    time.Time `json:"upd,omitzero"` // as the feed states it, or when the store saw a change
+	FirstSeen  time.Time `json:"seen,omitzero"`
+}
+
+// Time reports the moment used to order the item: its published date when it
+// has a plausible one, otherwise the time tickerd first saw it. A missing
+// date, or one more than FutureSlack after FirstSeen, falls back to FirstSeen.
+func (it *Item) Time() time.Time {
+	if it.Published.IsZero() {
+		return it.FirstSeen
+	}
+	if !it.FirstSeen.IsZero() && it.Published.After(it.FirstSeen.Add(FutureSlack)) {
+		return it.FirstSeen
+	}
+	return it.Published
+}
+
+// sameContent reports whether two versions of one item carry the same text,
+// link and dates, ignoring what the store itself sets.
+func sameContent(a, b *Item) bool {
+	return a.Title == b.Title && a.Summary == b.Summary && a.Link == b.Link &&
+		a.GUID == b.GUID && a.Author == b.Author && a.Lang == b.Lang &&
+		a.Published.Equal(b.Published) && slices.Equal(a.Categories, b.Categories) &&
+		(b.Updated.IsZero() || a.Updated.Equal(b.Updated))
+}
+
+// SourceState is what tickerd remembers about one source between fetches.
+// The fetcher owns every field except Items, which the store maintains.
+type SourceState struct {
+	Name         string    `json:"name"`
+	URL          string    `json:"url,omitempty"`   // the URL last fetched
+	Title        string    `json:"title,omitempty"` // the feed's own title
+	Link         string    `json:"link,omitempty"`  // the feed's web site
+	Lang         string    `json:"lang,omitempty"`  // the feed's declared language
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"lm,omitempty"`
+	BodyHash     string    `json:"hash,omitempty"` // of the last body parsed, to skip identical ones
+	LastAttempt  time.Time `json:"attempt,omitzero"`
+	LastSuccess  time.Time `json:"success,omitzero"`
+	LastStatus   string    `json:"status,omitempty"` // ok, not_modified, unchanged or error
+	LastError    string    `json:"err,omitempty"`
+	Failures     int       `json:"fails,omitempty"` // consecutive
+	Items        int       `json:"items,omitempty"` // stored items from this source
+}
+
+// Query selects items for a ticker.
+type Query struct {
+	// Sources limits the result to these source names; nil means all.
+	Sources []string
+	// Limit is the most items to return; zero or less means 50.
+	Limit int
+}
+
+// IngestResult counts what one Ingest call did.
+type IngestResult struct {
+	New       int
+	Updated   int
+	Unchanged int
+}
