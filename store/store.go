@@ -1,0 +1,510 @@
+// Package store keeps tickerd's headlines and per-source fetch state in one
+// bbolt file. It is the only package that touches bbolt: everything else talks
+// to it in its own types (Item, SourceState, Query), so that a second backend
+// can fit behind the same methods later.
+//
+// Items are keyed for newest-first reads: 8 bytes of big-endian ordering time
+// (Item.Time) followed by 8 bytes of identity hash. A dedupe index maps each
+// (source, identity) to the item's key, so a headline seen again is updated in
+// place rather than stored twice. Each fetched feed is one write transaction.
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Bucket names. Changing them breaks every existing data file.
+var (
+	bucketItems   = []byte("items")   // time(8) + hash(8) → JSON Item
+	bucketIDs     = []byte("ids")     // source + 0x00 + hash(8) → item key
+	bucketSources = []byte("sources") // source name → JSON SourceState
+)
+
+// ErrInUse is returned by Open when another process holds the data file.
+var ErrInUse = errors.New("data file is in use by another process (is tickerd already running?)")
+
+// Options configures Open. A nil *Options means the defaults.
+type Options struct {
+	// Timeout bounds the wait for the file lock; zero means 1s. bbolt
+	// otherwise waits forever when a second tickerd opens the same file.
+	Timeout time.Duration
+	// ReadOnly opens the file without taking the write lock, for tools that
+	// inspect a database no daemon is using.
+	ReadOnly bool
+	// Now replaces time.Now, for tests.
+	Now func() time.Time
+}
+
+// Stats counts what the store has done since Open.
+type Stats struct {
+	// Writes is the number of committed write transactions.
+	Writes uint64
+}
+
+// Store is an open data file. Its methods are safe for concurrent use.
+type Store struct {
+	db  *bolt.DB
+	now func() time.Time
+
+	version    atomic.Uint64
+	lastChange atomic.Int64 // unix nanoseconds
+	writes     atomic.Uint64
+
+	mu      sync.Mutex // guards states, dirty and changed
+	states  map[string]SourceState
+	dirty   map[string]bool // states marked in memory but not yet written
+	changed chan struct{}   // closed and replaced on every change to items
+}
+
+// Open opens or creates the bbolt file at path, creating its folder. It
+// returns an error wrapping ErrInUse if another process holds the file.
+func Open(path string, opts *Options) (*Store, error) {
+	if opts == nil {
+		opts = &Options{}
+	}
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = time.Second
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	if !opts.ReadOnly {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open %s: %w", path, ErrInUse)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s := &Store{
+		db:      db,
+		now:     now,
+		states:  make(map[string]SourceState),
+		dirty:   make(map[string]bool),
+		changed: make(chan struct{}),
+	}
+	if !opts.ReadOnly {
+		err = db.Update(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources} {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("initialize %s: %w", path, err)
+		}
+	}
+	// Source states are few and read on every fetch: keep them in memory.
+	err = db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSources)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var st SourceState
+			if err := json.Unmarshal(v, &st); err != nil {
+				return fmt.Errorf("source %q: %w", k, err)
+			}
+			s.states[st.Name] = st
+			return nil
+		})
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read source states from %s: %w", path, err)
+	}
+	s.lastChange.Store(now().UnixNano())
+	return s, nil
+}
+
+// Close writes source states marked in memory and closes the file. It waits
+// for transactions in progress.
+func (s *Store) Close() error {
+	var err error
+	if !s.db.IsReadOnly() {
+		err = s.flush()
+	}
+	if cerr := s.db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close data file: %w", cerr)
+	}
+	return err
+}
+
+// flush writes every state that MarkState changed since the last write.
+func (s *Store) flush() error {
+	s.mu.Lock()
+	pending := s.takeDirty()
+	s.mu.Unlock()
+	if len(pending) == 0 {
+		return nil
+	}
+	return s.update(func(tx *bolt.Tx) error {
+		return putStates(tx, pending)
+	})
+}
+
+// takeDirty returns the states marked but not written and forgets the marks.
+// The caller holds s.mu.
+func (s *Store) takeDirty() []SourceState {
+	var out []SourceState
+	for name := range s.dirty {
+		out = append(out, s.states[name])
+	}
+	clear(s.dirty)
+	return out
+}
+
+func putStates(tx *bolt.Tx, states []SourceState) error {
+	b := tx.Bucket(bucketSources)
+	for _, st := range states {
+		v, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte(st.Name), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	err := s.db.Update(fn)
+	if err == nil {
+		s.writes.Add(1)
+	}
+	return err
+}
+
+// Path reports the file the store was opened on.
+func (s *Store) Path() string { return s.db.Path() }
+
+// Stats reports counters since Open.
+func (s *Store) Stats() Stats {
+	return Stats{Writes: s.writes.Load()}
+}
+
+// Version reports a number that changes whenever stored items change. It is
+// cheap enough to call on every request.
+func (s *Store) Version() uint64 { return s.version.Load() }
+
+// LastChange reports when stored items last changed, or when the store was
+// opened if they have not changed since.
+func (s *Store) LastChange() time.Time {
+	return time.Unix(0, s.lastChange.Load()).UTC()
+}
+
+// Changed returns a channel that is closed at the next change to items.
+func (s *Store) Changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changed
+}
+
+func (s *Store) noteChange() {
+	s.lastChange.Store(s.now().UnixNano())
+	s.version.Add(1)
+	s.mu.Lock()
+	close(s.changed)
+	s.changed = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// State reports the last known state of the named source.
+func (s *Store) State(name string) (SourceState, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, ok := s.states[name]
+	return st, ok
+}
+
+// States reports the state of every source the store knows, sorted by name.
+func (s *Store) States() []SourceState {
+	s.mu.Lock()
+	out := make([]SourceState, 0, len(s.states))
+	for _, st := range s.states {
+		out = append(out, st)
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b SourceState) int { return cmpString(a.Name, b.Name) })
+	return out
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// MarkState records st in memory only; it is written with the next write to
+// the store or at Close. The fetcher uses it for outcomes that change nothing
+// but times (a 304, an identical body), so that those cost no disk write.
+// st.Items is kept from the store's own count.
+func (s *Store) MarkState(st SourceState) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.Items = s.states[st.Name].Items
+	s.states[st.Name] = st
+	s.dirty[st.Name] = true
+}
+
+// SaveState writes st now, with any states marked in memory. st.Items is kept
+// from the store's own count.
+func (s *Store) SaveState(ctx context.Context, st SourceState) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if st.Name == "" {
+		return errors.New("save state: source has no name")
+	}
+	s.mu.Lock()
+	st.Items = s.states[st.Name].Items
+	s.states[st.Name] = st
+	delete(s.dirty, st.Name)
+	pending := append(s.takeDirty(), st)
+	s.mu.Unlock()
+	err := s.update(func(tx *bolt.Tx) error { return putStates(tx, pending) })
+	if err != nil {
+		s.remark(pending)
+		return fmt.Errorf("save state of %s: %w", st.Name, err)
+	}
+	return nil
+}
+
+// remark marks states again after a failed write, so they are retried.
+func (s *Store) remark(states []SourceState) {
+	s.mu.Lock()
+	for _, st := range states {
+		s.dirty[st.Name] = true
+	}
+	s.mu.Unlock()
+}
+
+// Ingest stores the items of one fetched feed and the source's new state in
+// one write transaction. An item whose (Source, ID) is already stored is
+// updated in place when its content changed and left alone otherwise; new
+// items get FirstSeen set to now. Every item must carry st.Name as Source.
+func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (IngestResult, error) {
+	var res IngestResult
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if st.Name == "" {
+		return res, errors.New("ingest: source has no name")
+	}
+	for i := range items {
+		if items[i].Source != st.Name {
+			return res, fmt.Errorf("ingest %s: item %q belongs to source %q", st.Name, items[i].ID, items[i].Source)
+		}
+		if items[i].ID == "" {
+			return res, fmt.Errorf("ingest %s: item %q has no id", st.Name, items[i].Title)
+		}
+	}
+	now := s.now().UTC()
+
+	s.mu.Lock()
+	count := s.states[st.Name].Items
+	delete(s.dirty, st.Name)
+	pending := s.takeDirty()
+	s.mu.Unlock()
+
+	err := s.update(func(tx *bolt.Tx) error {
+		res = IngestResult{}
+		n := count
+		itemsB := tx.Bucket(bucketItems)
+		idsB := tx.Bucket(bucketIDs)
+		seen := make(map[uint64]bool, len(items))
+		for i := range items {
+			it := items[i]
+			h := idHash(it.Source, it.ID)
+			if seen[h] {
+				// A feed listing one id twice: the first occurrence wins.
+				res.Unchanged++
+				continue
+			}
+			seen[h] = true
+			idKey := dedupeKey(it.Source, h)
+			oldKey := idsB.Get(idKey)
+			if oldKey == nil {
+				it.FirstSeen = now
+				if err := putItem(itemsB, idsB, idKey, h, &it); err != nil {
+					return err
+				}
+				res.New++
+				n++
+				continue
+			}
+			var old Item
+			if err := json.Unmarshal(itemsB.Get(oldKey), &old); err != nil {
+				return fmt.Errorf("decode stored item %q: %w", it.ID, err)
+			}
+			if sameContent(&old, &it) {
+				res.Unchanged++
+				continue
+			}
+			it.FirstSeen = old.FirstSeen
+			if it.Updated.IsZero() || !it.Updated.After(old.Updated) {
+				it.Updated = now
+			}
+			if err := itemsB.Delete(oldKey); err != nil {
+				return err
+			}
+			if err := putItem(itemsB, idsB, idKey, h, &it); err != nil {
+				return err
+			}
+			res.Updated++
+		}
+		st.Items = n
+		return putStates(tx, append(pending, st))
+	})
+	if err != nil {
+		s.remark(pending)
+		return IngestResult{}, fmt.Errorf("ingest %s: %w", st.Name, err)
+	}
+	s.mu.Lock()
+	s.states[st.Name] = st
+	s.mu.Unlock()
+	if res.New > 0 || res.Updated > 0 {
+		s.noteChange()
+	}
+	return res, nil
+}
+
+func putItem(itemsB, idsB *bolt.Bucket, idKey []byte, h uint64, it *Item) error {
+	v, err := json.Marshal(it)
+	if err != nil {
+		return fmt.Errorf("encode item %q: %w", it.ID, err)
+	}
+	key := itemKey(it.Time(), h)
+	if err := itemsB.Put(key, v); err != nil {
+		return err
+	}
+	return idsB.Put(idKey, key)
+}
+
+// idHash is the 8-byte identity of an item: the source is part of it, so two
+// sources may use the same GUID without colliding.
+func idHash(source, id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(source))
+	h.Write([]byte{0})
+	h.Write([]byte(id))
+	return h.Sum64()
+}
+
+// dedupeKey prefixes the hash with the source so that one source's keys sit
+// together in the tree, which keeps its writes local.
+func dedupeKey(source string, h uint64) []byte {
+	k := make([]byte, 0, len(source)+9)
+	k = append(k, source...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, h)
+}
+
+// itemKey orders items by time. Times before 1970 clamp to zero: the key
+// must be unsigned to sort correctly as bytes.
+func itemKey(t time.Time, h uint64) []byte {
+	ns := t.UnixNano()
+	if ns < 0 || t.IsZero() {
+		ns = 0
+	}
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, uint64(ns))
+	binary.BigEndian.PutUint64(k[8:], h)
+	return k
+}
+
+// Recent returns the newest items matching q, newest first. It reads in one
+// short transaction and returns copies the caller owns.
+func (s *Store) Recent(ctx context.Context, q Query) ([]Item, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	var want map[string]bool
+	if q.Sources != nil {
+		want = make(map[string]bool, len(q.Sources))
+		for _, name := range q.Sources {
+			want[name] = true
+		}
+	}
+	out := make([]Item, 0, min(limit, 256))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketItems)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
+			if want != nil && !want[sourceOf(v)] {
+				continue
+			}
+			var it Item
+			// json.Unmarshal copies strings out of v, so nothing returned
+			// points into the memory map.
+			if err := json.Unmarshal(v, &it); err != nil {
+				return fmt.Errorf("decode item at key %x: %w", k, err)
+			}
+			out = append(out, it)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read recent items: %w", err)
+	}
+	return out, nil
+}
+
+// sourceOf reads the source name of an encoded item without decoding it all;
+// the encoder writes "src" first.
+func sourceOf(v []byte) string {
+	const prefix = `{"src":`
+	if !bytes.HasPrefix(v, []byte(prefix)) {
+		var it struct {
+			Source string `json:"src"`
+		}
+		json.Unmarshal(v, &it)
+		return it.Source
+	}
+	var name string
+	dec := json.NewDecoder(bytes.NewReader(v[len(prefix):]))
+	if err := dec.Decode(&name); err != nil {
+		return ""
+	}
+	return name
+}
+
+// parseItemKey is itemKey's inverse.
+func parseItemKey(k []byte) (time.Time, uint64) {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(k))), binary.BigEndian.Uint64(k[8:])
+}
