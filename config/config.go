@@ -1,0 +1,239 @@
+// Package config reads tickerd's config.yaml, fills in defaults and validates
+// everything before the daemon starts. Every problem in a file is reported at
+// once, each with file:line and the offending key, so an operator fixes a
+// file in one pass. Only cmd/tickerd uses this package; it turns a Config
+// into the Options of each other package.
+//
+// The key names are a contract with users' files: add keys, rename none.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Defaults for keys a file leaves out. README.md documents the same values.
+const (
+	DefaultListen            = ":8080"
+	DefaultData              = "data/tickerd.db"
+	DefaultBaseURL           = "http://localhost:8080"
+	DefaultSchedule          = "@every 5m"
+	DefaultConcurrency       = 16
+	DefaultPerHost           = 2
+	DefaultTimeout           = 30 * time.Second
+	DefaultMaxBody           = 10 << 20
+	DefaultMaxAge            = 720 * time.Hour
+	DefaultMaxItemsPerSource = 1000
+	DefaultDedupeWindow      = 48 * time.Hour
+	DefaultSimilarity        = 0.8
+	DefaultTickerLimit       = 50
+	MaxTickerLimit           = 1000
+)
+
+// Config is a validated config file with defaults filled in. Paths and
+// source URLs are absolute.
+type Config struct {
+	// Path is the file the config was read from.
+	Path      string
+	Listen    string
+	Data      string // absolute path of the bbolt file
+	BaseURL   string // without a trailing slash
+	Schedule  string
+	Fetch     Fetch
+	Retention Retention
+	Dedupe    Dedupe
+	Sources   []Source
+	// Tickers holds at least one ticker: without a tickers list in the
+	// file, one ticker named "main" of all sources.
+	Tickers []Ticker
+}
+
+// Fetch holds the fetch: section.
+type Fetch struct {
+	Concurrency int
+	PerHost     int
+	Timeout     time.Duration
+	MaxBody     int64
+	UserAgent   string // empty: cmd/tickerd builds one from the version and base_url
+}
+
+// Retention holds the retention: section.
+type Retention struct {
+	MaxAge            time.Duration
+	MaxItemsPerSource int
+}
+
+// Dedupe holds the dedupe: section.
+type Dedupe struct {
+	Window     time.Duration
+	Similarity float64 // 0 turns near-duplicate matching off
+}
+
+// Source is one feed to poll.
+type Source struct {
+	Name     string
+	URL      string // http://, https:// or file:// (relative paths are resolved against the config's folder)
+	Schedule string // empty: the global schedule
+	Tags     []string
+	Lang     string
+	Line     int // where the source starts in the file
+}
+
+// Ticker is one published selection of items.
+type Ticker struct {
+	Name        string
+	Title       string
+	Description string
+	Link        string
+	Sources     []string // as written; see SourceNames for the resolved set
+	Tags        []string
+	Include     []string
+	Exclude     []string
+	Limit       int
+	Line        int
+}
+
+// SourceNames resolves which sources feed the ticker: those it names plus
+// those carrying one of its tags, in config order. It returns nil when the
+// ticker names neither, meaning all sources.
+func (c *Config) SourceNames(t *Ticker) []string {
+	if len(t.Sources) == 0 && len(t.Tags) == 0 {
+		return nil
+	}
+	names := []string{}
+	for _, s := range c.Sources {
+		if slices.Contains(t.Sources, s.Name) || slices.ContainsFunc(s.Tags, func(tag string) bool { return slices.Contains(t.Tags, tag) }) {
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+// Error is one problem in a config file.
+type Error struct {
+	File string
+	Line int    // 0 when the problem has no single place
+	Key  string // e.g. "sources[2].url"; empty for syntax errors
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Key != "" {
+		b.WriteString(e.Key)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Errors is every problem found in one file, in file order. Load returns it
+// as its error; errors.As recovers it.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// LoadOptions lets the caller add checks that belong to other packages,
+// keeping config free of their libraries. A nil *LoadOptions adds none.
+type LoadOptions struct {
+	// CheckSchedule validates a cron spec; its error is reported with the
+	// line and key of the spec.
+	CheckSchedule func(spec string) error
+}
+
+// Load reads and validates the config file at path. On any problem it
+// returns an Errors listing all of them and a nil Config.
+func Load(path string, opts *LoadOptions) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(data, path, filepath.Dir(abs), opts)
+}
+
+// Parse validates config text. name is used in error messages and dir is
+// the folder relative paths are resolved against.
+func Parse(data []byte, name, dir string, opts *LoadOptions) (*Config, error) {
+	if opts == nil {
+		opts = &LoadOptions{}
+	}
+	d := &decoder{file: name, dir: dir, opts: opts}
+	cfg := d.decode(data)
+	if len(d.errs) > 0 {
+		slices.SortStableFunc(d.errs, func(a, b *Error) int { return a.Line - b.Line })
+		return nil, d.errs
+	}
+	cfg.Path = name
+	return cfg, nil
+}
+
+// nameRE is what source and ticker names must look like: they appear in
+// URLs, log lines and metric labels.
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+func (d *decoder) checkName(line int, key, name string) {
+	switch {
+	case name == "":
+		d.errorf(line, key, "missing (every entry needs a name)")
+	case !nameRE.MatchString(name):
+		d.errorf(line, key, "%q is not a valid name (letters, digits, '-', '_' and '.', starting with a letter or digit, at most 64)", name)
+	}
+}
+
+// resolveSourceURL turns a source's url value into an absolute URL.
+func (d *decoder) resolveSourceURL(line int, key, raw string) string {
+	if raw == "" {
+		d.errorf(line, key, "missing (every source needs a url)")
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		d.errorf(line, key, "%q is not a valid URL: %v", raw, errors.Unwrap(err))
+		return ""
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		if u.Host == "" {
+			d.errorf(line, key, "%q has no host", raw)
+			return ""
+		}
+		return raw
+	case "file":
+		if u.Path == "" {
+			d.errorf(line, key, "%q has no path", raw)
+			return ""
+		}
+		return raw
+	case "":
+		p := raw
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(d.dir, p)
+		}
+		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(p)}).String()
+	default:
+		d.errorf(line, key, "unsupported scheme %q in %q (want http, https, file or a path)", u.Scheme, raw)
+		return ""
+	}
+}

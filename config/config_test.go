@@ -1,0 +1,245 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// checkSchedule stands in for fetcher.CheckSchedule: config only has to
+// report what the hook says, at the right place.
+func checkSchedule(spec string) error {
+	if strings.Contains(spec, "bad") {
+		return errors.New("not a schedule")
+	}
+	return nil
+}
+
+func parse(t *testing.T, text string) (*Config, error) {
+	t.Helper()
+	return Parse([]byte(text), "config.yaml", "/etc/tickerd", &LoadOptions{CheckSchedule: checkSchedule})
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, err := parse(t, "sources:\n  - name: demo\n    url: demo/headlines.xml\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != ":8080" || cfg.BaseURL != "http://localhost:8080" || cfg.Schedule != "@every 5m" {
+		t.Errorf("top-level defaults = %q %q %q", cfg.Listen, cfg.BaseURL, cfg.Schedule)
+	}
+	if cfg.Data != "/etc/tickerd/data/tickerd.db" {
+		t.Errorf("Data = %q, want it next to the config", cfg.Data)
+	}
+	want := Fetch{Concurrency: 16, PerHost: 2, Timeout: 30 * time.Second, MaxBody: 10 << 20}
+	if cfg.Fetch != want {
+		t.Errorf("Fetch = %+v, want %+v", cfg.Fetch, want)
+	}
+	if cfg.Dedupe.Window != 48*time.Hour || cfg.Dedupe.Similarity != 0.8 {
+		t.Errorf("Dedupe = %+v", cfg.Dedupe)
+	}
+	if cfg.Retention.MaxAge != 720*time.Hour || cfg.Retention.MaxItemsPerSource != 1000 {
+		t.Errorf("Retention = %+v", cfg.Retention)
+	}
+	if got := cfg.Sources[0].URL; got != "file:///etc/tickerd/demo/headlines.xml" {
+		t.Errorf("relative source URL = %q, want it resolved against the config folder", got)
+	}
+	if len(cfg.Tickers) != 1 || cfg.Tickers[0].Name != "main" || cfg.Tickers[0].Limit != 50 || cfg.SourceNames(&cfg.Tickers[0]) != nil {
+		t.Errorf("default ticker = %+v", cfg.Tickers)
+	}
+}
+
+func TestFullFile(t *testing.T) {
+	cfg, err := parse(t, `
+listen: "127.0.0.1:9000"
+data: /var/lib/tickerd/t.db
+base_url: "https://news.example.com/"
+schedule: "CRON_TZ=Asia/Riyadh */10 * * * *"
+fetch:
+  concurrency: 4
+  per_host: 1
+  timeout: 10s
+  max_body: 512KB
+  user_agent: "mybot/1"
+retention: {max_age: 24h, max_items_per_source: 10}
+dedupe: {window: 12h, similarity: 0}
+sources:
+  - name: wire-ar
+    url: https://ar.example.com/rss
+    schedule: "@every 1m"
+    tags: [ar, wires]
+    lang: ar
+  - name: wire-en
+    url: http://en.example.com/atom
+    tags: [wires]
+  - name: local
+    url: file:///srv/feed.xml
+tickers:
+  - name: main
+    title: عاجل
+    tags: [wires]
+    exclude: [sport]
+    limit: 20
+  - name: arabic
+    sources: [wire-ar]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.BaseURL != "https://news.example.com" || cfg.Data != "/var/lib/tickerd/t.db" {
+		t.Errorf("BaseURL, Data = %q, %q", cfg.BaseURL, cfg.Data)
+	}
+	if cfg.Fetch.MaxBody != 512000 || cfg.Fetch.Timeout != 10*time.Second || cfg.Fetch.UserAgent != "mybot/1" {
+		t.Errorf("Fetch = %+v", cfg.Fetch)
+	}
+	if cfg.Dedupe.Similarity != 0 || cfg.Retention.MaxItemsPerSource != 10 {
+		t.Errorf("Dedupe, Retention = %+v, %+v", cfg.Dedupe, cfg.Retention)
+	}
+	if got := fmt.Sprint(cfg.SourceNames(&cfg.Tickers[0])); got != "[wire-ar wire-en]" {
+		t.Errorf("ticker main sources = %s", got)
+	}
+	if got := fmt.Sprint(cfg.SourceNames(&cfg.Tickers[1])); got != "[wire-ar]" {
+		t.Errorf("ticker arabic sources = %s", got)
+	}
+	if cfg.Tickers[1].Title != "arabic" || cfg.Tickers[1].Limit != 50 {
+		t.Errorf("ticker defaults = %+v", cfg.Tickers[1])
+	}
+}
+
+func TestErrors(t *testing.T) {
+	const ok = "sources:\n  - name: a\n    url: http://a.example/\n"
+	tests := []struct {
+		name string
+		text string
+		want []string // each must appear in the error text
+	}{
+		{"unknown top key", "lisen: x\n" + ok, []string{"config.yaml:1: lisen: unknown key"}},
+		{"unknown nested key", "fetch:\n  timout: 3s\n" + ok, []string{"config.yaml:2: fetch.timout: unknown key"}},
+		{"bad duration", "fetch:\n  timeout: 30\n" + ok, []string{`config.yaml:2: fetch.timeout: "30" is not a duration`}},
+		{"negative duration", "fetch:\n  timeout: -3s\n" + ok, []string{"fetch.timeout: -3s is too short"}},
+		{"bad size", "fetch:\n  max_body: 10 parsecs\n" + ok, []string{`config.yaml:2: fetch.max_body: "10 parsecs" has an unknown unit`}},
+		{"bad int", "fetch:\n  concurrency: many\n" + ok, []string{`fetch.concurrency: "many" is not a whole number`}},
+		{"zero concurrency", "fetch:\n  concurrency: 0\n" + ok, []string{"fetch.concurrency: 0 is out of range"}},
+		{"similarity range", "dedupe:\n  similarity: 1.5\n" + ok, []string{"config.yaml:2: dedupe.similarity: 1.5 is out of range"}},
+		{"bad schedule", "schedule: bad\n" + ok, []string{`config.yaml:1: schedule: "bad": not a schedule`}},
+		{"source schedule", "sources:\n  - name: a\n    url: http://a.example/\n    schedule: bad\n", []string{"config.yaml:4: sources[0].schedule"}},
+		{"ftp url", "sources:\n  - name: a\n    url: ftp://a.example/f\n", []string{`config.yaml:3: sources[0].url: unsupported scheme "ftp"`}},
+		{"no host", "sources:\n  - name: a\n    url: http:///feed\n", []string{"sources[0].url:", "has no host"}},
+		{"missing url", "sources:\n  - name: a\n", []string{"config.yaml:2: sources[0].url: missing"}},
+		{"missing name", "sources:\n  - url: http://a.example/\n", []string{"config.yaml:2: sources[0].name: missing"}},
+		{"bad name", "sources:\n  - name: a b\n    url: http://a.example/\n", []string{`sources[0].name: "a b" is not a valid name`}},
+		{"duplicate source", ok + "  - name: a\n    url: http://b.example/\n", []string{`config.yaml:4: sources[1].name: duplicate source name "a" (first used on line 2)`}},
+		{"no sources", "listen: \":1\"\n", []string{"sources: no sources"}},
+		{"sources not a list", "sources: yes\n", []string{"config.yaml:1: sources: want a list"}},
+		{"bad lang", "sources:\n  - name: a\n    url: http://a.example/\n    lang: not a language\n", []string{"config.yaml:4: sources[0].lang"}},
+		{"bad base_url", "base_url: localhost:8080\n" + ok, []string{"config.yaml:1: base_url:"}},
+		{"duplicate key", "listen: a\nlisten: b\n" + ok, []string{"config.yaml:2: listen: duplicate key (first on line 1)"}},
+		{"syntax", "sources: [\n", []string{"config.yaml:", "invalid YAML"}},
+		{"empty", "", []string{"config.yaml: the file is empty"}},
+		{"ticker unknown source", ok + "tickers:\n  - name: t\n    sources: [zz]\n", []string{`config.yaml:5: tickers[0].sources: unknown source "zz"`}},
+		{"ticker unknown tag", ok + "tickers:\n  - name: t\n    tags: [zz]\n", []string{`tickers[0].tags: no source has the tag "zz"`}},
+		{"ticker duplicate", ok + "tickers:\n  - name: t\n  - name: t\n", []string{`config.yaml:6: tickers[1].name: duplicate ticker name "t"`}},
+		{"ticker bad name", ok + "tickers:\n  - name: \"a/b\"\n", []string{`tickers[0].name: "a/b" is not a valid name`}},
+		{"ticker limit", ok + "tickers:\n  - name: t\n    limit: 0\n", []string{"tickers[0].limit: 0 is out of range"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := parse(t, tt.text)
+			if err == nil {
+				t.Fatalf("Parse(%q) succeeded, want an error", tt.text)
+			}
+			if cfg != nil {
+				t.Errorf("Parse returned a Config with its error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Parse(%q) error =\n%v\nwant it to contain %q", tt.text, err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestEveryProblemAtOnce(t *testing.T) {
+	_, err := parse(t, `listen: ""
+fetch:
+  timeout: soon
+  max_body: huge
+sources:
+  - name: a
+    url: gopher://x
+  - name: a
+    url: http://b.example/
+    colour: red
+`)
+	var errs Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("error %v is not Errors", err)
+	}
+	var lines []int
+	for _, e := range errs {
+		lines = append(lines, e.Line)
+	}
+	if got, want := fmt.Sprint(lines), "[1 3 4 7 8 10]"; got != want {
+		t.Errorf("error lines = %s, want %s; errors:\n%v", got, want, err)
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"10MiB", 10 << 20, true},
+		{"10MB", 10_000_000, true},
+		{"512KiB", 512 << 10, true},
+		{"1.5GiB", 3 << 29, true},
+		{"4096", 4096, true},
+		{"2 mib", 2 << 20, true},
+		{"1", 0, false},
+		{"-5MiB", 0, false},
+		{"10XB", 0, false},
+		{"", 0, false},
+		{"99999999TB", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := ParseSize(tt.in)
+		if (err == nil) != tt.ok || got != tt.want && tt.ok {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d, ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestRepoConfig keeps the shipped config.yaml valid.
+func TestRepoConfig(t *testing.T) {
+	cfg, err := Load(filepath.Join("..", "config.yaml"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range cfg.Sources {
+		if strings.HasPrefix(s.URL, "file://") {
+			if _, err := os.Stat(strings.TrimPrefix(s.URL, "file://")); err != nil {
+				t.Errorf("demo source %s: %v", s.Name, err)
+			}
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("sources:\n  - name: a\n    url: http://a.example/\n"))
+	if data, err := os.ReadFile(filepath.Join("..", "config.yaml")); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte("a: &x [*x]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := Parse(data, "f.yaml", "/", nil)
+		if (cfg == nil) == (err == nil) {
+			t.Fatalf("Parse returned cfg=%v err=%v: want exactly one", cfg != nil, err)
+		}
+	})
+}

@@ -1,0 +1,489 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
+)
+
+// decoder walks the YAML node tree by hand rather than unmarshalling into
+// structs: that is what lets it report every problem, with its line, instead
+// of stopping at the first.
+type decoder struct {
+	file string
+	dir  string
+	opts *LoadOptions
+	errs Errors
+}
+
+func (d *decoder) errorf(line int, key, format string, args ...any) {
+	d.errs = append(d.errs, &Error{File: d.file, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// yamlLineRE finds the line yaml.v3 puts in its syntax errors.
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (d *decoder) decode(data []byte) *Config {
+	cfg := &Config{
+		Listen:   DefaultListen,
+		Data:     filepath.Join(d.dir, DefaultData),
+		BaseURL:  DefaultBaseURL,
+		Schedule: DefaultSchedule,
+		Fetch: Fetch{
+			Concurrency: DefaultConcurrency,
+			PerHost:     DefaultPerHost,
+			Timeout:     DefaultTimeout,
+			MaxBody:     DefaultMaxBody,
+		},
+		Retention: Retention{MaxAge: DefaultMaxAge, MaxItemsPerSource: DefaultMaxItemsPerSource},
+		Dedupe:    Dedupe{Window: DefaultDedupeWindow, Similarity: DefaultSimilarity},
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		line := 0
+		if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = m[2]
+		}
+		d.errorf(line, "", "invalid YAML: %s", msg)
+		return cfg
+	}
+	if len(doc.Content) == 0 {
+		d.errorf(0, "", "the file is empty (it needs at least a sources list)")
+		return cfg
+	}
+	root := resolve(doc.Content[0])
+	var sourcesLine int
+	d.mapping(root, "", func(key string, k, v *yaml.Node) {
+		switch key {
+		case "listen":
+			cfg.Listen = d.str(v, key)
+			if cfg.Listen == "" {
+				d.errorf(v.Line, key, "must not be empty (for example \":8080\")")
+			}
+		case "data":
+			if p := d.str(v, key); p == "" {
+				d.errorf(v.Line, key, "must not be empty (for example %q)", DefaultData)
+			} else if filepath.IsAbs(p) {
+				cfg.Data = p
+			} else {
+				cfg.Data = filepath.Join(d.dir, p)
+			}
+		case "base_url":
+			cfg.BaseURL = strings.TrimRight(d.str(v, key), "/")
+			if u, err := parseHTTPURL(cfg.BaseURL); err != nil {
+				d.errorf(v.Line, key, "%v", err)
+			} else if u.RawQuery != "" || u.Fragment != "" {
+				d.errorf(v.Line, key, "%q must not have a query or fragment", cfg.BaseURL)
+			}
+		case "schedule":
+			cfg.Schedule = d.schedule(v, key)
+		case "fetch":
+			d.fetch(v, key, &cfg.Fetch)
+		case "retention":
+			d.mapping(v, key, func(sub string, _, v *yaml.Node) {
+				key := key + "." + sub
+				switch sub {
+				case "max_age":
+					cfg.Retention.MaxAge = d.duration(v, key, time.Hour)
+				case "max_items_per_source":
+					cfg.Retention.MaxItemsPerSource = d.integer(v, key, 1, math.MaxInt32)
+				default:
+					d.unknown(v, key, "max_age, max_items_per_source")
+				}
+			})
+		case "dedupe":
+			d.mapping(v, key, func(sub string, _, v *yaml.Node) {
+				key := key + "." + sub
+				switch sub {
+				case "window":
+					cfg.Dedupe.Window = d.duration(v, key, time.Minute)
+				case "similarity":
+					cfg.Dedupe.Similarity = d.float(v, key, 0, 1)
+				default:
+					d.unknown(v, key, "window, similarity")
+				}
+			})
+		case "sources":
+			sourcesLine = k.Line
+			cfg.Sources = d.sources(v, key)
+		case "tickers":
+			cfg.Tickers = d.tickers(v, key)
+		default:
+			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, sources, tickers")
+		}
+	})
+	if len(cfg.Sources) == 0 && !d.hasErrorAt("sources") {
+		d.errorf(sourcesLine, "sources", "no sources (list at least one feed to poll)")
+	}
+	d.checkTickers(cfg)
+	if len(cfg.Tickers) == 0 {
+		cfg.Tickers = []Ticker{{Name: "main", Title: "Headlines", Limit: DefaultTickerLimit}}
+	}
+	return cfg
+}
+
+func (d *decoder) hasErrorAt(prefix string) bool {
+	for _, e := range d.errs {
+		if strings.HasPrefix(e.Key, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) fetch(v *yaml.Node, key string, f *Fetch) {
+	d.mapping(v, key, func(sub string, _, v *yaml.Node) {
+		key := key + "." + sub
+		switch sub {
+		case "concurrency":
+			f.Concurrency = d.integer(v, key, 1, 4096)
+		case "per_host":
+			f.PerHost = d.integer(v, key, 1, 256)
+		case "timeout":
+			f.Timeout = d.duration(v, key, time.Second)
+		case "max_body":
+			f.MaxBody = d.size(v, key)
+		case "user_agent":
+			f.UserAgent = d.str(v, key)
+			if strings.ContainsAny(f.UserAgent, "\r\n") {
+				d.errorf(v.Line, key, "must be one line")
+			}
+		default:
+			d.unknown(v, key, "concurrency, per_host, timeout, max_body, user_agent")
+		}
+	})
+}
+
+func (d *decoder) sources(v *yaml.Node, key string) []Source {
+	var out []Source
+	seen := map[string]int{}
+	d.sequence(v, key, func(i int, n *yaml.Node) {
+		key := fmt.Sprintf("%s[%d]", key, i)
+		src := Source{Line: n.Line}
+		var urlLine int
+		var rawURL string
+		d.mapping(n, key, func(sub string, _, v *yaml.Node) {
+			key := key + "." + sub
+			switch sub {
+			case "name":
+				src.Name = d.str(v, key)
+				d.checkName(v.Line, key, src.Name)
+				if first, dup := seen[src.Name]; dup && src.Name != "" {
+					d.errorf(v.Line, key, "duplicate source name %q (first used on line %d)", src.Name, first)
+				} else {
+					seen[src.Name] = v.Line
+				}
+			case "url":
+				rawURL, urlLine = d.str(v, key), v.Line
+			case "schedule":
+				src.Schedule = d.schedule(v, key)
+			case "tags":
+				src.Tags = d.strings(v, key)
+			case "lang":
+				src.Lang = d.lang(v, key)
+			default:
+				d.unknown(v, key, "name, url, schedule, tags, lang")
+			}
+		})
+		if src.Name == "" && !d.hasErrorAt(key+".name") {
+			d.errorf(n.Line, key+".name", "missing (every source needs a name)")
+		}
+		if urlLine == 0 {
+			urlLine = n.Line
+		}
+		src.URL = d.resolveSourceURL(urlLine, key+".url", rawURL)
+		out = append(out, src)
+	})
+	return out
+}
+
+func (d *decoder) tickers(v *yaml.Node, key string) []Ticker {
+	var out []Ticker
+	seen := map[string]int{}
+	d.sequence(v, key, func(i int, n *yaml.Node) {
+		key := fmt.Sprintf("%s[%d]", key, i)
+		t := Ticker{Line: n.Line, Limit: DefaultTickerLimit}
+		d.mapping(n, key, func(sub string, _, v *yaml.Node) {
+			key := key + "." + sub
+			switch sub {
+			case "name":
+				t.Name = d.str(v, key)
+				d.checkName(v.Line, key, t.Name)
+				if first, dup := seen[t.Name]; dup && t.Name != "" {
+					d.errorf(v.Line, key, "duplicate ticker name %q (first used on line %d)", t.Name, first)
+				} else {
+					seen[t.Name] = v.Line
+				}
+			case "title":
+				t.Title = d.str(v, key)
+			case "description":
+				t.Description = d.str(v, key)
+			case "link":
+				t.Link = d.str(v, key)
+				if _, err := parseHTTPURL(t.Link); err != nil {
+					d.errorf(v.Line, key, "%v", err)
+				}
+			case "sources":
+				t.Sources = d.strings(v, key)
+			case "tags":
+				t.Tags = d.strings(v, key)
+			case "include":
+				t.Include = d.strings(v, key)
+			case "exclude":
+				t.Exclude = d.strings(v, key)
+			case "limit":
+				t.Limit = d.integer(v, key, 1, MaxTickerLimit)
+			default:
+				d.unknown(v, key, "name, title, description, link, sources, tags, include, exclude, limit")
+			}
+		})
+		if t.Name == "" && !d.hasErrorAt(key+".name") {
+			d.errorf(n.Line, key+".name", "missing (every ticker needs a name)")
+		}
+		if t.Title == "" {
+			t.Title = t.Name
+		}
+		out = append(out, t)
+	})
+	return out
+}
+
+// checkTickers checks what a ticker refers to, once all sources are known.
+func (d *decoder) checkTickers(cfg *Config) {
+	names := map[string]bool{}
+	tags := map[string]bool{}
+	for _, s := range cfg.Sources {
+		names[s.Name] = true
+		for _, t := range s.Tags {
+			tags[t] = true
+		}
+	}
+	for i, t := range cfg.Tickers {
+		for _, s := range t.Sources {
+			if !names[s] {
+				d.errorf(t.Line, fmt.Sprintf("tickers[%d].sources", i), "unknown source %q", s)
+			}
+		}
+		for _, tag := range t.Tags {
+			if !tags[tag] {
+				d.errorf(t.Line, fmt.Sprintf("tickers[%d].tags", i), "no source has the tag %q", tag)
+			}
+		}
+	}
+}
+
+// resolve follows aliases so that anchors work anywhere.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if isNull(n) {
+			return "empty"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "something else"
+}
+
+// mapping calls fn for each key of a mapping node, rejecting duplicates. A
+// null value (a key with nothing after it) counts as an empty mapping.
+func (d *decoder) mapping(n *yaml.Node, key string, fn func(key string, k, v *yaml.Node)) {
+	n = resolve(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n.Line, key, "want a mapping of keys, got %s", kindName(n))
+		return
+	}
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], resolve(n.Content[i+1])
+		full := k.Value
+		if key != "" {
+			full = key + "." + k.Value
+		}
+		if k.Value == "<<" {
+			d.errorf(k.Line, full, "merge keys are not supported")
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			d.errorf(k.Line, full, "duplicate key (first on line %d)", first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		fn(k.Value, k, v)
+	}
+}
+
+func (d *decoder) sequence(n *yaml.Node, key string, fn func(i int, n *yaml.Node)) {
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n.Line, key, "want a list, got %s", kindName(n))
+		return
+	}
+	for i, item := range n.Content {
+		fn(i, resolve(item))
+	}
+}
+
+func (d *decoder) unknown(n *yaml.Node, key, known string) {
+	d.errorf(n.Line, key, "unknown key (known keys here: %s)", known)
+}
+
+func (d *decoder) str(n *yaml.Node, key string) string {
+	if isNull(n) {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		d.errorf(n.Line, key, "want a single value, got %s", kindName(n))
+		return ""
+	}
+	return strings.TrimSpace(n.Value)
+}
+
+func (d *decoder) strings(n *yaml.Node, key string) []string {
+	var out []string
+	d.sequence(n, key, func(i int, item *yaml.Node) {
+		s := d.str(item, fmt.Sprintf("%s[%d]", key, i))
+		if s == "" {
+			d.errorf(item.Line, fmt.Sprintf("%s[%d]", key, i), "empty entry")
+			return
+		}
+		out = append(out, s)
+	})
+	return out
+}
+
+func (d *decoder) integer(n *yaml.Node, key string, lo, hi int) int {
+	s := d.str(n, key)
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		d.errorf(n.Line, key, "%q is not a whole number", s)
+		return 0
+	}
+	if v < lo || v > hi {
+		d.errorf(n.Line, key, "%d is out of range (%d to %d)", v, lo, hi)
+	}
+	return v
+}
+
+func (d *decoder) float(n *yaml.Node, key string, lo, hi float64) float64 {
+	s := d.str(n, key)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) {
+		d.errorf(n.Line, key, "%q is not a number", s)
+		return 0
+	}
+	if v < lo || v > hi {
+		d.errorf(n.Line, key, "%g is out of range (%g to %g)", v, lo, hi)
+	}
+	return v
+}
+
+// duration reads a Go duration such as "30s" or "48h". A bare number is
+// refused: "30" could mean seconds or minutes.
+func (d *decoder) duration(n *yaml.Node, key string, least time.Duration) time.Duration {
+	s := d.str(n, key)
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		d.errorf(n.Line, key, "%q is not a duration (write it like \"30s\", \"15m\" or \"48h\")", s)
+		return 0
+	}
+	if v < least {
+		d.errorf(n.Line, key, "%s is too short (at least %s)", s, least)
+	}
+	return v
+}
+
+// sizeUnits maps the suffixes size accepts to their multipliers.
+var sizeUnits = map[string]int64{
+	"": 1, "b": 1,
+	"kb": 1000, "mb": 1000 * 1000, "gb": 1000 * 1000 * 1000,
+	"k": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mib": 1 << 20, "g": 1 << 30, "gib": 1 << 30,
+}
+
+var sizeRE = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)$`)
+
+func (d *decoder) size(n *yaml.Node, key string) int64 {
+	s := d.str(n, key)
+	v, err := ParseSize(s)
+	if err != nil {
+		d.errorf(n.Line, key, "%v", err)
+	}
+	return v
+}
+
+// ParseSize reads a byte size such as "10MiB", "512KB" or "1048576".
+// KB, MB and GB are powers of 1000; KiB, MiB and GiB (and K, M, G) of 1024.
+func ParseSize(s string) (int64, error) {
+	m := sizeRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0, fmt.Errorf("%q is not a size (write it like \"10MiB\" or \"512KB\")", s)
+	}
+	unit, ok := sizeUnits[strings.ToLower(m[2])]
+	if !ok {
+		return 0, fmt.Errorf("%q has an unknown unit %q (use B, KB, MB, GB, KiB, MiB or GiB)", s, m[2])
+	}
+	f, err := strconv.ParseFloat(m[1], 64)
+	if err != nil || f*float64(unit) > 1<<40 {
+		return 0, fmt.Errorf("%q is too large (at most 1TiB)", s)
+	}
+	v := int64(f * float64(unit))
+	if v < 1024 {
+		return 0, fmt.Errorf("%q is too small (at least 1KiB)", s)
+	}
+	return v, nil
+}
+
+func (d *decoder) schedule(n *yaml.Node, key string) string {
+	s := d.str(n, key)
+	if s == "" {
+		d.errorf(n.Line, key, "must not be empty (for example %q)", DefaultSchedule)
+		return ""
+	}
+	if d.opts.CheckSchedule != nil {
+		if err := d.opts.CheckSchedule(s); err != nil {
+			d.errorf(n.Line, key, "%q: %v", s, err)
+		}
+	}
+	return s
+}
+
+func (d *decoder) lang(n *yaml.Node, key string) string {
+	s := d.str(n, key)
+	if s == "" {
+		return ""
+	}
+	tag, err := language.Parse(s)
+	if err != nil {
+		d.errorf(n.Line, key, "%q is not a language tag (for example \"ar\" or \"en-GB\")", s)
+		return ""
+	}
+	return tag.String()
+}
