@@ -176,3 +176,7 @@ func fixtureOptions() *Options {
 		MaxAge: 5 * time.Minute,
 	}
 }
+
+func storeQuery(t *ticker) store.Query {
+	return store.Query{Sources: t.Sources, Limit: t.Limit}
+}

@@ -32,6 +32,9 @@ type Store interface {
 	LastChange() time.Time
 }
 
+// *store.Store is the Store feed is built for.
+var _ Store = (*store.Store)(nil)
+
 // Ticker is one published selection of headlines. Its zero value, given a
 // Name, is a ticker of every source.
 type Ticker struct {

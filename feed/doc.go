@@ -1,0 +1,59 @@
+// Package feed publishes tickers: selections of the newest stored
+// headlines, rendered as RSS 2.0, Atom 1.0 and JSON Feed 1.1 with
+// gorilla/feeds and served over HTTP from memory.
+//
+// # Serving
+//
+// A request never queries the store or encodes anything. Every ticker in
+// every format is rendered once per store version, with a gzip copy, its
+// ETags and its Content-Length, into an immutable set behind an atomic
+// pointer. A request compares the store's Version with the set's; when
+// they differ, the first such request rebuilds under a lock and the others
+// wait for its result, so a client that saw a change land never reads an
+// older feed. Responses carry ETag, Last-Modified, Cache-Control, Vary and
+// Access-Control-Allow-Origin, and conditional requests get 304.
+//
+// # gorilla/feeds
+//
+// The library's exported RssFeed, RssItem, AtomFeed, AtomEntry, JSONFeed
+// and JSONItem are filled in directly and extended by embedding, shadowing
+// the fields that cannot say what readers need (see rss.go): its own Feed
+// type would mint a random Atom id per render, hold one RSS category
+// and a url-less RSS <source>, a text-only Atom <category> and <source>
+// that fail the RFC 4287 schema, no self links, and JSON without "items"
+// when there are none. Documents go through its XmlFeed interface and
+// WriteXML.
+//
+// # Ids
+//
+// Feed and entry ids are tag: URIs (RFC 4151) from BaseURL's host, the
+// ticker name, and a hash of the item's source and stored id: the same
+// headline has the same id in every render, ticker and format. RSS guids
+// and JSON Feed ids are the item's link when its feed's GUID was that link
+// (isPermaLink="true"), and the tag: URI otherwise.
+//
+// # Caveats
+//
+//   - Ids depend on BaseURL's host: changing base_url makes readers show
+//     every headline once more.
+//   - Last-Modified has one-second resolution, so two changes within one
+//     second share it; clients that send If-None-Match, as most do, are
+//     not affected.
+//   - Any change in the store rebuilds every ticker, even those it does
+//     not touch; their ETags stay the same because they hash the body.
+//   - When a rebuild fails the last good bodies are served, and the
+//     rebuild is retried a second later, not on every request. Before the
+//     first successful build, feed requests get 503 with Retry-After.
+//   - CORS preflight (OPTIONS) gets 405. Feeds are simple GETs; only a
+//     script that sets If-None-Match itself triggers a preflight.
+//   - RSS <author> carries the item's author as the source gave it, more
+//     often a name than the e-mail address RSS 2.0 asks for.
+//   - Links that are not absolute http(s) URLs are dropped, including the
+//     file paths of local sources; an Atom entry without a link carries its
+//     summary as content instead. RSS <source url> and JSON source_url
+//     fall back to BaseURL.
+//   - atom:source has a title and links but no id: the store does not
+//     record the source feed's own id, and inventing one would misstate it.
+//   - Memory: each ticker holds three bodies and their gzip copies, about
+//     150 KB plus a fifth of that compressed for 50 items.
+package feed
