@@ -4,7 +4,7 @@
 //
 // # Serving
 //
-// A request never queries the store or encodes anything. Every ticker in
+// Requests do not query the store or encode anything. Every ticker in
 // every format is rendered once per store version, with a gzip copy, its
 // ETags and its Content-Length, into an immutable set behind an atomic
 // pointer. A request compares the store's Version with the set's; when
@@ -54,6 +54,6 @@
 //     fall back to BaseURL.
 //   - atom:source has a title and links but no id: the store does not
 //     record the source feed's own id, and inventing one would misstate it.
-//   - Memory: each ticker holds three bodies and their gzip copies, about
-//     150 KB plus a fifth of that compressed for 50 items.
+//   - Memory: each ticker holds three bodies, about 150 KB for 50 items,
+//     and their gzip copies.
 package feed
