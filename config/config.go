@@ -191,14 +191,19 @@ func Parse(data []byte, name, dir string, opts *LoadOptions) (*Config, error) {
 
 // nameRE is what source and ticker names must look like: they appear in
 // URLs, log lines and metric labels.
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+// Ticker names may not hold a dot: the format follows the last one in
+// /t/{name}.rss.
+var (
+	sourceNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+	tickerNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+)
 
-func (d *decoder) checkName(line int, key, name string) {
+func (d *decoder) checkName(line int, key, name string, re *regexp.Regexp, allowed string) {
 	switch {
 	case name == "":
 		d.errorf(line, key, "missing (every entry needs a name)")
-	case !nameRE.MatchString(name):
-		d.errorf(line, key, "%q is not a valid name (letters, digits, '-', '_' and '.', starting with a letter or digit, at most 64)", name)
+	case !re.MatchString(name):
+		d.errorf(line, key, "%q is not a valid name (%s, starting with a letter or digit, at most 64)", name, allowed)
 	}
 }
 

@@ -144,6 +144,7 @@ func TestErrors(t *testing.T) {
 		{"ticker unknown tag", ok + "tickers:\n  - name: t\n    tags: [zz]\n", []string{`tickers[0].tags: no source has the tag "zz"`}},
 		{"ticker duplicate", ok + "tickers:\n  - name: t\n  - name: t\n", []string{`config.yaml:6: tickers[1].name: duplicate ticker name "t"`}},
 		{"ticker bad name", ok + "tickers:\n  - name: \"a/b\"\n", []string{`tickers[0].name: "a/b" is not a valid name`}},
+		{"ticker name with dot", ok + "tickers:\n  - name: a.b\n", []string{`tickers[0].name: "a.b" is not a valid name`}},
 		{"ticker limit", ok + "tickers:\n  - name: t\n    limit: 0\n", []string{"tickers[0].limit: 0 is out of range"}},
 	}
 	for _, tt := range tests {

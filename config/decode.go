@@ -176,7 +176,7 @@ func (d *decoder) sources(v *yaml.Node, key string) []Source {
 			switch sub {
 			case "name":
 				src.Name = d.str(v, key)
-				d.checkName(v.Line, key, src.Name)
+				d.checkName(v.Line, key, src.Name, sourceNameRE, "letters, digits, '-', '_' and '.'")
 				if first, dup := seen[src.Name]; dup && src.Name != "" {
 					d.errorf(v.Line, key, "duplicate source name %q (first used on line %d)", src.Name, first)
 				} else {
@@ -217,7 +217,7 @@ func (d *decoder) tickers(v *yaml.Node, key string) []Ticker {
 			switch sub {
 			case "name":
 				t.Name = d.str(v, key)
-				d.checkName(v.Line, key, t.Name)
+				d.checkName(v.Line, key, t.Name, tickerNameRE, "letters, digits, '-' and '_'")
 				if first, dup := seen[t.Name]; dup && t.Name != "" {
 					d.errorf(v.Line, key, "duplicate ticker name %q (first used on line %d)", t.Name, first)
 				} else {

@@ -20,9 +20,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -343,6 +345,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 		seen := make(map[uint64]bool, len(items))
 		for i := range items {
 			it := items[i]
+			validUTF8(&it)
 			h := idHash(it.Source, it.ID)
 			if seen[h] {
 				// A feed listing one id twice: the first occurrence wins.
@@ -507,4 +510,25 @@ func sourceOf(v []byte) string {
 // parseItemKey is itemKey's inverse.
 func parseItemKey(k []byte) (time.Time, uint64) {
 	return time.Unix(0, int64(binary.BigEndian.Uint64(k))), binary.BigEndian.Uint64(k[8:])
+}
+
+// validUTF8 replaces invalid bytes in it's text. JSON encoding would do it
+// anyway when storing, and then the stored copy would never compare equal to
+// the next fetch's, making an unchanged item look updated on every poll.
+func validUTF8(it *Item) {
+	for _, p := range []*string{&it.ID, &it.GUID, &it.Link, &it.Title, &it.Summary, &it.Author, &it.Lang} {
+		if !utf8.ValidString(*p) {
+			*p = strings.ToValidUTF8(*p, "\uFFFD")
+		}
+	}
+	cloned := false
+	for i, c := range it.Categories {
+		if !utf8.ValidString(c) {
+			if !cloned {
+				// The slice is the caller's: change a copy.
+				it.Categories, cloned = slices.Clone(it.Categories), true
+			}
+			it.Categories[i] = strings.ToValidUTF8(c, "\uFFFD")
+		}
+	}
 }

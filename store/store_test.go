@@ -339,3 +339,22 @@ func BenchmarkRecent(b *testing.B) {
 		}
 	}
 }
+
+func TestInvalidUTF8IsStableAcrossPolls(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := openTestStore(t)
+	feed := []Item{item("a", "1", "bad \xff byte", t0)}
+	feed[0].Categories = []string{"x\xfe"}
+	if _, err := s.Ingest(ctx, SourceState{Name: "a"}, feed); err != nil {
+		t.Fatal(err)
+	}
+	feed = []Item{item("a", "1", "bad \xff byte", t0)}
+	feed[0].Categories = []string{"x\xfe"}
+	res, err := s.Ingest(ctx, SourceState{Name: "a"}, feed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Unchanged != 1 {
+		t.Errorf("re-ingest of an item with invalid UTF-8 = %+v, want unchanged", res)
+	}
+}
