@@ -1,0 +1,303 @@
+package fetcher
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/text/unicode/norm"
+
+	"tickerd/store"
+)
+
+// maxItemsPerFetch is the most items one fetch hands to the store: the
+// newest ones by published date. A feed listing thousands of entries (an
+// archive rather than a feed) would otherwise cost a huge write each poll.
+const maxItemsPerFetch = 200
+
+// ErrNotFeed is returned (wrapped) when a body parses as neither RSS, Atom
+// nor JSON Feed: typically an HTML page, a login wall or an error page
+// served with status 200.
+var ErrNotFeed = errors.New("not a feed")
+
+// ErrEmptyBody is returned when a source answers with nothing but
+// whitespace.
+var ErrEmptyBody = errors.New("empty body")
+
+// converter turns parsed feeds into store items. Its policies are built
+// once because bluemonday policies are costly to build and safe for
+// concurrent use once built; a converter is therefore safe for concurrent
+// use too.
+type converter struct {
+	strict *bluemonday.Policy // for plain text: strips every tag
+	ugc    *bluemonday.Policy // for summaries: keeps safe markup, dir and lang
+}
+
+func newConverter() *converter {
+	return &converter{strict: bluemonday.StrictPolicy(), ugc: bluemonday.UGCPolicy()}
+}
+
+// parse decodes a UTF-8 feed body with gofeed. It never panics: gofeed does
+// on some inputs (a JSON Feed with "items":[null]), and one hostile source
+// must not take the daemon down.
+func parse(body []byte) (feed *gofeed.Feed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			feed, err = nil, fmt.Errorf("parse feed: parser panicked: %v", r)
+		}
+	}()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, ErrEmptyBody
+	}
+	p := gofeed.NewParser()
+	// Item images are never stored, and looking for them parses every
+	// item's HTML a second time (about a sixth of the parse).
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	feed, err = p.Parse(bytes.NewReader(body))
+	switch {
+	case errors.Is(err, gofeed.ErrFeedTypeNotDetected):
+		if looksLikeHTML(body) {
+			return nil, fmt.Errorf("%w: got an HTML page", ErrNotFeed)
+		}
+		return nil, fmt.Errorf("%w: no RSS, Atom or JSON Feed document found", ErrNotFeed)
+	case err != nil:
+		return nil, fmt.Errorf("parse feed: %w", err)
+	case feed == nil:
+		return nil, fmt.Errorf("parse feed: %w", ErrNotFeed)
+	}
+	return feed, nil
+}
+
+// looksLikeHTML reports whether body starts like an HTML document, to say
+// so in the error: it is the most common "feed" that is not one.
+func looksLikeHTML(body []byte) bool {
+	head := bytes.ToLower(body[:min(len(body), 512)])
+	return bytes.Contains(head, []byte("<!doctype html")) || bytes.Contains(head, []byte("<html"))
+}
+
+// parseAndConvert is the whole path from a UTF-8 body to store items. The
+// recover covers the conversion too, so no odd feed can panic a fetch.
+func (c *converter) parseAndConvert(body []byte, src *Source, base *url.URL) (st feedInfo, items []store.Item, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			st, items, err = feedInfo{}, nil, fmt.Errorf("convert feed: panicked: %v", r)
+		}
+	}()
+	feed, err := parse(body)
+	if err != nil {
+		return feedInfo{}, nil, err
+	}
+	st, items = c.convert(feed, src, base)
+	return st, items, nil
+}
+
+// feedInfo is what a fetch records about the feed itself in SourceState.
+type feedInfo struct {
+	Title, Link, Lang string
+}
+
+// convert maps a parsed feed onto store items for src. base is the URL the
+// feed was fetched from; relative links resolve against the feed's own link
+// and that against base.
+//
+// An item's ID is its GUID when it has one, else its (resolved) link, else
+// "h:" and the first 128 bits of a SHA-256 of its normalized title and
+// published date (see hashID). Items with neither title nor link are
+// skipped, and so are second occurrences of an ID within one feed.
+func (c *converter) convert(feed *gofeed.Feed, src *Source, base *url.URL) (feedInfo, []store.Item) {
+	feedLink := resolveLink(base, feed.Link)
+	linkBase := base
+	if u, err := url.Parse(feedLink); err == nil && feedLink != "" {
+		linkBase = u
+	}
+	info := feedInfo{
+		Title: c.plainText(feed.Title),
+		Link:  feedLink,
+		Lang:  strings.TrimSpace(feed.Language),
+	}
+	lang := cmp.Or(strings.TrimSpace(src.Lang), info.Lang)
+
+	items := make([]store.Item, 0, min(len(feed.Items), maxItemsPerFetch))
+	seen := make(map[string]bool, len(feed.Items))
+	for _, fi := range feed.Items {
+		if fi == nil {
+			continue
+		}
+		it := c.item(fi, src.Name, linkBase, lang)
+		if it.Title == "" && it.Link == "" {
+			continue
+		}
+		if seen[it.ID] {
+			continue
+		}
+		seen[it.ID] = true
+		items = append(items, it)
+	}
+	return info, newest(items, maxItemsPerFetch)
+}
+
+func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang string) store.Item {
+	it := store.Item{
+		Source:    source,
+		GUID:      fi.GUID,
+		Link:      resolveLink(base, fi.Link),
+		Title:     c.plainText(fi.Title),
+		Summary:   c.summary(fi),
+		Author:    c.author(fi),
+		Lang:      lang,
+		Published: feedTime(fi.PublishedParsed),
+		Updated:   feedTime(fi.UpdatedParsed),
+	}
+	if it.Published.IsZero() {
+		it.Published = it.Updated
+	}
+	for _, cat := range fi.Categories {
+		if cat = c.plainText(cat); cat != "" && !slices.Contains(it.Categories, cat) {
+			it.Categories = append(it.Categories, cat)
+		}
+	}
+	switch {
+	case strings.TrimSpace(fi.GUID) != "":
+		it.ID = fi.GUID
+	case it.Link != "":
+		it.ID = it.Link
+	default:
+		it.ID = hashID(it.Title, it.Published)
+	}
+	return it
+}
+
+// hashID is the identity of an item that has neither GUID nor link: its
+// title, case-folded in NFC with whitespace collapsed, and its published
+// date, so that a re-render of the same feed finds the same items. Two
+// items with the same title and no date collapse into one; a later issue
+// refines identity.
+func hashID(title string, published time.Time) string {
+	h := sha256.New()
+	h.Write([]byte(strings.ToLower(norm.NFC.String(collapseSpace(title)))))
+	h.Write([]byte{0})
+	if !published.IsZero() {
+		h.Write([]byte(published.UTC().Format(time.RFC3339Nano)))
+	}
+	return "h:" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// summary is the item's description, else its content, as sanitized HTML.
+func (c *converter) summary(fi *gofeed.Item) string {
+	s := fi.Description
+	if strings.TrimSpace(s) == "" {
+		s = fi.Content
+	}
+	return strings.TrimSpace(c.ugc.Sanitize(s))
+}
+
+func (c *converter) author(fi *gofeed.Item) string {
+	people := fi.Authors
+	if len(people) == 0 && fi.Author != nil {
+		people = []*gofeed.Person{fi.Author}
+	}
+	for _, p := range people {
+		if p == nil {
+			continue
+		}
+		if name := c.plainText(cmp.Or(p.Name, p.Email)); name != "" {
+			return name
+		}
+	}
+	return ""
+}
+
+// plainText turns feed text that may carry markup and entities into plain
+// text on one line. Bluemonday re-escapes the text it keeps, hence the
+// unescape after it; the fast path skips both for the common plain title.
+func (c *converter) plainText(s string) string {
+	if strings.ContainsAny(s, "<&") {
+		s = html.UnescapeString(c.strict.Sanitize(s))
+	}
+	return collapseSpace(s)
+}
+
+// collapseSpace trims s, turns every run of white space into one space and
+// drops other control characters, which have no place in a headline.
+func collapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case unicode.IsControl(r):
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// resolveLink makes link absolute against base and keeps it only if it is
+// http or https: a javascript: or data: link from a hostile feed must never
+// reach a page that renders it as href.
+func resolveLink(base *url.URL, link string) string {
+	link = strings.TrimSpace(link)
+	if link == "" {
+		return ""
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+// feedTime converts a parsed date, dropping ones outside years 1–9999:
+// those cannot be encoded (JSON, RFC 3339) and would fail the whole ingest.
+func feedTime(t *time.Time) time.Time {
+	if t == nil || t.IsZero() || t.Year() < 1 || t.Year() > 9999 {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// newest returns at most n items, keeping the newest by published date
+// when it must drop some. Undated items count as oldest; feed order breaks
+// ties, so a feed without dates keeps its first n.
+func newest(items []store.Item, n int) []store.Item {
+	if len(items) <= n {
+		return items
+	}
+	slices.SortStableFunc(items, func(a, b store.Item) int {
+		switch {
+		case a.Published.IsZero() && b.Published.IsZero():
+			return 0
+		case a.Published.IsZero():
+			return 1
+		case b.Published.IsZero():
+			return -1
+		}
+		return b.Published.Compare(a.Published)
+	})
+	return items[:n]
+}

@@ -1,0 +1,297 @@
+package fetcher
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+
+	"tickerd/store"
+)
+
+func mustURL(t testing.TB, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func convertFile(t *testing.T, file string, src Source) (feedInfo, []store.Item) {
+	t.Helper()
+	body, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = toUTF8(body, "")
+	info, items, err := newConverter().parseAndConvert(body, &src, mustURL(t, "https://feeds.example.com/feed"))
+	if err != nil {
+		t.Fatalf("parse %s: %v", file, err)
+	}
+	return info, items
+}
+
+func TestConvertRSS2(t *testing.T) {
+	info, items := convertFile(t, "rss2.xml", Source{Name: "coast"})
+	if want := (feedInfo{Title: "Coast & Harbour News", Link: "https://news.example.com/", Lang: "en"}); info != want {
+		t.Errorf("feed info = %+v, want %+v", info, want)
+	}
+	if len(items) != 3 {
+		t.Fatalf("got %d items, want 3 (the one with neither title nor link skipped)", len(items))
+	}
+	storm, ferry, harbour := items[0], items[1], items[2]
+
+	if storm.ID != "urn:news:storm-1" || storm.GUID != "urn:news:storm-1" {
+		t.Errorf("storm ID, GUID = %q, %q; want the GUID", storm.ID, storm.GUID)
+	}
+	if want := "Storm warning for the coast tonight"; storm.Title != want {
+		t.Errorf("storm title = %q, want %q", storm.Title, want)
+	}
+	if want := "https://news.example.com/2025/storm"; storm.Link != want {
+		t.Errorf("relative link resolved to %q, want %q", storm.Link, want)
+	}
+	if want := time.Date(2025, 3, 4, 7, 0, 0, 0, time.UTC); !storm.Published.Equal(want) || storm.Published.Location() != time.UTC {
+		t.Errorf("storm published = %v, want %v in UTC", storm.Published, want)
+	}
+	if storm.Author != "Huda Saleh" || !slices.Equal(storm.Categories, []string{"Weather", "Coast"}) {
+		t.Errorf("storm author, categories = %q, %q", storm.Author, storm.Categories)
+	}
+	for _, bad := range []string{"<script", "alert(1)", "javascript:"} {
+		if strings.Contains(storm.Summary, bad) {
+			t.Errorf("summary %q still contains %q", storm.Summary, bad)
+		}
+	}
+	if !strings.Contains(storm.Summary, `dir="rtl"`) || !strings.Contains(storm.Summary, `lang="ar"`) {
+		t.Errorf("summary %q lost dir or lang", storm.Summary)
+	}
+	if storm.Lang != "en" || storm.Source != "coast" || !storm.FirstSeen.IsZero() {
+		t.Errorf("storm lang, source, first seen = %q, %q, %v", storm.Lang, storm.Source, storm.FirstSeen)
+	}
+
+	if ferry.ID != "https://news.example.com/2025/ferry" || ferry.GUID != "" {
+		t.Errorf("ferry ID, GUID = %q, %q; want the link and none", ferry.ID, ferry.GUID)
+	}
+	if want := hashID("Harbour reopens", harbour.Published); harbour.ID != want || !strings.HasPrefix(want, "h:") {
+		t.Errorf("harbour ID = %q, want the title+date hash %q", harbour.ID, want)
+	}
+}
+
+func TestConvertFormats(t *testing.T) {
+	tests := []struct {
+		file      string
+		src       Source
+		titles    []string
+		lang      string
+		published []string // RFC 3339, per item
+	}{
+		{"rss1.rdf", Source{Name: "wire"}, []string{"Élection municipale : résultats", "Grève des transports"}, "fr",
+			[]string{"2025-03-04T07:30:00Z", "2025-03-04T06:00:00Z"}},
+		{"atom.xml", Source{Name: "sci"}, []string{"Comet visible tonight", "Updated-only entry"}, "en-GB",
+			[]string{"2025-03-04T11:00:00Z", "2025-03-04T10:00:00Z"}},
+		{"feed.json", Source{Name: "json", Lang: "es-MX"}, []string{"Primera noticia", "Segunda noticia"}, "es-MX",
+			[]string{"2025-03-04T09:00:00Z", "2025-03-04T08:00:00Z"}},
+		{"ar-windows-1256.xml", Source{Name: "ar"}, arabicTitles, "ar", nil},
+		{"ar-iso-8859-6.xml", Source{Name: "ar"}, arabicTitles, "ar", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			_, items := convertFile(t, tt.file, tt.src)
+			var titles []string
+			for i, it := range items {
+				titles = append(titles, it.Title)
+				if it.Lang != tt.lang {
+					t.Errorf("item %d lang = %q, want %q", i, it.Lang, tt.lang)
+				}
+				if i < len(tt.published) && it.Published.Format(time.RFC3339) != tt.published[i] {
+					t.Errorf("item %d published = %v, want %s", i, it.Published, tt.published[i])
+				}
+			}
+			if !slices.Equal(titles, tt.titles) {
+				t.Errorf("titles = %q, want %q", titles, tt.titles)
+			}
+		})
+	}
+}
+
+func TestConvertAtomDetails(t *testing.T) {
+	info, items := convertFile(t, "atom.xml", Source{Name: "sci"})
+	if info.Title != "Science Desk" {
+		t.Errorf("feed title = %q, want tags stripped", info.Title)
+	}
+	comet, upd := items[0], items[1]
+	if comet.Updated.Format(time.RFC3339) != "2025-03-04T11:30:00Z" || comet.Author != "R. Ahmed" {
+		t.Errorf("comet updated, author = %v, %q", comet.Updated, comet.Author)
+	}
+	if want := "<p>Look <b>east</b> after sunset.</p>"; comet.Summary != want {
+		t.Errorf("comet summary = %q, want %q", comet.Summary, want)
+	}
+	if !upd.Published.Equal(upd.Updated) || upd.Summary != "<p>Content, no summary.</p>" {
+		t.Errorf("updated-only entry: published %v, updated %v, summary %q; want published from updated, summary from content",
+			upd.Published, upd.Updated, upd.Summary)
+	}
+}
+
+func TestConvertEdgeCases(t *testing.T) {
+	c := newConverter()
+	base := mustURL(t, "https://feeds.example.com/x/feed.xml")
+	feed := &gofeed.Feed{
+		Link: "/site/",
+		Items: []*gofeed.Item{
+			nil,
+			{Title: "  A\n\tspaced\u00a0 title\x00 ", Link: "story?id=1"},
+			{Title: "Script link", Link: "javascript:alert(1)"},
+			{Title: "Data link", Link: "data:text/html,hi"},
+			{Title: "Dup", GUID: "g1"},
+			{Title: "Dup again", GUID: "g1"},
+			{Title: "5 &lt; 6 &amp;amp; AT&amp;T <i>ok</i>"},
+			{Title: "", Link: ""},
+			{Title: "Far future", PublishedParsed: new(time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC))},
+			{Title: "Email author", Authors: []*gofeed.Person{nil, {Email: "desk@example.com"}}},
+			{Title: "Dup categories", Categories: []string{"A", " A ", "<b>B</b>", ""}},
+		},
+	}
+	info, items := c.convert(feed, &Source{Name: "s"}, base)
+	if info.Link != "https://feeds.example.com/site/" {
+		t.Errorf("feed link = %q", info.Link)
+	}
+	byTitle := map[string]store.Item{}
+	for _, it := range items {
+		byTitle[it.Title] = it
+	}
+	if it, ok := byTitle["A spaced title"]; !ok || it.Link != "https://feeds.example.com/site/story?id=1" {
+		t.Errorf("spaced title item = %+v (ok %v); want collapsed title and link resolved against the feed link", it, ok)
+	}
+	for _, title := range []string{"Script link", "Data link"} {
+		if it := byTitle[title]; it.Link != "" || !strings.HasPrefix(it.ID, "h:") {
+			t.Errorf("%s: link %q, ID %q; want no link and a hash ID", title, it.Link, it.ID)
+		}
+	}
+	if _, ok := byTitle["Dup again"]; ok {
+		t.Errorf("second item with GUID g1 kept")
+	}
+	if _, ok := byTitle["5 < 6 &amp; AT&T ok"]; !ok {
+		t.Errorf("entity title not decoded once and stripped; titles: %q", slices.Collect(mapsKeys(byTitle)))
+	}
+	if it := byTitle["Far future"]; !it.Published.IsZero() {
+		t.Errorf("year 12000 kept as %v; want zero", it.Published)
+	}
+	if it := byTitle["Email author"]; it.Author != "desk@example.com" {
+		t.Errorf("author = %q, want the email when there is no name", it.Author)
+	}
+	if it := byTitle["Dup categories"]; !slices.Equal(it.Categories, []string{"A", "B"}) {
+		t.Errorf("categories = %q, want [A B]", it.Categories)
+	}
+	if len(items) != 8 {
+		t.Errorf("got %d items, want 8", len(items))
+	}
+}
+
+func mapsKeys(m map[string]store.Item) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func TestConvertKeepsNewest(t *testing.T) {
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	feed := &gofeed.Feed{}
+	for i := range 250 {
+		it := &gofeed.Item{Title: fmt.Sprintf("item %d", i), GUID: fmt.Sprint(i)}
+		if i%5 != 0 { // every fifth undated: those go first
+			it.PublishedParsed = new(t0.Add(time.Duration(i) * time.Hour))
+		}
+		feed.Items = append(feed.Items, it)
+	}
+	_, items := newConverter().convert(feed, &Source{Name: "s"}, nil)
+	if len(items) != maxItemsPerFetch {
+		t.Fatalf("kept %d items, want %d", len(items), maxItemsPerFetch)
+	}
+	// 200 dated items exist (i%5 != 0); the newest is 249.
+	if items[0].Title != "item 249" {
+		t.Errorf("first kept = %q, want item 249", items[0].Title)
+	}
+	for _, it := range items {
+		if it.Published.IsZero() {
+			t.Fatalf("kept undated %q over dated ones", it.Title)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, body, want string
+	}{
+		{"empty", "  \n", "empty body"},
+		{"html", "<!DOCTYPE html><html><body>hi</body></html>", "not a feed: got an HTML page"},
+		{"other xml", `<?xml version="1.0"?><note>hi</note>`, "not a feed: no RSS, Atom or JSON Feed document found"},
+		{"json items null", `{"version":"https://jsonfeed.org/version/1.1","items":[null]}`, "parse feed: parser panicked"},
+		{"broken xml", "<rss><channel><item><title>x</channel></rsss", "parse feed: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parse([]byte(tt.body))
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("parse(%q) error = %v, want prefix %q", tt.body, err, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*"))
+	for _, name := range files {
+		if fi, err := os.Stat(name); err != nil || fi.IsDir() {
+			continue
+		}
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	c := newConverter()
+	base, _ := url.Parse("https://feeds.example.com/feed")
+	f.Fuzz(func(t *testing.T, body []byte) {
+		utf, _ := toUTF8(body, "")
+		info, items, err := c.parseAndConvert(utf, &Source{Name: "fz"}, base)
+		if err != nil {
+			return
+		}
+		if !utf8.ValidString(info.Title) {
+			t.Errorf("feed title %q not valid UTF-8", info.Title)
+		}
+		if len(items) > maxItemsPerFetch {
+			t.Errorf("%d items, more than %d", len(items), maxItemsPerFetch)
+		}
+		seen := map[string]bool{}
+		for _, it := range items {
+			switch {
+			case it.Source != "fz" || it.ID == "":
+				t.Errorf("item %+v: bad source or empty ID", it)
+			case seen[it.ID]:
+				t.Errorf("ID %q twice", it.ID)
+			case it.Title == "" && it.Link == "":
+				t.Errorf("item %q kept with neither title nor link", it.ID)
+			case it.Link != "" && !strings.HasPrefix(it.Link, "http://") && !strings.HasPrefix(it.Link, "https://"):
+				t.Errorf("link %q is not http(s)", it.Link)
+			case !utf8.ValidString(it.Title) || strings.ContainsAny(it.Title, "\n\t\x00"):
+				t.Errorf("title %q not one line of valid UTF-8", it.Title)
+			case it.Published.Year() > 9999:
+				t.Errorf("published %v cannot be encoded", it.Published)
+			}
+			seen[it.ID] = true
+		}
+	})
+}

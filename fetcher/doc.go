@@ -1,0 +1,64 @@
+// Package fetcher polls news feeds and writes their items into the store.
+//
+// A Fetcher owns one shared HTTP client and a robfig/cron schedule per
+// source. Each fetch is a conditional GET (or a file read) whose body is
+// capped after decompression, converted to UTF-8 (see below), parsed with
+// gofeed and converted to store items: titles as plain text, summaries as
+// sanitized HTML, links made absolute and limited to http and https. One
+// fetched feed is one store write; a 304, or a 200 whose body is
+// byte-identical to the last one parsed, costs no parse and no write.
+//
+// Fetches are bounded overall (Options.Concurrency) and per host name
+// (Options.PerHost), in time (Options.Timeout) and bytes (Options.MaxBody).
+// A source is never fetched twice at once: a fetch that finds its source
+// busy returns StatusSkipped at once.
+//
+// Every failure (no connection, a status other than 2xx, an oversized,
+// empty or unparseable body, a page that is not a feed, even a panic in
+// gofeed) is logged at Warn with the source's name and stored as that
+// source's LastError, LastStatus "error" and one more Failures. Other
+// sources carry on. Failures caused by the caller's ctx ending (shutdown)
+// are returned but not stored: they are no fault of the source.
+//
+// Scheduled fetches (Run) of a failing source back off: after the second
+// consecutive failure the next attempt waits at least 1m, then 2m, 4m… up
+// to 1h, counted from the last attempt in the stored state; a Retry-After
+// from the server is honoured up to 6h. Fetch and FetchAll ignore backoff.
+//
+// # Charsets
+//
+// gofeed only reads the XML prolog's encoding. The fetcher converts every
+// body to UTF-8 first: a BOM decides; bytes that are already valid UTF-8
+// are kept whatever the labels say; otherwise the HTTP charset, then the
+// prolog's label, then windows-1252 decide (WHATWG label names). The
+// prolog is then rewritten to say utf-8 so gofeed does not decode twice.
+//
+// # Item identity
+//
+// An item's ID is its GUID; else its resolved link; else "h:" and 128 bits
+// of SHA-256 over its case-folded, NFC, whitespace-collapsed title and its
+// published date. A fetch hands the store at most the newest 200 items.
+//
+// # Caveats
+//
+//   - Bytes that are valid UTF-8 are taken as UTF-8 even when a label says
+//     otherwise. A legacy-encoded body that happens to be valid UTF-8
+//     throughout would be misread; for Arabic text in windows-1256 or
+//     ISO-8859-6 that does not happen in practice.
+//   - An undeclared non-UTF-8 charset other than windows-1252 (an
+//     unlabelled windows-1256 feed, say) comes out as mojibake: nothing in
+//     the bytes says what it is, and the fetcher does not guess.
+//   - gofeed only looks at the first 4 KiB to recognise a feed; a feed
+//     whose root element comes later fails as "not a feed".
+//   - Items without GUID or link that share a title and have no date are
+//     one item. Relative links inside summaries are not resolved.
+//   - The per-host limit is by host name at the configured URL; redirects
+//     to another host are not counted against that host.
+//   - Retry-After is remembered in memory only, and the per-source lock is
+//     per Fetcher: two Fetchers for the same sources (during a config
+//     reload) may fetch one source at the same time. The store keeps that
+//     safe, only not as polite.
+//   - A 304 or an identical body updates the source's state in memory
+//     (store.MarkState); it reaches the disk with the next write or at
+//     Close, except when it clears an error, which is written at once.
+package fetcher

@@ -1,0 +1,505 @@
+package fetcher
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"tickerd/store"
+)
+
+// Store is what the fetcher needs from the store; *store.Store implements
+// it. Implementations must be safe for concurrent use.
+type Store interface {
+	// Ingest stores one fetched feed's items and the source's new state in
+	// one write.
+	Ingest(ctx context.Context, st store.SourceState, items []store.Item) (store.IngestResult, error)
+	// SaveState writes a source's state now.
+	SaveState(ctx context.Context, st store.SourceState) error
+	// MarkState records a source's state in memory, to be written later.
+	MarkState(st store.SourceState)
+	// State reports a source's last known state.
+	State(name string) (store.SourceState, bool)
+}
+
+// Source is one feed to poll.
+type Source struct {
+	Name string // unique; the store and the logs know the source by it
+	// URL is absolute: http://, https:// or file:// (a local file, read
+	// with the same limits as a response body).
+	URL string
+	// Schedule is a cron spec as CheckSchedule accepts; "" means
+	// Options.Schedule.
+	Schedule string
+	Tags     []string // carried for callers; the fetcher does not use them
+	Lang     string   // overrides the feed's own language when set
+}
+
+// Options configures a Fetcher. A nil *Options or a zero field means the
+// default.
+type Options struct {
+	// Schedule is the cron spec of sources without their own; default
+	// "@every 5m". Specs run in UTC unless they start with CRON_TZ=.
+	Schedule string
+	Sources  []Source
+	// Concurrency bounds fetches in flight over all sources; default 16.
+	Concurrency int
+	// PerHost bounds fetches in flight to one host name; default 2.
+	PerHost int
+	// Timeout bounds one whole request, body included; default 30s.
+	// Connecting and the TLS handshake get at most 10s of it, waiting for
+	// response headers at most 20s.
+	Timeout time.Duration
+	// MaxBody bounds a body after decompression, in bytes; default 10 MiB.
+	MaxBody int64
+	// UserAgent is sent with every request; default "tickerd".
+	UserAgent string
+}
+
+// Defaults for zero Options fields.
+const (
+	DefaultSchedule    = "@every 5m"
+	DefaultConcurrency = 16
+	DefaultPerHost     = 2
+	DefaultTimeout     = 30 * time.Second
+	DefaultMaxBody     = 10 << 20
+	DefaultUserAgent   = "tickerd"
+)
+
+// storeTimeout bounds a store call made for a fetch. It is separate from
+// the request timeout, which may be spent by the time the store is called.
+const storeTimeout = 10 * time.Second
+
+// Status says what a fetch did.
+type Status string
+
+// Statuses of a Result.
+const (
+	StatusNew         Status = "new"          // at least one item was new
+	StatusUpdated     Status = "updated"      // no new items, at least one changed in place
+	StatusUnchanged   Status = "unchanged"    // parsed nothing new, or the body was byte-identical to the last one
+	StatusNotModified Status = "not_modified" // the server answered 304
+	StatusFailed      Status = "error"        // see Result.Err; named so as not to clash with the StatusError type
+	// StatusSkipped means the source was being fetched already (by the
+	// schedule, or another Fetch call), so this call did nothing. It is an
+	// outcome, not an error: Result.Err is nil.
+	StatusSkipped Status = "skipped"
+)
+
+// Result is the outcome of fetching one source.
+type Result struct {
+	Source                  string
+	Status                  Status
+	New, Updated, Unchanged int   // items, as the store counted them
+	Err                     error // non-nil exactly when Status is StatusFailed
+	Duration                time.Duration
+}
+
+// StatusError is returned (wrapped) when a server answers with a status
+// other than 2xx, or with a 304 to a request that was not conditional.
+type StatusError struct {
+	Code int
+	// RetryAfter is how long the server asked us to wait (Retry-After),
+	// capped at 6h; zero when it did not say.
+	RetryAfter time.Duration
+}
+
+func (e *StatusError) Error() string {
+	if text := http.StatusText(e.Code); text != "" {
+		return fmt.Sprintf("status %d %s", e.Code, text)
+	}
+	return fmt.Sprintf("status %d", e.Code)
+}
+
+// ErrUnknownSource is returned (wrapped) by Fetch for a name that is not
+// among Options.Sources.
+var ErrUnknownSource = errors.New("unknown source")
+
+// ErrBodyTooLarge is matched (errors.Is) by the error of a fetch whose body
+// exceeds Options.MaxBody.
+var ErrBodyTooLarge = errors.New("body too large")
+
+type sizeError struct{ limit int64 }
+
+func (e *sizeError) Error() string        { return fmt.Sprintf("body exceeds %d bytes", e.limit) }
+func (e *sizeError) Is(target error) bool { return target == ErrBodyTooLarge }
+
+// Fetcher polls feeds and writes what they carry into a Store. Its methods
+// are safe for concurrent use.
+type Fetcher struct {
+	store   Store
+	log     *slog.Logger
+	client  *http.Client
+	conv    *converter
+	opts    Options
+	sources []*source          // in config order
+	byName  map[string]*source // read-only after New
+	slots   chan struct{}      // one token per fetch in flight
+	// hostSlots holds one token per fetch in flight to a host; it is
+	// filled in New, for every host the sources name, and only read after.
+	hostSlots map[string]chan struct{}
+	running   atomic.Bool // a Run is in progress
+
+	mu         sync.Mutex           // guards retryAfter
+	retryAfter map[string]time.Time // source name → no scheduled fetch before
+}
+
+// source is a Source with what New derived from it.
+type source struct {
+	Source
+	url      *url.URL
+	redacted string // URL without a password, for logs and errors
+	host     string // key of hostSlots; "" for files
+	path     string // for file URLs
+	sched    cron.Schedule
+	// busy is held for the whole of a fetch of this source. Only TryLock
+	// is used on it: a source never waits for itself, it skips.
+	busy sync.Mutex
+}
+
+// New returns a Fetcher for the sources in opts, writing into st. It
+// validates every source and schedule, and reports all problems at once.
+// logger may be nil to discard logs.
+func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
+	if st == nil {
+		return nil, errors.New("fetcher: no store")
+	}
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	o.Schedule = cmp.Or(strings.TrimSpace(o.Schedule), DefaultSchedule)
+	o.Concurrency = cmp.Or(o.Concurrency, DefaultConcurrency)
+	o.PerHost = cmp.Or(o.PerHost, DefaultPerHost)
+	o.Timeout = cmp.Or(o.Timeout, DefaultTimeout)
+	o.MaxBody = cmp.Or(o.MaxBody, DefaultMaxBody)
+	o.UserAgent = cmp.Or(o.UserAgent, DefaultUserAgent)
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+
+	var errs []error
+	if o.Concurrency < 0 {
+		errs = append(errs, fmt.Errorf("concurrency %d: must be positive", o.Concurrency))
+	}
+	if o.PerHost < 0 {
+		errs = append(errs, fmt.Errorf("per-host limit %d: must be positive", o.PerHost))
+	}
+	if o.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("timeout %s: must be positive", o.Timeout))
+	}
+	if o.MaxBody < 0 {
+		errs = append(errs, fmt.Errorf("max body %d: must be positive", o.MaxBody))
+	}
+	global, err := parseSchedule(o.Schedule)
+	if err != nil {
+		errs = append(errs, err)
+	}
+
+	f := &Fetcher{
+		store:      st,
+		log:        logger.With("component", "fetcher"),
+		conv:       newConverter(),
+		opts:       o,
+		byName:     make(map[string]*source, len(o.Sources)),
+		hostSlots:  make(map[string]chan struct{}),
+		retryAfter: make(map[string]time.Time),
+	}
+	for _, src := range o.Sources {
+		s, err := newSource(src, global)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if f.byName[s.Name] != nil {
+			errs = append(errs, fmt.Errorf("source %q: name used twice", s.Name))
+			continue
+		}
+		f.byName[s.Name] = s
+		f.sources = append(f.sources, s)
+		if s.host != "" && f.hostSlots[s.host] == nil {
+			f.hostSlots[s.host] = make(chan struct{}, max(o.PerHost, 1))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	f.slots = make(chan struct{}, o.Concurrency)
+	f.client = newClient(&o)
+	return f, nil
+}
+
+func newSource(src Source, global cron.Schedule) (*source, error) {
+	src.Name = strings.TrimSpace(src.Name)
+	if src.Name == "" {
+		return nil, fmt.Errorf("source with URL %q: no name", src.URL)
+	}
+	u, err := url.Parse(src.URL)
+	if err != nil {
+		return nil, fmt.Errorf("source %q: %w", src.Name, err)
+	}
+	s := &source{Source: src, url: u, redacted: u.Redacted(), sched: global}
+	switch u.Scheme {
+	case "http", "https":
+		if u.Host == "" {
+			return nil, fmt.Errorf("source %q: URL %q has no host", src.Name, s.redacted)
+		}
+		s.host = strings.ToLower(u.Hostname())
+	case "file":
+		if u.Host != "" && u.Host != "localhost" {
+			return nil, fmt.Errorf("source %q: file URL %q names host %q; only local files can be read", src.Name, src.URL, u.Host)
+		}
+		if u.Path == "" {
+			return nil, fmt.Errorf("source %q: file URL %q has no path", src.Name, src.URL)
+		}
+		s.path = u.Path
+	default:
+		return nil, fmt.Errorf("source %q: URL %q is not http, https or file", src.Name, s.redacted)
+	}
+	if strings.TrimSpace(src.Schedule) != "" {
+		if s.sched, err = parseSchedule(src.Schedule); err != nil {
+			return nil, fmt.Errorf("source %q: %w", src.Name, err)
+		}
+	}
+	return s, nil
+}
+
+// newClient builds the one HTTP client every fetch shares, so connections
+// to a host are reused across sources and polls.
+func newClient(o *Options) *http.Client {
+	dialer := &net.Dialer{Timeout: min(o.Timeout, 10*time.Second), KeepAlive: 30 * time.Second}
+	tr := &http.Transport{
+		Proxy:                  http.ProxyFromEnvironment,
+		DialContext:            dialer.DialContext,
+		ForceAttemptHTTP2:      true,
+		TLSHandshakeTimeout:    min(o.Timeout, 10*time.Second),
+		ResponseHeaderTimeout:  min(o.Timeout, 20*time.Second),
+		ExpectContinueTimeout:  time.Second,
+		IdleConnTimeout:        90 * time.Second,
+		MaxIdleConns:           100,
+		MaxIdleConnsPerHost:    o.PerHost,
+		MaxResponseHeaderBytes: 64 << 10,
+		// Compression stays on: the transport asks for gzip and
+		// decompresses, and readBody caps what comes out.
+	}
+	return &http.Client{Transport: tr, Timeout: o.Timeout}
+}
+
+// Fetch fetches the named source now, whatever its schedule and backoff,
+// and stores what changed. If the source is being fetched already it
+// returns at once with StatusSkipped. It waits for a free slot (Options
+// Concurrency and PerHost) as long as ctx allows; Duration does not count
+// that wait.
+func (f *Fetcher) Fetch(ctx context.Context, name string) Result {
+	s := f.byName[name]
+	if s == nil {
+		return Result{Source: name, Status: StatusFailed, Err: fmt.Errorf("fetch %q: %w", name, ErrUnknownSource)}
+	}
+	return f.fetch(ctx, s)
+}
+
+// FetchAll fetches every source once, concurrently within the limits, and
+// returns their results in config order.
+func (f *Fetcher) FetchAll(ctx context.Context) []Result {
+	results := make([]Result, len(f.sources))
+	var wg sync.WaitGroup
+	for i, s := range f.sources {
+		wg.Go(func() { results[i] = f.fetch(ctx, s) })
+	}
+	wg.Wait()
+	return results
+}
+
+func (f *Fetcher) fetch(ctx context.Context, s *source) (res Result) {
+	if !s.busy.TryLock() {
+		f.log.Debug("fetch skipped: already running", "source", s.Name)
+		return Result{Source: s.Name, Status: StatusSkipped}
+	}
+	defer s.busy.Unlock()
+	log := f.log.With("source", s.Name)
+
+	release, err := f.acquire(ctx, s.host)
+	if err != nil {
+		return Result{Source: s.Name, Status: StatusFailed, Err: fmt.Errorf("wait for a fetch slot: %w", err)}
+	}
+	defer release()
+
+	start := time.Now()
+	defer func() {
+		// A bug of ours must cost one fetch, not the daemon.
+		if r := recover(); r != nil {
+			log.Error("fetch panicked", "panic", r)
+			res = Result{Source: s.Name, Status: StatusFailed, Err: fmt.Errorf("fetch %s: internal error: %v", s.Name, r)}
+		}
+		res.Duration = time.Since(start)
+	}()
+	return f.fetchSlot(ctx, s, log)
+}
+
+// acquire waits for a slot for host (none for files) and then a global
+// one. The host slot comes first so that a fetch stuck behind a busy host
+// holds none of the global slots other hosts could use.
+func (f *Fetcher) acquire(ctx context.Context, host string) (release func(), err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	hostSlots := f.hostSlots[host]
+	if hostSlots != nil {
+		select {
+		case hostSlots <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	select {
+	case f.slots <- struct{}{}:
+	case <-ctx.Done():
+		if hostSlots != nil {
+			<-hostSlots
+		}
+		return nil, ctx.Err()
+	}
+	return func() {
+		<-f.slots
+		if hostSlots != nil {
+			<-hostSlots
+		}
+	}, nil
+}
+
+// fetchSlot does the fetch proper, once the source's lock and slots are
+// held.
+func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Result {
+	prev, _ := f.store.State(s.Name)
+	st := prev
+	st.Name = s.Name
+	if prev.URL != s.URL {
+		// Validators, body hash and failures describe another URL.
+		st.URL, st.ETag, st.LastModified, st.BodyHash, st.Failures = s.URL, "", "", "", 0
+	}
+	st.LastAttempt = time.Now().UTC()
+
+	rctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	defer cancel()
+	resp, err := f.get(rctx, s, &st)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = fmt.Errorf("no complete response within %s: %w", f.opts.Timeout, err)
+		}
+		return f.fail(ctx, log, s, st, err)
+	}
+	if resp.notModified {
+		// A 304 may carry fresher validators; it need not repeat them.
+		st.ETag = cmp.Or(resp.etag, st.ETag)
+		st.LastModified = cmp.Or(resp.lastModified, st.LastModified)
+		return f.succeedQuietly(ctx, log, s, prev, st, StatusNotModified, "not_modified")
+	}
+	sum := sha256.Sum256(resp.body)
+	hash := hex.EncodeToString(sum[:])
+	if hash == st.BodyHash {
+		st.ETag, st.LastModified = resp.etag, resp.lastModified
+		return f.succeedQuietly(ctx, log, s, prev, st, StatusUnchanged, "unchanged")
+	}
+
+	body, from := toUTF8(resp.body, resp.contentType)
+	info, items, err := f.conv.parseAndConvert(body, &s.Source, s.url)
+	if err != nil {
+		return f.fail(ctx, log, s, st, err)
+	}
+	st.Title, st.Link, st.Lang = info.Title, info.Link, info.Lang
+	// Validators and hash are only kept once the body was understood:
+	// kept for a broken body, they would turn its next poll into a 304 or
+	// an "unchanged" and hide the error.
+	st.ETag, st.LastModified, st.BodyHash = resp.etag, resp.lastModified, hash
+	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, "ok", "", 0
+
+	sctx, scancel := storeContext(ctx)
+	defer scancel()
+	ir, err := f.store.Ingest(sctx, st, items)
+	if err != nil {
+		// The store failing is not the source's fault: an operator must act.
+		log.Error("store fetched items", "err", err)
+		return Result{Source: s.Name, Status: StatusFailed, Err: err}
+	}
+	res := Result{Source: s.Name, Status: StatusUnchanged, New: ir.New, Updated: ir.Updated, Unchanged: ir.Unchanged}
+	switch {
+	case ir.New > 0:
+		res.Status = StatusNew
+	case ir.Updated > 0:
+		res.Status = StatusUpdated
+	}
+	level := slog.LevelDebug
+	if res.Status != StatusUnchanged {
+		level = slog.LevelInfo
+	}
+	log.Log(ctx, level, "fetched", "status", res.Status, "new", ir.New, "updated", ir.Updated,
+		"unchanged", ir.Unchanged, "charset", from, "duration", time.Since(st.LastAttempt))
+	return res
+}
+
+// succeedQuietly records a fetch that brought nothing to parse. Only times
+// changed, so the state is marked in memory, which costs no write, unless
+// the state changed in a way worth writing at once: an error cleared, or a
+// new URL.
+func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *source, prev, st store.SourceState, status Status, lastStatus string) Result {
+	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, lastStatus, "", 0
+	if prev.LastStatus == "error" || prev.URL != st.URL {
+		sctx, cancel := storeContext(ctx)
+		defer cancel()
+		if err := f.store.SaveState(sctx, st); err != nil {
+			log.Error("save source state", "err", err)
+		}
+	} else {
+		f.store.MarkState(st)
+	}
+	f.mu.Lock()
+	delete(f.retryAfter, s.Name)
+	f.mu.Unlock()
+	log.Debug("fetched", "status", status, "duration", time.Since(st.LastAttempt))
+	return Result{Source: s.Name, Status: status}
+}
+
+// fail records err as the source's last error. When ctx is done the daemon
+// is stopping (or the caller gave up): that is no fault of the source and
+// is not recorded.
+func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st store.SourceState, err error) Result {
+	res := Result{Source: s.Name, Status: StatusFailed, Err: err}
+	if ctx.Err() != nil {
+		log.Debug("fetch canceled", "err", err)
+		return res
+	}
+	st.LastStatus, st.LastError = "error", err.Error()
+	st.Failures++
+	if se, ok := errors.AsType[*StatusError](err); ok && se.RetryAfter > 0 {
+		f.mu.Lock()
+		f.retryAfter[s.Name] = st.LastAttempt.Add(se.RetryAfter)
+		f.mu.Unlock()
+	}
+	log.Warn("fetch failed", "url", s.redacted, "err", err, "failures", st.Failures)
+	sctx, cancel := storeContext(ctx)
+	defer cancel()
+	if serr := f.store.SaveState(sctx, st); serr != nil {
+		log.Error("save source state", "err", serr)
+	}
+	return res
+}
+
+// storeContext bounds a store call without inheriting ctx's cancellation:
+// a feed fetched and parsed as shutdown begins is still worth its one
+// short write.
+func storeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+}

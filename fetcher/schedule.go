@@ -1,0 +1,288 @@
+package fetcher
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/robfig/cron/v3"
+
+	// CRON_TZ names must resolve on hosts without a zoneinfo database
+	// (scratch and distroless containers); this embeds one (~450 KB).
+	_ "time/tzdata"
+)
+
+const (
+	// maxJitter bounds the spread of the first runs, jitterPerSource sets
+	// it for small configs: a handful of sources starts within a second,
+	// 1,000 sources spread over half a minute instead of one burst.
+	maxJitter       = 30 * time.Second
+	jitterPerSource = 100 * time.Millisecond
+	// stopTimeout bounds how long Run waits, after ctx is done, for fetches
+	// in flight: requests end at once with ctx, a parse in progress ends
+	// by itself within moments.
+	stopTimeout = 5 * time.Second
+	// backoffSlack lets a scheduled run through when its backoff ends just
+	// after the tick, so that a backoff equal to the interval skips no tick.
+	backoffSlack = 5 * time.Second
+)
+
+// cronParser reads standard 5-field specs and descriptors (@hourly, @every
+// 5m…). Time zone prefixes are cut off before it sees them.
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// CheckSchedule reports whether spec is a schedule the fetcher accepts: a
+// standard 5-field cron spec or a descriptor (@hourly, @daily, @every 5m…),
+// in UTC unless prefixed with CRON_TZ=<zone> (or TZ=<zone>) and a space.
+//
+// It rejects what robfig/cron accepts wrongly: @every intervals under 1s,
+// zero or negative, or not whole seconds (cron rounds them silently); a
+// prefix with no schedule after it (cron panics); an empty or unknown zone;
+// more than one zone; and specs that never fire, such as February 30.
+func CheckSchedule(spec string) error {
+	_, err := parseSchedule(spec)
+	return err
+}
+
+// Interval reports the shortest gap between consecutive runs of spec over
+// its next few runs, or zero when spec is not valid. It helps callers size
+// caches to the polling rate.
+func Interval(spec string) time.Duration {
+	sched, err := parseSchedule(spec)
+	if err != nil {
+		return 0
+	}
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok {
+		return every.Delay
+	}
+	var shortest time.Duration
+	t := sched.Next(time.Now())
+	for range 16 {
+		next := sched.Next(t)
+		if next.IsZero() {
+			break
+		}
+		if gap := next.Sub(t); shortest == 0 || gap < shortest {
+			shortest = gap
+		}
+		t = next
+	}
+	return shortest
+}
+
+func parseSchedule(spec string) (sched cron.Schedule, err error) {
+	defer func() {
+		// The checks below catch the panics of robfig/cron v3.0.1 we know;
+		// this catches the ones we don't.
+		if r := recover(); r != nil {
+			sched, err = nil, fmt.Errorf("schedule %q: not a valid cron spec (%v)", spec, r)
+		}
+	}()
+	s := strings.TrimSpace(spec)
+	if s == "" {
+		return nil, errors.New("schedule is empty")
+	}
+	loc := time.UTC
+	if prefix, zone, rest, ok := cutZone(s); ok {
+		switch {
+		case zone == "":
+			return nil, fmt.Errorf("schedule %q: %s names no time zone", spec, prefix)
+		case rest == "":
+			return nil, fmt.Errorf("schedule %q: %s%s must be followed by a space and a schedule, as in %q",
+				spec, prefix, zone, prefix+zone+" 0 * * * *")
+		}
+		if _, _, _, again := cutZone(rest); again {
+			return nil, fmt.Errorf("schedule %q: more than one time zone", spec)
+		}
+		if loc, err = time.LoadLocation(zone); err != nil {
+			return nil, fmt.Errorf("schedule %q: unknown time zone %q", spec, zone)
+		}
+		s = rest
+	}
+	if arg, ok := strings.CutPrefix(s, "@every"); ok && (arg == "" || unicode.IsSpace(rune(arg[0]))) {
+		return parseEvery(spec, strings.TrimSpace(arg))
+	}
+	sched, err = cronParser.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("schedule %q: %w", spec, err)
+	}
+	if ss, ok := sched.(*cron.SpecSchedule); ok {
+		// Without a prefix robfig/cron would use the host's zone.
+		ss.Location = loc
+	}
+	if sched.Next(time.Now()).IsZero() {
+		return nil, fmt.Errorf("schedule %q: never fires (no such date)", spec)
+	}
+	return sched, nil
+}
+
+// cutZone splits "CRON_TZ=zone rest" (or "TZ=zone rest").
+func cutZone(s string) (prefix, zone, rest string, ok bool) {
+	for _, p := range []string{"CRON_TZ=", "TZ="} {
+		if strings.HasPrefix(s, p) {
+			head, tail := s, ""
+			if i := strings.IndexFunc(s, unicode.IsSpace); i >= 0 {
+				head, tail = s[:i], s[i:]
+			}
+			return p, head[len(p):], strings.TrimSpace(tail), true
+		}
+	}
+	return "", "", "", false
+}
+
+func parseEvery(spec, arg string) (cron.Schedule, error) {
+	if arg == "" {
+		return nil, fmt.Errorf("schedule %q: @every needs an interval, as in %q", spec, "@every 5m")
+	}
+	d, err := time.ParseDuration(arg)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("schedule %q: %q is not a duration (use units such as 30s, 5m, 1h30m)", spec, arg)
+	case d <= 0:
+		return nil, fmt.Errorf("schedule %q: interval %s must be positive", spec, arg)
+	case d < time.Second:
+		return nil, fmt.Errorf("schedule %q: interval %s is shorter than the minimum of 1s", spec, arg)
+	case d%time.Second != 0:
+		return nil, fmt.Errorf("schedule %q: interval %s is not a whole number of seconds", spec, arg)
+	}
+	return cron.Every(d), nil
+}
+
+// Run polls every source once, the first runs spread over a few seconds,
+// then each on its schedule, until ctx is done. Scheduled fetches of a
+// failing source back off (see the package documentation). When ctx is
+// done, Run stops the schedule, lets fetches in flight end (ctx cancels
+// their requests) and returns: nil once they have, an error if some are
+// still running after a few seconds. Only one Run may be in progress at a
+// time; Fetch and FetchAll may be called alongside it.
+func (f *Fetcher) Run(ctx context.Context) error {
+	if !f.running.CompareAndSwap(false, true) {
+		return errors.New("fetcher: Run is already in progress")
+	}
+	defer f.running.Store(false)
+
+	cl := cronLogger{f.log}
+	// Skip outside Recover: the other order leaves the skip token taken
+	// after a panic, and the job is skipped forever.
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cl),
+		cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
+	for _, s := range f.sources {
+		c.Schedule(s.sched, cron.FuncJob(func() { f.scheduled(ctx, s) }))
+	}
+	c.Start()
+	f.log.Info("fetcher started", "sources", len(f.sources))
+
+	first := make(chan struct{})
+	go func() {
+		defer close(first)
+		f.firstRuns(ctx)
+	}()
+
+	<-ctx.Done()
+	stopped := c.Stop()
+	timer := time.NewTimer(stopTimeout)
+	defer timer.Stop()
+	for _, done := range []<-chan struct{}{first, stopped.Done()} {
+		select {
+		case <-done:
+		case <-timer.C:
+			return fmt.Errorf("fetcher: fetches still running %s after stop", stopTimeout)
+		}
+	}
+	f.log.Info("fetcher stopped")
+	return nil
+}
+
+// firstRuns starts every source once, at random offsets within a window
+// that grows with the number of sources, and waits for those fetches.
+func (f *Fetcher) firstRuns(ctx context.Context) {
+	if len(f.sources) == 0 {
+		return
+	}
+	window := min(maxJitter, time.Duration(len(f.sources))*jitterPerSource)
+	type start struct {
+		at time.Duration
+		s  *source
+	}
+	starts := make([]start, len(f.sources))
+	for i, s := range f.sources {
+		starts[i] = start{rand.N(window), s}
+	}
+	slices.SortFunc(starts, func(a, b start) int { return cmp.Compare(a.at, b.at) })
+
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	begin := time.Now()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for _, st := range starts {
+		if wait := st.at - time.Since(begin); wait > 0 {
+			timer.Reset(wait)
+			select {
+			case <-timer.C:
+			case <-ctx.Done():
+				return
+			}
+		}
+		wg.Go(func() { f.scheduled(ctx, st.s) })
+	}
+}
+
+// scheduled is a fetch started by the schedule rather than asked for: it
+// honours the source's backoff.
+func (f *Fetcher) scheduled(ctx context.Context, s *source) {
+	if ctx.Err() != nil {
+		return
+	}
+	if wait := f.backoff(s, time.Now()); wait > backoffSlack {
+		f.log.Debug("fetch postponed: backing off", "source", s.Name, "wait", wait.Round(time.Second))
+		return
+	}
+	f.fetch(ctx, s)
+}
+
+// backoff reports how long a scheduled fetch of s should still wait: after
+// repeated failures (from the stored state, so it survives a restart) or
+// as long as a Retry-After asked (in memory only).
+func (f *Fetcher) backoff(s *source, now time.Time) time.Duration {
+	var until time.Time
+	if st, ok := f.store.State(s.Name); ok && st.URL == s.URL && st.LastStatus == "error" {
+		until = st.LastAttempt.Add(failureBackoff(st.Failures))
+	}
+	f.mu.Lock()
+	if ra := f.retryAfter[s.Name]; ra.After(until) {
+		until = ra
+	}
+	f.mu.Unlock()
+	return until.Sub(now)
+}
+
+// failureBackoff is the least time between scheduled attempts after n
+// consecutive failures: none after the first (it may be a blip), then
+// 1m, 2m, 4m… up to an hour.
+func failureBackoff(n int) time.Duration {
+	if n < 2 {
+		return 0
+	}
+	return min(time.Minute<<min(n-2, 6), time.Hour)
+}
+
+// cronLogger passes robfig/cron's logs to slog. Its Info lines (every
+// wake-up and run) are noise in a daemon's log, so they go to Debug.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) {
+	l.log.Debug("cron "+msg, kv...)
+}
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron "+msg, append([]any{"err", err}, kv...)...)
+}
