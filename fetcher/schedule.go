@@ -169,14 +169,7 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	}
 	defer f.running.Store(false)
 
-	cl := cronLogger{f.log}
-	// Skip outside Recover: the other order leaves the skip token taken
-	// after a panic, and the job is skipped forever.
-	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cl),
-		cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
-	for _, s := range f.sources {
-		c.Schedule(s.sched, cron.FuncJob(func() { f.scheduled(ctx, s) }))
-	}
+	c := f.newCron(ctx)
 	c.Start()
 	f.log.Info("fetcher started", "sources", len(f.sources))
 
@@ -199,6 +192,20 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	}
 	f.log.Info("fetcher stopped")
 	return nil
+}
+
+// newCron returns the scheduler of Run, with a job per source that
+// fetches with ctx.
+func (f *Fetcher) newCron(ctx context.Context) *cron.Cron {
+	cl := cronLogger{f.log}
+	// Skip outside Recover: the other order leaves the skip token taken
+	// after a panic, and the job is skipped forever.
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cl),
+		cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
+	for _, s := range f.sources {
+		c.Schedule(s.sched, cron.FuncJob(func() { f.scheduled(ctx, s) }))
+	}
+	return c
 }
 
 // firstRuns starts every source once, at random offsets within a window
@@ -232,7 +239,15 @@ func (f *Fetcher) firstRuns(ctx context.Context) {
 				return
 			}
 		}
-		wg.Go(func() { f.scheduled(ctx, st.s) })
+		wg.Go(func() {
+			// Not a cron job, so cron's Recover does not cover it.
+			defer func() {
+				if r := recover(); r != nil {
+					f.log.Error("fetch panicked", "source", st.s.Name, "panic", r)
+				}
+			}()
+			f.scheduled(ctx, st.s)
+		})
 	}
 }
 
