@@ -156,6 +156,8 @@ func TestConvertEdgeCases(t *testing.T) {
 			{Title: "Far future", PublishedParsed: new(time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC))},
 			{Title: "Email author", Authors: []*gofeed.Person{nil, {Email: "desk@example.com"}}},
 			{Title: "Dup categories", Categories: []string{"A", " A ", "<b>B</b>", ""}},
+			{Title: "Plain summary", Description: " 5 > 4, plain text "},
+			{Title: "Hostile summary", Description: `<b onclick="x()">hi</b> <iframe src="https://evil"></iframe>`},
 		},
 	}
 	info, items := c.convert(feed, &Source{Name: "s"}, base)
@@ -189,8 +191,14 @@ func TestConvertEdgeCases(t *testing.T) {
 	if it := byTitle["Dup categories"]; !slices.Equal(it.Categories, []string{"A", "B"}) {
 		t.Errorf("categories = %q, want [A B]", it.Categories)
 	}
-	if len(items) != 8 {
-		t.Errorf("got %d items, want 8", len(items))
+	if it := byTitle["Plain summary"]; it.Summary != "5 > 4, plain text" {
+		t.Errorf("plain summary = %q", it.Summary)
+	}
+	if it := byTitle["Hostile summary"]; it.Summary != "<b>hi</b>" {
+		t.Errorf("hostile summary = %q, want %q", it.Summary, "<b>hi</b>")
+	}
+	if len(items) != 10 {
+		t.Errorf("got %d items, want 10", len(items))
 	}
 }
 
