@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -225,13 +226,53 @@ func (c *converter) author(fi *gofeed.Item) string {
 }
 
 // plainText turns feed text that may carry markup and entities into plain
-// text on one line. Bluemonday re-escapes the text it keeps, hence the
-// unescape after it; the fast path skips both for the common plain title.
+// text on one line. Text that is markup goes through the strict policy,
+// which strips every tag; bluemonday re-escapes the text it keeps, hence
+// the unescape after it. Text that merely contains angle brackets, like
+// "Storm <warning> for the coast" (escaped on purpose by its publisher),
+// only has its entities decoded.
 func (c *converter) plainText(s string) string {
-	if strings.ContainsAny(s, "<&") {
+	switch {
+	case strings.Contains(s, "<") && isMarkup(s):
 		s = html.UnescapeString(c.strict.Sanitize(s))
+	case strings.Contains(s, "&"):
+		s = html.UnescapeString(s)
 	}
 	return collapseSpace(s)
+}
+
+// tagPattern matches a start or end tag (name, then whatever precedes the
+// ">") or the start of a comment.
+var tagPattern = regexp.MustCompile(`<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>|<!--`)
+
+// isMarkup reports whether s holds HTML rather than text with angle
+// brackets in it: a comment, a known HTML element, or any tag with
+// attributes makes it markup. Readers guess the same way (Python
+// feedparser takes text for HTML only when its tags are HTML elements);
+// this rule leans further towards stripping: one real tag is enough.
+func isMarkup(s string) bool {
+	for _, m := range tagPattern.FindAllStringSubmatch(s, -1) {
+		attrs := strings.TrimSpace(strings.TrimSuffix(m[3], "/"))
+		if m[0] == "<!--" || attrs != "" || isHTMLElement(strings.ToLower(m[2])) {
+			return true
+		}
+	}
+	return false
+}
+
+// htmlElements lists HTML element names, obsolete ones included, with the
+// SVG and MathML roots.
+const htmlElements = " a abbr acronym address applet area article aside audio b base basefont bdi bdo big" +
+	" blink blockquote body br button canvas caption center cite code col colgroup data datalist dd del" +
+	" details dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame frameset" +
+	" h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe image img input ins isindex kbd keygen label" +
+	" legend li link listing main map mark marquee math menu menuitem meta meter nav nobr noembed noframes" +
+	" noscript object ol optgroup option output p param picture plaintext pre progress q rb rp rt rtc ruby" +
+	" s samp script search section select slot small source span strike strong style sub summary sup svg" +
+	" table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr xmp "
+
+func isHTMLElement(name string) bool {
+	return strings.Contains(htmlElements, " "+name+" ")
 }
 
 // collapseSpace trims s, turns every run of white space into one space and

@@ -212,6 +212,28 @@ func mapsKeys(m map[string]store.Item) func(func(string) bool) {
 	}
 }
 
+func TestPlainText(t *testing.T) {
+	c := newConverter()
+	tests := []struct{ in, want string }{
+		{"Plain headline", "Plain headline"},
+		{"Storm <warning> for the coast", "Storm <warning> for the coast"},
+		{"<Breaking> News </Breaking>", "<Breaking> News </Breaking>"},
+		{"Storm <b>warning</b> for the <em>coast</em>", "Storm warning for the coast"},
+		{"Hi <script>alert(1)</script>there", "Hi there"},
+		{`<xss onmouseover="alert(1)">x</xss>`, "x"},
+		{"<img src=x onerror=alert(1)>Photo", "Photo"},
+		{"AT&amp;T &lt; 5 &#8212; ok", "AT&T < 5 — ok"},
+		{"a < b > c", "a < b > c"},
+		{"  line\n\tbreaks  ", "line breaks"},
+		{"عاجل: <b>أمطار</b> &amp; رياح", "عاجل: أمطار & رياح"},
+	}
+	for _, tt := range tests {
+		if got := c.plainText(tt.in); got != tt.want {
+			t.Errorf("plainText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestConvertKeepsNewest(t *testing.T) {
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	feed := &gofeed.Feed{}

@@ -390,7 +390,8 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		// Validators, body hash and failures describe another URL.
 		st.URL, st.ETag, st.LastModified, st.BodyHash, st.Failures = s.URL, "", "", "", 0
 	}
-	st.LastAttempt = time.Now().UTC()
+	began := time.Now() // keeps the monotonic reading that UTC() drops
+	st.LastAttempt = began.UTC()
 
 	rctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
@@ -405,13 +406,13 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		// A 304 may carry fresher validators; it need not repeat them.
 		st.ETag = cmp.Or(resp.etag, st.ETag)
 		st.LastModified = cmp.Or(resp.lastModified, st.LastModified)
-		return f.succeedQuietly(ctx, log, s, prev, st, StatusNotModified, "not_modified")
+		return f.succeedQuietly(ctx, log, s, prev, st, StatusNotModified, "not_modified", began)
 	}
 	sum := sha256.Sum256(resp.body)
 	hash := hex.EncodeToString(sum[:])
 	if hash == st.BodyHash {
 		st.ETag, st.LastModified = resp.etag, resp.lastModified
-		return f.succeedQuietly(ctx, log, s, prev, st, StatusUnchanged, "unchanged")
+		return f.succeedQuietly(ctx, log, s, prev, st, StatusUnchanged, "unchanged", began)
 	}
 
 	body, from := toUTF8(resp.body, resp.contentType)
@@ -446,7 +447,7 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		level = slog.LevelInfo
 	}
 	log.Log(ctx, level, "fetched", "status", res.Status, "new", ir.New, "updated", ir.Updated,
-		"unchanged", ir.Unchanged, "charset", from, "duration", time.Since(st.LastAttempt))
+		"unchanged", ir.Unchanged, "charset", from, "duration", time.Since(began))
 	return res
 }
 
@@ -454,7 +455,8 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 // changed, so the state is marked in memory, which costs no write, unless
 // the state changed in a way worth writing at once: an error cleared, or a
 // new URL.
-func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *source, prev, st store.SourceState, status Status, lastStatus string) Result {
+func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *source, prev, st store.SourceState,
+	status Status, lastStatus string, began time.Time) Result {
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, lastStatus, "", 0
 	if prev.LastStatus == "error" || prev.URL != st.URL {
 		sctx, cancel := storeContext(ctx)
@@ -468,7 +470,7 @@ func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *sourc
 	f.mu.Lock()
 	delete(f.retryAfter, s.Name)
 	f.mu.Unlock()
-	log.Debug("fetched", "status", status, "duration", time.Since(st.LastAttempt))
+	log.Debug("fetched", "status", status, "duration", time.Since(began))
 	return Result{Source: s.Name, Status: status}
 }
 
