@@ -72,6 +72,31 @@ func BenchmarkFetchIngest(b *testing.B) {
 	b.ReportMetric(float64(iters*benchItems)/b.Elapsed().Seconds(), "items/s")
 }
 
+// BenchmarkFetchNoDisk is BenchmarkFetchIngest with an in-memory store:
+// the difference between the two is what the bbolt write costs.
+func BenchmarkFetchNoDisk(b *testing.B) {
+	template := benchFeed()
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.ReplaceAll(template, []byte("@@N@@"), []byte(strconv.FormatInt(n.Add(1), 10))))
+	}))
+	defer srv.Close()
+	f, err := New(newMemStore(), &Options{Sources: []Source{{Name: "bench", URL: srv.URL + "/feed"}}}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.SetBytes(int64(len(template)))
+	iters := 0
+	for b.Loop() {
+		if r := f.Fetch(ctx, "bench"); r.New != benchItems {
+			b.Fatalf("fetch = %+v, want %d new", r, benchItems)
+		}
+		iters++
+	}
+	b.ReportMetric(float64(iters*benchItems)/b.Elapsed().Seconds(), "items/s")
+}
+
 // BenchmarkFetchUnchangedItems is a poll whose body changed but whose
 // items did not (a feed that rewrites its lastBuildDate): parsed, and one
 // write that finds every item already stored.

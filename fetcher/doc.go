@@ -4,7 +4,8 @@
 // source. Each fetch is a conditional GET (or a file read) whose body is
 // capped after decompression, converted to UTF-8 (see below), parsed with
 // gofeed and converted to store items: titles as plain text, summaries as
-// sanitized HTML, links made absolute and limited to http and https. One
+// sanitized HTML (bluemonday's UGC policy, which keeps dir and lang),
+// links made absolute and limited to http and https. One
 // fetched feed is one store write; a 304, or a 200 whose body is
 // byte-identical to the last one parsed, costs no parse and no write.
 //
@@ -50,6 +51,10 @@
 //     the bytes says what it is, and the fetcher does not guess.
 //   - gofeed only looks at the first 4 KiB to recognise a feed; a feed
 //     whose root element comes later fails as "not a feed".
+//   - A title is taken for markup, and all its tags stripped, when any tag
+//     in it is an HTML element, has attributes or is a comment; otherwise
+//     "<warning>" and the like stay as text. A title mixing both loses the
+//     text-like tags too.
 //   - Items without GUID or link that share a title and have no date are
 //     one item. Relative links inside summaries are not resolved.
 //   - The per-host limit is by host name at the configured URL; redirects
