@@ -313,6 +313,17 @@ func TestRecoveryClearsError(t *testing.T) {
 	if wait := f.backoff(f.byName["f"], time.Now()); wait > 0 {
 		t.Errorf("backoff after recovery = %s, want none", wait)
 	}
+
+	// The same through a full parse rather than a 304.
+	fs.set("/f", route{status: 429, retryAfter: "600"})
+	f.Fetch(ctx, "f")
+	fs.set("/f", route{body: readTestdata(t, "atom.xml")})
+	if r := f.Fetch(ctx, "f"); r.Status != StatusNew {
+		t.Fatalf("fetch = %+v, want new", r)
+	}
+	if wait := f.backoff(f.byName["f"], time.Now()); wait > 0 {
+		t.Errorf("backoff after a successful parse = %s, want none", wait)
+	}
 }
 
 // TestURLChange: validators and the body hash belong to a URL; after the

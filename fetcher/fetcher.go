@@ -92,7 +92,7 @@ const (
 	StatusUpdated     Status = "updated"      // no new items, at least one changed in place
 	StatusUnchanged   Status = "unchanged"    // parsed nothing new, or the body was byte-identical to the last one
 	StatusNotModified Status = "not_modified" // the server answered 304
-	StatusFailed      Status = "error"        // see Result.Err; named so as not to clash with the StatusError type
+	StatusFailed      Status = "error"        // see Result.Err (StatusError is the type of HTTP status errors)
 	// StatusSkipped means the source was being fetched already (by the
 	// schedule, or another Fetch call), so this call did nothing. It is an
 	// outcome, not an error: Result.Err is nil.
@@ -105,7 +105,9 @@ type Result struct {
 	Status                  Status
 	New, Updated, Unchanged int   // items, as the store counted them
 	Err                     error // non-nil exactly when Status is StatusFailed
-	Duration                time.Duration
+	// Duration is the time spent fetching, parsing and storing, not the
+	// wait for a free slot before.
+	Duration time.Duration
 }
 
 // StatusError is returned (wrapped) when a server answers with a status
@@ -435,6 +437,7 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		log.Error("store fetched items", "err", err)
 		return Result{Source: s.Name, Status: StatusFailed, Err: err}
 	}
+	f.forgetRetryAfter(s.Name)
 	res := Result{Source: s.Name, Status: StatusUnchanged, New: ir.New, Updated: ir.Updated, Unchanged: ir.Unchanged}
 	switch {
 	case ir.New > 0:
@@ -467,11 +470,16 @@ func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *sourc
 	} else {
 		f.store.MarkState(st)
 	}
-	f.mu.Lock()
-	delete(f.retryAfter, s.Name)
-	f.mu.Unlock()
+	f.forgetRetryAfter(s.Name)
 	log.Debug("fetched", "status", status, "duration", time.Since(began))
 	return Result{Source: s.Name, Status: status}
+}
+
+// forgetRetryAfter drops a Retry-After once the source answers again.
+func (f *Fetcher) forgetRetryAfter(name string) {
+	f.mu.Lock()
+	delete(f.retryAfter, name)
+	f.mu.Unlock()
 }
 
 // fail records err as the source's last error. When ctx is done the daemon
