@@ -63,6 +63,8 @@
 //     per Fetcher: two Fetchers for the same sources (during a config
 //     reload) may fetch one source at the same time. The store keeps that
 //     safe, only not as polite.
+//   - The package embeds the time zone database (time/tzdata, about
+//     450 KB of binary) so that CRON_TZ names resolve on hosts without one.
 //   - A 304 or an identical body updates the source's state in memory
 //     (store.MarkState); it reaches the disk with the next write or at
 //     Close, except when it clears an error, which is written at once.
