@@ -91,15 +91,20 @@ func Normalize(s string) string {
 		s = strings.ToValidUTF8(s, " ")
 	}
 	// NFKC first: it turns presentation forms (ﻷ, ﷺ), full-width letters
-	// and ligatures into the letters the rest of the rules know. String
-	// returns s itself, without allocating, when it is already in NFKC.
-	s = norm.NFKC.String(s)
-	if needsFold(s) {
-		// A Caser holds state, so it cannot be shared between goroutines;
-		// making one only here keeps ASCII and Arabic, which fold by the
-		// ASCII rule below, free of it. Folding can leave compatibility
-		// characters behind (ϲ from Ϲ), hence NFKC once more.
-		s = norm.NFKC.String(cases.Fold().String(s))
+	// and ligatures into the letters the rest of the rules know. Checking
+	// that text is in NFKC costs x/text about 10 ns a byte, two thirds of
+	// Normalize on Arabic, so ASCII and basic Arabic skip it (see
+	// skipsNFKC).
+	if !skipsNFKC(s) {
+		s = norm.NFKC.String(s)
+		if needsFold(s) {
+			// A Caser holds state, so it cannot be shared between
+			// goroutines; making one only here keeps ASCII and Arabic,
+			// which fold by the ASCII rule in classify, free of it.
+			// Folding can leave compatibility characters behind (ϲ from
+			// Ϲ), hence NFKC once more.
+			s = norm.NFKC.String(cases.Fold().String(s))
+		}
 	}
 
 	var b strings.Builder
@@ -114,7 +119,20 @@ func Normalize(s string) string {
 		// About the break after the last word: whether it had a label
 		// separator, a hyphen, or white space.
 		gapSep, gapHyphen, gapSpace bool
+		// dropped: a rune was removed since the last one written.
+		// recompose: a rune that may compose with what precedes it was
+		// written after a removal, so the result may not be in NFKC.
+		dropped, recompose bool
 	)
+	// wrote notes a written rune for the final NFKC check. Arabic runes
+	// that compose backward (U+0653–U+0655) are all removed, so only
+	// others can need it.
+	wrote := func(r rune) {
+		if dropped && r >= 0x0300 && (r < 0x0600 || r > 0x06FF) {
+			recompose = true
+		}
+		dropped = false
+	}
 	// endGap records what the break after word words-1 held, for labels.
 	endGap := func() {
 		if w := words - 1; w >= 0 && w < maxLabelWords {
@@ -144,9 +162,16 @@ func Normalize(s string) string {
 		return runes < maxRunes
 	}
 
+	skip := 0 // bytes of s already consumed by an acronym
 loop:
-	for i := 0; i < len(s) && runes < maxRunes; {
-		if !inWord {
+	for i, r := range s {
+		if i < skip {
+			continue
+		}
+		if runes >= maxRunes {
+			break
+		}
+		if !inWord && r < utf8.RuneSelf && isASCIILetter(byte(r)) {
 			if end, ok := acronymEnd(s, i); ok {
 				if !startWord() {
 					break
@@ -157,21 +182,21 @@ loop:
 						runes++
 					}
 				}
-				i = end
+				skip = end
 				inWord, pending = false, true
 				continue
 			}
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
 		r, k := classify(r)
 		switch k {
 		case kindDrop:
 			// Removed without a trace: a word goes on across it.
+			dropped = true
 		case kindMark:
 			if inWord {
 				b.WriteRune(r)
 				runes++
+				wrote(r)
 			}
 		case kindLetter:
 			if !startWord() {
@@ -179,6 +204,7 @@ loop:
 			}
 			b.WriteRune(r)
 			runes++
+			wrote(r)
 		case kindBreak:
 			inWord = false
 			pending = true
@@ -215,7 +241,7 @@ loop:
 	// Removing a format character can bring a letter and a combining mark
 	// together that NFKC composes ("e", ZWJ, U+0301); compose them now so
 	// that the result is a fixed point.
-	if !norm.NFKC.IsNormalString(out) {
+	if recompose && !norm.NFKC.IsNormalString(out) {
 		out = norm.NFKC.String(out)
 	}
 	return out
@@ -236,19 +262,29 @@ func isLabel(s string) bool {
 	return false
 }
 
+// skipsNFKC reports whether Normalize may skip NFKC on s because the result
+// would not differ: s holds only ASCII and runes from U+060C to U+0670
+// (Arabic punctuation, letters, tashkeel, digits). Each of those is its own
+// NFKC form, and the only compositions or reorderings NFKC could make among
+// them involve tashkeel, which classify removes: ا with U+0653 composes to
+// آ, which classify maps back to ا. TestSkipsNFKC checks all of this.
+func skipsNFKC(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && (r < 0x060C || r > 0x0670) {
+			return false
+		}
+	}
+	return true
+}
+
 // needsFold reports whether s has a rune that the ASCII lower-casing in
 // classify does not fold: anything outside ASCII, the Arabic blocks and
 // General Punctuation, none of which have case.
 func needsFold(s string) bool {
-	for i := 0; i < len(s); {
-		if s[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+	for _, r := range s {
 		switch {
-		case r >= 0x0600 && r <= 0x06FF, r >= 0x0750 && r <= 0x077F,
+		case r < utf8.RuneSelf,
+			r >= 0x0600 && r <= 0x06FF, r >= 0x0750 && r <= 0x077F,
 			r >= 0x08A0 && r <= 0x08FF, r >= 0x2000 && r <= 0x206F,
 			r >= 0xFB50 && r <= 0xFDFF, r >= 0xFE70 && r <= 0xFEFF:
 		default:
@@ -328,6 +364,8 @@ func classify(r rune) (rune, int) {
 		return '0' + r - 0x0660, kindLetter
 	case r >= 0x06F0 && r <= 0x06F9:
 		return '0' + r - 0x06F0, kindLetter
+	case r >= 0x0621 && r <= 0x064A: // the rest of the basic Arabic letters
+		return r, kindLetter
 	// cases.Fold (x/text v0.44) swaps the cases of Cherokee instead of
 	// folding them, so folding twice gives the input back. Unicode folds
 	// Cherokee to its capitals; finish the job here so that Normalize

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalize(t *testing.T) {
@@ -223,6 +225,49 @@ func TestNormalizeEveryRune(t *testing.T) {
 			}
 			if strings.HasPrefix(got, " ") || strings.HasSuffix(got, " ") || strings.Contains(got, "  ") {
 				t.Errorf("Normalize(%q) = %q, has stray spaces", s, got)
+			}
+		}
+	}
+}
+
+// TestSkipsNFKC proves the shortcut in Normalize: for text skipsNFKC
+// accepts, NFKC changes nothing that survives classify.
+func TestSkipsNFKC(t *testing.T) {
+	var set []rune
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		if skipsNFKC(string(r)) {
+			set = append(set, r)
+		}
+	}
+	// kept maps a string as classify would, without the word logic.
+	kept := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			if m, k := classify(r); k != kindDrop {
+				b.WriteRune(m)
+			}
+		}
+		return b.String()
+	}
+	for _, r := range set {
+		s := string(r)
+		if n := norm.NFKC.String(s); n != s {
+			t.Errorf("skipsNFKC(%U), but NFKC changes it to %q", r, n)
+		}
+		p := norm.NFKC.PropertiesString(s)
+		if p.CCC() != 0 || !p.BoundaryBefore() {
+			if _, k := classify(r); k != kindDrop {
+				t.Errorf("skipsNFKC(%U), which NFKC may move or compose, but classify keeps it", r)
+			}
+		}
+	}
+	// Every composition NFKC could make in such text gives what classify
+	// gives without it.
+	for _, x := range set {
+		for _, y := range set {
+			s := string(x) + string(y)
+			if n := norm.NFKC.String(s); n != s && kept(n) != kept(s) {
+				t.Errorf("NFKC(%q) = %q: classify gives %q with NFKC, %q without", s, n, kept(n), kept(s))
 			}
 		}
 	}
