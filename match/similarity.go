@@ -1,0 +1,189 @@
+package match
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
+// Version identifies the rules of Normalize, Tokens, Stem, Similarity and
+// Signature. Anything that stores their results (normalized titles, index
+// keys) should record it and rebuild when it changes: a key computed under
+// other rules will not be found again.
+const Version = 1
+
+// strongWeight is the weight of a token that names a number or a negation.
+// A differing count, score or date, or a "not", changes the story however
+// many other words agree ("kills 5" and "kills 7", "2-1" and "2-2").
+const strongWeight = 3
+
+// negations are weighted like numbers (see strongWeight), in normalized,
+// stemmed form. Those mapped to true are verbal negations: a headline that
+// has one says the opposite of a headline that has none ("aid has not
+// reached Gaza"), and Similarity scores such a pair 0. The others also
+// build ordinary words (منظمة غير حكومية is an NGO, دون سن 18 is "under
+// 18"), so they only weigh.
+var negations = map[string]bool{
+	"لا": true, "لم": true, "لن": true, "ليس": true, "عدم": true,
+	"not": true, "never": true,
+	"غير": false, "دون": false, "بدون": false, "no": false, "without": false, "nor": false,
+}
+
+// weight is how much a token counts in Similarity.
+func weight(t string) int {
+	if strings.ContainsAny(t, "0123456789") {
+		return strongWeight
+	}
+	if _, ok := negations[t]; ok {
+		return strongWeight
+	}
+	return 1
+}
+
+// negated reports whether tokens hold a verbal negation (see negations).
+func negated(tokens []string) bool {
+	for _, t := range tokens {
+		if negations[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// Similarity returns how alike two headlines' token sets are (as Tokens
+// returns them), from 0 (nothing shared, or either empty) to 1 (the same
+// set). Duplicates count once and only the first 64 tokens of each are
+// looked at, as in Tokens.
+//
+// A verbal negation (not, never, لا, لم, لن, ليس, عدم) on one side only
+// makes the score 0: the two say opposite things. Otherwise each token
+// weighs 1, or 3 when it holds a digit or is a negation. With S the weight
+// of the shared tokens, and A and B the weight of the tokens only one side
+// has,
+//
+//	Similarity = S / (S + A + B + 2·min(A, B))
+//
+// That is weighted Jaccard, S / (S+A+B), plus a charge for swaps: when both
+// sides have words of their own, min(A, B) of them replace each other, and
+// a swapped word costs four where an added word costs one. Wires that tell
+// the same story add to it: a label, a source ("- رويترز"), a day, an
+// adjective; the other headline then has nothing of its own. Different
+// stories told in the same words swap instead: Silwad for Aboud, Erdogan
+// and Sisi for 60 countries, Cairo for Amman. At 0.8, counting shared plain
+// words, one added word is tolerated from four up, two from eight, one
+// added number or weak negation (no, غير) from twelve, one swapped word
+// from sixteen, and a changed number from forty-eight, which is to say
+// never. The pair corpus in testdata/pairs.tsv holds the examples.
+//
+// Similarity does not allocate and is safe for concurrent use.
+func Similarity(a, b []string) float64 {
+	a, b = a[:min(len(a), maxTokens)], b[:min(len(b), maxTokens)]
+	if negated(a) != negated(b) {
+		return 0
+	}
+	var shared, onlyA, onlyB int
+	for i, t := range a {
+		if slices.Contains(a[:i], t) {
+			continue
+		}
+		if slices.Contains(b, t) {
+			shared += weight(t)
+		} else {
+			onlyA += weight(t)
+		}
+	}
+	if shared == 0 {
+		return 0
+	}
+	for i, t := range b {
+		if !slices.Contains(b[:i], t) && !slices.Contains(a, t) {
+			onlyB += weight(t)
+		}
+	}
+	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB))
+}
+
+// Same reports whether two headlines tell the same story: their normalized
+// forms are equal and not empty, or threshold is above zero and the
+// Similarity of their tokens is at least threshold. A threshold of zero or
+// less turns near-duplicate matching off, as dedupe.similarity: 0 does; 0.8,
+// the default, is what the pair corpus is tuned for. Empty normalized
+// headlines ("", "!!!", "عاجل:") match nothing, not even each other.
+//
+// Callers that keep normalized titles and tokens can decide the same way
+// without normalizing again:
+//
+//	na != "" && (na == nb || threshold > 0 && Similarity(ta, tb) >= threshold)
+//
+// Safe for concurrent use.
+func Same(a, b string, threshold float64) bool {
+	na := Normalize(a)
+	if na == "" {
+		return false
+	}
+	nb := Normalize(b)
+	if na == nb {
+		return true
+	}
+	if nb == "" || !(threshold > 0) {
+		return false
+	}
+	return Similarity(Tokens(na), Tokens(nb)) >= threshold
+}
+
+// Signature returns the index keys of a headline's tokens (as Tokens
+// returns them) for a store that must find near-duplicate candidates
+// without scanning: store an item under each of its keys, and look a new
+// headline up under each of its own.
+//
+// The guarantee is exact, not probabilistic: if Similarity(a, b) >=
+// threshold, then Signature(a, threshold) and Signature(b, threshold)
+// share at least one key. Keys computed at one threshold serve every higher
+// one, so an index built at the lowest threshold a deployment will use
+// stays valid when the threshold is raised; lowering it needs a rebuild.
+// Headlines with equal normalized forms share all their keys, except when
+// they have no tokens at all (only stop words); key those by the normalized
+// title itself.
+//
+// The keys are tokens, in a fixed order (longest first, then bytewise):
+// the prefix of that order long enough that any set overlapping at
+// threshold must meet it. This is the prefix filter of set-similarity
+// joins: Similarity ≥ t implies weighted Jaccard ≥ t, so the shared weight
+// is at least t·w(a); the first shared token in the fixed order is then
+// followed, in both headlines, by at least that much weight, which puts it
+// within both prefixes. At 0.8 a headline of eight plain tokens gets two
+// keys; of four, one. Longest first because long words tend to be rare
+// names, which keeps the lists under each key short.
+//
+// A threshold of zero or less, or NaN, gives no keys (nothing but equal
+// titles can match); above 1 counts as 1. The result is a new slice whose
+// strings share memory with tokens. Safe for concurrent use.
+func Signature(tokens []string, threshold float64) []string {
+	if !(threshold > 0) || len(tokens) == 0 {
+		return nil
+	}
+	threshold = min(threshold, 1)
+	keys := slices.Clone(tokens[:min(len(tokens), maxTokens)])
+	slices.SortFunc(keys, func(x, y string) int {
+		if c := cmp.Compare(len(y), len(x)); c != 0 {
+			return c
+		}
+		return strings.Compare(x, y)
+	})
+	keys = slices.Compact(keys)
+	total := 0
+	for _, k := range keys {
+		total += weight(k)
+	}
+	// Any match shares at least need; the slack keeps a key whose suffix
+	// weight equals need when rounding puts need a hair above it.
+	need := threshold*float64(total) - 1e-9
+	suffix := total
+	for i, k := range keys {
+		if float64(suffix) < need {
+			return keys[:i:i]
+		}
+		suffix -= weight(k)
+	}
+	return keys
+}
