@@ -1,0 +1,85 @@
+package match
+
+import (
+	"strings"
+	"testing"
+)
+
+const (
+	benchArabic      = "عاجل: الجيشُ الإسرائيليُّ يقتحمُ مخيمَ جنين شمالَ الضفةِ الغربيةِ ويعتقلُ ٤ شبان"
+	benchArabicPlain = "الجيش الإسرائيلي يقتحم مخيم جنين شمال الضفة الغربية ويعتقل 4 شبان"
+	benchEnglish     = "Breaking: Israeli army raids Jenin camp in northern West Bank, arrests 4"
+)
+
+func BenchmarkNormalize(b *testing.B) {
+	for _, bc := range []struct{ name, in string }{
+		{"arabic", benchArabic},
+		{"arabic_plain", benchArabicPlain},
+		{"english", benchEnglish},
+		{"1MB", strings.Repeat("الجيشُ ", 1<<20/len("الجيشُ "))},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.in)))
+			for b.Loop() {
+				Normalize(bc.in)
+			}
+		})
+	}
+}
+
+func BenchmarkTokens(b *testing.B) {
+	n := Normalize(benchArabic)
+	b.ReportAllocs()
+	for b.Loop() {
+		Tokens(n)
+	}
+}
+
+func BenchmarkSimilarity(b *testing.B) {
+	x := Tokens(Normalize(benchArabic))
+	y := Tokens(Normalize("الجيش الإسرائيلي يقتحم مخيم جنين شمال الضفة الغربية ويعتقل 4 شبان - وفا"))
+	b.ReportAllocs()
+	for b.Loop() {
+		Similarity(x, y)
+	}
+}
+
+// BenchmarkSame is the whole decision on two raw titles, normalizing both;
+// a store that keeps normalized titles and tokens pays only Similarity.
+func BenchmarkSame(b *testing.B) {
+	for _, bc := range []struct{ name, a, b string }{
+		{"arabic_near_duplicate", benchArabic, "الجيش الإسرائيلي يقتحم مخيم جنين شمال الضفة الغربية ويعتقل 4 شبان - وفا"},
+		{"arabic_different", "الجيش يعتقل شابا في سلواد شرق رام الله", "الجيش يعتقل شابين من عابود شمال غرب رام الله"},
+		{"english_near_duplicate", benchEnglish, "Israeli army raids Jenin camp in northern West Bank, arrests 4 - Reuters"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Same(bc.a, bc.b, 0.8)
+			}
+		})
+	}
+}
+
+func BenchmarkSignature(b *testing.B) {
+	toks := Tokens(Normalize(benchArabic))
+	b.ReportAllocs()
+	for b.Loop() {
+		Signature(toks, 0.8)
+	}
+}
+
+func BenchmarkCanonicalLink(b *testing.B) {
+	for _, bc := range []struct{ name, raw string }{
+		{"canonical", "https://www.example.com/ar/news/2024/05/12/story-123"},
+		{"tracking", "HTTPS://www.Example.com:443/ar/news/2024/05/12/story-123?utm_source=rss&utm_medium=feed&id=9#top"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				CanonicalLink(bc.raw, "https://www.example.com/ar/")
+			}
+		})
+	}
+}

@@ -1,0 +1,79 @@
+// Package match decides when two headlines, or two links, are the same
+// story. It is the text side of tickerd's dedupe: pure functions with no
+// state, used by the fetcher (item identity), by the store's callers (cross
+// source dedupe) and by the feed (keyword filters). It imports nothing of
+// tickerd's.
+//
+// # Identity
+//
+// CanonicalLink gives a link the form under which two sources agree:
+// resolved, with scheme and host in lower case, without default ports,
+// fragments and tracking parameters, with the query sorted.
+//
+// # Text
+//
+// Normalize gives a headline the form under which two wires agree: NFKC,
+// case-folded, Arabic diacritics, tatweel and invisible marks removed,
+// alef forms, yeh, teh marbuta and the hamza seats ؤ ئ reduced to plain
+// letters, digits in ASCII, punctuation gone, and a leading "عاجل:" or
+// "Breaking:" dropped. Tokens splits a normalized headline into the words
+// that matter, without stop words and, through Stem, without the Arabic
+// conjunction و and article ال. Normalized text is for comparing; what
+// readers see never changes.
+//
+// # Near duplicates
+//
+// Similarity scores two token sets; Same puts the pieces together and is
+// what dedupe.similarity (default 0.8) is a threshold of. The score is a
+// weighted Jaccard in which numbers and negations weigh three times a word,
+// a negation on one side only ("not", "لم") means no match, and a word
+// swapped for another (Silwad for Aboud) costs four times a word added
+// (a label, a source tag, a day). Different stories told with the same
+// template differ by swaps; copies of one story differ by additions.
+// testdata/pairs.tsv holds Arabic and English pairs of both kinds with
+// their verdicts; at 0.8 no different pair is judged the same.
+//
+// Signature gives the keys under which a store indexes a headline so that
+// finding its near duplicates needs no scan: the work per headline depends
+// on how many stored headlines share one of its few keys, not on how many
+// are stored. Any two headlines whose Similarity reaches the threshold
+// share a key, with certainty (prefix filtering).
+//
+// # Caveats
+//
+//   - Sets have no order: "Real Madrid beat Barcelona 2-1" and "Barcelona
+//     beat Real Madrid 2-1" are the same set, and match. So do "2-1" and
+//     "1-2".
+//   - Precision is bought with recall. Wires that tell one story in other
+//     words ("kills" and "killed", "يصل" and "وصل", a two-word source tag
+//     such as "- فرانس برس" on a short headline) stay separate; a reader
+//     sees the story twice, never two stories as one.
+//   - A changed number is a different story: a death toll that rises from
+//     2,012 to 2,497 is a new ticker item, as the updated count is news.
+//   - One word added on one side is an addition, whatever the word: "Trump
+//     meets Erdogan in Ankara" and "Trump meets Erdogan and Sisi in Ankara"
+//     match, as nothing without a dictionary tells "Sisi" from "Reuters".
+//   - ى → ي makes the preposition على and the name علي one word; it is a
+//     stop word, so the name counts for nothing. And the issue's ؤ → و,
+//     ئ → ي keep the two spellings مسؤول / مسئول (and شؤون / شئون) apart.
+//   - Stem strips و and ال only. "لغزة" is not "غزة" for Similarity; a
+//     keyword filter that knows its word can accept a one-letter prefix
+//     itself. A word that begins with و is stemmed as if it were the
+//     conjunction (وزير → زير), consistently, so it still matches itself.
+//   - "عبدالله" and "عبد الله" are different tokens; so are "U.K." and
+//     "Britain".
+//   - Only a leading label is dropped. A trailing source tag ("- رويترز",
+//     "(AFP)") stays and counts as an added word; without the list of
+//     source names, "Liverpool 2 - 1 Chelsea" cannot be told from a tag.
+//   - Normalize reads the first 16 KiB of a title and keeps 1,000 runes:
+//     two titles that differ only beyond that are equal for matching.
+//   - Changing any rule here changes normalized titles and keys; Version
+//     says when a store must rebuild what it derived from them. Keys made
+//     at one threshold only serve that threshold and higher ones.
+//   - Signature keys are plain tokens, longest first; a long word common
+//     in one region's news ("فلسطينيه") heads many lists. An index
+//     bounded by dedupe.window keeps them short.
+//   - CanonicalLink does not turn punycode hosts into Unicode or back, does
+//     not strip "www.", and does not follow redirects: two links it leaves
+//     apart may still be one page.
+package match
