@@ -208,6 +208,7 @@ loop:
 		case kindBreak:
 			inWord = false
 			pending = true
+			dropped = false // nothing composes across a break
 			gapSep = gapSep || isLabelSep(r)
 			gapHyphen = gapHyphen || isHyphen(r)
 			gapSpace = gapSpace || unicode.IsSpace(r)
