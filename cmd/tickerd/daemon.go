@@ -1,0 +1,292 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"tickerd/config"
+	"tickerd/feed"
+	"tickerd/fetcher"
+	"tickerd/store"
+)
+
+// flags are the ones every command takes.
+type flags struct {
+	config   string
+	logLevel string
+}
+
+func parseFlags(name string, args []string, stderr io.Writer) (*flags, error) {
+	fs := flag.NewFlagSet("tickerd "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	f := &flags{}
+	fs.StringVar(&f.config, "config", "config.yaml", "config file")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return nil, exitError{err: err, quiet: true}
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	}
+	return f, nil
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("-log-level: %q is not one of debug, info, warn, error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func loadConfig(path string) (*config.Config, error) {
+	return config.Load(path, &config.LoadOptions{CheckSchedule: fetcher.CheckSchedule})
+}
+
+// daemon is everything serve and fetch share, built from one config.
+type daemon struct {
+	cfg     *config.Config
+	logger  *slog.Logger
+	store   *store.Store
+	fetcher *fetcher.Fetcher
+	feed    *feed.Server
+}
+
+// newDaemon opens the store and builds the fetcher and the feed server. The
+// caller must call close.
+func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
+	st, err := store.Open(cfg.Data, &store.Options{Timeout: time.Second})
+	if err != nil {
+		return nil, err
+	}
+	d := &daemon{cfg: cfg, logger: logger, store: st}
+	d.fetcher, err = fetcher.New(st, fetcherOptions(cfg), logger)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	d.feed, err = feed.New(st, feedOptions(cfg), logger)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *daemon) close() error {
+	return d.store.Close()
+}
+
+func userAgent(cfg *config.Config) string {
+	if cfg.Fetch.UserAgent != "" {
+		return cfg.Fetch.UserAgent
+	}
+	return fmt.Sprintf("tickerd/%s (+%s)", version, cfg.BaseURL)
+}
+
+func fetcherOptions(cfg *config.Config) *fetcher.Options {
+	opts := &fetcher.Options{
+		Schedule:    cfg.Schedule,
+		Concurrency: cfg.Fetch.Concurrency,
+		PerHost:     cfg.Fetch.PerHost,
+		Timeout:     cfg.Fetch.Timeout,
+		MaxBody:     cfg.Fetch.MaxBody,
+		UserAgent:   userAgent(cfg),
+	}
+	for _, s := range cfg.Sources {
+		opts.Sources = append(opts.Sources, fetcher.Source{
+			Name: s.Name, URL: s.URL, Schedule: s.Schedule, Tags: s.Tags, Lang: s.Lang,
+		})
+	}
+	return opts
+}
+
+func feedOptions(cfg *config.Config) *feed.Options {
+	opts := &feed.Options{BaseURL: cfg.BaseURL, MaxAge: cacheMaxAge(cfg)}
+	for i := range cfg.Tickers {
+		t := &cfg.Tickers[i]
+		opts.Tickers = append(opts.Tickers, feed.Ticker{
+			Name:        t.Name,
+			Title:       t.Title,
+			Description: t.Description,
+			Link:        t.Link,
+			Sources:     cfg.SourceNames(t),
+			Limit:       t.Limit,
+		})
+	}
+	return opts
+}
+
+// cacheMaxAge lets caches keep a feed for a fraction of the shortest poll
+// interval: nothing new can appear faster than sources are polled, but a
+// cache should not hide a whole cycle's news either.
+func cacheMaxAge(cfg *config.Config) time.Duration {
+	shortest := fetcher.Interval(cfg.Schedule)
+	for _, s := range cfg.Sources {
+		if s.Schedule != "" {
+			shortest = min(shortest, fetcher.Interval(s.Schedule))
+		}
+	}
+	return min(max(shortest/4, 10*time.Second), 5*time.Minute)
+}
+
+func cmdCheck(args []string, stdout, stderr io.Writer) error {
+	f, err := parseFlags("check", args, stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError{err: err, quiet: true}
+	}
+	fmt.Fprintf(stdout, "%s: ok (%d sources, %d tickers, data %s)\n", f.config, len(cfg.Sources), len(cfg.Tickers), cfg.Data)
+	return nil
+}
+
+func cmdFetch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseFlags("fetch", args, stderr)
+	if err != nil {
+		return err
+	}
+	logger, err := newLogger(f.logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError{err: err, quiet: true}
+	}
+	d, err := newDaemon(cfg, logger)
+	if err != nil {
+		return err
+	}
+	results := d.fetcher.FetchAll(ctx)
+	if err := d.close(); err != nil {
+		return err
+	}
+	failed := printResults(stdout, results)
+	if failed == len(results) && len(results) > 0 {
+		return exitError{err: errors.New("every source failed"), quiet: false}
+	}
+	return nil
+}
+
+// printResults writes a line per source and reports how many failed.
+func printResults(w io.Writer, results []fetcher.Result) (failed int) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range results {
+		detail := ""
+		switch {
+		case r.Err != nil:
+			failed++
+			detail = strings.ReplaceAll(r.Err.Error(), "\n", " ")
+		case r.New > 0 || r.Updated > 0:
+			detail = fmt.Sprintf("%d new, %d updated, %d unchanged", r.New, r.Updated, r.Unchanged)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Source, r.Status, r.Duration.Round(time.Millisecond), detail)
+	}
+	tw.Flush()
+	return failed
+}
+
+func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
+	f, err := parseFlags("serve", args, stderr)
+	if err != nil {
+		return err
+	}
+	logger, err := newLogger(f.logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := loadConfig(f.config)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitError{err: err, quiet: true}
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	d, err := newDaemon(cfg, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	return d.serve(ctx, ln)
+}
+
+// serve runs the fetcher and the HTTP server until ctx is done, then shuts
+// down and closes the store. It owns ln and d.
+func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
+	logger := d.logger
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	srv := &http.Server{
+		Handler:           d.feed.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("tickerd started", "version", versionString(), "addr", ln.Addr().String(),
+		"config", d.cfg.Path, "data", d.cfg.Data, "sources", len(d.cfg.Sources))
+
+	fetchCtx, stopFetch := context.WithCancel(ctx)
+	defer stopFetch()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := d.fetcher.Run(fetchCtx); err != nil {
+			logger.Error("fetcher stopped", "err", err)
+		}
+	})
+	srvErr := make(chan error, 1)
+	go func() { srvErr <- srv.Serve(ln) }()
+
+	var err error
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			break wait
+		case err = <-srvErr:
+			err = fmt.Errorf("http server: %w", err)
+			break wait
+		case <-hup:
+			logger.Warn("SIGHUP ignored: config reload is not implemented yet; restart tickerd to apply config changes")
+		}
+	}
+	logger.Info("shutting down")
+	// HTTP first so no request reads a closing store, then the fetcher so
+	// no fetch writes to it, then the store itself.
+	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if serr := srv.Shutdown(shutCtx); serr != nil {
+		logger.Warn("http shutdown", "err", serr)
+		srv.Close()
+	}
+	stopFetch()
+	wg.Wait()
+	if cerr := d.close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	logger.Info("stopped")
+	return err
+}

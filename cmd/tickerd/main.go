@@ -1,0 +1,85 @@
+// Command tickerd polls news feeds, keeps one de-duplicated stream of
+// headlines in a bbolt file and republishes it as RSS, Atom and JSON Feed.
+//
+// Usage:
+//
+//	tickerd [serve] [-config config.yaml]   run the daemon
+//	tickerd fetch   [-config config.yaml]   poll every source once, print what changed
+//	tickerd check   [-config config.yaml]   validate the config file
+//	tickerd version                         print the version
+//
+// This package only wires the others together: flags, signals, logging and
+// the order things start and stop in.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		var ee exitError
+		if !errors.As(err, &ee) || !ee.quiet {
+			fmt.Fprintln(os.Stderr, "tickerd:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// exitError makes run's caller exit non-zero; quiet ones have already told
+// the user why.
+type exitError struct {
+	err   error
+	quiet bool
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
+
+const usage = `usage: tickerd [command] [flags]
+
+commands:
+  serve     run the daemon (the default)
+  fetch     poll every source once, print a line per source, exit
+  check     validate the config file and exit
+  version   print the version and exit
+
+flags (every command):
+  -config PATH      config file (default "config.yaml")
+  -log-level LEVEL  debug, info, warn or error (default "info")
+`
+
+// run is main without the process: it returns instead of exiting, so tests
+// can drive every command in-process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, args, stderr)
+	case "fetch":
+		return cmdFetch(ctx, args, stdout, stderr)
+	case "check":
+		return cmdCheck(args, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "tickerd", versionString())
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
