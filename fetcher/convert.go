@@ -17,8 +17,8 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/mmcdole/gofeed"
-	"golang.org/x/text/unicode/norm"
 
+	"tickerd/match"
 	"tickerd/store"
 )
 
@@ -112,10 +112,14 @@ type feedInfo struct {
 // feed was fetched from; relative links resolve against the feed's own link
 // and that against base.
 //
-// An item's ID is its GUID when it has one, else its (resolved) link, else
-// "h:" and the first 128 bits of a SHA-256 of its normalized title and
-// published date (see hashID). Items with neither title nor link are
-// skipped, and so are second occurrences of an ID within one feed.
+// An item's ID is its GUID when it has one, else its canonical link (see
+// match.CanonicalLink: tracking parameters, fragment and default port
+// dropped, query sorted), else "h:" and the first 128 bits of a SHA-256 of
+// its normalized title and published date (see hashID). A feed that gives
+// one GUID to items with different links (some CMSs do) would collapse
+// distinct stories into one, so there the ID is the GUID and the canonical
+// link together. Items with neither title nor link are skipped, and so are
+// second occurrences of an ID within one feed.
 func (c *converter) convert(feed *gofeed.Feed, src *Source, base *url.URL) (feedInfo, []store.Item) {
 	feedLink := resolveLink(base, feed.Link)
 	linkBase := base
@@ -130,7 +134,6 @@ func (c *converter) convert(feed *gofeed.Feed, src *Source, base *url.URL) (feed
 	lang := cmp.Or(strings.TrimSpace(src.Lang), info.Lang)
 
 	items := make([]store.Item, 0, min(len(feed.Items), maxItemsPerFetch))
-	seen := make(map[string]bool, len(feed.Items))
 	for _, fi := range feed.Items {
 		if fi == nil {
 			continue
@@ -139,13 +142,44 @@ func (c *converter) convert(feed *gofeed.Feed, src *Source, base *url.URL) (feed
 		if it.Title == "" && it.Link == "" {
 			continue
 		}
+		items = append(items, it)
+	}
+	splitReusedGUIDs(items)
+	seen := make(map[string]bool, len(items))
+	kept := items[:0]
+	for _, it := range items {
 		if seen[it.ID] {
 			continue
 		}
 		seen[it.ID] = true
-		items = append(items, it)
+		kept = append(kept, it)
 	}
-	return info, newest(items, maxItemsPerFetch)
+	return info, newest(kept, maxItemsPerFetch)
+}
+
+// splitReusedGUIDs gives items that share a GUID but not a canonical link
+// the ID GUID + " " + link, so that a feed reusing one GUID for several
+// stories keeps them apart. Items whose GUID is unique keep the plain GUID,
+// so their identity does not depend on their link.
+func splitReusedGUIDs(items []store.Item) {
+	links := make(map[string]string, len(items))
+	reused := map[string]bool{}
+	for _, it := range items {
+		if it.GUID == "" || it.ID != it.GUID {
+			continue
+		}
+		link := match.CanonicalLink(it.Link, "")
+		if first, ok := links[it.GUID]; ok && first != link {
+			reused[it.GUID] = true
+		} else if !ok {
+			links[it.GUID] = link
+		}
+	}
+	for i := range items {
+		if reused[items[i].ID] {
+			items[i].ID = items[i].GUID + " " + match.CanonicalLink(items[i].Link, "")
+		}
+	}
 }
 
 func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang string) store.Item {
@@ -172,7 +206,7 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 	case strings.TrimSpace(fi.GUID) != "":
 		it.ID = fi.GUID
 	case it.Link != "":
-		it.ID = it.Link
+		it.ID = match.CanonicalLink(it.Link, "")
 	default:
 		it.ID = hashID(it.Title, it.Published)
 	}
@@ -180,13 +214,12 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 }
 
 // hashID is the identity of an item that has neither GUID nor link: its
-// title, case-folded in NFC with whitespace collapsed, and its published
-// date, so that a re-render of the same feed finds the same items. Two
-// items with the same title and no date collapse into one; a later issue
-// refines identity.
+// title as match.Normalize gives it, and its published date, so that a
+// re-render of the same feed, with other diacritics or quotes, finds the
+// same items. Two items with the same title and no date collapse into one.
 func hashID(title string, published time.Time) string {
 	h := sha256.New()
-	h.Write([]byte(strings.ToLower(norm.NFC.String(collapseSpace(title)))))
+	h.Write([]byte(match.Normalize(title)))
 	h.Write([]byte{0})
 	if !published.IsZero() {
 		h.Write([]byte(published.UTC().Format(time.RFC3339Nano)))

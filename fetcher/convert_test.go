@@ -325,3 +325,75 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestConvertIdentity(t *testing.T) {
+	rss := func(items string) []byte {
+		return []byte(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://news.example.com/</link>` + items + `</channel></rss>`)
+	}
+	tests := []struct {
+		name  string
+		items string
+		want  []string // IDs, feed order
+	}{
+		{
+			name:  "guid wins",
+			items: `<item><title>a</title><guid>urn:1</guid><link>https://news.example.com/a?utm_source=x</link></item>`,
+			want:  []string{"urn:1"},
+		},
+		{
+			name: "canonical link without guid",
+			items: `<item><title>a</title><link>HTTPS://News.Example.com:443/a?utm_source=rss&amp;b=2&amp;a=1#top</link></item>` +
+				`<item><title>b</title><link>/b?fbclid=zz</link></item>`,
+			want: []string{"https://news.example.com/a?a=1&b=2", "https://news.example.com/b"},
+		},
+		{
+			name: "tracking-only difference is one item",
+			items: `<item><title>a</title><link>https://news.example.com/a?utm_medium=rss</link></item>` +
+				`<item><title>a again</title><link>https://news.example.com/a?utm_medium=social</link></item>`,
+			want: []string{"https://news.example.com/a"},
+		},
+		{
+			name: "guid reused for different stories",
+			items: `<item><title>one</title><guid>same</guid><link>https://news.example.com/1</link></item>` +
+				`<item><title>two</title><guid>same</guid><link>https://news.example.com/2?utm_source=x</link></item>` +
+				`<item><title>other</title><guid>own</guid><link>https://news.example.com/3</link></item>`,
+			want: []string{"same https://news.example.com/1", "same https://news.example.com/2", "own"},
+		},
+		{
+			name: "guid repeated for the same story stays one item",
+			items: `<item><title>one</title><guid>same</guid><link>https://news.example.com/1</link></item>` +
+				`<item><title>one dup</title><guid>same</guid><link>https://news.example.com/1?utm_source=x</link></item>`,
+			want: []string{"same"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, items, err := newConverter().parseAndConvert(rss(tt.items), &Source{Name: "s"}, mustURL(t, "https://feeds.example.com/feed"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, it := range items {
+				got = append(got, it.ID)
+			}
+			slices.Sort(got)
+			want := slices.Clone(tt.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("IDs = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestHashIDIgnoresSpellingVariants(t *testing.T) {
+	day := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	a := hashID("عاجل: وَقْفُ إطلاقِ النار", day)
+	b := hashID("وقف اطلاق النار", day)
+	if a != b {
+		t.Errorf("hashID differs for the same title with diacritics and a label: %s vs %s", a, b)
+	}
+	if hashID("وقف اطلاق النار", day.Add(time.Hour)) == b {
+		t.Errorf("hashID ignores the date")
+	}
+}
