@@ -38,6 +38,15 @@ type entry struct {
 	published  time.Time // zero when unknown
 	updated    time.Time
 	src        *source
+	reports    []report // other sources that told the same story
+}
+
+// report is another source's telling of an entry's story.
+type report struct {
+	src   *source
+	title string
+	link  string
+	time  time.Time
 }
 
 // source is what the feeds say about where an item came from.
@@ -79,6 +88,14 @@ func (s *Server) newView(t *ticker, items []store.Item, mod time.Time, sources m
 		}
 		if e.lang == "" {
 			e.lang = src.lang
+		}
+		for _, r := range it.Reports {
+			rs := sources[r.Source]
+			if rs == nil {
+				rs = s.source(r.Source)
+				sources[r.Source] = rs
+			}
+			e.reports = append(e.reports, report{src: rs, title: clean(r.Title), link: httpURL(r.Link), time: r.Time.UTC().Truncate(time.Second)})
 		}
 		e.guid, e.permalink = e.id, false
 		if e.link != "" && it.GUID == it.Link {

@@ -33,6 +33,17 @@ type jsonSource struct {
 	SourceTitle       string `json:"source_title"`
 	SourceURL         string `json:"source_url"` // as RSS <source url>: the feed, else this server
 	SourceHomePageURL string `json:"source_home_page_url,omitempty"`
+	// Also lists the other sources that reported the same story; the
+	// item is shown once, under the source that reported it first.
+	Also []jsonReport `json:"also,omitempty"`
+}
+
+type jsonReport struct {
+	Source        string `json:"source"`
+	SourceTitle   string `json:"source_title"`
+	Title         string `json:"title,omitempty"`
+	URL           string `json:"url,omitempty"`
+	DatePublished string `json:"date_published,omitempty"`
 }
 
 // renderJSON writes v as JSON Feed 1.1.
@@ -65,6 +76,7 @@ func renderJSON(v *view, buf *bytes.Buffer) error {
 				SourceTitle:       e.src.title,
 				SourceURL:         v.sourceURL(e.src),
 				SourceHomePageURL: e.src.homeURL,
+				Also:              jsonReports(e.reports),
 			},
 		}
 		// JSON Feed requires content_html or content_text; summaries are
@@ -92,3 +104,17 @@ func renderJSON(v *view, buf *bytes.Buffer) error {
 }
 
 func timePtr(t time.Time) *time.Time { return &t }
+
+func jsonReports(rs []report) []jsonReport {
+	if len(rs) == 0 {
+		return nil
+	}
+	out := make([]jsonReport, len(rs))
+	for i, r := range rs {
+		out[i] = jsonReport{Source: r.src.name, SourceTitle: r.src.title, Title: r.title, URL: r.link}
+		if !r.time.IsZero() {
+			out[i].DatePublished = r.time.Format(time.RFC3339)
+		}
+	}
+	return out
+}

@@ -41,12 +41,13 @@ var ErrEmptyBody = errors.New("empty body")
 // concurrent use once built; a converter is therefore safe for concurrent
 // use too.
 type converter struct {
-	strict *bluemonday.Policy // for plain text: strips every tag
-	ugc    *bluemonday.Policy // for summaries: keeps safe markup, dir and lang
+	strict    *bluemonday.Policy // for plain text: strips every tag
+	ugc       *bluemonday.Policy // for summaries: keeps safe markup, dir and lang
+	threshold float64            // near-duplicate threshold the story keys serve
 }
 
-func newConverter() *converter {
-	return &converter{strict: bluemonday.StrictPolicy(), ugc: bluemonday.UGCPolicy()}
+func newConverter(threshold float64) *converter {
+	return &converter{strict: bluemonday.StrictPolicy(), ugc: bluemonday.UGCPolicy(), threshold: threshold}
 }
 
 // parse decodes a UTF-8 feed body with gofeed. It never panics: gofeed does
@@ -202,11 +203,19 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 			it.Categories = append(it.Categories, cat)
 		}
 	}
+	title := match.Normalize(it.Title)
+	tokens := match.Tokens(title)
+	it.Story = &store.Story{
+		Title:  title,
+		Link:   match.CanonicalLink(it.Link, ""),
+		Tokens: tokens,
+		Keys:   match.Signature(tokens, c.threshold),
+	}
 	switch {
 	case strings.TrimSpace(fi.GUID) != "":
 		it.ID = fi.GUID
 	case it.Link != "":
-		it.ID = match.CanonicalLink(it.Link, "")
+		it.ID = it.Story.Link
 	default:
 		it.ID = hashID(it.Title, it.Published)
 	}

@@ -32,7 +32,7 @@ func convertFile(t *testing.T, file string, src Source) (feedInfo, []store.Item)
 		t.Fatal(err)
 	}
 	body, _ = toUTF8(body, "")
-	info, items, err := newConverter().parseAndConvert(body, &src, mustURL(t, "https://feeds.example.com/feed"))
+	info, items, err := newConverter(0.8).parseAndConvert(body, &src, mustURL(t, "https://feeds.example.com/feed"))
 	if err != nil {
 		t.Fatalf("parse %s: %v", file, err)
 	}
@@ -140,7 +140,7 @@ func TestConvertAtomDetails(t *testing.T) {
 }
 
 func TestConvertEdgeCases(t *testing.T) {
-	c := newConverter()
+	c := newConverter(0.8)
 	base := mustURL(t, "https://feeds.example.com/x/feed.xml")
 	feed := &gofeed.Feed{
 		Link: "/site/",
@@ -213,7 +213,7 @@ func mapsKeys(m map[string]store.Item) func(func(string) bool) {
 }
 
 func TestPlainText(t *testing.T) {
-	c := newConverter()
+	c := newConverter(0.8)
 	tests := []struct{ in, want string }{
 		{"Plain headline", "Plain headline"},
 		{"Storm <warning> for the coast", "Storm <warning> for the coast"},
@@ -244,7 +244,7 @@ func TestConvertKeepsNewest(t *testing.T) {
 		}
 		feed.Items = append(feed.Items, it)
 	}
-	_, items := newConverter().convert(feed, &Source{Name: "s"}, nil)
+	_, items := newConverter(0.8).convert(feed, &Source{Name: "s"}, nil)
 	if len(items) != maxItemsPerFetch {
 		t.Fatalf("kept %d items, want %d", len(items), maxItemsPerFetch)
 	}
@@ -291,7 +291,7 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	c := newConverter()
+	c := newConverter(0.8)
 	base, _ := url.Parse("https://feeds.example.com/feed")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		utf, _ := toUTF8(body, "")
@@ -368,7 +368,7 @@ func TestConvertIdentity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, items, err := newConverter().parseAndConvert(rss(tt.items), &Source{Name: "s"}, mustURL(t, "https://feeds.example.com/feed"))
+			_, items, err := newConverter(0.8).parseAndConvert(rss(tt.items), &Source{Name: "s"}, mustURL(t, "https://feeds.example.com/feed"))
 			if err != nil {
 				t.Fatal(err)
 			}

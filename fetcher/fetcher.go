@@ -67,6 +67,10 @@ type Options struct {
 	MaxBody int64
 	// UserAgent is sent with every request; default "tickerd".
 	UserAgent string
+	// Similarity is the near-duplicate threshold the store dedupes with
+	// (config dedupe.similarity); items carry index keys built for it. Zero
+	// gives keys for exact matches only.
+	Similarity float64
 }
 
 // Defaults for zero Options fields.
@@ -104,6 +108,7 @@ type Result struct {
 	Source                  string
 	Status                  Status
 	New, Updated, Unchanged int   // items, as the store counted them
+	Duplicate               int   // new items that told a story already stored
 	Err                     error // non-nil exactly when Status is StatusFailed
 	// Duration is the time spent fetching, parsing and storing, not the
 	// wait for a free slot before.
@@ -214,7 +219,7 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 	f := &Fetcher{
 		store:      st,
 		log:        logger.With("component", "fetcher"),
-		conv:       newConverter(),
+		conv:       newConverter(o.Similarity),
 		opts:       o,
 		byName:     make(map[string]*source, len(o.Sources)),
 		hostSlots:  make(map[string]chan struct{}),
@@ -438,9 +443,9 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		return Result{Source: s.Name, Status: StatusFailed, Err: err}
 	}
 	f.forgetRetryAfter(s.Name)
-	res := Result{Source: s.Name, Status: StatusUnchanged, New: ir.New, Updated: ir.Updated, Unchanged: ir.Unchanged}
+	res := Result{Source: s.Name, Status: StatusUnchanged, New: ir.New, Updated: ir.Updated, Unchanged: ir.Unchanged, Duplicate: ir.Duplicate}
 	switch {
-	case ir.New > 0:
+	case ir.New > 0 || ir.Duplicate > 0:
 		res.Status = StatusNew
 	case ir.Updated > 0:
 		res.Status = StatusUpdated
@@ -450,7 +455,7 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		level = slog.LevelInfo
 	}
 	log.Log(ctx, level, "fetched", "status", res.Status, "new", ir.New, "updated", ir.Updated,
-		"unchanged", ir.Unchanged, "charset", from, "duration", time.Since(began))
+		"unchanged", ir.Unchanged, "duplicate", ir.Duplicate, "charset", from, "duration", time.Since(began))
 	return res
 }
 

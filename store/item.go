@@ -29,6 +29,31 @@ type Item struct {
 	Published  time.Time `json:"pub,omitzero"` // as the feed states it; zero when missing or unparseable
 	Updated    time.Time `json:"upd,omitzero"` // as the feed states it, or when the store saw a change
 	FirstSeen  time.Time `json:"seen,omitzero"`
+
+	// Story is what cross-source dedupe compares; the fetcher fills it
+	// (package match) and nil leaves the item out of story matching.
+	Story *Story `json:"story,omitempty"`
+	// Reports lists the other items that told the same story, in the order
+	// they arrived. The store maintains it.
+	Reports []Report `json:"also,omitempty"`
+}
+
+// Story holds an item's matching forms. None of it is ever shown.
+type Story struct {
+	Title  string   `json:"t,omitempty"`   // normalized title
+	Link   string   `json:"l,omitempty"`   // canonical link
+	Tokens []string `json:"tok,omitempty"` // the title's word set, for similarity
+	// Keys are index keys such that two titles similar enough to match
+	// share at least one; not stored with the item.
+	Keys []string `json:"-"`
+}
+
+// Report is another source's telling of a stored story.
+type Report struct {
+	Source string    `json:"src"`
+	Link   string    `json:"link,omitempty"`
+	Title  string    `json:"title,omitempty"`
+	Time   time.Time `json:"time"`
 }
 
 // Time reports the moment used to order the item: its published date when it
@@ -85,4 +110,8 @@ type IngestResult struct {
 	New       int
 	Updated   int
 	Unchanged int
+	// Duplicate counts new items that told a story already stored (from
+	// any source, within the dedupe window): they were recorded as reports
+	// on the stored item, not as items of their own.
+	Duplicate int
 }

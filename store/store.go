@@ -34,6 +34,7 @@ var (
 	bucketItems   = []byte("items")   // time(8) + hash(8) → JSON Item
 	bucketIDs     = []byte("ids")     // source + 0x00 + hash(8) → item key
 	bucketSources = []byte("sources") // source name → JSON SourceState
+	bucketStories = []byte("stories") // story index, see story.go
 )
 
 // ErrInUse is returned by Open when another process holds the data file.
@@ -49,6 +50,22 @@ type Options struct {
 	ReadOnly bool
 	// Now replaces time.Now, for tests.
 	Now func() time.Time
+	// Dedupe configures cross-source dedupe; the zero value turns it off.
+	Dedupe Dedupe
+}
+
+// Dedupe configures how the store recognizes one story told by several
+// items. The store knows no text rules: the fetcher fills Item.Story and the
+// caller supplies the similarity measure, so the rules live in one place.
+type Dedupe struct {
+	// Window is how far apart in time two items may be and still be one
+	// story; zero turns cross-source dedupe off.
+	Window time.Duration
+	// Threshold is the least Similarity for a near-duplicate title; zero
+	// leaves only equal links and equal normalized titles.
+	Threshold float64
+	// Similarity scores two token sets from 0 to 1.
+	Similarity func(a, b []string) float64
 }
 
 // Stats counts what the store has done since Open.
@@ -59,8 +76,9 @@ type Stats struct {
 
 // Store is an open data file. Its methods are safe for concurrent use.
 type Store struct {
-	db  *bolt.DB
-	now func() time.Time
+	db     *bolt.DB
+	now    func() time.Time
+	dedupe Dedupe
 
 	version    atomic.Uint64
 	lastChange atomic.Int64 // unix nanoseconds
@@ -101,13 +119,14 @@ func Open(path string, opts *Options) (*Store, error) {
 	s := &Store{
 		db:      db,
 		now:     now,
+		dedupe:  opts.Dedupe,
 		states:  make(map[string]SourceState),
 		dirty:   make(map[string]bool),
 		changed: make(chan struct{}),
 	}
 	if !opts.ReadOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources} {
+			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
@@ -357,11 +376,35 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 			oldKey := idsB.Get(idKey)
 			if oldKey == nil {
 				it.FirstSeen = now
-				if err := putItem(itemsB, idsB, idKey, h, &it); err != nil {
+				it.Reports = nil
+				kept, err := s.findStory(tx, &it)
+				if err != nil {
+					return err
+				}
+				if kept != nil {
+					if err := addReport(itemsB, kept, &it); err != nil {
+						return err
+					}
+					if err := idsB.Put(idKey, append([]byte{dupMark}, kept...)); err != nil {
+						return err
+					}
+					res.Duplicate++
+					continue
+				}
+				key, err := putItem(itemsB, idsB, idKey, h, &it)
+				if err != nil {
+					return err
+				}
+				if err := s.indexStory(tx, key, &it); err != nil {
 					return err
 				}
 				res.New++
 				n++
+				continue
+			}
+			if oldKey[0] == dupMark && len(oldKey) == 17 {
+				// Already recorded as a report on another item's story.
+				res.Unchanged++
 				continue
 			}
 			var old Item
@@ -373,13 +416,20 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 				continue
 			}
 			it.FirstSeen = old.FirstSeen
+			it.Reports = old.Reports
 			if it.Updated.IsZero() || !it.Updated.After(old.Updated) {
 				it.Updated = now
 			}
 			if err := itemsB.Delete(oldKey); err != nil {
 				return err
 			}
-			if err := putItem(itemsB, idsB, idKey, h, &it); err != nil {
+			// An update never merges the item into another story: it stays,
+			// under its new text, and its new forms join the index.
+			key, err := putItem(itemsB, idsB, idKey, h, &it)
+			if err != nil {
+				return err
+			}
+			if err := s.indexStory(tx, key, &it); err != nil {
 				return err
 			}
 			res.Updated++
@@ -394,22 +444,23 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	s.mu.Lock()
 	s.states[st.Name] = st
 	s.mu.Unlock()
-	if res.New > 0 || res.Updated > 0 {
+	if res.New > 0 || res.Updated > 0 || res.Duplicate > 0 {
 		s.noteChange()
 	}
 	return res, nil
 }
 
-func putItem(itemsB, idsB *bolt.Bucket, idKey []byte, h uint64, it *Item) error {
+// putItem stores it and points its identity at it; it returns the item key.
+func putItem(itemsB, idsB *bolt.Bucket, idKey []byte, h uint64, it *Item) ([]byte, error) {
 	v, err := json.Marshal(it)
 	if err != nil {
-		return fmt.Errorf("encode item %q: %w", it.ID, err)
+		return nil, fmt.Errorf("encode item %q: %w", it.ID, err)
 	}
 	key := itemKey(it.Time(), h)
 	if err := itemsB.Put(key, v); err != nil {
-		return err
+		return nil, err
 	}
-	return idsB.Put(idKey, key)
+	return key, idsB.Put(idKey, key)
 }
 
 // idHash is the 8-byte identity of an item: the source is part of it, so two

@@ -20,6 +20,7 @@ import (
 	"tickerd/config"
 	"tickerd/feed"
 	"tickerd/fetcher"
+	"tickerd/match"
 	"tickerd/store"
 )
 
@@ -68,7 +69,14 @@ type daemon struct {
 // newDaemon opens the store and builds the fetcher and the feed server. The
 // caller must call close.
 func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
-	st, err := store.Open(cfg.Data, &store.Options{Timeout: time.Second})
+	st, err := store.Open(cfg.Data, &store.Options{
+		Timeout: time.Second,
+		Dedupe: store.Dedupe{
+			Window:     cfg.Dedupe.Window,
+			Threshold:  cfg.Dedupe.Similarity,
+			Similarity: match.Similarity,
+		},
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +113,7 @@ func fetcherOptions(cfg *config.Config) *fetcher.Options {
 		Timeout:     cfg.Fetch.Timeout,
 		MaxBody:     cfg.Fetch.MaxBody,
 		UserAgent:   userAgent(cfg),
+		Similarity:  cfg.Dedupe.Similarity,
 	}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
@@ -195,8 +204,8 @@ func printResults(w io.Writer, results []fetcher.Result) (failed int) {
 		case r.Err != nil:
 			failed++
 			detail = strings.ReplaceAll(r.Err.Error(), "\n", " ")
-		case r.New > 0 || r.Updated > 0:
-			detail = fmt.Sprintf("%d new, %d updated, %d unchanged", r.New, r.Updated, r.Unchanged)
+		case r.New > 0 || r.Updated > 0 || r.Duplicate > 0:
+			detail = fmt.Sprintf("%d new, %d updated, %d duplicate, %d unchanged", r.New, r.Updated, r.Duplicate, r.Unchanged)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Source, r.Status, r.Duration.Round(time.Millisecond), detail)
 	}

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The story index, in bucket "stories":
+//
+//	"l" 0x00 canonical link        → item key of the newest item with it
+//	"t" 0x00 normalized title      → item key of the newest item with it
+//	"k" 0x00 signature key 0x00 item key → nothing
+//
+// Signature entries end in the item key, which starts with the item's time,
+// so finding near-duplicates is a seek to (key, now − window) and a short
+// forward walk: the cost per ingested item depends on how many items share
+// a key inside the window, not on how many are stored.
+//
+// Entries are never rewritten when an item moves (its date changed) or is
+// pruned; lookups skip keys whose item is gone.
+
+// dupMark starts an ids value that records an item merged into another
+// item's story: dupMark + the kept item's key.
+const dupMark = 'd'
+
+// maxCandidates bounds the items examined per signature key, so a key
+// every headline shares (a name in the news all week) costs a constant.
+const maxCandidates = 64
+
+func storyKey(kind byte, s string) []byte {
+	k := make([]byte, 0, len(s)+2)
+	k = append(k, kind, 0)
+	return append(k, s...)
+}
+
+func keyTime(key []byte) time.Time {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(key[:8])))
+}
+
+// indexStory adds it, stored under key, to the story index.
+func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
+	if s.dedupe.Window <= 0 || it.Story == nil {
+		return nil
+	}
+	b := tx.Bucket(bucketStories)
+	if it.Story.Link != "" {
+		if err := b.Put(storyKey('l', it.Story.Link), key); err != nil {
+			return err
+		}
+	}
+	if it.Story.Title != "" {
+		if err := b.Put(storyKey('t', it.Story.Title), key); err != nil {
+			return err
+		}
+	}
+	if s.dedupe.Threshold <= 0 || s.dedupe.Similarity == nil {
+		return nil
+	}
+	for _, k := range it.Story.Keys {
+		sk := append(storyKey('k', k), 0)
+		if err := b.Put(append(sk, key...), nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// findStory returns the key of a stored item that tells the same story as
+// it within the dedupe window, or nil: first by canonical link, then by
+// normalized title, then by the most similar title among those sharing a
+// signature key.
+func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
+	if s.dedupe.Window <= 0 || it.Story == nil {
+		return nil, nil
+	}
+	t := it.Time()
+	lo, hi := t.Add(-s.dedupe.Window), t.Add(s.dedupe.Window)
+	itemsB, b := tx.Bucket(bucketItems), tx.Bucket(bucketStories)
+	usable := func(key []byte) bool {
+		if len(key) != 16 {
+			return false
+		}
+		kt := keyTime(key)
+		return !kt.Before(lo) && !kt.After(hi) && itemsB.Get(key) != nil
+	}
+	for _, k := range [][]byte{storyKey('l', it.Story.Link), storyKey('t', it.Story.Title)} {
+		if len(k) == 2 {
+			continue
+		}
+		if key := b.Get(k); key != nil && usable(key) {
+			return bytes.Clone(key), nil
+		}
+	}
+	if s.dedupe.Threshold <= 0 || s.dedupe.Similarity == nil || len(it.Story.Tokens) == 0 {
+		return nil, nil
+	}
+	var best []byte
+	bestScore := s.dedupe.Threshold
+	seen := map[string]bool{}
+	c := b.Cursor()
+	for _, sig := range it.Story.Keys {
+		prefix := append(storyKey('k', sig), 0)
+		start := append(bytes.Clone(prefix), itemKey(lo, 0)...)
+		n := 0
+		for k, _ := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix) && n < maxCandidates; k, _ = c.Next() {
+			key := k[len(prefix):]
+			if keyTime(key).After(hi) {
+				break
+			}
+			n++
+			if seen[string(key)] || !usable(key) {
+				continue
+			}
+			seen[string(key)] = true
+			var cand struct {
+				Story *Story `json:"story"`
+			}
+			if err := json.Unmarshal(itemsB.Get(key), &cand); err != nil {
+				return nil, fmt.Errorf("decode stored item at key %x: %w", key, err)
+			}
+			if cand.Story == nil {
+				continue
+			}
+			if score := s.dedupe.Similarity(it.Story.Tokens, cand.Story.Tokens); score >= bestScore {
+				best, bestScore = bytes.Clone(key), score
+			}
+		}
+	}
+	return best, nil
+}
+
+// addReport records it as another telling of the item stored at key.
+func addReport(itemsB *bolt.Bucket, key []byte, it *Item) error {
+	var kept Item
+	if err := json.Unmarshal(itemsB.Get(key), &kept); err != nil {
+		return fmt.Errorf("decode stored item at key %x: %w", key, err)
+	}
+	kept.Reports = append(kept.Reports, Report{Source: it.Source, Link: it.Link, Title: it.Title, Time: it.Time()})
+	v, err := json.Marshal(&kept)
+	if err != nil {
+		return fmt.Errorf("encode item %q: %w", kept.ID, err)
+	}
+	return itemsB.Put(key, v)
+}

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// jaccard stands in for match.Similarity: the store only needs some measure.
+func jaccard(a, b []string) float64 {
+	set := map[string]bool{}
+	for _, t := range a {
+		set[t] = true
+	}
+	shared := 0
+	for _, t := range b {
+		if set[t] {
+			shared++
+		}
+	}
+	union := len(a) + len(b) - shared
+	if union == 0 {
+		return 0
+	}
+	return float64(shared) / float64(union)
+}
+
+// storyItem builds an item whose Story is derived crudely from its title:
+// lower case words, every word a signature key.
+func storyItem(src, id, title, link string, pub time.Time) Item {
+	it := item(src, id, title, pub)
+	it.Link = link
+	words := strings.Fields(strings.ToLower(title))
+	it.Story = &Story{Title: strings.Join(words, " "), Link: link, Tokens: words, Keys: words}
+	return it
+}
+
+func openDedupeStore(t testing.TB) (*Store, *clock) {
+	t.Helper()
+	c := &clock{t: t0}
+	s, err := Open(filepath.Join(t.TempDir(), "tickerd.db"), &Options{
+		Now:    c.now,
+		Dedupe: Dedupe{Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, c
+}
+
+func TestCrossSourceDedupe(t *testing.T) {
+	ctx := context.Background()
+	s, c := openDedupeStore(t)
+	_, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{
+		storyItem("a", "1", "ceasefire takes effect in the north", "https://a.example/1", t0.Add(-time.Hour)),
+		storyItem("a", "2", "central bank holds rates", "https://shared.example/rates", t0.Add(-2*time.Hour)),
+		storyItem("a", "3", "army arrests young man in silwad east of ramallah", "https://a.example/3", t0.Add(-3*time.Hour)),
+		storyItem("a", "4", "", "https://a.example/4", t0.Add(-4*time.Hour)),
+		storyItem("a", "5", "storm hits the coast", "https://a.example/5", t0.Add(-100*time.Hour)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.advance(time.Minute)
+	v := s.Version()
+	res, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{
+		storyItem("b", "x1", "Ceasefire takes effect in the north today", "https://b.example/x1", t0.Add(-50*time.Minute)), // similar
+		storyItem("b", "x2", "Rates unchanged", "https://shared.example/rates", t0.Add(-time.Hour)),                         // same link
+		storyItem("b", "x3", "army arrests two young men from aboud northwest of ramallah", "https://b.example/x3", t0),      // look-alike, different
+		storyItem("b", "x4", "", "https://b.example/x4", t0),                                                               // empty title never matches
+		storyItem("b", "x5", "storm hits the coast", "https://b.example/x5", t0),                                           // same title, outside the window
+		storyItem("b", "x6", "CENTRAL bank holds   rates", "https://b.example/x6", t0),                                     // same normalized title
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (IngestResult{New: 3, Duplicate: 3}); res != want {
+		t.Fatalf("second source ingest = %+v, want %+v", res, want)
+	}
+	if s.Version() == v {
+		t.Error("Version did not change when reports were added")
+	}
+	got, err := s.Recent(ctx, Query{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := map[string]string{}
+	for _, it := range got {
+		var rs []string
+		for _, r := range it.Reports {
+			rs = append(rs, r.Source+"/"+r.Link)
+		}
+		reports[it.Source+":"+it.ID] = strings.Join(rs, ",")
+	}
+	want := map[string]string{
+		"a:1": "b/https://b.example/x1", "a:2": "b/https://shared.example/rates,b/https://b.example/x6",
+		"a:3": "", "a:4": "", "a:5": "", "b:x3": "", "b:x4": "", "b:x5": "",
+	}
+	if fmt.Sprint(reports) != fmt.Sprint(want) {
+		t.Errorf("items and their reports:\n got %v\nwant %v", reports, want)
+	}
+
+	// The next poll of b finds its duplicates already recorded.
+	res, err = s.Ingest(ctx, SourceState{Name: "b"}, []Item{
+		storyItem("b", "x1", "Ceasefire takes effect in the north today", "https://b.example/x1", t0.Add(-50*time.Minute)),
+		storyItem("b", "x2", "Rates unchanged", "https://shared.example/rates", t0.Add(-time.Hour)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (IngestResult{Unchanged: 2}); res != want {
+		t.Errorf("re-poll of duplicates = %+v, want %+v", res, want)
+	}
+}
+
+func TestUpdateNeverMergesAway(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDedupeStore(t)
+	if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{storyItem("a", "1", "flood warning for the valley", "https://a.example/1", t0)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{storyItem("b", "1", "markets open higher", "https://b.example/1", t0)}); err != nil {
+		t.Fatal(err)
+	}
+	// b's item is corrected into a's story: it is updated, not deleted.
+	res, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{storyItem("b", "1", "flood warning for the valley", "https://b.example/1", t0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Updated != 1 {
+		t.Errorf("update = %+v, want 1 updated", res)
+	}
+	got, _ := s.Recent(ctx, Query{})
+	if len(got) != 2 {
+		t.Errorf("after the update %d items remain, want 2", len(got))
+	}
+}
+
+func TestDedupeOff(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := openTestStore(t)
+	for _, src := range []string{"a", "b"} {
+		if _, err := s.Ingest(ctx, SourceState{Name: src}, []Item{storyItem(src, "1", "same words", "https://same.example/", t0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := s.Recent(ctx, Query{}); len(got) != 2 {
+		t.Errorf("with dedupe off, %d items stored, want 2", len(got))
+	}
+}
+
+// benchStored fills a store with n items from 100 sources over 30 days, so
+// that the dedupe window holds a realistic share of them.
+func benchIngestWithStored(b *testing.B, n int) {
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "tickerd.db")
+	c := &clock{t: t0}
+	s, err := Open(path, &Options{Now: c.now, Dedupe: Dedupe{Window: 48 * time.Hour, Threshold: 0.8, Similarity: jaccard}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	words := strings.Fields("army bank storm rates talks vote market oil flood fire court strike school port road rail gas wheat gold bond")
+	title := func(i int) string {
+		return fmt.Sprintf("%s %s %s report %d number %d", words[i%len(words)], words[(i/7)%len(words)], words[(i/31)%len(words)], i, i*7)
+	}
+	span := 30 * 24 * time.Hour
+	const perFeed = 50
+	for start := 0; start < n; start += perFeed * 20 {
+		// 20 feeds per sync; the store does one transaction per feed.
+		for f := 0; f < 20 && start+f*perFeed < n; f++ {
+			src := fmt.Sprint("src", (start/perFeed+f)%100)
+			feed := make([]Item, 0, perFeed)
+			for i := start + f*perFeed; i < min(start+(f+1)*perFeed, n); i++ {
+				pub := t0.Add(-span + time.Duration(i)*span/time.Duration(n))
+				feed = append(feed, storyItem(src, fmt.Sprint(i), title(i), fmt.Sprint("https://x.example/", i), pub))
+			}
+			if _, err := s.Ingest(ctx, SourceState{Name: src}, feed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	next := n
+	for b.Loop() {
+		feed := make([]Item, perFeed)
+		for i := range feed {
+			next++
+			feed[i] = storyItem("fresh", fmt.Sprint(next), title(next), fmt.Sprint("https://x.example/", next), t0.Add(time.Duration(next)*time.Second))
+		}
+		if _, err := s.Ingest(ctx, SourceState{Name: "fresh"}, feed); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perFeed), "ns/item")
+}
+
+// BenchmarkIngestStored measures ingest with dedupe at two store sizes; the
+// 1M case takes minutes to set up, so run it on purpose:
+//
+//	go test -run '^$' -bench IngestStored -benchtime 200x ./store
+func BenchmarkIngestStored(b *testing.B) {
+	for _, n := range []int{10_000, 1_000_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			if n > 10_000 && testing.Short() {
+				b.Skip("-short")
+			}
+			benchIngestWithStored(b, n)
+		})
+	}
+}
