@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -14,7 +15,7 @@ import (
 //
 //	"l" 0x00 canonical link        → item key of the newest item with it
 //	"t" 0x00 normalized title      → item key of the newest item with it
-//	"k" 0x00 signature key 0x00 item key → nothing
+//	"k" 0x00 signature key 0x00 item key → the item's tokens, 0x00-separated
 //
 // Signature entries end in the item key, which starts with the item's time,
 // so finding near-duplicates is a seek to (key, now − window) and a short
@@ -61,9 +62,12 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 	if s.dedupe.Threshold <= 0 || s.dedupe.Similarity == nil {
 		return nil
 	}
+	// The tokens ride along in the index so that scoring a candidate
+	// needs no decoding of the item.
+	tokens := []byte(strings.Join(it.Story.Tokens, "\x00"))
 	for _, k := range it.Story.Keys {
 		sk := append(storyKey('k', k), 0)
-		if err := b.Put(append(sk, key...), nil); err != nil {
+		if err := b.Put(append(sk, key...), tokens); err != nil {
 			return err
 		}
 	}
@@ -107,26 +111,18 @@ func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
 		prefix := append(storyKey('k', sig), 0)
 		start := append(bytes.Clone(prefix), itemKey(lo, 0)...)
 		n := 0
-		for k, _ := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix) && n < maxCandidates; k, _ = c.Next() {
+		for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix) && n < maxCandidates; k, v = c.Next() {
 			key := k[len(prefix):]
 			if keyTime(key).After(hi) {
 				break
 			}
 			n++
-			if seen[string(key)] || !usable(key) {
+			if seen[string(key)] {
 				continue
 			}
 			seen[string(key)] = true
-			var cand struct {
-				Story *Story `json:"story"`
-			}
-			if err := json.Unmarshal(itemsB.Get(key), &cand); err != nil {
-				return nil, fmt.Errorf("decode stored item at key %x: %w", key, err)
-			}
-			if cand.Story == nil {
-				continue
-			}
-			if score := s.dedupe.Similarity(it.Story.Tokens, cand.Story.Tokens); score >= bestScore {
+			score := s.dedupe.Similarity(it.Story.Tokens, strings.Split(string(v), "\x00"))
+			if score >= bestScore && usable(key) {
 				best, bestScore = bytes.Clone(key), score
 			}
 		}

@@ -79,6 +79,15 @@ func (fs *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type story struct {
 	source, id, title string
 	at                time.Time
+	link              string // default: a link made from the id
+}
+
+// linkOr returns s.link, or def when the story has none.
+func (s story) linkOr(def string) string {
+	if s.link != "" {
+		return s.link
+	}
+	return def
 }
 
 var base = time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
@@ -113,8 +122,8 @@ func arabicRSS(t *testing.T, prolog bool, stories []story) []byte {
 	}
 	b.WriteString(`<rss version="2.0"><channel><title>وكالة</title><link>https://ar.example/</link><language>ar</language>`)
 	for _, s := range stories {
-		fmt.Fprintf(&b, `<item><title>%s</title><link>https://ar.example/%s</link><guid>%s</guid><pubDate>%s</pubDate></item>`,
-			xmlText(s.title), s.id, s.id, s.at.Format(time.RFC1123Z))
+		fmt.Fprintf(&b, `<item><title>%s</title><link>%s</link><guid>%s</guid><pubDate>%s</pubDate></item>`,
+			xmlText(s.title), xmlText(s.linkOr("https://ar.example/"+s.id)), s.id, s.at.Format(time.RFC1123Z))
 	}
 	b.WriteString(`</channel></rss>`)
 	enc, err := charmap.Windows1256.NewEncoder().String(b.String())
@@ -139,8 +148,8 @@ func atom(stories []story) string {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom</title><id>urn:atom-src</id><updated>2026-11-27T09:00:00Z</updated><link href="https://atom.example/"/>`)
 	for _, s := range stories {
-		fmt.Fprintf(&b, `<entry><title>%s</title><id>urn:atom:%s</id><link href="https://atom.example/%s"/><updated>%s</updated><published>%s</published><summary>s</summary></entry>`,
-			xmlText(s.title), s.id, s.id, s.at.Format(time.RFC3339), s.at.Format(time.RFC3339))
+		fmt.Fprintf(&b, `<entry><title>%s</title><id>urn:atom:%s</id><link href="%s"/><updated>%s</updated><published>%s</published><summary>s</summary></entry>`,
+			xmlText(s.title), s.id, xmlText(s.linkOr("https://atom.example/"+s.id)), s.at.Format(time.RFC3339), s.at.Format(time.RFC3339))
 	}
 	b.WriteString(`</feed>`)
 	return b.String()
@@ -160,7 +169,7 @@ func jsonFeed(stories []story) string {
 		Items   []item `json:"items"`
 	}{Version: "https://jsonfeed.org/version/1.1", Title: "JSON"}
 	for _, s := range stories {
-		f.Items = append(f.Items, item{s.id, "https://json.example/" + s.id, s.title, "text", s.at.Format(time.RFC3339)})
+		f.Items = append(f.Items, item{s.id, s.linkOr("https://json.example/" + s.id), s.title, "text", s.at.Format(time.RFC3339)})
 	}
 	b, _ := json.Marshal(f)
 	return string(b)
@@ -171,25 +180,25 @@ func jsonFeed(stories []story) string {
 func corpus() map[string][]story {
 	return map[string][]story{
 		"rss2": {
-			{"rss2", "r1", "Markets open higher & bonds slip", at(50)},
-			{"rss2", "r2", "Storm <warning> for the coast", at(10)},
+			{"rss2", "r1", "Markets open higher & bonds slip", at(50), ""},
+			{"rss2", "r2", "Storm <warning> for the coast", at(10), ""},
 		},
 		"rdf": {
-			{"rdf", "d1", "RDF story about rail strikes", at(40)},
+			{"rdf", "d1", "RDF story about rail strikes", at(40), ""},
 		},
 		"atom": {
-			{"atom", "a1", "Atom story: elections called", at(30)},
-			{"atom", "a2", "Atom story two", at(5)},
+			{"atom", "a1", "Atom story: elections called", at(30), ""},
+			{"atom", "a2", "Atom story two", at(5), ""},
 		},
 		"json": {
-			{"json", "j1", "JSON story on space launch", at(20)},
+			{"json", "j1", "JSON story on space launch", at(20), ""},
 		},
 		"ar-prolog": {
-			{"ar-prolog", "p1", "عاجل: وقف إطلاق النار يدخل حيز التنفيذ", at(45)},
-			{"ar-prolog", "p2", "أمطار غزيرة في المنطقة الشرقية", at(15)},
+			{"ar-prolog", "p1", "عاجل: وقف إطلاق النار يدخل حيز التنفيذ", at(45), ""},
+			{"ar-prolog", "p2", "أمطار غزيرة في المنطقة الشرقية", at(15), ""},
 		},
 		"ar-header": {
-			{"ar-header", "h1", "البنك المركزي يثبّت أسعار الفائدة", at(35)},
+			{"ar-header", "h1", "البنك المركزي يثبّت أسعار الفائدة", at(35), ""},
 		},
 	}
 }
@@ -218,8 +227,13 @@ sources:
   - {name: ar-prolog, url: "%[1]s/ar-prolog.xml", lang: ar}
   - {name: ar-header, url: "%[1]s/ar-header.xml", lang: ar}
 `, serverURL)
+	return writeConfigText(t, dir, cfg)
+}
+
+func writeConfigText(t *testing.T, dir, text string) string {
+	t.Helper()
 	path := filepath.Join(dir, "config.yaml")
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
