@@ -166,19 +166,29 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func cmdFetch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f, err := parseFlags("fetch", args, stderr)
+// setup reads the flags and the config of a command that runs the daemon's
+// parts. Config errors are printed whole, one per line.
+func setup(name string, args []string, stderr io.Writer) (*config.Config, *slog.Logger, error) {
+	f, err := parseFlags(name, args, stderr)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	logger, err := newLogger(f.logLevel, stderr)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	cfg, err := loadConfig(f.config)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return exitError{err: err, quiet: true}
+		return nil, nil, exitError{err: err, quiet: true}
+	}
+	return cfg, logger, nil
+}
+
+func cmdFetch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, logger, err := setup("fetch", args, stderr)
+	if err != nil {
+		return err
 	}
 	d, err := newDaemon(cfg, logger)
 	if err != nil {
@@ -214,18 +224,9 @@ func printResults(w io.Writer, results []fetcher.Result) (failed int) {
 }
 
 func cmdServe(ctx context.Context, args []string, stderr io.Writer) error {
-	f, err := parseFlags("serve", args, stderr)
+	cfg, logger, err := setup("serve", args, stderr)
 	if err != nil {
 		return err
-	}
-	logger, err := newLogger(f.logLevel, stderr)
-	if err != nil {
-		return err
-	}
-	cfg, err := loadConfig(f.config)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return exitError{err: err, quiet: true}
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
