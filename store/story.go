@@ -11,16 +11,20 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// The story index, in bucket "stories":
+// The story index, in bucket "stories", partitioned by the UTC day of the
+// item's time (4 bytes, big-endian days since 1970):
 //
-//	"l" 0x00 canonical link        → item key of the newest item with it
-//	"t" 0x00 normalized title      → item key of the newest item with it
-//	"k" 0x00 signature key 0x00 item key → the item's tokens, 0x00-separated
+//	"l" day canonical-link          → item key of the newest item with it
+//	"t" day normalized-title        → item key of the newest item with it
+//	"k" day signature-key 0x00 item key → the item's tokens, 0x00-separated
 //
-// Signature entries end in the item key, which starts with the item's time,
-// so finding near-duplicates is a seek to (key, now − window) and a short
-// forward walk: the cost per ingested item depends on how many items share
-// a key inside the window, not on how many are stored.
+// The day prefix keeps writes local: new items land in the last few days'
+// part of the tree, so an insert dirties the same few pages whether the
+// store holds ten thousand items or a million, and a lookup reads only the
+// days the dedupe window spans. Signature entries end in the item key,
+// which starts with the item's time, so candidates come in time order and a
+// walk stops at the window's end: the cost per ingested item depends on how
+// many items share a key inside the window, not on how many are stored.
 //
 // Entries are never rewritten when an item moves (its date changed) or is
 // pruned; lookups skip keys whose item is gone.
@@ -33,9 +37,19 @@ const dupMark = 'd'
 // every headline shares (a name in the news all week) costs a constant.
 const maxCandidates = 64
 
-func storyKey(kind byte, s string) []byte {
-	k := make([]byte, 0, len(s)+2)
-	k = append(k, kind, 0)
+const day = 24 * time.Hour
+
+func dayOf(t time.Time) uint32 {
+	if t.Unix() < 0 {
+		return 0
+	}
+	return uint32(t.Unix() / int64(day/time.Second))
+}
+
+func storyKey(kind byte, d uint32, s string) []byte {
+	k := make([]byte, 0, len(s)+5)
+	k = append(k, kind)
+	k = binary.BigEndian.AppendUint32(k, d)
 	return append(k, s...)
 }
 
@@ -49,13 +63,14 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 		return nil
 	}
 	b := tx.Bucket(bucketStories)
+	d := dayOf(it.Time())
 	if it.Story.Link != "" {
-		if err := b.Put(storyKey('l', it.Story.Link), key); err != nil {
+		if err := b.Put(storyKey('l', d, it.Story.Link), key); err != nil {
 			return err
 		}
 	}
 	if it.Story.Title != "" {
-		if err := b.Put(storyKey('t', it.Story.Title), key); err != nil {
+		if err := b.Put(storyKey('t', d, it.Story.Title), key); err != nil {
 			return err
 		}
 	}
@@ -66,7 +81,7 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 	// needs no decoding of the item.
 	tokens := []byte(strings.Join(it.Story.Tokens, "\x00"))
 	for _, k := range it.Story.Keys {
-		sk := append(storyKey('k', k), 0)
+		sk := append(storyKey('k', d, k), 0)
 		if err := b.Put(append(sk, key...), tokens); err != nil {
 			return err
 		}
@@ -84,6 +99,7 @@ func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
 	}
 	t := it.Time()
 	lo, hi := t.Add(-s.dedupe.Window), t.Add(s.dedupe.Window)
+	dlo, dhi := dayOf(lo), dayOf(hi)
 	itemsB, b := tx.Bucket(bucketItems), tx.Bucket(bucketStories)
 	usable := func(key []byte) bool {
 		if len(key) != 16 {
@@ -92,12 +108,17 @@ func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
 		kt := keyTime(key)
 		return !kt.Before(lo) && !kt.After(hi) && itemsB.Get(key) != nil
 	}
-	for _, k := range [][]byte{storyKey('l', it.Story.Link), storyKey('t', it.Story.Title)} {
-		if len(k) == 2 {
+	for _, f := range []struct {
+		kind byte
+		v    string
+	}{{'l', it.Story.Link}, {'t', it.Story.Title}} {
+		if f.v == "" {
 			continue
 		}
-		if key := b.Get(k); key != nil && usable(key) {
-			return bytes.Clone(key), nil
+		for d := dhi; d >= dlo && d <= dhi; d-- {
+			if key := b.Get(storyKey(f.kind, d, f.v)); key != nil && usable(key) {
+				return bytes.Clone(key), nil
+			}
 		}
 	}
 	if s.dedupe.Threshold <= 0 || s.dedupe.Similarity == nil || len(it.Story.Tokens) == 0 {
@@ -108,33 +129,42 @@ func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
 	seen := map[string]bool{}
 	c := b.Cursor()
 	for _, sig := range it.Story.Keys {
-		prefix := append(storyKey('k', sig), 0)
-		start := append(bytes.Clone(prefix), itemKey(lo, 0)...)
 		n := 0
-		for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix) && n < maxCandidates; k, v = c.Next() {
-			key := k[len(prefix):]
-			if keyTime(key).After(hi) {
-				break
-			}
-			n++
-			if seen[string(key)] {
-				continue
-			}
-			seen[string(key)] = true
-			score := s.dedupe.Similarity(it.Story.Tokens, strings.Split(string(v), "\x00"))
-			if score >= bestScore && usable(key) {
-				best, bestScore = bytes.Clone(key), score
+		for d := dlo; d <= dhi && n < maxCandidates; d++ {
+			prefix := append(storyKey('k', d, sig), 0)
+			start := append(bytes.Clone(prefix), itemKey(lo, 0)...)
+			for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix) && n < maxCandidates; k, v = c.Next() {
+				key := k[len(prefix):]
+				if keyTime(key).After(hi) {
+					break
+				}
+				n++
+				if seen[string(key)] {
+					continue
+				}
+				seen[string(key)] = true
+				score := s.dedupe.Similarity(it.Story.Tokens, strings.Split(string(v), "\x00"))
+				if score >= bestScore && usable(key) {
+					best, bestScore = bytes.Clone(key), score
+				}
 			}
 		}
 	}
 	return best, nil
 }
 
+// maxReports bounds the reports kept on one item: a story every wire runs
+// all day must not grow one item, and every rewrite of it, without end.
+const maxReports = 32
+
 // addReport records it as another telling of the item stored at key.
 func addReport(itemsB *bolt.Bucket, key []byte, it *Item) error {
 	var kept Item
 	if err := json.Unmarshal(itemsB.Get(key), &kept); err != nil {
 		return fmt.Errorf("decode stored item at key %x: %w", key, err)
+	}
+	if len(kept.Reports) >= maxReports {
+		return nil
 	}
 	kept.Reports = append(kept.Reports, Report{Source: it.Source, Link: it.Link, Title: it.Title, Time: it.Time()})
 	v, err := json.Marshal(&kept)

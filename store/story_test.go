@@ -171,10 +171,10 @@ func benchIngestWithStored(b *testing.B, n int) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	// Titles of eight words from a vocabulary of 5,000, keyed like
-	// match.Signature does at 0.8: by their two rarest (here: longest,
-	// then last) words.
-	word := func(i int) string { return fmt.Sprintf("w%d", (i*7919)%5000) }
+	// Titles of eight words from a vocabulary of 50,000, scattered so that
+	// titles differ but share words now and then, keyed like
+	// match.Signature does at 0.8: by two of their words.
+	word := func(i int) string { return fmt.Sprintf("w%d", (uint64(i)*0x9E3779B97F4A7C15>>32)%50000) }
 	title := func(i int) string {
 		ws := make([]string, 8)
 		for j := range ws {
@@ -225,5 +225,20 @@ func BenchmarkIngestStored(b *testing.B) {
 			}
 			benchIngestWithStored(b, n)
 		})
+	}
+}
+
+func TestReportsAreBounded(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDedupeStore(t)
+	for i := range maxReports + 10 {
+		src := fmt.Sprint("wire", i)
+		if _, err := s.Ingest(ctx, SourceState{Name: src}, []Item{storyItem(src, "1", "the same story", "", t0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, _ := s.Recent(ctx, Query{})
+	if len(got) != 1 || len(got[0].Reports) != maxReports {
+		t.Fatalf("got %d items, the first with %d reports; want 1 item with %d", len(got), len(got[0].Reports), maxReports)
 	}
 }
