@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Defaults for keys a file leaves out. README.md documents the same values.
@@ -191,19 +193,42 @@ func Parse(data []byte, name, dir string, opts *LoadOptions) (*Config, error) {
 
 // nameRE is what source and ticker names must look like: they appear in
 // URLs, log lines and metric labels.
-// Ticker names may not hold a dot: the format follows the last one in
-// /t/{name}.rss.
+// nameRule is what names of one kind must look like: they appear in URLs,
+// log lines and metric labels. Ticker names may not hold a dot, since the
+// format follows the last one in /t/{name}.rss.
+type nameRule struct {
+	kind    string // "source" or "ticker"
+	re      *regexp.Regexp
+	allowed string
+}
+
 var (
-	sourceNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-	tickerNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+	sourceNames = nameRule{"source", regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`), "letters, digits, '-', '_' and '.'"}
+	tickerNames = nameRule{"ticker", regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`), "letters, digits, '-' and '_'"}
 )
 
-func (d *decoder) checkName(line int, key, name string, re *regexp.Regexp, allowed string) {
+// name reads a name under rule, reporting a bad one or one already in seen
+// (name → line of first use), and records it there.
+func (d *decoder) name(v *yaml.Node, key string, rule nameRule, seen map[string]int) string {
+	name := d.str(v, key)
 	switch {
 	case name == "":
-		d.errorf(line, key, "missing (every entry needs a name)")
-	case !re.MatchString(name):
-		d.errorf(line, key, "%q is not a valid name (%s, starting with a letter or digit, at most 64)", name, allowed)
+		d.errorf(v.Line, key, "missing (every entry needs a name)")
+	case !rule.re.MatchString(name):
+		d.errorf(v.Line, key, "%q is not a valid name (%s, starting with a letter or digit, at most 64)", name, rule.allowed)
+	}
+	if first, dup := seen[name]; dup && name != "" {
+		d.errorf(v.Line, key, "duplicate %s name %q (first used on line %d)", rule.kind, name, first)
+	} else {
+		seen[name] = v.Line
+	}
+	return name
+}
+
+// requireName reports an entry that has no name key at all.
+func (d *decoder) requireName(n *yaml.Node, key, name string, rule nameRule) {
+	if name == "" && !d.hasErrorAt(key+".name") {
+		d.errorf(n.Line, key+".name", "missing (every %s needs a name)", rule.kind)
 	}
 }
 

@@ -175,13 +175,7 @@ func (d *decoder) sources(v *yaml.Node, key string) []Source {
 			key := key + "." + sub
 			switch sub {
 			case "name":
-				src.Name = d.str(v, key)
-				d.checkName(v.Line, key, src.Name, sourceNameRE, "letters, digits, '-', '_' and '.'")
-				if first, dup := seen[src.Name]; dup && src.Name != "" {
-					d.errorf(v.Line, key, "duplicate source name %q (first used on line %d)", src.Name, first)
-				} else {
-					seen[src.Name] = v.Line
-				}
+				src.Name = d.name(v, key, sourceNames, seen)
 			case "url":
 				rawURL, urlLine = d.str(v, key), v.Line
 			case "schedule":
@@ -194,9 +188,7 @@ func (d *decoder) sources(v *yaml.Node, key string) []Source {
 				d.unknown(v, key, "name, url, schedule, tags, lang")
 			}
 		})
-		if src.Name == "" && !d.hasErrorAt(key+".name") {
-			d.errorf(n.Line, key+".name", "missing (every source needs a name)")
-		}
+		d.requireName(n, key, src.Name, sourceNames)
 		if urlLine == 0 {
 			urlLine = n.Line
 		}
@@ -216,13 +208,7 @@ func (d *decoder) tickers(v *yaml.Node, key string) []Ticker {
 			key := key + "." + sub
 			switch sub {
 			case "name":
-				t.Name = d.str(v, key)
-				d.checkName(v.Line, key, t.Name, tickerNameRE, "letters, digits, '-' and '_'")
-				if first, dup := seen[t.Name]; dup && t.Name != "" {
-					d.errorf(v.Line, key, "duplicate ticker name %q (first used on line %d)", t.Name, first)
-				} else {
-					seen[t.Name] = v.Line
-				}
+				t.Name = d.name(v, key, tickerNames, seen)
 			case "title":
 				t.Title = d.str(v, key)
 			case "description":
@@ -246,9 +232,7 @@ func (d *decoder) tickers(v *yaml.Node, key string) []Ticker {
 				d.unknown(v, key, "name, title, description, link, sources, tags, include, exclude, limit")
 			}
 		})
-		if t.Name == "" && !d.hasErrorAt(key+".name") {
-			d.errorf(n.Line, key+".name", "missing (every ticker needs a name)")
-		}
+		d.requireName(n, key, t.Name, tickerNames)
 		if t.Title == "" {
 			t.Title = t.Name
 		}

@@ -70,13 +70,17 @@ func (s *Server) newView(t *ticker, items []store.Item, mod time.Time, sources m
 	// one (store.Item.Time guards only the latter): it would pin the
 	// feed's updated time ahead for days.
 	latest := s.now().Add(store.FutureSlack)
+	lookup := func(name string) *source {
+		src := sources[name]
+		if src == nil {
+			src = s.source(name)
+			sources[name] = src
+		}
+		return src
+	}
 	for i := range items {
 		it := &items[i]
-		src := sources[it.Source]
-		if src == nil {
-			src = s.source(it.Source)
-			sources[it.Source] = src
-		}
+		src := lookup(it.Source)
 		e := entry{
 			id:      s.entryID(it.Source, it.ID),
 			title:   clean(it.Title),
@@ -90,12 +94,7 @@ func (s *Server) newView(t *ticker, items []store.Item, mod time.Time, sources m
 			e.lang = src.lang
 		}
 		for _, r := range it.Reports {
-			rs := sources[r.Source]
-			if rs == nil {
-				rs = s.source(r.Source)
-				sources[r.Source] = rs
-			}
-			e.reports = append(e.reports, report{src: rs, title: clean(r.Title), link: httpURL(r.Link), time: r.Time.UTC().Truncate(time.Second)})
+			e.reports = append(e.reports, report{src: lookup(r.Source), title: clean(r.Title), link: httpURL(r.Link), time: r.Time.UTC().Truncate(time.Second)})
 		}
 		e.guid, e.permalink = e.id, false
 		if e.link != "" && it.GUID == it.Link {

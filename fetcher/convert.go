@@ -169,7 +169,7 @@ func splitReusedGUIDs(items []store.Item) {
 		if it.GUID == "" || it.ID != it.GUID {
 			continue
 		}
-		link := match.CanonicalLink(it.Link, "")
+		link := it.Story.Link
 		if first, ok := links[it.GUID]; ok && first != link {
 			reused[it.GUID] = true
 		} else if !ok {
@@ -178,7 +178,7 @@ func splitReusedGUIDs(items []store.Item) {
 	}
 	for i := range items {
 		if reused[items[i].ID] {
-			items[i].ID = items[i].GUID + " " + match.CanonicalLink(items[i].Link, "")
+			items[i].ID = items[i].GUID + " " + items[i].Story.Link
 		}
 	}
 }
@@ -217,18 +217,18 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 	case it.Link != "":
 		it.ID = it.Story.Link
 	default:
-		it.ID = hashID(it.Title, it.Published)
+		it.ID = hashID(title, it.Published)
 	}
 	return it
 }
 
 // hashID is the identity of an item that has neither GUID nor link: its
-// title as match.Normalize gives it, and its published date, so that a
+// normalized title (match.Normalize) and its published date, so that a
 // re-render of the same feed, with other diacritics or quotes, finds the
 // same items. Two items with the same title and no date collapse into one.
-func hashID(title string, published time.Time) string {
+func hashID(normalizedTitle string, published time.Time) string {
 	h := sha256.New()
-	h.Write([]byte(match.Normalize(title)))
+	h.Write([]byte(normalizedTitle))
 	h.Write([]byte{0})
 	if !published.IsZero() {
 		h.Write([]byte(published.UTC().Format(time.RFC3339Nano)))

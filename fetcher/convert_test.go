@@ -13,6 +13,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 
+	"tickerd/match"
 	"tickerd/store"
 )
 
@@ -79,7 +80,7 @@ func TestConvertRSS2(t *testing.T) {
 	if ferry.ID != "https://news.example.com/2025/ferry" || ferry.GUID != "" {
 		t.Errorf("ferry ID, GUID = %q, %q; want the link and none", ferry.ID, ferry.GUID)
 	}
-	if want := hashID("Harbour reopens", harbour.Published); harbour.ID != want || !strings.HasPrefix(want, "h:") {
+	if want := hashID(match.Normalize("Harbour reopens"), harbour.Published); harbour.ID != want || !strings.HasPrefix(want, "h:") {
 		t.Errorf("harbour ID = %q, want the title+date hash %q", harbour.ID, want)
 	}
 }
@@ -388,12 +389,12 @@ func TestConvertIdentity(t *testing.T) {
 
 func TestHashIDIgnoresSpellingVariants(t *testing.T) {
 	day := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
-	a := hashID("عاجل: وَقْفُ إطلاقِ النار", day)
-	b := hashID("وقف اطلاق النار", day)
+	a := hashID(match.Normalize("عاجل: وَقْفُ إطلاقِ النار"), day)
+	b := hashID(match.Normalize("وقف اطلاق النار"), day)
 	if a != b {
 		t.Errorf("hashID differs for the same title with diacritics and a label: %s vs %s", a, b)
 	}
-	if hashID("وقف اطلاق النار", day.Add(time.Hour)) == b {
+	if hashID(match.Normalize("وقف اطلاق النار"), day.Add(time.Hour)) == b {
 		t.Errorf("hashID ignores the date")
 	}
 }

@@ -31,8 +31,9 @@ type Item struct {
 	FirstSeen  time.Time `json:"seen,omitzero"`
 
 	// Story is what cross-source dedupe compares; the fetcher fills it
-	// (package match) and nil leaves the item out of story matching.
-	Story *Story `json:"story,omitempty"`
+	// (package match) and nil leaves the item out of story matching. It is
+	// not stored with the item: the story index holds what matching needs.
+	Story *Story `json:"-"`
 	// Reports lists the other items that told the same story, in the order
 	// they arrived. The store maintains it.
 	Reports []Report `json:"also,omitempty"`
@@ -40,12 +41,12 @@ type Item struct {
 
 // Story holds an item's matching forms. None of it is ever shown.
 type Story struct {
-	Title  string   `json:"t,omitempty"`   // normalized title
-	Link   string   `json:"l,omitempty"`   // canonical link
-	Tokens []string `json:"tok,omitempty"` // the title's word set, for similarity
+	Title  string   // normalized title
+	Link   string   // canonical link
+	Tokens []string // the title's word set, for similarity
 	// Keys are index keys such that two titles similar enough to match
-	// share at least one; not stored with the item.
-	Keys []string `json:"-"`
+	// share at least one.
+	Keys []string
 }
 
 // Report is another source's telling of a stored story.

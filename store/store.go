@@ -270,18 +270,8 @@ func (s *Store) States() []SourceState {
 		out = append(out, st)
 	}
 	s.mu.Unlock()
-	slices.SortFunc(out, func(a, b SourceState) int { return cmpString(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b SourceState) int { return strings.Compare(a.Name, b.Name) })
 	return out
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // MarkState records st in memory only; it is written with the next write to
@@ -540,22 +530,21 @@ func (s *Store) Recent(ctx context.Context, q Query) ([]Item, error) {
 }
 
 // sourceOf reads the source name of an encoded item without decoding it all;
-// the encoder writes "src" first.
+// the encoder writes "src" first. Source names never need JSON escapes
+// (config allows letters, digits, '-', '_' and '.'), so the name is the
+// bytes up to the next quote; anything else takes the slow path.
 func sourceOf(v []byte) string {
-	const prefix = `{"src":`
-	if !bytes.HasPrefix(v, []byte(prefix)) {
-		var it struct {
-			Source string `json:"src"`
+	const prefix = `{"src":"`
+	if rest, ok := bytes.CutPrefix(v, []byte(prefix)); ok {
+		if end := bytes.IndexByte(rest, '"'); end >= 0 && bytes.IndexByte(rest[:end], '\\') < 0 {
+			return string(rest[:end])
 		}
-		json.Unmarshal(v, &it)
-		return it.Source
 	}
-	var name string
-	dec := json.NewDecoder(bytes.NewReader(v[len(prefix):]))
-	if err := dec.Decode(&name); err != nil {
-		return ""
+	var it struct {
+		Source string `json:"src"`
 	}
-	return name
+	json.Unmarshal(v, &it)
+	return it.Source
 }
 
 // parseItemKey is itemKey's inverse.

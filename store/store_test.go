@@ -358,3 +358,23 @@ func TestInvalidUTF8IsStableAcrossPolls(t *testing.T) {
 		t.Errorf("re-ingest of an item with invalid UTF-8 = %+v, want unchanged", res)
 	}
 }
+
+func TestSourceOf(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"fast path", `{"src":"wire-1.ar","id":"x"}`, "wire-1.ar"},
+		{"escaped name", `{"src":"a\"b","id":"x"}`, `a"b`},
+		{"other order", `{"id":"x","src":"late"}`, "late"},
+		{"broken", `{"src":`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sourceOf([]byte(tt.in)); got != tt.want {
+				t.Errorf("sourceOf(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

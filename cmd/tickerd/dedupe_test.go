@@ -50,14 +50,7 @@ sources:
   - {name: atom, url: "%[1]s/atom.xml"}
   - {name: json, url: "%[1]s/feed.json"}
 `, srv.URL))
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := newDaemon(cfg, testLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, d := openDaemon(t, cfgPath)
 	defer d.close()
 	// One source at a time, so which telling is first (and kept) is fixed.
 	wantDup := map[string]int{"ar": 0, "atom": 2, "json": 3}
@@ -68,19 +61,7 @@ sources:
 		}
 	}
 
-	var jf struct {
-		Items []struct {
-			Title   string `json:"title"`
-			Tickerd struct {
-				Source string `json:"source"`
-				Also   []struct {
-					Source string `json:"source"`
-					Title  string `json:"title"`
-					URL    string `json:"url"`
-				} `json:"also"`
-			} `json:"_tickerd"`
-		} `json:"items"`
-	}
+	var jf jsonFeedOut
 	if err := json.Unmarshal(get(t, d.feed.Handler(), "/feed.json"), &jf); err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 
+	"tickerd/config"
 	"tickerd/store"
 )
 
@@ -253,6 +254,36 @@ func expected(c map[string][]story) []string {
 	return out
 }
 
+// openDaemon loads the config at path and builds a daemon on it; the
+// caller closes it.
+func openDaemon(t *testing.T, path string) (*config.Config, *daemon) {
+	t.Helper()
+	cfg, err := loadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := newDaemon(cfg, testLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg, d
+}
+
+// jsonFeedOut is what the tests read back from /feed.json.
+type jsonFeedOut struct {
+	Items []struct {
+		Title   string `json:"title"`
+		Tickerd struct {
+			Source string `json:"source"`
+			Also   []struct {
+				Source string `json:"source"`
+				Title  string `json:"title"`
+				URL    string `json:"url"`
+			} `json:"also"`
+		} `json:"_tickerd"`
+	} `json:"items"`
+}
+
 func testLogger(t *testing.T) *slog.Logger {
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
@@ -307,14 +338,7 @@ func readOutputs(t *testing.T, h http.Handler) map[string][]string {
 		out["atom"] = append(out["atom"], e.Source.Title+": "+e.Title)
 	}
 
-	var jf struct {
-		Items []struct {
-			Title   string `json:"title"`
-			Tickerd struct {
-				Source string `json:"source"`
-			} `json:"_tickerd"`
-		} `json:"items"`
-	}
+	var jf jsonFeedOut
 	if err := json.Unmarshal(get(t, h, "/feed.json"), &jf); err != nil {
 		t.Fatalf("parse /feed.json: %v", err)
 	}
@@ -360,15 +384,7 @@ func TestEndToEnd(t *testing.T) {
 	serveCorpus(t, fs, c)
 	dir := t.TempDir()
 	cfgPath := writeConfig(t, dir, srv.URL)
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	d, err := newDaemon(cfg, testLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, d := openDaemon(t, cfgPath)
 	for _, r := range d.fetcher.FetchAll(ctx) {
 		if r.Err != nil || r.Status != "new" {
 			t.Errorf("first poll of %s = %s, %v; want new", r.Source, r.Status, r.Err)
@@ -488,16 +504,9 @@ func TestServeStopsCleanly(t *testing.T) {
 func TestSecondDaemonOnSameFileFails(t *testing.T) {
 	_, srv := newFeedServer(t)
 	cfgPath := writeConfig(t, t.TempDir(), srv.URL)
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := newDaemon(cfg, testLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg, d := openDaemon(t, cfgPath)
 	defer d.close()
-	_, err = newDaemon(cfg, testLogger(t))
+	_, err := newDaemon(cfg, testLogger(t))
 	if err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("second daemon on the same file: err = %v, want one saying the file is in use", err)
 	}
