@@ -11,6 +11,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -35,6 +36,7 @@ var (
 	bucketIDs     = []byte("ids")     // source + 0x00 + hash(8) → item key
 	bucketSources = []byte("sources") // source name → JSON SourceState
 	bucketStories = []byte("stories") // story index, see story.go
+	// bucketChanges is the change log, see changes.go.
 )
 
 // ErrInUse is returned by Open when another process holds the data file.
@@ -52,6 +54,9 @@ type Options struct {
 	Now func() time.Time
 	// Dedupe configures cross-source dedupe; the zero value turns it off.
 	Dedupe Dedupe
+	// ChangeLog is how many changes the change log keeps; zero means
+	// 10,000.
+	ChangeLog int
 }
 
 // Dedupe configures how the store recognizes one story told by several
@@ -76,12 +81,13 @@ type Stats struct {
 
 // Store is an open data file. Its methods are safe for concurrent use.
 type Store struct {
-	db     *bolt.DB
-	now    func() time.Time
-	dedupe Dedupe
+	db        *bolt.DB
+	now       func() time.Time
+	dedupe    Dedupe
+	changeLog int
 
-	version    atomic.Uint64
-	lastChange atomic.Int64 // unix nanoseconds
+	version    atomic.Uint64 // the change log's last sequence number
+	lastChange atomic.Int64  // unix nanoseconds
 	writes     atomic.Uint64
 
 	mu      sync.Mutex // guards states, dirty and changed
@@ -117,16 +123,17 @@ func Open(path string, opts *Options) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := &Store{
-		db:      db,
-		now:     now,
-		dedupe:  opts.Dedupe,
-		states:  make(map[string]SourceState),
-		dirty:   make(map[string]bool),
-		changed: make(chan struct{}),
+		db:        db,
+		now:       now,
+		dedupe:    opts.Dedupe,
+		changeLog: cmp.Or(max(opts.ChangeLog, 0), defaultChangeLog),
+		states:    make(map[string]SourceState),
+		dirty:     make(map[string]bool),
+		changed:   make(chan struct{}),
 	}
 	if !opts.ReadOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories} {
+			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories, bucketChanges} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
@@ -140,6 +147,9 @@ func Open(path string, opts *Options) (*Store, error) {
 	}
 	// Source states are few and read on every fetch: keep them in memory.
 	err = db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket(bucketChanges); b != nil {
+			s.version.Store(b.Sequence())
+		}
 		b := tx.Bucket(bucketSources)
 		if b == nil {
 			return nil
@@ -228,8 +238,9 @@ func (s *Store) Stats() Stats {
 	return Stats{Writes: s.writes.Load()}
 }
 
-// Version reports a number that changes whenever stored items change. It is
-// cheap enough to call on every request.
+// Version reports a number that grows whenever stored items change: the
+// sequence number of the last change logged. It is cheap enough to call on
+// every request.
 func (s *Store) Version() uint64 { return s.version.Load() }
 
 // LastChange reports when stored items last changed, or when the store was
@@ -245,9 +256,17 @@ func (s *Store) Changed() <-chan struct{} {
 	return s.changed
 }
 
-func (s *Store) noteChange() {
+// noteChange publishes a committed transaction whose last logged change
+// is seq. Transactions commit one at a time but their callers return in any
+// order, so the version only ever moves forward.
+func (s *Store) noteChange(seq uint64) {
+	for {
+		v := s.version.Load()
+		if seq <= v || s.version.CompareAndSwap(v, seq) {
+			break
+		}
+	}
 	s.lastChange.Store(s.now().UnixNano())
-	s.version.Add(1)
 	s.mu.Lock()
 	close(s.changed)
 	s.changed = make(chan struct{})
@@ -346,8 +365,10 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	pending := s.takeDirty()
 	s.mu.Unlock()
 
+	var lastSeq uint64
 	err := s.update(func(tx *bolt.Tx) error {
 		res = IngestResult{}
+		lastSeq = 0
 		n := count
 		itemsB := tx.Bucket(bucketItems)
 		idsB := tx.Bucket(bucketIDs)
@@ -372,8 +393,14 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 					return err
 				}
 				if kept != nil {
-					if err := addReport(itemsB, kept, &it); err != nil {
+					keptItem, err := addReport(itemsB, kept, &it)
+					if err != nil {
 						return err
+					}
+					if keptItem != nil {
+						if lastSeq, err = s.logChange(tx, OpUpdated, kept, keptItem); err != nil {
+							return err
+						}
 					}
 					if err := idsB.Put(idKey, append([]byte{dupMark}, kept...)); err != nil {
 						return err
@@ -386,6 +413,9 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 					return err
 				}
 				if err := s.indexStory(tx, key, &it); err != nil {
+					return err
+				}
+				if lastSeq, err = s.logChange(tx, OpAdded, key, &it); err != nil {
 					return err
 				}
 				res.New++
@@ -422,6 +452,9 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 			if err := s.indexStory(tx, key, &it); err != nil {
 				return err
 			}
+			if lastSeq, err = s.logChange(tx, OpUpdated, key, &it); err != nil {
+				return err
+			}
 			res.Updated++
 		}
 		st.Items = n
@@ -434,8 +467,8 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	s.mu.Lock()
 	s.states[st.Name] = st
 	s.mu.Unlock()
-	if res.New > 0 || res.Updated > 0 || res.Duplicate > 0 {
-		s.noteChange()
+	if lastSeq > 0 {
+		s.noteChange(lastSeq)
 	}
 	return res, nil
 }

@@ -157,19 +157,21 @@ func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
 // all day must not grow one item, and every rewrite of it, without end.
 const maxReports = 32
 
-// addReport records it as another telling of the item stored at key.
-func addReport(itemsB *bolt.Bucket, key []byte, it *Item) error {
+// addReport records it as another telling of the item stored at key and
+// returns the updated item, or nil when the item already holds as many
+// reports as it keeps.
+func addReport(itemsB *bolt.Bucket, key []byte, it *Item) (*Item, error) {
 	var kept Item
 	if err := json.Unmarshal(itemsB.Get(key), &kept); err != nil {
-		return fmt.Errorf("decode stored item at key %x: %w", key, err)
+		return nil, fmt.Errorf("decode stored item at key %x: %w", key, err)
 	}
 	if len(kept.Reports) >= maxReports {
-		return nil
+		return nil, nil
 	}
 	kept.Reports = append(kept.Reports, Report{Source: it.Source, Link: it.Link, Title: it.Title, Time: it.Time()})
 	v, err := json.Marshal(&kept)
 	if err != nil {
-		return fmt.Errorf("encode item %q: %w", kept.ID, err)
+		return nil, fmt.Errorf("encode item %q: %w", kept.ID, err)
 	}
-	return itemsB.Put(key, v)
+	return &kept, itemsB.Put(key, v)
 }
