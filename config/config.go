@@ -31,6 +31,8 @@ const (
 	DefaultPerHost           = 2
 	DefaultTimeout           = 30 * time.Second
 	DefaultMaxBody           = 10 << 20
+	DefaultMaxItems          = 200
+	DefaultMaxBackoff        = 6 * time.Hour
 	DefaultMaxAge            = 720 * time.Hour
 	DefaultMaxItemsPerSource = 1000
 	DefaultDedupeWindow      = 48 * time.Hour
@@ -63,7 +65,9 @@ type Fetch struct {
 	PerHost     int
 	Timeout     time.Duration
 	MaxBody     int64
-	UserAgent   string // empty: cmd/tickerd builds one from the version and base_url
+	UserAgent   string        // empty: cmd/tickerd builds one from the version and base_url
+	MaxItems    int           // most items one fetch keeps, the newest
+	MaxBackoff  time.Duration // longest wait after failures or a Retry-After
 }
 
 // Retention holds the retention: section.

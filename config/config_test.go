@@ -35,7 +35,7 @@ func TestDefaults(t *testing.T) {
 	if cfg.Data != "/etc/tickerd/data/tickerd.db" {
 		t.Errorf("Data = %q, want it next to the config", cfg.Data)
 	}
-	want := Fetch{Concurrency: 16, PerHost: 2, Timeout: 30 * time.Second, MaxBody: 10 << 20}
+	want := Fetch{Concurrency: 16, PerHost: 2, Timeout: 30 * time.Second, MaxBody: 10 << 20, MaxItems: 200, MaxBackoff: 6 * time.Hour}
 	if cfg.Fetch != want {
 		t.Errorf("Fetch = %+v, want %+v", cfg.Fetch, want)
 	}
@@ -64,6 +64,8 @@ fetch:
   per_host: 1
   timeout: 10s
   max_body: 512KB
+  max_items: 50
+  max_backoff: 2h
   user_agent: "mybot/1"
 retention: {max_age: 24h, max_items_per_source: 10}
 dedupe: {window: 12h, similarity: 0}
@@ -93,7 +95,8 @@ tickers:
 	if cfg.BaseURL != "https://news.example.com" || cfg.Data != "/var/lib/tickerd/t.db" {
 		t.Errorf("BaseURL, Data = %q, %q", cfg.BaseURL, cfg.Data)
 	}
-	if cfg.Fetch.MaxBody != 512000 || cfg.Fetch.Timeout != 10*time.Second || cfg.Fetch.UserAgent != "mybot/1" {
+	if cfg.Fetch.MaxBody != 512000 || cfg.Fetch.Timeout != 10*time.Second || cfg.Fetch.UserAgent != "mybot/1" ||
+		cfg.Fetch.MaxItems != 50 || cfg.Fetch.MaxBackoff != 2*time.Hour {
 		t.Errorf("Fetch = %+v", cfg.Fetch)
 	}
 	if cfg.Dedupe.Similarity != 0 || cfg.Retention.MaxItemsPerSource != 10 {
@@ -124,6 +127,8 @@ func TestErrors(t *testing.T) {
 		{"bad size", "fetch:\n  max_body: 10 parsecs\n" + ok, []string{`config.yaml:2: fetch.max_body: "10 parsecs" has an unknown unit`}},
 		{"bad int", "fetch:\n  concurrency: many\n" + ok, []string{`fetch.concurrency: "many" is not a whole number`}},
 		{"zero concurrency", "fetch:\n  concurrency: 0\n" + ok, []string{"fetch.concurrency: 0 is out of range"}},
+		{"zero max_items", "fetch:\n  max_items: 0\n" + ok, []string{"config.yaml:2: fetch.max_items: 0 is out of range"}},
+		{"short max_backoff", "fetch:\n  max_backoff: 10s\n" + ok, []string{"config.yaml:2: fetch.max_backoff: 10s is too short (at least 1m0s)"}},
 		{"similarity range", "dedupe:\n  similarity: 1.5\n" + ok, []string{"config.yaml:2: dedupe.similarity: 1.5 is out of range"}},
 		{"bad schedule", "schedule: bad\n" + ok, []string{`config.yaml:1: schedule: "bad": not a schedule`}},
 		{"source schedule", "sources:\n  - name: a\n    url: http://a.example/\n    schedule: bad\n", []string{"config.yaml:4: sources[0].schedule"}},

@@ -41,6 +41,8 @@ func (d *decoder) decode(data []byte) *Config {
 			PerHost:     DefaultPerHost,
 			Timeout:     DefaultTimeout,
 			MaxBody:     DefaultMaxBody,
+			MaxItems:    DefaultMaxItems,
+			MaxBackoff:  DefaultMaxBackoff,
 		},
 		Retention: Retention{MaxAge: DefaultMaxAge, MaxItemsPerSource: DefaultMaxItemsPerSource},
 		Dedupe:    Dedupe{Window: DefaultDedupeWindow, Similarity: DefaultSimilarity},
@@ -152,13 +154,17 @@ func (d *decoder) fetch(v *yaml.Node, key string, f *Fetch) {
 			f.Timeout = d.duration(v, key, time.Second)
 		case "max_body":
 			f.MaxBody = d.size(v, key)
+		case "max_items":
+			f.MaxItems = d.integer(v, key, 1, 100_000)
+		case "max_backoff":
+			f.MaxBackoff = d.duration(v, key, time.Minute)
 		case "user_agent":
 			f.UserAgent = d.str(v, key)
 			if strings.ContainsAny(f.UserAgent, "\r\n") {
 				d.errorf(v.Line, key, "must be one line")
 			}
 		default:
-			d.unknown(v, key, "concurrency, per_host, timeout, max_body, user_agent")
+			d.unknown(v, key, "concurrency, per_host, timeout, max_body, max_items, max_backoff, user_agent")
 		}
 	})
 }

@@ -133,7 +133,7 @@ func BenchmarkGofeedParse(b *testing.B) {
 // stripping, summary sanitizing) to store items.
 func BenchmarkParseConvert(b *testing.B) {
 	body := bytes.ReplaceAll(benchFeed(), []byte("@@N@@"), []byte("1"))
-	c := newConverter(0.8)
+	c := newConverter(0.8, 0)
 	base, _ := url.Parse("https://bench.example.com/feed")
 	src := &Source{Name: "bench"}
 	b.SetBytes(int64(len(body)))

@@ -22,11 +22,6 @@ import (
 	"tickerd/store"
 )
 
-// maxItemsPerFetch is the most items one fetch hands to the store: the
-// newest ones by published date. A feed listing thousands of entries (an
-// archive rather than a feed) would otherwise cost a huge write each poll.
-const maxItemsPerFetch = 200
-
 // ErrNotFeed is returned (wrapped) when a body parses as neither RSS, Atom
 // nor JSON Feed: typically an HTML page, a login wall or an error page
 // served with status 200.
@@ -44,10 +39,18 @@ type converter struct {
 	strict    *bluemonday.Policy // for plain text: strips every tag
 	ugc       *bluemonday.Policy // for summaries: keeps safe markup, dir and lang
 	threshold float64            // near-duplicate threshold the story keys serve
+	// maxItems is the most items one fetch hands to the store: the newest
+	// by published date. A feed listing thousands of entries (an archive
+	// rather than a feed) would otherwise cost a huge write each poll.
+	maxItems int
 }
 
-func newConverter(threshold float64) *converter {
-	return &converter{strict: bluemonday.StrictPolicy(), ugc: bluemonday.UGCPolicy(), threshold: threshold}
+// newConverter returns a converter; maxItems <= 0 means DefaultMaxItems.
+func newConverter(threshold float64, maxItems int) *converter {
+	if maxItems <= 0 {
+		maxItems = DefaultMaxItems
+	}
+	return &converter{strict: bluemonday.StrictPolicy(), ugc: bluemonday.UGCPolicy(), threshold: threshold, maxItems: maxItems}
 }
 
 // parse decodes a UTF-8 feed body with gofeed. It never panics: gofeed does
@@ -134,7 +137,7 @@ func (c *converter) convert(feed *gofeed.Feed, src *Source, base *url.URL) (feed
 	}
 	lang := cmp.Or(strings.TrimSpace(src.Lang), info.Lang)
 
-	items := make([]store.Item, 0, min(len(feed.Items), maxItemsPerFetch))
+	items := make([]store.Item, 0, min(len(feed.Items), c.maxItems))
 	for _, fi := range feed.Items {
 		if fi == nil {
 			continue
@@ -155,7 +158,7 @@ func (c *converter) convert(feed *gofeed.Feed, src *Source, base *url.URL) (feed
 		seen[it.ID] = true
 		kept = append(kept, it)
 	}
-	return info, newest(kept, maxItemsPerFetch)
+	return info, newest(kept, c.maxItems)
 }
 
 // splitReusedGUIDs gives items that share a GUID but not a canonical link

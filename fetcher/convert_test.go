@@ -33,7 +33,7 @@ func convertFile(t *testing.T, file string, src Source) (feedInfo, []store.Item)
 		t.Fatal(err)
 	}
 	body, _ = toUTF8(body, "")
-	info, items, err := newConverter(0.8).parseAndConvert(body, &src, mustURL(t, "https://feeds.example.com/feed"))
+	info, items, err := newConverter(0.8, 0).parseAndConvert(body, &src, mustURL(t, "https://feeds.example.com/feed"))
 	if err != nil {
 		t.Fatalf("parse %s: %v", file, err)
 	}
@@ -141,7 +141,7 @@ func TestConvertAtomDetails(t *testing.T) {
 }
 
 func TestConvertEdgeCases(t *testing.T) {
-	c := newConverter(0.8)
+	c := newConverter(0.8, 0)
 	base := mustURL(t, "https://feeds.example.com/x/feed.xml")
 	feed := &gofeed.Feed{
 		Link: "/site/",
@@ -214,7 +214,7 @@ func mapsKeys(m map[string]store.Item) func(func(string) bool) {
 }
 
 func TestPlainText(t *testing.T) {
-	c := newConverter(0.8)
+	c := newConverter(0.8, 0)
 	tests := []struct{ in, want string }{
 		{"Plain headline", "Plain headline"},
 		{"Storm <warning> for the coast", "Storm <warning> for the coast"},
@@ -245,9 +245,9 @@ func TestConvertKeepsNewest(t *testing.T) {
 		}
 		feed.Items = append(feed.Items, it)
 	}
-	_, items := newConverter(0.8).convert(feed, &Source{Name: "s"}, nil)
-	if len(items) != maxItemsPerFetch {
-		t.Fatalf("kept %d items, want %d", len(items), maxItemsPerFetch)
+	_, items := newConverter(0.8, 0).convert(feed, &Source{Name: "s"}, nil)
+	if len(items) != DefaultMaxItems {
+		t.Fatalf("kept %d items, want %d", len(items), DefaultMaxItems)
 	}
 	// 200 dated items exist (i%5 != 0); the newest is 249.
 	if items[0].Title != "item 249" {
@@ -292,7 +292,7 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	c := newConverter(0.8)
+	c := newConverter(0.8, 0)
 	base, _ := url.Parse("https://feeds.example.com/feed")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		utf, _ := toUTF8(body, "")
@@ -303,8 +303,8 @@ func FuzzParse(f *testing.F) {
 		if !utf8.ValidString(info.Title) {
 			t.Errorf("feed title %q not valid UTF-8", info.Title)
 		}
-		if len(items) > maxItemsPerFetch {
-			t.Errorf("%d items, more than %d", len(items), maxItemsPerFetch)
+		if len(items) > DefaultMaxItems {
+			t.Errorf("%d items, more than %d", len(items), DefaultMaxItems)
 		}
 		seen := map[string]bool{}
 		for _, it := range items {
@@ -369,7 +369,7 @@ func TestConvertIdentity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, items, err := newConverter(0.8).parseAndConvert(rss(tt.items), &Source{Name: "s"}, mustURL(t, "https://feeds.example.com/feed"))
+			_, items, err := newConverter(0.8, 0).parseAndConvert(rss(tt.items), &Source{Name: "s"}, mustURL(t, "https://feeds.example.com/feed"))
 			if err != nil {
 				t.Fatal(err)
 			}

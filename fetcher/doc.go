@@ -22,9 +22,15 @@
 // are returned but not stored: they are no fault of the source.
 //
 // Scheduled fetches (Run) of a failing source back off: after the second
-// consecutive failure the next attempt waits at least 1m, then 2m, 4m… up
-// to 1h, counted from the last attempt in the stored state; a Retry-After
-// from the server is honoured up to 6h. Fetch and FetchAll ignore backoff.
+// consecutive failure the next attempt waits about 1m, then 2m, 4m… up to
+// Options.MaxBackoff (6h), each wait jittered into its upper half, counted
+// from the last attempt in the stored state; a success resets it. A
+// Retry-After from the server (seconds or an HTTP date) holds the source
+// as long as it asks, up to MaxBackoff; on a 429 or 503 it holds every
+// source on the same host too, until then or until the host answers a
+// fetch again. Every attempt records in the source's state when the next
+// scheduled attempt will be and why (store.SourceState.NextAttempt and
+// NextReason). Fetch and FetchAll ignore backoff.
 //
 // # Charsets
 //
@@ -38,7 +44,8 @@
 //
 // An item's ID is its GUID; else its resolved link; else "h:" and 128 bits
 // of SHA-256 over its case-folded, NFC, whitespace-collapsed title and its
-// published date. A fetch hands the store at most the newest 200 items.
+// published date. A fetch hands the store at most the newest
+// Options.MaxItems items (200).
 //
 // # Caveats
 //
@@ -59,8 +66,9 @@
 //     one item. Relative links inside summaries are not resolved.
 //   - The per-host limit is by host name at the configured URL; redirects
 //     to another host are not counted against that host.
-//   - Retry-After is remembered in memory only, and the per-source lock is
-//     per Fetcher: two Fetchers for the same sources (during a config
+//   - A source's Retry-After outlives a restart (through its stored
+//     NextAttempt); the hold it puts on its host does not. The per-source
+//     lock is per Fetcher: two Fetchers for the same sources (during a config
 //     reload) may fetch one source at the same time. The store keeps that
 //     safe, only not as polite.
 //   - The package embeds the time zone database (time/tzdata, about

@@ -597,3 +597,62 @@ func gzipSize(t *testing.T, b []byte) int {
 	fs.ServeHTTP(rec, req)
 	return rec.Body.Len()
 }
+
+// TestRetryAfterHoldsHost: a 429 or 503 with Retry-After (seconds or an
+// HTTP date) holds the source and every source on its host, the state of
+// each says so, another host is not held, and the hold outlives a restart.
+func TestRetryAfterHoldsHost(t *testing.T) {
+	tests := []struct {
+		name       string
+		status     int
+		retryAfter func(now time.Time) string
+		wait       time.Duration
+		hostWide   bool
+	}{
+		{"429 seconds", 429, func(time.Time) string { return "3600" }, time.Hour, true},
+		{"503 date", 503, func(now time.Time) string { return now.Add(2 * time.Hour).UTC().Format(http.TimeFormat) }, 2 * time.Hour, true},
+		{"500 seconds", 500, func(time.Time) string { return "3600" }, time.Hour, false},
+		{"429 capped", 429, func(time.Time) string { return "999999" }, DefaultMaxBackoff, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := newFeedServer(t)
+			body := readTestdata(t, "rss2.xml")
+			ua := fs.set("/a", route{body: body})
+			ub := fs.set("/b", route{body: body})
+			// The same server under another host name is another host.
+			uc := strings.Replace(fs.set("/c", route{body: body}), "127.0.0.1", "localhost", 1)
+			st := openTestStore(t)
+			opts := &Options{Sources: []Source{{Name: "a", URL: ua}, {Name: "b", URL: ub}, {Name: "c", URL: uc}}}
+			f, _ := newTestFetcher(t, st, opts)
+			ctx := context.Background()
+			f.FetchAll(ctx)
+
+			fs.set("/a", route{status: tt.status, retryAfter: tt.retryAfter(time.Now())})
+			now := time.Now()
+			if r := f.Fetch(ctx, "a"); r.Status != StatusFailed {
+				t.Fatalf("fetch = %+v, want an error", r)
+			}
+			near := func(d, want time.Duration) bool { return d > want-time.Minute && d <= want+time.Second }
+			sa, _ := st.State("a")
+			if !near(f.backoff(f.byName["a"], now), tt.wait) || sa.NextReason != store.NextRetryAfter || !near(sa.NextAttempt.Sub(now), tt.wait) {
+				t.Errorf("a: backoff %s, next %s (%s); want about %s (retry-after)",
+					f.backoff(f.byName["a"], now), sa.NextAttempt.Sub(now), sa.NextReason, tt.wait)
+			}
+			sb, _ := st.State("b")
+			if held := near(f.backoff(f.byName["b"], now), tt.wait) && sb.NextReason == store.NextHostRetryAfter; held != tt.hostWide {
+				t.Errorf("b on the same host: backoff %s, next %s (%s); want held %v",
+					f.backoff(f.byName["b"], now), sb.NextAttempt.Sub(now), sb.NextReason, tt.hostWide)
+			}
+			if sc, _ := st.State("c"); f.backoff(f.byName["c"], now) > 0 || sc.NextReason != store.NextSchedule {
+				t.Errorf("c on another host: backoff %s, reason %s; want none", f.backoff(f.byName["c"], now), sc.NextReason)
+			}
+
+			// A new Fetcher on the same store (a restart) still holds a.
+			f2, _ := newTestFetcher(t, st, opts)
+			if d := f2.backoff(f2.byName["a"], now); !near(d, tt.wait) {
+				t.Errorf("after a restart a's backoff = %s, want about %s", d, tt.wait)
+			}
+		})
+	}
+}

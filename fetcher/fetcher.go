@@ -71,6 +71,12 @@ type Options struct {
 	// (config dedupe.similarity); items carry index keys built for it. Zero
 	// gives keys for exact matches only.
 	Similarity float64
+	// MaxItems is the most items one fetch hands to the store, the newest
+	// by published date; default 200.
+	MaxItems int
+	// MaxBackoff caps the wait between scheduled attempts of a failing
+	// source, and how long a Retry-After can hold one; default 6h.
+	MaxBackoff time.Duration
 }
 
 // Defaults for zero Options fields.
@@ -81,6 +87,8 @@ const (
 	DefaultTimeout     = 30 * time.Second
 	DefaultMaxBody     = 10 << 20
 	DefaultUserAgent   = "tickerd"
+	DefaultMaxItems    = 200
+	DefaultMaxBackoff  = 6 * time.Hour
 )
 
 // storeTimeout bounds a store call made for a fetch. It is separate from
@@ -160,8 +168,11 @@ type Fetcher struct {
 	hostSlots map[string]chan struct{}
 	running   atomic.Bool // a Run is in progress
 
-	mu         sync.Mutex           // guards retryAfter
+	mu         sync.Mutex           // guards retryAfter and hostHold
 	retryAfter map[string]time.Time // source name → no scheduled fetch before
+	// hostHold is set by a 429 or 503 with Retry-After: no scheduled fetch
+	// of any source on that host (name as in hostSlots) before the time.
+	hostHold map[string]time.Time
 }
 
 // source is a Source with what New derived from it.
@@ -194,6 +205,8 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 	o.Timeout = cmp.Or(o.Timeout, DefaultTimeout)
 	o.MaxBody = cmp.Or(o.MaxBody, DefaultMaxBody)
 	o.UserAgent = cmp.Or(o.UserAgent, DefaultUserAgent)
+	o.MaxItems = cmp.Or(o.MaxItems, DefaultMaxItems)
+	o.MaxBackoff = cmp.Or(o.MaxBackoff, DefaultMaxBackoff)
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -211,6 +224,12 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 	if o.MaxBody < 0 {
 		errs = append(errs, fmt.Errorf("max body %d: must be positive", o.MaxBody))
 	}
+	if o.MaxItems < 0 {
+		errs = append(errs, fmt.Errorf("max items %d: must be positive", o.MaxItems))
+	}
+	if o.MaxBackoff < 0 {
+		errs = append(errs, fmt.Errorf("max backoff %s: must be positive", o.MaxBackoff))
+	}
 	global, err := parseSchedule(o.Schedule)
 	if err != nil {
 		errs = append(errs, err)
@@ -219,11 +238,12 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 	f := &Fetcher{
 		store:      st,
 		log:        logger.With("component", "fetcher"),
-		conv:       newConverter(o.Similarity),
+		conv:       newConverter(o.Similarity, o.MaxItems),
 		opts:       o,
 		byName:     make(map[string]*source, len(o.Sources)),
 		hostSlots:  make(map[string]chan struct{}),
 		retryAfter: make(map[string]time.Time),
+		hostHold:   make(map[string]time.Time),
 	}
 	for _, src := range o.Sources {
 		s, err := newSource(src, global)
@@ -243,6 +263,13 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	// A Retry-After outlives a restart through the stored plan.
+	now := time.Now()
+	for _, s := range f.sources {
+		if st, ok := st.State(s.Name); ok && st.URL == s.URL && st.NextReason == store.NextRetryAfter && st.NextAttempt.After(now) {
+			f.retryAfter[s.Name] = st.NextAttempt.Add(-backoffSlack)
+		}
 	}
 	f.slots = make(chan struct{}, o.Concurrency)
 	f.client = newClient(&o)
@@ -433,6 +460,8 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 	// an "unchanged" and hide the error.
 	st.ETag, st.LastModified, st.BodyHash = resp.etag, resp.lastModified, hash
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, "ok", "", 0
+	f.forgetRetryAfter(s)
+	f.planNext(s, &st, began)
 
 	sctx, scancel := storeContext(ctx)
 	defer scancel()
@@ -442,7 +471,6 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		log.Error("store fetched items", "err", err)
 		return Result{Source: s.Name, Status: StatusFailed, Err: err}
 	}
-	f.forgetRetryAfter(s.Name)
 	res := Result{Source: s.Name, Status: StatusUnchanged, New: ir.New, Updated: ir.Updated, Unchanged: ir.Unchanged, Duplicate: ir.Duplicate}
 	switch {
 	case ir.New > 0 || ir.Duplicate > 0:
@@ -466,7 +494,9 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *source, prev, st store.SourceState,
 	status Status, lastStatus string, began time.Time) Result {
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, lastStatus, "", 0
-	if prev.LastStatus == "error" || prev.URL != st.URL {
+	f.forgetRetryAfter(s)
+	f.planNext(s, &st, began)
+	if prev.LastStatus == "error" || prev.URL != st.URL || prev.NextReason != st.NextReason {
 		sctx, cancel := storeContext(ctx)
 		defer cancel()
 		if err := f.store.SaveState(sctx, st); err != nil {
@@ -475,15 +505,16 @@ func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *sourc
 	} else {
 		f.store.MarkState(st)
 	}
-	f.forgetRetryAfter(s.Name)
 	log.Debug("fetched", "status", status, "duration", time.Since(began))
 	return Result{Source: s.Name, Status: status}
 }
 
-// forgetRetryAfter drops a Retry-After once the source answers again.
-func (f *Fetcher) forgetRetryAfter(name string) {
+// forgetRetryAfter drops a Retry-After once the source answers again, and
+// the hold on its host: the server is answering.
+func (f *Fetcher) forgetRetryAfter(s *source) {
 	f.mu.Lock()
-	delete(f.retryAfter, name)
+	delete(f.retryAfter, s.Name)
+	delete(f.hostHold, s.host)
 	f.mu.Unlock()
 }
 
@@ -498,18 +529,50 @@ func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st stor
 	}
 	st.LastStatus, st.LastError = "error", err.Error()
 	st.Failures++
+	began := st.LastAttempt
+	hostWide := false
 	if se, ok := errors.AsType[*StatusError](err); ok && se.RetryAfter > 0 {
+		until := time.Now().Add(min(se.RetryAfter, f.opts.MaxBackoff))
+		// Any status may ask this source to wait; 429 and 503 speak for
+		// the server, so they hold every source on the host.
+		hostWide = s.host != "" && (se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable)
 		f.mu.Lock()
-		f.retryAfter[s.Name] = st.LastAttempt.Add(se.RetryAfter)
+		f.retryAfter[s.Name] = until
+		if hostWide && until.After(f.hostHold[s.host]) {
+			f.hostHold[s.host] = until
+		}
 		f.mu.Unlock()
 	}
-	log.Warn("fetch failed", "url", s.redacted, "err", err, "failures", st.Failures)
+	f.planNext(s, &st, began)
+	log.Warn("fetch failed", "url", s.redacted, "err", err, "failures", st.Failures,
+		"next_attempt", st.NextAttempt, "next_reason", st.NextReason)
 	sctx, cancel := storeContext(ctx)
 	defer cancel()
 	if serr := f.store.SaveState(sctx, st); serr != nil {
 		log.Error("save source state", "err", serr)
 	}
+	if hostWide {
+		f.holdHost(s)
+	}
 	return res
+}
+
+// holdHost replans the other sources on s's host after it was told to
+// wait, so that their status says so at once. A source being fetched is
+// left to plan for itself when its fetch ends: marking its state here
+// would race with that fetch's own write.
+func (f *Fetcher) holdHost(s *source) {
+	now := time.Now()
+	for _, o := range f.sources {
+		if o == s || o.host != s.host || !o.busy.TryLock() {
+			continue
+		}
+		if st, ok := f.store.State(o.Name); ok && st.URL == o.URL {
+			f.planNext(o, &st, now)
+			f.store.MarkState(st)
+		}
+		o.busy.Unlock()
+	}
 }
 
 // storeContext bounds a store call without inheriting ctx's cancellation:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"math/rand/v2"
 	"slices"
@@ -14,6 +15,8 @@ import (
 	"unicode"
 
 	"github.com/robfig/cron/v3"
+
+	"tickerd/store"
 
 	// CRON_TZ names must resolve on hosts without a zoneinfo database
 	// (scratch and distroless containers); this embeds one (~450 KB).
@@ -258,36 +261,86 @@ func (f *Fetcher) scheduled(ctx context.Context, s *source) {
 		return
 	}
 	if wait := f.backoff(s, time.Now()); wait > backoffSlack {
-		f.log.Debug("fetch postponed: backing off", "source", s.Name, "wait", wait.Round(time.Second))
+		f.log.Debug("fetch postponed", "source", s.Name, "wait", wait.Round(time.Second))
 		return
 	}
 	f.fetch(ctx, s)
 }
 
-// backoff reports how long a scheduled fetch of s should still wait: after
-// repeated failures (from the stored state, so it survives a restart) or
-// as long as a Retry-After asked (in memory only).
+// backoff reports how long a scheduled fetch of s should still wait (see
+// hold).
 func (f *Fetcher) backoff(s *source, now time.Time) time.Duration {
-	var until time.Time
-	if st, ok := f.store.State(s.Name); ok && st.URL == s.URL && st.LastStatus == "error" {
-		until = st.LastAttempt.Add(failureBackoff(st.Failures))
+	st, _ := f.store.State(s.Name)
+	until, _ := f.hold(s, &st)
+	return until.Sub(now)
+}
+
+// hold reports until when scheduled fetches of s must wait, given its state
+// st, and why: after repeated failures (from the state, so it survives a
+// restart), as long as a Retry-After asked of s, or of another source on
+// its host with a 429 or 503. The zero time means no wait.
+func (f *Fetcher) hold(s *source, st *store.SourceState) (until time.Time, reason string) {
+	reason = store.NextSchedule
+	if st.URL == s.URL && st.LastStatus == "error" {
+		if d := failureBackoff(s.Name, st.Failures, f.opts.MaxBackoff); d > 0 {
+			until, reason = st.LastAttempt.Add(d), store.NextBackoff
+		}
 	}
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	if ra := f.retryAfter[s.Name]; ra.After(until) {
-		until = ra
+		until, reason = ra, store.NextRetryAfter
 	}
-	f.mu.Unlock()
-	return until.Sub(now)
+	if hh := f.hostHold[s.host]; s.host != "" && hh.After(until) {
+		until, reason = hh, store.NextHostRetryAfter
+	}
+	return until, reason
+}
+
+// planNext records in st when a scheduled fetch will next try s and why,
+// counting the schedule's runs from "from" (the last attempt).
+func (f *Fetcher) planNext(s *source, st *store.SourceState, from time.Time) {
+	until, reason := f.hold(s, st)
+	next, held := nextRun(s.sched, from, until)
+	if !held {
+		reason = store.NextSchedule
+	}
+	st.NextAttempt, st.NextReason = next.UTC(), reason
+}
+
+// nextRun reports the first run of sched after from that a hold until
+// "until" lets through (scheduled lets a run through backoffSlack early),
+// and whether the hold skipped any run.
+func nextRun(sched cron.Schedule, from, until time.Time) (next time.Time, held bool) {
+	next = sched.Next(from)
+	gate := until.Add(-backoffSlack)
+	// A bound, since a cron spec's gaps are irregular: at one run a second
+	// it covers more than a day.
+	for i := 0; i < 100_000 && !next.IsZero() && next.Before(gate); i++ {
+		next, held = sched.Next(next), true
+	}
+	if next.Before(gate) {
+		next = until
+	}
+	return next, held
 }
 
 // failureBackoff is the least time between scheduled attempts after n
 // consecutive failures: none after the first (it may be a blip), then
-// 1m, 2m, 4m… up to an hour.
-func failureBackoff(n int) time.Duration {
+// about 1m, 2m, 4m… up to limit. The jitter takes each wait from its
+// upper half, by a hash of the source's name and n rather than at random,
+// so that sources failing together spread apart yet a restart finds the
+// same wait in the stored state.
+func failureBackoff(name string, n int, limit time.Duration) time.Duration {
 	if n < 2 {
 		return 0
 	}
-	return min(time.Minute<<min(n-2, 6), time.Hour)
+	d := min(time.Minute<<min(n-2, 20), limit)
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	h.Write([]byte{0, byte(n), byte(n >> 8)})
+	frac := float64(h.Sum64()>>11) / (1 << 53)
+	return d/2 + time.Duration(frac*float64(d/2))
 }
 
 // cronLogger passes robfig/cron's logs to slog. Its Info lines (every

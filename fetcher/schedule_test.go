@@ -117,15 +117,30 @@ func TestInterval(t *testing.T) {
 }
 
 func TestFailureBackoff(t *testing.T) {
-	want := []time.Duration{0, 0, time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute,
-		16 * time.Minute, 32 * time.Minute, time.Hour, time.Hour}
-	for n, w := range want {
-		if got := failureBackoff(n); got != w {
-			t.Errorf("failureBackoff(%d) = %s, want %s", n, got, w)
+	const limit = 6 * time.Hour
+	for n := range 40 {
+		d := time.Duration(0)
+		if n >= 2 {
+			d = min(time.Minute<<min(n-2, 20), limit)
+		}
+		got := failureBackoff("src", n, limit)
+		if got < d/2 || got > d {
+			t.Errorf("failureBackoff(src, %d) = %s, want within [%s, %s]", n, got, d/2, d)
+		}
+		if again := failureBackoff("src", n, limit); again != got {
+			t.Errorf("failureBackoff(src, %d) = %s, then %s: want the same wait after a restart", n, got, again)
 		}
 	}
-	if got := failureBackoff(1000); got != time.Hour {
-		t.Errorf("failureBackoff(1000) = %s, want 1h", got)
+	// Sources failing together spread apart.
+	waits := map[time.Duration]bool{}
+	for i := range 20 {
+		waits[failureBackoff(fmt.Sprint("s", i), 5, limit)] = true
+	}
+	if len(waits) < 15 {
+		t.Errorf("20 sources after 5 failures got only %d distinct waits", len(waits))
+	}
+	if got := failureBackoff("src", 1000, time.Hour); got > time.Hour || got < 30*time.Minute {
+		t.Errorf("failureBackoff(src, 1000, 1h) = %s, want within [30m, 1h]", got)
 	}
 }
 
@@ -244,28 +259,61 @@ func mapValues(m map[int64]int) func(func(int) bool) {
 	}
 }
 
-// TestRunBacksOff: scheduled fetches of a failing source thin out, 1m,
-// 2m, 4m… after the second failure.
+// TestRunBacksOff: scheduled fetches of a failing source thin out, about
+// 1m, 2m, 4m… after the second failure; its state says when and why.
 func TestRunBacksOff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ms := newMemStore()
 		src := fileSource(t, "broken", "missing.xml")
 		f, _ := newTestFetcher(t, ms, &Options{Schedule: "@every 1m", Sources: []Source{src}})
+		// The ticks a failing source gets, from the same waits.
+		want, failures, last := 1, 1, time.Duration(0)
+		for tick := time.Minute; tick <= 20*time.Minute; tick += time.Minute {
+			if last+failureBackoff("broken", failures, DefaultMaxBackoff)-tick <= backoffSlack {
+				want, failures, last = want+1, failures+1, tick
+			}
+		}
+		start := time.Now()
 		stop := runInBackground(t, f)
 		time.Sleep(20*time.Minute + 30*time.Second)
 		synctest.Wait()
-		// Attempts at 0, 1m, 2m, then 4m, 8m, 16m; the ticks between wait.
 		states, n := ms.snapshot()
-		if n["broken"] != 6 || states["broken"].Failures != 6 {
-			t.Errorf("%d attempts, %d failures in 20m; want 6 and 6", n["broken"], states["broken"].Failures)
+		if n["broken"] != want || states["broken"].Failures != want || want > 8 {
+			t.Errorf("%d attempts, %d failures in 20m; want %d and %d", n["broken"], states["broken"].Failures, want, want)
+		}
+		s := states["broken"]
+		wantNext := start.Add(last + failureBackoff("broken", failures, DefaultMaxBackoff)).Add(-backoffSlack).Truncate(time.Minute)
+		if s.NextReason != store.NextBackoff || s.NextAttempt.Sub(wantNext) < 0 || s.NextAttempt.Sub(wantNext) > time.Minute+time.Second {
+			t.Errorf("next attempt %s (%s), want %s give or take a tick (backoff)", s.NextAttempt.Sub(start), s.NextReason, wantNext.Sub(start))
 		}
 		stop()
 		// Fetch ignores backoff: someone asked.
 		if r := f.Fetch(context.Background(), "broken"); r.Status != StatusFailed {
 			t.Errorf("Fetch = %+v", r)
 		}
-		if _, n := ms.snapshot(); n["broken"] != 7 {
+		if _, n := ms.snapshot(); n["broken"] != want+1 {
 			t.Errorf("Fetch during backoff did not fetch")
+		}
+	})
+}
+
+// TestNextAttemptOnSchedule: a healthy source's next attempt is its next
+// scheduled run.
+func TestNextAttemptOnSchedule(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ms := newMemStore()
+		src := fileSource(t, "ok", "rss2.xml")
+		src.Schedule = "CRON_TZ=Asia/Riyadh 30 * * * *"
+		f, _ := newTestFetcher(t, ms, &Options{Sources: []Source{src}})
+		f.Fetch(context.Background(), "ok")
+		states, _ := ms.snapshot()
+		s := states["ok"]
+		want := time.Now().Truncate(time.Hour).Add(30 * time.Minute)
+		if !want.After(time.Now()) {
+			want = want.Add(time.Hour)
+		}
+		if s.NextReason != store.NextSchedule || !s.NextAttempt.Equal(want) {
+			t.Errorf("next = %s (%s), want %s (schedule)", s.NextAttempt, s.NextReason, want)
 		}
 	})
 }
@@ -277,9 +325,9 @@ func TestRunBacksOff(t *testing.T) {
 func TestRunRecoversFromPanic(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ms := newMemStore()
-		ms.panics = 1 // the first State call, made by the first run's backoff check
 		src := fileSource(t, "p", "rss2.xml")
 		f, logs := newTestFetcher(t, ms, &Options{Schedule: "@every 1m", Sources: []Source{src}})
+		ms.panics = 1                        // the first State call, made by the first run's backoff check
 		c := f.newCron(context.Background()) // Run's scheduler, without the first runs
 		c.Start()
 		time.Sleep(3*time.Minute + time.Second)
@@ -299,8 +347,8 @@ func TestRunRecoversFromPanic(t *testing.T) {
 func TestRunSurvivesPanicInFirstRun(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ms := newMemStore()
-		ms.panics = 1
 		f, logs := newTestFetcher(t, ms, &Options{Schedule: "@every 1m", Sources: []Source{fileSource(t, "p", "rss2.xml")}})
+		ms.panics = 1
 		stop := runInBackground(t, f)
 		time.Sleep(time.Minute + maxJitter)
 		synctest.Wait()

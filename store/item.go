@@ -96,7 +96,29 @@ type SourceState struct {
 	LastError    string    `json:"err,omitempty"`
 	Failures     int       `json:"fails,omitempty"` // consecutive
 	Items        int       `json:"items,omitempty"` // stored items from this source
+
+	// NextAttempt is when a scheduled fetch will next try the source, as
+	// the fetcher planned it after its last attempt; NextReason says why
+	// then (one of the Next* constants). For a source polled "@every"
+	// interval it is an estimate to within the length of one fetch.
+	NextAttempt time.Time `json:"next,omitzero"`
+	NextReason  string    `json:"next_reason,omitempty"`
+	// RedirectURL is where URL last redirected permanently (301 or 308,
+	// every hop of the chain); fetches go there until URL changes or the
+	// new address answers 404 or 410.
+	RedirectURL string `json:"redirect,omitempty"`
+	// Alternate is the feed URL that an HTML page served at URL, instead
+	// of a feed, advertises (<link rel="alternate">): the URL to configure.
+	Alternate string `json:"alternate,omitempty"`
 }
+
+// Reasons for SourceState.NextAttempt.
+const (
+	NextSchedule       = "schedule"         // the source's own schedule; nothing holds it back
+	NextBackoff        = "backoff"          // consecutive failures (see Failures and LastError)
+	NextRetryAfter     = "retry-after"      // the server answered 429 or 503 with Retry-After
+	NextHostRetryAfter = "host retry-after" // another source on the same host was told to wait
+)
 
 // Query selects items for a ticker.
 type Query struct {

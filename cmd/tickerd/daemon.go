@@ -114,6 +114,8 @@ func fetcherOptions(cfg *config.Config) *fetcher.Options {
 		MaxBody:     cfg.Fetch.MaxBody,
 		UserAgent:   userAgent(cfg),
 		Similarity:  cfg.Dedupe.Similarity,
+		MaxItems:    cfg.Fetch.MaxItems,
+		MaxBackoff:  cfg.Fetch.MaxBackoff,
 	}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
