@@ -39,6 +39,14 @@
 // are stored. Any two headlines whose Similarity reaches the threshold
 // share a key, with certainty (prefix filtering).
 //
+// # Keywords
+//
+// ParseKeyword and NewText serve ticker filters: a keyword matches a text
+// regardless of diacritics, tatweel, alef/hamza forms and Arabic
+// proclitics (و ف, ب ل ك, ال, and their combinations such as وال بال لل)
+// before its words; English matches case-insensitively on word
+// boundaries. Keyword's documentation states the rule in full.
+//
 // # Caveats
 //
 //   - Sets have no order: "Real Madrid beat Barcelona 2-1" and "Barcelona
@@ -48,6 +56,10 @@
 //     words ("kills" and "killed", "يصل" and "وصل", a two-word source tag
 //     such as "- فرانس برس" on a short headline) stay separate; a reader
 //     sees the story twice, never two stories as one.
+//   - Keyword matching takes off no suffixes ("kill" misses "killed",
+//     غزة misses غزاوي), and its proclitic rule can make a keyword match
+//     inside an unrelated word whose first letters look like a proclitic
+//     (بنان in لبنان).
 //   - A changed number is a different story: a death toll that rises from
 //     2,012 to 2,497 is a new ticker item, as the updated count is news.
 //   - One word added on one side is an addition, whatever the word: "Trump
@@ -56,9 +68,8 @@
 //   - ى → ي makes the preposition على and the name علي one word; it is a
 //     stop word, so the name counts for nothing. And the issue's ؤ → و,
 //     ئ → ي keep the two spellings مسؤول / مسئول (and شؤون / شئون) apart.
-//   - Stem strips و and ال only. "لغزة" is not "غزة" for Similarity; a
-//     keyword filter that knows its word can accept a one-letter prefix
-//     itself. A word that begins with و is stemmed as if it were the
+//   - Stem strips و and ال only. "لغزة" is not "غزة" for Similarity,
+//     though the keyword rule (which knows its word) accepts the prefix. A word that begins with و is stemmed as if it were the
 //     conjunction (وزير → زير), consistently, so it still matches itself.
 //   - "عبدالله" and "عبد الله" are different tokens; so are "U.K." and
 //     "Britain".

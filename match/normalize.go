@@ -77,7 +77,12 @@ const maxLabelWords = 2
 // break. The result is valid UTF-8, has no leading, trailing or double
 // spaces, and Normalize(Normalize(s)) == Normalize(s). Safe for concurrent
 // use.
-func Normalize(s string) string {
+func Normalize(s string) string { return normalize(s, true) }
+
+// normalize is Normalize, with the leading label dropped only when
+// dropLabel is set: keyword matching keeps labels, so that a ticker can
+// select "عاجل" headlines.
+func normalize(s string, dropLabel bool) string {
 	if len(s) > maxInputBytes {
 		i := maxInputBytes
 		for i > 0 && !utf8.RuneStart(s[i]) {
@@ -218,6 +223,9 @@ loop:
 	out := b.String()
 
 	for _, l := range labels {
+		if !dropLabel {
+			break
+		}
 		rest, ok := strings.CutPrefix(out, l)
 		if !ok {
 			continue
@@ -234,7 +242,7 @@ loop:
 			break
 		}
 	}
-	if isLabel(out) {
+	if dropLabel && isLabel(out) {
 		// "عاجل: عاجل" or "Breaking: Update": nothing but labels. Also
 		// keeps Normalize idempotent, since the first label is gone.
 		out = ""
