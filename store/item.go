@@ -126,6 +126,24 @@ type Query struct {
 	Sources []string
 	// Limit is the most items to return; zero or less means 50.
 	Limit int
+	// Since leaves out items whose Time is before it; zero means no bound.
+	// The read stops at the first older item, so it also bounds the work.
+	Since time.Time
+	// PerSource is the most items returned from one source; zero or less
+	// means no cap. Items Match refuses do not count.
+	PerSource int
+	// Interleave orders the result round-robin instead of newest first:
+	// the newest item of each source, sources ordered by their newest
+	// item, then the second newest of each, and so on.
+	Interleave bool
+	// Match, when set, leaves out the items for which it returns false.
+	// It runs inside the read transaction; it must be quick and must not
+	// keep the item (Recent returns its own copies).
+	Match func(*Item) bool
+	// MaxScan bounds how many items Recent examines, so that a filter
+	// that matches nothing costs a bounded read; zero or less means
+	// 10,000. Only items Match is tried on count.
+	MaxScan int
 }
 
 // IngestResult counts what one Ingest call did.

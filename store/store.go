@@ -138,7 +138,7 @@ func Open(path string, opts *Options) (*Store, error) {
 					return err
 				}
 			}
-			return nil
+			return ensureSourceIndex(tx)
 		})
 		if err != nil {
 			db.Close()
@@ -443,6 +443,9 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 			if err := itemsB.Delete(oldKey); err != nil {
 				return err
 			}
+			if err := unindexSource(tx, oldKey, old.Source); err != nil {
+				return err
+			}
 			// An update never merges the item into another story: it stays,
 			// under its new text, and its new forms join the index.
 			key, err := putItem(itemsB, idsB, idKey, h, &it)
@@ -483,6 +486,9 @@ func putItem(itemsB, idsB *bolt.Bucket, idKey []byte, h uint64, it *Item) ([]byt
 	if err := itemsB.Put(key, v); err != nil {
 		return nil, err
 	}
+	if err := indexSource(itemsB.Tx(), key, it.Source); err != nil {
+		return nil, err
+	}
 	return key, idsB.Put(idKey, key)
 }
 
@@ -516,50 +522,6 @@ func itemKey(t time.Time, h uint64) []byte {
 	binary.BigEndian.PutUint64(k, uint64(ns))
 	binary.BigEndian.PutUint64(k[8:], h)
 	return k
-}
-
-// Recent returns the newest items matching q, newest first. It reads in one
-// short transaction and returns copies the caller owns.
-func (s *Store) Recent(ctx context.Context, q Query) ([]Item, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 50
-	}
-	var want map[string]bool
-	if q.Sources != nil {
-		want = make(map[string]bool, len(q.Sources))
-		for _, name := range q.Sources {
-			want[name] = true
-		}
-	}
-	out := make([]Item, 0, min(limit, 256))
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketItems)
-		if b == nil {
-			return nil
-		}
-		c := b.Cursor()
-		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
-			if want != nil && !want[sourceOf(v)] {
-				continue
-			}
-			var it Item
-			// json.Unmarshal copies strings out of v, so nothing returned
-			// points into the memory map.
-			if err := json.Unmarshal(v, &it); err != nil {
-				return fmt.Errorf("decode item at key %x: %w", k, err)
-			}
-			out = append(out, it)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read recent items: %w", err)
-	}
-	return out, nil
 }
 
 // sourceOf reads the source name of an encoded item without decoding it all;
