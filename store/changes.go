@@ -89,6 +89,13 @@ type changeRef struct {
 // stored) at key, and trims the log to its bound. It returns the change's
 // sequence number. Callers hold a write transaction and pass it along.
 func (s *Store) logChange(tx *bolt.Tx, op Op, key []byte, it *Item) (uint64, error) {
+	if op == OpRemoved {
+		// Every removal is logged, so this is the one place where the
+		// source index (bysource.go) is sure to hear of it.
+		if err := unindexSource(tx, key, it.Source); err != nil {
+			return 0, err
+		}
+	}
 	b := tx.Bucket(bucketChanges)
 	seq, err := b.NextSequence()
 	if err != nil {

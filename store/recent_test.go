@@ -182,3 +182,27 @@ func TestSourceIndexBuiltForOldFiles(t *testing.T) {
 		t.Errorf("Recent after upgrade = %q, %v; want ten sources", titles(got), err)
 	}
 }
+
+func TestSourceIndexFollowsRemovals(t *testing.T) {
+	s, _, _ := openTestStore(t)
+	ingestN(t, s, "a", 3, t0)
+	got, err := s.Recent(context.Background(), Query{Sources: []string{"a"}, Limit: 1})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("Recent = %v, %v", got, err)
+	}
+	// A removal as retention makes one: delete, then log it.
+	key := itemKey(got[0].Time(), idHash("a", got[0].ID))
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketItems).Delete(key); err != nil {
+			return err
+		}
+		_, err := s.logChange(tx, OpRemoved, key, &got[0])
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx, items := countIndex(t, s); idx != 2 || items != 2 {
+		t.Errorf("after a removal the index holds %d entries for %d items, want 2 and 2", idx, items)
+	}
+}
