@@ -77,6 +77,11 @@ type Options struct {
 	// MaxBackoff caps the wait between scheduled attempts of a failing
 	// source, and how long a Retry-After can hold one; default 6h.
 	MaxBackoff time.Duration
+	// OnResult, when set, is called with the Result of every fetch of a
+	// configured source (scheduled or asked for, skipped ones included),
+	// from the goroutine that fetched, after the store was written. It must
+	// be quick and safe for concurrent use; metrics are its purpose.
+	OnResult func(Result)
 }
 
 // Defaults for zero Options fields.
@@ -121,6 +126,9 @@ type Result struct {
 	// Duration is the time spent fetching, parsing and storing, not the
 	// wait for a free slot before.
 	Duration time.Duration
+	// Bytes is the size of the body received, after decompression; zero
+	// for a 304 and for failures before a whole body arrived.
+	Bytes int64
 }
 
 // StatusError is returned (wrapped) when a server answers with a status
@@ -167,6 +175,10 @@ type Fetcher struct {
 	// filled in New, for every host the sources name, and only read after.
 	hostSlots map[string]chan struct{}
 	running   atomic.Bool // a Run is in progress
+	// polled is closed when a Run has finished its first poll of every
+	// source; polledOnce guards the close.
+	polled     chan struct{}
+	polledOnce sync.Once
 
 	mu         sync.Mutex           // guards retryAfter and hostHold
 	retryAfter map[string]time.Time // source name → no scheduled fetch before
@@ -244,6 +256,7 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 		hostSlots:  make(map[string]chan struct{}),
 		retryAfter: make(map[string]time.Time),
 		hostHold:   make(map[string]time.Time),
+		polled:     make(chan struct{}),
 	}
 	for _, src := range o.Sources {
 		s, err := newSource(src, global)
@@ -358,6 +371,11 @@ func (f *Fetcher) FetchAll(ctx context.Context) []Result {
 }
 
 func (f *Fetcher) fetch(ctx context.Context, s *source) (res Result) {
+	if f.opts.OnResult != nil {
+		// Deferred first, so it runs last: after Duration is set and a
+		// panic turned into a Result.
+		defer func() { f.opts.OnResult(res) }()
+	}
 	if !s.busy.TryLock() {
 		f.log.Debug("fetch skipped: already running", "source", s.Name)
 		return Result{Source: s.Name, Status: StatusSkipped}
@@ -446,13 +464,17 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 	hash := hex.EncodeToString(sum[:])
 	if hash == st.BodyHash {
 		st.ETag, st.LastModified = resp.etag, resp.lastModified
-		return f.succeedQuietly(ctx, log, s, prev, st, StatusUnchanged, "unchanged", began)
+		res := f.succeedQuietly(ctx, log, s, prev, st, StatusUnchanged, "unchanged", began)
+		res.Bytes = int64(len(resp.body))
+		return res
 	}
 
 	body, from := toUTF8(resp.body, resp.contentType)
 	info, items, err := f.conv.parseAndConvert(body, &s.Source, s.url)
 	if err != nil {
-		return f.fail(ctx, log, s, st, err)
+		res := f.fail(ctx, log, s, st, &phaseError{KindParseError, err})
+		res.Bytes = int64(len(resp.body))
+		return res
 	}
 	st.Title, st.Link, st.Lang = info.Title, info.Link, info.Lang
 	// Validators and hash are only kept once the body was understood:
@@ -469,9 +491,10 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 	if err != nil {
 		// The store failing is not the source's fault: an operator must act.
 		log.Error("store fetched items", "err", err)
-		return Result{Source: s.Name, Status: StatusFailed, Err: err}
+		return Result{Source: s.Name, Status: StatusFailed, Err: &phaseError{KindStoreError, err}, Bytes: int64(len(resp.body))}
 	}
-	res := Result{Source: s.Name, Status: StatusUnchanged, New: ir.New, Updated: ir.Updated, Unchanged: ir.Unchanged, Duplicate: ir.Duplicate}
+	res := Result{Source: s.Name, Status: StatusUnchanged, New: ir.New, Updated: ir.Updated, Unchanged: ir.Unchanged, Duplicate: ir.Duplicate,
+		Bytes: int64(len(resp.body))}
 	switch {
 	case ir.New > 0 || ir.Duplicate > 0:
 		res.Status = StatusNew

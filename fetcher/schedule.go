@@ -180,6 +180,9 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	go func() {
 		defer close(first)
 		f.firstRuns(ctx)
+		if ctx.Err() == nil {
+			f.polledOnce.Do(func() { close(f.polled) })
+		}
 	}()
 
 	<-ctx.Done()
@@ -196,6 +199,11 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	f.log.Info("fetcher stopped")
 	return nil
 }
+
+// Polled returns a channel that is closed once a Run has finished its first
+// poll of every source (each fetched, or postponed by backoff). It stays
+// open if Run is stopped before that. Readiness checks wait on it.
+func (f *Fetcher) Polled() <-chan struct{} { return f.polled }
 
 // newCron returns the scheduler of Run, with a job per source that
 // fetches with ctx.
