@@ -10,6 +10,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -57,6 +58,42 @@ type Config struct {
 	// Tickers holds at least one ticker: without a tickers list in the
 	// file, one ticker named "main" of all sources.
 	Tickers []Ticker
+	// AdminToken guards the admin endpoints (GET /api/backup); empty
+	// leaves them disabled. cmd/tickerd lets TICKERD_ADMIN_TOKEN override
+	// it, so the secret need not sit in the file.
+	AdminToken Secret
+}
+
+// MinAdminToken is the shortest admin token accepted, in bytes: the token
+// guards a copy of the whole database.
+const MinAdminToken = 16
+
+// CheckAdminToken reports whether tok is long enough to be an admin token.
+func CheckAdminToken(tok string) error {
+	if len(tok) < MinAdminToken {
+		return fmt.Errorf("is %d bytes; use at least %d random ones (for example: openssl rand -hex 32)", len(tok), MinAdminToken)
+	}
+	return nil
+}
+
+// Secret is a string that does not print: fmt, %v, %#v and slog show
+// "[redacted]", so a config dumped into a log or an error leaks nothing.
+// Convert it with string(s) where the value is needed.
+type Secret string
+
+func (s Secret) String() string { return redacted(s) }
+
+// GoString hides the value from %#v.
+func (s Secret) GoString() string { return redacted(s) }
+
+// LogValue hides the value from slog.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted(s)) }
+
+func redacted(s Secret) string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
 }
 
 // Fetch holds the fetch: section.

@@ -119,8 +119,15 @@ func (d *decoder) decode(data []byte) *Config {
 			cfg.Sources = d.sources(v, key)
 		case "tickers":
 			cfg.Tickers = d.tickers(v, key)
+		case "admin_token":
+			tok := d.str(v, key)
+			if err := CheckAdminToken(tok); err != nil && tok != "" {
+				// The message never repeats the value: it is a secret.
+				d.errorf(v.Line, key, "%v", err)
+			}
+			cfg.AdminToken = Secret(tok)
 		default:
-			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, sources, tickers")
+			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, sources, tickers, admin_token")
 		}
 	})
 	if len(cfg.Sources) == 0 && !d.hasErrorAt("sources") {
