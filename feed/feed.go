@@ -62,6 +62,12 @@ type Options struct {
 	// MaxAge is the Cache-Control max-age of feed responses; the caller
 	// ties it to the poll schedule. Zero means 60s.
 	MaxAge time.Duration
+	// OnRequest, when set, is called once per feed request for a known
+	// ticker, after the answer is written, with the ticker's name, the
+	// format ("rss", "atom" or "json") and the status sent (200, 304 or
+	// 503). Unknown tickers (404) are not reported, so the values are safe
+	// as metric labels. It must be quick and safe for concurrent use.
+	OnRequest func(ticker, format string, status int)
 }
 
 const (
@@ -91,6 +97,8 @@ type Server struct {
 	hdr     staticHeaders
 	mux     *http.ServeMux
 	now     func() time.Time
+	// onRequest is Options.OnRequest, or a no-op.
+	onRequest func(ticker, format string, status int)
 
 	// mu serializes rebuilds, so each version is rendered once however
 	// many requests notice it, and guards gz.
@@ -152,6 +160,7 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 		byName:     make(map[string]int, len(o.Tickers)),
 		now:        time.Now,
 		retryDelay: retryDelay,
+		onRequest:  o.OnRequest,
 	}
 	for i, t := range o.Tickers {
 		where := fmt.Sprintf("ticker %d %q", i, t.Name)

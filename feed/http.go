@@ -42,6 +42,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, t int, f form
 	if set == nil {
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "feed not available yet", http.StatusServiceUnavailable)
+		s.observe(t, f, http.StatusServiceUnavailable)
 		return
 	}
 	b := &set.bodies[t][f]
@@ -61,6 +62,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, t int, f form
 	}
 	if notModified(r.Header, rep.etag, b.modTime) {
 		w.WriteHeader(http.StatusNotModified)
+		s.observe(t, f, http.StatusNotModified)
 		return
 	}
 	h["Content-Type"] = s.hdr.contentType[f]
@@ -71,6 +73,14 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, t int, f form
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(rep.data) // an error means the client left; nothing to do
+	}
+	s.observe(t, f, http.StatusOK)
+}
+
+// observe reports a feed request to Options.OnRequest.
+func (s *Server) observe(t int, f format, status int) {
+	if s.onRequest != nil {
+		s.onRequest(s.tickers[t].Name, formats[f].ext, status)
 	}
 }
 
