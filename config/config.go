@@ -105,6 +105,9 @@ type Fetch struct {
 	UserAgent   string        // empty: cmd/tickerd builds one from the version and base_url
 	MaxItems    int           // most items one fetch keeps, the newest
 	MaxBackoff  time.Duration // longest wait after failures or a Retry-After
+	// BlockPrivate refuses sources at loopback, private, link-local or
+	// unspecified addresses, and file sources; off by default.
+	BlockPrivate bool
 }
 
 // Retention holds the retention: section.

@@ -66,6 +66,7 @@ fetch:
   max_body: 512KB
   max_items: 50
   max_backoff: 2h
+  block_private: true
   user_agent: "mybot/1"
 retention: {max_age: 24h, max_items_per_source: 10}
 dedupe: {window: 12h, similarity: 0}
@@ -96,7 +97,7 @@ tickers:
 		t.Errorf("BaseURL, Data = %q, %q", cfg.BaseURL, cfg.Data)
 	}
 	if cfg.Fetch.MaxBody != 512000 || cfg.Fetch.Timeout != 10*time.Second || cfg.Fetch.UserAgent != "mybot/1" ||
-		cfg.Fetch.MaxItems != 50 || cfg.Fetch.MaxBackoff != 2*time.Hour {
+		cfg.Fetch.MaxItems != 50 || cfg.Fetch.MaxBackoff != 2*time.Hour || !cfg.Fetch.BlockPrivate {
 		t.Errorf("Fetch = %+v", cfg.Fetch)
 	}
 	if cfg.Dedupe.Similarity != 0 || cfg.Retention.MaxItemsPerSource != 10 {
@@ -127,6 +128,7 @@ func TestErrors(t *testing.T) {
 		{"bad size", "fetch:\n  max_body: 10 parsecs\n" + ok, []string{`config.yaml:2: fetch.max_body: "10 parsecs" has an unknown unit`}},
 		{"bad int", "fetch:\n  concurrency: many\n" + ok, []string{`fetch.concurrency: "many" is not a whole number`}},
 		{"zero concurrency", "fetch:\n  concurrency: 0\n" + ok, []string{"fetch.concurrency: 0 is out of range"}},
+		{"bad block_private", "fetch:\n  block_private: yes\n" + ok, []string{`config.yaml:2: fetch.block_private: "yes" is not true or false`}},
 		{"zero max_items", "fetch:\n  max_items: 0\n" + ok, []string{"config.yaml:2: fetch.max_items: 0 is out of range"}},
 		{"short max_backoff", "fetch:\n  max_backoff: 10s\n" + ok, []string{"config.yaml:2: fetch.max_backoff: 10s is too short (at least 1m0s)"}},
 		{"similarity range", "dedupe:\n  similarity: 1.5\n" + ok, []string{"config.yaml:2: dedupe.similarity: 1.5 is out of range"}},

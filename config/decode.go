@@ -165,13 +165,15 @@ func (d *decoder) fetch(v *yaml.Node, key string, f *Fetch) {
 			f.MaxItems = d.integer(v, key, 1, 100_000)
 		case "max_backoff":
 			f.MaxBackoff = d.duration(v, key, time.Minute)
+		case "block_private":
+			f.BlockPrivate = d.boolean(v, key)
 		case "user_agent":
 			f.UserAgent = d.str(v, key)
 			if strings.ContainsAny(f.UserAgent, "\r\n") {
 				d.errorf(v.Line, key, "must be one line")
 			}
 		default:
-			d.unknown(v, key, "concurrency, per_host, timeout, max_body, max_items, max_backoff, user_agent")
+			d.unknown(v, key, "concurrency, per_host, timeout, max_body, max_items, max_backoff, block_private, user_agent")
 		}
 	})
 }
@@ -405,6 +407,20 @@ func (d *decoder) float(n *yaml.Node, key string, lo, hi float64) float64 {
 
 // duration reads a Go duration such as "30s" or "48h". A bare number is
 // refused: "30" could mean seconds or minutes.
+// boolean reads true or false; YAML 1.1's yes, no, on and off are refused
+// as ambiguous.
+func (d *decoder) boolean(n *yaml.Node, key string) bool {
+	switch s := d.str(n, key); s {
+	case "true":
+		return true
+	case "false":
+		return false
+	default:
+		d.errorf(n.Line, key, "%q is not true or false", s)
+		return false
+	}
+}
+
 func (d *decoder) duration(n *yaml.Node, key string, least time.Duration) time.Duration {
 	s := d.str(n, key)
 	v, err := time.ParseDuration(s)

@@ -62,8 +62,14 @@ func parse(body []byte) (feed *gofeed.Feed, err error) {
 			feed, err = nil, fmt.Errorf("parse feed: parser panicked: %v", r)
 		}
 	}()
-	if len(bytes.TrimSpace(body)) == 0 {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
 		return nil, ErrEmptyBody
+	}
+	if trimmed[0] == '<' && !looksLikeHTML(body) && nestedDeeper(trimmed, maxDepth) {
+		// gofeed keeps unknown elements as a tree: 100,000 nested ones
+		// cost ~100 MB to parse. No feed nests that deep.
+		return nil, fmt.Errorf("parse feed: elements nested deeper than %d", maxDepth)
 	}
 	p := gofeed.NewParser()
 	// Item images are never stored, and looking for them parses every
@@ -72,16 +78,77 @@ func parse(body []byte) (feed *gofeed.Feed, err error) {
 	feed, err = p.Parse(bytes.NewReader(body))
 	switch {
 	case errors.Is(err, gofeed.ErrFeedTypeNotDetected):
-		if looksLikeHTML(body) {
-			return nil, fmt.Errorf("%w: got an HTML page", ErrNotFeed)
-		}
-		return nil, fmt.Errorf("%w: no RSS, Atom or JSON Feed document found", ErrNotFeed)
+		return nil, &NotFeedError{HTML: looksLikeHTML(body)}
 	case err != nil:
 		return nil, fmt.Errorf("parse feed: %w", err)
 	case feed == nil:
 		return nil, fmt.Errorf("parse feed: %w", ErrNotFeed)
 	}
 	return feed, nil
+}
+
+// maxDepth is the deepest element nesting a feed may have. Real feeds
+// nest a few levels, XHTML content a few dozen.
+const maxDepth = 512
+
+// nestedDeeper reports whether the XML in b nests elements deeper than
+// limit. It only counts tags (skipping comments, CDATA, declarations and
+// quoted attribute values), which costs a fraction of a parse; malformed
+// XML is left for the parser to report.
+func nestedDeeper(b []byte, limit int) bool {
+	depth := 0
+	for i := 0; i < len(b); {
+		j := bytes.IndexByte(b[i:], '<')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		rest := b[i:]
+		var end int
+		switch {
+		case bytes.HasPrefix(rest, []byte("!--")):
+			end = bytes.Index(rest, []byte("-->"))
+		case bytes.HasPrefix(rest, []byte("![CDATA[")):
+			end = bytes.Index(rest, []byte("]]>"))
+		case bytes.HasPrefix(rest, []byte("!")), bytes.HasPrefix(rest, []byte("?")):
+			end = bytes.IndexByte(rest, '>')
+		case bytes.HasPrefix(rest, []byte("/")):
+			depth--
+			end = bytes.IndexByte(rest, '>')
+		default:
+			end = tagEnd(rest)
+			if end > 0 && rest[end-1] == '/' {
+				break // self-closing
+			}
+			if depth++; depth > limit {
+				return true
+			}
+		}
+		if end < 0 {
+			return false
+		}
+		i += end
+	}
+	return false
+}
+
+// tagEnd returns the index of the '>' ending the start tag at the head of
+// b, skipping quoted attribute values, or -1.
+func tagEnd(b []byte) int {
+	var quote byte
+	for i, c := range b {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return i
+		}
+	}
+	return -1
 }
 
 // looksLikeHTML reports whether body starts like an HTML document, to say
@@ -100,6 +167,9 @@ func (c *converter) parseAndConvert(body []byte, src *Source, base *url.URL) (st
 		}
 	}()
 	feed, err := parse(body)
+	if nf, ok := errors.AsType[*NotFeedError](err); ok && nf.HTML {
+		nf.Alternate = alternateFeed(body, base)
+	}
 	if err != nil {
 		return feedInfo{}, nil, err
 	}

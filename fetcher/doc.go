@@ -10,9 +10,30 @@
 // byte-identical to the last one parsed, costs no parse and no write.
 //
 // Fetches are bounded overall (Options.Concurrency) and per host name
-// (Options.PerHost), in time (Options.Timeout) and bytes (Options.MaxBody).
-// A source is never fetched twice at once: a fetch that finds its source
-// busy returns StatusSkipped at once.
+// (Options.PerHost), in time (Options.Timeout, the whole request, so a
+// body dripping a byte at a time is cut too) and bytes (Options.MaxBody,
+// counted after decompression, so a gzip bomb stops at the cap). At most
+// one largest body is parsed at a time (a byte budget of MaxBody shared
+// by all fetches), since gofeed holds many times a feed's size while it
+// parses. XML nested deeper than 512 elements is refused before parsing;
+// entities other than XML's own are never expanded (encoding/xml reads no
+// DTD), so entity bombs and external entities stay inert text. A source
+// is never fetched twice at once: a fetch that finds its source busy
+// returns StatusSkipped at once.
+//
+// A fetch follows at most 5 redirects and names a loop when it meets
+// one. When every redirect on the way was permanent (301 or 308), the
+// source's state remembers the new URL (SourceState.RedirectURL) and later
+// fetches go there, until the configured URL changes or the new one
+// answers 404 or 410; the change is logged so the operator can update the
+// config. Options.BlockPrivate refuses loopback, private, link-local and
+// unspecified addresses in the dialer's Control hook, that is on the
+// address actually connected, after DNS and on every redirect.
+//
+// An HTML page where a feed was expected fails with a *NotFeedError; when
+// the page advertises a feed (<link rel="alternate" type=
+// "application/rss+xml" and the like) the error, the log and
+// SourceState.Alternate name its URL.
 //
 // Every failure (no connection, a status other than 2xx, an oversized,
 // empty or unparseable body, a page that is not a feed, even a panic in

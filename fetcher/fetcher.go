@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -82,6 +83,12 @@ type Options struct {
 	// from the goroutine that fetched, after the store was written. It must
 	// be quick and safe for concurrent use; metrics are its purpose.
 	OnResult func(Result)
+	// BlockPrivate refuses connections to loopback, private, link-local
+	// and unspecified addresses, checked on the address being connected
+	// (after DNS, on every redirect), and file sources. Proxies from the
+	// environment are not used then: the check must see the source's own
+	// address.
+	BlockPrivate bool
 }
 
 // Defaults for zero Options fields.
@@ -155,9 +162,18 @@ var ErrUnknownSource = errors.New("unknown source")
 // exceeds Options.MaxBody.
 var ErrBodyTooLarge = errors.New("body too large")
 
-type sizeError struct{ limit int64 }
+type sizeError struct {
+	limit        int64
+	decompressed bool // the limit was reached decompressing
+}
 
-func (e *sizeError) Error() string        { return fmt.Sprintf("body exceeds %d bytes", e.limit) }
+func (e *sizeError) Error() string {
+	if e.decompressed {
+		return fmt.Sprintf("body exceeds %d bytes after decompression (fetch.max_body)", e.limit)
+	}
+	return fmt.Sprintf("body exceeds %d bytes (fetch.max_body)", e.limit)
+}
+
 func (e *sizeError) Is(target error) bool { return target == ErrBodyTooLarge }
 
 // Fetcher polls feeds and writes what they carry into a Store. Its methods
@@ -179,6 +195,11 @@ type Fetcher struct {
 	// source; polledOnce guards the close.
 	polled     chan struct{}
 	polledOnce sync.Once
+	// parseBudget bounds the bytes parsed at once to one largest body.
+	parseBudget *byteBudget
+	// privateKind classifies addresses for BlockPrivate; set in New,
+	// replaced only by tests before any fetch.
+	privateKind func(netip.Addr) string
 
 	mu         sync.Mutex           // guards retryAfter and hostHold
 	retryAfter map[string]time.Time // source name → no scheduled fetch before
@@ -285,7 +306,9 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 		}
 	}
 	f.slots = make(chan struct{}, o.Concurrency)
-	f.client = newClient(&o)
+	f.privateKind = privateKind
+	f.parseBudget = newByteBudget(o.MaxBody)
+	f.client = f.newClient()
 	return f, nil
 }
 
@@ -326,10 +349,16 @@ func newSource(src Source, global cron.Schedule) (*source, error) {
 
 // newClient builds the one HTTP client every fetch shares, so connections
 // to a host are reused across sources and polls.
-func newClient(o *Options) *http.Client {
+func (f *Fetcher) newClient() *http.Client {
+	o := &f.opts
 	dialer := &net.Dialer{Timeout: min(o.Timeout, 10*time.Second), KeepAlive: 30 * time.Second}
+	proxy := http.ProxyFromEnvironment
+	if o.BlockPrivate {
+		dialer.Control = controlConn(func(a netip.Addr) string { return f.privateKind(a) })
+		proxy = nil
+	}
 	tr := &http.Transport{
-		Proxy:                  http.ProxyFromEnvironment,
+		Proxy:                  proxy,
 		DialContext:            dialer.DialContext,
 		ForceAttemptHTTP2:      true,
 		TLSHandshakeTimeout:    min(o.Timeout, 10*time.Second),
@@ -342,7 +371,7 @@ func newClient(o *Options) *http.Client {
 		// Compression stays on: the transport asks for gzip and
 		// decompresses, and readBody caps what comes out.
 	}
-	return &http.Client{Transport: tr, Timeout: o.Timeout}
+	return &http.Client{Transport: tr, Timeout: o.Timeout, CheckRedirect: checkRedirect}
 }
 
 // Fetch fetches the named source now, whatever its schedule and backoff,
@@ -439,21 +468,32 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 	st := prev
 	st.Name = s.Name
 	if prev.URL != s.URL {
-		// Validators, body hash and failures describe another URL.
+		// Validators, body hash, failures and redirects describe another URL.
 		st.URL, st.ETag, st.LastModified, st.BodyHash, st.Failures = s.URL, "", "", "", 0
+		st.RedirectURL, st.Alternate = "", ""
 	}
 	began := time.Now() // keeps the monotonic reading that UTC() drops
 	st.LastAttempt = began.UTC()
+	target := cmp.Or(st.RedirectURL, s.URL)
 
 	rctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
-	resp, err := f.get(rctx, s, &st)
+	resp, err := f.get(rctx, s, target, &st)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 			err = fmt.Errorf("no complete response within %s: %w", f.opts.Timeout, err)
 		}
+		if se, ok := errors.AsType[*StatusError](err); ok && st.RedirectURL != "" &&
+			(se.Code == http.StatusNotFound || se.Code == http.StatusGone) {
+			// The address the source moved to is gone: try the
+			// configured one next time, in case it moved again.
+			log.Warn("forgetting permanent redirect", "url", s.redacted, "redirect", st.RedirectURL, "status", se.Code)
+			st.RedirectURL = ""
+		}
 		return f.fail(ctx, log, s, st, err)
 	}
+	st.Alternate = ""
+	f.followRedirect(log, s, target, resp, &st)
 	if resp.notModified {
 		// A 304 may carry fresher validators; it need not repeat them.
 		st.ETag = cmp.Or(resp.etag, st.ETag)
@@ -470,8 +510,20 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 	}
 
 	body, from := toUTF8(resp.body, resp.contentType)
-	info, items, err := f.conv.parseAndConvert(body, &s.Source, s.url)
+	base := s.url
+	if resp.url != nil {
+		base = resp.url
+	}
+	release, err := f.parseBudget.acquire(ctx, int64(len(body)))
 	if err != nil {
+		return f.fail(ctx, log, s, st, fmt.Errorf("wait to parse: %w", err))
+	}
+	info, items, err := f.conv.parseAndConvert(body, &s.Source, base)
+	release()
+	if err != nil {
+		if nf, ok := errors.AsType[*NotFeedError](err); ok {
+			st.Alternate = nf.Alternate
+		}
 		res := f.fail(ctx, log, s, st, &phaseError{KindParseError, err})
 		res.Bytes = int64(len(resp.body))
 		return res
@@ -519,7 +571,8 @@ func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *sourc
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, lastStatus, "", 0
 	f.forgetRetryAfter(s)
 	f.planNext(s, &st, began)
-	if prev.LastStatus == "error" || prev.URL != st.URL || prev.NextReason != st.NextReason {
+	if prev.LastStatus == "error" || prev.URL != st.URL || prev.NextReason != st.NextReason ||
+		prev.RedirectURL != st.RedirectURL || prev.Alternate != st.Alternate {
 		sctx, cancel := storeContext(ctx)
 		defer cancel()
 		if err := f.store.SaveState(sctx, st); err != nil {
@@ -530,6 +583,25 @@ func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *sourc
 	}
 	log.Debug("fetched", "status", status, "duration", time.Since(began))
 	return Result{Source: s.Name, Status: status}
+}
+
+// followRedirect remembers where a fetch of target ended when every
+// redirect on the way was permanent (301 or 308), so that the next fetch
+// goes there directly. Temporary redirects are followed and forgotten.
+func (f *Fetcher) followRedirect(log *slog.Logger, s *source, target string, resp response, st *store.SourceState) {
+	if !resp.permanent || resp.url == nil {
+		return
+	}
+	to := resp.url.String()
+	if to == target {
+		return
+	}
+	log.Info("permanent redirect: fetching the new URL from now on; update the config",
+		"url", redactedURL(s.url), "from", target, "to", resp.url.Redacted())
+	st.RedirectURL = to
+	if to == s.URL {
+		st.RedirectURL = ""
+	}
 }
 
 // forgetRetryAfter drops a Retry-After once the source answers again, and
@@ -567,8 +639,12 @@ func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st stor
 		f.mu.Unlock()
 	}
 	f.planNext(s, &st, began)
-	log.Warn("fetch failed", "url", s.redacted, "err", err, "failures", st.Failures,
-		"next_attempt", st.NextAttempt, "next_reason", st.NextReason)
+	attrs := []any{"url", s.redacted, "err", err, "failures", st.Failures,
+		"next_attempt", st.NextAttempt, "next_reason", st.NextReason}
+	if st.Alternate != "" {
+		attrs = append(attrs, "alternate", st.Alternate)
+	}
+	log.Warn("fetch failed", attrs...)
 	sctx, cancel := storeContext(ctx)
 	defer cancel()
 	if serr := f.store.SaveState(sctx, st); serr != nil {

@@ -1,10 +1,13 @@
 package fetcher
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -22,6 +25,10 @@ const maxRetryAfter = 6 * time.Hour
 const acceptHeader = "application/rss+xml, application/atom+xml, application/feed+json, " +
 	"application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"
 
+// maxRedirects is how many redirects one fetch follows, as Miniflux and
+// most readers do; net/http's default of 10 is generous to a hostile chain.
+const maxRedirects = 5
+
 // response is what a GET brought back.
 type response struct {
 	notModified  bool
@@ -29,16 +36,67 @@ type response struct {
 	contentType  string
 	etag         string
 	lastModified string
+	// url is where the body came from after redirects; permanent reports
+	// that there were redirects and every one was a 301 or 308.
+	url       *url.URL
+	permanent bool
 }
 
-// get fetches s, conditionally when st holds validators for it.
-func (f *Fetcher) get(ctx context.Context, s *source, st *store.SourceState) (response, error) {
+// checkRedirect stops a chain of redirects at a loop or after maxRedirects.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	for _, v := range via {
+		if v.URL.String() == req.URL.String() {
+			return fmt.Errorf("redirect loop: %s", redirectChain(via, req))
+		}
+	}
+	if len(via) > maxRedirects {
+		return fmt.Errorf("more than %d redirects: %s", maxRedirects, redirectChain(via, req))
+	}
+	return nil
+}
+
+func redirectChain(via []*http.Request, req *http.Request) string {
+	var b strings.Builder
+	for _, v := range via {
+		b.WriteString(v.URL.Redacted())
+		b.WriteString(" → ")
+	}
+	b.WriteString(req.URL.Redacted())
+	return b.String()
+}
+
+// redirects reports whether resp came through redirects and whether all of
+// them were permanent. Each request after a redirect carries the response
+// that caused it.
+func redirects(resp *http.Response) (redirected, permanent bool) {
+	permanent = true
+	for r := resp.Request; r != nil && r.Response != nil; r = r.Response.Request {
+		redirected = true
+		if c := r.Response.StatusCode; c != http.StatusMovedPermanently && c != http.StatusPermanentRedirect {
+			permanent = false
+		}
+	}
+	return redirected, redirected && permanent
+}
+
+// get fetches target (s's URL, or where it permanently redirected to),
+// conditionally when st holds validators for it.
+func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.SourceState) (response, error) {
 	if s.path != "" {
+		if f.opts.BlockPrivate {
+			return response{}, fmt.Errorf("read %s: %w: file sources are refused when private addresses are blocked", s.path, ErrPrivateAddress)
+		}
 		return f.readFile(ctx, s.path)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
+	redacted := s.redacted
+	if target != s.URL {
+		if u, err := url.Parse(target); err == nil {
+			redacted = u.Redacted()
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
-		return response{}, fmt.Errorf("GET %s: %w", s.redacted, err)
+		return response{}, fmt.Errorf("GET %s: %w", redacted, err)
 	}
 	req.Header.Set("User-Agent", f.opts.UserAgent)
 	req.Header.Set("Accept", acceptHeader)
@@ -64,23 +122,36 @@ func (f *Fetcher) get(ctx context.Context, s *source, st *store.SourceState) (re
 		// Read a little of the error page so the connection can be reused.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		se := &StatusError{Code: code, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
-		return response{}, fmt.Errorf("GET %s: %w", s.redacted, se)
+		return response{}, fmt.Errorf("GET %s: %w", redactedURL(resp.Request.URL), se)
 	}
 	// Content-Length says the compressed size, if anything, when the
 	// transport decompresses; only an uncompressed length can fail early.
 	if !resp.Uncompressed && resp.ContentLength > f.opts.MaxBody {
-		return response{}, fmt.Errorf("GET %s: %w", s.redacted, &sizeError{f.opts.MaxBody})
+		return response{}, fmt.Errorf("GET %s: %w", redactedURL(resp.Request.URL), &sizeError{limit: f.opts.MaxBody})
 	}
-	body, err := readBody(resp.Body, f.opts.MaxBody)
+	body, err := readBody(resp.Body, f.opts.MaxBody, resp.ContentLength)
+	if se, ok := errors.AsType[*sizeError](err); ok {
+		se.decompressed = resp.Uncompressed
+	}
 	if err != nil {
-		return response{}, fmt.Errorf("read body of %s: %w", s.redacted, err)
+		return response{}, fmt.Errorf("read body of %s: %w", redactedURL(resp.Request.URL), err)
 	}
+	_, permanent := redirects(resp)
 	return response{
 		body:         body,
 		contentType:  resp.Header.Get("Content-Type"),
 		etag:         resp.Header.Get("ETag"),
 		lastModified: resp.Header.Get("Last-Modified"),
+		url:          resp.Request.URL,
+		permanent:    permanent,
 	}, nil
+}
+
+func redactedURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return u.Redacted()
 }
 
 // readFile reads a file:// source under the same size limit as a body.
@@ -98,10 +169,10 @@ func (f *Fetcher) readFile(ctx context.Context, path string) (response, error) {
 		case fi.IsDir():
 			return response{}, fmt.Errorf("read %s: is a directory", path)
 		case fi.Size() > f.opts.MaxBody:
-			return response{}, fmt.Errorf("read %s: %w", path, &sizeError{f.opts.MaxBody})
+			return response{}, fmt.Errorf("read %s: %w", path, &sizeError{limit: f.opts.MaxBody})
 		}
 	}
-	body, err := readBody(fh, f.opts.MaxBody)
+	body, err := readBody(fh, f.opts.MaxBody, -1)
 	if err != nil {
 		return response{}, fmt.Errorf("read %s: %w", path, err)
 	}
@@ -110,16 +181,43 @@ func (f *Fetcher) readFile(ctx context.Context, path string) (response, error) {
 
 // readBody reads all of r if it holds at most limit bytes. It reads one
 // byte more than allowed to tell "exactly the limit" from "over it"
-// without trusting any declared length.
-func readBody(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(b)) > limit {
-		return nil, &sizeError{limit}
+// without trusting any declared length; a plausible declared length (size,
+// -1 for none) only sizes the first read. It reads into chunks of growing
+// size and joins them once at the end, so an oversized body costs about
+// the limit in allocations, not the 2–3× of a doubling buffer.
+func readBody(r io.Reader, limit, size int64) ([]byte, error) {
+	r = io.LimitReader(r, limit+1)
+	next := int64(32 << 10)
+	if size > 0 && size <= limit {
+		next = size + 1
 	}
-	if err != nil {
-		return nil, err
+	var chunks [][]byte
+	var total int64
+	for {
+		c := make([]byte, next)
+		n, err := io.ReadFull(r, c)
+		total += int64(n)
+		if total > limit {
+			return nil, &sizeError{limit: limit}
+		}
+		if n > 0 {
+			chunks = append(chunks, c[:n])
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		next = min(next*2, 1<<20)
 	}
-	return b, nil
+	switch len(chunks) {
+	case 0:
+		return nil, nil
+	case 1:
+		return chunks[0], nil
+	}
+	return bytes.Join(chunks, nil), nil
 }
 
 // parseRetryAfter reads a Retry-After header: seconds, or an HTTP date.

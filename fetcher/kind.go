@@ -23,6 +23,7 @@ const (
 	KindNotAFeed    Kind = "not_a_feed"   // ErrNotFeed: an HTML page, say
 	KindParseError  Kind = "parse_error"  // a feed that did not parse or convert
 	KindNetwork     Kind = "network_error"
+	KindBlocked     Kind = "blocked"     // ErrPrivateAddress: refused by Options.BlockPrivate
 	KindStoreError  Kind = "store_error" // the store refused the write: not the source's fault
 	KindCanceled    Kind = "canceled"    // the caller's ctx ended (shutdown)
 	KindError       Kind = "error"       // anything else
@@ -64,6 +65,8 @@ func (r Result) Kind() Kind {
 		return KindTooLarge
 	case errors.Is(err, ErrNotFeed):
 		return KindNotAFeed
+	case errors.Is(err, ErrPrivateAddress):
+		return KindBlocked
 	case errors.As(err, &se):
 		return KindHTTPError
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():

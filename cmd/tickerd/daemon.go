@@ -107,15 +107,16 @@ func userAgent(cfg *config.Config) string {
 
 func fetcherOptions(cfg *config.Config) *fetcher.Options {
 	opts := &fetcher.Options{
-		Schedule:    cfg.Schedule,
-		Concurrency: cfg.Fetch.Concurrency,
-		PerHost:     cfg.Fetch.PerHost,
-		Timeout:     cfg.Fetch.Timeout,
-		MaxBody:     cfg.Fetch.MaxBody,
-		UserAgent:   userAgent(cfg),
-		Similarity:  cfg.Dedupe.Similarity,
-		MaxItems:    cfg.Fetch.MaxItems,
-		MaxBackoff:  cfg.Fetch.MaxBackoff,
+		Schedule:     cfg.Schedule,
+		Concurrency:  cfg.Fetch.Concurrency,
+		PerHost:      cfg.Fetch.PerHost,
+		Timeout:      cfg.Fetch.Timeout,
+		MaxBody:      cfg.Fetch.MaxBody,
+		UserAgent:    userAgent(cfg),
+		Similarity:   cfg.Dedupe.Similarity,
+		MaxItems:     cfg.Fetch.MaxItems,
+		MaxBackoff:   cfg.Fetch.MaxBackoff,
+		BlockPrivate: cfg.Fetch.BlockPrivate,
 	}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
