@@ -65,6 +65,11 @@ func toUTF8(body []byte, contentType string) (out []byte, from string) {
 		out, from = decode(unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), body), "utf-16be"
 	case utf8.Valid(body):
 		out, from = body, "utf-8"
+	case mostlyUTF8(body):
+		// UTF-8 with a few damaged bytes: replacing them keeps the rest
+		// of an otherwise good feed, where decoding it all as a legacy
+		// charset would garble every non-ASCII letter.
+		out, from = bytes.ToValidUTF8(body, []byte("\uFFFD")), "utf-8"
 	default:
 		out, from = decodeLabelled(body, contentType)
 	}
@@ -74,6 +79,29 @@ func toUTF8(body []byte, contentType string) (out []byte, from string) {
 		out = out[len(bomUTF8):]
 	}
 	return rewriteProlog(out), from
+}
+
+// mostlyUTF8 reports whether body, which is not valid UTF-8, is UTF-8 with
+// some damage rather than a legacy charset: it holds at least as many
+// valid multi-byte sequences as invalid bytes. Legacy text makes valid
+// sequences only by accident (a windows-1256 letter followed by one of the
+// few letters or marks in 0x80–0xBF), far fewer than its invalid bytes.
+func mostlyUTF8(body []byte) bool {
+	multi, invalid := 0, 0
+	for i := 0; i < len(body); {
+		if body[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && size == 1 {
+			invalid++
+		} else {
+			multi++
+		}
+		i += size
+	}
+	return multi > 0 && invalid <= multi
 }
 
 // decodeLabelled decodes a body that is not valid UTF-8 using the first

@@ -50,7 +50,9 @@ func newConverter(threshold float64, maxItems int) *converter {
 	if maxItems <= 0 {
 		maxItems = DefaultMaxItems
 	}
-	return &converter{strict: bluemonday.StrictPolicy(), ugc: bluemonday.UGCPolicy(), threshold: threshold, maxItems: maxItems}
+	ugc := bluemonday.UGCPolicy() // links already get rel="nofollow"
+	ugc.RequireNoReferrerOnLinks(true)
+	return &converter{strict: bluemonday.StrictPolicy(), ugc: ugc, threshold: threshold, maxItems: maxItems}
 }
 
 // parse decodes a UTF-8 feed body with gofeed. It never panics: gofeed does
@@ -257,16 +259,22 @@ func splitReusedGUIDs(items []store.Item) {
 }
 
 func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang string) store.Item {
+	link := resolveLink(base, fi.Link)
+	// Relative URLs in the item's HTML are relative to the item's page.
+	contentBase := base
+	if u, err := url.Parse(link); err == nil && link != "" {
+		contentBase = u
+	}
 	it := store.Item{
 		Source:    source,
 		GUID:      fi.GUID,
-		Link:      resolveLink(base, fi.Link),
+		Link:      link,
 		Title:     c.plainText(fi.Title),
-		Summary:   c.summary(fi),
+		Summary:   c.summary(fi, contentBase),
 		Author:    c.author(fi),
 		Lang:      lang,
-		Published: feedTime(fi.PublishedParsed),
-		Updated:   feedTime(fi.UpdatedParsed),
+		Published: feedTime(fi.PublishedParsed, fi.Published),
+		Updated:   feedTime(fi.UpdatedParsed, fi.Updated),
 	}
 	if it.Published.IsZero() {
 		it.Published = it.Updated
@@ -309,8 +317,12 @@ func hashID(normalizedTitle string, published time.Time) string {
 	return "h:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// summary is the item's description, else its content, as sanitized HTML.
-func (c *converter) summary(fi *gofeed.Item) string {
+// summary is the item's description, else its content, as sanitized HTML
+// (bluemonday's UGC policy: no script, style, iframe, object, embed, form,
+// event handlers, or URLs other than http, https and mailto), with
+// relative URLs resolved against base and every link marked
+// rel="nofollow noopener noreferrer".
+func (c *converter) summary(fi *gofeed.Item, base *url.URL) string {
 	s := fi.Description
 	if strings.TrimSpace(s) == "" {
 		s = fi.Content
@@ -321,7 +333,39 @@ func (c *converter) summary(fi *gofeed.Item) string {
 		// sanitizing costs about half as much as gofeed's whole parse.
 		return s
 	}
-	return strings.TrimSpace(c.ugc.Sanitize(s))
+	return strings.TrimSpace(fixAttributes(c.ugc.Sanitize(s), base))
+}
+
+// htmlAttr matches the attributes fixAttributes rewrites in bluemonday's
+// output, which always writes name="escaped value". Text never matches:
+// bluemonday escapes every quote in text as &#34;.
+var htmlAttr = regexp.MustCompile(` (href|src|rel)="([^"]*)"`)
+
+// fixAttributes makes href and src values absolute against base and adds
+// noopener to the rel="nofollow noreferrer" the policy puts on links. The
+// result stays safe: resolving against an http(s) base gives http(s).
+func fixAttributes(s string, base *url.URL) string {
+	if !strings.Contains(s, `="`) {
+		return s
+	}
+	return htmlAttr.ReplaceAllStringFunc(s, func(m string) string {
+		sub := htmlAttr.FindStringSubmatch(m)
+		name, val := sub[1], html.UnescapeString(sub[2])
+		if name == "rel" {
+			if !hasToken(val, "noopener") {
+				val = strings.Replace(val, "nofollow", "nofollow noopener", 1)
+				if !hasToken(val, "noopener") {
+					val += " noopener"
+				}
+			}
+			return ` rel="` + html.EscapeString(val) + `"`
+		}
+		u, err := url.Parse(strings.TrimSpace(val))
+		if err != nil || base == nil || u.IsAbs() || strings.HasPrefix(val, "mailto:") {
+			return m
+		}
+		return ` ` + name + `="` + html.EscapeString(base.ResolveReference(u).String()) + `"`
+	})
 }
 
 func (c *converter) author(fi *gofeed.Item) string {
@@ -434,13 +478,60 @@ func resolveLink(base *url.URL, link string) string {
 	return u.String()
 }
 
-// feedTime converts a parsed date, dropping ones outside years 1–9999:
-// those cannot be encoded (JSON, RFC 3339) and would fail the whole ingest.
-func feedTime(t *time.Time) time.Time {
-	if t == nil || t.IsZero() || t.Year() < 1 || t.Year() > 9999 {
+// minFeedTime is the earliest date believed: news feeds did not exist
+// before 1995, and earlier dates are defaults (1970-01-01, 0001-01-01) or
+// typos.
+var minFeedTime = time.Date(1995, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// feedTime converts the date gofeed parsed from raw, dropping (so that the
+// item is dated when first seen) dates before 1995, dates past year 9999
+// (JSON and RFC 3339 cannot encode them), and dates in a zone gofeed did
+// not know. Dates in the future are kept as stated; the store orders such
+// items by when they were first seen (store.Item.Time).
+func feedTime(t *time.Time, raw string) time.Time {
+	if t == nil || t.IsZero() || t.Before(minFeedTime) || t.Year() > 9999 || unknownZone(raw) {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// knownZones are the zone abbreviations gofeed gives their offset (its
+// internal/shared dateparser), and Z.
+var knownZones = map[string]bool{
+	"UT": true, "GMT": true, "UTC": true, "Z": true,
+	"EST": true, "EDT": true, "CST": true, "CDT": true, "MST": true, "MDT": true, "PST": true, "PDT": true,
+	"WET": true, "WEST": true, "BST": true, "CET": true, "CEST": true, "EET": true, "EEST": true,
+}
+
+// unknownZone reports whether the date raw ends in a time followed by a
+// zone abbreviation gofeed does not know. gofeed (through time.Parse)
+// reads such a zone ("AST", which is UTC-4 in Halifax and UTC+3 in Riyadh)
+// as UTC and converts the result to UTC, so only the raw text still shows
+// it; the hours it would shift the item by make the date worth less than
+// none. A numeric offset is always trusted, even with a name after it.
+func unknownZone(raw string) bool {
+	raw = strings.TrimSpace(raw)
+	i := strings.LastIndexByte(raw, ' ')
+	if i < 0 {
+		return false
+	}
+	abbr, rest := raw[i+1:], strings.TrimSpace(raw[:i])
+	if len(abbr) < 2 || len(abbr) > 5 || knownZones[abbr] || !allUpper(abbr) {
+		return false
+	}
+	// The zone must follow a time (hh:mm or hh:mm:ss), not a numeric offset.
+	j := strings.LastIndexByte(rest, ' ')
+	clock := rest[j+1:]
+	return strings.Count(clock, ":") >= 1 && strings.Trim(clock, "0123456789:.") == ""
+}
+
+func allUpper(s string) bool {
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // newest returns at most n items, keeping the newest by published date

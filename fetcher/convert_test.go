@@ -319,8 +319,10 @@ func FuzzParse(f *testing.F) {
 				t.Errorf("link %q is not http(s)", it.Link)
 			case !utf8.ValidString(it.Title) || strings.ContainsAny(it.Title, "\n\t\x00"):
 				t.Errorf("title %q not one line of valid UTF-8", it.Title)
-			case it.Published.Year() > 9999:
-				t.Errorf("published %v cannot be encoded", it.Published)
+			case it.Published.Year() > 9999 || (!it.Published.IsZero() && it.Published.Before(minFeedTime)):
+				t.Errorf("published %v cannot be encoded or is before 1995", it.Published)
+			case strings.Contains(it.Summary, "<script") || strings.Contains(it.Summary, "javascript:"):
+				t.Errorf("summary %q not sanitized", it.Summary)
 			}
 			seen[it.ID] = true
 		}

@@ -57,9 +57,25 @@
 //
 // gofeed only reads the XML prolog's encoding. The fetcher converts every
 // body to UTF-8 first: a BOM decides; bytes that are already valid UTF-8
-// are kept whatever the labels say; otherwise the HTTP charset, then the
-// prolog's label, then windows-1252 decide (WHATWG label names). The
-// prolog is then rewritten to say utf-8 so gofeed does not decode twice.
+// are kept whatever the labels say, and so are bytes that are mostly UTF-8
+// (at least as many valid multi-byte sequences as invalid bytes), with
+// the invalid bytes replaced by U+FFFD rather than rejecting the feed;
+// otherwise the HTTP charset, then the prolog's label, then windows-1252
+// decide (WHATWG label names). The prolog is then rewritten to say utf-8
+// so gofeed does not decode twice.
+//
+// # Safe output and dates
+//
+// Titles, categories and authors are plain text. Summaries are sanitized
+// HTML (bluemonday's UGC policy): no script, style, iframe, object, embed
+// or form, no event handlers, URLs only http, https and mailto (no
+// javascript: or data:, data: images included); relative URLs are
+// resolved against the item's link and every link gets
+// rel="nofollow noopener noreferrer". Item links that are not http(s)
+// are dropped. A date before 1995, past year 9999, unparseable, or ending
+// in a zone abbreviation gofeed does not know (it would read "AST" as UTC)
+// is dropped, so the item is dated when first seen; dates in the future
+// are kept, and the store orders those items by first sight too.
 //
 // # Item identity
 //
@@ -84,7 +100,7 @@
 //     "<warning>" and the like stay as text. A title mixing both loses the
 //     text-like tags too.
 //   - Items without GUID or link that share a title and have no date are
-//     one item. Relative links inside summaries are not resolved.
+//     one item.
 //   - The per-host limit is by host name at the configured URL; redirects
 //     to another host are not counted against that host.
 //   - A source's Retry-After outlives a restart (through its stored

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -516,5 +517,163 @@ func TestServerErrors(t *testing.T) {
 	f.Fetch(ctx, "f")
 	if s, _ := st.State("f"); s.Failures != 0 || s.NextReason != store.NextSchedule || s.NextAttempt.Sub(s.LastAttempt) > time.Minute {
 		t.Errorf("after a success: state %+v, want the schedule back", s)
+	}
+}
+
+// TestHostileContent: script-laden titles and summaries come out as plain
+// text and safe HTML, relative URLs in summaries resolve against the item
+// link, links carry rel="nofollow noopener noreferrer", non-http(s) item
+// links are dropped.
+func TestHostileContent(t *testing.T) {
+	feed := `<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>&lt;script&gt;alert(1)&lt;/script&gt;Evil <![CDATA[<b>wire</b>]]></title><link>https://evil.example/</link>
+<item><title><![CDATA[<script>alert(1)</script>Storm <img src=x onerror=alert(2)>warning]]></title>
+<link>https://evil.example/news/storm.html</link>
+<description><![CDATA[<p onclick="steal()">Read <a href="more.html" target="_blank">more</a> and <a href="https://other.example/x" rel="author">this</a>.
+<img src="/img/a.png" onerror="x()"> <script>document.cookie</script><style>body{display:none}</style>
+<iframe src="https://evil.example/frame"></iframe><object data="x.swf"></object><embed src="y.swf">
+<form action="https://evil.example/"><input name="q"></form>
+<a href="javascript:alert(3)">js</a> <a href="data:text/html,<script>alert(4)</script>">data</a>
+<a href="mailto:desk@evil.example">mail</a></p>]]></description></item>
+<item><title>Script link</title><link>javascript:alert(5)</link><description>x</description></item>
+<item><title>Data link</title><link>data:text/html,hi</link></item>
+</channel></rss>`
+	h := newHostile(t)
+	u := h.handle("/evil", serveBytes("application/rss+xml", []byte(feed)))
+	st := openTestStore(t)
+	f, _ := newTestFetcher(t, st, &Options{Sources: []Source{{Name: "evil", URL: u}}})
+	if r := f.Fetch(context.Background(), "evil"); r.Status != StatusNew || r.New != 3 {
+		t.Fatalf("fetch = %+v (err %v), want 3 new", r, r.Err)
+	}
+	items, err := st.Recent(context.Background(), store.Query{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byTitle := map[string]store.Item{}
+	for _, it := range items {
+		byTitle[it.Title] = it
+	}
+	storm, ok := byTitle["Storm warning"]
+	if !ok {
+		t.Fatalf("titles = %q, want %q among them", slices.Collect(mapsKeys(byTitle)), "Storm warning")
+	}
+	if s, _ := st.State("evil"); s.Title != "Evil wire" {
+		t.Errorf("feed title = %q, want %q", s.Title, "Evil wire")
+	}
+	for _, bad := range []string{"<script", "document.cookie", "<style", "<iframe", "<object", "<embed", "<form", "<input",
+		"onclick", "onerror", "javascript:", "data:", "target="} {
+		if strings.Contains(storm.Summary, bad) {
+			t.Errorf("summary keeps %q:\n%s", bad, storm.Summary)
+		}
+	}
+	for _, good := range []string{
+		`<a href="https://evil.example/news/more.html" rel="nofollow noopener noreferrer">more</a>`,
+		`<a href="https://other.example/x" rel="nofollow noopener noreferrer">this</a>`,
+		`<img src="https://evil.example/img/a.png">`,
+		`href="mailto:desk@evil.example"`,
+	} {
+		if !strings.Contains(storm.Summary, good) {
+			t.Errorf("summary lacks %s:\n%s", good, storm.Summary)
+		}
+	}
+	for _, title := range []string{"Script link", "Data link"} {
+		if it, ok := byTitle[title]; !ok || it.Link != "" {
+			t.Errorf("%s: item %+v, want kept without its link", title, it)
+		}
+	}
+}
+
+// TestHostileDates: dates in 2099, before 1995, unparseable or in a zone
+// gofeed does not know fall back to the time first seen, so they cannot
+// reorder the ticker; sane dates, numeric offsets and known zones stay.
+func TestHostileDates(t *testing.T) {
+	items := []struct{ title, date string }{
+		{"Future", "Thu, 01 Jan 2099 00:00:00 GMT"},
+		{"Epoch", "Thu, 01 Jan 1970 00:00:00 GMT"},
+		{"Garbage", "yesterday-ish, around lunch"},
+		{"Unknown zone", "Tue, 04 Mar 2025 10:00:00 AST"},
+		{"Numeric", "Tue, 04 Mar 2025 10:00:00 +0300"},
+		{"Known zone", "Tue, 04 Mar 2025 10:00:00 EST"},
+		{"Missing", ""},
+	}
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>dates</title>`)
+	for i, it := range items {
+		fmt.Fprintf(&b, "<item><title>%s</title><link>https://d.example/%d</link><pubDate>%s</pubDate></item>", it.title, i, it.date)
+	}
+	b.WriteString("</channel></rss>")
+	h := newHostile(t)
+	u := h.handle("/d", serveBytes("application/rss+xml", []byte(b.String())))
+	st := openTestStore(t)
+	f, _ := newTestFetcher(t, st, &Options{Sources: []Source{{Name: "d", URL: u}}})
+	before := time.Now()
+	if r := f.Fetch(context.Background(), "d"); r.Status != StatusNew || r.New != len(items) {
+		t.Fatalf("fetch = %+v (err %v)", r, r.Err)
+	}
+	stored, _ := st.Recent(context.Background(), store.Query{Limit: 10})
+	want := map[string]time.Time{
+		"Numeric":    time.Date(2025, 3, 4, 7, 0, 0, 0, time.UTC),
+		"Known zone": time.Date(2025, 3, 4, 15, 0, 0, 0, time.UTC),
+	}
+	for _, it := range stored {
+		if w, ok := want[it.Title]; ok {
+			if !it.Time().Equal(w) {
+				t.Errorf("%s: time %s, want %s", it.Title, it.Time(), w)
+			}
+			continue
+		}
+		if tm := it.Time(); !tm.Equal(it.FirstSeen) || tm.Before(before.Add(-time.Second)) {
+			t.Errorf("%s: time %s (published %s), want first seen %s", it.Title, tm, it.Published, it.FirstSeen)
+		}
+	}
+	// The two sane dates sort below every item dated on arrival.
+	if n := len(stored); n != len(items) || stored[n-2].Title != "Known zone" || stored[n-1].Title != "Numeric" {
+		t.Errorf("order = %v", titlesOf(t, st, "d"))
+	}
+}
+
+// TestInvalidUTF8: a UTF-8 feed with a few broken bytes and no charset
+// label keeps its good text; the broken bytes become U+FFFD.
+func TestInvalidUTF8(t *testing.T) {
+	feed := []byte("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>أخبار</title>" +
+		"<item><title>عاجل: انفجار \xff في الميناء</title><link>https://u.example/1</link></item>" +
+		"<item><title>Café “quoted” \xc3 cut</title><link>https://u.example/2</link></item>" +
+		"</channel></rss>")
+	h := newHostile(t)
+	u := h.handle("/u", serveBytes("application/rss+xml", feed))
+	st := openTestStore(t)
+	f, _ := newTestFetcher(t, st, &Options{Sources: []Source{{Name: "u", URL: u}}})
+	if r := f.Fetch(context.Background(), "u"); r.Status != StatusNew || r.New != 2 {
+		t.Fatalf("fetch = %+v (err %v), want 2 new", r, r.Err)
+	}
+	got := titlesOf(t, st, "u")
+	slices.Sort(got)
+	want := []string{"Café “quoted” \uFFFD cut", "عاجل: انفجار \uFFFD في الميناء"}
+	if !slices.Equal(got, want) {
+		t.Errorf("titles = %q, want %q", got, want)
+	}
+}
+
+func TestUnknownZone(t *testing.T) {
+	tests := []struct {
+		raw  string
+		want bool
+	}{
+		{"Tue, 04 Mar 2025 10:00:00 AST", true},
+		{"Tue, 04 Mar 2025 10:00 MSK", true},
+		{"2025-03-04 10:00:00 IST", true},
+		{"Tue, 04 Mar 2025 10:00:00 EST", false},
+		{"Tue, 04 Mar 2025 10:00:00 GMT", false},
+		{"Tue, 04 Mar 2025 10:00:00 +0300", false},
+		{"Tue, 04 Mar 2025 10:00:00 +0300 (AST)", false},
+		{"2025-03-04T10:00:00Z", false},
+		{"2025-03-04 10:00:00", false},
+		{"Tuesday 4 March AD", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := unknownZone(tt.raw); got != tt.want {
+			t.Errorf("unknownZone(%q) = %v, want %v", tt.raw, got, tt.want)
+		}
 	}
 }
