@@ -140,11 +140,31 @@ type Ticker struct {
 	Link        string
 	Sources     []string // as written; see SourceNames for the resolved set
 	Tags        []string
-	Include     []string
+	Include     []string // keywords; see package match for how they match
 	Exclude     []string
-	Limit       int
-	Line        int
+	// IncludeRegex and ExcludeRegex are RE2 expressions (Go regexp),
+	// checked to compile; empty means none.
+	IncludeRegex string
+	ExcludeRegex string
+	Lang         string        // the ticker's language; empty: its items' shared one
+	MaxAge       time.Duration // zero: no bound
+	MaxPerSource int           // zero: no cap
+	Order        string        // OrderNewest or OrderInterleave
+	TitleFormat  string        // e.g. "[{source}] {title}"; empty: the title alone
+	Limit        int
+	Line         int
+
+	sourceLines, tagLines []int // where each entry of Sources and Tags is
 }
+
+// The values of tickers[].order.
+const (
+	OrderNewest     = "newest"
+	OrderInterleave = "interleave"
+)
+
+// TitlePlaceholders are the names title_format may use in braces.
+var TitlePlaceholders = []string{"title", "source", "source_title"}
 
 // SourceNames resolves which sources feed the ticker: those it names plus
 // those carrying one of its tags, in config order. It returns nil when the
@@ -203,6 +223,10 @@ type LoadOptions struct {
 	// CheckSchedule validates a cron spec; its error is reported with the
 	// line and key of the spec.
 	CheckSchedule func(spec string) error
+	// CheckKeyword validates an include or exclude keyword (for example
+	// that it keeps a word after normalization); its error is reported
+	// with the keyword's line and key.
+	CheckKeyword func(keyword string) error
 }
 
 // Load reads and validates the config file at path. On any problem it

@@ -19,9 +19,17 @@ func checkSchedule(spec string) error {
 	return nil
 }
 
+// checkKeyword stands in for match.ParseKeyword.
+func checkKeyword(k string) error {
+	if strings.Trim(k, "!") == "" {
+		return errors.New("keyword has no letters or digits")
+	}
+	return nil
+}
+
 func parse(t *testing.T, text string) (*Config, error) {
 	t.Helper()
-	return Parse([]byte(text), "config.yaml", "/etc/tickerd", &LoadOptions{CheckSchedule: checkSchedule})
+	return Parse([]byte(text), "config.yaml", "/etc/tickerd", &LoadOptions{CheckSchedule: checkSchedule, CheckKeyword: checkKeyword})
 }
 
 func TestDefaults(t *testing.T) {
@@ -86,6 +94,14 @@ tickers:
     title: عاجل
     tags: [wires]
     exclude: [sport]
+    include: [غزة, "security council"]
+    include_regex: "(?i)^breaking"
+    exclude_regex: "\\bvideo\\b"
+    lang: ar
+    max_age: 6h
+    max_per_source: 3
+    order: interleave
+    title_format: "[{source_title}] {title}"
     limit: 20
   - name: arabic
     sources: [wire-ar]
@@ -109,7 +125,13 @@ tickers:
 	if got := fmt.Sprint(cfg.SourceNames(&cfg.Tickers[1])); got != "[wire-ar]" {
 		t.Errorf("ticker arabic sources = %s", got)
 	}
-	if cfg.Tickers[1].Title != "arabic" || cfg.Tickers[1].Limit != 50 {
+	main := cfg.Tickers[0]
+	if fmt.Sprint(main.Include) != "[غزة security council]" || main.IncludeRegex != "(?i)^breaking" || main.ExcludeRegex != `\bvideo\b` ||
+		main.Lang != "ar" || main.MaxAge != 6*time.Hour || main.MaxPerSource != 3 || main.Order != OrderInterleave ||
+		main.TitleFormat != "[{source_title}] {title}" || main.Limit != 20 {
+		t.Errorf("ticker main = %+v", main)
+	}
+	if cfg.Tickers[1].Title != "arabic" || cfg.Tickers[1].Limit != 50 || cfg.Tickers[1].Order != OrderNewest || cfg.Tickers[1].MaxAge != 0 {
 		t.Errorf("ticker defaults = %+v", cfg.Tickers[1])
 	}
 }
@@ -147,8 +169,19 @@ func TestErrors(t *testing.T) {
 		{"duplicate key", "listen: a\nlisten: b\n" + ok, []string{"config.yaml:2: listen: duplicate key (first on line 1)"}},
 		{"syntax", "sources: [\n", []string{"config.yaml:", "invalid YAML"}},
 		{"empty", "", []string{"config.yaml: the file is empty"}},
-		{"ticker unknown source", ok + "tickers:\n  - name: t\n    sources: [zz]\n", []string{`config.yaml:5: tickers[0].sources: unknown source "zz"`}},
-		{"ticker unknown tag", ok + "tickers:\n  - name: t\n    tags: [zz]\n", []string{`tickers[0].tags: no source has the tag "zz"`}},
+		{"ticker unknown source", ok + "tickers:\n  - name: t\n    sources: [zz]\n", []string{`config.yaml:6: tickers[0].sources[0]: unknown source "zz"`}},
+		{"ticker unknown source on its line", ok + "tickers:\n  - name: t\n    sources:\n      - a\n      - zz\n", []string{`config.yaml:8: tickers[0].sources[1]: unknown source "zz"`}},
+		{"ticker bad include_regex", ok + "tickers:\n  - name: t\n    include_regex: \"(gaza\"\n", []string{`config.yaml:6: tickers[0].include_regex: "(gaza" does not compile: missing closing )`}},
+		{"ticker bad exclude_regex", ok + "tickers:\n  - name: t\n    exclude_regex: \"a**\"\n", []string{`config.yaml:6: tickers[0].exclude_regex: "a**" does not compile`}},
+		{"ticker backreference is not RE2", ok + "tickers:\n  - name: t\n    include_regex: '(a)\\1'\n", []string{`config.yaml:6: tickers[0].include_regex:`}},
+		{"ticker empty keyword", ok + "tickers:\n  - name: t\n    include: [gaza, \"!!\"]\n", []string{`config.yaml:6: tickers[0].include[1]: "!!": keyword has no letters`}},
+		{"ticker order", ok + "tickers:\n  - name: t\n    order: random\n", []string{`config.yaml:6: tickers[0].order: "random" is not an order`}},
+		{"ticker max_age", ok + "tickers:\n  - name: t\n    max_age: 10s\n", []string{`config.yaml:6: tickers[0].max_age: 10s is too short`}},
+		{"ticker max_per_source", ok + "tickers:\n  - name: t\n    max_per_source: 0\n", []string{`config.yaml:6: tickers[0].max_per_source: 0 is out of range`}},
+		{"ticker lang", ok + "tickers:\n  - name: t\n    lang: arabic language\n", []string{`config.yaml:6: tickers[0].lang:`}},
+		{"ticker title_format placeholder", ok + "tickers:\n  - name: t\n    title_format: \"{site}: {title}\"\n", []string{`config.yaml:6: tickers[0].title_format: unknown placeholder {site}`}},
+		{"ticker title_format without title", ok + "tickers:\n  - name: t\n    title_format: \"[{source}]\"\n", []string{`config.yaml:6: tickers[0].title_format: "[{source}]" has no {title}`}},
+		{"ticker unknown tag", ok + "tickers:\n  - name: t\n    tags: [zz]\n", []string{`config.yaml:6: tickers[0].tags[0]: no source has the tag "zz"`}},
 		{"ticker duplicate", ok + "tickers:\n  - name: t\n  - name: t\n", []string{`config.yaml:6: tickers[1].name: duplicate ticker name "t"`}},
 		{"ticker bad name", ok + "tickers:\n  - name: \"a/b\"\n", []string{`tickers[0].name: "a/b" is not a valid name`}},
 		{"ticker name with dot", ok + "tickers:\n  - name: a.b\n", []string{`tickers[0].name: "a.b" is not a valid name`}},

@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -135,7 +136,7 @@ func (d *decoder) decode(data []byte) *Config {
 	}
 	d.checkTickers(cfg)
 	if len(cfg.Tickers) == 0 {
-		cfg.Tickers = []Ticker{{Name: "main", Title: "Headlines", Limit: DefaultTickerLimit}}
+		cfg.Tickers = []Ticker{{Name: "main", Title: "Headlines", Limit: DefaultTickerLimit, Order: OrderNewest}}
 	}
 	return cfg
 }
@@ -234,22 +235,42 @@ func (d *decoder) tickers(v *yaml.Node, key string) []Ticker {
 					d.errorf(v.Line, key, "%v", err)
 				}
 			case "sources":
-				t.Sources = d.strings(v, key)
+				t.Sources, t.sourceLines = d.stringsLines(v, key)
 			case "tags":
-				t.Tags = d.strings(v, key)
+				t.Tags, t.tagLines = d.stringsLines(v, key)
 			case "include":
-				t.Include = d.strings(v, key)
+				t.Include = d.keywords(v, key)
 			case "exclude":
-				t.Exclude = d.strings(v, key)
+				t.Exclude = d.keywords(v, key)
+			case "include_regex":
+				t.IncludeRegex = d.regex(v, key)
+			case "exclude_regex":
+				t.ExcludeRegex = d.regex(v, key)
+			case "lang":
+				t.Lang = d.lang(v, key)
+			case "max_age":
+				t.MaxAge = d.duration(v, key, time.Minute)
+			case "max_per_source":
+				t.MaxPerSource = d.integer(v, key, 1, MaxTickerLimit)
+			case "order":
+				t.Order = d.str(v, key)
+				if t.Order != OrderNewest && t.Order != OrderInterleave {
+					d.errorf(v.Line, key, "%q is not an order (want %q or %q)", t.Order, OrderNewest, OrderInterleave)
+				}
+			case "title_format":
+				t.TitleFormat = d.titleFormat(v, key)
 			case "limit":
 				t.Limit = d.integer(v, key, 1, MaxTickerLimit)
 			default:
-				d.unknown(v, key, "name, title, description, link, sources, tags, include, exclude, limit")
+				d.unknown(v, key, "name, title, description, link, sources, tags, include, exclude, include_regex, exclude_regex, lang, max_age, max_per_source, order, title_format, limit")
 			}
 		})
 		d.requireName(n, key, t.Name, tickerNames)
 		if t.Title == "" {
 			t.Title = t.Name
+		}
+		if t.Order == "" {
+			t.Order = OrderNewest
 		}
 		out = append(out, t)
 	})
@@ -267,14 +288,14 @@ func (d *decoder) checkTickers(cfg *Config) {
 		}
 	}
 	for i, t := range cfg.Tickers {
-		for _, s := range t.Sources {
+		for j, s := range t.Sources {
 			if !names[s] {
-				d.errorf(t.Line, fmt.Sprintf("tickers[%d].sources", i), "unknown source %q", s)
+				d.errorf(t.sourceLines[j], fmt.Sprintf("tickers[%d].sources[%d]", i, j), "unknown source %q", s)
 			}
 		}
-		for _, tag := range t.Tags {
+		for j, tag := range t.Tags {
 			if !tags[tag] {
-				d.errorf(t.Line, fmt.Sprintf("tickers[%d].tags", i), "no source has the tag %q", tag)
+				d.errorf(t.tagLines[j], fmt.Sprintf("tickers[%d].tags[%d]", i, j), "no source has the tag %q", tag)
 			}
 		}
 	}
@@ -377,6 +398,70 @@ func (d *decoder) strings(n *yaml.Node, key string) []string {
 		out = append(out, s)
 	})
 	return out
+}
+
+// stringsLines is strings, with the line of each entry.
+func (d *decoder) stringsLines(n *yaml.Node, key string) ([]string, []int) {
+	var out []string
+	var lines []int
+	d.sequence(n, key, func(i int, item *yaml.Node) {
+		s := d.str(item, fmt.Sprintf("%s[%d]", key, i))
+		if s == "" {
+			d.errorf(item.Line, fmt.Sprintf("%s[%d]", key, i), "empty entry")
+			return
+		}
+		out = append(out, s)
+		lines = append(lines, item.Line)
+	})
+	return out, lines
+}
+
+// keywords reads a list of filter keywords, each checked by the
+// CheckKeyword hook.
+func (d *decoder) keywords(n *yaml.Node, key string) []string {
+	words, lines := d.stringsLines(n, key)
+	if d.opts.CheckKeyword != nil {
+		for i, w := range words {
+			if err := d.opts.CheckKeyword(w); err != nil {
+				d.errorf(lines[i], fmt.Sprintf("%s[%d]", key, i), "%q: %v", w, err)
+			}
+		}
+	}
+	return words
+}
+
+// regex reads a Go regular expression (RE2 syntax) and checks that it
+// compiles.
+func (d *decoder) regex(n *yaml.Node, key string) string {
+	s := d.str(n, key)
+	if s == "" {
+		d.errorf(n.Line, key, "must not be empty (leave the key out instead)")
+		return ""
+	}
+	if _, err := regexp.Compile(s); err != nil {
+		d.errorf(n.Line, key, "%q does not compile: %v", s, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+	}
+	return s
+}
+
+// titlePlaceholderRE finds the {name} placeholders of a title format.
+var titlePlaceholderRE = regexp.MustCompile(`\{([^{}]*)\}`)
+
+// titleFormat reads a title format: it must hold {title}, and only the
+// placeholders in TitlePlaceholders.
+func (d *decoder) titleFormat(n *yaml.Node, key string) string {
+	s := d.str(n, key)
+	hasTitle := false
+	for _, m := range titlePlaceholderRE.FindAllStringSubmatch(s, -1) {
+		if !slices.Contains(TitlePlaceholders, m[1]) {
+			d.errorf(n.Line, key, "unknown placeholder {%s} (known: {title}, {source}, {source_title})", m[1])
+		}
+		hasTitle = hasTitle || m[1] == "title"
+	}
+	if !hasTitle {
+		d.errorf(n.Line, key, "%q has no {title}", s)
+	}
+	return s
 }
 
 func (d *decoder) integer(n *yaml.Node, key string, lo, hi int) int {

@@ -54,7 +54,13 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 }
 
 func loadConfig(path string) (*config.Config, error) {
-	return config.Load(path, &config.LoadOptions{CheckSchedule: fetcher.CheckSchedule})
+	return config.Load(path, &config.LoadOptions{CheckSchedule: fetcher.CheckSchedule, CheckKeyword: checkKeyword})
+}
+
+// checkKeyword refuses a filter keyword that match cannot use.
+func checkKeyword(k string) error {
+	_, err := match.ParseKeyword(k)
+	return err
 }
 
 // daemon is everything serve and fetch share, built from one config.
