@@ -66,8 +66,7 @@ func baseline(body []byte, length string) http.Handler {
 func BenchmarkServe(b *testing.B) {
 	s := benchServer(b)
 	h := s.Handler()
-	set := s.current(context.Background())
-	gz := set.bodies[0][formatRSS].gzip
+	gz := s.tickerBodies(context.Background(), 0).bodies[formatRSS].gzip
 	handlers := []struct {
 		name string
 		h    http.Handler
@@ -97,7 +96,7 @@ func BenchmarkServe(b *testing.B) {
 // with keep-alive, so the handler's share of a request's cost shows.
 func BenchmarkServeHTTP(b *testing.B) {
 	s := benchServer(b)
-	gz := s.current(context.Background()).bodies[0][formatRSS].gzip
+	gz := s.tickerBodies(context.Background(), 0).bodies[formatRSS].gzip
 	handlers := []struct {
 		name string
 		h    http.Handler
@@ -134,15 +133,9 @@ func BenchmarkServeHTTP(b *testing.B) {
 // their gzip copies: the cost of one store change.
 func BenchmarkRebuild(b *testing.B) {
 	s := benchServer(b)
-	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		s.mu.Lock()
-		_, err := s.build(ctx, 1)
-		s.mu.Unlock()
-		if err != nil {
-			b.Fatal(err)
-		}
+		renderAll(b, s)
 	}
 }
 

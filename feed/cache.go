@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -14,13 +15,30 @@ import (
 	"tickerd/store"
 )
 
-// rendered is every ticker in every format for one store version. It is
-// immutable once published through Server.cur, so requests read it
-// without locks.
-type rendered struct {
-	version uint64
-	bodies  [][numFormats]body // by ticker index
+// tickerSet is one ticker, or one variant of it, rendered: immutable once
+// published, so requests read it without locks. A ticker's set holds
+// every format; a variant's only the format it was asked in.
+type tickerSet struct {
+	gen     uint64    // the ticker's generation it was built at
+	expires time.Time // when max_age drops one of its items; zero: never
+	bodies  [numFormats]body
 }
+
+// fresh reports whether the set still shows what the ticker would at
+// generation gen and time now.
+func (set *tickerSet) fresh(gen uint64, now time.Time) bool {
+	return set.gen == gen && (set.expires.IsZero() || now.Before(set.expires))
+}
+
+// variantKey names a variant in the cache.
+type variantKey struct {
+	ticker int
+	format format
+	query  string // canonical query string
+}
+
+// changePage is how many changes one read of the change log takes.
+const changePage = 1000
 
 // body is one ticker in one format, with everything a response needs
 // precomputed. Header values are one-element slices assigned straight
@@ -40,80 +58,184 @@ type representation struct {
 	length []string
 }
 
-// current returns the rendered set for the store's current version,
-// rebuilding it first when the store changed. It returns nil only when no
-// set was ever built.
-func (s *Server) current(ctx context.Context) *rendered {
-	r := s.cur.Load()
-	if r != nil && r.version == s.st.Version() {
-		return r
+// upToDate reports whether every change in the store has been applied
+// to the tickers' generations.
+func (s *Server) upToDate() bool { return s.seen.Load() == s.st.Seq() }
+
+// tickerBodies returns ticker t rendered as the store stands, rendering it
+// first when a change touched it or one of its items aged out. It returns
+// nil only when it was never rendered. Requests wait for a rendering in
+// progress rather than take the old set, so a client that just saw a
+// change land never reads the older feed.
+func (s *Server) tickerBodies(ctx context.Context, t int) *tickerSet {
+	set := s.sets[t].Load()
+	if set != nil && s.upToDate() && set.fresh(s.gen[t].Load(), s.now()) {
+		return set
 	}
 	if s.now().UnixNano() < s.retryAt.Load() {
-		return r
+		return set
 	}
-	return s.rebuild(ctx)
-}
-
-// rebuild renders the store's current version unless another request did
-// while this one waited for the lock. Requests wait for it rather than
-// take the old set, so a client that just saw a change land never reads
-// the older feed.
-func (s *Server) rebuild(ctx context.Context) *rendered {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// The version is read before the store is queried: a change landing
-	// mid-build then only causes one more rebuild, never a missed one.
-	v := s.st.Version()
-	r := s.cur.Load()
-	if r != nil && r.version == v {
-		return r
-	}
-	if s.now().UnixNano() < s.retryAt.Load() {
-		return r
-	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rebuildTimeout)
 	defer cancel()
-	start := s.now()
-	next, err := s.build(ctx, v)
-	if err != nil {
-		s.retryAt.Store(s.now().Add(s.retryDelay).UnixNano())
-		s.logger.Error("feed rebuild failed; serving the last good feeds",
-			"version", v, "have_feeds", r != nil, "err", err)
-		return r
+	if err := s.catchUp(ctx); err != nil {
+		s.failed(err, t, set != nil)
+		return set
 	}
-	s.cur.Store(next)
-	s.logger.Debug("feeds rebuilt", "version", v, "duration", s.now().Sub(start))
+	set = s.sets[t].Load()
+	g := s.gen[t].Load()
+	if set != nil && set.fresh(g, s.now()) {
+		return set // another request rendered it meanwhile
+	}
+	tk := &s.tickers[t]
+	next, err := s.render(ctx, tk, &tk.sel, g, formatAll)
+	if err != nil {
+		s.failed(err, t, set != nil)
+		return set
+	}
+	s.sets[t].Store(next)
 	return next
 }
 
-// build renders every ticker in every format. Callers hold s.mu.
-func (s *Server) build(ctx context.Context, version uint64) (*rendered, error) {
+// variantBodies returns a variant of ticker t in format f, from the cache
+// while nothing touched the ticker, else rendered anew. It returns nil
+// when it cannot be rendered and was never cached.
+func (s *Server) variantBodies(ctx context.Context, t int, f format, v *variant) *tickerSet {
+	key := variantKey{ticker: t, format: f, query: v.key}
+	cached, _ := s.variants.Get(key)
+	if cached != nil && s.upToDate() && cached.fresh(s.gen[t].Load(), s.now()) {
+		return cached
+	}
+	if s.now().UnixNano() < s.retryAt.Load() {
+		return cached
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rebuildTimeout)
+	defer cancel()
+	if err := s.catchUp(ctx); err != nil {
+		s.failed(err, t, cached != nil)
+		return cached
+	}
+	g := s.gen[t].Load()
+	if c, _ := s.variants.Get(key); c != nil && c.fresh(g, s.now()) {
+		return c
+	}
+	next, err := s.render(ctx, v.ticker, &v.sel, g, f)
+	if err != nil {
+		s.failed(err, t, cached != nil)
+		return cached
+	}
+	s.variants.Add(key, next)
+	return next
+}
+
+// failed logs a failed rendering and holds off the next try. Callers
+// hold s.mu.
+func (s *Server) failed(err error, t int, haveOld bool) {
+	s.retryAt.Store(s.now().Add(s.retryDelay).UnixNano())
+	s.logger.Error("feed rebuild failed; serving the last good feed",
+		"ticker", s.tickers[t].Name, "have_feed", haveOld, "err", err)
+}
+
+// catchUp reads the change log from where it last stopped and moves on
+// the generation of every ticker a change touches, so that exactly those
+// render again. When the log no longer reaches back, every ticker does.
+// Callers hold s.mu.
+func (s *Server) catchUp(ctx context.Context) error {
+	target := s.st.Seq()
+	after := s.seen.Load()
+	if after == target {
+		return nil
+	}
+	if after == 0 || target < after {
+		// Nothing rendered from an older state of the log (or the data
+		// file was replaced by an older one): start from here.
+		s.touchAll()
+		s.seen.Store(target)
+		return nil
+	}
+	touched := make([]bool, len(s.tickers))
+	langs := make(map[string]string)
+	now := s.now()
+	for {
+		changes, err := s.st.Changes(ctx, after, changePage)
+		if errors.Is(err, store.ErrChangesTrimmed) {
+			s.logger.Info("change log trimmed; rendering every ticker again", "after", after)
+			s.touchAll()
+			s.seen.Store(target)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read changes after %d: %w", after, err)
+		}
+		for i := range changes {
+			c := &changes[i]
+			text := newItemText(&c.Item, s.itemLang(&c.Item, langs))
+			for t := range s.tickers {
+				if !touched[t] && s.tickers[t].sel.touches(c, text, now) {
+					touched[t] = true
+				}
+			}
+			after = c.Seq
+		}
+		if len(changes) < changePage {
+			break
+		}
+	}
+	for t, yes := range touched {
+		if yes {
+			s.gen[t].Add(1)
+		}
+	}
+	// Changes skipped in the log (an item added, then removed) leave
+	// gaps, so the last one read may be short of target.
+	s.seen.Store(max(after, target))
+	return nil
+}
+
+// touchAll makes every ticker stale. Callers hold s.mu.
+func (s *Server) touchAll() {
+	for t := range s.gen {
+		s.gen[t].Add(1)
+	}
+}
+
+// formatAll asks render for every format.
+const formatAll = numFormats
+
+// render selects sel's items and renders them for ticker t in format f, or
+// in every format when f is formatAll. Callers hold s.mu.
+func (s *Server) render(ctx context.Context, t *ticker, sel *selection, gen uint64, f format) (*tickerSet, error) {
 	// LastChange is read before the items, so Last-Modified can only be
 	// older than what the bodies show: an If-Modified-Since based on it
 	// never hides a newer feed.
 	mod := s.st.LastChange()
-	next := &rendered{version: version, bodies: make([][numFormats]body, len(s.tickers))}
-	sources := make(map[string]*source)
-	for i := range s.tickers {
-		t := &s.tickers[i]
-		items, err := s.st.Recent(ctx, store.Query{Sources: t.Sources, Limit: t.Limit})
-		if err != nil {
-			return nil, fmt.Errorf("read ticker %s: %w", t.Name, err)
-		}
-		v := s.newView(t, items, mod, sources)
-		for f := range numFormats {
-			var buf bytes.Buffer
-			if err := formats[f].render(v, &buf); err != nil {
-				return nil, fmt.Errorf("render ticker %s as %s: %w", t.Name, f, err)
-			}
-			b, err := s.newBody(buf.Bytes(), mod)
-			if err != nil {
-				return nil, fmt.Errorf("compress ticker %s as %s: %w", t.Name, f, err)
-			}
-			next.bodies[i][f] = b
-		}
+	now := s.now()
+	langs := make(map[string]string)
+	items, err := s.st.Recent(ctx, sel.query(now, func(it *store.Item) string { return s.itemLang(it, langs) }))
+	if err != nil {
+		return nil, fmt.Errorf("read ticker %s: %w", t.Name, err)
 	}
-	return next, nil
+	s.builds.Add(1)
+	set := &tickerSet{gen: gen, expires: sel.expiry(items)}
+	v := s.newView(t, items, mod, make(map[string]*source))
+	for g := range numFormats {
+		if f != formatAll && g != f {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := formats[g].render(v, &buf); err != nil {
+			return nil, fmt.Errorf("render ticker %s as %s: %w", t.Name, g, err)
+		}
+		b, err := s.newBody(buf.Bytes(), mod)
+		if err != nil {
+			return nil, fmt.Errorf("compress ticker %s as %s: %w", t.Name, g, err)
+		}
+		set.bodies[g] = b
+	}
+	return set, nil
 }
 
 // newBody precomputes the response for data. Callers hold s.mu.

@@ -83,7 +83,7 @@ func (s *Server) newView(t *ticker, items []store.Item, mod time.Time, sources m
 		src := lookup(it.Source)
 		e := entry{
 			id:      s.entryID(it.Source, it.ID),
-			title:   clean(it.Title),
+			title:   formatTitle(t.TitleFormat, clean(it.Title), src),
 			link:    httpURL(it.Link),
 			summary: clean(it.Summary),
 			author:  clean(strings.TrimSpace(it.Author)),

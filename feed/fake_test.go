@@ -11,15 +11,20 @@ import (
 )
 
 // fakeStore is an in-memory Store that counts the queries it answers.
+// It keeps a change log like the store's: set logs every item it is given
+// as updated, add as added; trim makes the log forget what it held.
 type fakeStore struct {
-	mu         sync.Mutex // guards items, states, err and lastChange
+	mu         sync.Mutex // guards items, states, err, lastChange, log and trimmed
 	items      []store.Item
 	states     map[string]store.SourceState
 	err        error
 	lastChange time.Time
+	log        []store.Change
+	trimmed    uint64 // Changes after a seq below this are gone
 
-	version atomic.Uint64
-	recents atomic.Int64 // Recent calls, failed ones included
+	version atomic.Uint64 // the last seq
+	recents atomic.Int64  // Recent calls, failed ones included
+	reads   atomic.Int64  // Changes calls
 }
 
 func newFakeStore(items []store.Item, states ...store.SourceState) *fakeStore {
@@ -35,9 +40,40 @@ func newFakeStore(items []store.Item, states ...store.SourceState) *fakeStore {
 func (f *fakeStore) set(at time.Time, items ...store.Item) {
 	f.mu.Lock()
 	f.items = slices.Clone(items)
+	f.logLocked(store.OpUpdated, items)
 	f.lastChange = at
 	f.mu.Unlock()
-	f.version.Add(1)
+}
+
+// add stores more items as one change made at time at.
+func (f *fakeStore) add(at time.Time, items ...store.Item) {
+	f.mu.Lock()
+	f.items = append(f.items, items...)
+	f.logLocked(store.OpAdded, items)
+	f.lastChange = at
+	f.mu.Unlock()
+}
+
+func (f *fakeStore) logLocked(op store.Op, items []store.Item) {
+	seq := f.version.Load()
+	if len(items) == 0 {
+		// A change nobody can see, such as removing everything.
+		seq++
+		f.log = append(f.log, store.Change{Seq: seq, Op: store.OpRemoved})
+	}
+	for _, it := range items {
+		seq++
+		f.log = append(f.log, store.Change{Seq: seq, Op: op, Item: it})
+	}
+	f.version.Store(seq)
+}
+
+// trim forgets the log up to now, as the store does past its bound.
+func (f *fakeStore) trim() {
+	f.mu.Lock()
+	f.trimmed = f.version.Load()
+	f.log = nil
+	f.mu.Unlock()
 }
 
 func (f *fakeStore) fail(err error) {
@@ -46,7 +82,7 @@ func (f *fakeStore) fail(err error) {
 	f.mu.Unlock()
 }
 
-// Recent answers like store.Store.Recent: newest first by Item.Time.
+// Recent answers like store.Store.Recent.
 func (f *fakeStore) Recent(_ context.Context, q store.Query) ([]store.Item, error) {
 	f.recents.Add(1)
 	f.mu.Lock()
@@ -65,8 +101,65 @@ func (f *fakeStore) Recent(_ context.Context, q store.Query) ([]store.Item, erro
 		}
 	}
 	slices.SortStableFunc(out, func(a, b store.Item) int { return b.Time().Compare(a.Time()) })
+	taken := make(map[string]int)
+	kept := out[:0]
+	for _, it := range out {
+		if it.Time().Before(q.Since) || q.Match != nil && !q.Match(&it) ||
+			q.PerSource > 0 && taken[it.Source] >= q.PerSource {
+			continue
+		}
+		taken[it.Source]++
+		kept = append(kept, it)
+	}
+	out = kept
+	if q.Interleave {
+		out = roundRobin(out)
+	}
 	if len(out) > limit {
 		out = out[:limit]
+	}
+	return out, nil
+}
+
+// roundRobin reorders newest-first items by source, round by round.
+func roundRobin(items []store.Item) []store.Item {
+	var order []string
+	by := make(map[string][]store.Item)
+	for _, it := range items {
+		if by[it.Source] == nil {
+			order = append(order, it.Source)
+		}
+		by[it.Source] = append(by[it.Source], it)
+	}
+	var out []store.Item
+	for r := 0; len(out) < len(items); r++ {
+		for _, src := range order {
+			if r < len(by[src]) {
+				out = append(out, by[src][r])
+			}
+		}
+	}
+	return out
+}
+
+func (f *fakeStore) Seq() uint64 { return f.version.Load() }
+
+// Changes answers like store.Store.Changes.
+func (f *fakeStore) Changes(_ context.Context, after uint64, limit int) ([]store.Change, error) {
+	f.reads.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return nil, f.err
+	}
+	if after < f.trimmed || after > f.version.Load() {
+		return nil, store.ErrChangesTrimmed
+	}
+	var out []store.Change
+	for _, c := range f.log {
+		if c.Seq > after && len(out) < limit {
+			out = append(out, c)
+		}
 	}
 	return out, nil
 }
@@ -175,8 +268,4 @@ func fixtureOptions() *Options {
 		},
 		MaxAge: 5 * time.Minute,
 	}
-}
-
-func storeQuery(t *ticker) store.Query {
-	return store.Query{Sources: t.Sources, Limit: t.Limit}
 }

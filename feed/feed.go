@@ -14,6 +14,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"tickerd/match"
 	"tickerd/store"
 )
 
@@ -30,6 +33,12 @@ type Store interface {
 	Version() uint64
 	// LastChange reports when Version last changed.
 	LastChange() time.Time
+	// Seq reports the sequence number of the last change to items.
+	Seq() uint64
+	// Changes returns the changes after seq after, oldest first, or an
+	// error wrapping store.ErrChangesTrimmed when they are no longer
+	// all known.
+	Changes(ctx context.Context, after uint64, limit int) ([]store.Change, error)
 }
 
 // *store.Store is the Store feed is built for.
@@ -45,8 +54,30 @@ type Ticker struct {
 	// Sources are resolved source names; empty means all sources (an empty
 	// selection would publish nothing, which no configuration wants).
 	Sources []string
-	Limit   int    // most items; zero means 50
-	Lang    string // e.g. "ar"; empty means the items' shared language, if any
+	Limit   int // most items; zero means 50
+	// Lang is the feed's language, e.g. "ar"; empty means the items'
+	// shared language, if any. When set, items whose language is known
+	// and differs (by primary subtag) are left out.
+	Lang string
+	// Include and Exclude are keywords matched with package match on
+	// the title and the summary's text. With any Include (or an
+	// IncludeRegex) an item must match one; an item matching an Exclude
+	// (or ExcludeRegex) is left out, even if it also matches an Include.
+	Include, Exclude []string
+	// IncludeRegex and ExcludeRegex are Go (RE2) regular expressions
+	// tried on the title and on the summary's text; empty means none.
+	IncludeRegex, ExcludeRegex string
+	// MaxAge leaves out items older than it; zero means no bound.
+	MaxAge time.Duration
+	// MaxPerSource caps the items from one source; zero means no cap.
+	MaxPerSource int
+	// Interleave orders items round-robin by source (the newest of each
+	// source, then the second newest, …) instead of newest first.
+	Interleave bool
+	// TitleFormat rewrites each title, e.g. "[{source}] {title}":
+	// {title} is the headline, {source} the source's name, {source_title}
+	// the source feed's own title (else its name). Empty: the title alone.
+	TitleFormat string
 }
 
 // Options configures a Server. A nil or zero Options means the defaults.
@@ -68,6 +99,13 @@ type Options struct {
 	// 503). Unknown tickers (404) are not reported, so the values are safe
 	// as metric labels. It must be quick and safe for concurrent use.
 	OnRequest func(ticker, format string, status int)
+	// SourceTags lists every configured source with its tags, for the
+	// source and tag query parameters. Nil accepts any source name in a
+	// ticker of all sources and refuses every tag.
+	SourceTags map[string][]string
+	// Variants bounds how many query-parameter variants (?limit=, ?q=, …)
+	// are kept rendered, over all tickers and formats; zero means 256.
+	Variants int
 }
 
 const (
@@ -82,39 +120,57 @@ const (
 	// in service before the next request tries again, so a broken store
 	// costs one failing query per delay rather than one per request.
 	retryDelay = time.Second
+	// defaultVariants bounds the variant cache: at about 3 × 50 KB per
+	// variant body and its gzip copy, some 40 MB at most.
+	defaultVariants = 256
 )
 
 // Server renders tickers and serves them over HTTP. It is safe for
-// concurrent use. It renders lazily: the first request after the store's
-// Version changes rebuilds every ticker in every format, once.
+// concurrent use. It renders lazily and per ticker: the first request for
+// a ticker after a change that touches it (read from the store's change
+// log) renders that ticker in every format, once; other tickers keep
+// their bodies.
 type Server struct {
-	st      Store
-	logger  *slog.Logger
-	base    string // BaseURL without a trailing slash
-	tagBase string // "tag:host,2025:", the prefix of every id we mint
-	tickers []ticker
-	byName  map[string]int
-	hdr     staticHeaders
-	mux     *http.ServeMux
-	now     func() time.Time
+	st         Store
+	logger     *slog.Logger
+	base       string // BaseURL without a trailing slash
+	tagBase    string // "tag:host,2025:", the prefix of every id we mint
+	tickers    []ticker
+	byName     map[string]int
+	sourceTags map[string][]string // Options.SourceTags
+	hdr        staticHeaders
+	mux        *http.ServeMux
+	now        func() time.Time
 	// onRequest is Options.OnRequest, or a no-op.
 	onRequest func(ticker, format string, status int)
 
-	// mu serializes rebuilds, so each version is rendered once however
-	// many requests notice it, and guards gz.
+	// mu serializes reading the change log and rendering, so each change
+	// is read once and each ticker rendered once however many requests
+	// notice it, and guards gz.
 	mu sync.Mutex
 	gz *gzip.Writer // reused across rebuilds: a new one costs ~1 MB
 
-	cur        atomic.Pointer[rendered]
+	// seen is the store Seq up to which changes have been applied to gen.
+	seen atomic.Uint64
+	// gen counts, per ticker, the changes that touched it: bodies built
+	// at another generation are stale.
+	gen []atomic.Uint64
+	// sets holds each ticker's bodies, nil until first built.
+	sets     []atomic.Pointer[tickerSet]
+	variants *lru.Cache[variantKey, *tickerSet]
+	builds   atomic.Int64 // ticker and variant renders, for tests and benchmarks
+
 	retryAt    atomic.Int64 // UnixNano before which a failed rebuild is not retried
 	retryDelay time.Duration
 }
 
-// ticker is a Ticker with its defaults filled and its URLs resolved.
+// ticker is a Ticker with its defaults filled, its URLs resolved and its
+// selection compiled.
 type ticker struct {
 	Ticker
 	feedID string
 	self   [numFormats]string
+	sel    selection
 }
 
 // tagDate is the date part of our tag: URIs (RFC 4151). It must never
@@ -201,7 +257,18 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 		} else {
 			t.Sources = append([]string(nil), t.Sources...)
 		}
+		if t.MaxAge < 0 {
+			errs = append(errs, fmt.Errorf("%s: max age %v: negative", where, t.MaxAge))
+		}
+		if t.MaxPerSource < 0 {
+			errs = append(errs, fmt.Errorf("%s: max per source %d: negative", where, t.MaxPerSource))
+		}
 		rt := ticker{Ticker: t, feedID: s.tagBase + "ticker/" + t.Name}
+		sel, err := newSelection(&t)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", where, err))
+		}
+		rt.sel = sel
 		for f := range numFormats {
 			if i == 0 {
 				rt.self[f] = base + "/feed." + formats[f].ext
@@ -211,9 +278,22 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 		}
 		s.tickers = append(s.tickers, rt)
 	}
+	if o.Variants < 0 {
+		errs = append(errs, fmt.Errorf("variants %d: negative", o.Variants))
+	}
+	if o.Variants <= 0 {
+		o.Variants = defaultVariants
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("invalid feed options: %w", errors.Join(errs...))
 	}
+	s.variants, err = lru.New[variantKey, *tickerSet](o.Variants)
+	if err != nil {
+		return nil, fmt.Errorf("variant cache: %w", err)
+	}
+	s.sourceTags = o.SourceTags
+	s.gen = make([]atomic.Uint64, len(s.tickers))
+	s.sets = make([]atomic.Pointer[tickerSet], len(s.tickers))
 	s.hdr = newStaticHeaders(o.MaxAge)
 	s.mux = s.routes()
 	return s, nil
@@ -240,6 +320,54 @@ var (
 	dnsName  = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$`)
 	nameChar = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$`)
 )
+
+// newSelection compiles a ticker's selection.
+func newSelection(t *Ticker) (selection, error) {
+	sel := selection{
+		sources:   t.Sources,
+		limit:     t.Limit,
+		perSource: t.MaxPerSource,
+		interlv:   t.Interleave,
+		maxAge:    t.MaxAge,
+	}
+	if t.Sources != nil {
+		sel.sourceSet = make(map[string]bool, len(t.Sources))
+		for _, name := range t.Sources {
+			sel.sourceSet[name] = true
+		}
+	}
+	var errs []error
+	keywords := func(what string, list []string) []match.Keyword {
+		var out []match.Keyword
+		for _, w := range list {
+			k, err := match.ParseKeyword(w)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s %q: %w", what, w, err))
+				continue
+			}
+			out = append(out, k)
+		}
+		return out
+	}
+	sel.filter.include = keywords("include", t.Include)
+	sel.filter.exclude = keywords("exclude", t.Exclude)
+	re := func(what, expr string) *regexp.Regexp {
+		if expr == "" {
+			return nil
+		}
+		r, err := regexp.Compile(expr)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", what, err))
+		}
+		return r
+	}
+	sel.filter.includeRE = re("include regex", t.IncludeRegex)
+	sel.filter.excludeRE = re("exclude regex", t.ExcludeRegex)
+	if t.Lang != "" {
+		sel.filter.lang = primaryLang(t.Lang)
+	}
+	return sel, errors.Join(errs...)
+}
 
 // validName reports whether name can be a ticker name. Names appear in URL
 // paths and ids, so they are kept to characters that never need escaping;

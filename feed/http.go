@@ -34,18 +34,33 @@ func newStaticHeaders(maxAge time.Duration) staticHeaders {
 	return h
 }
 
-// serveFeed answers GET and HEAD for ticker t in format f from memory.
-// Header keys are written in canonical form directly, skipping the
-// canonicalization Header.Set would do on every request.
+// serveFeed answers GET and HEAD for ticker t in format f from memory,
+// or for the variant of it the query parameters ask for (see
+// parseVariant). Header keys are written in canonical form directly,
+// skipping the canonicalization Header.Set would do on every request.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, t int, f format) {
-	set := s.current(r.Context())
+	var set *tickerSet
+	if r.URL.RawQuery == "" {
+		set = s.tickerBodies(r.Context(), t)
+	} else {
+		v, err := s.parseVariant(&s.tickers[t], r.URL.RawQuery)
+		if err != nil {
+			http.Error(w, "bad query: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		if v == nil {
+			set = s.tickerBodies(r.Context(), t)
+		} else {
+			set = s.variantBodies(r.Context(), t, f, v)
+		}
+	}
 	if set == nil {
 		w.Header().Set("Retry-After", "1")
 		http.Error(w, "feed not available yet", http.StatusServiceUnavailable)
 		s.observe(t, f, http.StatusServiceUnavailable)
 		return
 	}
-	b := &set.bodies[t][f]
+	b := &set.bodies[f]
 	rep := &b.plain
 	gz := acceptsGzip(r.Header["Accept-Encoding"])
 	if gz {

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"tickerd/store"
 )
 
 func serve(t testing.TB, h http.Handler, method, target string, hdr ...string) *httptest.ResponseRecorder {
@@ -235,30 +237,32 @@ func TestGzip(t *testing.T) {
 	}
 }
 
-// TestRebuildOnVersion proves bodies are rendered once per store version:
-// a request costs no query until the version moves, and concurrent
-// requests after a change share one rebuild.
-func TestRebuildOnVersion(t *testing.T) {
+// TestRebuildPerTicker proves bodies are rendered once per change that
+// touches their ticker: a request costs no query until a change in the
+// store's log concerns the ticker, concurrent requests after a change
+// share one rebuild, and other tickers keep their bodies.
+func TestRebuildPerTicker(t *testing.T) {
 	st := newFakeStore(fixtureItems(), fixtureStates()...)
 	s := newTestServer(t, st, fixtureOptions())
 	h := s.Handler()
-	perBuild := int64(len(s.tickers)) // one Recent per ticker
 
 	if n := st.recents.Load(); n != 0 {
 		t.Fatalf("New queried the store %d times; rendering should wait for a request", n)
 	}
 	first := serve(t, h, "GET", "/feed.json")
-	if n := st.recents.Load(); n != perBuild {
-		t.Fatalf("after the first request: %d Recent calls, want %d", n, perBuild)
+	if n := st.recents.Load(); n != 1 {
+		t.Fatalf("after the first request: %d Recent calls, want 1 (its ticker alone)", n)
 	}
 	for range 10 {
 		serve(t, h, "GET", "/t/arabic.rss")
+		serve(t, h, "GET", "/t/empty.atom")
 		serve(t, h, "GET", "/feed.json", "Accept-Encoding", "gzip")
 	}
-	if n := st.recents.Load(); n != perBuild {
-		t.Fatalf("unchanged store: %d Recent calls, want still %d", n, perBuild)
+	if n := st.recents.Load(); n != 3 {
+		t.Fatalf("unchanged store: %d Recent calls, want 3 (one per ticker)", n)
 	}
 
+	// A change to items of every source but nosuch: main and arabic.
 	items := fixtureItems()
 	items[1].Title = "عنوان معدل"
 	st.set(seen.Add(time.Hour), items...)
@@ -267,8 +271,11 @@ func TestRebuildOnVersion(t *testing.T) {
 		wg.Go(func() { serve(t, h, "GET", "/feed.json") })
 	}
 	wg.Wait()
-	if n := st.recents.Load(); n != 2*perBuild {
-		t.Fatalf("after one change and 20 concurrent requests: %d Recent calls, want %d", n, 2*perBuild)
+	for _, path := range []string{"/t/arabic.json", "/t/empty.json", "/t/empty.rss"} {
+		serve(t, h, "GET", path)
+	}
+	if n := st.recents.Load(); n != 5 {
+		t.Fatalf("after one change and 20 concurrent requests: %d Recent calls, want 5 (main and arabic again)", n)
 	}
 	second := serve(t, h, "GET", "/feed.json")
 	if first.Header().Get("ETag") == second.Header().Get("ETag") {
@@ -279,6 +286,27 @@ func TestRebuildOnVersion(t *testing.T) {
 	}
 	if got := second.Header().Get("Last-Modified"); got != "Sun, 19 Jan 2025 10:00:00 GMT" {
 		t.Errorf("Last-Modified = %q after the change", got)
+	}
+
+	// A new item from wire touches main alone, however many requests.
+	st.add(seen.Add(2*time.Hour), store.Item{Source: "wire", ID: "new", Title: "New", FirstSeen: seen.Add(2 * time.Hour)})
+	for range 5 {
+		for _, path := range []string{"/feed.rss", "/t/arabic.rss", "/t/empty.rss"} {
+			serve(t, h, "GET", path)
+		}
+	}
+	if n := st.recents.Load(); n != 6 {
+		t.Errorf("after a wire item: %d Recent calls, want 6 (main once more)", n)
+	}
+
+	// When the log no longer reaches back, everything renders again.
+	st.add(seen.Add(3*time.Hour), store.Item{Source: "wire", ID: "newer", Title: "Newer", FirstSeen: seen.Add(3 * time.Hour)})
+	st.trim()
+	for _, path := range []string{"/feed.rss", "/t/arabic.rss", "/t/empty.rss"} {
+		serve(t, h, "GET", path)
+	}
+	if n := st.recents.Load(); n != 9 {
+		t.Errorf("after the log was trimmed: %d Recent calls, want 9 (all three again)", n)
 	}
 }
 
@@ -297,14 +325,14 @@ func TestRebuildFailure(t *testing.T) {
 
 		st.fail(errors.New("disk on fire"))
 		st.set(seen.Add(time.Hour), fixtureItems()[:1]...)
-		calls := st.recents.Load()
+		calls := st.recents.Load() + st.reads.Load()
 		for range 5 {
 			rec := serve(t, h, "GET", "/feed.rss")
 			if rec.Code != 200 || rec.Header().Get("ETag") != good.Header().Get("ETag") {
 				t.Fatalf("during store failure: %d %s, want 200 and the last good ETag", rec.Code, rec.Header().Get("ETag"))
 			}
 		}
-		if n := st.recents.Load() - calls; n != 1 {
+		if n := st.recents.Load() + st.reads.Load() - calls; n != 1 {
 			t.Errorf("5 requests during a failure made %d queries, want 1 until the retry delay passes", n)
 		}
 		if !strings.Contains(logs.String(), "disk on fire") || !strings.Contains(logs.String(), "level=ERROR") {

@@ -147,14 +147,8 @@ func BenchmarkRebuildRealStore(b *testing.B) {
 		}
 	}
 	s := newTestServer(b, bolt, nil)
-	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		s.mu.Lock()
-		_, err := s.build(ctx, 1)
-		s.mu.Unlock()
-		if err != nil {
-			b.Fatal(err)
-		}
+		renderAll(b, s)
 	}
 }

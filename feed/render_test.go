@@ -29,12 +29,24 @@ func newTestServer(t testing.TB, st Store, opts *Options) *Server {
 	return s
 }
 
-// renderAll builds every body for the store's current state.
+// rendered is every ticker's bodies, by ticker index.
+type rendered struct {
+	bodies [][numFormats]body
+}
+
+// renderAll renders every ticker in every format for the store's current
+// state, whether or not anything changed.
 func renderAll(t testing.TB, s *Server) *rendered {
 	t.Helper()
-	r, err := s.build(context.Background(), s.st.Version())
-	if err != nil {
-		t.Fatalf("build: %v", err)
+	r := &rendered{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.tickers {
+		set, err := s.render(context.Background(), &s.tickers[i], &s.tickers[i].sel, 0, formatAll)
+		if err != nil {
+			t.Fatalf("render: %v", err)
+		}
+		r.bodies = append(r.bodies, set.bodies)
 	}
 	return r
 }

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -27,20 +28,27 @@ func (s *Server) routes() *http.ServeMux {
 //	GET /t/{name}.rss|.atom|.json         every ticker by name
 //	GET /healthz                          200 "ok"
 //
-// HEAD is answered like GET; other methods get 405; unknown tickers 404.
+// Every feed URL takes the query parameters limit, source, tag, q and
+// since (see parseVariant); a bad value gets 400 naming the parameter.
+// HEAD is answered like GET; other methods get 405; unknown tickers 404
+// with a message.
 func (s *Server) Handler() http.Handler { return s.mux }
 
 func (s *Server) serveNamed(w http.ResponseWriter, r *http.Request) {
 	file := r.PathValue("file")
 	dot := strings.LastIndexByte(file, '.')
 	if dot < 0 {
-		http.NotFound(w, r)
+		http.Error(w, "not found: ticker URLs end in .rss, .atom or .json", http.StatusNotFound)
 		return
 	}
 	f, ok := formatOf(file[dot+1:])
+	if !ok {
+		http.Error(w, fmt.Sprintf("not found: no format %q (use .rss, .atom or .json)", file[dot+1:]), http.StatusNotFound)
+		return
+	}
 	t, found := s.byName[file[:dot]]
-	if !ok || !found {
-		http.NotFound(w, r)
+	if !found {
+		http.Error(w, fmt.Sprintf("not found: no ticker named %q", file[:dot]), http.StatusNotFound)
 		return
 	}
 	s.serveFeed(w, r, t, f)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"tickerd/store"
 )
 
 // needTool reports why a test cannot run without an outside program: it
@@ -163,7 +165,7 @@ func TestFeedparser(t *testing.T) {
 				if p.Bozo != 0 || p.Version != wantVersion {
 					t.Fatalf("feedparser: bozo %d (%s), version %q; want 0 and %q", p.Bozo, p.Error, p.Version, wantVersion)
 				}
-				items, err := s.st.Recent(t.Context(), storeQuery(tk))
+				items, err := s.st.Recent(t.Context(), store.Query{Sources: tk.Sources, Limit: tk.Limit})
 				if err != nil {
 					t.Fatal(err)
 				}

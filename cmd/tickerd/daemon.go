@@ -133,16 +133,28 @@ func fetcherOptions(cfg *config.Config) *fetcher.Options {
 }
 
 func feedOptions(cfg *config.Config) *feed.Options {
-	opts := &feed.Options{BaseURL: cfg.BaseURL, MaxAge: cacheMaxAge(cfg)}
+	opts := &feed.Options{BaseURL: cfg.BaseURL, MaxAge: cacheMaxAge(cfg), SourceTags: map[string][]string{}}
+	for _, s := range cfg.Sources {
+		opts.SourceTags[s.Name] = s.Tags
+	}
 	for i := range cfg.Tickers {
 		t := &cfg.Tickers[i]
 		opts.Tickers = append(opts.Tickers, feed.Ticker{
-			Name:        t.Name,
-			Title:       t.Title,
-			Description: t.Description,
-			Link:        t.Link,
-			Sources:     cfg.SourceNames(t),
-			Limit:       t.Limit,
+			Name:         t.Name,
+			Title:        t.Title,
+			Description:  t.Description,
+			Link:         t.Link,
+			Sources:      cfg.SourceNames(t),
+			Limit:        t.Limit,
+			Lang:         t.Lang,
+			Include:      t.Include,
+			Exclude:      t.Exclude,
+			IncludeRegex: t.IncludeRegex,
+			ExcludeRegex: t.ExcludeRegex,
+			MaxAge:       t.MaxAge,
+			MaxPerSource: t.MaxPerSource,
+			Interleave:   t.Order == config.OrderInterleave,
+			TitleFormat:  t.TitleFormat,
 		})
 	}
 	return opts
