@@ -95,8 +95,8 @@ type Options struct {
 	MaxAge time.Duration
 	// OnRequest, when set, is called once per feed request for a known
 	// ticker, after the answer is written, with the ticker's name, the
-	// format ("rss", "atom" or "json") and the status sent (200, 304 or
-	// 503). Unknown tickers (404) are not reported, so the values are safe
+	// format ("rss", "atom" or "json") and the status sent (200, 304,
+	// 400 or 503). Unknown tickers (404) are not reported, so the values are safe
 	// as metric labels. It must be quick and safe for concurrent use.
 	OnRequest func(ticker, format string, status int)
 	// SourceTags lists every configured source with its tags, for the

@@ -46,6 +46,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, t int, f form
 		v, err := s.parseVariant(&s.tickers[t], r.URL.RawQuery)
 		if err != nil {
 			http.Error(w, "bad query: "+err.Error(), http.StatusBadRequest)
+			s.observe(t, f, http.StatusBadRequest)
 			return
 		}
 		if v == nil {
