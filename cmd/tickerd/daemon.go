@@ -21,6 +21,7 @@ import (
 	"tickerd/feed"
 	"tickerd/fetcher"
 	"tickerd/match"
+	"tickerd/ops"
 	"tickerd/store"
 )
 
@@ -28,9 +29,16 @@ import (
 type flags struct {
 	config   string
 	logLevel string
+	args     []string // positional arguments after the flags
 }
 
 func parseFlags(name string, args []string, stderr io.Writer) (*flags, error) {
+	return parseFlagsN(name, args, stderr, 0)
+}
+
+// parseFlagsN is parseFlags for a command taking n positional arguments,
+// all required.
+func parseFlagsN(name string, args []string, stderr io.Writer, n int) (*flags, error) {
 	fs := flag.NewFlagSet("tickerd "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	f := &flags{}
@@ -39,9 +47,14 @@ func parseFlags(name string, args []string, stderr io.Writer) (*flags, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, exitError{err: err, quiet: true}
 	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
+	if fs.NArg() > n {
+		return nil, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(n))
 	}
+	if fs.NArg() < n {
+		fs.Usage()
+		return nil, fmt.Errorf("%s: missing argument (see usage)", name)
+	}
+	f.args = fs.Args()
 	return f, nil
 }
 
@@ -54,7 +67,14 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 }
 
 func loadConfig(path string) (*config.Config, error) {
-	return config.Load(path, &config.LoadOptions{CheckSchedule: fetcher.CheckSchedule, CheckKeyword: checkKeyword})
+	cfg, err := config.Load(path, &config.LoadOptions{CheckSchedule: fetcher.CheckSchedule, CheckKeyword: checkKeyword})
+	if err != nil {
+		return nil, err
+	}
+	if err := applyAdminTokenEnv(cfg); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // checkKeyword refuses a filter keyword that match cannot use.
@@ -70,6 +90,7 @@ type daemon struct {
 	store   *store.Store
 	fetcher *fetcher.Fetcher
 	feed    *feed.Server
+	ops     *ops.Ops // metrics, readiness and the operator API
 }
 
 // newDaemon opens the store and builds the fetcher and the feed server. The
@@ -87,12 +108,17 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 		return nil, err
 	}
 	d := &daemon{cfg: cfg, logger: logger, store: st}
-	d.fetcher, err = fetcher.New(st, fetcherOptions(cfg), logger)
+	d.ops = ops.New(st, opsOptions(cfg), logger)
+	fo := fetcherOptions(cfg)
+	fo.OnResult = d.ops.ObserveFetch
+	d.fetcher, err = fetcher.New(st, fo, logger)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	d.feed, err = feed.New(st, feedOptions(cfg), logger)
+	feo := feedOptions(cfg)
+	feo.OnRequest = d.ops.ObserveRequest
+	d.feed, err = feed.New(st, feo, logger)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -190,20 +216,27 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 // setup reads the flags and the config of a command that runs the daemon's
 // parts. Config errors are printed whole, one per line.
 func setup(name string, args []string, stderr io.Writer) (*config.Config, *slog.Logger, error) {
-	f, err := parseFlags(name, args, stderr)
+	cfg, logger, _, err := setupN(name, args, stderr, 0)
+	return cfg, logger, err
+}
+
+// setupN is setup for a command taking n positional arguments, which it
+// returns.
+func setupN(name string, args []string, stderr io.Writer, n int) (*config.Config, *slog.Logger, []string, error) {
+	f, err := parseFlagsN(name, args, stderr, n)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	logger, err := newLogger(f.logLevel, stderr)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	cfg, err := loadConfig(f.config)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
-		return nil, nil, exitError{err: err, quiet: true}
+		return nil, nil, nil, exitError{err: err, quiet: true}
 	}
-	return cfg, logger, nil
+	return cfg, logger, f.args, nil
 }
 
 func cmdFetch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -270,7 +303,7 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
 	defer signal.Stop(hup)
 
 	srv := &http.Server{
-		Handler:           d.feed.Handler(),
+		Handler:           d.handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -286,6 +319,16 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
 	wg.Go(func() {
 		if err := d.fetcher.Run(fetchCtx); err != nil {
 			logger.Error("fetcher stopped", "err", err)
+		}
+	})
+	wg.Go(func() {
+		// Ready once every source was polled once: before that the
+		// feeds may serve a partial picture after a long downtime.
+		select {
+		case <-d.fetcher.Polled():
+			d.ops.SetReady()
+			logger.Info("first poll cycle finished: ready")
+		case <-fetchCtx.Done():
 		}
 	})
 	srvErr := make(chan error, 1)
@@ -305,6 +348,7 @@ wait:
 		}
 	}
 	logger.Info("shutting down")
+	d.ops.SetNotReady("shutting down")
 	// HTTP first so no request reads a closing store, then the fetcher so
 	// no fetch writes to it, then the store itself.
 	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

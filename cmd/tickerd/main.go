@@ -6,6 +6,9 @@
 //	tickerd [serve] [-config config.yaml]   run the daemon
 //	tickerd fetch   [-config config.yaml]   poll every source once, print what changed
 //	tickerd check   [-config config.yaml]   validate the config file
+//	tickerd sources [-config config.yaml]   print every source's state
+//	tickerd backup  [-config config.yaml] OUT  copy the data file to OUT
+//	tickerd compact [-config config.yaml]   reclaim the data file's free space
 //	tickerd version                         print the version
 //
 // This package only wires the others together: flags, signals, logging and
@@ -51,6 +54,10 @@ commands:
   serve     run the daemon (the default)
   fetch     poll every source once, print a line per source, exit
   check     validate the config file and exit
+  sources   print every source's state (through the daemon's API when one runs)
+  backup    copy the data file to OUT: tickerd backup [flags] OUT
+            (through the daemon's /api/backup, with the admin token, when one runs)
+  compact   rewrite the data file to reclaim free space (not while a daemon runs)
   version   print the version and exit
 
 flags (every command):
@@ -72,6 +79,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdFetch(ctx, args, stdout, stderr)
 	case "check":
 		return cmdCheck(args, stdout, stderr)
+	case "sources":
+		return cmdSources(ctx, args, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, args, stdout, stderr)
+	case "compact":
+		return cmdCompact(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "tickerd", versionString())
 		return nil

@@ -8,9 +8,18 @@ var version = "0.1.0-dev"
 // versionString adds the VCS revision Go stamps into builds from a checkout,
 // so bug reports from development builds name their commit.
 func versionString() string {
+	if rev := revision(); rev != "" {
+		return version + " (" + rev + ")"
+	}
+	return version
+}
+
+// revision reports the first 12 digits of the commit the binary was built
+// from, with "-dirty" for uncommitted changes, or "" when Go stamped none.
+func revision() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return version
+		return ""
 	}
 	var rev, dirty string
 	for _, s := range info.Settings {
@@ -27,7 +36,7 @@ func versionString() string {
 		rev = rev[:12]
 	}
 	if rev == "" {
-		return version
+		return ""
 	}
-	return version + " (" + rev + dirty + ")"
+	return rev + dirty
 }
