@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -115,7 +116,7 @@ func Open(path string, opts *Options) (*Store, error) {
 			return nil, fmt.Errorf("create data folder: %w", err)
 		}
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly})
+	db, err := openBolt(path, &bolt.Options{Timeout: timeout, ReadOnly: opts.ReadOnly})
 	if errors.Is(err, bolt.ErrTimeout) {
 		return nil, fmt.Errorf("open %s: %w", path, ErrInUse)
 	}
@@ -169,6 +170,109 @@ func Open(path string, opts *Options) (*Store, error) {
 	}
 	s.lastChange.Store(now().UnixNano())
 	return s, nil
+}
+
+// ErrCorrupt is matched (errors.Is) by Open's error for a data file that is
+// damaged: cut short, or with pages bbolt cannot read.
+var ErrCorrupt = errors.New("data file is corrupt (restore a backup, or move the file away to start empty)")
+
+// openBolt is bolt.Open made safe for damaged files. bbolt panics on some
+// (a cut-short file's freelist, say) and maps the whole file, so a page
+// beyond its end would crash the process at first read (SIGBUS) rather
+// than fail: a file shorter than its own meta page says is refused here.
+// After a recovered panic the file handle bbolt opened is not closed; the
+// caller is about to exit with the error anyway.
+func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}()
+	if err := checkLength(path); err != nil {
+		return nil, err
+	}
+	db, err = bolt.Open(path, 0o600, o)
+	if err != nil {
+		// Anything but a timeout or a file system error (permission,
+		// read-only, full disk) is about the file's content.
+		var pe *fs.PathError
+		if !errors.Is(err, bolt.ErrTimeout) && !errors.As(err, &pe) {
+			err = fmt.Errorf("%w: %w", ErrCorrupt, err)
+		}
+		return nil, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	var want int64
+	err = db.View(func(tx *bolt.Tx) error {
+		want = tx.Size()
+		return nil
+	})
+	if err == nil && want > fi.Size() {
+		err = fmt.Errorf("%w: the file holds %d bytes, its header says %d", ErrCorrupt, fi.Size(), want)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// checkLength refuses a bbolt file shorter than its newest meta page says
+// it is, before bbolt maps it: reading a page past the end of a mapped
+// file is a fault no recover catches. It reads bbolt's on-disk meta
+// layout (page header, then magic, version, page size, flags, root bucket,
+// freelist, high-water page id, txid), unchanged since bbolt forked from
+// Bolt; files it cannot make sense of are left for bbolt to judge.
+func checkLength(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	const magic = 0xED0CDAED
+	var best struct{ txid, end uint64 }
+	readMeta := func(off int64) (pageSize uint32, ok bool) {
+		var b [80]byte
+		if _, err := f.ReadAt(b[:], off); err != nil {
+			return 0, false
+		}
+		e := binary.NativeEndian
+		if e.Uint32(b[16:]) != magic {
+			return 0, false
+		}
+		// A meta page torn by a crash fails its checksum (FNV-64a of the
+		// meta before it); bbolt then uses the other one, and so do we.
+		h := fnv.New64a()
+		h.Write(b[16:72])
+		if h.Sum64() != e.Uint64(b[72:]) {
+			return e.Uint32(b[24:]), true
+		}
+		pageSize = e.Uint32(b[24:])
+		if txid := e.Uint64(b[64:]); txid >= best.txid {
+			best.txid, best.end = txid, e.Uint64(b[56:])*uint64(pageSize)
+		}
+		return pageSize, true
+	}
+	pageSize, ok := readMeta(0)
+	if !ok || pageSize < 512 || pageSize > 1<<20 {
+		return nil
+	}
+	readMeta(int64(pageSize))
+	if best.end > uint64(fi.Size()) {
+		return fmt.Errorf("%w: the file holds %d bytes, its header says %d", ErrCorrupt, fi.Size(), best.end)
+	}
+	return nil
 }
 
 // Close writes source states marked in memory and closes the file. It waits
