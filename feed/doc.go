@@ -13,6 +13,16 @@
 // older feed. Responses carry ETag, Last-Modified, Cache-Control, Vary and
 // Access-Control-Allow-Origin, and conditional requests get 304.
 //
+// # Live updates
+//
+// GET /events/{ticker} streams the ticker's changes as Server-Sent Events
+// whose ids are store change sequence numbers (see events.go). A hub
+// encodes each change once for every stream; a client resuming from
+// further back than it keeps reads the store's change log itself. Streams
+// are bounded by Options.LiveClients, lift the server's read and write
+// timeouts (each write gets its own deadline instead), and end at
+// CloseLive.
+//
 // # gorilla/feeds
 //
 // The library's exported RssFeed, RssItem, AtomFeed, AtomEntry, JSONFeed
@@ -44,8 +54,11 @@
 //   - When a rebuild fails the last good bodies are served, and the
 //     rebuild is retried a second later, not on every request. Before the
 //     first successful build, feed requests get 503 with Retry-After.
-//   - CORS preflight (OPTIONS) gets 405. Feeds are simple GETs; only a
-//     script that sets If-None-Match itself triggers a preflight.
+//   - CORS preflight (OPTIONS) on feed and event URLs gets 204 allowing
+//     any origin and the conditional and Last-Event-ID headers.
+//   - Live event streams (events.go) carry changes to items, not the
+//     passing of time: an item that ages out of a ticker's max_age is not
+//     announced as removed; a widget learns of it at its next reset.
 //   - RSS <author> carries the item's author as the source gave it, more
 //     often a name than the e-mail address RSS 2.0 asks for.
 //   - Links that are not absolute http(s) URLs are dropped, including the

@@ -14,13 +14,14 @@ import (
 // It keeps a change log like the store's: set logs every item it is given
 // as updated, add as added; trim makes the log forget what it held.
 type fakeStore struct {
-	mu         sync.Mutex // guards items, states, err, lastChange, log and trimmed
+	mu         sync.Mutex // guards items, states, err, lastChange, log, trimmed and changed
 	items      []store.Item
 	states     map[string]store.SourceState
 	err        error
 	lastChange time.Time
 	log        []store.Change
 	trimmed    uint64 // Changes after a seq below this are gone
+	changed    chan struct{} // closed and replaced at every change
 
 	version atomic.Uint64 // the last seq
 	recents atomic.Int64  // Recent calls, failed ones included
@@ -66,6 +67,33 @@ func (f *fakeStore) logLocked(op store.Op, items []store.Item) {
 		f.log = append(f.log, store.Change{Seq: seq, Op: op, Item: it})
 	}
 	f.version.Store(seq)
+	if f.changed != nil {
+		close(f.changed)
+	}
+	f.changed = make(chan struct{})
+}
+
+// remove drops the items with the given ids as one change each.
+func (f *fakeStore) remove(at time.Time, ids ...string) {
+	f.mu.Lock()
+	var gone []store.Item
+	f.items = slices.DeleteFunc(f.items, func(it store.Item) bool {
+		if slices.Contains(ids, it.ID) {
+			gone = append(gone, store.Item{Source: it.Source, ID: it.ID, Link: it.Link, Title: it.Title})
+			return true
+		}
+		return false
+	})
+	f.logLocked(store.OpRemoved, gone)
+	f.lastChange = at
+	f.mu.Unlock()
+}
+
+// Changed answers like store.Store.Changed.
+func (f *fakeStore) Changed() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.changed
 }
 
 // trim forgets the log up to now, as the store does past its bound.

@@ -103,6 +103,16 @@ type Options struct {
 	// source and tag query parameters. Nil accepts any source name in a
 	// ticker of all sources and refuses every tag.
 	SourceTags map[string][]string
+	// LiveClients bounds the event streams (GET /events/{ticker}) open
+	// at once; one more gets 503. Zero means 5000.
+	LiveClients int
+	// Heartbeat is how often an idle event stream gets a comment line, so
+	// proxies do not close it. Zero means 20s.
+	Heartbeat time.Duration
+	// OnLiveClients, when set, is called with +1 when an event stream
+	// opens and -1 when it closes (a gauge of live widgets). It must be
+	// quick and safe for concurrent use.
+	OnLiveClients func(delta int)
 	// Variants bounds how many query-parameter variants (?limit=, ?q=, …)
 	// are kept rendered, over all tickers and formats; zero means 256.
 	Variants int
@@ -162,6 +172,15 @@ type Server struct {
 
 	retryAt    atomic.Int64 // UnixNano before which a failed rebuild is not retried
 	retryDelay time.Duration
+
+	// Live event streams (events.go).
+	live      liveHub
+	liveN     atomic.Int64 // streams open
+	maxLive   int
+	heartbeat time.Duration
+	onLive    func(delta int)
+	liveDone  chan struct{} // closed by CloseLive
+	liveOnce  sync.Once
 }
 
 // ticker is a Ticker with its defaults filled, its URLs resolved and its
@@ -284,6 +303,18 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 	if o.Variants <= 0 {
 		o.Variants = defaultVariants
 	}
+	if o.LiveClients < 0 {
+		errs = append(errs, fmt.Errorf("live clients %d: negative", o.LiveClients))
+	}
+	if o.LiveClients <= 0 {
+		o.LiveClients = defaultLiveClients
+	}
+	if o.Heartbeat < 0 {
+		errs = append(errs, fmt.Errorf("heartbeat %v: negative", o.Heartbeat))
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = defaultHeartbeat
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("invalid feed options: %w", errors.Join(errs...))
 	}
@@ -292,6 +323,8 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("variant cache: %w", err)
 	}
 	s.sourceTags = o.SourceTags
+	s.maxLive, s.heartbeat, s.onLive = o.LiveClients, o.Heartbeat, o.OnLiveClients
+	s.liveDone = make(chan struct{})
 	s.gen = make([]atomic.Uint64, len(s.tickers))
 	s.sets = make([]atomic.Pointer[tickerSet], len(s.tickers))
 	s.hdr = newStaticHeaders(o.MaxAge)

@@ -61,39 +61,7 @@ func renderJSON(v *view, buf *bytes.Buffer) error {
 		Items: make([]*jsonItem, len(v.entries)),
 	}
 	for i := range v.entries {
-		e := &v.entries[i]
-		it := &jsonItem{
-			JSONItem: feeds.JSONItem{
-				Id:           e.guid,
-				Url:          e.link,
-				Title:        e.title,
-				ModifiedDate: timePtr(e.updated),
-				Tags:         e.categories,
-			},
-			Language: e.lang,
-			Tickerd: jsonSource{
-				Source:            e.src.name,
-				SourceTitle:       e.src.title,
-				SourceURL:         v.sourceURL(e.src),
-				SourceHomePageURL: e.src.homeURL,
-				Also:              jsonReports(e.reports),
-			},
-		}
-		// JSON Feed requires content_html or content_text; summaries are
-		// HTML, and the title stands in when there is none.
-		if e.summary != "" {
-			it.ContentHTML = e.summary
-		} else {
-			it.ContentText = e.title
-		}
-		if !e.published.IsZero() {
-			it.PublishedDate = timePtr(e.published)
-		}
-		if e.author != "" {
-			// Authors only: Author is deprecated in JSON Feed 1.1.
-			it.Authors = []*feeds.JSONAuthor{{Name: e.author}}
-		}
-		f.Items[i] = it
+		f.Items[i] = v.jsonItem(&v.entries[i])
 	}
 	enc := json.NewEncoder(buf)
 	// Summaries are full of < and >; escaping them as \u003c is valid but
@@ -101,6 +69,43 @@ func renderJSON(v *view, buf *bytes.Buffer) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(f)
+}
+
+// jsonItem returns entry e as a JSON Feed item; live events carry the
+// same object, so the widget reads one shape from both.
+func (v *view) jsonItem(e *entry) *jsonItem {
+	it := &jsonItem{
+		JSONItem: feeds.JSONItem{
+			Id:           e.guid,
+			Url:          e.link,
+			Title:        e.title,
+			ModifiedDate: timePtr(e.updated),
+			Tags:         e.categories,
+		},
+		Language: e.lang,
+		Tickerd: jsonSource{
+			Source:            e.src.name,
+			SourceTitle:       e.src.title,
+			SourceURL:         v.sourceURL(e.src),
+			SourceHomePageURL: e.src.homeURL,
+			Also:              jsonReports(e.reports),
+		},
+	}
+	// JSON Feed requires content_html or content_text; summaries are
+	// HTML, and the title stands in when there is none.
+	if e.summary != "" {
+		it.ContentHTML = e.summary
+	} else {
+		it.ContentText = e.title
+	}
+	if !e.published.IsZero() {
+		it.PublishedDate = timePtr(e.published)
+	}
+	if e.author != "" {
+		// Authors only: Author is deprecated in JSON Feed 1.1.
+		it.Authors = []*feeds.JSONAuthor{{Name: e.author}}
+	}
+	return it
 }
 
 func timePtr(t time.Time) *time.Time { return &t }

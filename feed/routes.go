@@ -15,7 +15,11 @@ func (s *Server) routes() *http.ServeMux {
 		mux.HandleFunc("GET /feed."+formats[f].ext, func(w http.ResponseWriter, r *http.Request) {
 			s.serveFeed(w, r, 0, f)
 		})
+		mux.HandleFunc("OPTIONS /feed."+formats[f].ext, s.servePreflight)
 	}
+	mux.HandleFunc("OPTIONS /t/{file}", s.servePreflight)
+	mux.HandleFunc("GET /events/{ticker}", s.serveEvents)
+	mux.HandleFunc("OPTIONS /events/{ticker}", s.servePreflight)
 	// ServeMux wildcards span whole segments, so {name}.rss is split here.
 	mux.HandleFunc("GET /t/{file}", s.serveNamed)
 	mux.HandleFunc("GET /healthz", serveHealth)
@@ -26,7 +30,10 @@ func (s *Server) routes() *http.ServeMux {
 //
 //	GET /feed.rss, /feed.atom, /feed.json  the default (first) ticker
 //	GET /t/{name}.rss|.atom|.json         every ticker by name
+//	GET /events/{name}                    live updates (Server-Sent Events; see events.go)
 //	GET /healthz                          200 "ok"
+//
+// OPTIONS on the feed and event URLs answers CORS preflight.
 //
 // Every feed URL takes the query parameters limit, source, tag, q and
 // since (see parseVariant); a bad value gets 400 naming the parameter.

@@ -118,6 +118,7 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 	}
 	feo := feedOptions(cfg)
 	feo.OnRequest = d.ops.ObserveRequest
+	feo.OnLiveClients = d.ops.AddWidgetClients
 	d.feed, err = feed.New(st, feo, logger)
 	if err != nil {
 		st.Close()
@@ -310,6 +311,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	// Event streams never go idle: without this, Shutdown would wait its
+	// whole timeout for them and then cut every connection.
+	srv.RegisterOnShutdown(d.feed.CloseLive)
 	logger.Info("tickerd started", "version", versionString(), "addr", ln.Addr().String(),
 		"config", d.cfg.Path, "data", d.cfg.Data, "sources", len(d.cfg.Sources))
 

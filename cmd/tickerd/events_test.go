@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestEventsThroughDaemon: a widget's event stream through the daemon's
+// real server counts in /metrics and does not hold up shutdown.
+func TestEventsThroughDaemon(t *testing.T) {
+	fs, feeds := newFeedServer(t)
+	serveCorpus(t, fs, corpus())
+	ln := listen(t)
+	cfg, err := loadConfig(opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs syncBuffer
+	d, err := newDaemon(cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- d.serve(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+	waitReady(t, base)
+
+	resp, err := http.Get(base + "/events/main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/event-stream; charset=utf-8" {
+		t.Fatalf("GET /events/main = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() && sc.Text() != "event: reset" {
+	}
+	if _, body := httpGet(t, base+"/metrics"); !strings.Contains(body, "tickerd_widget_connections 1") {
+		t.Errorf("/metrics with one stream open lacks tickerd_widget_connections 1")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	// Shutdown logs "http shutdown" when its deadline passes with
+	// connections still open.
+	if strings.Contains(logs.String(), "http shutdown") {
+		t.Errorf("an open event stream held up shutdown:\n%s", logs.String())
+	}
+	for sc.Scan() {
+	}
+}
