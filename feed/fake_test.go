@@ -20,7 +20,7 @@ type fakeStore struct {
 	err        error
 	lastChange time.Time
 	log        []store.Change
-	trimmed    uint64 // Changes after a seq below this are gone
+	trimmed    uint64        // Changes after a seq below this are gone
 	changed    chan struct{} // closed and replaced at every change
 
 	version atomic.Uint64 // the last seq
