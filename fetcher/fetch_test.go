@@ -296,7 +296,7 @@ func TestRecoveryClearsError(t *testing.T) {
 	if r := f.Fetch(ctx, "f"); r.Status != StatusFailed {
 		t.Fatalf("fetch = %+v, want error", r)
 	}
-	if wait := f.backoff(f.byName["f"], time.Now()); wait < 59*time.Minute || wait > time.Hour {
+	if wait := f.backoff(f.source("f"), time.Now()); wait < 59*time.Minute || wait > time.Hour {
 		t.Errorf("backoff after Retry-After: 3600 = %s, want about 1h", wait)
 	}
 	fs.set("/f", route{body: readTestdata(t, "rss2.xml"), etag: `"e"`})
@@ -310,7 +310,7 @@ func TestRecoveryClearsError(t *testing.T) {
 	if got := st.Stats().Writes; got != writes+1 {
 		t.Errorf("recovery wrote %d times, want 1", got-writes)
 	}
-	if wait := f.backoff(f.byName["f"], time.Now()); wait > 0 {
+	if wait := f.backoff(f.source("f"), time.Now()); wait > 0 {
 		t.Errorf("backoff after recovery = %s, want none", wait)
 	}
 
@@ -321,7 +321,7 @@ func TestRecoveryClearsError(t *testing.T) {
 	if r := f.Fetch(ctx, "f"); r.Status != StatusNew {
 		t.Fatalf("fetch = %+v, want new", r)
 	}
-	if wait := f.backoff(f.byName["f"], time.Now()); wait > 0 {
+	if wait := f.backoff(f.source("f"), time.Now()); wait > 0 {
 		t.Errorf("backoff after a successful parse = %s, want none", wait)
 	}
 }
@@ -635,22 +635,22 @@ func TestRetryAfterHoldsHost(t *testing.T) {
 			}
 			near := func(d, want time.Duration) bool { return d > want-time.Minute && d <= want+time.Second }
 			sa, _ := st.State("a")
-			if !near(f.backoff(f.byName["a"], now), tt.wait) || sa.NextReason != store.NextRetryAfter || !near(sa.NextAttempt.Sub(now), tt.wait) {
+			if !near(f.backoff(f.source("a"), now), tt.wait) || sa.NextReason != store.NextRetryAfter || !near(sa.NextAttempt.Sub(now), tt.wait) {
 				t.Errorf("a: backoff %s, next %s (%s); want about %s (retry-after)",
-					f.backoff(f.byName["a"], now), sa.NextAttempt.Sub(now), sa.NextReason, tt.wait)
+					f.backoff(f.source("a"), now), sa.NextAttempt.Sub(now), sa.NextReason, tt.wait)
 			}
 			sb, _ := st.State("b")
-			if held := near(f.backoff(f.byName["b"], now), tt.wait) && sb.NextReason == store.NextHostRetryAfter; held != tt.hostWide {
+			if held := near(f.backoff(f.source("b"), now), tt.wait) && sb.NextReason == store.NextHostRetryAfter; held != tt.hostWide {
 				t.Errorf("b on the same host: backoff %s, next %s (%s); want held %v",
-					f.backoff(f.byName["b"], now), sb.NextAttempt.Sub(now), sb.NextReason, tt.hostWide)
+					f.backoff(f.source("b"), now), sb.NextAttempt.Sub(now), sb.NextReason, tt.hostWide)
 			}
-			if sc, _ := st.State("c"); f.backoff(f.byName["c"], now) > 0 || sc.NextReason != store.NextSchedule {
-				t.Errorf("c on another host: backoff %s, reason %s; want none", f.backoff(f.byName["c"], now), sc.NextReason)
+			if sc, _ := st.State("c"); f.backoff(f.source("c"), now) > 0 || sc.NextReason != store.NextSchedule {
+				t.Errorf("c on another host: backoff %s, reason %s; want none", f.backoff(f.source("c"), now), sc.NextReason)
 			}
 
 			// A new Fetcher on the same store (a restart) still holds a.
 			f2, _ := newTestFetcher(t, st, opts)
-			if d := f2.backoff(f2.byName["a"], now); !near(d, tt.wait) {
+			if d := f2.backoff(f2.source("a"), now); !near(d, tt.wait) {
 				t.Errorf("after a restart a's backoff = %s, want about %s", d, tt.wait)
 			}
 		})

@@ -179,33 +179,44 @@ func (e *sizeError) Is(target error) bool { return target == ErrBodyTooLarge }
 // Fetcher polls feeds and writes what they carry into a Store. Its methods
 // are safe for concurrent use.
 type Fetcher struct {
-	store   Store
-	log     *slog.Logger
-	client  *http.Client
-	conv    *converter
-	opts    Options
-	sources []*source          // in config order
-	byName  map[string]*source // read-only after New
-	slots   chan struct{}      // one token per fetch in flight
-	// hostSlots holds one token per fetch in flight to a host; it is
-	// filled in New, for every host the sources name, and only read after.
-	hostSlots map[string]chan struct{}
-	running   atomic.Bool // a Run is in progress
+	store Store
+	log   *slog.Logger
+	// cur holds the sources and options in force; Reload swaps it. A fetch
+	// keeps the generation it started with (through its source) to the end.
+	cur     atomic.Pointer[generation]
+	reload  chan struct{} // wakes Run to reschedule after a Reload
+	running atomic.Bool   // a Run is in progress
 	// polled is closed when a Run has finished its first poll of every
 	// source; polledOnce guards the close.
 	polled     chan struct{}
 	polledOnce sync.Once
-	// parseBudget bounds the bytes parsed at once to one largest body.
-	parseBudget *byteBudget
 	// privateKind classifies addresses for BlockPrivate; set in New,
 	// replaced only by tests before any fetch.
 	privateKind func(netip.Addr) string
+
+	reloadMu sync.Mutex // serializes Reload calls
 
 	mu         sync.Mutex           // guards retryAfter and hostHold
 	retryAfter map[string]time.Time // source name → no scheduled fetch before
 	// hostHold is set by a 429 or 503 with Retry-After: no scheduled fetch
 	// of any source on that host (name as in hostSlots) before the time.
 	hostHold map[string]time.Time
+}
+
+// generation is one set of sources and options with what was built from
+// them. It is never changed after it is made current.
+type generation struct {
+	opts    Options
+	sources []*source          // in config order
+	byName  map[string]*source // read-only
+	slots   chan struct{}      // one token per fetch in flight
+	// hostSlots holds one token per fetch in flight to a host, for every
+	// host the sources name.
+	hostSlots map[string]chan struct{}
+	client    *http.Client
+	conv      *converter
+	// parseBudget bounds the bytes parsed at once to one largest body.
+	parseBudget *byteBudget
 }
 
 // source is a Source with what New derived from it.
@@ -216,9 +227,12 @@ type source struct {
 	host     string // key of hostSlots; "" for files
 	path     string // for file URLs
 	sched    cron.Schedule
-	// busy is held for the whole of a fetch of this source. Only TryLock
-	// is used on it: a source never waits for itself, it skips.
-	busy sync.Mutex
+	g        *generation // the generation the source belongs to
+	// busy is held for the whole of a fetch of this source. It is shared
+	// by the source's versions across reloads, so an old and a new version
+	// never fetch at once. Fetches only TryLock it: a source never waits
+	// for itself, it skips. Reload locks a removed source's for good.
+	busy *sync.Mutex
 }
 
 // New returns a Fetcher for the sources in opts, writing into st. It
@@ -228,6 +242,39 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 	if st == nil {
 		return nil, errors.New("fetcher: no store")
 	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	f := &Fetcher{
+		store:       st,
+		log:         logger.With("component", "fetcher"),
+		reload:      make(chan struct{}, 1),
+		retryAfter:  make(map[string]time.Time),
+		hostHold:    make(map[string]time.Time),
+		polled:      make(chan struct{}),
+		privateKind: privateKind,
+	}
+	g, err := f.newGeneration(opts, nil)
+	if err != nil {
+		return nil, err
+	}
+	// A Retry-After outlives a restart through the stored plan.
+	now := time.Now()
+	for _, s := range g.sources {
+		if st, ok := st.State(s.Name); ok && st.URL == s.URL && st.NextReason == store.NextRetryAfter && st.NextAttempt.After(now) {
+			f.retryAfter[s.Name] = st.NextAttempt.Add(-backoffSlack)
+		}
+	}
+	f.cur.Store(g)
+	return f, nil
+}
+
+// newGeneration validates opts and builds what fetching needs from them,
+// reporting every problem at once. What prev built for the same settings
+// is reused: per-source locks, fetch slots, the HTTP client and its
+// connections, so a reload keeps the limits in force across fetches
+// already in flight.
+func (f *Fetcher) newGeneration(opts *Options, prev *generation) (*generation, error) {
 	var o Options
 	if opts != nil {
 		o = *opts
@@ -240,9 +287,6 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 	o.UserAgent = cmp.Or(o.UserAgent, DefaultUserAgent)
 	o.MaxItems = cmp.Or(o.MaxItems, DefaultMaxItems)
 	o.MaxBackoff = cmp.Or(o.MaxBackoff, DefaultMaxBackoff)
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
 
 	var errs []error
 	if o.Concurrency < 0 {
@@ -268,48 +312,59 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 		errs = append(errs, err)
 	}
 
-	f := &Fetcher{
-		store:      st,
-		log:        logger.With("component", "fetcher"),
-		conv:       newConverter(o.Similarity, o.MaxItems),
-		opts:       o,
-		byName:     make(map[string]*source, len(o.Sources)),
-		hostSlots:  make(map[string]chan struct{}),
-		retryAfter: make(map[string]time.Time),
-		hostHold:   make(map[string]time.Time),
-		polled:     make(chan struct{}),
+	g := &generation{
+		opts:      o,
+		byName:    make(map[string]*source, len(o.Sources)),
+		hostSlots: make(map[string]chan struct{}),
 	}
+	samePerHost := prev != nil && prev.opts.PerHost == o.PerHost
 	for _, src := range o.Sources {
 		s, err := newSource(src, global)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		if f.byName[s.Name] != nil {
+		if g.byName[s.Name] != nil {
 			errs = append(errs, fmt.Errorf("source %q: name used twice", s.Name))
 			continue
 		}
-		f.byName[s.Name] = s
-		f.sources = append(f.sources, s)
-		if s.host != "" && f.hostSlots[s.host] == nil {
-			f.hostSlots[s.host] = make(chan struct{}, max(o.PerHost, 1))
+		s.busy = &sync.Mutex{}
+		if prev != nil && prev.byName[s.Name] != nil {
+			s.busy = prev.byName[s.Name].busy
+		}
+		g.byName[s.Name] = s
+		g.sources = append(g.sources, s)
+		if s.host != "" && g.hostSlots[s.host] == nil {
+			if samePerHost && prev.hostSlots[s.host] != nil {
+				g.hostSlots[s.host] = prev.hostSlots[s.host]
+			} else {
+				g.hostSlots[s.host] = make(chan struct{}, max(o.PerHost, 1))
+			}
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	// A Retry-After outlives a restart through the stored plan.
-	now := time.Now()
-	for _, s := range f.sources {
-		if st, ok := st.State(s.Name); ok && st.URL == s.URL && st.NextReason == store.NextRetryAfter && st.NextAttempt.After(now) {
-			f.retryAfter[s.Name] = st.NextAttempt.Add(-backoffSlack)
-		}
+	for _, s := range g.sources {
+		s.g = g
 	}
-	f.slots = make(chan struct{}, o.Concurrency)
-	f.privateKind = privateKind
-	f.parseBudget = newByteBudget(o.MaxBody)
-	f.client = f.newClient()
-	return f, nil
+	if prev != nil && prev.opts.Concurrency == o.Concurrency {
+		g.slots = prev.slots
+	} else {
+		g.slots = make(chan struct{}, o.Concurrency)
+	}
+	if prev != nil && prev.opts.MaxBody == o.MaxBody {
+		g.parseBudget = prev.parseBudget
+	} else {
+		g.parseBudget = newByteBudget(o.MaxBody)
+	}
+	if prev != nil && prev.opts.Timeout == o.Timeout && prev.opts.PerHost == o.PerHost && prev.opts.BlockPrivate == o.BlockPrivate {
+		g.client = prev.client
+	} else {
+		g.client = f.newClient(&o)
+	}
+	g.conv = newConverter(o.Similarity, o.MaxItems)
+	return g, nil
 }
 
 func newSource(src Source, global cron.Schedule) (*source, error) {
@@ -349,8 +404,7 @@ func newSource(src Source, global cron.Schedule) (*source, error) {
 
 // newClient builds the one HTTP client every fetch shares, so connections
 // to a host are reused across sources and polls.
-func (f *Fetcher) newClient() *http.Client {
-	o := &f.opts
+func (f *Fetcher) newClient(o *Options) *http.Client {
 	dialer := &net.Dialer{Timeout: min(o.Timeout, 10*time.Second), KeepAlive: 30 * time.Second}
 	proxy := http.ProxyFromEnvironment
 	if o.BlockPrivate {
@@ -380,7 +434,7 @@ func (f *Fetcher) newClient() *http.Client {
 // Concurrency and PerHost) as long as ctx allows; Duration does not count
 // that wait.
 func (f *Fetcher) Fetch(ctx context.Context, name string) Result {
-	s := f.byName[name]
+	s := f.cur.Load().byName[name]
 	if s == nil {
 		return Result{Source: name, Status: StatusFailed, Err: fmt.Errorf("fetch %q: %w", name, ErrUnknownSource)}
 	}
@@ -390,9 +444,10 @@ func (f *Fetcher) Fetch(ctx context.Context, name string) Result {
 // FetchAll fetches every source once, concurrently within the limits, and
 // returns their results in config order.
 func (f *Fetcher) FetchAll(ctx context.Context) []Result {
-	results := make([]Result, len(f.sources))
+	sources := f.cur.Load().sources
+	results := make([]Result, len(sources))
 	var wg sync.WaitGroup
-	for i, s := range f.sources {
+	for i, s := range sources {
 		wg.Go(func() { results[i] = f.fetch(ctx, s) })
 	}
 	wg.Wait()
@@ -400,10 +455,10 @@ func (f *Fetcher) FetchAll(ctx context.Context) []Result {
 }
 
 func (f *Fetcher) fetch(ctx context.Context, s *source) (res Result) {
-	if f.opts.OnResult != nil {
+	if on := s.g.opts.OnResult; on != nil {
 		// Deferred first, so it runs last: after Duration is set and a
 		// panic turned into a Result.
-		defer func() { f.opts.OnResult(res) }()
+		defer func() { on(res) }()
 	}
 	if !s.busy.TryLock() {
 		f.log.Debug("fetch skipped: already running", "source", s.Name)
@@ -412,7 +467,7 @@ func (f *Fetcher) fetch(ctx context.Context, s *source) (res Result) {
 	defer s.busy.Unlock()
 	log := f.log.With("source", s.Name)
 
-	release, err := f.acquire(ctx, s.host)
+	release, err := f.acquire(ctx, s)
 	if err != nil {
 		return Result{Source: s.Name, Status: StatusFailed, Err: fmt.Errorf("wait for a fetch slot: %w", err)}
 	}
@@ -433,11 +488,11 @@ func (f *Fetcher) fetch(ctx context.Context, s *source) (res Result) {
 // acquire waits for a slot for host (none for files) and then a global
 // one. The host slot comes first so that a fetch stuck behind a busy host
 // holds none of the global slots other hosts could use.
-func (f *Fetcher) acquire(ctx context.Context, host string) (release func(), err error) {
+func (f *Fetcher) acquire(ctx context.Context, s *source) (release func(), err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	hostSlots := f.hostSlots[host]
+	slots, hostSlots := s.g.slots, s.g.hostSlots[s.host]
 	if hostSlots != nil {
 		select {
 		case hostSlots <- struct{}{}:
@@ -446,7 +501,7 @@ func (f *Fetcher) acquire(ctx context.Context, host string) (release func(), err
 		}
 	}
 	select {
-	case f.slots <- struct{}{}:
+	case slots <- struct{}{}:
 	case <-ctx.Done():
 		if hostSlots != nil {
 			<-hostSlots
@@ -454,7 +509,7 @@ func (f *Fetcher) acquire(ctx context.Context, host string) (release func(), err
 		return nil, ctx.Err()
 	}
 	return func() {
-		<-f.slots
+		<-slots
 		if hostSlots != nil {
 			<-hostSlots
 		}
@@ -476,12 +531,12 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 	st.LastAttempt = began.UTC()
 	target := cmp.Or(st.RedirectURL, s.URL)
 
-	rctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	rctx, cancel := context.WithTimeout(ctx, s.g.opts.Timeout)
 	defer cancel()
 	resp, err := f.get(rctx, s, target, &st)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			err = fmt.Errorf("no complete response within %s: %w", f.opts.Timeout, err)
+			err = fmt.Errorf("no complete response within %s: %w", s.g.opts.Timeout, err)
 		}
 		if se, ok := errors.AsType[*StatusError](err); ok && st.RedirectURL != "" &&
 			(se.Code == http.StatusNotFound || se.Code == http.StatusGone) {
@@ -514,11 +569,11 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 	if resp.url != nil {
 		base = resp.url
 	}
-	release, err := f.parseBudget.acquire(ctx, int64(len(body)))
+	release, err := s.g.parseBudget.acquire(ctx, int64(len(body)))
 	if err != nil {
 		return f.fail(ctx, log, s, st, fmt.Errorf("wait to parse: %w", err))
 	}
-	info, items, err := f.conv.parseAndConvert(body, &s.Source, base)
+	info, items, err := s.g.conv.parseAndConvert(body, &s.Source, base)
 	release()
 	if err != nil {
 		if nf, ok := errors.AsType[*NotFeedError](err); ok {
@@ -627,7 +682,7 @@ func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st stor
 	began := st.LastAttempt
 	hostWide := false
 	if se, ok := errors.AsType[*StatusError](err); ok && se.RetryAfter > 0 {
-		until := time.Now().Add(min(se.RetryAfter, f.opts.MaxBackoff))
+		until := time.Now().Add(min(se.RetryAfter, s.g.opts.MaxBackoff))
 		// Any status may ask this source to wait; 429 and 503 speak for
 		// the server, so they hold every source on the host.
 		hostWide = s.host != "" && (se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable)
@@ -662,7 +717,7 @@ func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st stor
 // would race with that fetch's own write.
 func (f *Fetcher) holdHost(s *source) {
 	now := time.Now()
-	for _, o := range f.sources {
+	for _, o := range f.cur.Load().sources {
 		if o == s || o.host != s.host || !o.busy.TryLock() {
 			continue
 		}

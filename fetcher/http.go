@@ -83,10 +83,10 @@ func redirects(resp *http.Response) (redirected, permanent bool) {
 // conditionally when st holds validators for it.
 func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.SourceState) (response, error) {
 	if s.path != "" {
-		if f.opts.BlockPrivate {
+		if s.g.opts.BlockPrivate {
 			return response{}, fmt.Errorf("read %s: %w: file sources are refused when private addresses are blocked", s.path, ErrPrivateAddress)
 		}
-		return f.readFile(ctx, s.path)
+		return f.readFile(ctx, s.path, s.g.opts.MaxBody)
 	}
 	redacted := s.redacted
 	if target != s.URL {
@@ -98,7 +98,7 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 	if err != nil {
 		return response{}, fmt.Errorf("GET %s: %w", redacted, err)
 	}
-	req.Header.Set("User-Agent", f.opts.UserAgent)
+	req.Header.Set("User-Agent", s.g.opts.UserAgent)
 	req.Header.Set("Accept", acceptHeader)
 	conditional := false
 	if st.ETag != "" {
@@ -109,7 +109,7 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 		req.Header.Set("If-Modified-Since", st.LastModified)
 		conditional = true
 	}
-	resp, err := f.client.Do(req)
+	resp, err := s.g.client.Do(req)
 	if err != nil {
 		return response{}, err // a *url.Error already names the method and URL
 	}
@@ -126,10 +126,10 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 	}
 	// Content-Length says the compressed size, if anything, when the
 	// transport decompresses; only an uncompressed length can fail early.
-	if !resp.Uncompressed && resp.ContentLength > f.opts.MaxBody {
-		return response{}, fmt.Errorf("GET %s: %w", redactedURL(resp.Request.URL), &sizeError{limit: f.opts.MaxBody})
+	if !resp.Uncompressed && resp.ContentLength > s.g.opts.MaxBody {
+		return response{}, fmt.Errorf("GET %s: %w", redactedURL(resp.Request.URL), &sizeError{limit: s.g.opts.MaxBody})
 	}
-	body, err := readBody(resp.Body, f.opts.MaxBody, resp.ContentLength)
+	body, err := readBody(resp.Body, s.g.opts.MaxBody, resp.ContentLength)
 	if se, ok := errors.AsType[*sizeError](err); ok {
 		se.decompressed = resp.Uncompressed
 	}
@@ -155,7 +155,7 @@ func redactedURL(u *url.URL) string {
 }
 
 // readFile reads a file:// source under the same size limit as a body.
-func (f *Fetcher) readFile(ctx context.Context, path string) (response, error) {
+func (f *Fetcher) readFile(ctx context.Context, path string, maxBody int64) (response, error) {
 	if err := ctx.Err(); err != nil {
 		return response{}, err
 	}
@@ -168,11 +168,11 @@ func (f *Fetcher) readFile(ctx context.Context, path string) (response, error) {
 		switch {
 		case fi.IsDir():
 			return response{}, fmt.Errorf("read %s: is a directory", path)
-		case fi.Size() > f.opts.MaxBody:
-			return response{}, fmt.Errorf("read %s: %w", path, &sizeError{limit: f.opts.MaxBody})
+		case fi.Size() > maxBody:
+			return response{}, fmt.Errorf("read %s: %w", path, &sizeError{limit: maxBody})
 		}
 	}
-	body, err := readBody(fh, f.opts.MaxBody, -1)
+	body, err := readBody(fh, maxBody, -1)
 	if err != nil {
 		return response{}, fmt.Errorf("read %s: %w", path, err)
 	}

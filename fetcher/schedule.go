@@ -172,24 +172,51 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	}
 	defer f.running.Store(false)
 
-	c := f.newCron(ctx)
+	g := f.cur.Load()
+	c := f.newCron(ctx, g)
 	c.Start()
-	f.log.Info("fetcher started", "sources", len(f.sources))
+	f.log.Info("fetcher started", "sources", len(g.sources))
 
-	first := make(chan struct{})
-	go func() {
-		defer close(first)
-		f.firstRuns(ctx)
+	var firsts sync.WaitGroup
+	firsts.Go(func() {
+		f.firstRuns(ctx, g.sources)
 		if ctx.Err() == nil {
 			f.polledOnce.Do(func() { close(f.polled) })
 		}
+	})
+	// stopping holds the schedules replaced by reloads: each is done once
+	// the jobs it had started have finished.
+	var stopping []<-chan struct{}
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-f.reload:
+			next := f.cur.Load()
+			if next == g {
+				continue
+			}
+			// Start the new schedule before stopping the old, so no tick
+			// is lost; Stop lets the old one's running jobs finish.
+			nc := f.newCron(ctx, next)
+			nc.Start()
+			stopping = append(stopping, c.Stop().Done())
+			fresh := freshSources(g, next)
+			firsts.Go(func() { f.firstRuns(ctx, fresh) })
+			c, g = nc, next
+			f.log.Info("fetcher rescheduled", "sources", len(g.sources), "polled_now", len(fresh))
+		}
+	}
+	stopping = append(stopping, c.Stop().Done())
+	first := make(chan struct{})
+	go func() {
+		firsts.Wait()
+		close(first)
 	}()
-
-	<-ctx.Done()
-	stopped := c.Stop()
 	timer := time.NewTimer(stopTimeout)
 	defer timer.Stop()
-	for _, done := range []<-chan struct{}{first, stopped.Done()} {
+	for _, done := range append(stopping, first) {
 		select {
 		case <-done:
 		case <-timer.C:
@@ -200,38 +227,51 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	return nil
 }
 
+// freshSources lists the sources of next that prev did not poll: new
+// names, and names whose URL changed. They are polled at once rather than
+// at their next tick.
+func freshSources(prev, next *generation) []*source {
+	var out []*source
+	for _, s := range next.sources {
+		if old := prev.byName[s.Name]; old == nil || old.URL != s.URL {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Polled returns a channel that is closed once a Run has finished its first
 // poll of every source (each fetched, or postponed by backoff). It stays
 // open if Run is stopped before that. Readiness checks wait on it.
 func (f *Fetcher) Polled() <-chan struct{} { return f.polled }
 
-// newCron returns the scheduler of Run, with a job per source that
+// newCron returns the scheduler of Run, with a job per source of g that
 // fetches with ctx.
-func (f *Fetcher) newCron(ctx context.Context) *cron.Cron {
+func (f *Fetcher) newCron(ctx context.Context, g *generation) *cron.Cron {
 	cl := cronLogger{f.log}
 	// Skip outside Recover: the other order leaves the skip token taken
 	// after a panic, and the job is skipped forever.
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithLogger(cl),
 		cron.WithChain(cron.SkipIfStillRunning(cl), cron.Recover(cl)))
-	for _, s := range f.sources {
+	for _, s := range g.sources {
 		c.Schedule(s.sched, cron.FuncJob(func() { f.scheduled(ctx, s) }))
 	}
 	return c
 }
 
-// firstRuns starts every source once, at random offsets within a window
-// that grows with the number of sources, and waits for those fetches.
-func (f *Fetcher) firstRuns(ctx context.Context) {
-	if len(f.sources) == 0 {
+// firstRuns starts each of sources once, at random offsets within a window
+// that grows with their number, and waits for those fetches.
+func (f *Fetcher) firstRuns(ctx context.Context, sources []*source) {
+	if len(sources) == 0 {
 		return
 	}
-	window := min(maxJitter, time.Duration(len(f.sources))*jitterPerSource)
+	window := min(maxJitter, time.Duration(len(sources))*jitterPerSource)
 	type start struct {
 		at time.Duration
 		s  *source
 	}
-	starts := make([]start, len(f.sources))
-	for i, s := range f.sources {
+	starts := make([]start, len(sources))
+	for i, s := range sources {
 		starts[i] = start{rand.N(window), s}
 	}
 	slices.SortFunc(starts, func(a, b start) int { return cmp.Compare(a.at, b.at) })
@@ -268,6 +308,14 @@ func (f *Fetcher) scheduled(ctx context.Context, s *source) {
 	if ctx.Err() != nil {
 		return
 	}
+	if cur := f.cur.Load().byName[s.Name]; cur != s {
+		// A reload replaced s: a schedule about to stop, or a first run
+		// planned before the reload, fetches the current version, if any.
+		if cur == nil {
+			return
+		}
+		s = cur
+	}
 	if wait := f.backoff(s, time.Now()); wait > backoffSlack {
 		f.log.Debug("fetch postponed", "source", s.Name, "wait", wait.Round(time.Second))
 		return
@@ -290,7 +338,7 @@ func (f *Fetcher) backoff(s *source, now time.Time) time.Duration {
 func (f *Fetcher) hold(s *source, st *store.SourceState) (until time.Time, reason string) {
 	reason = store.NextSchedule
 	if st.URL == s.URL && st.LastStatus == "error" {
-		if d := failureBackoff(s.Name, st.Failures, f.opts.MaxBackoff); d > 0 {
+		if d := failureBackoff(s.Name, st.Failures, s.g.opts.MaxBackoff); d > 0 {
 			until, reason = st.LastAttempt.Add(d), store.NextBackoff
 		}
 	}

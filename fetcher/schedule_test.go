@@ -327,8 +327,8 @@ func TestRunRecoversFromPanic(t *testing.T) {
 		ms := newMemStore()
 		src := fileSource(t, "p", "rss2.xml")
 		f, logs := newTestFetcher(t, ms, &Options{Schedule: "@every 1m", Sources: []Source{src}})
-		ms.panics = 1                        // the first State call, made by the first run's backoff check
-		c := f.newCron(context.Background()) // Run's scheduler, without the first runs
+		ms.panics = 1                                      // the first State call, made by the first run's backoff check
+		c := f.newCron(context.Background(), f.cur.Load()) // Run's scheduler, without the first runs
 		c.Start()
 		time.Sleep(3*time.Minute + time.Second)
 		synctest.Wait()
