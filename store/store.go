@@ -134,7 +134,7 @@ func Open(path string, opts *Options) (*Store, error) {
 	}
 	if !opts.ReadOnly {
 		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories, bucketChanges} {
+			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories, bucketChanges, bucketTombs, bucketTombExp} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
@@ -464,16 +464,21 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	now := s.now().UTC()
 
 	s.mu.Lock()
-	count := s.states[st.Name].Items
 	delete(s.dirty, st.Name)
 	pending := s.takeDirty()
 	s.mu.Unlock()
 
 	var lastSeq uint64
+	var prev SourceState
+	var hadPrev, swapped bool
 	err := s.update(func(tx *bolt.Tx) error {
 		res = IngestResult{}
 		lastSeq = 0
-		n := count
+		// Read inside the transaction: retention changes counts inside
+		// its own, and write transactions run one at a time.
+		s.mu.Lock()
+		n := s.states[st.Name].Items
+		s.mu.Unlock()
 		itemsB := tx.Bucket(bucketItems)
 		idsB := tx.Bucket(bucketIDs)
 		seen := make(map[uint64]bool, len(items))
@@ -489,12 +494,34 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 			seen[h] = true
 			idKey := dedupeKey(it.Source, h)
 			oldKey := idsB.Get(idKey)
+			if isTomb(oldKey) {
+				if now.Before(tombExpiry(oldKey)) {
+					// Pruned by retention within the dedupe window: a
+					// feed still listing it must not bring it back.
+					res.Unchanged++
+					continue
+				}
+				oldKey = nil
+			}
 			if oldKey == nil {
 				it.FirstSeen = now
 				it.Reports = nil
 				kept, err := s.findStory(tx, &it)
 				if err != nil {
 					return err
+				}
+				if kept != nil && itemsB.Get(kept) == nil {
+					// The story's item was pruned within the window: this
+					// telling is no news either, and leaves a tombstone.
+					expiry, _ := tombAlive(tx, kept, now)
+					if err := idsB.Put(idKey, tombValue(expiry)); err != nil {
+						return err
+					}
+					if err := tx.Bucket(bucketTombExp).Put(append(binary.BigEndian.AppendUint64(nil, uint64(expiry.UnixNano())), append([]byte{'i'}, idKey...)...), nil); err != nil {
+						return err
+					}
+					res.Duplicate++
+					continue
 				}
 				if kept != nil {
 					keptItem, err := addReport(itemsB, kept, &it)
@@ -565,15 +592,30 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 			res.Updated++
 		}
 		st.Items = n
-		return putStates(tx, append(pending, st))
+		if err := putStates(tx, append(pending, st)); err != nil {
+			return err
+		}
+		// Set in memory before the commit, while no other write can
+		// run: set after it, a prune committing in between would have
+		// its count overwritten.
+		s.mu.Lock()
+		prev, hadPrev = s.states[st.Name]
+		s.states[st.Name] = st
+		s.mu.Unlock()
+		swapped = true
+		return nil
 	})
 	if err != nil {
+		s.mu.Lock()
+		if swapped && hadPrev {
+			s.states[st.Name] = prev
+		} else if swapped {
+			delete(s.states, st.Name)
+		}
+		s.mu.Unlock()
 		s.remark(pending)
 		return IngestResult{}, fmt.Errorf("ingest %s: %w", st.Name, err)
 	}
-	s.mu.Lock()
-	s.states[st.Name] = st
-	s.mu.Unlock()
 	if lastSeq > 0 {
 		s.noteChange(lastSeq)
 	}

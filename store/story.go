@@ -27,7 +27,9 @@ import (
 // many items share a key inside the window, not on how many are stored.
 //
 // Entries are never rewritten when an item moves (its date changed) or is
-// pruned; lookups skip keys whose item is gone.
+// pruned; lookups skip keys whose item is gone, unless a tombstone says it
+// was pruned within the dedupe window (retention.go). Prune deletes the
+// entries of days older than the age limit and a window.
 
 // dupMark starts an ids value that records an item merged into another
 // item's story: dupMark + the kept item's key.
@@ -101,12 +103,21 @@ func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
 	lo, hi := t.Add(-s.dedupe.Window), t.Add(s.dedupe.Window)
 	dlo, dhi := dayOf(lo), dayOf(hi)
 	itemsB, b := tx.Bucket(bucketItems), tx.Bucket(bucketStories)
+	now := s.now()
 	usable := func(key []byte) bool {
 		if len(key) != 16 {
 			return false
 		}
 		kt := keyTime(key)
-		return !kt.Before(lo) && !kt.After(hi) && itemsB.Get(key) != nil
+		if kt.Before(lo) || kt.After(hi) {
+			return false
+		}
+		if itemsB.Get(key) != nil {
+			return true
+		}
+		// A story pruned within the window still counts (retention.go).
+		_, alive := tombAlive(tx, key, now)
+		return alive
 	}
 	for _, f := range []struct {
 		kind byte
