@@ -36,6 +36,7 @@ const (
 	DefaultMaxBackoff        = 6 * time.Hour
 	DefaultMaxAge            = 720 * time.Hour
 	DefaultMaxItemsPerSource = 1000
+	DefaultRetentionEvery    = 10 * time.Minute
 	DefaultDedupeWindow      = 48 * time.Hour
 	DefaultSimilarity        = 0.8
 	DefaultTickerLimit       = 50
@@ -114,6 +115,10 @@ type Fetch struct {
 type Retention struct {
 	MaxAge            time.Duration
 	MaxItemsPerSource int
+	Every             time.Duration // how often the limits are enforced
+	// DropRemoved deletes a source's items as soon as a reload removes
+	// the source; otherwise they stay until the limits remove them.
+	DropRemoved bool
 }
 
 // Dedupe holds the dedupe: section.

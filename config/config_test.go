@@ -76,7 +76,7 @@ fetch:
   max_backoff: 2h
   block_private: true
   user_agent: "mybot/1"
-retention: {max_age: 24h, max_items_per_source: 10}
+retention: {max_age: 24h, max_items_per_source: 10, every: 1m, drop_removed: true}
 dedupe: {window: 12h, similarity: 0}
 sources:
   - name: wire-ar
@@ -116,7 +116,7 @@ tickers:
 		cfg.Fetch.MaxItems != 50 || cfg.Fetch.MaxBackoff != 2*time.Hour || !cfg.Fetch.BlockPrivate {
 		t.Errorf("Fetch = %+v", cfg.Fetch)
 	}
-	if cfg.Dedupe.Similarity != 0 || cfg.Retention.MaxItemsPerSource != 10 {
+	if cfg.Dedupe.Similarity != 0 || cfg.Retention.MaxItemsPerSource != 10 || cfg.Retention.Every != time.Minute || !cfg.Retention.DropRemoved {
 		t.Errorf("Dedupe, Retention = %+v, %+v", cfg.Dedupe, cfg.Retention)
 	}
 	if got := fmt.Sprint(cfg.SourceNames(&cfg.Tickers[0])); got != "[wire-ar wire-en]" {

@@ -45,7 +45,7 @@ func (d *decoder) decode(data []byte) *Config {
 			MaxItems:    DefaultMaxItems,
 			MaxBackoff:  DefaultMaxBackoff,
 		},
-		Retention: Retention{MaxAge: DefaultMaxAge, MaxItemsPerSource: DefaultMaxItemsPerSource},
+		Retention: Retention{MaxAge: DefaultMaxAge, MaxItemsPerSource: DefaultMaxItemsPerSource, Every: DefaultRetentionEvery},
 		Dedupe:    Dedupe{Window: DefaultDedupeWindow, Similarity: DefaultSimilarity},
 	}
 	var doc yaml.Node
@@ -99,8 +99,12 @@ func (d *decoder) decode(data []byte) *Config {
 					cfg.Retention.MaxAge = d.duration(v, key, time.Hour)
 				case "max_items_per_source":
 					cfg.Retention.MaxItemsPerSource = d.integer(v, key, 1, math.MaxInt32)
+				case "every":
+					cfg.Retention.Every = d.duration(v, key, time.Second)
+				case "drop_removed":
+					cfg.Retention.DropRemoved = d.boolean(v, key)
 				default:
-					d.unknown(v, key, "max_age, max_items_per_source")
+					d.unknown(v, key, "max_age, max_items_per_source, every, drop_removed")
 				}
 			})
 		case "dedupe":
