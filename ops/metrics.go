@@ -29,7 +29,9 @@ type metrics struct {
 	items         *prometheus.CounterVec   // source, result
 	requests      *prometheus.CounterVec   // ticker, format, status
 	widgetClients prometheus.Gauge
-	reloadFails   prometheus.Counter
+	reloads       *prometheus.CounterVec // result
+	lastReload    prometheus.Gauge
+	pruned        *prometheus.CounterVec // reason
 }
 
 func newMetrics(o *Ops, version, revision string) *metrics {
@@ -60,10 +62,18 @@ func newMetrics(o *Ops, version, revision string) *metrics {
 			Name: "tickerd_widget_connections",
 			Help: "Live widget connections (server-sent event streams) open now.",
 		}),
-		reloadFails: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "tickerd_config_reload_failures_total",
-			Help: "Config reloads (SIGHUP) rejected because the new config was invalid; the old one kept running.",
+		reloads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tickerd_config_reloads_total",
+			Help: "Config reloads (SIGHUP) by result: ok, or error when the new config was rejected and the old one kept running.",
+		}, []string{"result"}),
+		lastReload: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "tickerd_config_last_reload_success_timestamp_seconds",
+			Help: "When the config in force was loaded (Unix time): at start or by the last successful reload.",
 		}),
+		pruned: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tickerd_retention_removed_items_total",
+			Help: "Items removed by retention, by reason: max_age, max_items_per_source, or dropped (source removed from the config).",
+		}, []string{"reason"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "tickerd_build_info",
@@ -71,8 +81,16 @@ func newMetrics(o *Ops, version, revision string) *metrics {
 		ConstLabels: prometheus.Labels{"version": version, "revision": revision, "goversion": runtime.Version()},
 	})
 	build.Set(1)
+	// Both results show from the start, so rate() and alerts on errors
+	// see a zero before the first failure.
+	m.reloads.WithLabelValues("ok")
+	m.reloads.WithLabelValues("error")
+	m.lastReload.SetToCurrentTime()
+	for _, r := range []string{"max_age", "max_items_per_source", "dropped"} {
+		m.pruned.WithLabelValues(r)
+	}
 	m.reg.MustRegister(m.fetches, m.fetchDuration, m.fetchBytes, m.items, m.requests,
-		m.widgetClients, m.reloadFails, build, &stateCollector{o},
+		m.widgetClients, m.reloads, m.lastReload, m.pruned, build, &stateCollector{o},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -131,7 +149,21 @@ func (o *Ops) AddWidgetClients(delta int) {
 }
 
 // ReloadFailed counts a config reload that was rejected.
-func (o *Ops) ReloadFailed() { o.metrics.reloadFails.Inc() }
+func (o *Ops) ReloadFailed() { o.metrics.reloads.WithLabelValues("error").Inc() }
+
+// Reloaded counts a config reload that took effect, and notes when.
+func (o *Ops) Reloaded() {
+	o.metrics.reloads.WithLabelValues("ok").Inc()
+	o.metrics.lastReload.SetToCurrentTime()
+}
+
+// Pruned counts items retention removed: n by max_age, m by
+// max_items_per_source, d dropped with their source.
+func (o *Ops) Pruned(byAge, byCount, dropped int) {
+	o.metrics.pruned.WithLabelValues("max_age").Add(float64(byAge))
+	o.metrics.pruned.WithLabelValues("max_items_per_source").Add(float64(byCount))
+	o.metrics.pruned.WithLabelValues("dropped").Add(float64(dropped))
+}
 
 // stateCollector reads gauges from the store at scrape time: the store
 // already keeps source states in memory, so a scrape costs a map read per

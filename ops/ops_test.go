@@ -132,6 +132,8 @@ func TestMetricsAfterPoll(t *testing.T) {
 	r.ops.AddWidgetClients(2)
 	r.ops.AddWidgetClients(-1)
 	r.ops.ReloadFailed()
+	r.ops.Reloaded()
+	r.ops.Pruned(3, 2, 0)
 
 	rec := do(t, r.h, "GET", "/metrics")
 	if rec.Code != 200 {
@@ -157,7 +159,12 @@ func TestMetricsAfterPoll(t *testing.T) {
 		`tickerd_feed_requests_total{format="rss",status="200",ticker="main"} 1`,
 		`tickerd_feed_requests_total{format="json",status="200",ticker="wire"} 1`,
 		`tickerd_widget_connections 1`,
-		`tickerd_config_reload_failures_total 1`,
+		`tickerd_config_reloads_total{result="error"} 1`,
+		`tickerd_config_reloads_total{result="ok"} 1`,
+		`tickerd_config_last_reload_success_timestamp_seconds `,
+		`tickerd_retention_removed_items_total{reason="max_age"} 3`,
+		`tickerd_retention_removed_items_total{reason="max_items_per_source"} 2`,
+		`tickerd_retention_removed_items_total{reason="dropped"} 0`,
 		`tickerd_build_info{goversion="go`,
 		`revision="abcdef",version="1.2.3"} 1`,
 		`go_goroutines `,
