@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -85,12 +86,17 @@ func checkKeyword(k string) error {
 
 // daemon is everything serve and fetch share, built from one config.
 type daemon struct {
-	cfg     *config.Config
+	cfg     *config.Config // replaced by reload, which only serve's goroutine calls
 	logger  *slog.Logger
 	store   *store.Store
 	fetcher *fetcher.Fetcher
-	feed    *feed.Server
-	ops     *ops.Ops // metrics, readiness and the operator API
+	// feed is swapped whole by a reload: a new server renders the new
+	// tickers from the store on its first request, while requests in
+	// progress finish on the old one.
+	feed atomic.Pointer[feed.Server]
+	ops  *ops.Ops // metrics, readiness and the operator API
+	// retention is the policy the pruning loop applies; a reload swaps it.
+	retention atomic.Pointer[config.Retention]
 }
 
 // newDaemon opens the store and builds the fetcher and the feed server. The
@@ -116,15 +122,21 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 		st.Close()
 		return nil, err
 	}
-	feo := feedOptions(cfg)
-	feo.OnRequest = d.ops.ObserveRequest
-	feo.OnLiveClients = d.ops.AddWidgetClients
-	d.feed, err = feed.New(st, feo, logger)
+	fe, err := d.newFeed(cfg)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
+	d.feed.Store(fe)
+	d.retention.Store(&cfg.Retention)
 	return d, nil
+}
+
+func (d *daemon) newFeed(cfg *config.Config) (*feed.Server, error) {
+	feo := feedOptions(cfg)
+	feo.OnRequest = d.ops.ObserveRequest
+	feo.OnLiveClients = d.ops.AddWidgetClients
+	return feed.New(d.store, feo, d.logger)
 }
 
 func (d *daemon) close() error {
@@ -313,7 +325,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
 	}
 	// Event streams never go idle: without this, Shutdown would wait its
 	// whole timeout for them and then cut every connection.
-	srv.RegisterOnShutdown(d.feed.CloseLive)
+	// A reload swaps the feed server: close the streams of whichever is
+	// current then (reload closes those of the servers it replaces).
+	srv.RegisterOnShutdown(func() { d.feed.Load().CloseLive() })
 	logger.Info("tickerd started", "version", versionString(), "addr", ln.Addr().String(),
 		"config", d.cfg.Path, "data", d.cfg.Data, "sources", len(d.cfg.Sources))
 
@@ -335,6 +349,7 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
 		case <-fetchCtx.Done():
 		}
 	})
+	wg.Go(func() { d.pruneLoop(fetchCtx) })
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 
@@ -348,7 +363,7 @@ wait:
 			err = fmt.Errorf("http server: %w", err)
 			break wait
 		case <-hup:
-			logger.Warn("SIGHUP ignored: config reload is not implemented yet; restart tickerd to apply config changes")
+			d.reload(ctx)
 		}
 	}
 	logger.Info("shutting down")

@@ -62,7 +62,7 @@ sources:
 	}
 
 	var jf jsonFeedOut
-	if err := json.Unmarshal(get(t, d.feed.Handler(), "/feed.json"), &jf); err != nil {
+	if err := json.Unmarshal(get(t, d.feed.Load().Handler(), "/feed.json"), &jf); err != nil {
 		t.Fatal(err)
 	}
 	var got []string

@@ -390,7 +390,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("first poll of %s = %s, %v; want new", r.Source, r.Status, r.Err)
 		}
 	}
-	h := d.feed.Handler()
+	h := d.feed.Load().Handler()
 	checkOutputs(t, h, expected(c))
 
 	// A second poll of unchanged sources: conditional requests, no writes.
@@ -441,7 +441,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.close()
-	checkOutputs(t, d.feed.Handler(), expected(c))
+	checkOutputs(t, d.feed.Load().Handler(), expected(c))
 	// And remembers the validators: the next poll is conditional again.
 	for _, r := range d.fetcher.FetchAll(ctx) {
 		if r.Status != "not_modified" {

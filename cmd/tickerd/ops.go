@@ -58,7 +58,9 @@ func opsOptions(cfg *config.Config) *ops.Options {
 // handler serves the feeds and, beside them, the operator endpoints.
 func (d *daemon) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", d.feed.Handler())
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d.feed.Load().Handler().ServeHTTP(w, r)
+	}))
 	d.ops.Register(mux)
 	return mux
 }

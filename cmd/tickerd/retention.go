@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"tickerd/store"
+)
+
+// pruneLoop enforces the retention policy now and then every
+// retention.every until ctx is done. A reload's new policy applies from
+// the next run.
+func (d *daemon) pruneLoop(ctx context.Context) {
+	log := d.logger.With("component", "retention")
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		r := d.retention.Load()
+		start := time.Now()
+		res, err := d.store.Prune(ctx, store.Retention{MaxAge: r.MaxAge, MaxPerSource: r.MaxItemsPerSource})
+		d.ops.Pruned(res.ByAge, res.ByCount, 0)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("prune", "err", err, "removed", res.ByAge+res.ByCount)
+		case res.ByAge+res.ByCount > 0:
+			log.Info("pruned", "max_age", res.ByAge, "max_items_per_source", res.ByCount,
+				"tombstones_expired", res.Tombstones, "duration", time.Since(start))
+		default:
+			log.Debug("pruned", "tombstones_expired", res.Tombstones, "story_entries", res.StoryEntries, "duration", time.Since(start))
+		}
+		timer.Reset(r.Every)
+	}
+}
