@@ -8,6 +8,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -135,6 +136,11 @@ type Source struct {
 	Tags     []string
 	Lang     string
 	Line     int // where the source starts in the file
+	// File is the OPML file (sources_opml) the source came from, Line
+	// then being its outline's; empty for sources of the config itself.
+	File string
+	// Title and SiteURL are the OPML outline's title and htmlUrl, if any.
+	Title, SiteURL string
 }
 
 // Ticker is one published selection of items.
@@ -257,7 +263,17 @@ func Parse(data []byte, name, dir string, opts *LoadOptions) (*Config, error) {
 	d := &decoder{file: name, dir: dir, opts: opts}
 	cfg := d.decode(data)
 	if len(d.errs) > 0 {
-		slices.SortStableFunc(d.errs, func(a, b *Error) int { return a.Line - b.Line })
+		// The config file's problems first, then each OPML file's, each
+		// in line order.
+		slices.SortStableFunc(d.errs, func(a, b *Error) int {
+			if (a.File == name) != (b.File == name) {
+				if a.File == name {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Or(strings.Compare(a.File, b.File), a.Line-b.Line)
+		})
 		return nil, d.errs
 	}
 	cfg.Path = name

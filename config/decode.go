@@ -64,7 +64,8 @@ func (d *decoder) decode(data []byte) *Config {
 		return cfg
 	}
 	root := resolve(doc.Content[0])
-	var sourcesLine int
+	var sourcesLine, opmlLine int
+	var opmlFile string
 	d.mapping(root, "", func(key string, k, v *yaml.Node) {
 		switch key {
 		case "listen":
@@ -122,6 +123,11 @@ func (d *decoder) decode(data []byte) *Config {
 		case "sources":
 			sourcesLine = k.Line
 			cfg.Sources = d.sources(v, key)
+		case "sources_opml":
+			opmlFile, opmlLine = d.str(v, key), v.Line
+			if opmlFile == "" {
+				d.errorf(v.Line, key, "must name an OPML file (relative to the config's folder)")
+			}
 		case "tickers":
 			cfg.Tickers = d.tickers(v, key)
 		case "admin_token":
@@ -132,11 +138,14 @@ func (d *decoder) decode(data []byte) *Config {
 			}
 			cfg.AdminToken = Secret(tok)
 		default:
-			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, sources, tickers, admin_token")
+			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, sources, sources_opml, tickers, admin_token")
 		}
 	})
-	if len(cfg.Sources) == 0 && !d.hasErrorAt("sources") {
-		d.errorf(sourcesLine, "sources", "no sources (list at least one feed to poll)")
+	if opmlFile != "" {
+		d.opmlSources(cfg, opmlLine, "sources_opml", opmlFile)
+	}
+	if len(cfg.Sources) == 0 && !d.hasErrorAt("sources") && (opmlFile == "" || len(d.errs) == 0) {
+		d.errorf(sourcesLine, "sources", "no sources (list at least one feed to poll, or name an OPML file in sources_opml)")
 	}
 	d.checkTickers(cfg)
 	if len(cfg.Tickers) == 0 {

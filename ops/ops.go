@@ -30,6 +30,9 @@ type Source struct {
 	URL      string
 	Schedule string // the effective one: the source's own or the global schedule
 	Tags     []string
+	// Title and SiteURL come from the OPML outline the source was read
+	// from, if any; /opml prefers what the feed itself says.
+	Title, SiteURL string
 }
 
 // Options configures an Ops. A nil *Options means the defaults.
@@ -119,7 +122,9 @@ func (o *Ops) SetNotReady(why string) {
 //	GET /readyz       200 once ready, else 503 saying why
 //	GET /api/sources  JSON: the state of every configured source
 //	GET /api/backup   the data file, with Authorization: Bearer TOKEN
+//	GET /opml         the sources as an OPML subscription list
 func (o *Ops) Register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /opml", o.serveOPML)
 	mux.Handle("GET /metrics", o.metrics.handler())
 	mux.HandleFunc("GET /readyz", o.serveReady)
 	mux.HandleFunc("GET /api/sources", o.serveSources)

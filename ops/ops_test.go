@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -427,5 +429,31 @@ func TestBackupDuringIngest(t *testing.T) {
 		if it.URL != items[i].Link {
 			t.Errorf("restored feed item %d = %s, want %s", i, it.URL, items[i].Link)
 		}
+	}
+}
+
+// TestOPMLExport: /opml lists every source with the feed's own title once
+// fetched, its URL (password replaced) and its tags as a category.
+func TestOPMLExport(t *testing.T) {
+	r := newRig(t, "")
+	r.f.FetchAll(context.Background())
+	rec := do(t, r.h, "GET", "/opml")
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "text/x-opml; charset=utf-8" {
+		t.Fatalf("GET /opml = %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if strings.Contains(rec.Body.String(), "secret") {
+		t.Errorf("/opml leaks a password:\n%s", rec.Body)
+	}
+	var doc opmlDoc
+	if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("/opml is not XML: %v\n%s", err, rec.Body)
+	}
+	var got []string
+	for _, o := range doc.Outlines {
+		got = append(got, fmt.Sprintf("%s|%s|%s|%s", o.Text, path.Base(o.XMLURL), o.HTMLURL, o.Category))
+	}
+	want := []string{"t|good||en,wire", "broken|broken||", "page|page||"}
+	if doc.Version != "2.0" || !slices.Equal(got, want) {
+		t.Errorf("/opml outlines = %q, want %q\n%s", got, want, rec.Body)
 	}
 }
