@@ -191,8 +191,14 @@ func openBolt(path string, o *bolt.Options) (db *bolt.DB, err error) {
 	if err := checkLength(path); err != nil {
 		return nil, err
 	}
+	_, statErr := os.Stat(path)
 	db, err = bolt.Open(path, 0o600, o)
 	if err != nil {
+		// A new file bbolt could not finish writing (a full disk) would
+		// be taken for a corrupt one at the next start: remove it.
+		if errors.Is(statErr, fs.ErrNotExist) && !o.ReadOnly && !errors.Is(err, bolt.ErrTimeout) {
+			os.Remove(path)
+		}
 		// Anything but a timeout or a file system error (permission,
 		// read-only, full disk) is about the file's content.
 		var pe *fs.PathError
