@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -655,4 +656,94 @@ func TestRetryAfterHoldsHost(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPerHostUnderAnySchedule: however fetches are started (Run's first
+// poll and its per-source schedules, FetchAll and Fetch alongside), no
+// more than PerHost requests reach one host at a time, counting the host
+// a source was permanently redirected to rather than the one configured.
+func TestPerHostUnderAnySchedule(t *testing.T) {
+	body := readTestdata(t, "rss2.xml")
+	var mu sync.Mutex
+	inFlight, peak := map[string]int{}, map[string]int{}
+	var requests atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/moved/") {
+			_, port, _ := net.SplitHostPort(r.Host)
+			http.Redirect(w, r, "http://127.0.0.1:"+port+"/feed/"+path.Base(r.URL.Path), http.StatusMovedPermanently)
+			return
+		}
+		host, _, _ := net.SplitHostPort(r.Host)
+		mu.Lock()
+		inFlight[host]++
+		peak[host] = max(peak[host], inFlight[host])
+		mu.Unlock()
+		requests.Add(1)
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		mu.Lock()
+		inFlight[host]--
+		mu.Unlock()
+		w.Write(body)
+	}))
+	defer srv.Close()
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	var sources []Source
+	schedules := []string{"", "@every 1s", "@every 2s", "@every 3s"}
+	for i := range 8 {
+		// Half the sources live on 127.0.0.1; the other half are
+		// configured on localhost and move to 127.0.0.1 for good.
+		u := fmt.Sprintf("http://127.0.0.1:%s/feed/%d", port, i)
+		if i%2 == 1 {
+			u = fmt.Sprintf("http://localhost:%s/moved/%d", port, i)
+		}
+		sources = append(sources, Source{Name: fmt.Sprint("s", i), URL: u, Schedule: schedules[i%len(schedules)]})
+	}
+	const perHost = 2
+	f, _ := newTestFetcher(t, newMemStore(), &Options{Sources: sources, PerHost: perHost, Concurrency: 16, Schedule: "@every 1s"})
+	// Learn the redirects first. (While following one, a fetch still
+	// holds the slot of the host it started with.)
+	for _, r := range f.FetchAll(context.Background()) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.Source, r.Err)
+		}
+	}
+	mu.Lock()
+	clear(peak)
+	mu.Unlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := f.Run(ctx); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
+	for range 3 {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				f.FetchAll(ctx)
+				f.Fetch(ctx, "s1")
+			}
+		})
+	}
+	// Let the fetches overlap for a good while.
+	deadline := time.Now().Add(20 * time.Second)
+	for requests.Load() < 200 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if requests.Load() < 100 {
+		t.Fatalf("only %d requests: the fetches did not overlap enough to tell", requests.Load())
+	}
+	for host, n := range peak {
+		if n > perHost {
+			t.Errorf("%d requests in flight at once to %s, want at most %d (per_host)", n, host, perHost)
+		}
+	}
+	t.Logf("%d requests, peak in flight by host %v", requests.Load(), peak)
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
@@ -213,8 +214,12 @@ type generation struct {
 	// hostSlots holds one token per fetch in flight to a host, for every
 	// host the sources name.
 	hostSlots map[string]chan struct{}
-	client    *http.Client
-	conv      *converter
+	// movedSlots does the same for hosts no source names but one was
+	// permanently redirected to; made on first use, guarded by movedMu.
+	movedMu    sync.Mutex
+	movedSlots map[string]chan struct{}
+	client     *http.Client
+	conv       *converter
 	// parseBudget bounds the bytes parsed at once to one largest body.
 	parseBudget *byteBudget
 }
@@ -318,6 +323,12 @@ func (f *Fetcher) newGeneration(opts *Options, prev *generation) (*generation, e
 		hostSlots: make(map[string]chan struct{}),
 	}
 	samePerHost := prev != nil && prev.opts.PerHost == o.PerHost
+	g.movedSlots = make(map[string]chan struct{})
+	if samePerHost {
+		prev.movedMu.Lock()
+		maps.Copy(g.movedSlots, prev.movedSlots)
+		prev.movedMu.Unlock()
+	}
 	for _, src := range o.Sources {
 		s, err := newSource(src, global)
 		if err != nil {
@@ -467,7 +478,7 @@ func (f *Fetcher) fetch(ctx context.Context, s *source) (res Result) {
 	defer s.busy.Unlock()
 	log := f.log.With("source", s.Name)
 
-	release, err := f.acquire(ctx, s)
+	release, err := f.acquire(ctx, s, f.requestHost(s))
 	if err != nil {
 		return Result{Source: s.Name, Status: StatusFailed, Err: fmt.Errorf("wait for a fetch slot: %w", err)}
 	}
@@ -485,14 +496,49 @@ func (f *Fetcher) fetch(ctx context.Context, s *source) (res Result) {
 	return f.fetchSlot(ctx, s, log)
 }
 
+// requestHost is the host a fetch of s will ask: the one it was
+// permanently redirected to, if any, else its own ("" for files). Sources
+// that moved to one host share that host's slots, whatever hosts they were
+// configured with. A redirect followed within one fetch still counts
+// against the host the fetch started with.
+func (f *Fetcher) requestHost(s *source) string {
+	st, ok := f.store.State(s.Name)
+	if !ok || st.URL != s.URL || st.RedirectURL == "" {
+		return s.host
+	}
+	u, err := url.Parse(st.RedirectURL)
+	if err != nil || u.Host == "" {
+		return s.host
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+// hostSlot returns the slots of host, nil for "" (files).
+func (g *generation) hostSlot(host string) chan struct{} {
+	if host == "" {
+		return nil
+	}
+	if c := g.hostSlots[host]; c != nil {
+		return c
+	}
+	g.movedMu.Lock()
+	defer g.movedMu.Unlock()
+	c := g.movedSlots[host]
+	if c == nil {
+		c = make(chan struct{}, max(g.opts.PerHost, 1))
+		g.movedSlots[host] = c
+	}
+	return c
+}
+
 // acquire waits for a slot for host (none for files) and then a global
 // one. The host slot comes first so that a fetch stuck behind a busy host
 // holds none of the global slots other hosts could use.
-func (f *Fetcher) acquire(ctx context.Context, s *source) (release func(), err error) {
+func (f *Fetcher) acquire(ctx context.Context, s *source, host string) (release func(), err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	slots, hostSlots := s.g.slots, s.g.hostSlots[s.host]
+	slots, hostSlots := s.g.slots, s.g.hostSlot(host)
 	if hostSlots != nil {
 		select {
 		case hostSlots <- struct{}{}:
