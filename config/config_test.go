@@ -270,17 +270,3 @@ func TestRepoConfig(t *testing.T) {
 		}
 	}
 }
-
-func FuzzParse(f *testing.F) {
-	f.Add([]byte("sources:\n  - name: a\n    url: http://a.example/\n"))
-	if data, err := os.ReadFile(filepath.Join("..", "config.yaml")); err == nil {
-		f.Add(data)
-	}
-	f.Add([]byte("a: &x [*x]\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		cfg, err := Parse(data, "f.yaml", "/", nil)
-		if (cfg == nil) == (err == nil) {
-			t.Fatalf("Parse returned cfg=%v err=%v: want exactly one", cfg != nil, err)
-		}
-	})
-}
