@@ -113,20 +113,23 @@ func (f *fakeStore) fail(err error) {
 // Recent answers like store.Store.Recent.
 func (f *fakeStore) Recent(_ context.Context, q store.Query) ([]store.Item, error) {
 	f.recents.Add(1)
+	// The lock is released before q.Match runs: the real store calls Match
+	// with no lock held, and callers' Match may ask State.
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.err != nil {
+		f.mu.Unlock()
 		return nil, f.err
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 50
 	}
 	var out []store.Item
 	for _, it := range f.items {
 		if q.Sources == nil || slices.Contains(q.Sources, it.Source) {
 			out = append(out, it)
 		}
+	}
+	f.mu.Unlock()
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
 	}
 	slices.SortStableFunc(out, func(a, b store.Item) int { return b.Time().Compare(a.Time()) })
 	taken := make(map[string]int)
