@@ -122,8 +122,8 @@ func TestTickerSelection(t *testing.T) {
 		{"by-source", []string{"sport-en: Penalties decide the final", "sport-ar: المنتخب يتأهل بالترجيح"}},
 		{"gaza", []string{
 			"wire-ar: مساعدات لغزة عبر معبر رفح", // ل
-			"wire-ar: وغزة تستقبل قافلة جديدة",  // و
-			"wire-ar: قَصْفٌ على غَزَّةَ",       // diacritics
+			"wire-ar: وغزة تستقبل قافلة جديدة",   // و
+			"wire-ar: قَصْفٌ على غَزَّةَ",        // diacritics
 			"wire-en: Gaza aid convoy arrives",
 			"wire-en: Markets rally", // in the summary's text
 			"wire-en: Video: Gaza strikes",
