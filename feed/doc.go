@@ -4,13 +4,21 @@
 //
 // # Serving
 //
-// Requests do not query the store or encode anything. Every ticker in
-// every format is rendered once per store version, with a gzip copy, its
-// ETags and its Content-Length, into an immutable set behind an atomic
-// pointer. A request compares the store's Version with the set's; when
-// they differ, the first such request rebuilds under a lock and the others
-// wait for its result, so a client that saw a change land never reads an
-// older feed. Responses carry ETag, Last-Modified, Cache-Control, Vary and
+// Requests do not query the store or encode anything. Each ticker is
+// rendered in every format, with a gzip copy, its ETags and its
+// Content-Length, into an immutable set behind an atomic pointer. The
+// store's change log says what changed: a request that finds the log
+// ahead of what the server has read reads the new changes, moves on the
+// generation of exactly the tickers whose sources and filters a change
+// passes, and renders its own ticker again if it is one of them; the
+// others wait for that rendering rather than take the old set, so a
+// client that saw a change land never reads an older feed. Tickers no
+// change touched keep their bodies, and when the log was trimmed past
+// what the server read, every ticker renders again. A ticker with
+// max_age also renders when its oldest item ages out. Query-parameter
+// variants (limit, source, tag, q, since) are rendered on demand into an
+// LRU keyed by their canonical query and follow the same generations.
+// Responses carry ETag, Last-Modified, Cache-Control, Vary and
 // Access-Control-Allow-Origin, and conditional requests get 304.
 //
 // # Live updates
@@ -49,8 +57,6 @@
 //   - Last-Modified has one-second resolution, so two changes within one
 //     second share it; clients that send If-None-Match, as most do, are
 //     not affected.
-//   - Any change in the store rebuilds every ticker, even those it does
-//     not touch; their ETags stay the same because they hash the body.
 //   - When a rebuild fails the last good bodies are served, and the
 //     rebuild is retried a second later, not on every request. Before the
 //     first successful build, feed requests get 503 with Retry-After.
