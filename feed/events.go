@@ -150,14 +150,14 @@ func lastEventID(r *http.Request) (id uint64, ok bool, err error) {
 }
 
 func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	s.setCORS(h) // errors too: the widget reads a 404 to know to stay empty
 	name := r.PathValue("ticker")
 	t, found := s.byName[name]
 	if !found {
 		http.Error(w, fmt.Sprintf("not found: no ticker named %q", name), http.StatusNotFound)
 		return
 	}
-	h := w.Header()
-	s.setCORS(h)
 	last, resume, err := lastEventID(r)
 	if err != nil {
 		http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)

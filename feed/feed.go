@@ -181,6 +181,8 @@ type Server struct {
 	onLive    func(delta int)
 	liveDone  chan struct{} // closed by CloseLive
 	liveOnce  sync.Once
+
+	widget *asset // web/ticker.js
 }
 
 // ticker is a Ticker with its defaults filled, its URLs resolved and its
@@ -325,6 +327,9 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 	s.sourceTags = o.SourceTags
 	s.maxLive, s.heartbeat, s.onLive = o.LiveClients, o.Heartbeat, o.OnLiveClients
 	s.liveDone = make(chan struct{})
+	if s.widget, err = newWidget(); err != nil {
+		return nil, fmt.Errorf("widget script: %w", err)
+	}
 	s.gen = make([]atomic.Uint64, len(s.tickers))
 	s.sets = make([]atomic.Pointer[tickerSet], len(s.tickers))
 	s.hdr = newStaticHeaders(o.MaxAge)

@@ -20,6 +20,14 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("OPTIONS /t/{file}", s.servePreflight)
 	mux.HandleFunc("GET /events/{ticker}", s.serveEvents)
 	mux.HandleFunc("OPTIONS /events/{ticker}", s.servePreflight)
+	mux.HandleFunc("GET /events", func(w http.ResponseWriter, r *http.Request) {
+		r.SetPathValue("ticker", s.tickers[0].Name)
+		s.serveEvents(w, r)
+	})
+	mux.HandleFunc("OPTIONS /events", s.servePreflight)
+	mux.HandleFunc("GET /ticker.js", s.serveWidget)
+	mux.HandleFunc("GET /embed/{ticker}", s.serveEmbed)
+	mux.HandleFunc("GET /{$}", s.serveIndex)
 	// ServeMux wildcards span whole segments, so {name}.rss is split here.
 	mux.HandleFunc("GET /t/{file}", s.serveNamed)
 	mux.HandleFunc("GET /healthz", serveHealth)
@@ -30,7 +38,10 @@ func (s *Server) routes() *http.ServeMux {
 //
 //	GET /feed.rss, /feed.atom, /feed.json  the default (first) ticker
 //	GET /t/{name}.rss|.atom|.json         every ticker by name
-//	GET /events/{name}                    live updates (Server-Sent Events; see events.go)
+//	GET /events/{name}, /events           live updates (Server-Sent Events; see events.go)
+//	GET /ticker.js                        the widget script (?v=VERSION: cached for a year)
+//	GET /embed/{name}                     a page holding the widget, for iframes
+//	GET /                                 every ticker live, with its snippet
 //	GET /healthz                          200 "ok"
 //
 // OPTIONS on the feed and event URLs answers CORS preflight.
@@ -42,6 +53,9 @@ func (s *Server) routes() *http.ServeMux {
 func (s *Server) Handler() http.Handler { return s.mux }
 
 func (s *Server) serveNamed(w http.ResponseWriter, r *http.Request) {
+	// Errors carry CORS headers too: the widget reads a 404 to know that
+	// its ticker does not exist.
+	s.setCORS(w.Header())
 	file := r.PathValue("file")
 	dot := strings.LastIndexByte(file, '.')
 	if dot < 0 {

@@ -1,0 +1,468 @@
+package feed
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"tickerd/store"
+)
+
+// The widget is tested in a real headless Chromium (Debian's chromium
+// package): one browser for the whole test binary, one tab per check.
+
+// chromiumPath finds Debian's chromium, or skips (fails under CI=true).
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/chromium", "chromium"} {
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium not found: the browser tests need Debian's chromium package (apt-get install chromium)")
+	}
+	t.Skip("chromium not found: install Debian's chromium package (apt-get install chromium) to run the browser tests")
+	return ""
+}
+
+// startBrowser starts one headless Chromium for the test with exactly the
+// flags the project settled on and a fresh profile, and returns a context
+// whose tabs share it.
+func startBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+	})
+	// The first Run starts the browser; it lives as long as bctx.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return bctx
+}
+
+// tab opens a tab for the test with a 900×600 viewport; alerts opened in
+// it are counted in dialogs and dismissed.
+func tab(t *testing.T, browser context.Context, dialogs *atomic.Int32) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(900, 600)); err != nil {
+		t.Fatalf("open tab: %v", err)
+	}
+	events := chromedp.Events(ctx, page.JavascriptDialogOpening)
+	go func() {
+		for _, err := range events {
+			if err != nil {
+				return
+			}
+			dialogs.Add(1)
+			chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{})
+		}
+	}()
+	return ctx
+}
+
+func navigate(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("navigate to %s: %v", url, err)
+	}
+}
+
+// eval evaluates a JavaScript expression in the tab.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("evaluate %s: %v", js, err)
+	}
+	return v
+}
+
+// waitJS polls a JavaScript condition until it holds, for up to 20s.
+func waitJS(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s (%s): %v", what, js, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// Expressions about the widget with id ID in the page.
+func headlinesJS(id string) string {
+	return fmt.Sprintf(`[...document.getElementById(%q).shadowRoot.querySelectorAll('ul.g:first-child a[part=headline]')].map(a => a.textContent)`, id)
+}
+
+func shiftJS(id string) string {
+	return fmt.Sprintf(`new DOMMatrix(getComputedStyle(document.getElementById(%q).shadowRoot.querySelector('.s')).transform).m41`, id)
+}
+
+func hasHeadlineJS(id, title string) string {
+	return fmt.Sprintf(`%s.includes(%q)`, headlinesJS(id), title)
+}
+
+// moves samples the strip's horizontal shift and returns +1 when it
+// moves right, -1 left and 0 when it stands still (by majority: a sample
+// may straddle the loop's wrap).
+func moves(t *testing.T, ctx context.Context, id string) int {
+	t.Helper()
+	var xs []float64
+	for i := 0; i < 4; i++ {
+		if i > 0 {
+			time.Sleep(250 * time.Millisecond)
+		}
+		xs = append(xs, eval[float64](t, ctx, shiftJS(id)))
+	}
+	right, left := 0, 0
+	for i := 1; i < len(xs); i++ {
+		switch d := xs[i] - xs[i-1]; {
+		case d > 0.5:
+			right++
+		case d < -0.5:
+			left++
+		}
+	}
+	t.Logf("%s: strip shifts %v", id, xs)
+	switch {
+	case right >= 2:
+		return 1
+	case left >= 2:
+		return -1
+	case right == 0 && left == 0:
+		return 0
+	}
+	t.Fatalf("%s: strip moves erratically: %v", id, xs)
+	return 0
+}
+
+// xssTitle is a headline that would run script if the widget used
+// innerHTML.
+const xssTitle = `<img src=x onerror=alert(1)>`
+
+// gate holds event stream requests while closed, and records the
+// Last-Event-ID each one carried.
+type gate struct {
+	mu     sync.Mutex
+	open   chan struct{} // nil while open
+	lastID []string
+}
+
+func (g *gate) close() {
+	g.mu.Lock()
+	g.open = make(chan struct{})
+	g.mu.Unlock()
+}
+
+func (g *gate) release() {
+	g.mu.Lock()
+	close(g.open)
+	g.open = nil
+	g.mu.Unlock()
+}
+
+func (g *gate) ids() []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return append([]string(nil), g.lastID...)
+}
+
+func (g *gate) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/events") {
+			g.mu.Lock()
+			g.lastID = append(g.lastID, r.Header.Get("Last-Event-ID"))
+			wait := g.open
+			g.mu.Unlock()
+			if wait != nil {
+				select {
+				case <-wait:
+				case <-r.Context().Done():
+					return
+				}
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests skipped in -short mode")
+	}
+	browser := startBrowser(t)
+
+	st := openTestStore(t)
+	items := fixtureItems()
+	items = append(items, store.Item{
+		Source: "wire", ID: "xss", GUID: "xss", Link: "javascript:alert(2)", Title: xssTitle,
+		Lang: "en", Published: seen.Add(-time.Minute),
+	})
+	ingestBySource(t, st, items)
+	opts := &Options{
+		BaseURL: "https://news.example.org/",
+		Tickers: []Ticker{
+			{Name: "main", Title: "Headlines"},
+			{Name: "english", Sources: []string{"wire"}, Lang: "en"},
+			{Name: "arabic", Title: "عاجل", Sources: []string{"aljazeera"}, Lang: "ar"},
+			// No language: its direction comes from the headlines.
+			{Name: "arauto", Sources: []string{"aljazeera"}},
+		},
+		Heartbeat: time.Second,
+	}
+	s := newTestServer(t, st, opts)
+	var g gate
+	daemon := httptest.NewUnstartedServer(g.wrap(s.Handler()))
+	daemon.Config.RegisterOnShutdown(s.CloseLive)
+	daemon.Start()
+	t.Cleanup(daemon.Close)
+	t.Cleanup(s.CloseLive)
+
+	// The page embedding the widget is on another origin: a second server.
+	pageHTML := `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>elsewhere</title></head>
+<body style="margin:0;font:16px sans-serif">
+<script src="` + daemon.URL + s.WidgetURL() + `" async></script>
+<tickerd-ticker id="en" ticker="english" label="Breaking" show-source show-time speed="80"></tickerd-ticker>
+<tickerd-ticker id="ar" ticker="arabic" label="عاجل" show-source show-time speed="80"></tickerd-ticker>
+<tickerd-ticker id="auto" ticker="arauto" speed="80"></tickerd-ticker>
+<tickerd-ticker id="main" ticker="main" speed="80"></tickerd-ticker>
+<tickerd-ticker id="none" ticker="nosuch"></tickerd-ticker>
+</body></html>`
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(pageHTML))
+	}))
+	t.Cleanup(site.Close)
+	if strings.Split(site.URL, ":")[2] == strings.Split(daemon.URL, ":")[2] {
+		t.Fatal("page and daemon share an origin")
+	}
+
+	var dialogs atomic.Int32
+	ctx := tab(t, browser, &dialogs)
+	navigate(t, ctx, site.URL)
+
+	t.Run("renders the fixture from another origin", func(t *testing.T) {
+		waitJS(t, ctx, "the English headlines", hasHeadlineJS("en", `AT&T <Q3> results beat "estimates"`))
+		waitJS(t, ctx, "the Arabic headlines", hasHeadlineJS("ar", "عاجل: وقف إطلاق النار يدخل حيز التنفيذ في غزة"))
+		got := eval[[]string](t, ctx, headlinesJS("ar"))
+		want := []string{"عاجل: وقف إطلاق النار يدخل حيز التنفيذ في غزة", "قمة G20 في الرياض: Saudi Arabia hosts leaders"}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("arabic headlines = %q, want %q", got, want)
+		}
+		if n := eval[int](t, ctx, `document.getElementById('main').shadowRoot.querySelectorAll('ul.g:first-child a[part=headline]').length`); n != len(items) {
+			t.Errorf("main ticker shows %d headlines, want %d", n, len(items))
+		}
+		// Parts for theming, and only http(s) links.
+		if !eval[bool](t, ctx, `(() => { const r = document.getElementById('en').shadowRoot;
+			return !!r.querySelector('[part=source]') && !!r.querySelector('time[part=time]') &&
+				[...r.querySelectorAll('a[part=headline][href]')].every(a => /^https?:/.test(a.href)) })()`) {
+			t.Error("English ticker lacks source or time parts, or links a non-http URL")
+		}
+	})
+
+	t.Run("script in a title stays text", func(t *testing.T) {
+		waitJS(t, ctx, "the hostile headline", hasHeadlineJS("en", xssTitle))
+		if eval[bool](t, ctx, `[...document.querySelectorAll('tickerd-ticker')].some(e => e.shadowRoot.querySelector('img'))`) {
+			t.Error("an <img> element was created from a headline")
+		}
+		if eval[bool](t, ctx, `[...document.getElementById('en').shadowRoot.querySelectorAll('a')].some(a => a.getAttribute('href') && !/^https?:/.test(a.getAttribute('href')))`) {
+			t.Error("a javascript: link was kept")
+		}
+		time.Sleep(300 * time.Millisecond) // an onerror would have fired by now
+		if n := dialogs.Load(); n != 0 {
+			t.Errorf("%d alert dialogs opened", n)
+		}
+	})
+
+	t.Run("right to left", func(t *testing.T) {
+		for _, id := range []string{"ar", "auto"} {
+			waitJS(t, ctx, id+" rendered", headlinesJS(id)+".length > 0")
+			if dir := eval[string](t, ctx, fmt.Sprintf(`getComputedStyle(document.getElementById(%q).shadowRoot.querySelector('.w')).direction`, id)); dir != "rtl" {
+				t.Errorf("%s: computed direction %q, want rtl", id, dir)
+			}
+		}
+		if dir := eval[string](t, ctx, `getComputedStyle(document.getElementById('en').shadowRoot.querySelector('.w')).direction`); dir != "ltr" {
+			t.Errorf("en: computed direction %q, want ltr", dir)
+		}
+		// The label sits at the reading start: right in Arabic, left in English.
+		if !eval[bool](t, ctx, `(() => { const r = document.getElementById('ar').shadowRoot;
+			return r.querySelector('.l').getBoundingClientRect().left > r.querySelector('.v').getBoundingClientRect().left })()`) {
+			t.Error("ar: the label is not mirrored to the right")
+		}
+		if got := moves(t, ctx, "ar"); got != 1 {
+			t.Errorf("ar: strip moves %+d, want +1 (rightwards, as right-to-left readers expect)", got)
+		}
+		if got := moves(t, ctx, "en"); got != -1 {
+			t.Errorf("en: strip moves %+d, want -1 (leftwards)", got)
+		}
+	})
+
+	t.Run("screenshots", func(t *testing.T) {
+		dir := t.TempDir()
+		if d := os.Getenv("TICKERD_SCREENSHOTS"); d != "" {
+			dir = d // to refresh docs/images
+		}
+		for _, id := range []string{"ar", "en"} {
+			png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#"+id)))
+			if err != nil {
+				t.Fatalf("screenshot %s: %v", id, err)
+			}
+			path := filepath.Join(dir, "ticker-"+id+".png")
+			if err := os.WriteFile(path, png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("screenshot of the %s ticker: %s", id, path)
+		}
+	})
+
+	t.Run("pause button", func(t *testing.T) {
+		eval[any](t, ctx, `document.getElementById('en').shadowRoot.querySelector('button[part=button]').click()`)
+		if got := eval[string](t, ctx, `document.getElementById('en').shadowRoot.querySelector('button').getAttribute('aria-label')`); got != "Play" {
+			t.Errorf("paused: button label %q, want Play", got)
+		}
+		time.Sleep(200 * time.Millisecond) // the compositor applies the pause a frame or two later
+		if got := moves(t, ctx, "en"); got != 0 {
+			t.Errorf("paused: strip moves %+d, want 0", got)
+		}
+		eval[any](t, ctx, `document.getElementById('en').shadowRoot.querySelector('button').click()`)
+		time.Sleep(200 * time.Millisecond)
+		if got := moves(t, ctx, "en"); got != -1 {
+			t.Errorf("playing again: strip moves %+d, want -1", got)
+		}
+	})
+
+	t.Run("keyboard reaches every headline", func(t *testing.T) {
+		n := eval[int](t, ctx, `document.getElementById('ar').shadowRoot.querySelectorAll('ul.g:first-child a').length`)
+		// The copy that makes the loop seamless is inert: Tab skips it.
+		if !eval[bool](t, ctx, `(() => { const c = document.getElementById('ar').shadowRoot.querySelector('ul.g + ul.g'); return c.inert && c.getAttribute('aria-hidden') === 'true' })()`) {
+			t.Error("the strip's copy is reachable by keyboard or screen reader")
+		}
+		if n < 2 || !eval[bool](t, ctx, `[...document.getElementById('ar').shadowRoot.querySelectorAll('ul.g:first-child a')].every(a => a.tabIndex >= 0)`) {
+			t.Errorf("not every headline is focusable (%d headlines)", n)
+		}
+	})
+
+	t.Run("new headline arrives over SSE", func(t *testing.T) {
+		const title = "عاجل: خبر جديد وصل للتو"
+		state := fixtureStates()[0]
+		if _, err := st.Ingest(context.Background(), state, []store.Item{{
+			Source: "aljazeera", ID: "new-1", GUID: "new-1", Link: "https://www.aljazeera.net/new-1",
+			Title: title, Lang: "ar", Published: seen.Add(time.Hour),
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, "the new headline without reload", hasHeadlineJS("ar", title))
+		waitJS(t, ctx, "the new headline announced", fmt.Sprintf(`document.getElementById('ar').shadowRoot.querySelector('[aria-live=polite]').textContent === %q`, title))
+	})
+
+	t.Run("reconnect resumes with Last-Event-ID", func(t *testing.T) {
+		const title = "Missed while the connection was down"
+		before := len(g.ids())
+		seq := st.Seq()
+		g.close()
+		daemon.CloseClientConnections()
+		state := fixtureStates()[1]
+		if _, err := st.Ingest(context.Background(), state, []store.Item{{
+			Source: "wire", ID: "missed", GUID: "missed", Link: "https://wire.example.com/missed",
+			Title: title, Lang: "en", Published: seen.Add(time.Hour),
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(20 * time.Second)
+		for len(g.ids()) == before {
+			if time.Now().After(deadline) {
+				g.release()
+				t.Fatal("the widget did not reconnect")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		g.release()
+		waitJS(t, ctx, "the missed headline", hasHeadlineJS("en", title))
+		t.Logf("event stream requests since the cut: %q", g.ids()[before:])
+		for _, id := range g.ids()[before:] {
+			n, err := strconv.ParseUint(id, 10, 64)
+			if err != nil || n == 0 || n > seq {
+				t.Errorf("reconnected with Last-Event-ID %q, want an id up to %d", id, seq)
+			}
+		}
+	})
+
+	t.Run("unknown ticker renders nothing", func(t *testing.T) {
+		if h := eval[float64](t, ctx, `document.getElementById('none').getBoundingClientRect().height`); h != 0 {
+			t.Errorf("unknown ticker is %vpx high, want nothing shown", h)
+		}
+	})
+
+	t.Run("reduced motion", func(t *testing.T) {
+		still := tab(t, browser, &dialogs)
+		if _, err := chromedp.Call(still, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		navigate(t, still, site.URL)
+		waitJS(t, still, "the headlines", headlinesJS("ar")+".length > 0")
+		for _, id := range []string{"ar", "en"} {
+			if got := moves(t, still, id); got != 0 {
+				t.Errorf("%s: strip moves %+d under prefers-reduced-motion, want 0", id, got)
+			}
+			if n := eval[int](t, still, fmt.Sprintf(`document.getElementById(%q).shadowRoot.querySelector('.s').getAnimations().length`, id)); n != 0 {
+				t.Errorf("%s: %d animations under prefers-reduced-motion", id, n)
+			}
+		}
+	})
+
+	t.Run("embed page under its CSP", func(t *testing.T) {
+		embed := tab(t, browser, &dialogs)
+		navigate(t, embed, daemon.URL+"/embed/arabic?label=%D8%B9%D8%A7%D8%AC%D9%84&speed=80")
+		waitJS(t, embed, "the embedded headlines", `(() => { const e = document.querySelector('tickerd-ticker'); return !!e && !!e.shadowRoot && e.shadowRoot.querySelectorAll('a[part=headline]').length > 0 })()`)
+		// Styles are constructed style sheets, which the CSP allows.
+		if bg := eval[string](t, embed, `getComputedStyle(document.querySelector('tickerd-ticker').shadowRoot.querySelector('.l')).backgroundColor`); bg != "rgb(204, 0, 0)" {
+			t.Errorf("embed: label background %q: the widget's styles did not apply", bg)
+		}
+	})
+
+	t.Run("index page", func(t *testing.T) {
+		index := tab(t, browser, &dialogs)
+		navigate(t, index, daemon.URL+"/")
+		waitJS(t, index, "every ticker live", `[...document.querySelectorAll('tickerd-ticker')].every(e => e.shadowRoot && e.shadowRoot.querySelectorAll('a[part=headline]').length > 0)`)
+	})
+
+	if n := dialogs.Load(); n != 0 {
+		t.Errorf("%d alert dialogs opened during the browser tests", n)
+	}
+}

@@ -1,0 +1,356 @@
+// tickerd widget: <tickerd-ticker ticker="main"></tickerd-ticker>
+// Dependency-free. Headlines are only ever inserted with textContent and
+// only http(s) links are followed; see the README's "Widget" section.
+(() => {
+  'use strict';
+  const TAG = 'tickerd-ticker';
+  if (!window.customElements || customElements.get(TAG)) return;
+  // The data comes from the origin that served this script unless the
+  // element says otherwise; currentScript is only set while it runs.
+  const cs = document.currentScript;
+  const ORIGIN = cs && cs.src ? new URL(cs.src, location.href).origin : location.origin;
+  const RTL_LANGS = /^(ar|arc|ckb|dv|fa|he|iw|ku|ps|sd|ug|ur|yi)$/i;
+  const RTL_CHAR = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  // The first strong character: Latin, Greek, Cyrillic… or RTL scripts.
+  const STRONG = /[A-Za-z\u00C0-\u024F\u0370-\u058F\u0590-\u08FF\u0900-\u1FFF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  const reduce = matchMedia('(prefers-reduced-motion: reduce)');
+  const CSS = `
+:host{display:block;contain:content;font:var(--tickerd-font,inherit);color:var(--tickerd-color,inherit);background:var(--tickerd-background,transparent)}
+:host([hidden]),.w[hidden]{display:none}
+.w{display:flex;align-items:center;gap:var(--tickerd-gap,.75em);overflow:hidden;height:var(--tickerd-height,2.2em)}
+.l{flex:none;padding:0 .6em;line-height:var(--tickerd-height,2.2em);font-weight:700;background:var(--tickerd-label-background,#c00);color:var(--tickerd-label-color,#fff)}
+.l:empty{display:none}
+.v{flex:1;overflow:hidden;min-width:0}
+.s{display:flex;width:max-content;will-change:transform}
+.g{display:flex;flex:none;margin:0;padding:0;list-style:none;white-space:nowrap}
+li{display:flex;align-items:baseline;gap:.4em;padding-inline-end:var(--tickerd-gap,.75em)}
+li::after{content:var(--tickerd-separator,"\\2022");padding-inline-start:var(--tickerd-gap,.75em);opacity:.6}
+a{color:var(--tickerd-link-color,inherit);text-decoration:none;unicode-bidi:isolate}
+a:hover,a:focus-visible{text-decoration:underline}
+[part=source],[part=time]{opacity:.75;font-size:.85em}
+.b{flex:none;font:inherit;line-height:1;padding:.2em .5em;cursor:pointer;color:inherit;background:var(--tickerd-button-background,transparent);border:1px solid currentColor;border-radius:.25em}
+.r .v{overflow-x:auto}
+.r .g+.g{display:none}
+.r .b{display:none}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}`;
+  let sheet = null;
+  try { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); } catch (e) { sheet = null; }
+
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  };
+  const safeURL = (u) => {
+    try {
+      const p = new URL(u);
+      return p.protocol === 'http:' || p.protocol === 'https:' ? p.href : '';
+    } catch (e) { return ''; }
+  };
+  // item turns a JSON Feed item (from the feed or an event) into what the
+  // widget shows; the strings stay strings and go in with textContent.
+  const item = (j) => ({
+    id: String(j.id || j.url || ''),
+    url: safeURL(j.url || ''),
+    title: String(j.title || j.content_text || ''),
+    source: String((j._tickerd && (j._tickerd.source_title || j._tickerd.source)) || ''),
+    time: j.date_published || j.date_modified || '',
+    lang: String(j.language || '')
+  });
+  const isRTL = (s) => { const m = STRONG.exec(s); return !!m && RTL_CHAR.test(m[0]); };
+
+  class TickerdTicker extends HTMLElement {
+    static get observedAttributes() {
+      return ['ticker', 'base', 'speed', 'max', 'label', 'show-source', 'show-time', 'dir', 'lang', 'target'];
+    }
+    constructor() {
+      super();
+      const r = this.attachShadow({ mode: 'open' });
+      if (sheet) r.adoptedStyleSheets = [sheet]; else r.append(el('style', '', CSS));
+      this.w = el('div', 'w');
+      this.w.setAttribute('part', 'container');
+      this.w.hidden = true;
+      this.lb = el('span', 'l');
+      this.lb.setAttribute('part', 'label');
+      this.v = el('div', 'v');
+      this.s = el('div', 's');
+      this.a = el('ul', 'g');
+      this.c = el('ul', 'g');
+      // The copy exists only to make the loop seamless: hidden from
+      // assistive technology and out of the Tab order.
+      this.c.setAttribute('aria-hidden', 'true');
+      this.c.inert = true;
+      this.s.append(this.a, this.c);
+      this.v.append(this.s);
+      this.b = el('button', 'b');
+      this.b.type = 'button';
+      this.b.setAttribute('part', 'button');
+      this.live = el('div', 'sr');
+      this.live.setAttribute('role', 'status');
+      this.live.setAttribute('aria-live', 'polite');
+      this.w.append(this.lb, this.v, this.b, this.live);
+      r.append(this.w);
+      this.items = [];
+      this.x = 0; // distance scrolled into the first copy, in px
+      this.hover = false;
+      this.userPaused = false;
+      this.b.addEventListener('click', () => { this.userPaused = !this.userPaused; this.motion(); });
+      this.addEventListener('mouseenter', () => { this.hover = true; this.motion(); });
+      this.addEventListener('mouseleave', () => { this.hover = false; this.motion(); });
+      // Focus is read once it has settled: moving between headlines is
+      // a focusout then a focusin.
+      const focus = () => setTimeout(() => this.motion(), 0);
+      this.addEventListener('focusin', focus);
+      this.addEventListener('focusout', focus);
+      this.onReduce = () => this.layout();
+      this.onResize = () => this.layout();
+    }
+    connectedCallback() {
+      reduce.addEventListener('change', this.onReduce);
+      if (window.ResizeObserver) { this.ro = new ResizeObserver(this.onResize); this.ro.observe(this.v); }
+      this.start();
+    }
+    disconnectedCallback() {
+      reduce.removeEventListener('change', this.onReduce);
+      if (this.ro) this.ro.disconnect();
+      this.stop();
+    }
+    attributeChangedCallback() {
+      if (!this.isConnected) return;
+      clearTimeout(this.restartT);
+      this.restartT = setTimeout(() => { this.stop(); this.start(); }, 0);
+    }
+    opt(name, def) {
+      const v = this.getAttribute(name);
+      return v == null || v === '' ? def : v;
+    }
+    flag(name) { const v = this.getAttribute(name); return v != null && v !== 'false'; }
+    num(name, def) { const n = parseFloat(this.getAttribute(name)); return n > 0 && isFinite(n) ? n : def; }
+    urls() {
+      const base = (this.opt('base', ORIGIN)).replace(/\/+$/, '');
+      const t = this.opt('ticker', '');
+      const name = encodeURIComponent(t);
+      return {
+        json: t ? `${base}/t/${name}.json` : `${base}/feed.json`,
+        events: t ? `${base}/events/${name}` : `${base}/events`
+      };
+    }
+    start() {
+      this.gone = false;
+      this.delay = 1000;
+      this.u = this.urls();
+      if (window.EventSource) this.listen(); else this.poll();
+    }
+    stop() {
+      this.gone = true;
+      clearTimeout(this.timer);
+      clearTimeout(this.applyT);
+      if (this.es) { this.es.close(); this.es = null; }
+      if (this.anim) { this.anim.cancel(); this.anim = null; }
+    }
+    retry(fn) {
+      if (this.gone) return;
+      // Exponential backoff with jitter, so a restarted server is not
+      // hit by every page at once.
+      const d = this.delay * (0.5 + Math.random() / 2);
+      this.delay = Math.min(this.delay * 2, 60000);
+      this.timer = setTimeout(fn, d);
+    }
+    listen() {
+      const es = this.es = new EventSource(this.u.events);
+      es.addEventListener('reset', (e) => this.reset(JSON.parse(e.data)));
+      for (const op of ['added', 'updated', 'removed']) {
+        es.addEventListener(op, (e) => this.change(op, JSON.parse(e.data)));
+      }
+      es.onopen = () => { this.delay = 1000; };
+      es.onerror = () => {
+        // EventSource reconnects by itself (with Last-Event-ID) after a
+        // network error; a refusal (404, 503) closes it for good.
+        if (es.readyState !== EventSource.CLOSED || this.gone) return;
+        this.es = null;
+        fetch(this.u.json, { method: 'HEAD' }).then((r) => {
+          if (r.status === 404) this.unknown();
+          else this.retry(() => this.listen());
+        }, () => this.retry(() => this.listen()));
+      };
+    }
+    poll() {
+      const h = this.etag ? { 'If-None-Match': this.etag } : {};
+      fetch(this.u.json, { headers: h, cache: 'no-store' }).then((r) => {
+        if (r.status === 404) { this.unknown(); return null; }
+        if (r.status === 304) return null;
+        if (!r.ok) throw new Error(r.status);
+        this.etag = r.headers.get('ETag');
+        return r.json();
+      }).then((f) => {
+        if (f) this.reset(f);
+        this.delay = 1000;
+        if (!this.gone) this.timer = setTimeout(() => this.poll(), this.num('poll', 30) * 1000);
+      }, () => this.retry(() => this.poll()));
+    }
+    // unknown hides the element: a page naming a ticker that does not
+    // exist shows nothing rather than an error.
+    unknown() { this.stop(); this.items = []; this.w.hidden = true; }
+    reset(feed) {
+      const old = this.items.length ? new Set(this.items.map((i) => i.id)) : null;
+      this.feedLang = feed.language || '';
+      this.items = (feed.items || []).map(item);
+      if (old) this.announce(this.items.filter((i) => !old.has(i.id)));
+      this.render();
+    }
+    change(op, j) {
+      const it = item(j);
+      const at = this.items.findIndex((i) => i.id === it.id || (it.url && i.url === it.url));
+      if (op === 'removed') {
+        if (at >= 0) this.items.splice(at, 1);
+      } else if (at >= 0) {
+        this.items[at] = it;
+      } else {
+        this.items.unshift(it);
+        this.announce([it]);
+      }
+      this.render();
+    }
+    announce(news) {
+      const max = this.num('max', 20);
+      const t = news.slice(0, max).map((i) => i.title).join('. ');
+      // Only what is new is put in the live region, so a screen reader
+      // does not read the whole strip again.
+      if (t) this.live.textContent = t;
+    }
+    render(now) {
+      if (!now && this.anim && this.anim.playState === 'running') {
+        // While the seam is in view both copies show; a headline added
+        // before it would move one of them. Wait until it has passed.
+        const x = this.offset();
+        if (x + this.v.clientWidth > this.W) {
+          clearTimeout(this.applyT);
+          this.applyT = setTimeout(() => this.render(true), (this.W - x) / this.speed * 1000 + 50);
+          return;
+        }
+      }
+      clearTimeout(this.applyT);
+      const max = Math.floor(this.num('max', 20));
+      const shown = this.items.slice(0, max);
+      if (!shown.length) { this.w.hidden = true; return; }
+      const lang = this.opt('lang', this.feedLang);
+      let dir = this.getAttribute('dir');
+      if (dir !== 'ltr' && dir !== 'rtl') {
+        dir = (lang && RTL_LANGS.test(lang.split('-')[0])) ||
+          (!lang && isRTL(shown.map((i) => i.title).join(' '))) ? 'rtl' : 'ltr';
+      }
+      this.rtl = dir === 'rtl';
+      this.w.dir = dir;
+      if (lang) this.w.lang = lang; else this.w.removeAttribute('lang');
+      this.lb.textContent = this.opt('label', '');
+      let fmt;
+      try { fmt = new Intl.DateTimeFormat(lang || undefined, { hour: 'numeric', minute: '2-digit' }); } catch (e) { fmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }); }
+      const src = this.flag('show-source');
+      const tm = this.flag('show-time');
+      const target = this.getAttribute('target');
+      const list = (ul) => {
+        ul.replaceChildren(...shown.map((i) => {
+          const li = el('li');
+          li.dataset.id = i.id;
+          const a = el('a', '', i.title);
+          a.setAttribute('part', 'headline');
+          a.dir = 'auto';
+          if (i.lang) a.lang = i.lang;
+          if (i.url) a.href = i.url; else a.tabIndex = 0;
+          if (target && /^_(blank|top|parent|self)$/.test(target)) { a.target = target; a.rel = 'noopener'; }
+          li.append(a);
+          if (src && i.source) {
+            const s = el('bdi', '', i.source);
+            s.setAttribute('part', 'source');
+            li.append(s);
+          }
+          const d = tm && i.time ? new Date(i.time) : null;
+          if (d && !isNaN(d)) {
+            const t = el('time', '', fmt.format(d));
+            t.setAttribute('part', 'time');
+            t.dateTime = d.toISOString();
+            li.append(t);
+          }
+          return li;
+        }));
+      };
+      // The first headline still (partly) in view anchors the strip: after
+      // the lists are rebuilt it is put back where it was, so a headline
+      // arriving out of view does not move what the reader sees.
+      const anchor = this.anchor();
+      list(this.a);
+      list(this.c);
+      this.w.hidden = false;
+      this.layout(anchor);
+    }
+    // along is the distance of li from the start of its list in the
+    // direction of reading.
+    along(li) {
+      const g = li.parentNode;
+      return this.rtl ? (g.offsetLeft + g.offsetWidth) - (li.offsetLeft + li.offsetWidth) : li.offsetLeft - g.offsetLeft;
+    }
+    anchor() {
+      if (!this.anim || !this.W) return null;
+      const x = this.offset();
+      for (const li of this.a.children) {
+        const d = this.along(li);
+        if (d + li.offsetWidth > x) return { id: li.dataset.id, d, x };
+      }
+      return null;
+    }
+    offset() {
+      const t = this.anim ? Number(this.anim.currentTime) || 0 : 0;
+      return (t / 1000 * this.speed) % this.W;
+    }
+    layout(anchor) {
+      if (this.w.hidden) return;
+      const still = reduce.matches;
+      this.w.classList.toggle('r', still);
+      this.speed = this.num('speed', 60);
+      const vw = this.v.clientWidth;
+      // Each copy is at least as wide as the view, so the loop never
+      // shows a gap at its seam.
+      this.a.style.minWidth = this.c.style.minWidth = still ? '' : vw + 'px';
+      const W = this.a.offsetWidth;
+      let x = anchor === undefined ? (this.anim ? this.offset() : 0) : 0;
+      if (anchor) {
+        x = anchor.x;
+        const li = [...this.a.children].find((l) => l.dataset.id === anchor.id);
+        if (li) x += this.along(li) - anchor.d;
+      }
+      if (this.anim) { this.anim.cancel(); this.anim = null; }
+      this.W = W;
+      if (still || !W) { this.s.style.transform = ''; this.motion(); return; }
+      x = ((x % W) + W) % W;
+      // Transform only: the compositor moves the strip, no layout per
+      // frame. The duration follows the width, so the speed in px/s does
+      // not depend on how many headlines there are.
+      const sign = this.rtl ? 1 : -1;
+      this.anim = this.s.animate(
+        [{ transform: 'translateX(0)' }, { transform: `translateX(${sign * W}px)` }],
+        { duration: W / this.speed * 1000, iterations: Infinity });
+      this.anim.currentTime = x / this.speed * 1000;
+      this.motion();
+    }
+    motion() {
+      const still = reduce.matches;
+      const f = this.shadowRoot.activeElement;
+      const paused = this.userPaused || this.hover || (f && this.v.contains(f));
+      this.b.textContent = this.userPaused ? '\u25B6' : '\u275A\u275A';
+      this.b.setAttribute('aria-label', this.userPaused ? 'Play' : 'Pause');
+      this.b.setAttribute('aria-pressed', String(this.userPaused));
+      if (!this.anim || still) return;
+      if (paused) { this.anim.pause(); return; }
+      // Focus may have scrolled the view to a headline; fold that into
+      // the animation before it moves again.
+      const sl = this.v.scrollLeft;
+      if (sl) {
+        this.v.scrollLeft = 0;
+        this.anim.currentTime = Number(this.anim.currentTime) + Math.abs(sl) / this.speed * 1000;
+      }
+      this.anim.play();
+    }
+  }
+  customElements.define(TAG, TickerdTicker);
+})();
