@@ -9,7 +9,7 @@
 //	tickerd sources [-config config.yaml]   print every source's state
 //	tickerd backup  [-config config.yaml] OUT  copy the data file to OUT
 //	tickerd compact [-config config.yaml]   reclaim the data file's free space
-//	tickerd version                         print the version
+//	tickerd version                         print the version and commit
 //
 // This package only wires the others together: flags, signals, logging and
 // the order things start and stop in.
@@ -58,7 +58,7 @@ commands:
   backup    copy the data file to OUT: tickerd backup [flags] OUT
             (through the daemon's /api/backup, with the admin token, when one runs)
   compact   rewrite the data file to reclaim free space (not while a daemon runs)
-  version   print the version and exit
+  version   print the version, commit and Go version, and exit
 
 flags (every command):
   -config PATH      config file (default "config.yaml")
@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "compact":
 		return cmdCompact(args, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "tickerd", versionString())
+		printVersion(stdout)
 		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)

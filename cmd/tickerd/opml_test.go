@@ -45,3 +45,16 @@ sources:
 		t.Errorf("sources read back = %q, want %q\n%s", got, want, body)
 	}
 }
+
+// TestVersionCommand: version, commit and toolchain, one per line. Test
+// binaries carry no VCS stamp, so the commit line says so.
+func TestVersionCommand(t *testing.T) {
+	out, _, err := runCmd(t, "version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "tickerd ") || !strings.HasPrefix(lines[1], "commit ") || !strings.HasPrefix(lines[2], "go") {
+		t.Errorf("tickerd version =\n%s\nwant version, commit and Go lines", out)
+	}
+}
