@@ -21,6 +21,11 @@
 // is never fetched twice at once: a fetch that finds its source busy
 // returns StatusSkipped at once.
 //
+// Reload replaces the sources and options while Run goes on: added
+// sources are polled at once, removed ones are no longer fetched (Reload
+// waits for a fetch of one in flight), changed schedules and limits apply
+// from now, and fetches in flight finish with what they started with.
+//
 // A fetch follows at most 5 redirects and names a loop when it meets
 // one. When every redirect on the way was permanent (301 or 308), the
 // source's state remembers the new URL (SourceState.RedirectURL) and later
@@ -105,9 +110,13 @@
 //     to another host are not counted against that host.
 //   - A source's Retry-After outlives a restart (through its stored
 //     NextAttempt); the hold it puts on its host does not. The per-source
-//     lock is per Fetcher: two Fetchers for the same sources (during a config
-//     reload) may fetch one source at the same time. The store keeps that
-//     safe, only not as polite.
+//     lock is per Fetcher: two Fetchers for the same sources would fetch
+//     one source at the same time; reload with Reload instead, which keeps
+//     the locks.
+//   - Reload keeps the fetch slots and the HTTP client when the limits
+//     they are built from did not change. When Concurrency, PerHost or
+//     MaxBody change, fetches still in flight hold the old slots, so for
+//     their remaining moments the new limits may be exceeded by them.
 //   - The package embeds the time zone database (time/tzdata, about
 //     450 KB of binary) so that CRON_TZ names resolve on hosts without one.
 //   - A 304 or an identical body updates the source's state in memory

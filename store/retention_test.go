@@ -185,3 +185,37 @@ func TestPruneBesideIngest(t *testing.T) {
 		t.Errorf("after ingest and pruning: %d items stored, count %d; want 100", len(got), st.Items)
 	}
 }
+
+// BenchmarkPruneBatch measures one retention transaction of 500
+// deletions (the longest ingest waits for retention) beside
+// BenchmarkIngest's 50-item feed, on a store of 20,000 items with dedupe.
+func BenchmarkPruneBatch(b *testing.B) {
+	ctx := context.Background()
+	s, _ := openDedupeStore(b)
+	n := 0
+	fill := func(count int) {
+		for range count / 500 {
+			var feed []Item
+			for range 500 {
+				n++
+				feed = append(feed, storyItem("wire", fmt.Sprint("urn:item:", n), fmt.Sprintf("headline%d about%d topic%d", n, n, n),
+					fmt.Sprint("https://example.com/", n), t0.Add(time.Duration(n)*time.Second)))
+			}
+			if _, err := s.Ingest(ctx, SourceState{Name: "wire"}, feed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	fill(20000)
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		fill(500) // 500 over the cap each round
+		b.StartTimer()
+		res, err := s.Prune(ctx, Retention{MaxPerSource: 20000, Batch: 500})
+		if err != nil || res.ByCount != 500 {
+			b.Fatalf("Prune = %+v, %v", res, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/500, "µs/item")
+}

@@ -7,6 +7,10 @@
 // (Item.Time) followed by 8 bytes of identity hash. A dedupe index maps each
 // (source, identity) to the item's key, so a headline seen again is updated in
 // place rather than stored twice. Each fetched feed is one write transaction.
+//
+// Prune enforces retention (age, items per source) in small transactions,
+// logging each removal and leaving tombstones so that a pruned story does
+// not come back as new within the dedupe window; see retention.go.
 package store
 
 import (

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -86,6 +88,19 @@ func TestSIGHUPReloads(t *testing.T) {
 		t.Fatalf("atom's items not served before the reload:\n%s", body)
 	}
 
+	// A live widget stream open on the feed server the reload replaces
+	// ends, so the widget reconnects to the new one.
+	resp, err := http.Get(base + "/events/main")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET /events/main: %v %v", resp, err)
+	}
+	streamEnded := make(chan struct{})
+	go func() {
+		defer close(streamEnded)
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}()
+
 	writeConfigText(t, dir, head+fmt.Sprintf(`sources:
   - {name: rss2, url: "%[1]s/rss2.xml"}
   - {name: json, url: "%[1]s/feed.json", tags: [new]}
@@ -105,6 +120,11 @@ tickers:
 		_, body := httpGet(t, base+"/feed.json")
 		return !strings.Contains(body, "Atom story") && strings.Contains(body, "Markets open higher")
 	})
+	select {
+	case <-streamEnded:
+	case <-time.After(10 * time.Second):
+		t.Error("the event stream of the replaced feed server is still open")
+	}
 	_, metrics := httpGet(t, base+"/metrics")
 	for _, want := range []string{`tickerd_config_reloads_total{result="ok"} 1`, `tickerd_retention_removed_items_total{reason="dropped"} 2`} {
 		if !strings.Contains(metrics, want) {
