@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"time"
+
+	"tickerd/fetcher"
+	"tickerd/match"
+	"tickerd/store"
+)
+
+// dedupe is the daemon's default dedupe configuration (config's defaults).
+var dedupe = store.Dedupe{Window: 48 * time.Hour, Threshold: 0.8, Similarity: match.Similarity}
+
+// runAll runs every wanted figure in order and returns the rows measured
+// so far, with the first error that stopped the run.
+func runAll(ctx context.Context, c *config) ([]row, error) {
+	var rows []row
+	c.logf("generating %d feeds of %d items", c.feeds, c.items)
+	now := time.Now()
+	corp := newCorpus(c.feeds, c.items, now)
+	cs := newCorpusServer(corp)
+	base, stop, err := serve(cs)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	c.logf("corpus: %d feeds, %.1f MB, served at %s", c.feeds, float64(corp.bytes())/1e6, base)
+
+	// The store of figure 2 is the one figures 4 and 7 serve from.
+	var ingested *store.Store
+	if c.want(2) || c.want(4) || c.want(7) {
+		r, st, err := figIngest(ctx, c, corp, base)
+		if st != nil {
+			defer st.Close()
+		}
+		if err != nil {
+			return rows, fmt.Errorf("figure 2: %w", err)
+		}
+		if c.want(2) {
+			rows = append(rows, r)
+		}
+		ingested = st
+	}
+	if c.want(3) {
+		rs, err := figPoll(ctx, c, corp, cs, base)
+		rows = append(rows, rs...)
+		if err != nil {
+			return rows, fmt.Errorf("figure 3: %w", err)
+		}
+	}
+	if c.want(4) {
+		rs, err := figServe(ctx, c, ingested)
+		rows = append(rows, rs...)
+		if err != nil {
+			return rows, fmt.Errorf("figure 4: %w", err)
+		}
+	}
+	if c.want(5) || c.want(6) {
+		rs, err := figScale(ctx, c, corp, cs, base)
+		rows = append(rows, rs...)
+		if err != nil {
+			return rows, fmt.Errorf("figures 5 and 6: %w", err)
+		}
+	}
+	if c.want(7) {
+		r, err := figFanout(ctx, c, ingested)
+		rows = append(rows, r)
+		if err != nil {
+			return rows, fmt.Errorf("figure 7: %w", err)
+		}
+	}
+	return rows, nil
+}
+
+// serve serves h on a loopback port until stop is called.
+func serve(h http.Handler) (base string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ln)
+	}()
+	return "http://" + ln.Addr().String(), func() {
+		srv.Close()
+		<-done
+	}, nil
+}
+
+func sourceName(i int) string { return fmt.Sprintf("src-%05d", i) }
+
+func sourcesFor(base string, n int) []fetcher.Source {
+	out := make([]fetcher.Source, n)
+	for i := range out {
+		out[i] = fetcher.Source{Name: sourceName(i), URL: fmt.Sprintf("%s/f/%d", base, i)}
+	}
+	return out
+}
+
+// newFetcher is a fetcher over n sources on the corpus server. Every
+// source is on one host, so the per-host limit is the overall one: the
+// comparison with the bare client is at the same concurrency.
+func newFetcher(c *config, st fetcher.Store, base string, n int) (*fetcher.Fetcher, error) {
+	return fetcher.New(st, &fetcher.Options{
+		Sources:     sourcesFor(base, n),
+		Concurrency: c.conc,
+		PerHost:     c.conc,
+		Similarity:  dedupe.Threshold,
+		MaxItems:    max(c.items, fetcher.DefaultMaxItems),
+	}, nil)
+}
+
+func openStore(c *config, name string) (*store.Store, error) {
+	return store.Open(filepath.Join(c.dir, name), &store.Options{Timeout: time.Second, Dedupe: dedupe})
+}
+
+// tally sums a cycle's results and returns the first failure.
+type tally struct {
+	byStatus               map[fetcher.Status]int
+	items, newItems, dupes int
+	err                    error
+}
+
+func tallyOf(results []fetcher.Result) tally {
+	t := tally{byStatus: map[fetcher.Status]int{}}
+	for _, r := range results {
+		t.byStatus[r.Status]++
+		t.items += r.New + r.Updated + r.Unchanged + r.Duplicate
+		t.newItems += r.New
+		t.dupes += r.Duplicate
+		if r.Err != nil && t.err == nil {
+			t.err = fmt.Errorf("source %s: %w", r.Source, r.Err)
+		}
+	}
+	return t
+}
+
+// heapBytes reads the bytes of live and not yet swept heap objects.
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// peakSampler samples the Go heap and RSS until stopped, keeping peaks.
+type peakSampler struct {
+	stop       chan struct{}
+	done       chan struct{}
+	heap, rss  uint64
+	samples    int
+	interval   time.Duration
+	startedRSS uint64
+}
+
+func startSampler(interval time.Duration) *peakSampler {
+	p := &peakSampler{stop: make(chan struct{}), done: make(chan struct{}), interval: interval}
+	go func() {
+		defer close(p.done)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			p.heap = max(p.heap, heapBytes())
+			p.rss = max(p.rss, rss())
+			p.samples++
+			select {
+			case <-p.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return p
+}
+
+// finish stops sampling; the peaks may be read after it returns.
+func (p *peakSampler) finish() {
+	close(p.stop)
+	<-p.done
+}
+
+// settledHeap is the heap after a full collection: what is live.
+func settledHeap() uint64 {
+	runtime.GC()
+	return heapBytes()
+}
+
+// minDuration runs fn n times and returns the fastest run: on a shared
+// machine the fastest run is the one least disturbed.
+func minDuration(n int, fn func() (time.Duration, error)) (time.Duration, error) {
+	best := time.Duration(0)
+	for range n {
+		d, err := fn()
+		if err != nil {
+			return 0, err
+		}
+		if best == 0 || d < best {
+			best = d
+		}
+	}
+	return best, nil
+}
