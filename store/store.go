@@ -95,6 +95,10 @@ type Store struct {
 	lastChange atomic.Int64  // unix nanoseconds
 	writes     atomic.Uint64
 
+	// group gathers the write transactions of concurrent Ingest calls
+	// into one commit; see updateGrouped.
+	group groupCommit
+
 	mu      sync.Mutex // guards states, dirty and changed
 	states  map[string]SourceState
 	dirty   map[string]bool // states marked in memory but not yet written
@@ -481,7 +485,20 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	var lastSeq uint64
 	var prev SourceState
 	var hadPrev, swapped bool
-	err := s.update(func(tx *bolt.Tx) error {
+	// Grouped, the closure may run more than once (see commitGroup): it
+	// starts from scratch each time, undoing the state it set in memory
+	// on a run whose group was rolled back.
+	err := s.updateGrouped(func(tx *bolt.Tx) error {
+		if swapped {
+			s.mu.Lock()
+			if hadPrev {
+				s.states[st.Name] = prev
+			} else {
+				delete(s.states, st.Name)
+			}
+			s.mu.Unlock()
+			swapped = false
+		}
 		res = IngestResult{}
 		lastSeq = 0
 		// Read inside the transaction: retention changes counts inside

@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// queueCalls starts n updateGrouped calls while the write lock is held, so
+// that they all land in one group, and returns their errors once the lock
+// is released and they finish.
+func queueCalls(t *testing.T, s *Store, fns []func(*bolt.Tx) error) []error {
+	t.Helper()
+	s.group.write.Lock()
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = s.updateGrouped(fn) })
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		s.group.mu.Lock()
+		n := len(s.group.pending)
+		s.group.mu.Unlock()
+		if n == len(fns) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d calls queued", n, len(fns))
+		}
+		time.Sleep(time.Millisecond)
+	}
+	s.group.write.Unlock()
+	wg.Wait()
+	return errs
+}
+
+func TestGroupCommitSharesOneWrite(t *testing.T) {
+	s, _, _ := openTestStore(t)
+	writes := s.Stats().Writes
+	const n = 8
+	fns := make([]func(*bolt.Tx) error, n)
+	for i := range fns {
+		fns[i] = func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketSources).Put(fmt.Appendf(nil, "group-%d", i), []byte(`{}`))
+		}
+	}
+	for i, err := range queueCalls(t, s, fns) {
+		if err != nil {
+			t.Errorf("call %d: %v", i, err)
+		}
+	}
+	if got := s.Stats().Writes - writes; got != 1 {
+		t.Errorf("%d queued calls made %d commits, want 1", n, got)
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for i := range n {
+			if tx.Bucket(bucketSources).Get(fmt.Appendf(nil, "group-%d", i)) == nil {
+				return fmt.Errorf("call %d's write is missing", i)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+}
+
+func TestGroupCommitFailureIsItsOwn(t *testing.T) {
+	s, _, _ := openTestStore(t)
+	bad := errors.New("bad write")
+	runs := make([]int, 3)
+	fns := []func(*bolt.Tx) error{
+		func(tx *bolt.Tx) error { runs[0]++; return tx.Bucket(bucketSources).Put([]byte("a"), []byte(`{}`)) },
+		func(tx *bolt.Tx) error { runs[1]++; return bad },
+		func(tx *bolt.Tx) error { runs[2]++; return tx.Bucket(bucketSources).Put([]byte("c"), []byte(`{}`)) },
+	}
+	errs := queueCalls(t, s, fns)
+	if !errors.Is(errs[1], bad) {
+		t.Errorf("failing call returned %v, want %v", errs[1], bad)
+	}
+	if errs[0] != nil || errs[2] != nil {
+		t.Errorf("the others returned %v and %v, want nil", errs[0], errs[2])
+	}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		for _, k := range []string{"a", "c"} {
+			if tx.Bucket(bucketSources).Get([]byte(k)) == nil {
+				return fmt.Errorf("write %q is missing after its group was run again", k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Error(err)
+	}
+	if runs[1] < 2 {
+		t.Errorf("failing function ran %d times, want it retried alone", runs[1])
+	}
+}
+
+// TestIngestConcurrent stores feeds from many goroutines at once: each
+// caller's result counts its own items, and nothing is lost.
+func TestIngestConcurrent(t *testing.T) {
+	s, _, _ := openTestStore(t)
+	ctx := context.Background()
+	const sources, perFeed = 12, 20
+	var wg sync.WaitGroup
+	results := make([]IngestResult, sources)
+	errs := make([]error, sources)
+	for f := range sources {
+		wg.Go(func() {
+			name := fmt.Sprint("src", f)
+			feed := make([]Item, perFeed)
+			for i := range feed {
+				id := fmt.Sprint(f, "-", i)
+				feed[i] = item(name, id, "headline "+id, t0.Add(time.Duration(f*perFeed+i)*time.Second))
+			}
+			results[f], errs[f] = s.Ingest(ctx, SourceState{Name: name}, feed)
+		})
+	}
+	wg.Wait()
+	for f := range sources {
+		if errs[f] != nil || results[f].New != perFeed {
+			t.Errorf("source %d: Ingest = %+v, %v; want %d new", f, results[f], errs[f], perFeed)
+		}
+		if st, _ := s.State(fmt.Sprint("src", f)); st.Items != perFeed {
+			t.Errorf("source %d: state counts %d items, want %d", f, st.Items, perFeed)
+		}
+	}
+	got, err := s.Recent(ctx, Query{Limit: sources * perFeed})
+	if err != nil || len(got) != sources*perFeed {
+		t.Errorf("Recent = %d items, %v; want %d", len(got), err, sources*perFeed)
+	}
+}
+
+// TestIngestRetriedInGroup has an Ingest share a group with a write that
+// fails after it: rolled back and run again, the Ingest must count its
+// items once, in the store and in the source's state.
+func TestIngestRetriedInGroup(t *testing.T) {
+	s, _, _ := openTestStore(t)
+	ctx := context.Background()
+	waitPending := func(n int) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+			s.group.mu.Lock()
+			got := len(s.group.pending)
+			s.group.mu.Unlock()
+			if got == n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d calls queued, want %d", got, n)
+			}
+		}
+	}
+	s.group.write.Lock()
+	var res IngestResult
+	var ingestErr, badErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		feed := []Item{item("a", "1", "one", t0), item("a", "2", "two", t0.Add(time.Second)), item("a", "3", "three", t0.Add(2*time.Second))}
+		res, ingestErr = s.Ingest(ctx, SourceState{Name: "a"}, feed)
+	})
+	waitPending(1)
+	wg.Go(func() { badErr = s.updateGrouped(func(*bolt.Tx) error { return errors.New("bad write") }) })
+	waitPending(2)
+	s.group.write.Unlock()
+	wg.Wait()
+	if ingestErr != nil || res.New != 3 {
+		t.Fatalf("Ingest = %+v, %v; want 3 new", res, ingestErr)
+	}
+	if badErr == nil {
+		t.Error("the failing write returned no error")
+	}
+	if st, _ := s.State("a"); st.Items != 3 {
+		t.Errorf("state counts %d items, want 3", st.Items)
+	}
+}
