@@ -29,13 +29,23 @@ var negations = map[string]bool{
 	"غير": false, "دون": false, "بدون": false, "no": false, "without": false, "nor": false,
 }
 
-// weight is how much a token counts in Similarity.
+// maxNegation is the length in bytes of the longest negation: longer
+// tokens skip the map lookup, which Similarity would otherwise make for
+// every token of every candidate headline.
+const maxNegation = 8
+
+// weight is how much a token counts in Similarity. Tokens are normalized,
+// so their digits are ASCII.
 func weight(t string) int {
-	if strings.ContainsAny(t, "0123456789") {
-		return strongWeight
+	for i := 0; i < len(t); i++ {
+		if '0' <= t[i] && t[i] <= '9' {
+			return strongWeight
+		}
 	}
-	if _, ok := negations[t]; ok {
-		return strongWeight
+	if len(t) <= maxNegation {
+		if _, ok := negations[t]; ok {
+			return strongWeight
+		}
 	}
 	return 1
 }
@@ -43,7 +53,7 @@ func weight(t string) int {
 // negated reports whether tokens hold a verbal negation (see negations).
 func negated(tokens []string) bool {
 	for _, t := range tokens {
-		if negations[t] {
+		if len(t) <= maxNegation && negations[t] {
 			return true
 		}
 	}

@@ -191,3 +191,13 @@ func TestSignatureGuarantee(t *testing.T) {
 		t.Errorf("only %d matching pairs checked; the generator drifted", checked)
 	}
 }
+
+// TestMaxNegation keeps maxNegation, which lets weight skip the map for
+// long tokens, at least as long as every negation.
+func TestMaxNegation(t *testing.T) {
+	for n := range negations {
+		if len(n) > maxNegation {
+			t.Errorf("negation %q is %d bytes, more than maxNegation %d", n, len(n), maxNegation)
+		}
+	}
+}
