@@ -336,36 +336,81 @@ func (c *converter) summary(fi *gofeed.Item, base *url.URL) string {
 	return strings.TrimSpace(fixAttributes(c.ugc.Sanitize(s), base))
 }
 
-// htmlAttr matches the attributes fixAttributes rewrites in bluemonday's
-// output, which always writes name="escaped value". Text never matches:
-// bluemonday escapes every quote in text as &#34;.
-var htmlAttr = regexp.MustCompile(` (href|src|rel)="([^"]*)"`)
-
 // fixAttributes makes href and src values absolute against base and adds
-// noopener to the rel="nofollow noreferrer" the policy puts on links. The
-// result stays safe: resolving against an http(s) base gives http(s).
+// noopener to the rel="nofollow noreferrer" the policy puts on links. It
+// reads bluemonday's output, which always writes name="escaped value" and
+// escapes every quote in text and values as &#34;, so a `="` ends an
+// attribute name and the next quote ends its value. The result stays
+// safe: resolving against an http(s) base gives http(s).
+//
+// A scan rather than a regular expression: with a regexp this was a fifth
+// of the fetcher's conversion time.
 func fixAttributes(s string, base *url.URL) string {
 	if !strings.Contains(s, `="`) {
 		return s
 	}
-	return htmlAttr.ReplaceAllStringFunc(s, func(m string) string {
-		sub := htmlAttr.FindStringSubmatch(m)
-		name, val := sub[1], html.UnescapeString(sub[2])
-		if name == "rel" {
-			if !hasToken(val, "noopener") {
-				val = strings.Replace(val, "nofollow", "nofollow noopener", 1)
-				if !hasToken(val, "noopener") {
-					val += " noopener"
-				}
+	var b strings.Builder
+	done := 0 // s[:done] is in b, or b is empty and nothing changed yet
+	for i := 0; ; {
+		eq := strings.Index(s[i:], `="`)
+		if eq < 0 {
+			break
+		}
+		eq += i
+		start := eq + 2
+		n := strings.IndexByte(s[start:], '"')
+		if n < 0 {
+			break
+		}
+		end := start + n
+		i = end + 1
+		var name string
+		for _, a := range [...]string{"href", "src", "rel"} {
+			if strings.HasSuffix(s[:eq], " "+a) {
+				name = a
+				break
 			}
-			return ` rel="` + html.EscapeString(val) + `"`
 		}
-		u, err := url.Parse(strings.TrimSpace(val))
-		if err != nil || base == nil || u.IsAbs() || strings.HasPrefix(val, "mailto:") {
-			return m
+		if name == "" {
+			continue
 		}
-		return ` ` + name + `="` + html.EscapeString(base.ResolveReference(u).String()) + `"`
-	})
+		val, changed := fixAttribute(name, s[start:end], base)
+		if !changed {
+			continue
+		}
+		if b.Len() == 0 {
+			b.Grow(len(s) + 64)
+		}
+		b.WriteString(s[done:start])
+		b.WriteString(val)
+		done = end
+	}
+	if done == 0 {
+		return s
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// fixAttribute rewrites one attribute value as fixAttributes does, escaped
+// as it was found; changed is false when it stays as it is.
+func fixAttribute(name, escaped string, base *url.URL) (val string, changed bool) {
+	v := html.UnescapeString(escaped)
+	if name == "rel" {
+		if hasToken(v, "noopener") {
+			return escaped, false
+		}
+		v = strings.Replace(v, "nofollow", "nofollow noopener", 1)
+		if !hasToken(v, "noopener") {
+			v += " noopener"
+		}
+		return html.EscapeString(v), true
+	}
+	u, err := url.Parse(strings.TrimSpace(v))
+	if err != nil || base == nil || u.IsAbs() || strings.HasPrefix(v, "mailto:") {
+		return escaped, false
+	}
+	return html.EscapeString(base.ResolveReference(u).String()), true
 }
 
 func (c *converter) author(fi *gofeed.Item) string {

@@ -427,3 +427,45 @@ func TestHashIDIgnoresSpellingVariants(t *testing.T) {
 		t.Errorf("hashID ignores the date")
 	}
 }
+
+// fixAttributesRegexp is the regular expression fixAttributes replaced,
+// kept as the reference its scan must agree with.
+func fixAttributesRegexp(s string, base *url.URL) string {
+	re := regexp.MustCompile(` (href|src|rel)="([^"]*)"`)
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		sub := re.FindStringSubmatch(m)
+		val, changed := fixAttribute(sub[1], sub[2], base)
+		if !changed {
+			return m
+		}
+		return ` ` + sub[1] + `="` + val + `"`
+	})
+}
+
+func TestFixAttributesAgreesWithRegexp(t *testing.T) {
+	base, _ := url.Parse("https://news.example.com/a/b.html")
+	for _, in := range []string{
+		``,
+		`plain text`,
+		`<a href="/x" rel="nofollow noreferrer">x</a>`,
+		`<a href="https://o.example/x" rel="nofollow noopener noreferrer">x</a>`,
+		`<img src="i.jpg" alt="a=&#34;b&#34;"><img data-src="d.jpg" src="../j.jpg">`,
+		`<p title="x href=&#34;/no&#34;">t</p><a href="mailto:a@b.example">m</a>`,
+		`<a href="%zz">bad</a><a href="">empty</a><a href=" /sp ">sp</a>`,
+		`<a class="c" href="/q?a=1&amp;b=2">amp</a> tail ="unclosed`,
+		`<a rel="ugc" href="#frag">f</a><a xhref="/not">n</a>`,
+	} {
+		if got, want := fixAttributes(in, base), fixAttributesRegexp(in, base); got != want {
+			t.Errorf("fixAttributes(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func BenchmarkFixAttributes(b *testing.B) {
+	base, _ := url.Parse("https://bench.example.com/news/1")
+	in := strings.Repeat(`<p dir="rtl"><img src="/img/1.jpg" alt=""> <a href="related" rel="nofollow noreferrer">more</a></p>`, 8)
+	b.ReportAllocs()
+	for b.Loop() {
+		fixAttributes(in, base)
+	}
+}
