@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // jaccard stands in for match.Similarity: the store only needs some measure.
@@ -240,5 +242,57 @@ func TestReportsAreBounded(t *testing.T) {
 	got, _ := s.Recent(ctx, Query{})
 	if len(got) != 1 || len(got[0].Reports) != maxReports {
 		t.Fatalf("got %d items, the first with %d reports; want 1 item with %d", len(got), len(got[0].Reports), maxReports)
+	}
+}
+
+// BenchmarkFindStory is the dedupe lookup alone, in a read transaction on a
+// store holding 5,000 stories of one day: a new title that shares words
+// with many stored ones (a miss after reading candidates), and a title
+// stored before (a hit on the normalized title).
+func BenchmarkFindStory(b *testing.B) {
+	ctx := context.Background()
+	s, _ := openDedupeStore(b)
+	word := func(i int) string { return fmt.Sprintf("w%d", (uint64(i)*0x9E3779B97F4A7C15>>32)%2000) }
+	title := func(i int) string {
+		ws := make([]string, 8)
+		for j := range ws {
+			ws[j] = word(i*8 + j)
+		}
+		return strings.Join(ws, " ")
+	}
+	for f := range 100 {
+		src := fmt.Sprint("src", f%10)
+		feed := make([]Item, 50)
+		for i := range feed {
+			n := f*50 + i
+			feed[i] = storyItem(src, fmt.Sprint(n), title(n), fmt.Sprint("https://example.com/", n), t0.Add(-time.Duration(n)*time.Second))
+		}
+		if _, err := s.Ingest(ctx, SourceState{Name: src}, feed); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, bc := range []struct {
+		name string
+		it   Item
+		hit  bool
+	}{
+		{"miss", storyItem("new", "x", title(1_000_003), "https://new.example/x", t0), false},
+		{"hit", storyItem("new", "y", title(42), "https://new.example/y", t0), true},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				err := s.db.View(func(tx *bolt.Tx) error {
+					key, err := s.findStory(tx, &bc.it)
+					if (key != nil) != bc.hit {
+						return fmt.Errorf("findStory found %x, want a hit: %v", key, bc.hit)
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

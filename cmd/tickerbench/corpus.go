@@ -59,16 +59,18 @@ var (
 		receives injured ministry denies reports about upcoming elections`)
 )
 
-// rare word lists stand in for the names and places that make most of a
-// headline's words: thousands of them, longer than the common words, so
-// dedupe's index sees realistic key lists (a hundred words shared by every
-// headline would make every lookup its worst case).
+// rare word lists stand in for the names, places and less common words
+// that make most of a headline: tens of thousands of them, longer than the
+// common words, so that dedupe's index sees key lists of realistic length
+// (with a few thousand, every word recurs in a hundred headlines of a day
+// and every lookup hits the store's candidate cap: the worst case, not the
+// usual one).
 var rareArabic, rareEnglish = rareWords("ابتثجحخدذرزسشصضطظعغفقكلمنهوي", 1), rareWords("abcdefghijklmnopqrstuvwxyz", 2)
 
 func rareWords(alphabet string, seed uint64) []string {
 	letters := []rune(alphabet)
 	r := rand.New(rand.NewPCG(seed, 0))
-	out := make([]string, 3000)
+	out := make([]string, 20000)
 	for i := range out {
 		w := make([]rune, 5+r.IntN(5))
 		for j := range w {

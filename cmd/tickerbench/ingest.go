@@ -37,9 +37,11 @@ func figIngest(ctx context.Context, c *config, corp *corpus, base string) (row, 
 		return r, st, err
 	}
 	c.logf("figure 2: fetching %d feeds", c.feeds)
+	writes := st.Stats().Writes
 	start := time.Now()
 	t := tallyOf(f.FetchAll(ctx))
 	took := time.Since(start)
+	writes = st.Stats().Writes - writes
 	if t.err != nil {
 		return r, st, t.err
 	}
@@ -49,8 +51,8 @@ func figIngest(ctx context.Context, c *config, corp *corpus, base string) (row, 
 	r.measured = rate(items, took, "items/s")
 	r.ceiling = rate(items, ceiling, "items/s")
 	r.ratio = ceiling.Seconds() / took.Seconds()
-	r.note = fmt.Sprintf("%d new, %d merged as duplicate stories; full path %s, gofeed %s (%d goroutines)",
-		t.newItems, t.dupes, ms(took), ms(ceiling), runtime.GOMAXPROCS(0))
+	r.note = fmt.Sprintf("%d new, %d merged as duplicate stories, %d commits; full path %s, gofeed %s (%d goroutines)",
+		t.newItems, t.dupes, writes, ms(took), ms(ceiling), runtime.GOMAXPROCS(0))
 	return r.check(r.ratio >= 0.5), st, nil
 }
 

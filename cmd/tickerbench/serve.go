@@ -21,11 +21,14 @@ import (
 func figServe(ctx context.Context, c *config, st *store.Store) ([]row, error) {
 	cases := []struct {
 		fig, name, path string
-		header          func(etag string) string
+		header          func(etag string) []string
 	}{
-		{"4a", "serve /feed.rss gzip", "/feed.rss", func(string) string { return "Accept-Encoding: gzip" }},
-		{"4b", "serve /feed.rss 304", "/feed.rss", func(etag string) string { return "If-None-Match: " + etag }},
-		{"4c", "serve /feed.json gzip", "/feed.json", func(string) string { return "Accept-Encoding: gzip" }},
+		{"4a", "serve /feed.rss gzip", "/feed.rss", func(string) []string { return []string{"Accept-Encoding: gzip"} }},
+		// A reader that accepts gzip revalidates the gzip body's ETag.
+		{"4b", "serve /feed.rss 304", "/feed.rss", func(etag string) []string {
+			return []string{"Accept-Encoding: gzip", "If-None-Match: " + etag}
+		}},
+		{"4c", "serve /feed.json gzip", "/feed.json", func(string) []string { return []string{"Accept-Encoding: gzip"} }},
 	}
 	wrk, err := exec.LookPath("wrk")
 	if err != nil {
@@ -65,21 +68,31 @@ func figServe(ctx context.Context, c *config, st *store.Store) ([]row, error) {
 	for _, tc := range cases {
 		r := row{fig: tc.fig, name: tc.name, target: ">= 0.80"}
 		h := tc.header(bodies[tc.path].etag)
-		c.logf("figure %s: wrk %s", tc.fig, h)
-		// The ceiling first: whatever else the machine does then, the
-		// daemon runs right after, in the same conditions.
-		ceil, err := runWrk(ctx, wrk, minimalURL+tc.path, h, c.duration)
-		if err != nil {
-			return rows, err
-		}
-		got, err := runWrk(ctx, wrk, daemonURL+tc.path, h, c.duration)
-		if err != nil {
-			return rows, err
+		c.logf("figure %s: wrk %q", tc.fig, h)
+		// Two rounds of ceiling then daemon, each side keeping its best
+		// run: a burst of load from elsewhere on the machine then costs
+		// one run, not the ratio.
+		var got, ceil wrkResult
+		for range 2 {
+			cr, err := runWrk(ctx, wrk, minimalURL+tc.path, h, c.duration)
+			if err != nil {
+				return rows, err
+			}
+			dr, err := runWrk(ctx, wrk, daemonURL+tc.path, h, c.duration)
+			if err != nil {
+				return rows, err
+			}
+			if cr.rps > ceil.rps {
+				ceil = cr
+			}
+			if dr.rps > got.rps {
+				got = dr
+			}
 		}
 		r.measured = fmt.Sprintf("%.0f req/s, p99 %s", got.rps, got.p99)
 		r.ceiling = fmt.Sprintf("%.0f req/s, p99 %s", ceil.rps, ceil.p99)
 		r.ratio = got.rps / ceil.rps
-		r.note = fmt.Sprintf("wrk -t2 -c64 -d%s --latency -H %q; p50 %s (minimal %s); body %d bytes as sent",
+		r.note = fmt.Sprintf("best of 2 runs each of wrk -t2 -c64 -d%s --latency, headers %q; p50 %s (minimal %s); body %d bytes as sent",
 			c.duration, h, got.p50, ceil.p50, len(bodies[tc.path].body))
 		rows = append(rows, r.check(r.ratio >= 0.8 && got.errors == 0))
 		if got.errors > 0 {
@@ -151,8 +164,12 @@ type wrkResult struct {
 	errors   int // non-2xx/3xx answers and socket errors
 }
 
-func runWrk(ctx context.Context, wrk, url, header string, d time.Duration) (wrkResult, error) {
-	out, err := exec.CommandContext(ctx, wrk, "-t2", "-c64", "-d"+d.String(), "--latency", "-H", header, url).CombinedOutput()
+func runWrk(ctx context.Context, wrk, url string, headers []string, d time.Duration) (wrkResult, error) {
+	args := []string{"-t2", "-c64", "-d" + d.String(), "--latency"}
+	for _, h := range headers {
+		args = append(args, "-H", h)
+	}
+	out, err := exec.CommandContext(ctx, wrk, append(args, url)...).CombinedOutput()
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk %s: %w: %s", url, err, out)
 	}
