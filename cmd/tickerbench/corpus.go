@@ -257,3 +257,21 @@ func (c *corpus) bytes() int64 {
 	}
 	return n
 }
+
+// digest identifies the corpus's bytes, so that the harness can check that
+// a corpus server in another process serves the same bodies it holds.
+func (c *corpus) digest() string {
+	h := sha256.New()
+	for i := range c.feeds {
+		h.Write([]byte(c.feeds[i].hash))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// dropBodies forgets the bodies once only their validators and hashes are
+// needed, so that they leave the harness's heap.
+func (c *corpus) dropBodies() {
+	for i := range c.feeds {
+		c.feeds[i].body = nil
+	}
+}

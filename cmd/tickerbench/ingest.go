@@ -54,7 +54,7 @@ func figIngest(ctx context.Context, c *config, corp *corpus, base string) (row, 
 	r.ceiling = rate(items, ceiling, "items/s")
 	r.ratio = ceiling.Seconds() / took.Seconds()
 	r.note = fmt.Sprintf("%d new, %d merged as duplicate stories, %d commits; full path %s, gofeed %s (%d goroutines, best of 2); "+
-		"CPU time: full path %s (server side included), gofeed %s, ratio %.2f",
+		"CPU time of this process (the corpus server is another): full path %s, gofeed %s, ratio %.2f",
 		t.newItems, t.dupes, writes, ms(took), ms(ceiling), runtime.GOMAXPROCS(0), ms(tookCPU), ms(ceilingCPU),
 		ceilingCPU.Seconds()/tookCPU.Seconds())
 	return r.check(r.ratio >= 0.5), st, nil
@@ -102,7 +102,7 @@ func cmpOr(a, b error) error {
 // answering 304 and (b) all answering 200 with the body of the last poll,
 // against a bare Go client making the same requests at the same
 // concurrency.
-func figPoll(ctx context.Context, c *config, corp *corpus, cs *corpusServer, base string) ([]row, error) {
+func figPoll(ctx context.Context, c *config, corp *corpus, cs *remoteCorpus, base string) ([]row, error) {
 	st, err := openStore(c, "poll.db")
 	if err != nil {
 		return nil, err
@@ -133,7 +133,9 @@ func figPoll(ctx context.Context, c *config, corp *corpus, cs *corpusServer, bas
 		{"3b", "poll cycle, all 200 identical", modeIgnore, fetcher.StatusUnchanged},
 	} {
 		r := row{fig: tc.fig, name: fmt.Sprintf("%s (%d sources)", tc.name, c.sources), target: "<= 1.50"}
-		cs.mode.Store(tc.mode)
+		if err := cs.setMode(tc.mode); err != nil {
+			return rows, err
+		}
 		c.logf("figure %s: warm-up cycle", tc.fig)
 		// The first cycle plans each source's next attempt and saves it;
 		// the steady state is every cycle after.
@@ -165,8 +167,7 @@ func figPoll(ctx context.Context, c *config, corp *corpus, cs *corpusServer, bas
 		ok := r.ratio <= 1.5 && wrote == 0
 		rows = append(rows, r.check(ok))
 	}
-	cs.mode.Store(modeConditional)
-	return rows, nil
+	return rows, cs.setMode(modeConditional)
 }
 
 // bareClient is the ceiling of figure 3: plain net/http GETs, with the

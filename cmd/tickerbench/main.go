@@ -33,6 +33,9 @@ import (
 )
 
 func main() {
+	if spec := os.Getenv(corpusEnv); spec != "" {
+		os.Exit(serveCorpusMain(spec, os.Stdin, os.Stdout))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

@@ -78,3 +78,12 @@ Transfer/sec:    180.00MB
 		t.Error("parseWrk of output without Requests/sec: no error")
 	}
 }
+
+// TestMain lets the test binary serve as the harness's corpus server
+// process, as the tickerbench binary does.
+func TestMain(m *testing.M) {
+	if spec := os.Getenv(corpusEnv); spec != "" {
+		os.Exit(serveCorpusMain(spec, os.Stdin, os.Stdout))
+	}
+	os.Exit(m.Run())
+}

@@ -25,13 +25,13 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 	c.logf("generating %d feeds of %d items", c.feeds, c.items)
 	now := time.Now()
 	corp := newCorpus(c.feeds, c.items, now)
-	cs := newCorpusServer(corp)
-	base, stop, err := serve(cs)
+	cs, err := startRemoteCorpus(corp)
 	if err != nil {
 		return nil, err
 	}
-	defer stop()
-	c.logf("corpus: %d feeds, %.1f MB, served at %s", c.feeds, float64(corp.bytes())/1e6, base)
+	defer cs.stop()
+	base := cs.base
+	c.logf("corpus: %d feeds, %.1f MB, served at %s by process %d", c.feeds, float64(corp.bytes())/1e6, base, cs.cmd.Process.Pid)
 
 	// The store of figure 2 is the one figures 4 and 7 serve from.
 	var ingested *store.Store
@@ -62,6 +62,8 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 			return rows, fmt.Errorf("figure 4: %w", err)
 		}
 	}
+	// From here on the harness needs only validators and hashes.
+	corp.dropBodies()
 	if c.want(5) || c.want(6) {
 		rs, err := figScale(ctx, c, corp, cs, base)
 		rows = append(rows, rs...)

@@ -95,7 +95,7 @@ func (l *loader) measure(ctx context.Context, c *config, feeds int) (time.Durati
 // opening a full store and serving its first request, bytes on disk and
 // compaction, and the Go heap during a poll cycle of every source against
 // the full store.
-func figScale(ctx context.Context, c *config, corp *corpus, cs *corpusServer, base string) ([]row, error) {
+func figScale(ctx context.Context, c *config, corp *corpus, cs *remoteCorpus, base string) ([]row, error) {
 	var rows []row
 	harness := settledHeap()
 	path := filepath.Join(c.dir, "scale.db")
@@ -207,7 +207,7 @@ func figScale(ctx context.Context, c *config, corp *corpus, cs *corpusServer, ba
 
 // figMemory is figure 6: a poll cycle of every source with st full; one
 // source in ten has a new generation of its feed, the rest answer 304.
-func figMemory(ctx context.Context, c *config, st *store.Store, corp *corpus, cs *corpusServer, base string, harness uint64) ([]row, error) {
+func figMemory(ctx context.Context, c *config, st *store.Store, corp *corpus, cs *remoteCorpus, base string, harness uint64) ([]row, error) {
 	for i := range c.sources {
 		cf := corp.feed(i)
 		st.MarkState(store.SourceState{Name: sourceName(i), URL: fmt.Sprintf("%s/f/%d", base, i),
@@ -217,8 +217,10 @@ func figMemory(ctx context.Context, c *config, st *store.Store, corp *corpus, cs
 	if err != nil {
 		return nil, err
 	}
-	cs.mode.Store(modeChanging)
-	defer cs.mode.Store(modeConditional)
+	if err := cs.setMode(modeChanging); err != nil {
+		return nil, err
+	}
+	defer cs.setMode(modeConditional)
 	c.logf("figure 6: cycle of %d sources", c.sources)
 	before := settledHeap()
 	p := startSampler(10 * time.Millisecond)
@@ -232,7 +234,7 @@ func figMemory(ctx context.Context, c *config, st *store.Store, corp *corpus, cs
 	own := p.heap - min(p.heap, harness)
 	r := row{fig: "6", name: fmt.Sprintf("Go heap, %d-source cycle on the full store", c.sources),
 		measured: fmt.Sprintf("%s peak", mib(own)), target: "< 100 MiB",
-		note: fmt.Sprintf("runtime/metrics /memory/classes/heap/objects:bytes sampled every 10 ms, minus %s the harness holds (corpus, server); %s in all; %s live before the cycle; cycle %s: %v, %d items new",
+		note: fmt.Sprintf("runtime/metrics /memory/classes/heap/objects:bytes sampled every 10 ms, minus %s the harness holds (the corpus server is another process); %s in all; %s live before the cycle; cycle %s: %v, %d items new",
 			mib(harness), mib(p.heap), mib(before), ms(took), t.byStatus, t.newItems)}
 	rows := []row{r.check(own < 100<<20)}
 	rows = append(rows, row{fig: "6", name: "RSS beside it (bbolt's mmap counts)", measured: mib(p.rss) + " peak", verdict: verdictInfo})

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bufio"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Server modes: how the corpus server answers.
@@ -64,4 +70,102 @@ func (s *corpusServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Content-Length", strconv.Itoa(len(f.body)))
 	w.Write(f.body)
+}
+
+// corpusEnv, when set in the environment, makes the process a corpus
+// server (see serveCorpusMain) instead of the harness. Its value is
+// "feeds,items,unix-nanoseconds".
+const corpusEnv = "TICKERBENCH_CORPUS"
+
+// serveCorpusMain is a corpus server process: it serves the corpus its
+// environment describes, prints its URL and the corpus digest on stdout,
+// takes POST /mode?m=N to change mode, and exits when stdin closes, which
+// happens when the harness exits, however it exits. Keeping the corpus
+// (tens of MB) and its server out of the harness's process keeps them out
+// of the memory figure and of the Go heap's collection goal.
+func serveCorpusMain(spec string, stdin io.Reader, stdout io.Writer) int {
+	var feeds, items int
+	var nanos int64
+	if _, err := fmt.Sscanf(spec, "%d,%d,%d", &feeds, &items, &nanos); err != nil || feeds < 1 || items < 1 {
+		fmt.Fprintf(os.Stderr, "tickerbench corpus server: bad %s %q\n", corpusEnv, spec)
+		return 2
+	}
+	corp := newCorpus(feeds, items, time.Unix(0, nanos))
+	cs := newCorpusServer(corp)
+	mux := http.NewServeMux()
+	mux.Handle("/f/", cs)
+	mux.HandleFunc("POST /mode", func(w http.ResponseWriter, r *http.Request) {
+		m, err := strconv.Atoi(r.URL.Query().Get("m"))
+		if err != nil || m < int(modeConditional) || m > int(modeChanging) {
+			http.Error(w, "bad mode", http.StatusBadRequest)
+			return
+		}
+		cs.mode.Store(int32(m))
+	})
+	base, stop, err := serve(mux)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tickerbench corpus server:", err)
+		return 1
+	}
+	defer stop()
+	fmt.Fprintln(stdout, base, corp.digest())
+	io.Copy(io.Discard, stdin)
+	return 0
+}
+
+// remoteCorpus is a corpus server in a child process.
+type remoteCorpus struct {
+	base   string
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	client *http.Client
+}
+
+// startRemoteCorpus starts a corpus server process for corp: the harness's
+// own executable, told by its environment to serve.
+func startRemoteCorpus(corp *corpus) (*remoteCorpus, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d,%d,%d", corpusEnv, len(corp.feeds), corp.items, corp.now.UnixNano()))
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start corpus server: %w", err)
+	}
+	r := &remoteCorpus{cmd: cmd, stdin: stdin, client: &http.Client{Timeout: 10 * time.Second}}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	base, digest, _ := strings.Cut(strings.TrimSpace(line), " ")
+	if err != nil || digest != corp.digest() {
+		r.stop()
+		return nil, fmt.Errorf("corpus server: said %q (%v); want its URL and digest %s", line, err, corp.digest())
+	}
+	r.base = base
+	return r, nil
+}
+
+func (r *remoteCorpus) setMode(m int32) error {
+	resp, err := r.client.Post(fmt.Sprintf("%s/mode?m=%d", r.base, m), "text/plain", nil)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("corpus server: set mode %d: status %d", m, resp.StatusCode)
+	}
+	return nil
+}
+
+func (r *remoteCorpus) stop() {
+	r.stdin.Close()
+	r.cmd.Wait()
 }
