@@ -158,3 +158,23 @@ tickers:
 		}
 	}
 }
+
+// TestRetentionRuns: the daemon enforces retention on its schedule and
+// counts what it removed.
+func TestRetentionRuns(t *testing.T) {
+	fs, feeds := newFeedServer(t)
+	serveCorpus(t, fs, corpus())
+	ln := listen(t)
+	cfgPath := opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, "retention: {every: 1s, max_items_per_source: 1}\n")
+	base := startServe(t, cfgPath, ln)
+	waitReady(t, base)
+	eventually(t, "retention to prune rss2 to one item", func() bool {
+		_, m := httpGet(t, base+"/metrics")
+		return strings.Contains(m, `tickerd_items_stored{source="rss2"} 1`) &&
+			strings.Contains(m, `tickerd_retention_removed_items_total{reason="max_items_per_source"} 2`)
+	})
+	_, body := httpGet(t, base+"/feed.json")
+	if strings.Contains(body, "Storm") || strings.Contains(body, "Atom story two") || !strings.Contains(body, "Markets open higher") {
+		t.Errorf("after retention the feed still lists pruned items, or lost the newest:\n%s", body)
+	}
+}

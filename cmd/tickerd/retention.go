@@ -7,12 +7,13 @@ import (
 	"tickerd/store"
 )
 
-// pruneLoop enforces the retention policy now and then every
-// retention.every until ctx is done. A reload's new policy applies from
-// the next run.
+// pruneLoop enforces the retention policy every retention.every until ctx
+// is done. A reload's new policy applies from the next run. The first run
+// waits a whole interval too: start-up is busy enough with the first poll,
+// and a daemon restarted in a loop has nothing to prune.
 func (d *daemon) pruneLoop(ctx context.Context) {
 	log := d.logger.With("component", "retention")
-	timer := time.NewTimer(0)
+	timer := time.NewTimer(d.retention.Load().Every)
 	defer timer.Stop()
 	for {
 		select {
