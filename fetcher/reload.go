@@ -35,14 +35,18 @@ func (f *Fetcher) Reload(ctx context.Context, opts *Options) (ReloadResult, erro
 	}
 	var res ReloadResult
 	var rescheduled, removed []*source
+	var forget []string // names whose Retry-After spoke of another URL or of nothing now
 	for _, s := range g.sources {
 		old := prev.byName[s.Name]
 		switch {
 		case old == nil:
 			res.Added = append(res.Added, s.Name)
-		case old.URL != s.URL || old.Lang != s.Lang || !slices.Equal(old.Tags, s.Tags):
+		case old.URL != s.URL:
 			res.Changed = append(res.Changed, s.Name)
-		case old.sched != s.sched && !sameSchedule(old, s, prev, g):
+			forget = append(forget, s.Name)
+		case old.Lang != s.Lang || !slices.Equal(old.Tags, s.Tags):
+			res.Changed = append(res.Changed, s.Name)
+		case !sameSchedule(old, s, prev, g):
 			res.Changed = append(res.Changed, s.Name)
 			rescheduled = append(rescheduled, s)
 		}
@@ -51,6 +55,7 @@ func (f *Fetcher) Reload(ctx context.Context, opts *Options) (ReloadResult, erro
 		if g.byName[s.Name] == nil {
 			res.Removed = append(res.Removed, s.Name)
 			removed = append(removed, s)
+			forget = append(forget, s.Name)
 		}
 	}
 	f.cur.Store(g)
@@ -60,8 +65,8 @@ func (f *Fetcher) Reload(ctx context.Context, opts *Options) (ReloadResult, erro
 		prev.client.CloseIdleConnections()
 	}
 	f.mu.Lock()
-	for _, s := range removed {
-		delete(f.retryAfter, s.Name)
+	for _, name := range forget {
+		delete(f.retryAfter, name)
 	}
 	f.mu.Unlock()
 	select {
@@ -74,7 +79,7 @@ func (f *Fetcher) Reload(ctx context.Context, opts *Options) (ReloadResult, erro
 }
 
 // sameSchedule reports whether a's and b's effective schedules have the
-// same spec; parsed schedules never compare equal.
+// same spec (parsed cron schedules are pointers, never equal).
 func sameSchedule(a, b *source, ga, gb *generation) bool {
 	spec := func(s *source, g *generation) string {
 		if s.Schedule != "" {

@@ -1,7 +1,8 @@
 // Package ops serves what operators use to watch and keep a running
 // tickerd: Prometheus metrics (/metrics), readiness (/readyz), the state of
-// every source (/api/sources) and a backup of the data file behind an admin
-// token (/api/backup).
+// every source (/api/sources), the sources as an OPML subscription list
+// (/opml) and a backup of the data file behind an admin token
+// (/api/backup).
 //
 // It is a package of its own because these endpoints read across the
 // others: the store's source states and file, the fetcher's results, the
