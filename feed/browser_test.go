@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -177,9 +178,11 @@ const xssTitle = `<img src=x onerror=alert(1)>`
 // gate holds event stream requests while closed, and records the
 // Last-Event-ID each one carried.
 type gate struct {
-	mu     sync.Mutex
-	open   chan struct{} // nil while open
-	lastID []string
+	mu          sync.Mutex
+	open        chan struct{} // nil while open
+	lastID      []string
+	conditional int         // JSON feed requests that carried If-None-Match
+	down        atomic.Bool // drop every connection, as a dead server would
 }
 
 func (g *gate) close() {
@@ -203,6 +206,17 @@ func (g *gate) ids() []string {
 
 func (g *gate) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g.down.Load() {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, ".json") && r.Header.Get("If-None-Match") != "" {
+			g.mu.Lock()
+			g.conditional++
+			g.mu.Unlock()
+		}
 		if strings.HasPrefix(r.URL.Path, "/events") {
 			g.mu.Lock()
 			g.lastID = append(g.lastID, r.Header.Get("Last-Event-ID"))
@@ -256,14 +270,23 @@ func TestBrowser(t *testing.T) {
 	pageHTML := `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>elsewhere</title></head>
 <body style="margin:0;font:16px sans-serif">
 <script src="` + daemon.URL + s.WidgetURL() + `" async></script>
-<tickerd-ticker id="en" ticker="english" label="Breaking" show-source show-time speed="80"></tickerd-ticker>
-<tickerd-ticker id="ar" ticker="arabic" label="عاجل" show-source show-time speed="80"></tickerd-ticker>
-<tickerd-ticker id="auto" ticker="arauto" speed="80"></tickerd-ticker>
-<tickerd-ticker id="main" ticker="main" speed="80"></tickerd-ticker>
+<tickerd-ticker id="en" ticker="english" label="Breaking" show-source show-time speed="200"></tickerd-ticker>
+<tickerd-ticker id="ar" ticker="arabic" label="عاجل" show-source show-time speed="200"></tickerd-ticker>
+<tickerd-ticker id="auto" ticker="arauto" speed="200"></tickerd-ticker>
+<tickerd-ticker id="main" ticker="main" speed="200"></tickerd-ticker>
 <tickerd-ticker id="none" ticker="nosuch"></tickerd-ticker>
+</body></html>`
+	// Without EventSource the widget polls; poll="1" makes it quick.
+	pollHTML := `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>polling</title></head><body>
+<script src="` + daemon.URL + `/ticker.js" async></script>
+<tickerd-ticker id="en" ticker="english" poll="1"></tickerd-ticker>
 </body></html>`
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/poll" {
+			w.Write([]byte(pollHTML))
+			return
+		}
 		w.Write([]byte(pageHTML))
 	}))
 	t.Cleanup(site.Close)
@@ -389,6 +412,35 @@ func TestBrowser(t *testing.T) {
 		waitJS(t, ctx, "the new headline announced", fmt.Sprintf(`document.getElementById('ar').shadowRoot.querySelector('[aria-live=polite]').textContent === %q`, title))
 	})
 
+	t.Run("an update does not move what is in view", func(t *testing.T) {
+		const title = "Arrived while the reader was looking"
+		// Paused, so positions can be compared exactly.
+		eval[any](t, ctx, `document.getElementById('en').shadowRoot.querySelector('button').click()`)
+		defer eval[any](t, ctx, `document.getElementById('en').shadowRoot.querySelector('button').click()`)
+		time.Sleep(200 * time.Millisecond)
+		const inView = `(() => { const r = document.getElementById('en').shadowRoot, v = r.querySelector('.v').getBoundingClientRect();
+			return [...r.querySelectorAll('ul.g a')].filter(a => { const b = a.getBoundingClientRect(); return b.right > v.left && b.left < v.right })
+				.map(a => [a.textContent, a.getBoundingClientRect().left]) })()`
+		before := eval[[][2]any](t, ctx, inView)
+		state := fixtureStates()[1]
+		if _, err := st.Ingest(context.Background(), state, []store.Item{{
+			Source: "wire", ID: "steady", GUID: "steady", Link: "https://wire.example.com/steady",
+			Title: title, Lang: "en", Published: seen.Add(time.Hour),
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, "the new headline", hasHeadlineJS("en", title))
+		after := eval[[][2]any](t, ctx, inView)
+		same := len(after) == len(before)
+		for i := 0; same && i < len(after); i++ {
+			// Sub-pixel differences are rounding, not a jump.
+			same = after[i][0] == before[i][0] && math.Abs(after[i][1].(float64)-before[i][1].(float64)) < 0.5
+		}
+		if !same {
+			t.Errorf("headlines in view moved when one arrived:\nbefore %v\nafter  %v", before, after)
+		}
+	})
+
 	t.Run("reconnect resumes with Last-Event-ID", func(t *testing.T) {
 		const title = "Missed while the connection was down"
 		before := len(g.ids())
@@ -421,6 +473,64 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("server down keeps the headlines and retries", func(t *testing.T) {
+		const title = "Published while the server was down"
+		before := eval[[]string](t, ctx, headlinesJS("en"))
+		g.down.Store(true)
+		daemon.CloseClientConnections()
+		state := fixtureStates()[1]
+		if _, err := st.Ingest(context.Background(), state, []store.Item{{
+			Source: "wire", ID: "down", GUID: "down", Link: "https://wire.example.com/down",
+			Title: title, Lang: "en", Published: seen.Add(2 * time.Hour),
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(4 * time.Second) // a reconnection attempt or two fail
+		if got := eval[[]string](t, ctx, headlinesJS("en")); strings.Join(got, "|") != strings.Join(before, "|") {
+			t.Errorf("while the server is down: headlines %q, want the last ones %q", got, before)
+		}
+		g.down.Store(false)
+		waitJS(t, ctx, "the headline published while down, once the server is back", hasHeadlineJS("en", title))
+	})
+
+	t.Run("keyboard focus pauses", func(t *testing.T) {
+		eval[any](t, ctx, `document.getElementById('ar').shadowRoot.querySelector('ul.g a').focus()`)
+		time.Sleep(200 * time.Millisecond)
+		if got := moves(t, ctx, "ar"); got != 0 {
+			t.Errorf("a focused headline: strip moves %+d, want 0", got)
+		}
+		eval[any](t, ctx, `document.getElementById('ar').shadowRoot.activeElement.blur()`)
+		time.Sleep(200 * time.Millisecond)
+		if got := moves(t, ctx, "ar"); got != 1 {
+			t.Errorf("focus gone: strip moves %+d, want +1", got)
+		}
+	})
+
+	t.Run("polling without EventSource", func(t *testing.T) {
+		const title = "Arrived by polling"
+		poll := tab(t, browser, &dialogs)
+		if _, err := chromedp.Call(poll, page.AddScriptToEvaluateOnNewDocument,
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: "window.EventSource = undefined;"}); err != nil {
+			t.Fatal(err)
+		}
+		navigate(t, poll, site.URL+"/poll")
+		waitJS(t, poll, "polled headlines", hasHeadlineJS("en", `AT&T <Q3> results beat "estimates"`))
+		state := fixtureStates()[1]
+		if _, err := st.Ingest(context.Background(), state, []store.Item{{
+			Source: "wire", ID: "polled", GUID: "polled", Link: "https://wire.example.com/polled",
+			Title: title, Lang: "en", Published: seen.Add(3 * time.Hour),
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, poll, "the polled new headline", hasHeadlineJS("en", title))
+		g.mu.Lock()
+		n := g.conditional
+		g.mu.Unlock()
+		if n == 0 {
+			t.Error("the widget polled without If-None-Match")
+		}
+	})
+
 	t.Run("unknown ticker renders nothing", func(t *testing.T) {
 		if h := eval[float64](t, ctx, `document.getElementById('none').getBoundingClientRect().height`); h != 0 {
 			t.Errorf("unknown ticker is %vpx high, want nothing shown", h)
@@ -448,7 +558,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("embed page under its CSP", func(t *testing.T) {
 		embed := tab(t, browser, &dialogs)
-		navigate(t, embed, daemon.URL+"/embed/arabic?label=%D8%B9%D8%A7%D8%AC%D9%84&speed=80")
+		navigate(t, embed, daemon.URL+"/embed/arabic?label=%D8%B9%D8%A7%D8%AC%D9%84&speed=200")
 		waitJS(t, embed, "the embedded headlines", `(() => { const e = document.querySelector('tickerd-ticker'); return !!e && !!e.shadowRoot && e.shadowRoot.querySelectorAll('a[part=headline]').length > 0 })()`)
 		// Styles are constructed style sheets, which the CSP allows.
 		if bg := eval[string](t, embed, `getComputedStyle(document.querySelector('tickerd-ticker').shadowRoot.querySelector('.l')).backgroundColor`); bg != "rgb(204, 0, 0)" {

@@ -145,7 +145,6 @@ a:hover,a:focus-visible{text-decoration:underline}
     stop() {
       this.gone = true;
       clearTimeout(this.timer);
-      clearTimeout(this.applyT);
       if (this.es) { this.es.close(); this.es = null; }
       if (this.anim) { this.anim.cancel(); this.anim = null; }
     }
@@ -207,10 +206,25 @@ a:hover,a:focus-visible{text-decoration:underline}
       } else if (at >= 0) {
         this.items[at] = it;
       } else {
-        this.items.unshift(it);
+        this.items.splice(this.insertAt(), 0, it);
         this.announce([it]);
       }
       this.render();
+    }
+    // insertAt returns where a new headline goes: first when the strip is
+    // still, else just after the last one in view (in the copy the reader
+    // sees last), so it scrolls in next and nothing in view moves.
+    insertAt() {
+      if (!this.anim || !this.W) return 0;
+      const x = this.offset();
+      const end = x + this.v.clientWidth;
+      const over = end - this.W; // the seam is in view: the copy shows up to here
+      let last = -1;
+      [...this.a.children].forEach((li, i) => {
+        const d = this.along(li);
+        if (over > 0 ? d < over : d < end && d + li.getBoundingClientRect().width > x) last = i;
+      });
+      return last + 1;
     }
     announce(news) {
       const max = this.num('max', 20);
@@ -219,18 +233,7 @@ a:hover,a:focus-visible{text-decoration:underline}
       // does not read the whole strip again.
       if (t) this.live.textContent = t;
     }
-    render(now) {
-      if (!now && this.anim && this.anim.playState === 'running') {
-        // While the seam is in view both copies show; a headline added
-        // before it would move one of them. Wait until it has passed.
-        const x = this.offset();
-        if (x + this.v.clientWidth > this.W) {
-          clearTimeout(this.applyT);
-          this.applyT = setTimeout(() => this.render(true), (this.W - x) / this.speed * 1000 + 50);
-          return;
-        }
-      }
-      clearTimeout(this.applyT);
+    render() {
       const max = Math.floor(this.num('max', 20));
       const shown = this.items.slice(0, max);
       if (!shown.length) { this.w.hidden = true; return; }
@@ -277,7 +280,7 @@ a:hover,a:focus-visible{text-decoration:underline}
       };
       // The first headline still (partly) in view anchors the strip: after
       // the lists are rebuilt it is put back where it was, so a headline
-      // arriving out of view does not move what the reader sees.
+      // inserted out of view (see insertAt) does not move what is in view.
       const anchor = this.anchor();
       list(this.a);
       list(this.c);
@@ -287,15 +290,18 @@ a:hover,a:focus-visible{text-decoration:underline}
     // along is the distance of li from the start of its list in the
     // direction of reading.
     along(li) {
-      const g = li.parentNode;
-      return this.rtl ? (g.offsetLeft + g.offsetWidth) - (li.offsetLeft + li.offsetWidth) : li.offsetLeft - g.offsetLeft;
+      // Fractional boxes: whole-pixel offsets would let each update
+      // nudge the strip by up to a pixel.
+      const g = li.parentNode.getBoundingClientRect();
+      const r = li.getBoundingClientRect();
+      return this.rtl ? g.right - r.right : r.left - g.left;
     }
     anchor() {
       if (!this.anim || !this.W) return null;
       const x = this.offset();
       for (const li of this.a.children) {
         const d = this.along(li);
-        if (d + li.offsetWidth > x) return { id: li.dataset.id, d, x };
+        if (d + li.getBoundingClientRect().width > x) return { id: li.dataset.id, d, x };
       }
       return null;
     }
@@ -312,7 +318,7 @@ a:hover,a:focus-visible{text-decoration:underline}
       // Each copy is at least as wide as the view, so the loop never
       // shows a gap at its seam.
       this.a.style.minWidth = this.c.style.minWidth = still ? '' : vw + 'px';
-      const W = this.a.offsetWidth;
+      const W = this.a.getBoundingClientRect().width;
       let x = anchor === undefined ? (this.anim ? this.offset() : 0) : 0;
       if (anchor) {
         x = anchor.x;
