@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -35,6 +36,10 @@ var (
 // expiry (big-endian Unix nanoseconds). Item keys are 16 bytes and dupMark
 // values 17, so the 9-byte value is unambiguous.
 const tombMark = 't'
+
+// errNothing rolls back a write transaction that found nothing to do:
+// a commit, even an empty one, costs a sync of the file.
+var errNothing = errors.New("nothing to do")
 
 // defaultPruneBatch bounds the deletions of one write transaction: a few
 // milliseconds of work, so a fetch waiting to store its feed barely notices.
@@ -167,12 +172,27 @@ func (s *Store) excessItems(maxItems int) ([][]byte, error) {
 	var out [][]byte
 	err := s.db.View(func(tx *bolt.Tx) error {
 		idx := tx.Bucket(bucketBySource)
+		// One source's keys are contiguous: count runs, so a walk over
+		// every stored item allocates per source, not per item.
 		counts := map[string]int{}
+		var cur []byte
+		run := 0
 		c := idx.Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			if i := bytes.IndexByte(k, 0); i >= 0 {
-				counts[string(k[:i])]++
+			i := bytes.IndexByte(k, 0)
+			if i < 0 {
+				continue
 			}
+			if !bytes.Equal(k[:i], cur) {
+				if run > 0 {
+					counts[string(cur)] += run
+				}
+				cur, run = bytes.Clone(k[:i]), 0
+			}
+			run++
+		}
+		if run > 0 {
+			counts[string(cur)] += run
 		}
 		for src, n := range counts {
 			prefix := append([]byte(src), 0)
@@ -196,6 +216,9 @@ func (s *Store) removeBatch(now time.Time, pick func(*bolt.Tx) [][]byte, batch i
 	err = s.update(func(tx *bolt.Tx) error {
 		keys := pick(tx)
 		more = len(keys) >= batch
+		if len(keys) == 0 {
+			return errNothing
+		}
 		removed, lastSeq, counts = 0, 0, map[string]int{}
 		itemsB, idsB := tx.Bucket(bucketItems), tx.Bucket(bucketIDs)
 		tombs, tombx := tx.Bucket(bucketTombs), tx.Bucket(bucketTombExp)
@@ -204,10 +227,21 @@ func (s *Store) removeBatch(now time.Time, pick func(*bolt.Tx) [][]byte, batch i
 			if v == nil {
 				continue // updated to another key, or removed, meanwhile
 			}
+			// Only what the change log, the identity and the tombstone
+			// need: decoding summaries and reports would double the cost.
 			var it Item
-			if err := json.Unmarshal(v, &it); err != nil {
+			var ref struct {
+				Source    string    `json:"src"`
+				ID        string    `json:"id"`
+				Link      string    `json:"link"`
+				Title     string    `json:"title"`
+				Published time.Time `json:"pub"`
+				FirstSeen time.Time `json:"seen"`
+			}
+			if err := json.Unmarshal(v, &ref); err != nil {
 				return fmt.Errorf("decode stored item at key %x: %w", key, err)
 			}
+			it = Item{Source: ref.Source, ID: ref.ID, Link: ref.Link, Title: ref.Title, Published: ref.Published, FirstSeen: ref.FirstSeen}
 			if err := itemsB.Delete(key); err != nil {
 				return err
 			}
@@ -251,6 +285,9 @@ func (s *Store) removeBatch(now time.Time, pick func(*bolt.Tx) [][]byte, batch i
 		applied = counts
 		return s.uncount(tx, counts)
 	})
+	if err == errNothing {
+		return 0, false, nil
+	}
 	if err != nil {
 		s.recount(applied, +1)
 		return 0, false, err
@@ -330,10 +367,13 @@ func (s *Store) expireTombs(ctx context.Context, now time.Time, batch int) (int,
 				}
 				n++
 			}
+			if n == 0 {
+				return errNothing
+			}
 			return nil
 		})
 		total += n
-		if err != nil {
+		if err != nil && err != errNothing {
 			return total, fmt.Errorf("expire tombstones: %w", err)
 		}
 		if n < batch {
@@ -361,10 +401,13 @@ func (s *Store) trimStories(ctx context.Context, last uint32, batch int) (int, e
 					}
 					n++
 				}
+				if n == 0 {
+					return errNothing
+				}
 				return nil
 			})
 			total += n
-			if err != nil {
+			if err != nil && err != errNothing {
 				return total, fmt.Errorf("trim story index: %w", err)
 			}
 			if n < batch {

@@ -219,3 +219,99 @@ func BenchmarkPruneBatch(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/500, "µs/item")
 }
+
+// BenchmarkPruneAge times Prune removing 500 items by age: one write
+// transaction, so its time is about the longest an ingest waits.
+func BenchmarkPruneAge(b *testing.B) {
+	ctx := context.Background()
+	s, c := openDedupeStore(b)
+	n := 0
+	fill := func(count int) {
+		for range count / 500 {
+			var feed []Item
+			for range 500 {
+				n++
+				feed = append(feed, storyItem("wire", fmt.Sprint("urn:item:", n), fmt.Sprintf("headline%d about%d topic%d", n, n, n),
+					fmt.Sprint("https://example.com/", n), t0.Add(time.Duration(n)*time.Minute)))
+			}
+			if _, err := s.Ingest(ctx, SourceState{Name: "wire"}, feed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	c.advance(30000 * time.Minute) // every item dated in the past
+	fill(20000)
+	for b.Loop() {
+		b.StopTimer()
+		fill(500)
+		c.advance(500 * time.Minute) // the 500 oldest pass the age limit
+		b.StartTimer()
+		res, err := s.Prune(ctx, Retention{MaxAge: 30000*time.Minute - 30*time.Second, Batch: 500})
+		if err != nil || res.ByAge != 500 {
+			b.Fatalf("Prune = %+v, %v", res, err)
+		}
+	}
+}
+
+// BenchmarkIngestBesidePrune ingests 50-item feeds while Prune removes
+// 20,000 items in batches of 500 beside it, and reports the slowest
+// ingest: what retention costs a fetch waiting to store its feed.
+// Compare max-ms with the same run's "alone" figure.
+func BenchmarkIngestBesidePrune(b *testing.B) {
+	ctx := context.Background()
+	s, c := openDedupeStore(b)
+	c.advance(100000 * time.Minute)
+	n := 0
+	feed := func(src string, size int) []Item {
+		var items []Item
+		for range size {
+			n++
+			items = append(items, storyItem(src, fmt.Sprint("urn:item:", n), fmt.Sprintf("headline%d about%d topic%d", n, n, n),
+				fmt.Sprint("https://example.com/", n), t0.Add(time.Duration(n)*time.Minute)))
+		}
+		return items
+	}
+	for range 80 {
+		if _, err := s.Ingest(ctx, SourceState{Name: "old"}, feed("old", 500)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var alone, beside time.Duration
+	timeIngest := func() time.Duration {
+		start := time.Now()
+		if _, err := s.Ingest(ctx, SourceState{Name: "live"}, feed("live", 50)); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	for range 20 {
+		alone = max(alone, timeIngest())
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Prune(ctx, Retention{MaxPerSource: 20000, Batch: 500})
+		done <- err
+	}()
+	pruning := true
+	for b.Loop() {
+		d := timeIngest()
+		if pruning {
+			beside = max(beside, d)
+			select {
+			case err := <-done:
+				if err != nil {
+					b.Fatal(err)
+				}
+				pruning = false
+			default:
+			}
+		}
+	}
+	if pruning {
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(alone.Microseconds())/1000, "alone-max-ms")
+	b.ReportMetric(float64(beside.Microseconds())/1000, "beside-max-ms")
+}
