@@ -203,6 +203,17 @@ func (d *decoder) opmlSources(cfg *Config, line int, key, raw string) {
 	if !filepath.IsAbs(path) {
 		path = filepath.Join(d.dir, path)
 	}
+	// A device or a pipe (/dev/stdin, a FIFO) could block a config check
+	// or a reload forever, opening a FIFO included: look before opening.
+	fi, err := os.Stat(path)
+	if err != nil {
+		d.errorf(line, key, "%v", err)
+		return
+	}
+	if !fi.Mode().IsRegular() {
+		d.errorf(line, key, "%s is not a regular file", path)
+		return
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		d.errorf(line, key, "%v", err)

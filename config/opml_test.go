@@ -154,7 +154,9 @@ func TestSourcesOPMLErrors(t *testing.T) {
 		want       []string
 	}{
 		{"bad outline", "sources_opml: bad.opml\n", []string{opml + `:3: outline "Old FTP feed" xmlUrl: "ftp://files.example/feed.xml" must be an http or https URL`}},
-		{"missing file", "sources_opml: nowhere.opml\n", []string{"config.yaml:1: sources_opml: open " + filepath.Join(dir, "nowhere.opml")}},
+		{"missing file", "sources_opml: nowhere.opml\n", []string{"config.yaml:1: sources_opml: stat " + filepath.Join(dir, "nowhere.opml")}},
+		{"a device", "sources_opml: /dev/stdin\n", []string{"config.yaml:1: sources_opml: /dev/stdin is not a regular file"}},
+		{"a folder", "sources_opml: .\n", []string{"is not a regular file"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			cfgPath := filepath.Join(dir, "config.yaml")
