@@ -137,35 +137,35 @@ func hasHeadlineJS(id, title string) string {
 	return fmt.Sprintf(`%s.includes(%q)`, headlinesJS(id), title)
 }
 
-// moves samples the strip's horizontal shift and returns +1 when it
-// moves right, -1 left and 0 when it stands still (by majority: a sample
-// may straddle the loop's wrap).
+// moves samples the strip's horizontal shift every 250ms and returns +1
+// once it has moved right three times, -1 left three times, or 0 after
+// four samples in a row without a move. A sample may straddle the loop's
+// wrap, and a loaded machine may skip frames, so single samples decide
+// nothing.
 func moves(t *testing.T, ctx context.Context, id string) int {
 	t.Helper()
-	var xs []float64
-	for i := 0; i < 4; i++ {
-		if i > 0 {
-			time.Sleep(250 * time.Millisecond)
-		}
+	xs := []float64{eval[float64](t, ctx, shiftJS(id))}
+	right, left, still := 0, 0, 0
+	defer func() { t.Logf("%s: strip shifts %v", id, xs) }()
+	for len(xs) < 16 {
+		time.Sleep(250 * time.Millisecond)
 		xs = append(xs, eval[float64](t, ctx, shiftJS(id)))
-	}
-	right, left := 0, 0
-	for i := 1; i < len(xs); i++ {
-		switch d := xs[i] - xs[i-1]; {
+		switch d := xs[len(xs)-1] - xs[len(xs)-2]; {
 		case d > 0.5:
-			right++
+			right, still = right+1, 0
 		case d < -0.5:
-			left++
+			left, still = left+1, 0
+		default:
+			still++
 		}
-	}
-	t.Logf("%s: strip shifts %v", id, xs)
-	switch {
-	case right >= 2:
-		return 1
-	case left >= 2:
-		return -1
-	case right == 0 && left == 0:
-		return 0
+		switch {
+		case right >= 3:
+			return 1
+		case left >= 3:
+			return -1
+		case still >= 4:
+			return 0
+		}
 	}
 	t.Fatalf("%s: strip moves erratically: %v", id, xs)
 	return 0

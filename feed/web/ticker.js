@@ -208,8 +208,20 @@ a:hover,a:focus-visible{text-decoration:underline}
       } else {
         this.items.splice(this.insertAt(), 0, it);
         this.announce([it]);
+        this.trim();
       }
       this.render();
+    }
+    // trim drops the oldest headlines beyond max, so a page left open for
+    // days does not keep every headline it was sent.
+    trim() {
+      const max = Math.floor(this.num('max', 20));
+      const t = (i) => Date.parse(i.time) || 0;
+      while (this.items.length > max) {
+        let o = 0;
+        this.items.forEach((i, n) => { if (t(i) < t(this.items[o])) o = n; });
+        this.items.splice(o, 1);
+      }
     }
     // insertAt returns where a new headline goes: first when the strip is
     // still, else just after the last one in view (in the copy the reader
