@@ -60,6 +60,49 @@ func figIngest(ctx context.Context, c *config, corp *corpus, base string) (row, 
 	return r.check(r.ratio >= 0.5), st, nil
 }
 
+// figIngestNoStore is figure 2 with a store that keeps nothing: what the
+// fetcher's own work (GET, charset, parse, normalize, sanitize) costs
+// beside gofeed, so the table shows which side of the store the gap is.
+func figIngestNoStore(ctx context.Context, c *config, corp *corpus, base string) (row, error) {
+	r := row{fig: "2b", name: "  the same without the store (fetcher alone)", target: "(diagnosis)", verdict: verdictInfo}
+	items := c.feeds * c.items
+	ceiling, err := minDuration(2, func() (time.Duration, error) { return gofeedAll(corp) })
+	if err != nil {
+		return r, err
+	}
+	f, err := newFetcher(c, nullStore{}, base, c.feeds)
+	if err != nil {
+		return r, err
+	}
+	took, err := minDuration(2, func() (time.Duration, error) {
+		start := time.Now()
+		t := tallyOf(f.FetchAll(ctx))
+		if t.err == nil && t.items != items {
+			t.err = fmt.Errorf("handed %d items to the store, want %d", t.items, items)
+		}
+		return time.Since(start), t.err
+	})
+	if err != nil {
+		return r, err
+	}
+	r.measured = rate(items, took, "items/s")
+	r.ceiling = rate(items, ceiling, "items/s")
+	r.ratio = ceiling.Seconds() / took.Seconds()
+	r.note = "a store that counts items as new and keeps no state, so every poll parses; best of 2 each"
+	return r, nil
+}
+
+// nullStore is a fetcher.Store that keeps nothing: every item is new
+// and no state is remembered, so every fetch parses the whole body.
+type nullStore struct{}
+
+func (nullStore) Ingest(_ context.Context, _ store.SourceState, items []store.Item) (store.IngestResult, error) {
+	return store.IngestResult{New: len(items)}, nil
+}
+func (nullStore) SaveState(context.Context, store.SourceState) error { return nil }
+func (nullStore) MarkState(store.SourceState)                        {}
+func (nullStore) State(string) (store.SourceState, bool)             { return store.SourceState{}, false }
+
 // gofeedAll parses every corpus body with gofeed, one goroutine per CPU.
 func gofeedAll(corp *corpus) (time.Duration, error) {
 	var next atomic.Int64

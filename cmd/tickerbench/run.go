@@ -45,6 +45,11 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 		}
 		if c.want(2) {
 			rows = append(rows, r)
+			r, err := figIngestNoStore(ctx, c, corp, base)
+			rows = append(rows, r)
+			if err != nil {
+				return rows, fmt.Errorf("figure 2b: %w", err)
+			}
 		}
 		ingested = st
 	}
