@@ -180,3 +180,51 @@ func TestIngestRetriedInGroup(t *testing.T) {
 		t.Errorf("state counts %d items, want 3", st.Items)
 	}
 }
+
+// TestSaveStateGrouped saves states queued behind one commit in one more.
+func TestSaveStateGrouped(t *testing.T) {
+	s, _, path := openTestStore(t)
+	ctx := context.Background()
+	writes := s.Stats().Writes
+	const n = 10
+	s.group.write.Lock()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() { errs[i] = s.SaveState(ctx, SourceState{Name: fmt.Sprint("s", i), ETag: `"x"`}) })
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		s.group.mu.Lock()
+		got := len(s.group.pending)
+		s.group.mu.Unlock()
+		if got == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d saves queued, want %d", got, n)
+		}
+	}
+	s.group.write.Unlock()
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("SaveState %d: %v", i, err)
+		}
+	}
+	if got := s.Stats().Writes - writes; got != 1 {
+		t.Errorf("%d queued saves made %d commits, want 1", n, got)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	for i := range n {
+		if st, ok := s2.State(fmt.Sprint("s", i)); !ok || st.ETag != `"x"` {
+			t.Errorf("state s%d after reopening = %+v, %v", i, st, ok)
+		}
+	}
+}

@@ -438,7 +438,10 @@ func (s *Store) SaveState(ctx context.Context, st SourceState) error {
 	delete(s.dirty, st.Name)
 	pending := append(s.takeDirty(), st)
 	s.mu.Unlock()
-	err := s.update(func(tx *bolt.Tx) error { return putStates(tx, pending) })
+	// Grouped like Ingest: a poll cycle in which every source's state
+	// changes (the first after a start, an outage) is otherwise one
+	// fsync per source.
+	err := s.updateGrouped(func(tx *bolt.Tx) error { return putStates(tx, pending) })
 	if err != nil {
 		s.remark(pending)
 		return fmt.Errorf("save state of %s: %w", st.Name, err)
