@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -182,6 +183,7 @@ type gate struct {
 	open        chan struct{} // nil while open
 	lastID      []string
 	conditional int         // JSON feed requests that carried If-None-Match
+	paths       map[string]int
 	down        atomic.Bool // drop every connection, as a dead server would
 }
 
@@ -217,6 +219,12 @@ func (g *gate) wrap(h http.Handler) http.Handler {
 			g.conditional++
 			g.mu.Unlock()
 		}
+		g.mu.Lock()
+		if g.paths == nil {
+			g.paths = make(map[string]int)
+		}
+		g.paths[r.URL.Path]++
+		g.mu.Unlock()
 		if strings.HasPrefix(r.URL.Path, "/events") {
 			g.mu.Lock()
 			g.lastID = append(g.lastID, r.Header.Get("Last-Event-ID"))
@@ -337,6 +345,16 @@ func TestBrowser(t *testing.T) {
 			if dir := eval[string](t, ctx, fmt.Sprintf(`getComputedStyle(document.getElementById(%q).shadowRoot.querySelector('.w')).direction`, id)); dir != "rtl" {
 				t.Errorf("%s: computed direction %q, want rtl", id, dir)
 			}
+		}
+		// Each headline is isolated, so mixed Arabic and Latin text keeps
+		// its own order.
+		if !eval[bool](t, ctx, `[...document.getElementById('ar').shadowRoot.querySelectorAll('a[part=headline]')].every(a => a.dir === 'auto' && getComputedStyle(a).unicodeBidi === 'isolate')`) {
+			t.Error("ar: headlines are not isolated with dir=auto")
+		}
+		// Times are formatted in the ticker's language: Arabic marks the
+		// morning with ص.
+		if tm := eval[string](t, ctx, `document.getElementById('ar').shadowRoot.querySelector('time[part=time]').textContent`); !strings.Contains(tm, "ص") && !strings.Contains(tm, "م") {
+			t.Errorf("ar: time %q is not formatted in Arabic", tm)
 		}
 		if dir := eval[string](t, ctx, `getComputedStyle(document.getElementById('en').shadowRoot.querySelector('.w')).direction`); dir != "ltr" {
 			t.Errorf("en: computed direction %q, want ltr", dir)
@@ -493,6 +511,28 @@ func TestBrowser(t *testing.T) {
 		waitJS(t, ctx, "the headline published while down, once the server is back", hasHeadlineJS("en", title))
 	})
 
+	t.Run("hover pauses", func(t *testing.T) {
+		mouse := func(x, y float64) {
+			t.Helper()
+			if _, err := chromedp.Call(ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{
+				Type: input.DispatchMouseEventTypeMouseMoved, X: x, Y: y,
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := eval[[]float64](t, ctx, `(() => { const b = document.getElementById('en').getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2] })()`)
+		mouse(r[0], r[1])
+		time.Sleep(200 * time.Millisecond)
+		if got := moves(t, ctx, "en"); got != 0 {
+			t.Errorf("hovered: strip moves %+d, want 0", got)
+		}
+		mouse(5, 590) // below every ticker
+		time.Sleep(200 * time.Millisecond)
+		if got := moves(t, ctx, "en"); got != -1 {
+			t.Errorf("mouse gone: strip moves %+d, want -1", got)
+		}
+	})
+
 	t.Run("keyboard focus pauses", func(t *testing.T) {
 		eval[any](t, ctx, `document.getElementById('ar').shadowRoot.querySelector('ul.g a').focus()`)
 		time.Sleep(200 * time.Millisecond)
@@ -534,6 +574,14 @@ func TestBrowser(t *testing.T) {
 	t.Run("unknown ticker renders nothing", func(t *testing.T) {
 		if h := eval[float64](t, ctx, `document.getElementById('none').getBoundingClientRect().height`); h != 0 {
 			t.Errorf("unknown ticker is %vpx high, want nothing shown", h)
+		}
+		// It asked once, learned of the 404 and gave up: no retries
+		// through the outages above.
+		g.mu.Lock()
+		n := g.paths["/events/nosuch"]
+		g.mu.Unlock()
+		if n != 1 {
+			t.Errorf("the unknown ticker's stream was requested %d times, want once", n)
 		}
 	})
 

@@ -21,6 +21,15 @@
 // Responses carry ETag, Last-Modified, Cache-Control, Vary and
 // Access-Control-Allow-Origin, and conditional requests get 304.
 //
+// # Widget
+//
+// widget.go serves web/ticker.js (embedded) at /ticker.js, the custom
+// element <tickerd-ticker> that news sites put on their pages; the page at
+// /embed/{ticker} for iframes, under a Content-Security-Policy without
+// inline script; and an index at / with every ticker live. The script
+// reads the ticker's live events, or polls its JSON Feed, from the origin
+// that served it. It is tested in headless Chromium (browser_test.go).
+//
 // # Live updates
 //
 // GET /events/{ticker} streams the ticker's changes as Server-Sent Events
