@@ -182,7 +182,7 @@ type gate struct {
 	mu          sync.Mutex
 	open        chan struct{} // nil while open
 	lastID      []string
-	conditional int         // JSON feed requests that carried If-None-Match
+	conditional int // JSON feed requests that carried If-None-Match
 	paths       map[string]int
 	down        atomic.Bool // drop every connection, as a dead server would
 }
