@@ -1,0 +1,64 @@
+package fetcher
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"tickerd/store"
+)
+
+// TestConvertCandidates: a feed listing far more items than MaxItems,
+// dates out of order and some missing, keeps the same newest items as
+// converting all of them would, while converting only a few times
+// MaxItems.
+func TestConvertCandidates(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><link>https://news.example.com/</link>`)
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 3000 {
+		date := day.Add(time.Duration(i*7919%3000) * time.Minute).Format(time.RFC1123Z)
+		switch i % 10 {
+		case 3:
+			date = "" // no date: sorts after every dated item
+		case 7:
+			date = "Thu, 01 Jan 2099 00:00:00 GMT" // refused: as good as none
+		}
+		fmt.Fprintf(&b, "<item><title>Item %d</title><link>https://news.example.com/%d</link><pubDate>%s</pubDate></item>", i, i, date)
+	}
+	b.WriteString(`</channel></rss>`)
+	body := []byte(b.String())
+	base := mustURL(t, "https://feeds.example.com/feed")
+	_, all, err := newConverter(0.8, 100_000).parseAndConvert(body, &Source{Name: "s"}, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := newConverter(0.8, 50).parseAndConvert(body, &Source{Name: "s"}, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := newest(all, 50)
+	ids := func(items []store.Item) []string {
+		var out []string
+		for _, it := range items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	if !slices.Equal(ids(got), ids(want)) {
+		t.Errorf("kept %q, want the newest 50 %q", ids(got), ids(want))
+	}
+	// Conversion alone, beside gofeed's parse, which both pay.
+	feed, err := parse(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	few, full := newConverter(0.8, 50), newConverter(0.8, 100_000)
+	fewAlloc := allocated(func() { few.convert(feed, &Source{Name: "s"}, base) })
+	fullAlloc := allocated(func() { full.convert(feed, &Source{Name: "s"}, base) })
+	if fewAlloc > fullAlloc/5 {
+		t.Errorf("converting for 50 of 3000 items allocated %d KiB, for all %d KiB: want under a fifth", fewAlloc>>10, fullAlloc>>10)
+	}
+}
