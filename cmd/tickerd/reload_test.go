@@ -160,12 +160,13 @@ tickers:
 }
 
 // TestRetentionRuns: the daemon enforces retention on its schedule and
-// counts what it removed.
+// counts what it removed. The corpus has fixed dates, so max_age is set
+// far out: the default 720h would prune it all once the dates age.
 func TestRetentionRuns(t *testing.T) {
 	fs, feeds := newFeedServer(t)
 	serveCorpus(t, fs, corpus())
 	ln := listen(t)
-	cfgPath := opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, "retention: {every: 1s, max_items_per_source: 1}\n")
+	cfgPath := opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, "retention: {every: 1s, max_items_per_source: 1, max_age: 876000h}\n")
 	base := startServe(t, cfgPath, ln)
 	waitReady(t, base)
 	eventually(t, "retention to prune rss2 to one item", func() bool {
