@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -227,4 +228,33 @@ func TestSaveStateGrouped(t *testing.T) {
 			t.Errorf("state s%d after reopening = %+v, %v", i, st, ok)
 		}
 	}
+}
+
+// BenchmarkIngestParallel is 16 writers storing 50-item feeds at once, as
+// the fetcher's default concurrency does: what the group commit is for.
+func BenchmarkIngestParallel(b *testing.B) {
+	ctx := context.Background()
+	s, _, _ := openTestStore(b)
+	const perFeed = 50
+	var next atomic.Int64
+	b.SetParallelism(8) // 16 goroutines on 2 CPUs
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		w := next.Add(1)
+		src := fmt.Sprint("wire", w)
+		n := 0
+		for pb.Next() {
+			feed := make([]Item, perFeed)
+			for i := range feed {
+				n++
+				feed[i] = item(src, fmt.Sprint(n), fmt.Sprint("عنوان الخبر رقم ", w, " ", n), t0.Add(time.Duration(n)*time.Second))
+			}
+			if _, err := s.Ingest(ctx, SourceState{Name: src}, feed); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N*perFeed)/b.Elapsed().Seconds(), "items/s")
+	b.ReportMetric(float64(s.Stats().Writes)/float64(b.N), "commits/feed")
 }

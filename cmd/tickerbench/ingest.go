@@ -24,12 +24,14 @@ import (
 func figIngest(ctx context.Context, c *config, corp *corpus, base string) (row, *store.Store, error) {
 	r := row{fig: "2", name: fmt.Sprintf("ingest %d feeds (full path vs gofeed)", c.feeds), target: ">= 0.50"}
 	items := c.feeds * c.items
+	// The ceiling runs before and after the full path, which can run
+	// only once on a fresh store; the better of the two counts.
 	cpu0 := cpuTime()
-	ceiling, err := minDuration(2, func() (time.Duration, error) { return gofeedAll(corp) })
+	before, err := gofeedAll(corp)
 	if err != nil {
 		return r, nil, err
 	}
-	ceilingCPU := (cpuTime() - cpu0) / 2
+	ceilingCPU := cpuTime() - cpu0
 	st, err := openStore(c, "ingest.db")
 	if err != nil {
 		return r, nil, err
@@ -50,10 +52,17 @@ func figIngest(ctx context.Context, c *config, corp *corpus, base string) (row, 
 	if t.items != items {
 		return r, st, fmt.Errorf("stored %d items of %d fetched", t.items, items)
 	}
+	cpu0 = cpuTime()
+	after, err := gofeedAll(corp)
+	if err != nil {
+		return r, st, err
+	}
+	ceilingCPU = (ceilingCPU + cpuTime() - cpu0) / 2
+	ceiling := min(before, after)
 	r.measured = rate(items, took, "items/s")
 	r.ceiling = rate(items, ceiling, "items/s")
 	r.ratio = ceiling.Seconds() / took.Seconds()
-	r.note = fmt.Sprintf("%d new, %d merged as duplicate stories, %d commits; full path %s, gofeed %s (%d goroutines, best of 2); "+
+	r.note = fmt.Sprintf("%d new, %d merged as duplicate stories, %d commits; full path %s, gofeed %s (%d goroutines, best of one run before and one after); "+
 		"CPU time of this process (the corpus server is another): full path %s, gofeed %s, ratio %.2f",
 		t.newItems, t.dupes, writes, ms(took), ms(ceiling), runtime.GOMAXPROCS(0), ms(tookCPU), ms(ceilingCPU),
 		ceilingCPU.Seconds()/tookCPU.Seconds())
@@ -66,29 +75,25 @@ func figIngest(ctx context.Context, c *config, corp *corpus, base string) (row, 
 func figIngestNoStore(ctx context.Context, c *config, corp *corpus, base string) (row, error) {
 	r := row{fig: "2b", name: "  the same without the store (fetcher alone)", target: "(diagnosis)", verdict: verdictInfo}
 	items := c.feeds * c.items
-	ceiling, err := minDuration(2, func() (time.Duration, error) { return gofeedAll(corp) })
-	if err != nil {
-		return r, err
-	}
 	f, err := newFetcher(c, nullStore{}, base, c.feeds)
 	if err != nil {
 		return r, err
 	}
-	took, err := minDuration(2, func() (time.Duration, error) {
+	took, ceiling, err := pairedMin(2, func() (time.Duration, error) {
 		start := time.Now()
 		t := tallyOf(f.FetchAll(ctx))
 		if t.err == nil && t.items != items {
 			t.err = fmt.Errorf("handed %d items to the store, want %d", t.items, items)
 		}
 		return time.Since(start), t.err
-	})
+	}, func() (time.Duration, error) { return gofeedAll(corp) })
 	if err != nil {
 		return r, err
 	}
 	r.measured = rate(items, took, "items/s")
 	r.ceiling = rate(items, ceiling, "items/s")
 	r.ratio = ceiling.Seconds() / took.Seconds()
-	r.note = "a store that counts items as new and keeps no state, so every poll parses; best of 2 each"
+	r.note = "a store that counts items as new and keeps no state, so every poll parses; best of 2 alternated runs each"
 	return r, nil
 }
 
@@ -187,11 +192,11 @@ func figPoll(ctx context.Context, c *config, corp *corpus, cs *remoteCorpus, bas
 		}
 		writes := st.Stats().Writes
 		var t tally
-		full, err := minDuration(3, func() (time.Duration, error) {
+		full, ceiling, err := pairedMin(3, func() (time.Duration, error) {
 			start := time.Now()
 			t = tallyOf(f.FetchAll(ctx))
 			return time.Since(start), t.err
-		})
+		}, func() (time.Duration, error) { return bare.cycle(ctx, c.sources, corp, tc.mode) })
 		if err != nil {
 			return rows, err
 		}
@@ -199,14 +204,10 @@ func figPoll(ctx context.Context, c *config, corp *corpus, cs *remoteCorpus, bas
 			return rows, fmt.Errorf("cycle: %v and %d items parsed, want %d %s and none", t.byStatus, t.items, c.sources, tc.want)
 		}
 		wrote := st.Stats().Writes - writes
-		ceiling, err := minDuration(3, func() (time.Duration, error) { return bare.cycle(ctx, c.sources, corp, tc.mode) })
-		if err != nil {
-			return rows, err
-		}
 		r.measured = fmt.Sprintf("%s (%s)", ms(full), rate(c.sources, full, "req/s"))
 		r.ceiling = fmt.Sprintf("%s (%s)", ms(ceiling), rate(c.sources, ceiling, "req/s"))
 		r.ratio = full.Seconds() / ceiling.Seconds()
-		r.note = fmt.Sprintf("%d store writes during 3 cycles; no items parsed; best of 3 each", wrote)
+		r.note = fmt.Sprintf("%d store writes during 3 cycles; no items parsed; best of 3 alternated cycles each", wrote)
 		ok := r.ratio <= 1.5 && wrote == 0
 		rows = append(rows, r.check(ok))
 	}

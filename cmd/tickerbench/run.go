@@ -201,18 +201,24 @@ func settledHeap() uint64 {
 	return heapBytes()
 }
 
-// minDuration runs fn n times and returns the fastest run: on a shared
-// machine the fastest run is the one least disturbed.
-func minDuration(n int, fn func() (time.Duration, error)) (time.Duration, error) {
-	best := time.Duration(0)
+// pairedMin runs a then b, n times over, and returns each one's fastest
+// run: alternating, both sides of a ratio see the same moments of a
+// shared machine.
+func pairedMin(n int, a, b func() (time.Duration, error)) (da, db time.Duration, err error) {
 	for range n {
-		d, err := fn()
+		d, err := a()
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
-		if best == 0 || d < best {
-			best = d
+		if da == 0 || d < da {
+			da = d
+		}
+		if d, err = b(); err != nil {
+			return 0, 0, err
+		}
+		if db == 0 || d < db {
+			db = d
 		}
 	}
-	return best, nil
+	return da, db, nil
 }
