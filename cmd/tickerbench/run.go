@@ -161,16 +161,12 @@ func heapBytes() uint64 {
 
 // peakSampler samples the Go heap and RSS until stopped, keeping peaks.
 type peakSampler struct {
-	stop       chan struct{}
-	done       chan struct{}
-	heap, rss  uint64
-	samples    int
-	interval   time.Duration
-	startedRSS uint64
+	stop, done chan struct{}
+	heap, rss  uint64 // peaks; read them after finish
 }
 
 func startSampler(interval time.Duration) *peakSampler {
-	p := &peakSampler{stop: make(chan struct{}), done: make(chan struct{}), interval: interval}
+	p := &peakSampler{stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
 		t := time.NewTicker(interval)
@@ -178,7 +174,6 @@ func startSampler(interval time.Duration) *peakSampler {
 		for {
 			p.heap = max(p.heap, heapBytes())
 			p.rss = max(p.rss, rss())
-			p.samples++
 			select {
 			case <-p.stop:
 				return
