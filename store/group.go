@@ -42,18 +42,28 @@ func (s *Store) updateGrouped(fn func(*bolt.Tx) error) error {
 	g.pending = append(g.pending, call)
 	g.mu.Unlock()
 
-	s.commitPending()
+	s.commitPending(call)
 	<-call.done
 	return call.err
 }
 
-// commitPending takes the write lock and commits everything queued, the
-// caller's own call included unless the previous holder took it; either
-// way the caller's call is done when the lock is released.
-func (s *Store) commitPending() {
+// commitPending takes the write lock and, unless the previous holder
+// committed call already, commits everything queued, call included.
+//
+// A caller whose call is done returns without committing what arrived
+// since: it would commit those one or two calls alone, and every caller
+// released by one large group would do the same in turn, so groups would
+// shrink back to single writes. Whoever queued them is waiting for the
+// lock too, and commits them, with whatever else queued by then.
+func (s *Store) commitPending(call *groupCall) {
 	g := &s.group
 	g.write.Lock()
 	defer g.write.Unlock()
+	select {
+	case <-call.done:
+		return
+	default:
+	}
 	g.mu.Lock()
 	calls := g.pending
 	g.pending = nil
