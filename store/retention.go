@@ -333,53 +333,40 @@ func (s *Store) recount(counts map[string]int, sign int) {
 
 // expireTombs removes tombstones whose time has passed.
 func (s *Store) expireTombs(ctx context.Context, now time.Time, batch int) (int, error) {
-	total := 0
 	limit := binary.BigEndian.AppendUint64(nil, uint64(now.UnixNano()))
-	for {
-		if err := ctx.Err(); err != nil {
-			return total, err
-		}
+	n, err := s.inBatches(ctx, batch, func(tx *bolt.Tx) (int, error) {
 		n := 0
-		err := s.update(func(tx *bolt.Tx) error {
-			n = 0
-			tombs, tombx, idsB := tx.Bucket(bucketTombs), tx.Bucket(bucketTombExp), tx.Bucket(bucketIDs)
-			c := tombx.Cursor()
-			for k, _ := c.First(); k != nil && n < batch && bytes.Compare(k[:8], limit) <= 0; k, _ = c.First() {
-				key := bytes.Clone(k[9:])
-				switch k[8] {
-				case 'i':
-					// A later removal of a re-added item may have set a
-					// newer tombstone; only this one's goes.
-					if v := idsB.Get(key); isTomb(v) && !tombExpiry(v).After(now) {
-						if err := idsB.Delete(key); err != nil {
-							return err
-						}
-					}
-				case 'k':
-					if v := tombs.Get(key); len(v) == 8 && bytes.Compare(v, limit) <= 0 {
-						if err := tombs.Delete(key); err != nil {
-							return err
-						}
+		tombs, tombx, idsB := tx.Bucket(bucketTombs), tx.Bucket(bucketTombExp), tx.Bucket(bucketIDs)
+		c := tombx.Cursor()
+		for k, _ := c.First(); k != nil && n < batch && bytes.Compare(k[:8], limit) <= 0; k, _ = c.First() {
+			key := bytes.Clone(k[9:])
+			switch k[8] {
+			case 'i':
+				// A later removal of a re-added item may have set a
+				// newer tombstone; only this one's goes.
+				if v := idsB.Get(key); isTomb(v) && !tombExpiry(v).After(now) {
+					if err := idsB.Delete(key); err != nil {
+						return n, err
 					}
 				}
-				if err := c.Delete(); err != nil {
-					return err
+			case 'k':
+				if v := tombs.Get(key); len(v) == 8 && bytes.Compare(v, limit) <= 0 {
+					if err := tombs.Delete(key); err != nil {
+						return n, err
+					}
 				}
-				n++
 			}
-			if n == 0 {
-				return errNothing
+			if err := c.Delete(); err != nil {
+				return n, err
 			}
-			return nil
-		})
-		total += n
-		if err != nil && err != errNothing {
-			return total, fmt.Errorf("expire tombstones: %w", err)
+			n++
 		}
-		if n < batch {
-			return total, nil
-		}
+		return n, nil
+	})
+	if err != nil {
+		err = fmt.Errorf("expire tombstones: %w", err)
 	}
+	return n, err
 }
 
 // trimStories deletes story index entries of days up to last.
@@ -387,35 +374,52 @@ func (s *Store) trimStories(ctx context.Context, last uint32, batch int) (int, e
 	total := 0
 	for _, kind := range []byte{'l', 't', 'k'} {
 		end := storyKey(kind, last+1, "")
-		for {
-			if err := ctx.Err(); err != nil {
-				return total, err
-			}
+		n, err := s.inBatches(ctx, batch, func(tx *bolt.Tx) (int, error) {
 			n := 0
-			err := s.update(func(tx *bolt.Tx) error {
-				n = 0
-				c := tx.Bucket(bucketStories).Cursor()
-				for k, _ := c.Seek([]byte{kind}); k != nil && n < batch && k[0] == kind && bytes.Compare(k, end) < 0; k, _ = c.Seek([]byte{kind}) {
-					if err := c.Delete(); err != nil {
-						return err
-					}
-					n++
+			c := tx.Bucket(bucketStories).Cursor()
+			for k, _ := c.Seek([]byte{kind}); k != nil && n < batch && k[0] == kind && bytes.Compare(k, end) < 0; k, _ = c.Seek([]byte{kind}) {
+				if err := c.Delete(); err != nil {
+					return n, err
 				}
-				if n == 0 {
-					return errNothing
-				}
-				return nil
-			})
-			total += n
-			if err != nil && err != errNothing {
-				return total, fmt.Errorf("trim story index: %w", err)
+				n++
 			}
-			if n < batch {
-				break
-			}
+			return n, nil
+		})
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("trim story index: %w", err)
 		}
 	}
 	return total, nil
+}
+
+// inBatches runs step in one write transaction after another until a
+// step deletes fewer than batch keys, so a large clean-up never holds the
+// writer for long. A step that deletes nothing rolls back (no fsync). It
+// returns how many deletions committed.
+func (s *Store) inBatches(ctx context.Context, batch int, step func(*bolt.Tx) (int, error)) (int, error) {
+	total := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		n := 0
+		err := s.update(func(tx *bolt.Tx) error {
+			var err error
+			n, err = step(tx)
+			if err == nil && n == 0 {
+				return errNothing
+			}
+			return err
+		})
+		if err != nil && err != errNothing {
+			return total, err
+		}
+		total += n
+		if n < batch {
+			return total, nil
+		}
+	}
 }
 
 // DropSources removes every item of the named sources at once, with their
