@@ -87,7 +87,8 @@
 // An item's ID is its GUID; else its resolved link; else "h:" and 128 bits
 // of SHA-256 over its case-folded, NFC, whitespace-collapsed title and its
 // published date. A fetch hands the store at most the newest
-// Options.MaxItems items (200).
+// Options.MaxItems items (200); of a longer feed, only the 4×MaxItems
+// newest are converted at all.
 //
 // # Caveats
 //
@@ -106,8 +107,16 @@
 //     text-like tags too.
 //   - Items without GUID or link that share a title and have no date are
 //     one item.
-//   - The per-host limit is by host name at the configured URL; redirects
-//     to another host are not counted against that host.
+//   - The per-host limit is by host name: the configured URL's, or the
+//     one a source was permanently redirected to. A redirect followed
+//     within one fetch is not counted against its target host, and the
+//     hold a 429 or 503 puts on a host is keyed by the configured host.
+//   - Peak memory is about the bodies in flight (up to Concurrency ×
+//     MaxBody while they wait to be parsed) plus one parse of the largest
+//     (gofeed: 10–25× a feed's size; most for many short items). A feed
+//     listing more than 4×MaxItems items has only that many of its newest
+//     converted, but gofeed still parses all of them. GOMEMLIMIT bounds
+//     the heap the garbage collector lets grow beyond what is live.
 //   - A source's Retry-After outlives a restart (through its stored
 //     NextAttempt); the hold it puts on its host does not. The per-source
 //     lock is per Fetcher: two Fetchers for the same sources would fetch
