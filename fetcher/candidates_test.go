@@ -62,3 +62,31 @@ func TestConvertCandidates(t *testing.T) {
 		t.Errorf("converting for 50 of 3000 items allocated %d KiB, for all %d KiB: want under a fifth", fewAlloc>>10, fullAlloc>>10)
 	}
 }
+
+// TestJSONNullItems: gofeed panics on a JSON Feed listing null among its
+// items; the nulls are dropped and the other items kept, rather than the
+// whole feed failing.
+func TestJSONNullItems(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       []string
+	}{
+		{"null among items", `{"version":"https://jsonfeed.org/version/1.1","title":"t","items":[null,{"id":"1","title":"kept"}, null ,{"id":"2","title":"also"}]}`, []string{"kept", "also"}},
+		{"only null", `{"version":"https://jsonfeed.org/version/1.1","items":[null]}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, items, err := newConverter(0.8, 0).parseAndConvert([]byte(tt.body), &Source{Name: "s"}, mustURL(t, "https://feeds.example.com/feed.json"))
+			if err != nil {
+				t.Fatalf("parseAndConvert(%q): %v", tt.body, err)
+			}
+			var got []string
+			for _, it := range items {
+				got = append(got, it.Title)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("titles = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -55,13 +56,51 @@ func newConverter(threshold float64, maxItems int) *converter {
 	return &converter{strict: bluemonday.StrictPolicy(), ugc: ugc, threshold: threshold, maxItems: maxItems}
 }
 
+// errParserPanicked is wrapped by parse's error when gofeed panicked.
+var errParserPanicked = errors.New("parser panicked")
+
 // parse decodes a UTF-8 feed body with gofeed. It never panics: gofeed does
-// on some inputs (a JSON Feed with "items":[null]), and one hostile source
-// must not take the daemon down.
-func parse(body []byte) (feed *gofeed.Feed, err error) {
+// on some inputs, and one hostile source must not take the daemon down.
+// The one such input known, a JSON Feed listing null among its items, is
+// parsed again without the nulls, so its other items are kept.
+func parse(body []byte) (*gofeed.Feed, error) {
+	feed, err := parseOnce(body)
+	if errors.Is(err, errParserPanicked) {
+		if fixed, ok := dropNullItems(body); ok {
+			return parseOnce(fixed)
+		}
+	}
+	return feed, err
+}
+
+// dropNullItems returns a JSON Feed body without the nulls in its items
+// list, and false when body is not a JSON object or has no null item.
+func dropNullItems(body []byte) ([]byte, bool) {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(body, &doc) != nil {
+		return nil, false
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(doc["items"], &items) != nil {
+		return nil, false
+	}
+	n := len(items)
+	items = slices.DeleteFunc(items, func(m json.RawMessage) bool { return string(m) == "null" })
+	if len(items) == n {
+		return nil, false
+	}
+	var err error
+	if doc["items"], err = json.Marshal(items); err != nil {
+		return nil, false
+	}
+	fixed, err := json.Marshal(doc)
+	return fixed, err == nil
+}
+
+func parseOnce(body []byte) (feed *gofeed.Feed, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			feed, err = nil, fmt.Errorf("parse feed: parser panicked: %v", r)
+			feed, err = nil, fmt.Errorf("parse feed: %w: %v", errParserPanicked, r)
 		}
 	}()
 	trimmed := bytes.TrimSpace(body)
