@@ -98,6 +98,9 @@ type Store struct {
 	// group gathers the write transactions of concurrent Ingest calls
 	// into one commit; see updateGrouped.
 	group groupCommit
+	// recent is what write transactions added to the story index, for
+	// dedupe lookups made before them; see prematch.go.
+	recent recentStories
 
 	mu      sync.Mutex // guards states, dirty and changed
 	states  map[string]SourceState
@@ -480,6 +483,13 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	}
 	now := s.now().UTC()
 
+	// The dedupe lookups, outside the write transaction (prematch.go).
+	pre, snap, done, err := s.preMatch(items, now)
+	if err != nil {
+		return res, fmt.Errorf("ingest %s: look up stories: %w", st.Name, err)
+	}
+	defer done()
+
 	s.mu.Lock()
 	delete(s.dirty, st.Name)
 	pending := s.takeDirty()
@@ -491,7 +501,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	// Grouped, the closure may run more than once (see commitGroup): it
 	// starts from scratch each time, undoing the state it set in memory
 	// on a run whose group was rolled back.
-	err := s.updateGrouped(func(tx *bolt.Tx) error {
+	err = s.updateGrouped(func(tx *bolt.Tx) error {
 		if swapped {
 			s.mu.Lock()
 			if hadPrev {
@@ -536,10 +546,13 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 			if oldKey == nil {
 				it.FirstSeen = now
 				it.Reports = nil
-				kept, err := s.findStory(tx, &it)
-				if err != nil {
-					return err
+				var m storyMatch
+				if p, ok := pre[i]; ok {
+					m = s.settleStory(tx, &it, p, snap)
+				} else {
+					m = s.lookupStory(tx, &it)
 				}
+				kept := m.key
 				if kept != nil && itemsB.Get(kept) == nil {
 					// The story's item was pruned within the window: this
 					// telling is no news either, and leaves a tombstone.

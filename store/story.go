@@ -64,6 +64,7 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 	if s.dedupe.Window <= 0 || it.Story == nil {
 		return nil
 	}
+	s.recent.add(tx, key, it.Story)
 	b := tx.Bucket(bucketStories)
 	d := dayOf(it.Time())
 	if it.Story.Link != "" {
@@ -96,29 +97,69 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 // normalized title, then by the most similar title among those sharing a
 // signature key.
 func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
-	if s.dedupe.Window <= 0 || it.Story == nil {
-		return nil, nil
+	return s.lookupStory(tx, it).key, nil
+}
+
+// storyMatch is the outcome of a dedupe lookup: the item found, how, and
+// for a near-duplicate title its score. Matches rank as findStory tries
+// them: a link, then a title, then the higher score.
+type storyMatch struct {
+	key   []byte // nil: no match
+	kind  byte   // 'l' link, 't' title, 'k' similar title
+	score float64
+}
+
+// rank orders the kinds of match.
+func (m storyMatch) rank() int {
+	switch {
+	case m.key == nil:
+		return 0
+	case m.kind == 'k':
+		return 1
+	case m.kind == 't':
+		return 2
 	}
+	return 3
+}
+
+// improves reports whether c is a better match than m.
+func (m storyMatch) improves(c storyMatch) bool {
+	return c.rank() > m.rank() || c.rank() == m.rank() && c.kind == 'k' && c.score > m.score
+}
+
+// window is the span of item times that may tell the same story as it.
+func (s *Store) window(it *Item) (lo, hi time.Time) {
 	t := it.Time()
-	lo, hi := t.Add(-s.dedupe.Window), t.Add(s.dedupe.Window)
-	dlo, dhi := dayOf(lo), dayOf(hi)
-	itemsB, b := tx.Bucket(bucketItems), tx.Bucket(bucketStories)
-	now := s.now()
-	usable := func(key []byte) bool {
-		if len(key) != 16 {
-			return false
-		}
-		kt := keyTime(key)
-		if kt.Before(lo) || kt.After(hi) {
-			return false
-		}
-		if itemsB.Get(key) != nil {
-			return true
-		}
-		// A story pruned within the window still counts (retention.go).
-		_, alive := tombAlive(tx, key, now)
-		return alive
+	return t.Add(-s.dedupe.Window), t.Add(s.dedupe.Window)
+}
+
+// usable reports whether the item key, found in the story index, may be
+// matched within [lo, hi] in tx: it is stored, or a story pruned within
+// the window still counts (retention.go).
+func usable(tx *bolt.Tx, key []byte, lo, hi, now time.Time) bool {
+	if len(key) != 16 {
+		return false
 	}
+	kt := keyTime(key)
+	if kt.Before(lo) || kt.After(hi) {
+		return false
+	}
+	if tx.Bucket(bucketItems).Get(key) != nil {
+		return true
+	}
+	_, alive := tombAlive(tx, key, now)
+	return alive
+}
+
+// lookupStory is findStory with the kind of match.
+func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
+	if s.dedupe.Window <= 0 || it.Story == nil {
+		return storyMatch{}
+	}
+	lo, hi := s.window(it)
+	dlo, dhi := dayOf(lo), dayOf(hi)
+	b := tx.Bucket(bucketStories)
+	now := s.now()
 	for _, f := range []struct {
 		kind byte
 		v    string
@@ -127,16 +168,15 @@ func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
 			continue
 		}
 		for d := dhi; d >= dlo && d <= dhi; d-- {
-			if key := b.Get(storyKey(f.kind, d, f.v)); key != nil && usable(key) {
-				return bytes.Clone(key), nil
+			if key := b.Get(storyKey(f.kind, d, f.v)); key != nil && usable(tx, key, lo, hi, now) {
+				return storyMatch{key: bytes.Clone(key), kind: f.kind}
 			}
 		}
 	}
 	if s.dedupe.Threshold <= 0 || s.dedupe.Similarity == nil || len(it.Story.Tokens) == 0 {
-		return nil, nil
+		return storyMatch{}
 	}
-	var best []byte
-	bestScore := s.dedupe.Threshold
+	best := storyMatch{kind: 'k', score: s.dedupe.Threshold}
 	seen := map[string]bool{}
 	c := b.Cursor()
 	for _, sig := range it.Story.Keys {
@@ -155,13 +195,16 @@ func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
 				}
 				seen[string(key)] = true
 				score := s.dedupe.Similarity(it.Story.Tokens, strings.Split(string(v), "\x00"))
-				if score >= bestScore && usable(key) {
-					best, bestScore = bytes.Clone(key), score
+				if score >= best.score && usable(tx, key, lo, hi, now) {
+					best.key, best.score = bytes.Clone(key), score
 				}
 			}
 		}
 	}
-	return best, nil
+	if best.key == nil {
+		return storyMatch{}
+	}
+	return best
 }
 
 // maxReports bounds the reports kept on one item: a story every wire runs

@@ -1,0 +1,211 @@
+package store
+
+import (
+	"bytes"
+	"slices"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The dedupe lookup (lookupStory) is most of the CPU an ingest spends in
+// its write transaction, and write transactions run one at a time: with
+// it inside, a 1,000-feed ingest could go no faster than one core could
+// look up every item. So Ingest looks its new items up first, in a read
+// transaction in the caller's goroutine, where lookups of several feeds
+// run side by side and beside the writer. The write transaction then
+// only has to settle what changed since that read's snapshot:
+//
+//   - an item found then must still be usable (not pruned meanwhile past
+//     its tombstone); if not, the item is looked up again in full;
+//   - items indexed by transactions that committed after the snapshot
+//     (and by the current one, for items earlier in the same group or
+//     feed) are checked from recentStories, an in-memory record of what
+//     each recent write transaction put in the story index, keyed like
+//     the index itself, so the check costs a few map lookups.
+//
+// The outcome is the one a lookup inside the write transaction would
+// give, up to which of several equally good matches is kept.
+
+// recentStories records the story-index entries of recent write
+// transactions for as long as a snapshot that predates them is in use.
+type recentStories struct {
+	mu      sync.Mutex
+	batches []*storyBatch  // in transaction order
+	readers map[uint64]int // snapshot transaction id → lookups using it
+}
+
+// storyBatch is what one write transaction added to the story index.
+// Only the write transaction touches its entries and map, so they need no
+// lock: bbolt's writer lock orders one transaction after the other.
+type storyBatch struct {
+	txid    uint64
+	entries []recentStory
+	byKey   map[string][]int // 'l'+link, 't'+title, 'k'+signature key → entries
+}
+
+type recentStory struct {
+	key   []byte // item key
+	story *Story
+}
+
+// add records, from inside write transaction tx, that it was indexed
+// under key. Entries of a transaction that rolled back stay, under the
+// id its retry reuses: lookups check that a match is stored, so they are
+// never matched unless the retry stores them again.
+func (r *recentStories) add(tx *bolt.Tx, key []byte, story *Story) {
+	r.mu.Lock()
+	var b *storyBatch
+	if n := len(r.batches); n > 0 && r.batches[n-1].txid == uint64(tx.ID()) {
+		b = r.batches[n-1]
+	} else {
+		b = &storyBatch{txid: uint64(tx.ID()), byKey: make(map[string][]int)}
+		r.batches = append(r.batches, b)
+	}
+	r.mu.Unlock()
+	// A copy: the caller may reuse its items once Ingest returns.
+	story = &Story{Title: story.Title, Link: story.Link, Tokens: slices.Clone(story.Tokens), Keys: slices.Clone(story.Keys)}
+	i := len(b.entries)
+	b.entries = append(b.entries, recentStory{key: bytes.Clone(key), story: story})
+	if story.Link != "" {
+		b.byKey["l"+story.Link] = append(b.byKey["l"+story.Link], i)
+	}
+	if story.Title != "" {
+		b.byKey["t"+story.Title] = append(b.byKey["t"+story.Title], i)
+	}
+	for _, k := range story.Keys {
+		b.byKey["k"+k] = append(b.byKey["k"+k], i)
+	}
+}
+
+// since returns the batches of transactions newer than snapshot txid.
+func (r *recentStories) since(txid uint64) []*storyBatch {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	i := len(r.batches)
+	for i > 0 && r.batches[i-1].txid > txid {
+		i--
+	}
+	return r.batches[i:len(r.batches):len(r.batches)]
+}
+
+// view begins a read transaction and registers its snapshot, so that the
+// batches newer than it are kept until release. The two happen under one
+// lock: a snapshot begun but not yet registered could otherwise lose
+// batches to a trim in between.
+func (r *recentStories) view(db *bolt.DB) (*bolt.Tx, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	tx, err := db.Begin(false)
+	if err != nil {
+		return nil, err
+	}
+	if r.readers == nil {
+		r.readers = make(map[uint64]int)
+	}
+	r.readers[uint64(tx.ID())]++
+	return tx, nil
+}
+
+// release ends a snapshot registered by view (after its transaction is
+// closed) and forgets the batches no snapshot in use predates.
+func (r *recentStories) release(txid uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.readers[txid]--; r.readers[txid] <= 0 {
+		delete(r.readers, txid)
+	}
+	// A snapshot begun later is at least as new as txid, so batches up
+	// to the oldest snapshot still in use, or txid, are needed by none.
+	floor := txid
+	for t := range r.readers {
+		floor = min(floor, t)
+	}
+	n := 0
+	for n < len(r.batches) && r.batches[n].txid <= floor {
+		r.batches[n] = nil
+		n++
+	}
+	r.batches = r.batches[n:]
+}
+
+// preMatch looks up, in a read transaction, every item of items that is
+// new as of its snapshot (see lookupStory). It returns the matches, by
+// index in items, and the snapshot's transaction id; done must be called
+// once the write transaction is over.
+func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, snap uint64, done func(), err error) {
+	done = func() {}
+	if s.dedupe.Window <= 0 {
+		return nil, 0, done, nil
+	}
+	tx, err := s.recent.view(s.db)
+	if err != nil {
+		return nil, 0, done, err
+	}
+	snap = uint64(tx.ID())
+	defer tx.Rollback()
+	done = func() { s.recent.release(snap) }
+	idsB := tx.Bucket(bucketIDs)
+	m = make(map[int]storyMatch)
+	for i := range items {
+		it := &items[i]
+		if it.Story == nil {
+			continue
+		}
+		if v := idsB.Get(dedupeKey(it.Source, idHash(it.Source, it.ID))); v != nil && !(isTomb(v) && !now.Before(tombExpiry(v))) {
+			continue
+		}
+		m[i] = s.lookupStory(tx, it)
+	}
+	return m, snap, done, nil
+}
+
+// settleStory returns the match for it, which is new, inside write
+// transaction tx: pre (found at snapshot snap) checked against tx, or
+// better matches among items indexed since.
+func (s *Store) settleStory(tx *bolt.Tx, it *Item, pre storyMatch, snap uint64) storyMatch {
+	if s.dedupe.Window <= 0 || it.Story == nil {
+		return storyMatch{}
+	}
+	lo, hi := s.window(it)
+	now := s.now()
+	if pre.key != nil && !usable(tx, pre.key, lo, hi, now) {
+		// Pruned past its tombstone since the snapshot; rare.
+		return s.lookupStory(tx, it)
+	}
+	m := pre
+	similar := s.dedupe.Threshold > 0 && s.dedupe.Similarity != nil && len(it.Story.Tokens) > 0
+	for _, b := range s.recent.since(snap) {
+		try := func(kind byte, v string) {
+			if v == "" {
+				return
+			}
+			for _, i := range b.byKey[string(kind)+v] {
+				e := b.entries[i]
+				c := storyMatch{key: e.key, kind: kind}
+				if kind == 'k' {
+					c.score = s.dedupe.Similarity(it.Story.Tokens, e.story.Tokens)
+					if c.score < s.dedupe.Threshold {
+						continue
+					}
+				}
+				if m.improves(c) && usable(tx, e.key, lo, hi, now) {
+					m = c
+				}
+			}
+		}
+		try('l', it.Story.Link)
+		if m.rank() >= 3 {
+			continue
+		}
+		try('t', it.Story.Title)
+		if !similar || m.rank() >= 2 {
+			continue
+		}
+		for _, k := range it.Story.Keys {
+			try('k', k)
+		}
+	}
+	return m
+}
