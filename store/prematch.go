@@ -42,7 +42,14 @@ type recentStories struct {
 type storyBatch struct {
 	txid    uint64
 	entries []recentStory
-	byKey   map[string][]int // 'l'+link, 't'+title, 'k'+signature key → entries
+	byKey   map[indexKey][]int
+}
+
+// indexKey is a story-index key without its day: 'l' and a link, 't' and
+// a title, or 'k' and a signature key.
+type indexKey struct {
+	kind byte
+	v    string
 }
 
 type recentStory struct {
@@ -60,7 +67,7 @@ func (r *recentStories) add(tx *bolt.Tx, key []byte, story *Story) {
 	if n := len(r.batches); n > 0 && r.batches[n-1].txid == uint64(tx.ID()) {
 		b = r.batches[n-1]
 	} else {
-		b = &storyBatch{txid: uint64(tx.ID()), byKey: make(map[string][]int)}
+		b = &storyBatch{txid: uint64(tx.ID()), byKey: make(map[indexKey][]int)}
 		r.batches = append(r.batches, b)
 	}
 	r.mu.Unlock()
@@ -69,13 +76,16 @@ func (r *recentStories) add(tx *bolt.Tx, key []byte, story *Story) {
 	i := len(b.entries)
 	b.entries = append(b.entries, recentStory{key: bytes.Clone(key), story: story})
 	if story.Link != "" {
-		b.byKey["l"+story.Link] = append(b.byKey["l"+story.Link], i)
+		k := indexKey{'l', story.Link}
+		b.byKey[k] = append(b.byKey[k], i)
 	}
 	if story.Title != "" {
-		b.byKey["t"+story.Title] = append(b.byKey["t"+story.Title], i)
+		k := indexKey{'t', story.Title}
+		b.byKey[k] = append(b.byKey[k], i)
 	}
-	for _, k := range story.Keys {
-		b.byKey["k"+k] = append(b.byKey["k"+k], i)
+	for _, v := range story.Keys {
+		k := indexKey{'k', v}
+		b.byKey[k] = append(b.byKey[k], i)
 	}
 }
 
@@ -181,7 +191,7 @@ func (s *Store) settleStory(tx *bolt.Tx, it *Item, pre storyMatch, snap uint64) 
 			if v == "" {
 				return
 			}
-			for _, i := range b.byKey[string(kind)+v] {
+			for _, i := range b.byKey[indexKey{kind, v}] {
 				e := b.entries[i]
 				c := storyMatch{key: e.key, kind: kind}
 				if kind == 'k' {

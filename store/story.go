@@ -177,24 +177,34 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 		return storyMatch{}
 	}
 	best := storyMatch{kind: 'k', score: s.dedupe.Threshold}
-	seen := map[string]bool{}
+	// Most candidates are read and dropped: their keys and tokens are
+	// kept in reused memory, not allocated one by one.
+	seen := map[[16]byte]bool{}
+	var tokens []string
 	c := b.Cursor()
+	start := itemKey(lo, 0)
+	var prefix, seek []byte
 	for _, sig := range it.Story.Keys {
 		n := 0
 		for d := dlo; d <= dhi && n < maxCandidates; d++ {
-			prefix := append(storyKey('k', d, sig), 0)
-			start := append(bytes.Clone(prefix), itemKey(lo, 0)...)
-			for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix) && n < maxCandidates; k, v = c.Next() {
+			prefix = append(append(append(prefix[:0], 'k'), binary.BigEndian.AppendUint32(nil, d)...), sig...)
+			prefix = append(prefix, 0)
+			seek = append(append(seek[:0], prefix...), start...)
+			for k, v := c.Seek(seek); k != nil && bytes.HasPrefix(k, prefix) && n < maxCandidates; k, v = c.Next() {
 				key := k[len(prefix):]
+				if len(key) != 16 {
+					continue
+				}
 				if keyTime(key).After(hi) {
 					break
 				}
 				n++
-				if seen[string(key)] {
+				if seen[[16]byte(key)] {
 					continue
 				}
-				seen[string(key)] = true
-				score := s.dedupe.Similarity(it.Story.Tokens, strings.Split(string(v), "\x00"))
+				seen[[16]byte(key)] = true
+				tokens = splitTokens(tokens[:0], string(v))
+				score := s.dedupe.Similarity(it.Story.Tokens, tokens)
 				if score >= best.score && usable(tx, key, lo, hi, now) {
 					best.key, best.score = bytes.Clone(key), score
 				}
@@ -205,6 +215,18 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 		return storyMatch{}
 	}
 	return best
+}
+
+// splitTokens appends the 0x00-separated tokens of v to dst.
+func splitTokens(dst []string, v string) []string {
+	for {
+		t, rest, more := strings.Cut(v, "\x00")
+		dst = append(dst, t)
+		if !more {
+			return dst
+		}
+		v = rest
+	}
 }
 
 // maxReports bounds the reports kept on one item: a story every wire runs
