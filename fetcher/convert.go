@@ -44,6 +44,10 @@ type converter struct {
 	// by published date. A feed listing thousands of entries (an archive
 	// rather than a feed) would otherwise cost a huge write each poll.
 	maxItems int
+	// trimAt is the body size from which an XML feed listing more than
+	// candidateFactor×maxItems items is trimmed to that many before gofeed
+	// parses it (see trimItems); tests lower it.
+	trimAt int
 }
 
 // newConverter returns a converter; maxItems <= 0 means DefaultMaxItems.
@@ -53,7 +57,7 @@ func newConverter(threshold float64, maxItems int) *converter {
 	}
 	ugc := bluemonday.UGCPolicy() // links already get rel="nofollow"
 	ugc.RequireNoReferrerOnLinks(true)
-	return &converter{strict: bluemonday.StrictPolicy(), ugc: ugc, threshold: threshold, maxItems: maxItems}
+	return &converter{strict: bluemonday.StrictPolicy(), ugc: ugc, threshold: threshold, maxItems: maxItems, trimAt: trimThreshold}
 }
 
 // errParserPanicked is wrapped by parse's error when gofeed panicked.
@@ -64,10 +68,18 @@ var errParserPanicked = errors.New("parser panicked")
 // The one such input known, a JSON Feed listing null among its items, is
 // parsed again without the nulls, so its other items are kept.
 func parse(body []byte) (*gofeed.Feed, error) {
-	feed, err := parseOnce(body)
+	return parseTrimmed(body, nil)
+}
+
+// parseTrimmed is parse with trim applied to an XML body once it passed
+// the nesting check, so that gofeed never holds more items than trim
+// keeps. Should gofeed fail on the trimmed body, the whole one is parsed,
+// so trimming can cost memory but never a feed.
+func parseTrimmed(body []byte, trim func([]byte) []byte) (*gofeed.Feed, error) {
+	feed, err := parseOnce(body, trim)
 	if errors.Is(err, errParserPanicked) {
 		if fixed, ok := dropNullItems(body); ok {
-			return parseOnce(fixed)
+			return parseOnce(fixed, trim)
 		}
 	}
 	return feed, err
@@ -97,7 +109,7 @@ func dropNullItems(body []byte) ([]byte, bool) {
 	return fixed, err == nil
 }
 
-func parseOnce(body []byte) (feed *gofeed.Feed, err error) {
+func parseOnce(body []byte, trim func([]byte) []byte) (feed *gofeed.Feed, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			feed, err = nil, fmt.Errorf("parse feed: %w: %v", errParserPanicked, r)
@@ -116,6 +128,13 @@ func parseOnce(body []byte) (feed *gofeed.Feed, err error) {
 	// Item images are never stored, and looking for them parses every
 	// item's HTML a second time (about a sixth of the parse).
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	if trim != nil {
+		if trimmed := trim(body); len(trimmed) != len(body) {
+			if feed, err = p.Parse(bytes.NewReader(trimmed)); err == nil && feed != nil {
+				return feed, nil
+			}
+		}
+	}
 	feed, err = p.Parse(bytes.NewReader(body))
 	switch {
 	case errors.Is(err, gofeed.ErrFeedTypeNotDetected):
@@ -207,7 +226,9 @@ func (c *converter) parseAndConvert(body []byte, src *Source, base *url.URL) (st
 			st, items, err = feedInfo{}, nil, fmt.Errorf("convert feed: panicked: %v", r)
 		}
 	}()
-	feed, err := parse(body)
+	feed, err := parseTrimmed(body, func(b []byte) []byte {
+		return trimItems(b, candidateFactor*c.maxItems, c.trimAt)
+	})
 	if nf, ok := errors.AsType[*NotFeedError](err); ok && nf.HTML {
 		nf.Alternate = alternateFeed(body, base)
 	}
