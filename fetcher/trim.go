@@ -12,7 +12,7 @@ import (
 
 // trimThreshold is the body size from which an XML feed is trimmed before
 // gofeed parses it. gofeed holds about 9× a feed's size while parsing (and
-// allocates about 14×): 1 MiB costs some 10 MB, no worse than a few normal
+// allocates about 25×): 1 MiB costs some 10 MB, no worse than a few normal
 // feeds at once. Below it a feed rarely lists more than trimming would keep
 // anyway (4×200 items of a typical 1–2 KB), and the pass, about a fifth of
 // a parse, would be paid for nothing.
@@ -58,7 +58,7 @@ func atomNative(space string) bool {
 // conversion will give them, undated ones after in feed order), so the
 // items converted are the same as if gofeed had parsed the whole body.
 //
-// The pass is encoding/xml's tokenizer over the same UTF-8 bytes gofeed
+// The pass is encoding/xml's raw tokenizer over the same UTF-8 bytes gofeed
 // will read, keeping only offsets and one date per item (O(keep) memory
 // beside the tokenizer's garbage). It expands no entity (encoding/xml
 // knows only the five predefined ones and ignores DTDs) and stops at
@@ -268,11 +268,16 @@ func scanItems(body []byte, keep int) (sc itemScan, ok bool) {
 		field     dateField // of the open date element inside the item
 		fieldText strings.Builder
 		itemStart int64
+		open      []xml.Name // raw names of the open elements
+		ns        []binding
 	)
 	lastEnd = -1
 	for {
 		off := d.InputOffset()
-		tok, err := d.Token()
+		// RawToken, not Token: Token's namespace translation and element
+		// stack cost as much again in garbage as the tokenizer itself.
+		// The scan resolves the few prefixes it needs and checks nesting.
+		tok, err := d.RawToken()
 		if err == io.EOF {
 			break
 		}
@@ -285,6 +290,16 @@ func scanItems(body []byte, keep int) (sc itemScan, ok bool) {
 			if depth > maxDepth {
 				return sc, false
 			}
+			open = append(open, t.Name)
+			for _, a := range t.Attr {
+				switch {
+				case a.Name.Space == "xmlns":
+					ns = append(ns, binding{a.Name.Local, a.Value, depth})
+				case a.Name.Space == "" && a.Name.Local == "xmlns":
+					ns = append(ns, binding{"", a.Value, depth})
+				}
+			}
+			t.Name.Space = resolve(ns, t.Name.Space)
 			if field != noDate {
 				return sc, false // markup inside a date: gofeed reads it otherwise
 			}
@@ -316,6 +331,13 @@ func scanItems(body []byte, keep int) (sc itemScan, ok bool) {
 				fieldText.Reset()
 			}
 		case xml.EndElement:
+			if depth == 0 || open[depth-1] != t.Name {
+				return sc, false // mismatched: leave it to gofeed's lenience
+			}
+			open = open[:depth-1]
+			for len(ns) > 0 && ns[len(ns)-1].depth == depth {
+				ns = ns[:len(ns)-1]
+			}
 			if field != noDate && depth == itemDepth+1 {
 				dates.set(field, fieldText.String())
 				field = noDate
@@ -355,6 +377,27 @@ func scanItems(body []byte, keep int) (sc itemScan, ok bool) {
 		}
 	}
 	return sc, depth == 0 && sc.count > 0
+}
+
+// binding is a namespace prefix declared on an open element.
+type binding struct {
+	prefix, space string
+	depth         int
+}
+
+// resolve returns the namespace prefix stands for, as encoding/xml's Token
+// would: the innermost declaration, else "" for no prefix, else the prefix
+// itself (gofeed, which uses Token, sees undeclared prefixes that way).
+func resolve(ns []binding, prefix string) string {
+	if prefix == "xmlns" {
+		return prefix
+	}
+	for i := len(ns) - 1; i >= 0; i-- {
+		if ns[i].prefix == prefix {
+			return ns[i].space
+		}
+	}
+	return prefix
 }
 
 func isItem(name xml.Name, atom bool, depth, chanDepth int) bool {
