@@ -113,10 +113,13 @@
 //     hold a 429 or 503 puts on a host is keyed by the configured host.
 //   - Peak memory is about the bodies in flight (up to Concurrency ×
 //     MaxBody while they wait to be parsed) plus one parse of the largest
-//     (gofeed: 10–25× a feed's size; most for many short items). A feed
-//     listing more than 4×MaxItems items has only that many of its newest
-//     converted, but gofeed still parses all of them. GOMEMLIMIT bounds
-//     the heap the garbage collector lets grow beyond what is live.
+//     (gofeed: 10–25× a feed's size; most for many short items). An XML
+//     feed of 1 MiB or more listing more than 4×MaxItems items is cut to
+//     that many of its newest before gofeed parses it (trimItems), so
+//     gofeed holds at most that many items; a body the cutting pass cannot
+//     read with certainty, and every JSON Feed, is still parsed whole.
+//     GOMEMLIMIT bounds the heap the garbage collector lets grow beyond
+//     what is live.
 //   - A source's Retry-After outlives a restart (through its stored
 //     NextAttempt); the hold it puts on its host does not. The per-source
 //     lock is per Fetcher: two Fetchers for the same sources would fetch
