@@ -238,7 +238,7 @@ func TestTrimThreshold(t *testing.T) {
 // TestTrimParseMemory: parsing a 2 MiB feed of 20,000 short items through
 // the fetcher allocates well under half what gofeed's whole parse does.
 // (Most of what is left is encoding/xml's short-lived garbage in the trim
-// pass, about 8 bytes per byte of feed; what gofeed holds live is what
+// pass, about 5 bytes per byte of feed; what gofeed holds live is what
 // matters for peak memory, and that is now 800 items' worth.)
 func TestTrimParseMemory(t *testing.T) {
 	body := largeFeed(2 << 20)
