@@ -57,7 +57,9 @@ func atomNative(space string) bool {
 // channel metadata and closing tags stay as they were. Items rank as
 // converter.candidates ranks gofeed's items (newest first by the date
 // conversion will give them, undated ones after in feed order), so the
-// items converted are the same as if gofeed had parsed the whole body.
+// items converted are the same as if gofeed had parsed the whole body,
+// except where parseFeedDate reads a date differently from gofeed (a
+// shape it does not know ranks as undated; an unknown zone name as UTC).
 //
 // The pass is encoding/xml's raw tokenizer over the same UTF-8 bytes gofeed
 // will read, keeping only offsets and one date per item (O(keep) memory
@@ -146,7 +148,7 @@ func (d *itemDates) at() time.Time {
 		if s == "" {
 			return nil
 		}
-		t, err := gofeedParseDate(s)
+		t, err := parseFeedDate(s)
 		if err != nil {
 			return nil
 		}
@@ -413,7 +415,7 @@ func (d *itemDates) set(f dateField, text string) {
 	switch f {
 	case fieldPubDate:
 		d.pubText = strings.TrimSpace(text)
-		if t, err := gofeedParseDate(d.pubText); err == nil {
+		if t, err := parseFeedDate(d.pubText); err == nil {
 			t = t.UTC()
 			d.pubParsed = &t
 		}
