@@ -186,26 +186,34 @@ func TestPruneBesideIngest(t *testing.T) {
 	}
 }
 
+// wireFiller returns a function that ingests count distinct items (a
+// multiple of 500) from source "wire" in 500-item feeds, each item dated
+// step after the one before.
+func wireFiller(b *testing.B, s *Store, step time.Duration) func(count int) {
+	n := 0
+	return func(count int) {
+		b.Helper()
+		for range count / 500 {
+			var feed []Item
+			for range 500 {
+				n++
+				feed = append(feed, storyItem("wire", fmt.Sprint("urn:item:", n), fmt.Sprintf("headline%d about%d topic%d", n, n, n),
+					fmt.Sprint("https://example.com/", n), t0.Add(time.Duration(n)*step)))
+			}
+			if _, err := s.Ingest(context.Background(), SourceState{Name: "wire"}, feed); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
 // BenchmarkPruneBatch measures one retention transaction of 500
 // deletions (the longest ingest waits for retention) beside
 // BenchmarkIngest's 50-item feed, on a store of 20,000 items with dedupe.
 func BenchmarkPruneBatch(b *testing.B) {
 	ctx := context.Background()
 	s, _ := openDedupeStore(b)
-	n := 0
-	fill := func(count int) {
-		for range count / 500 {
-			var feed []Item
-			for range 500 {
-				n++
-				feed = append(feed, storyItem("wire", fmt.Sprint("urn:item:", n), fmt.Sprintf("headline%d about%d topic%d", n, n, n),
-					fmt.Sprint("https://example.com/", n), t0.Add(time.Duration(n)*time.Second)))
-			}
-			if _, err := s.Ingest(ctx, SourceState{Name: "wire"}, feed); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	fill := wireFiller(b, s, time.Second)
 	fill(20000)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -225,20 +233,7 @@ func BenchmarkPruneBatch(b *testing.B) {
 func BenchmarkPruneAge(b *testing.B) {
 	ctx := context.Background()
 	s, c := openDedupeStore(b)
-	n := 0
-	fill := func(count int) {
-		for range count / 500 {
-			var feed []Item
-			for range 500 {
-				n++
-				feed = append(feed, storyItem("wire", fmt.Sprint("urn:item:", n), fmt.Sprintf("headline%d about%d topic%d", n, n, n),
-					fmt.Sprint("https://example.com/", n), t0.Add(time.Duration(n)*time.Minute)))
-			}
-			if _, err := s.Ingest(ctx, SourceState{Name: "wire"}, feed); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+	fill := wireFiller(b, s, time.Minute)
 	c.advance(30000 * time.Minute) // every item dated in the past
 	fill(20000)
 	for b.Loop() {

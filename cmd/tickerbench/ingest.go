@@ -159,11 +159,7 @@ func figPoll(ctx context.Context, c *config, corp *corpus, cs *remoteCorpus, bas
 	// The state a first poll would have left: validators and body hash.
 	// Polling 10,000 sources for real first would cost minutes of ingest
 	// that figure 2 measures already.
-	for i := range c.sources {
-		cf := corp.feed(i)
-		st.MarkState(store.SourceState{Name: sourceName(i), URL: fmt.Sprintf("%s/f/%d", base, i),
-			ETag: cf.etag, BodyHash: cf.hash, LastStatus: "ok"})
-	}
+	primeStates(st, corp, c.sources, base)
 	f, err := newFetcher(c, st, base, c.sources)
 	if err != nil {
 		return nil, err
@@ -276,4 +272,14 @@ func (b *bareClient) cycle(ctx context.Context, n int, corp *corpus, mode int32)
 		}
 	}
 	return took, nil
+}
+
+// primeStates gives the first n sources the state a first poll would have
+// left them: validators and body hash, so the next cycle is a steady one.
+func primeStates(st *store.Store, corp *corpus, n int, base string) {
+	for i := range n {
+		cf := corp.feed(i)
+		st.MarkState(store.SourceState{Name: sourceName(i), URL: fmt.Sprintf("%s/f/%d", base, i),
+			ETag: cf.etag, BodyHash: cf.hash, LastStatus: "ok"})
+	}
 }

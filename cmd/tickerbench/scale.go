@@ -208,11 +208,7 @@ func figScale(ctx context.Context, c *config, corp *corpus, cs *remoteCorpus, ba
 // figMemory is figure 6: a poll cycle of every source with st full; one
 // source in ten has a new generation of its feed, the rest answer 304.
 func figMemory(ctx context.Context, c *config, st *store.Store, corp *corpus, cs *remoteCorpus, base string, harness uint64) ([]row, error) {
-	for i := range c.sources {
-		cf := corp.feed(i)
-		st.MarkState(store.SourceState{Name: sourceName(i), URL: fmt.Sprintf("%s/f/%d", base, i),
-			ETag: cf.etag, BodyHash: cf.hash, LastStatus: "ok"})
-	}
+	primeStates(st, corp, c.sources, base)
 	f, err := newFetcher(c, st, base, c.sources)
 	if err != nil {
 		return nil, err
