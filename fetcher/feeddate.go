@@ -23,6 +23,8 @@ var feedDateLayouts = []string{
 	"2 Jan 2006 15:04 -0700",
 	"2 Jan 2006 15:04 MST",
 	"Monday, 2-Jan-06 15:04:05 MST",
+	time.RFC822Z,
+	time.RFC822,
 	time.RFC3339Nano, // also reads RFC 3339 without fractions
 	"2006-01-02T15:04Z07:00",
 	"2006-01-02T15:04:05",

