@@ -163,7 +163,7 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 		if it.Story == nil {
 			continue
 		}
-		if v := idsB.Get(dedupeKey(it.Source, idHash(it.Source, it.ID))); v != nil && !(isTomb(v) && !now.Before(tombExpiry(v))) {
+		if v := idsB.Get(dedupeKey(it.Source, idHash(it.Source, it.ID))); v != nil && !expiredTomb(v, now) {
 			continue
 		}
 		m[i] = s.lookupStory(tx, it)

@@ -78,6 +78,26 @@ func isTomb(v []byte) bool { return len(v) == 9 && v[0] == tombMark }
 
 func tombExpiry(v []byte) time.Time { return time.Unix(0, int64(binary.BigEndian.Uint64(v[1:]))) }
 
+// expiredTomb reports whether ids value v is a tombstone whose window has
+// passed at now: the identity counts as never seen.
+func expiredTomb(v []byte, now time.Time) bool { return isTomb(v) && !now.Before(tombExpiry(v)) }
+
+// tombExpKey is the key listing a tombstone in bucket "tombx": expiry,
+// kind ('i' an ids key, 'k' an item key), key.
+func tombExpKey(expiry time.Time, kind byte, key []byte) []byte {
+	k := binary.BigEndian.AppendUint64(make([]byte, 0, 9+len(key)), uint64(expiry.UnixNano()))
+	return append(append(k, kind), key...)
+}
+
+// tombID makes identity idKey a tombstone until expiry, listed for
+// expireTombs.
+func tombID(tx *bolt.Tx, idKey []byte, expiry time.Time) error {
+	if err := tx.Bucket(bucketIDs).Put(idKey, tombValue(expiry)); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketTombExp).Put(tombExpKey(expiry, 'i', idKey), nil)
+}
+
 // tombAlive reports whether the item once stored at key was removed less
 // than a dedupe window ago.
 func tombAlive(tx *bolt.Tx, key []byte, now time.Time) (expiry time.Time, ok bool) {
@@ -268,17 +288,14 @@ func (s *Store) removeBatch(now time.Time, pick func(*bolt.Tx) [][]byte, batch i
 			expiry = expiry.Add(s.tombWindow())
 			exp := binary.BigEndian.AppendUint64(nil, uint64(expiry.UnixNano()))
 			if bytes.Equal(idsB.Get(idKey), key) {
-				if err := idsB.Put(idKey, tombValue(expiry)); err != nil {
-					return err
-				}
-				if err := tombx.Put(append(append(bytes.Clone(exp), 'i'), idKey...), nil); err != nil {
+				if err := tombID(tx, idKey, expiry); err != nil {
 					return err
 				}
 			}
 			if err := tombs.Put(key, exp); err != nil {
 				return err
 			}
-			if err := tombx.Put(append(append(bytes.Clone(exp), 'k'), key...), nil); err != nil {
+			if err := tombx.Put(tombExpKey(expiry, 'k', key), nil); err != nil {
 				return err
 			}
 		}

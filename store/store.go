@@ -534,14 +534,13 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 			seen[h] = true
 			idKey := dedupeKey(it.Source, h)
 			oldKey := idsB.Get(idKey)
-			if isTomb(oldKey) {
-				if now.Before(tombExpiry(oldKey)) {
-					// Pruned by retention within the dedupe window: a
-					// feed still listing it must not bring it back.
-					res.Unchanged++
-					continue
-				}
+			if expiredTomb(oldKey, now) {
 				oldKey = nil
+			} else if isTomb(oldKey) {
+				// Pruned by retention within the dedupe window: a feed
+				// still listing it must not bring it back.
+				res.Unchanged++
+				continue
 			}
 			if oldKey == nil {
 				it.FirstSeen = now
@@ -557,10 +556,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 					// The story's item was pruned within the window: this
 					// telling is no news either, and leaves a tombstone.
 					expiry, _ := tombAlive(tx, kept, now)
-					if err := idsB.Put(idKey, tombValue(expiry)); err != nil {
-						return err
-					}
-					if err := tx.Bucket(bucketTombExp).Put(append(binary.BigEndian.AppendUint64(nil, uint64(expiry.UnixNano())), append([]byte{'i'}, idKey...)...), nil); err != nil {
+					if err := tombID(tx, idKey, expiry); err != nil {
 						return err
 					}
 					res.Duplicate++
