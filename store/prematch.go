@@ -185,7 +185,7 @@ func (s *Store) settleStory(tx *bolt.Tx, it *Item, pre storyMatch, snap uint64) 
 		return s.lookupStory(tx, it)
 	}
 	m := pre
-	similar := s.dedupe.Threshold > 0 && s.dedupe.Similarity != nil && len(it.Story.Tokens) > 0
+	similar := s.matchesSimilar(it)
 	for _, b := range s.recent.since(snap) {
 		try := func(kind byte, v string) {
 			if v == "" {

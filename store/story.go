@@ -49,10 +49,15 @@ func dayOf(t time.Time) uint32 {
 }
 
 func storyKey(kind byte, d uint32, s string) []byte {
-	k := make([]byte, 0, len(s)+5)
-	k = append(k, kind)
-	k = binary.BigEndian.AppendUint32(k, d)
-	return append(k, s...)
+	return appendStoryKey(make([]byte, 0, len(s)+5), kind, d, s)
+}
+
+// appendStoryKey appends storyKey(kind, d, s) to dst, for lookups that
+// reuse one buffer.
+func appendStoryKey(dst []byte, kind byte, d uint32, s string) []byte {
+	dst = append(dst, kind)
+	dst = binary.BigEndian.AppendUint32(dst, d)
+	return append(dst, s...)
 }
 
 func keyTime(key []byte) time.Time {
@@ -173,7 +178,7 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 			}
 		}
 	}
-	if s.dedupe.Threshold <= 0 || s.dedupe.Similarity == nil || len(it.Story.Tokens) == 0 {
+	if !s.matchesSimilar(it) {
 		return storyMatch{}
 	}
 	best := storyMatch{kind: 'k', score: s.dedupe.Threshold}
@@ -187,8 +192,7 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 	for _, sig := range it.Story.Keys {
 		n := 0
 		for d := dlo; d <= dhi && n < maxCandidates; d++ {
-			prefix = append(append(append(prefix[:0], 'k'), binary.BigEndian.AppendUint32(nil, d)...), sig...)
-			prefix = append(prefix, 0)
+			prefix = append(appendStoryKey(prefix[:0], 'k', d, sig), 0)
 			seek = append(append(seek[:0], prefix...), start...)
 			for k, v := c.Seek(seek); k != nil && bytes.HasPrefix(k, prefix) && n < maxCandidates; k, v = c.Next() {
 				key := k[len(prefix):]
@@ -215,6 +219,12 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 		return storyMatch{}
 	}
 	return best
+}
+
+// matchesSimilar reports whether it, which has a story, may match a
+// near-duplicate title.
+func (s *Store) matchesSimilar(it *Item) bool {
+	return s.dedupe.Threshold > 0 && s.dedupe.Similarity != nil && len(it.Story.Tokens) > 0
 }
 
 // splitTokens appends the 0x00-separated tokens of v to dst.
