@@ -2,6 +2,7 @@ package fetcher
 
 import (
 	"bytes"
+	"cmp"
 	"container/heap"
 	"encoding/xml"
 	"io"
@@ -182,9 +183,9 @@ func (d *itemDates) at() time.Time {
 		}
 		pubParsed = d.pubParsed
 		if pubParsed == nil {
-			pubParsed = parse(cmpOr(dc, d.atomPub))
+			pubParsed = parse(cmp.Or(dc, d.atomPub))
 		}
-		upd = cmpOr(dc, d.atomUpd)
+		upd = cmp.Or(dc, d.atomUpd)
 		updParsed = parse(upd)
 	}
 	at := feedTime(pubParsed, pub)
@@ -192,13 +193,6 @@ func (d *itemDates) at() time.Time {
 		at = feedTime(updParsed, upd)
 	}
 	return at
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // dateField names which date an element inside an item holds.
