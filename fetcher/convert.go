@@ -324,17 +324,7 @@ func (c *converter) candidates(items []*gofeed.Item) []*gofeed.Item {
 		}
 		cs = append(cs, candidate{at, i})
 	}
-	slices.SortStableFunc(cs, func(a, b candidate) int {
-		switch {
-		case a.at.IsZero() && b.at.IsZero():
-			return 0
-		case a.at.IsZero():
-			return 1
-		case b.at.IsZero():
-			return -1
-		}
-		return b.at.Compare(a.at)
-	})
+	slices.SortStableFunc(cs, func(a, b candidate) int { return newestFirst(a.at, b.at) })
 	cs = cs[:min(limit, len(cs))]
 	// Back to feed order: which of two items with one ID is kept depends
 	// on it.
@@ -699,16 +689,21 @@ func newest(items []store.Item, n int) []store.Item {
 	if len(items) <= n {
 		return items
 	}
-	slices.SortStableFunc(items, func(a, b store.Item) int {
-		switch {
-		case a.Published.IsZero() && b.Published.IsZero():
-			return 0
-		case a.Published.IsZero():
-			return 1
-		case b.Published.IsZero():
-			return -1
-		}
-		return b.Published.Compare(a.Published)
-	})
+	slices.SortStableFunc(items, func(a, b store.Item) int { return newestFirst(a.Published, b.Published) })
 	return items[:n]
+}
+
+// newestFirst orders dates newest first, zero (undated) after every dated
+// one and equal to each other, so that a stable sort keeps feed order
+// among them. newest, candidates and the trim pass all rank by it.
+func newestFirst(a, b time.Time) int {
+	switch {
+	case a.IsZero() && b.IsZero():
+		return 0
+	case a.IsZero():
+		return 1
+	case b.IsZero():
+		return -1
+	}
+	return b.Compare(a)
 }

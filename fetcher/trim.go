@@ -92,11 +92,8 @@ type itemSpan struct {
 
 // better reports whether a ranks before b, as candidates sorts.
 func (a itemSpan) better(b itemSpan) bool {
-	switch {
-	case a.at.IsZero() != b.at.IsZero():
-		return !a.at.IsZero()
-	case !a.at.Equal(b.at):
-		return a.at.After(b.at)
+	if c := newestFirst(a.at, b.at); c != 0 {
+		return c < 0
 	}
 	return a.pos < b.pos
 }
