@@ -318,11 +318,7 @@ func (c *converter) candidates(items []*gofeed.Item) []*gofeed.Item {
 		if fi == nil {
 			continue
 		}
-		at := feedTime(fi.PublishedParsed, fi.Published)
-		if at.IsZero() {
-			at = feedTime(fi.UpdatedParsed, fi.Updated)
-		}
-		cs = append(cs, candidate{at, i})
+		cs = append(cs, candidate{itemTime(fi.PublishedParsed, fi.Published, fi.UpdatedParsed, fi.Updated), i})
 	}
 	slices.SortStableFunc(cs, func(a, b candidate) int { return newestFirst(a.at, b.at) })
 	cs = cs[:min(limit, len(cs))]
@@ -641,6 +637,15 @@ func feedTime(t *time.Time, raw string) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
+}
+
+// itemTime is the date conversion gives an item (store.Item.Published):
+// its published date, else its updated one, each as feedTime takes it.
+func itemTime(pub *time.Time, pubRaw string, upd *time.Time, updRaw string) time.Time {
+	if at := feedTime(pub, pubRaw); !at.IsZero() {
+		return at
+	}
+	return feedTime(upd, updRaw)
 }
 
 // knownZones are the zone abbreviations gofeed gives their offset (its

@@ -185,11 +185,7 @@ func (d *itemDates) at() time.Time {
 		upd = cmp.Or(dc, d.atomUpd)
 		updParsed = parse(upd)
 	}
-	at := feedTime(pubParsed, pub)
-	if at.IsZero() {
-		at = feedTime(updParsed, upd)
-	}
-	return at
+	return itemTime(pubParsed, pub, updParsed, upd)
 }
 
 // dateField names which date an element inside an item holds.
