@@ -1,6 +1,7 @@
 package fetcher
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -46,7 +47,7 @@ func (f *Fetcher) Reload(ctx context.Context, opts *Options) (ReloadResult, erro
 			forget = append(forget, s.Name)
 		case old.Lang != s.Lang || !slices.Equal(old.Tags, s.Tags):
 			res.Changed = append(res.Changed, s.Name)
-		case !sameSchedule(old, s, prev, g):
+		case !sameSchedule(old, s):
 			res.Changed = append(res.Changed, s.Name)
 			rescheduled = append(rescheduled, s)
 		}
@@ -80,14 +81,8 @@ func (f *Fetcher) Reload(ctx context.Context, opts *Options) (ReloadResult, erro
 
 // sameSchedule reports whether a's and b's effective schedules have the
 // same spec (parsed cron schedules are pointers, never equal).
-func sameSchedule(a, b *source, ga, gb *generation) bool {
-	spec := func(s *source, g *generation) string {
-		if s.Schedule != "" {
-			return s.Schedule
-		}
-		return g.opts.Schedule
-	}
-	return spec(a, ga) == spec(b, gb)
+func sameSchedule(a, b *source) bool {
+	return cmp.Or(a.Schedule, a.g.opts.Schedule) == cmp.Or(b.Schedule, b.g.opts.Schedule)
 }
 
 // replan records when rescheduled sources will next be tried, so their
