@@ -166,7 +166,12 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 		if v := idsB.Get(dedupeKey(it.Source, idHash(it.Source, it.ID))); v != nil && !expiredTomb(v, now) {
 			continue
 		}
-		m[i] = s.lookupStory(tx, it)
+		// Ingest stamps a new item's FirstSeen before it is indexed, and
+		// Time falls back on it for undated and far-future items: look
+		// the item up at the time it will be stored at.
+		c := *it
+		c.FirstSeen = now
+		m[i] = s.lookupStory(tx, &c)
 	}
 	return m, snap, done, nil
 }

@@ -170,3 +170,23 @@ func TestRecentStoriesTrim(t *testing.T) {
 		t.Errorf("%d snapshots in use, %d batches kept; want 0 and at most 1", len(s.recent.readers), len(s.recent.batches))
 	}
 }
+
+// Undated items are dated by the time the store first sees them; the
+// lookup made before the write transaction must use that time too, or an
+// undated telling of a story already stored is kept as new.
+func TestUndatedStoryMatchedBeforeWrite(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDedupeStore(t)
+	first := storyItem("a", "1", "ceasefire talks resume in cairo", "https://a.example/1", time.Time{})
+	second := storyItem("b", "2", "Ceasefire talks resume in Cairo", "https://b.example/2", time.Time{})
+	if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{first}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.New != 0 || res.Duplicate != 1 {
+		t.Errorf("second undated telling: %+v, want it counted as a duplicate", res)
+	}
+}
