@@ -498,20 +498,25 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	var lastSeq uint64
 	var prev SourceState
 	var hadPrev, swapped bool
+	// unswap undoes the state a run of the closure set in memory.
+	unswap := func() {
+		if !swapped {
+			return
+		}
+		s.mu.Lock()
+		if hadPrev {
+			s.states[st.Name] = prev
+		} else {
+			delete(s.states, st.Name)
+		}
+		s.mu.Unlock()
+		swapped = false
+	}
 	// Grouped, the closure may run more than once (see commitGroup): it
 	// starts from scratch each time, undoing the state it set in memory
 	// on a run whose group was rolled back.
 	err = s.updateGrouped(func(tx *bolt.Tx) error {
-		if swapped {
-			s.mu.Lock()
-			if hadPrev {
-				s.states[st.Name] = prev
-			} else {
-				delete(s.states, st.Name)
-			}
-			s.mu.Unlock()
-			swapped = false
-		}
+		unswap()
 		res = IngestResult{}
 		lastSeq = 0
 		// Read inside the transaction: retention changes counts inside
@@ -645,13 +650,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 		return nil
 	})
 	if err != nil {
-		s.mu.Lock()
-		if swapped && hadPrev {
-			s.states[st.Name] = prev
-		} else if swapped {
-			delete(s.states, st.Name)
-		}
-		s.mu.Unlock()
+		unswap()
 		s.remark(pending)
 		return IngestResult{}, fmt.Errorf("ingest %s: %w", st.Name, err)
 	}
