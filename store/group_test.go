@@ -23,21 +23,26 @@ func queueCalls(t *testing.T, s *Store, fns []func(*bolt.Tx) error) []error {
 	for i, fn := range fns {
 		wg.Go(func() { errs[i] = s.updateGrouped(fn) })
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		s.group.mu.Lock()
-		n := len(s.group.pending)
-		s.group.mu.Unlock()
-		if n == len(fns) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d calls queued", n, len(fns))
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitQueued(t, s, len(fns))
 	s.group.write.Unlock()
 	wg.Wait()
 	return errs
+}
+
+// waitQueued waits until n calls are queued for the next group.
+func waitQueued(t *testing.T, s *Store, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		s.group.mu.Lock()
+		got := len(s.group.pending)
+		s.group.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d calls queued, want %d", got, n)
+		}
+	}
 }
 
 func TestGroupCommitSharesOneWrite(t *testing.T) {
@@ -144,20 +149,6 @@ func TestIngestConcurrent(t *testing.T) {
 func TestIngestRetriedInGroup(t *testing.T) {
 	s, _, _ := openTestStore(t)
 	ctx := context.Background()
-	waitPending := func(n int) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
-			s.group.mu.Lock()
-			got := len(s.group.pending)
-			s.group.mu.Unlock()
-			if got == n {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%d calls queued, want %d", got, n)
-			}
-		}
-	}
 	s.group.write.Lock()
 	var res IngestResult
 	var ingestErr, badErr error
@@ -166,9 +157,9 @@ func TestIngestRetriedInGroup(t *testing.T) {
 		feed := []Item{item("a", "1", "one", t0), item("a", "2", "two", t0.Add(time.Second)), item("a", "3", "three", t0.Add(2*time.Second))}
 		res, ingestErr = s.Ingest(ctx, SourceState{Name: "a"}, feed)
 	})
-	waitPending(1)
+	waitQueued(t, s, 1)
 	wg.Go(func() { badErr = s.updateGrouped(func(*bolt.Tx) error { return errors.New("bad write") }) })
-	waitPending(2)
+	waitQueued(t, s, 2)
 	s.group.write.Unlock()
 	wg.Wait()
 	if ingestErr != nil || res.New != 3 {
@@ -194,17 +185,7 @@ func TestSaveStateGrouped(t *testing.T) {
 	for i := range n {
 		wg.Go(func() { errs[i] = s.SaveState(ctx, SourceState{Name: fmt.Sprint("s", i), ETag: `"x"`}) })
 	}
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
-		s.group.mu.Lock()
-		got := len(s.group.pending)
-		s.group.mu.Unlock()
-		if got == n {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d saves queued, want %d", got, n)
-		}
-	}
+	waitQueued(t, s, n)
 	s.group.write.Unlock()
 	wg.Wait()
 	for i, err := range errs {
