@@ -58,3 +58,14 @@ func parseFeedDate(s string) (time.Time, error) {
 	}
 	return time.Time{}, errNoFeedDate
 }
+
+// parsedFeedDate is parseFeedDate in UTC, as gofeed hands dates over: nil
+// when s is no date.
+func parsedFeedDate(s string) *time.Time {
+	t, err := parseFeedDate(s)
+	if err != nil {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}

@@ -141,24 +141,12 @@ type itemDates struct {
 
 // at returns the time converter.candidates would rank the item by.
 func (d *itemDates) at() time.Time {
-	atom := d.atom
-	parse := func(s string) *time.Time {
-		if s == "" {
-			return nil
-		}
-		t, err := parseFeedDate(s)
-		if err != nil {
-			return nil
-		}
-		t = t.UTC()
-		return &t
-	}
 	var pub, upd string
 	var pubParsed, updParsed *time.Time
-	if atom {
+	if d.atom {
 		// gofeed's Atom translator: Published falls back to Updated.
-		upd, updParsed = d.atomUpd, parse(d.atomUpd)
-		pub, pubParsed = d.atomPub, parse(d.atomPub)
+		upd, updParsed = d.atomUpd, parsedFeedDate(d.atomUpd)
+		pub, pubParsed = d.atomPub, parsedFeedDate(d.atomPub)
 		if pub == "" {
 			pub = upd
 		}
@@ -180,10 +168,10 @@ func (d *itemDates) at() time.Time {
 		}
 		pubParsed = d.pubParsed
 		if pubParsed == nil {
-			pubParsed = parse(cmp.Or(dc, d.atomPub))
+			pubParsed = parsedFeedDate(cmp.Or(dc, d.atomPub))
 		}
 		upd = cmp.Or(dc, d.atomUpd)
-		updParsed = parse(upd)
+		updParsed = parsedFeedDate(upd)
 	}
 	return itemTime(pubParsed, pub, updParsed, upd)
 }
@@ -402,9 +390,8 @@ func (d *itemDates) set(f dateField, text string) {
 	switch f {
 	case fieldPubDate:
 		d.pubText = strings.TrimSpace(text)
-		if t, err := parseFeedDate(d.pubText); err == nil {
-			t = t.UTC()
-			d.pubParsed = &t
+		if t := parsedFeedDate(d.pubText); t != nil {
+			d.pubParsed = t
 		}
 	case fieldDC:
 		d.dc = append(d.dc, text)
