@@ -166,12 +166,16 @@ func (d *itemDates) at() time.Time {
 		default:
 			pub = d.atomPub
 		}
-		pubParsed = d.pubParsed
-		if pubParsed == nil {
-			pubParsed = parsedFeedDate(cmp.Or(dc, d.atomPub))
-		}
 		upd = cmp.Or(dc, d.atomUpd)
 		updParsed = parsedFeedDate(upd)
+		pubParsed = d.pubParsed
+		switch {
+		case pubParsed != nil:
+		case dc != "": // published falls back to dc:date, which upd already read
+			pubParsed = updParsed
+		default:
+			pubParsed = parsedFeedDate(d.atomPub)
+		}
 	}
 	return itemTime(pubParsed, pub, updParsed, upd)
 }
