@@ -131,7 +131,8 @@ type itemScan struct {
 type itemDates struct {
 	pubText    string     // RSS pubDate, the last one
 	pubParsed  *time.Time // the last pubDate that parsed
-	dc         []string   // dc:date values (extension text, untrimmed)
+	dc         string     // the first dc:date (extension text, untrimmed)
+	dcSet      bool       // a dc:date was seen
 	atomPub    string     // RSS atom:published (extension, the first) or Atom published (the last)
 	atomUpd    string     // RSS atom:updated (extension, the first) or Atom updated (the last)
 	atomPubSet bool       // an RSS atom:published was seen
@@ -154,10 +155,7 @@ func (d *itemDates) at() time.Time {
 			pubParsed = updParsed
 		}
 	} else {
-		dc := ""
-		if len(d.dc) > 0 {
-			dc = d.dc[0]
-		}
+		dc := d.dc
 		switch {
 		case d.pubText != "":
 			pub = d.pubText
@@ -398,7 +396,9 @@ func (d *itemDates) set(f dateField, text string) {
 			d.pubParsed = t
 		}
 	case fieldDC:
-		d.dc = append(d.dc, text)
+		if !d.dcSet {
+			d.dc, d.dcSet = text, true
+		}
 	case fieldAtomPub:
 		switch {
 		case d.atom: // Atom's own element: the last one wins, trimmed
