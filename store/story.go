@@ -97,16 +97,8 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 	return nil
 }
 
-// findStory returns the key of a stored item that tells the same story as
-// it within the dedupe window, or nil: first by canonical link, then by
-// normalized title, then by the most similar title among those sharing a
-// signature key.
-func (s *Store) findStory(tx *bolt.Tx, it *Item) ([]byte, error) {
-	return s.lookupStory(tx, it).key, nil
-}
-
 // storyMatch is the outcome of a dedupe lookup: the item found, how, and
-// for a near-duplicate title its score. Matches rank as findStory tries
+// for a near-duplicate title its score. Matches rank as lookupStory tries
 // them: a link, then a title, then the higher score.
 type storyMatch struct {
 	key   []byte // nil: no match
@@ -156,7 +148,9 @@ func usable(tx *bolt.Tx, key []byte, lo, hi, now time.Time) bool {
 	return alive
 }
 
-// lookupStory is findStory with the kind of match.
+// lookupStory finds a stored item that tells the same story as it within
+// the dedupe window: first by canonical link, then by normalized title,
+// then by the most similar title among those sharing a signature key.
 func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 	if s.dedupe.Window <= 0 || it.Story == nil {
 		return storyMatch{}
