@@ -36,18 +36,22 @@ func (o *Ops) serveOPML(w http.ResponseWriter, _ *http.Request) {
 	doc := opmlDoc{Version: "2.0"}
 	doc.Head.Title = "tickerd sources"
 	doc.Head.DateCreated = time.Now().UTC().Format(time.RFC1123)
-	statuses := Statuses(o.sourceList(), o.st.State)
-	for i, src := range o.sourceList() {
+	// One read of the list: a reload in between would misalign it with
+	// statuses.
+	sources := o.sourceList()
+	statuses := Statuses(sources, o.st.State)
+	for i, src := range sources {
 		st, _ := o.st.State(src.Name)
+		current := stateOf(src, st)
 		title := src.Name
 		switch {
-		case st.Title != "" && (st.URL == "" || st.URL == src.URL):
+		case st.Title != "" && current:
 			title = st.Title
 		case src.Title != "":
 			title = src.Title
 		}
 		site := src.SiteURL
-		if st.Link != "" && (st.URL == "" || st.URL == src.URL) {
+		if st.Link != "" && current {
 			site = st.Link
 		}
 		doc.Outlines = append(doc.Outlines, opmlOutline{

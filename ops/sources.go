@@ -76,15 +76,18 @@ func Statuses(sources []Source, state func(name string) (store.SourceState, bool
 			LastModified: st.LastModified != "",
 			Alternate:    redact(st.Alternate),
 		}
-		// A state recorded for another URL (the config changed since)
-		// says nothing of this one's redirects.
-		if st.RedirectURL != "" && (st.URL == "" || st.URL == src.URL) {
+		if st.RedirectURL != "" && stateOf(src, st) {
 			s.ConfiguredURL, s.URL = s.URL, redact(st.RedirectURL)
 		}
 		out = append(out, s)
 	}
 	return out
 }
+
+// stateOf reports whether st was recorded for src's current URL: a state
+// recorded for another URL (the config changed since) says nothing of
+// this one's redirects, title or site.
+func stateOf(src Source, st store.SourceState) bool { return st.URL == "" || st.URL == src.URL }
 
 // redact removes a password from a URL.
 func redact(raw string) string {
