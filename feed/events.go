@@ -460,8 +460,7 @@ func (e *liveEncoder) frame(t int, c *store.Change) []byte {
 			text = newItemText(&c.Item, s.itemLang(&c.Item, e.langs))
 			e.texts[c] = text
 		}
-		in := tk.sel.filter.accepts(text) &&
-			(tk.sel.maxAge <= 0 || !c.Item.Time().Before(e.now.Add(-tk.sel.maxAge)))
+		in := tk.sel.admits(&c.Item, text, e.now)
 		if !in && op == store.OpAdded {
 			return nil
 		}

@@ -189,7 +189,13 @@ func (sel *selection) touches(c *store.Change, text *itemText, now time.Time) bo
 	if c.Op != store.OpAdded {
 		return true
 	}
-	if sel.maxAge > 0 && c.Item.Time().Before(now.Add(-sel.maxAge)) {
+	return sel.admits(&c.Item, text, now)
+}
+
+// admits reports whether an item from a selected source passes the
+// filters and is young enough to show at time now. text is the item's.
+func (sel *selection) admits(it *store.Item, text *itemText, now time.Time) bool {
+	if sel.maxAge > 0 && it.Time().Before(now.Add(-sel.maxAge)) {
 		return false
 	}
 	return sel.filter.accepts(text)
