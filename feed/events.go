@@ -426,13 +426,16 @@ type liveEncoder struct {
 	sources map[string]*source
 	now     time.Time
 	mod     time.Time
-	texts   map[*store.Change]*itemText
+	// text is the filters' view of change textOf, shared by the tickers
+	// one change is encoded for in turn.
+	textOf *store.Change
+	text   *itemText
 }
 
 func (s *Server) newLiveEncoder() *liveEncoder {
 	return &liveEncoder{
 		s: s, langs: make(map[string]string), sources: make(map[string]*source),
-		now: s.now(), mod: s.st.LastChange(), texts: make(map[*store.Change]*itemText),
+		now: s.now(), mod: s.st.LastChange(),
 	}
 }
 
@@ -460,11 +463,10 @@ func (e *liveEncoder) frame(t int, c *store.Change) []byte {
 			Tickerd: map[string]string{"source": c.Item.Source},
 		}
 	} else {
-		text := e.texts[c]
-		if text == nil {
-			text = newItemText(&c.Item, s.itemLang(&c.Item, e.langs))
-			e.texts[c] = text
+		if e.textOf != c {
+			e.textOf, e.text = c, newItemText(&c.Item, s.itemLang(&c.Item, e.langs))
 		}
+		text := e.text
 		in := tk.sel.admits(&c.Item, text, e.now)
 		if !in && op == store.OpAdded {
 			return nil
