@@ -240,40 +240,45 @@ func (s *Server) render(ctx context.Context, t *ticker, sel *selection, gen uint
 
 // newBody precomputes the response for data. Callers hold s.mu.
 func (s *Server) newBody(data []byte, mod time.Time) (body, error) {
-	var zbuf bytes.Buffer
-	zbuf.Grow(len(data) / 4)
 	if s.gz == nil {
 		// Bodies are compressed once per change and sent many times, so
 		// the slowest level pays for itself.
-		zw, err := gzip.NewWriterLevel(&zbuf, gzip.BestCompression)
+		zw, err := gzip.NewWriterLevel(nil, gzip.BestCompression)
 		if err != nil {
 			return body{}, err
 		}
 		s.gz = zw
-	} else {
-		s.gz.Reset(&zbuf)
 	}
-	if _, err := s.gz.Write(data); err != nil {
+	plain, gz, _, err := representations(s.gz, data)
+	if err != nil {
 		return body{}, err
 	}
-	if err := s.gz.Close(); err != nil {
-		return body{}, err
-	}
-
-	// One strong ETag per content coding, both from the identity body:
-	// the two are different representations, and a strong validator
-	// promises byte equality.
-	sum := sha256.Sum256(data)
-	tag := hex.EncodeToString(sum[:16])
-	b := body{
-		plain: newRepresentation(data, `"`+tag+`"`),
-		gzip:  newRepresentation(zbuf.Bytes(), `"`+tag+`-gzip"`),
-	}
+	b := body{plain: plain, gzip: gz}
 	if !mod.IsZero() {
 		b.modTime = mod.UTC().Truncate(time.Second)
 		b.lastModified = []string{b.modTime.Format(http.TimeFormat)}
 	}
 	return b, nil
+}
+
+// representations returns data as is and gzipped with zw (reset first),
+// and the hex of data's hash their ETags are made from.
+func representations(zw *gzip.Writer, data []byte) (plain, gz representation, tag string, err error) {
+	var zbuf bytes.Buffer
+	zbuf.Grow(len(data) / 4)
+	zw.Reset(&zbuf)
+	if _, err := zw.Write(data); err != nil {
+		return plain, gz, "", err
+	}
+	if err := zw.Close(); err != nil {
+		return plain, gz, "", err
+	}
+	// One strong ETag per content coding, both from the identity body:
+	// the two are different representations, and a strong validator
+	// promises byte equality.
+	sum := sha256.Sum256(data)
+	tag = hex.EncodeToString(sum[:16])
+	return newRepresentation(data, `"`+tag+`"`), newRepresentation(zbuf.Bytes(), `"`+tag+`-gzip"`), tag, nil
 }
 
 func newRepresentation(data []byte, etag string) representation {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -40,24 +39,15 @@ func newWidget() (*asset, error) {
 }
 
 func newAsset(data []byte) (*asset, error) {
-	var zbuf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&zbuf, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(nil, gzip.BestCompression)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := zw.Write(data); err != nil {
+	plain, gz, tag, err := representations(zw, data)
+	if err != nil {
 		return nil, err
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	sum := sha256.Sum256(data)
-	tag := hex.EncodeToString(sum[:16])
-	return &asset{
-		plain:   newRepresentation(data, `"`+tag+`"`),
-		gzip:    newRepresentation(zbuf.Bytes(), `"`+tag+`-gzip"`),
-		version: tag[:12],
-	}, nil
+	return &asset{plain: plain, gzip: gz, version: tag[:12]}, nil
 }
 
 const (
