@@ -70,8 +70,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, t int, f form
 	h := w.Header()
 	h["Cache-Control"] = s.hdr.cacheControl
 	h["Vary"] = s.hdr.vary
-	h["Access-Control-Allow-Origin"] = s.hdr.allowOrigin
-	h["Access-Control-Expose-Headers"] = s.hdr.exposeHeaders
+	s.setCORS(h)
 	h["Etag"] = rep.hETag
 	if b.lastModified != nil {
 		h["Last-Modified"] = b.lastModified
