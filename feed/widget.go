@@ -158,11 +158,15 @@ const embedCSS = `html,body{margin:0;padding:0;background:transparent}`
 // one style sheet by hash. Styles inside the widget are constructed style
 // sheets, which CSP does not govern. frame-ancestors is left open: being
 // framed by any site is the page's purpose.
-var embedCSP = func() string {
-	sum := sha256.Sum256([]byte(embedCSS))
+var embedCSP = pageCSP(embedCSS, "")
+
+// pageCSP is the policy of a page of ours: this origin's script and its
+// connections, and the one style sheet css by hash; extra ends it.
+func pageCSP(css, extra string) string {
+	sum := sha256.Sum256([]byte(css))
 	return "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'sha256-" +
-		base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src 'none'; base-uri 'none'; form-action 'none'"
-}()
+		base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src 'none'; base-uri 'none'; form-action 'none'" + extra
+}
 
 func (s *Server) serveEmbed(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("ticker")
@@ -239,11 +243,8 @@ const indexCSS = `body{font:16px/1.5 system-ui,sans-serif;margin:2em auto;max-wi
 	`tickerd-ticker{border:1px solid #ccc;margin:.5em 0}` +
 	`pre{background:#f4f4f4;padding:.75em;overflow-x:auto;user-select:all}`
 
-var indexCSP = func() string {
-	sum := sha256.Sum256([]byte(indexCSS))
-	return "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'sha256-" +
-		base64.StdEncoding.EncodeToString(sum[:]) + "'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-}()
+// The index page is not for framing.
+var indexCSP = pageCSP(indexCSS, "; frame-ancestors 'none'")
 
 func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	type entry struct{ Name, Title, Label, Snippet, Embed, Feed string }
