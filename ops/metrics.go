@@ -86,7 +86,7 @@ func newMetrics(o *Ops, version, revision string) *metrics {
 	m.reloads.WithLabelValues("ok")
 	m.reloads.WithLabelValues("error")
 	m.lastReload.SetToCurrentTime()
-	for _, r := range []string{"max_age", "max_items_per_source", "dropped"} {
+	for _, r := range pruneReasons {
 		m.pruned.WithLabelValues(r)
 	}
 	m.reg.MustRegister(m.fetches, m.fetchDuration, m.fetchBytes, m.items, m.requests,
@@ -157,13 +157,17 @@ func (o *Ops) Reloaded() {
 	o.metrics.lastReload.SetToCurrentTime()
 }
 
-// Pruned counts items retention removed: n by max_age, m by
-// max_items_per_source, d dropped with their source.
+// Pruned counts items retention removed: byAge by max_age, byCount by
+// max_items_per_source, dropped with their source.
 func (o *Ops) Pruned(byAge, byCount, dropped int) {
-	o.metrics.pruned.WithLabelValues("max_age").Add(float64(byAge))
-	o.metrics.pruned.WithLabelValues("max_items_per_source").Add(float64(byCount))
-	o.metrics.pruned.WithLabelValues("dropped").Add(float64(dropped))
+	for i, n := range [...]int{byAge, byCount, dropped} {
+		o.metrics.pruned.WithLabelValues(pruneReasons[i]).Add(float64(n))
+	}
 }
+
+// pruneReasons label tickerd_retention_removed_items_total, in the order
+// of Pruned's arguments.
+var pruneReasons = [...]string{"max_age", "max_items_per_source", "dropped"}
 
 // stateCollector reads gauges from the store at scrape time: the store
 // already keeps source states in memory, so a scrape costs a map read per
