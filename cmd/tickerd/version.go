@@ -76,16 +76,18 @@ func printVersion(w io.Writer) {
 // versionString adds the commit to the version, so log lines and bug
 // reports from development builds name their commit.
 func versionString() string {
-	if rev := revision(); rev != "" {
-		return readBuildInfo().version + " (" + rev + ")"
+	b := readBuildInfo()
+	if rev := b.revision(); rev != "" {
+		return b.version + " (" + rev + ")"
 	}
-	return readBuildInfo().version
+	return b.version
 }
 
 // revision reports the first 12 digits of the commit the binary was built
 // from, with "-dirty" for uncommitted changes, or "" when unknown.
-func revision() string {
-	b := readBuildInfo()
+func revision() string { return readBuildInfo().revision() }
+
+func (b buildInfo) revision() string {
 	rev := b.commit
 	if len(rev) > 12 {
 		rev = rev[:12]
