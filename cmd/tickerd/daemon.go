@@ -115,9 +115,7 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 	}
 	d := &daemon{cfg: cfg, logger: logger, store: st}
 	d.ops = ops.New(st, opsOptions(cfg), logger)
-	fo := fetcherOptions(cfg)
-	fo.OnResult = d.ops.ObserveFetch
-	d.fetcher, err = fetcher.New(st, fo, logger)
+	d.fetcher, err = fetcher.New(st, d.fetcherOptions(cfg), logger)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -137,6 +135,14 @@ func (d *daemon) newFeed(cfg *config.Config) (*feed.Server, error) {
 	feo.OnRequest = d.ops.ObserveRequest
 	feo.OnLiveClients = d.ops.AddWidgetClients
 	return feed.New(d.store, feo, d.logger)
+}
+
+// fetcherOptions are the fetcher's options for cfg, reporting to ops; a
+// reload passes the same to the running fetcher.
+func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
+	fo := fetcherOptions(cfg)
+	fo.OnResult = d.ops.ObserveFetch
+	return fo
 }
 
 func (d *daemon) close() error {

@@ -30,9 +30,7 @@ func (d *daemon) reload(ctx context.Context) {
 		d.rejectReload(err)
 		return
 	}
-	fo := fetcherOptions(cfg)
-	fo.OnResult = d.ops.ObserveFetch
-	res, err := d.fetcher.Reload(ctx, fo)
+	res, err := d.fetcher.Reload(ctx, d.fetcherOptions(cfg))
 	if err != nil && ctx.Err() == nil {
 		d.rejectReload(err)
 		return
