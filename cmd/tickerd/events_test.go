@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -15,20 +14,9 @@ func TestEventsThroughDaemon(t *testing.T) {
 	fs, feeds := newFeedServer(t)
 	serveCorpus(t, fs, corpus())
 	ln := listen(t)
-	cfg, err := loadConfig(opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, ""))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logs syncBuffer
-	d, err := newDaemon(cfg, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- d.serve(ctx, ln) }()
-	base := "http://" + ln.Addr().String()
+	base, stop := serveDaemon(t, opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, ""), ln,
+		slog.New(slog.NewTextHandler(&logs, nil)))
 	waitReady(t, base)
 
 	resp, err := http.Get(base + "/events/main")
@@ -46,8 +34,7 @@ func TestEventsThroughDaemon(t *testing.T) {
 	if _, body := httpGet(t, base+"/metrics"); !strings.Contains(body, "tickerd_widget_connections 1") {
 		t.Errorf("/metrics with one stream open lacks tickerd_widget_connections 1")
 	}
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
 	}
 	// Shutdown logs "http shutdown" when its deadline passes with

@@ -5,12 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,11 +39,20 @@ sources:
 // returns the base URL it serves at.
 func startServe(t *testing.T, cfgPath string, ln net.Listener) string {
 	t.Helper()
+	base, _ := serveDaemon(t, cfgPath, ln, testLogger(t))
+	return base
+}
+
+// serveDaemon is startServe with the daemon logging to logger. stop ends
+// serve and returns its error, for a test that checks shutdown itself;
+// the test's cleanup stops it too (once) and reports the error.
+func serveDaemon(t *testing.T, cfgPath string, ln net.Listener, logger *slog.Logger) (base string, stop func() error) {
+	t.Helper()
 	cfg, err := loadConfig(cfgPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := newDaemon(cfg, testLogger(t))
+	d, err := newDaemon(cfg, logger)
 	if err != nil {
 		ln.Close()
 		t.Fatal(err)
@@ -49,13 +60,23 @@ func startServe(t *testing.T, cfgPath string, ln net.Listener) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- d.serve(ctx, ln) }()
+	var (
+		once     sync.Once
+		serveErr error
+	)
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			serveErr = <-done
+		})
+		return serveErr
+	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("serve: %v", err)
 		}
 	})
-	return "http://" + ln.Addr().String()
+	return "http://" + ln.Addr().String(), stop
 }
 
 func listen(t *testing.T) net.Listener {

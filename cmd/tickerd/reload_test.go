@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -61,28 +60,14 @@ func TestSIGHUPReloads(t *testing.T) {
   - {name: rss2, url: "%[1]s/rss2.xml"}
   - {name: atom, url: "%[1]s/atom.xml"}
 `, feeds.URL))
-	cfg, err := loadConfig(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var logs syncBuffer
-	d, err := newDaemon(cfg, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
+	// Registered first, so it runs after serve has stopped.
+	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("daemon log:\n%s", logs.String())
 		}
-	}()
-	base := "http://" + ln.Addr().String()
+	})
+	base, _ := serveDaemon(t, cfgPath, ln, slog.New(slog.NewTextHandler(&logs, nil)))
 	waitReady(t, base) // serve has set up its SIGHUP handler by now
 	if _, body := httpGet(t, base+"/feed.json"); !strings.Contains(body, "Atom story two") {
 		t.Fatalf("atom's items not served before the reload:\n%s", body)
