@@ -204,6 +204,14 @@ func corpus() map[string][]story {
 	}
 }
 
+// corpusFeeds serves the corpus until the test ends; the server's URL is
+// where its feeds are.
+func corpusFeeds(t *testing.T) *httptest.Server {
+	fs, srv := newFeedServer(t)
+	serveCorpus(t, fs, corpus())
+	return srv
+}
+
 func serveCorpus(t *testing.T, fs *feedServer, c map[string][]story) {
 	fs.set("/rss2.xml", "application/rss+xml", []byte(rss2(c["rss2"])))
 	fs.set("/rdf.xml", "application/rdf+xml", []byte(rdf(c["rdf"])))

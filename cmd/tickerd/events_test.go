@@ -11,8 +11,7 @@ import (
 // TestEventsThroughDaemon: a widget's event stream through the daemon's
 // real server counts in /metrics and does not hold up shutdown.
 func TestEventsThroughDaemon(t *testing.T) {
-	fs, feeds := newFeedServer(t)
-	serveCorpus(t, fs, corpus())
+	feeds := corpusFeeds(t)
 	ln := listen(t)
 	var logs syncBuffer
 	base, stop := serveDaemon(t, opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, ""), ln,

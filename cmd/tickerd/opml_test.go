@@ -12,8 +12,7 @@ import (
 // TestOPMLRoundTrip: what /opml exports, sources_opml reads back as the
 // same feeds with the same tags.
 func TestOPMLRoundTrip(t *testing.T) {
-	fs, feeds := newFeedServer(t)
-	serveCorpus(t, fs, corpus())
+	feeds := corpusFeeds(t)
 	ln := listen(t)
 	dir := t.TempDir()
 	cfgPath := writeConfigText(t, dir, fmt.Sprintf(`listen: %q

@@ -115,8 +115,7 @@ func waitReady(t *testing.T, base string) {
 // cycle runs (one source hangs until the test lets it go) and 200 after;
 // /metrics and /api/sources are served beside the feeds.
 func TestReadyzAfterFirstPoll(t *testing.T) {
-	fs, feeds := newFeedServer(t)
-	serveCorpus(t, fs, corpus())
+	feeds := corpusFeeds(t)
 	release := make(chan struct{})
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-release
@@ -185,8 +184,7 @@ func checkSourcesTable(t *testing.T, out, status, fails string) {
 }
 
 func TestSourcesCommand(t *testing.T) {
-	fs, feeds := newFeedServer(t)
-	serveCorpus(t, fs, corpus())
+	feeds := corpusFeeds(t)
 	ln := listen(t)
 	cfgPath := opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, "")
 
@@ -232,8 +230,7 @@ func TestSourcesCommandNoDaemonAnswers(t *testing.T) {
 }
 
 func TestBackupCommand(t *testing.T) {
-	fs, feeds := newFeedServer(t)
-	serveCorpus(t, fs, corpus())
+	feeds := corpusFeeds(t)
 	dir := t.TempDir()
 	ln := listen(t)
 	cfgPath := opsConfig(t, dir, ln.Addr().String(), feeds.URL, "admin_token: "+testAdminToken+"\n")
@@ -306,8 +303,7 @@ func itemIDs(t *testing.T, path string) string {
 }
 
 func TestBackupNeedsTokenBesideDaemon(t *testing.T) {
-	fs, feeds := newFeedServer(t)
-	serveCorpus(t, fs, corpus())
+	feeds := corpusFeeds(t)
 	ln := listen(t)
 	cfgPath := opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, "")
 	startServe(t, cfgPath, ln)
@@ -318,8 +314,7 @@ func TestBackupNeedsTokenBesideDaemon(t *testing.T) {
 }
 
 func TestCompactCommand(t *testing.T) {
-	fs, feeds := newFeedServer(t)
-	serveCorpus(t, fs, corpus())
+	feeds := corpusFeeds(t)
 	dir := t.TempDir()
 	cfgPath := opsConfig(t, dir, "127.0.0.1:0", feeds.URL, "")
 	if _, _, err := runCmd(t, "fetch", "-config", cfgPath, "-log-level", "error"); err != nil {

@@ -51,8 +51,7 @@ func sourceNames(t *testing.T, base string) []string {
 // then a broken file, which is rejected with file:line in the log while
 // the running config stays.
 func TestSIGHUPReloads(t *testing.T) {
-	fs, feeds := newFeedServer(t)
-	serveCorpus(t, fs, corpus())
+	feeds := corpusFeeds(t)
 	ln := listen(t)
 	dir := t.TempDir()
 	head := fmt.Sprintf("listen: %q\ndata: data/test.db\nbase_url: \"http://ticker.test\"\nretention: {drop_removed: true}\n", ln.Addr().String())
@@ -148,8 +147,7 @@ tickers:
 // counts what it removed. The corpus has fixed dates, so max_age is set
 // far out: the default 720h would prune it all once the dates age.
 func TestRetentionRuns(t *testing.T) {
-	fs, feeds := newFeedServer(t)
-	serveCorpus(t, fs, corpus())
+	feeds := corpusFeeds(t)
 	ln := listen(t)
 	cfgPath := opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, "retention: {every: 1s, max_items_per_source: 1, max_age: 876000h}\n")
 	base := startServe(t, cfgPath, ln)
