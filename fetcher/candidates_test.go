@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"tickerd/store"
 )
 
 // TestConvertCandidates: a feed listing far more items than MaxItems,
@@ -40,15 +38,8 @@ func TestConvertCandidates(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := newest(all, 50)
-	ids := func(items []store.Item) []string {
-		var out []string
-		for _, it := range items {
-			out = append(out, it.ID)
-		}
-		return out
-	}
-	if !slices.Equal(ids(got), ids(want)) {
-		t.Errorf("kept %q, want the newest 50 %q", ids(got), ids(want))
+	if !slices.Equal(itemIDs(got), itemIDs(want)) {
+		t.Errorf("kept %q, want the newest 50 %q", itemIDs(got), itemIDs(want))
 	}
 	// Conversion alone, beside gofeed's parse, which both pay.
 	feed, err := parse(body)
