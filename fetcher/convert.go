@@ -129,8 +129,8 @@ func parseOnce(body []byte, trim func([]byte) []byte) (feed *gofeed.Feed, err er
 	// item's HTML a second time (about a sixth of the parse).
 	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	if trim != nil {
-		if trimmed := trim(body); len(trimmed) != len(body) {
-			if feed, err = p.Parse(bytes.NewReader(trimmed)); err == nil && feed != nil {
+		if cut := trim(body); len(cut) != len(body) {
+			if feed, err = p.Parse(bytes.NewReader(cut)); err == nil && feed != nil {
 				return feed, nil
 			}
 		}
