@@ -419,13 +419,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("new headline arrives over SSE", func(t *testing.T) {
 		const title = "عاجل: خبر جديد وصل للتو"
-		state := fixtureStates()[0]
-		if _, err := st.Ingest(context.Background(), state, []store.Item{{
-			Source: "aljazeera", ID: "new-1", GUID: "new-1", Link: "https://www.aljazeera.net/new-1",
-			Title: title, Lang: "ar", Published: seen.Add(time.Hour),
-		}}); err != nil {
-			t.Fatal(err)
-		}
+		publishHeadline(t, st, 0, "new-1", title, seen.Add(time.Hour))
 		waitJS(t, ctx, "the new headline without reload", hasHeadlineJS("ar", title))
 		waitJS(t, ctx, "the new headline announced", fmt.Sprintf(`document.getElementById('ar').shadowRoot.querySelector('[aria-live=polite]').textContent === %q`, title))
 	})
@@ -440,13 +434,7 @@ func TestBrowser(t *testing.T) {
 			return [...r.querySelectorAll('ul.g a')].filter(a => { const b = a.getBoundingClientRect(); return b.right > v.left && b.left < v.right })
 				.map(a => [a.textContent, a.getBoundingClientRect().left]) })()`
 		before := eval[[][2]any](t, ctx, inView)
-		state := fixtureStates()[1]
-		if _, err := st.Ingest(context.Background(), state, []store.Item{{
-			Source: "wire", ID: "steady", GUID: "steady", Link: "https://wire.example.com/steady",
-			Title: title, Lang: "en", Published: seen.Add(time.Hour),
-		}}); err != nil {
-			t.Fatal(err)
-		}
+		publishHeadline(t, st, 1, "steady", title, seen.Add(time.Hour))
 		waitJS(t, ctx, "the new headline", hasHeadlineJS("en", title))
 		after := eval[[][2]any](t, ctx, inView)
 		same := len(after) == len(before)
@@ -465,13 +453,7 @@ func TestBrowser(t *testing.T) {
 		seq := st.Seq()
 		g.close()
 		daemon.CloseClientConnections()
-		state := fixtureStates()[1]
-		if _, err := st.Ingest(context.Background(), state, []store.Item{{
-			Source: "wire", ID: "missed", GUID: "missed", Link: "https://wire.example.com/missed",
-			Title: title, Lang: "en", Published: seen.Add(time.Hour),
-		}}); err != nil {
-			t.Fatal(err)
-		}
+		publishHeadline(t, st, 1, "missed", title, seen.Add(time.Hour))
 		deadline := time.Now().Add(20 * time.Second)
 		for len(g.ids()) == before {
 			if time.Now().After(deadline) {
@@ -496,13 +478,7 @@ func TestBrowser(t *testing.T) {
 		before := eval[[]string](t, ctx, headlinesJS("en"))
 		g.down.Store(true)
 		daemon.CloseClientConnections()
-		state := fixtureStates()[1]
-		if _, err := st.Ingest(context.Background(), state, []store.Item{{
-			Source: "wire", ID: "down", GUID: "down", Link: "https://wire.example.com/down",
-			Title: title, Lang: "en", Published: seen.Add(2 * time.Hour),
-		}}); err != nil {
-			t.Fatal(err)
-		}
+		publishHeadline(t, st, 1, "down", title, seen.Add(2*time.Hour))
 		time.Sleep(4 * time.Second) // a reconnection attempt or two fail
 		if got := eval[[]string](t, ctx, headlinesJS("en")); strings.Join(got, "|") != strings.Join(before, "|") {
 			t.Errorf("while the server is down: headlines %q, want the last ones %q", got, before)
@@ -555,13 +531,7 @@ func TestBrowser(t *testing.T) {
 		}
 		navigate(t, poll, site.URL+"/poll")
 		waitJS(t, poll, "polled headlines", hasHeadlineJS("en", `AT&T <Q3> results beat "estimates"`))
-		state := fixtureStates()[1]
-		if _, err := st.Ingest(context.Background(), state, []store.Item{{
-			Source: "wire", ID: "polled", GUID: "polled", Link: "https://wire.example.com/polled",
-			Title: title, Lang: "en", Published: seen.Add(3 * time.Hour),
-		}}); err != nil {
-			t.Fatal(err)
-		}
+		publishHeadline(t, st, 1, "polled", title, seen.Add(3*time.Hour))
 		waitJS(t, poll, "the polled new headline", hasHeadlineJS("en", title))
 		g.mu.Lock()
 		n := g.conditional
@@ -622,5 +592,18 @@ func TestBrowser(t *testing.T) {
 
 	if n := dialogs.Load(); n != 0 {
 		t.Errorf("%d alert dialogs opened during the browser tests", n)
+	}
+}
+
+// publishHeadline stores title as item id of fixture source src (an index
+// into fixtureStates), linked under the source's site, published at.
+func publishHeadline(t *testing.T, st *store.Store, src int, id, title string, at time.Time) {
+	t.Helper()
+	state := fixtureStates()[src]
+	if _, err := st.Ingest(context.Background(), state, []store.Item{{
+		Source: state.Name, ID: id, GUID: id, Link: state.Link + id,
+		Title: title, Lang: state.Lang, Published: at,
+	}}); err != nil {
+		t.Fatal(err)
 	}
 }
