@@ -153,9 +153,8 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	s.setCORS(h) // errors too: the widget reads a 404 to know to stay empty
 	name := r.PathValue("ticker")
-	t, found := s.byName[name]
+	t, found := s.tickerNamed(w, name)
 	if !found {
-		http.Error(w, fmt.Sprintf("not found: no ticker named %q", name), http.StatusNotFound)
 		return
 	}
 	last, resume, err := lastEventID(r)

@@ -67,10 +67,19 @@ func (s *Server) serveNamed(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("not found: no format %q (use .rss, .atom or .json)", file[dot+1:]), http.StatusNotFound)
 		return
 	}
-	t, found := s.byName[file[:dot]]
+	t, found := s.tickerNamed(w, file[:dot])
 	if !found {
-		http.Error(w, fmt.Sprintf("not found: no ticker named %q", file[:dot]), http.StatusNotFound)
 		return
 	}
 	s.serveFeed(w, r, t, f)
+}
+
+// tickerNamed returns the index of the ticker called name, or answers 404
+// naming it.
+func (s *Server) tickerNamed(w http.ResponseWriter, name string) (int, bool) {
+	t, found := s.byName[name]
+	if !found {
+		http.Error(w, fmt.Sprintf("not found: no ticker named %q", name), http.StatusNotFound)
+	}
+	return t, found
 }

@@ -170,9 +170,8 @@ func pageCSP(css, extra string) string {
 
 func (s *Server) serveEmbed(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("ticker")
-	t, found := s.byName[name]
+	t, found := s.tickerNamed(w, name)
 	if !found {
-		http.Error(w, fmt.Sprintf("not found: no ticker named %q", name), http.StatusNotFound)
 		return
 	}
 	q := r.URL.Query()
