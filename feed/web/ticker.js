@@ -103,16 +103,15 @@ a:hover,a:focus-visible{text-decoration:underline}
       const focus = () => setTimeout(() => this.motion(), 0);
       this.addEventListener('focusin', focus);
       this.addEventListener('focusout', focus);
-      this.onReduce = () => this.layout();
-      this.onResize = () => this.layout();
+      this.relayout = () => this.layout();
     }
     connectedCallback() {
-      reduce.addEventListener('change', this.onReduce);
-      if (window.ResizeObserver) { this.ro = new ResizeObserver(this.onResize); this.ro.observe(this.v); }
+      reduce.addEventListener('change', this.relayout);
+      if (window.ResizeObserver) { this.ro = new ResizeObserver(this.relayout); this.ro.observe(this.v); }
       this.start();
     }
     disconnectedCallback() {
-      reduce.removeEventListener('change', this.onReduce);
+      reduce.removeEventListener('change', this.relayout);
       if (this.ro) this.ro.disconnect();
       this.stop();
     }
@@ -127,6 +126,7 @@ a:hover,a:focus-visible{text-decoration:underline}
     }
     flag(name) { const v = this.getAttribute(name); return v != null && v !== 'false'; }
     num(name, def) { const n = parseFloat(this.getAttribute(name)); return n > 0 && isFinite(n) ? n : def; }
+    max() { return Math.floor(this.num('max', 20)); }
     urls() {
       const base = (this.opt('base', ORIGIN)).replace(/\/+$/, '');
       const t = this.opt('ticker', '');
@@ -215,7 +215,7 @@ a:hover,a:focus-visible{text-decoration:underline}
     // trim drops the oldest headlines beyond max, so a page left open for
     // days does not keep every headline it was sent.
     trim() {
-      const max = Math.floor(this.num('max', 20));
+      const max = this.max();
       const t = (i) => Date.parse(i.time) || 0;
       while (this.items.length > max) {
         let o = 0;
@@ -239,15 +239,13 @@ a:hover,a:focus-visible{text-decoration:underline}
       return last + 1;
     }
     announce(news) {
-      const max = this.num('max', 20);
-      const t = news.slice(0, max).map((i) => i.title).join('. ');
+      const t = news.slice(0, this.max()).map((i) => i.title).join('. ');
       // Only what is new is put in the live region, so a screen reader
       // does not read the whole strip again.
       if (t) this.live.textContent = t;
     }
     render() {
-      const max = Math.floor(this.num('max', 20));
-      const shown = this.items.slice(0, max);
+      const shown = this.items.slice(0, this.max());
       if (!shown.length) { this.w.hidden = true; return; }
       const lang = this.opt('lang', this.feedLang);
       let dir = this.getAttribute('dir');
