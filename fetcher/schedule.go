@@ -201,6 +201,9 @@ loop:
 			// is lost; Stop lets the old one's running jobs finish.
 			nc := f.newCron(ctx, next)
 			nc.Start()
+			// Forget the schedules whose jobs are done, so a daemon reloaded
+			// every day does not keep one channel per reload.
+			stopping = slices.DeleteFunc(stopping, isClosed)
 			stopping = append(stopping, c.Stop().Done())
 			fresh := freshSources(g, next)
 			firsts.Go(func() { f.firstRuns(ctx, fresh) })
@@ -409,4 +412,14 @@ func (l cronLogger) Info(msg string, kv ...any) {
 
 func (l cronLogger) Error(err error, msg string, kv ...any) {
 	l.log.Error("cron "+msg, append([]any{"err", err}, kv...)...)
+}
+
+// isClosed reports whether ch is closed, without waiting.
+func isClosed(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
 }
