@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -129,7 +130,7 @@ func gofeedAll(corp *corpus) (time.Duration, error) {
 				}
 				if err != nil {
 					mu.Lock()
-					firstErr = cmpOr(firstErr, fmt.Errorf("gofeed on feed %d (%s): %w", i, corp.feeds[i].kind, err))
+					firstErr = cmp.Or(firstErr, fmt.Errorf("gofeed on feed %d (%s): %w", i, corp.feeds[i].kind, err))
 					mu.Unlock()
 				}
 			}
@@ -137,13 +138,6 @@ func gofeedAll(corp *corpus) (time.Duration, error) {
 	}
 	wg.Wait()
 	return time.Since(start), firstErr
-}
-
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // figPoll is figure 3: a steady poll cycle of every source, (a) all
