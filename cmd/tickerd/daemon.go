@@ -86,7 +86,9 @@ func checkKeyword(k string) error {
 
 // daemon is everything serve and fetch share, built from one config.
 type daemon struct {
-	cfg     *config.Config // replaced by reload, which only serve's goroutine calls
+	// cfg is the running config: a reload swaps it, and the pruning loop
+	// reads its retention policy from it.
+	cfg     atomic.Pointer[config.Config]
 	logger  *slog.Logger
 	store   *store.Store
 	fetcher *fetcher.Fetcher
@@ -95,8 +97,6 @@ type daemon struct {
 	// progress finish on the old one.
 	feed atomic.Pointer[feed.Server]
 	ops  *ops.Ops // metrics, readiness and the operator API
-	// retention is the policy the pruning loop applies; a reload swaps it.
-	retention atomic.Pointer[config.Retention]
 }
 
 // newDaemon opens the store and builds the fetcher and the feed server. The
@@ -113,7 +113,8 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{cfg: cfg, logger: logger, store: st}
+	d := &daemon{logger: logger, store: st}
+	d.cfg.Store(cfg)
 	d.ops = ops.New(st, opsOptions(cfg), logger)
 	d.fetcher, err = fetcher.New(st, d.fetcherOptions(cfg), logger)
 	if err != nil {
@@ -126,7 +127,6 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 		return nil, err
 	}
 	d.feed.Store(fe)
-	d.retention.Store(&cfg.Retention)
 	return d, nil
 }
 
@@ -334,8 +334,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
 	// A reload swaps the feed server: close the streams of whichever is
 	// current then (reload closes those of the servers it replaces).
 	srv.RegisterOnShutdown(func() { d.feed.Load().CloseLive() })
+	cfg := d.cfg.Load()
 	logger.Info("tickerd started", "version", versionString(), "addr", ln.Addr().String(),
-		"config", d.cfg.Path, "data", d.cfg.Data, "sources", len(d.cfg.Sources))
+		"config", cfg.Path, "data", cfg.Data, "sources", len(cfg.Sources))
 
 	fetchCtx, stopFetch := context.WithCancel(ctx)
 	defer stopFetch()

@@ -15,14 +15,15 @@ import (
 // problems are logged, one line each as `tickerd check` prints them, and
 // counted. Keys that only a restart can apply keep their running values.
 func (d *daemon) reload(ctx context.Context) {
-	log := d.logger.With("config", d.cfg.Path)
+	old := d.cfg.Load()
+	log := d.logger.With("config", old.Path)
 	log.Info("SIGHUP: reloading the config")
-	cfg, err := loadConfig(d.cfg.Path)
+	cfg, err := loadConfig(old.Path)
 	if err != nil {
 		d.rejectReload(err)
 		return
 	}
-	if keys := d.keepRestartOnly(cfg); len(keys) > 0 {
+	if keys := keepRestartOnly(old, cfg); len(keys) > 0 {
 		log.Warn("config reload: these keys only change on a restart; their running values stay", "keys", keys)
 	}
 	fe, err := d.newFeed(cfg)
@@ -42,8 +43,7 @@ func (d *daemon) reload(ctx context.Context) {
 	// the tickers' new definitions.
 	d.feed.Swap(fe).CloseLive()
 	d.ops.SetSources(opsSources(cfg))
-	d.retention.Store(&cfg.Retention)
-	d.cfg = cfg
+	d.cfg.Store(cfg)
 	d.ops.Reloaded()
 	log.Info("config reloaded", "sources", len(cfg.Sources), "tickers", len(cfg.Tickers),
 		"added", res.Added, "removed", res.Removed, "changed", res.Changed)
@@ -70,13 +70,12 @@ func (d *daemon) rejectReload(err error) {
 	d.logger.Error("config reload rejected: the running config stays", "err", err)
 }
 
-// keepRestartOnly sets in cfg the running values of keys a reload cannot
-// change, and names those that differed. The listener, the data file and
+// keepRestartOnly sets in cfg the running (old) values of keys a reload
+// cannot change, and names those that differed. The listener, the data file and
 // the store's dedupe settings are fixed when the daemon starts; the admin
 // token is held by the operator API.
-func (d *daemon) keepRestartOnly(cfg *config.Config) []string {
+func keepRestartOnly(old, cfg *config.Config) []string {
 	var keys []string
-	old := d.cfg
 	if cfg.Listen != old.Listen {
 		keys, cfg.Listen = append(keys, "listen"), old.Listen
 	}

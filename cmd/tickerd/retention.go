@@ -13,7 +13,7 @@ import (
 // and a daemon restarted in a loop has nothing to prune.
 func (d *daemon) pruneLoop(ctx context.Context) {
 	log := d.logger.With("component", "retention")
-	timer := time.NewTimer(d.retention.Load().Every)
+	timer := time.NewTimer(d.cfg.Load().Retention.Every)
 	defer timer.Stop()
 	for {
 		select {
@@ -21,7 +21,7 @@ func (d *daemon) pruneLoop(ctx context.Context) {
 			return
 		case <-timer.C:
 		}
-		r := d.retention.Load()
+		r := &d.cfg.Load().Retention
 		start := time.Now()
 		res, err := d.store.Prune(ctx, store.Retention{MaxAge: r.MaxAge, MaxPerSource: r.MaxItemsPerSource})
 		d.ops.Pruned(res.ByAge, res.ByCount, 0)
