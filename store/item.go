@@ -70,6 +70,13 @@ func (it *Item) Time() time.Time {
 	return it.Published
 }
 
+// firstSeen makes it a new item seen at now: what the store sets on an
+// item it has not stored before, and what its dedupe lookups must see.
+func (it *Item) firstSeen(now time.Time) {
+	it.FirstSeen = now
+	it.Reports = nil
+}
+
 // sameContent reports whether two versions of one item carry the same text,
 // link and dates, ignoring what the store itself sets.
 func sameContent(a, b *Item) bool {

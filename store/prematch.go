@@ -166,11 +166,10 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 		if v := idsB.Get(dedupeKey(it.Source, idHash(it.Source, it.ID))); v != nil && !expiredTomb(v, now) {
 			continue
 		}
-		// Ingest stamps a new item's FirstSeen before it is indexed, and
-		// Time falls back on it for undated and far-future items: look
-		// the item up at the time it will be stored at.
+		// Time falls back on FirstSeen for undated and far-future items:
+		// look the item up as Ingest will store it.
 		c := *it
-		c.FirstSeen = now
+		c.firstSeen(now)
 		m[i] = s.lookupStory(tx, &c)
 	}
 	return m, snap, done, nil

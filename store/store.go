@@ -548,8 +548,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 				continue
 			}
 			if oldKey == nil {
-				it.FirstSeen = now
-				it.Reports = nil
+				it.firstSeen(now)
 				var m storyMatch
 				if p, ok := pre[i]; ok {
 					m = s.settleStory(tx, &it, p, snap)
