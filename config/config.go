@@ -346,11 +346,7 @@ func (d *decoder) resolveSourceURL(line int, key, raw string) string {
 		}
 		return raw
 	case "":
-		p := raw
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(d.dir, p)
-		}
-		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(p)}).String()
+		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(d.path(raw))}).String()
 	default:
 		d.errorf(line, key, "unsupported scheme %q in %q (want http, https, file or a path)", u.Scheme, raw)
 		return ""

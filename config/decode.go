@@ -76,10 +76,8 @@ func (d *decoder) decode(data []byte) *Config {
 		case "data":
 			if p := d.str(v, key); p == "" {
 				d.errorf(v.Line, key, "must not be empty (for example %q)", DefaultData)
-			} else if filepath.IsAbs(p) {
-				cfg.Data = p
 			} else {
-				cfg.Data = filepath.Join(d.dir, p)
+				cfg.Data = d.path(p)
 			}
 		case "base_url":
 			cfg.BaseURL = strings.TrimRight(d.str(v, key), "/")
@@ -152,6 +150,14 @@ func (d *decoder) decode(data []byte) *Config {
 		cfg.Tickers = []Ticker{{Name: "main", Title: "Headlines", Limit: DefaultTickerLimit, Order: OrderNewest}}
 	}
 	return cfg
+}
+
+// path resolves a path from the file against the config's folder.
+func (d *decoder) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(d.dir, p)
 }
 
 func (d *decoder) hasErrorAt(prefix string) bool {

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -198,10 +197,7 @@ func opmlCharset(label string, r io.Reader) (io.Reader, error) {
 // whose URL a source already has is skipped (the config's own entry wins;
 // a feed listed in two folders gets both folders' tags).
 func (d *decoder) opmlSources(cfg *Config, line int, key, raw string) {
-	path := raw
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(d.dir, path)
-	}
+	path := d.path(raw)
 	// A device or a pipe (/dev/stdin, a FIFO) could block a config check
 	// or a reload forever, opening a FIFO included: look before opening.
 	fi, err := os.Stat(path)
