@@ -280,8 +280,6 @@ func Parse(data []byte, name, dir string, opts *LoadOptions) (*Config, error) {
 	return cfg, nil
 }
 
-// nameRE is what source and ticker names must look like: they appear in
-// URLs, log lines and metric labels.
 // nameRule is what names of one kind must look like: they appear in URLs,
 // log lines and metric labels. Ticker names may not hold a dot, since the
 // format follows the last one in /t/{name}.rss.
