@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -148,7 +149,7 @@ func fullDiskChild(t *testing.T) {
 	for n := 0; n < 2000 && failures < 2; n++ {
 		_, err := s.Ingest(context.Background(), SourceState{Name: "during"}, []Item{bulkyItem("during", n)})
 		if err != nil {
-			first = cmpOr(first, err)
+			first = cmp.Or(first, err)
 			failures++
 			continue
 		}
@@ -162,13 +163,6 @@ func fullDiskChild(t *testing.T) {
 		fmt.Println("CLOSE=" + err.Error())
 	}
 	fmt.Printf("COMMITTED=%d\nERR=%s\n", committed, first)
-}
-
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // TestStartFullDisk: with no room even for a new file's first pages, Open

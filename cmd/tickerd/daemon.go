@@ -153,7 +153,7 @@ func userAgent(cfg *config.Config) string {
 	if cfg.Fetch.UserAgent != "" {
 		return cfg.Fetch.UserAgent
 	}
-	return fmt.Sprintf("tickerd/%s (+%s)", version, cfg.BaseURL)
+	return fmt.Sprintf("tickerd/%s (+%s)", releaseVersion(), cfg.BaseURL)
 }
 
 func fetcherOptions(cfg *config.Config) *fetcher.Options {

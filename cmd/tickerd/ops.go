@@ -50,7 +50,7 @@ func opsOptions(cfg *config.Config) *ops.Options {
 	return &ops.Options{
 		Sources:    opsSources(cfg),
 		AdminToken: string(cfg.AdminToken),
-		Version:    version,
+		Version:    releaseVersion(),
 		Revision:   revision(),
 	}
 }

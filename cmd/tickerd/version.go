@@ -15,9 +15,12 @@ import (
 // Otherwise version comes from the module (go install …@v1.2.3) and commit
 // from what Go stamps into builds from a checkout.
 var (
-	version = "0.1.0-dev"
+	version = devVersion
 	commit  = ""
 )
+
+// devVersion is version in a build nobody set one for.
+const devVersion = "0.1.0-dev"
 
 // buildInfo is what `tickerd version` prints.
 type buildInfo struct {
@@ -34,7 +37,7 @@ func readBuildInfo() buildInfo {
 	if !ok {
 		return b
 	}
-	if v := info.Main.Version; version == "0.1.0-dev" && v != "" && v != "(devel)" {
+	if v := info.Main.Version; version == devVersion && v != "" && v != "(devel)" {
 		b.version = v
 	}
 	for _, s := range info.Settings {
@@ -72,6 +75,10 @@ func printVersion(w io.Writer) {
 	}
 	fmt.Fprintln(w, b.goVer, runtime.GOOS+"/"+runtime.GOARCH)
 }
+
+// releaseVersion is the version as `tickerd version` prints it, for the
+// User-Agent and /api/status, so all three agree.
+func releaseVersion() string { return readBuildInfo().version }
 
 // versionString adds the commit to the version, so log lines and bug
 // reports from development builds name their commit.
