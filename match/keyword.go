@@ -3,6 +3,7 @@ package match
 import (
 	"errors"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -130,7 +131,25 @@ func (kw *kwWord) matches(w string) bool {
 		return true
 	}
 	p, ok := strings.CutSuffix(w, kw.core)
-	return ok && proclitics[p]
+	if !ok {
+		return false
+	}
+	if proclitics[p] {
+		return true
+	}
+	// A combining mark that began the keyword is dropped there but kept
+	// on the proclitic it follows in the text ("و" + U+0739 + ...), so
+	// marks do not count as part of a proclitic.
+	return strings.ContainsFunc(p, unicode.IsMark) &&
+		proclitics[strings.Map(dropMark, p)]
+}
+
+// dropMark is a strings.Map function that removes combining marks.
+func dropMark(r rune) rune {
+	if unicode.IsMark(r) {
+		return -1
+	}
+	return r
 }
 
 // Match reports whether the keyword occurs in t, by the rule in Keyword's
