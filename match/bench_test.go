@@ -83,3 +83,22 @@ func BenchmarkCanonicalLink(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPrefilter is the prefilter a store runs on each dedupe candidate
+// before Similarity: on a candidate that shares one word, as most under a
+// busy signature key do, and on a near-duplicate, which it must let pass.
+func BenchmarkPrefilter(b *testing.B) {
+	x := Prefilter(Tokens(Normalize(benchArabic)), 0.8)
+	for _, tc := range []struct{ name, other string }{
+		{"miss", "الجيش يعلن حصيلة جديدة للمواجهات في الشمال"},
+		{"near", "الجيش الإسرائيلي يقتحم مخيم جنين شمال الضفة الغربية ويعتقل 4 شبان - وفا"},
+	} {
+		joined := strings.Join(Tokens(Normalize(tc.other)), "\x00")
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				x(joined)
+			}
+		})
+	}
+}

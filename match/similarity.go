@@ -113,6 +113,65 @@ func Similarity(a, b []string) float64 {
 	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB))
 }
 
+// Prefilter prepares the tokens a (as Tokens returns them) for a quick
+// test against many stored candidates before Similarity. The test it
+// returns gets a candidate b's tokens as one string that holds every one
+// of them, such as the tokens joined by separators, so that a store can
+// skip most candidates without splitting them; it answers false only when
+// Similarity(a, b) < threshold. It looks for a's tokens in joined and
+// stops as soon as too few are left to reach threshold: a candidate that
+// shares one word of eight costs a few substring searches.
+//
+// The bound: Similarity is at most S / (S + A), the weight a shares with b
+// over a's whole weight, and every token a shares with b occurs in joined.
+// The test does not allocate and is safe for concurrent use.
+func Prefilter(a []string, threshold float64) func(joined string) bool {
+	p := newProbe(a)
+	return func(joined string) bool { return p.mayReach(joined, threshold) }
+}
+
+// probe is a headline's unique tokens and their weights, for Prefilter.
+type probe struct {
+	tokens []string // heaviest first
+	weight []int
+	total  int
+}
+
+func newProbe(a []string) *probe {
+	a = a[:min(len(a), maxTokens)]
+	p := &probe{tokens: make([]string, 0, len(a))}
+	for i, t := range a {
+		if !slices.Contains(a[:i], t) {
+			p.tokens = append(p.tokens, t)
+		}
+	}
+	// Heaviest first: a missing number rules a candidate out soonest.
+	slices.SortStableFunc(p.tokens, func(x, y string) int { return cmp.Compare(weight(y), weight(x)) })
+	p.weight = make([]int, len(p.tokens))
+	for i, t := range p.tokens {
+		p.weight[i] = weight(t)
+		p.total += p.weight[i]
+	}
+	return p
+}
+
+// mayReach is Prefilter's test.
+func (p *probe) mayReach(joined string, threshold float64) bool {
+	// The slack keeps a pair scored at threshold exactly, give or take
+	// rounding, as Signature does.
+	need := threshold*float64(p.total) - 1e-9
+	found, left := 0, p.total
+	for i, t := range p.tokens {
+		left -= p.weight[i]
+		if strings.Contains(joined, t) {
+			found += p.weight[i]
+		} else if float64(found+left) < need {
+			return false
+		}
+	}
+	return float64(found) >= need
+}
+
 // Same reports whether two headlines tell the same story: their normalized
 // forms are equal and not empty, or threshold is above zero and the
 // Similarity of their tokens is at least threshold. A threshold of zero or

@@ -201,3 +201,82 @@ func TestMaxNegation(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefilter checks the bound Prefilter promises against Similarity on
+// random sets (with duplicates, numbers and a negation) and on the pair
+// corpus: never false where Similarity reaches the threshold, and false
+// for most pairs that share little, or it would save nothing.
+func TestPrefilter(t *testing.T) {
+	for _, tc := range []struct {
+		a, b []string
+		th   float64
+		want bool
+	}{
+		{[]string{"gaza", "aid", "trucks"}, []string{"gaza", "aid", "trucks"}, 0.8, true},
+		{[]string{"gaza", "aid", "trucks"}, []string{"gaza", "rain"}, 0.8, false},
+		{[]string{"gaza", "aid", "aid", "aid"}, []string{"gaza"}, 0.5, true}, // duplicates count once
+		{[]string{"5", "killed"}, []string{"killed"}, 0.5, false},            // the number weighs 3
+		{nil, []string{"x"}, 0.8, true},
+		{[]string{"x"}, nil, 0, true},
+	} {
+		joined := strings.Join(tc.b, "\x00")
+		if got := Prefilter(tc.a, tc.th)(joined); got != tc.want {
+			t.Errorf("Prefilter(%q, %q, %v) = %v, want %v", tc.a, joined, tc.th, got, tc.want)
+		}
+	}
+
+	rng := rand.New(rand.NewPCG(3, 4))
+	vocab := []string{"1", "22", "not", "no", "a", "aa", "ab", "gaza", "aid", "غزه", "مساعدات", "شاحنات", "جيش", "x", "y", "z"}
+	set := func() []string {
+		s := make([]string, 1+rng.IntN(10))
+		for i := range s {
+			s[i] = vocab[rng.IntN(len(vocab))]
+		}
+		return s
+	}
+	checks := func(a, b []string, where string) (rejected, below int) {
+		joined := strings.Join(b, "\x00")
+		sim := Similarity(a, b)
+		for _, th := range []float64{0.3, 0.5, 0.8, 0.9, 1} {
+			may := Prefilter(a, th)(joined)
+			if sim >= th && !may {
+				t.Fatalf("%s: Similarity(%q, %q) = %v >= %v, but Prefilter is false", where, a, b, sim, th)
+			}
+			if sim < th {
+				below++
+				if !may {
+					rejected++
+				}
+			}
+		}
+		return rejected, below
+	}
+	var rejected, below int
+	for i := range 20000 {
+		r, b := checks(set(), set(), fmt.Sprint("random pair ", i))
+		rejected, below = rejected+r, below+b
+	}
+	for _, p := range readPairs(t) {
+		ta, tb := Tokens(Normalize(p.a)), Tokens(Normalize(p.b))
+		checks(ta, tb, fmt.Sprintf("pairs.tsv:%d", p.line))
+		checks(tb, ta, fmt.Sprintf("pairs.tsv:%d reversed", p.line))
+	}
+	if rejected < below/2 {
+		t.Errorf("Prefilter rejected %d of %d random pairs below the threshold; the bound is too loose to save work", rejected, below)
+	}
+}
+
+// FuzzPrefilter looks for a pair of headlines that Prefilter would skip
+// although Similarity puts them at or above the threshold.
+func FuzzPrefilter(f *testing.F) {
+	f.Add("مساعدات تصل إلى غزة", "وصول مساعدات إلى غزة", uint8(80))
+	f.Add("5 killed in Gaza strike", "Gaza strike kills 7", uint8(50))
+	f.Add("aid has not reached Gaza", "aid reached Gaza", uint8(1))
+	f.Fuzz(func(t *testing.T, x, y string, pct uint8) {
+		a, b := Tokens(Normalize(x)), Tokens(Normalize(y))
+		th := float64(pct%101) / 100
+		if sim := Similarity(a, b); sim >= th && !Prefilter(a, th)(strings.Join(b, "\x00")) {
+			t.Errorf("Similarity(%q, %q) = %v >= %v, but Prefilter is false", a, b, sim, th)
+		}
+	})
+}

@@ -76,6 +76,13 @@ type Dedupe struct {
 	Threshold float64
 	// Similarity scores two token sets from 0 to 1.
 	Similarity func(a, b []string) float64
+	// Prefilter, when set, prepares a new headline's tokens for a quick
+	// test run on each candidate before Similarity. The test gets the
+	// candidate's tokens joined by 0x00 bytes and may answer false only
+	// when their Similarity is below threshold (match.Prefilter is one).
+	// Most candidates share one word with the headline and no more, so
+	// skipping them unsplit and unscored is most of a lookup's work saved.
+	Prefilter func(tokens []string, threshold float64) func(joined string) bool
 }
 
 // Stats counts what the store has done since Open.

@@ -176,6 +176,10 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 		return storyMatch{}
 	}
 	best := storyMatch{kind: 'k', score: s.dedupe.Threshold}
+	var mayMatch func(string) bool
+	if s.dedupe.Prefilter != nil {
+		mayMatch = s.dedupe.Prefilter(it.Story.Tokens, s.dedupe.Threshold)
+	}
 	// Most candidates are read and dropped: their keys and tokens are
 	// kept in reused memory, not allocated one by one.
 	seen := map[[16]byte]bool{}
@@ -201,7 +205,11 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 					continue
 				}
 				seen[[16]byte(key)] = true
-				tokens = splitTokens(tokens[:0], string(v))
+				joined := string(v)
+				if mayMatch != nil && !mayMatch(joined) {
+					continue
+				}
+				tokens = splitTokens(tokens[:0], joined)
 				score := s.dedupe.Similarity(it.Story.Tokens, tokens)
 				if score >= best.score && usable(tx, key, lo, hi, now) {
 					best.key, best.score = bytes.Clone(key), score

@@ -296,3 +296,53 @@ func BenchmarkFindStory(b *testing.B) {
 		})
 	}
 }
+
+// TestPrefilter checks that the lookup asks Dedupe.Prefilter about each
+// candidate, with its tokens joined by 0x00, before scoring it, and that a
+// false answer keeps the candidate from matching.
+func TestPrefilter(t *testing.T) {
+	for _, pass := range []bool{false, true} {
+		t.Run(fmt.Sprint("pass=", pass), func(t *testing.T) {
+			ctx := context.Background()
+			var asked []string
+			c := &clock{t: t0}
+			s, err := Open(filepath.Join(t.TempDir(), "tickerd.db"), &Options{Now: c.now, Dedupe: Dedupe{
+				Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard,
+				Prefilter: func(tokens []string, threshold float64) func(string) bool {
+					if threshold != 0.7 || len(tokens) == 0 {
+						t.Errorf("Prefilter(%q, %v): want the new headline's tokens and the threshold 0.7", tokens, threshold)
+					}
+					return func(joined string) bool {
+						asked = append(asked, joined)
+						return pass
+					}
+				},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{
+				storyItem("a", "1", "ceasefire takes effect in the north", "https://a.example/1", t0),
+			}); err != nil {
+				t.Fatal(err)
+			}
+			res, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{
+				storyItem("b", "1", "ceasefire takes effect in the north today", "https://b.example/1", t0),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := IngestResult{New: 1}
+			if pass {
+				want = IngestResult{Duplicate: 1}
+			}
+			if res != want {
+				t.Errorf("ingest of a similar title = %+v, want %+v", res, want)
+			}
+			if len(asked) == 0 || asked[0] != "ceasefire\x00takes\x00effect\x00in\x00the\x00north" {
+				t.Errorf("Prefilter was asked about %q, want the stored title's tokens joined by 0x00", asked)
+			}
+		})
+	}
+}

@@ -4,15 +4,20 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net/http"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/mmcdole/gofeed"
+	bolt "go.etcd.io/bbolt"
 
 	"tickerd/fetcher"
 	"tickerd/store"
@@ -276,4 +281,85 @@ func primeStates(st *store.Store, corp *corpus, n int, base string) {
 		st.MarkState(store.SourceState{Name: sourceName(i), URL: fmt.Sprintf("%s/f/%d", base, i),
 			ETag: cf.etag, BodyHash: cf.hash, LastStatus: "ok"})
 	}
+}
+
+// figIngestFloor is figure 2 with the least a durable store can do: each
+// item encoded as JSON and put in one bbolt bucket under a time-ordered
+// key, concurrent feeds committed together by bbolt's own Batch, with no
+// dedupe, no identity or story index and no change log. It bounds what
+// figure 2 can reach with bbolt on this machine, whatever tickerd's store
+// does on top.
+func figIngestFloor(ctx context.Context, c *config, corp *corpus, base string) (row, error) {
+	r := row{fig: "2c", name: "  the floor: fetcher into bare bbolt puts", target: "(diagnosis)", verdict: verdictInfo}
+	items := c.feeds * c.items
+	db, err := bolt.Open(filepath.Join(c.dir, "floor.db"), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return r, err
+	}
+	defer db.Close()
+	// Batch waits this long for more callers; a millisecond is short
+	// beside a feed's fetch and long enough to group the fetchers.
+	db.MaxBatchDelay = time.Millisecond
+	db.MaxBatchSize = c.conc
+	fs := &floorStore{db: db, txs: map[int]bool{}}
+	f, err := newFetcher(c, fs, base, c.feeds)
+	if err != nil {
+		return r, err
+	}
+	start, cpu0 := time.Now(), cpuTime()
+	t := tallyOf(f.FetchAll(ctx))
+	took, tookCPU := time.Since(start), cpuTime()-cpu0
+	if t.err == nil && t.items != items {
+		t.err = fmt.Errorf("handed %d items to the store, want %d", t.items, items)
+	}
+	if t.err != nil {
+		return r, t.err
+	}
+	cpu0 = cpuTime()
+	ceiling, err := gofeedAll(corp)
+	if err != nil {
+		return r, err
+	}
+	ceilingCPU := cpuTime() - cpu0
+	r.measured = rate(items, took, "items/s")
+	r.ceiling = rate(items, ceiling, "items/s")
+	r.ratio = ceiling.Seconds() / took.Seconds()
+	r.note = fmt.Sprintf("one run; %d commits; CPU: full path %s, gofeed %s, ratio %.2f",
+		len(fs.txs), ms(tookCPU), ms(ceilingCPU), ceilingCPU.Seconds()/tookCPU.Seconds())
+	return r, nil
+}
+
+// floorStore is a fetcher.Store that writes each item with one bbolt Put
+// and nothing else (see figIngestFloor).
+type floorStore struct {
+	nullStore
+	db  *bolt.DB
+	mu  sync.Mutex
+	txs map[int]bool // ids of the write transactions, to count commits
+}
+
+func (s *floorStore) Ingest(_ context.Context, _ store.SourceState, items []store.Item) (store.IngestResult, error) {
+	err := s.db.Batch(func(tx *bolt.Tx) error {
+		s.mu.Lock()
+		s.txs[tx.ID()] = true
+		s.mu.Unlock()
+		b, err := tx.CreateBucketIfNotExists([]byte("items"))
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			v, err := json.Marshal(&items[i])
+			if err != nil {
+				return err
+			}
+			h := fnv.New64a()
+			h.Write([]byte(items[i].Source + "\x00" + items[i].ID))
+			k := binary.BigEndian.AppendUint64(nil, uint64(items[i].Published.UnixNano()))
+			if err := b.Put(binary.BigEndian.AppendUint64(k, h.Sum64()), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return store.IngestResult{New: len(items)}, err
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // dedupe is the daemon's default dedupe configuration (config's defaults).
-var dedupe = store.Dedupe{Window: 48 * time.Hour, Threshold: 0.8, Similarity: match.Similarity}
+var dedupe = store.Dedupe{Window: 48 * time.Hour, Threshold: 0.8, Similarity: match.Similarity, Prefilter: match.Prefilter}
 
 // runAll runs every wanted figure in order and returns the rows measured
 // so far, with the first error that stopped the run.
@@ -49,6 +49,11 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 			rows = append(rows, r)
 			if err != nil {
 				return rows, fmt.Errorf("figure 2b: %w", err)
+			}
+			r, err = figIngestFloor(ctx, c, corp, base)
+			rows = append(rows, r)
+			if err != nil {
+				return rows, fmt.Errorf("figure 2c: %w", err)
 			}
 		}
 		ingested = st

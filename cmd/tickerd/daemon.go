@@ -108,6 +108,7 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 			Window:     cfg.Dedupe.Window,
 			Threshold:  cfg.Dedupe.Similarity,
 			Similarity: match.Similarity,
+			Prefilter:  match.Prefilter,
 		},
 	})
 	if err != nil {
