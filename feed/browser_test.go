@@ -584,6 +584,50 @@ func TestBrowser(t *testing.T) {
 		}
 	})
 
+	t.Run("headlines age out of max_age", func(t *testing.T) {
+		// The page's clock and the server's are the machine's: the store
+		// and server here run on real time, unlike the fixture's.
+		aged, err := store.Open(filepath.Join(t.TempDir(), "aged.db"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer aged.Close()
+		now := time.Now()
+		const stale, fresh = "Soon out of the ticker", "Still in the ticker"
+		// Long enough for the page to load and show it first, even on a
+		// loaded machine; the wait below allows 20 s more.
+		const left = 8 * time.Second
+		if _, err := aged.Ingest(context.Background(), store.SourceState{Name: "wire"}, []store.Item{
+			{Source: "wire", ID: "stale", Title: stale, Link: "https://wire.example/stale", Published: now.Add(-time.Hour + left)},
+			{Source: "wire", ID: "fresh", Title: fresh, Link: "https://wire.example/fresh", Published: now.Add(-time.Minute)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		as := newTestServer(t, aged, &Options{
+			BaseURL: "https://news.example.org/",
+			Tickers: []Ticker{{Name: "hour", MaxAge: time.Hour}},
+		})
+		srv := httptest.NewServer(as.Handler())
+		defer srv.Close()
+		defer as.CloseLive()
+		page := tab(t, browser, &dialogs)
+		navigate(t, page, srv.URL+"/embed/hour")
+		js := func(title string) string {
+			return fmt.Sprintf(`(() => { const e = document.querySelector('tickerd-ticker'); return !!e && !!e.shadowRoot &&
+				[...e.shadowRoot.querySelectorAll('ul.g:first-child a[part=headline]')].map(a => a.textContent).includes(%q) })()`, title)
+		}
+		waitJS(t, page, "the headlines", js(fresh))
+		if !eval[bool](t, page, js(stale)) {
+			if time.Since(now) >= left {
+				t.Skip("the page took longer to load than the headline had left; nothing to check")
+			}
+			t.Fatalf("%q is not shown although it has %v left", stale, left-time.Since(now))
+		}
+		// No reset comes: the server renders again when the headline ages
+		// out, but the stream only carries changes to items.
+		waitJS(t, page, "the stale headline to leave", "!"+js(stale)+" && "+js(fresh))
+	})
+
 	t.Run("index page", func(t *testing.T) {
 		index := tab(t, browser, &dialogs)
 		navigate(t, index, daemon.URL+"/")

@@ -73,7 +73,9 @@
 //     any origin and the conditional and Last-Event-ID headers.
 //   - Live event streams (events.go) carry changes to items, not the
 //     passing of time: an item that ages out of a ticker's max_age is not
-//     announced as removed; a widget learns of it at its next reset.
+//     announced as removed. The JSON Feed of such a ticker carries
+//     "_tickerd": {"max_age": seconds}, and the widget ages headlines out
+//     by it; other stream clients must do the same.
 //   - RSS <author> carries the item's author as the source gave it, more
 //     often a name than the e-mail address RSS 2.0 asks for.
 //   - Links that are not absolute http(s) URLs are dropped, including the

@@ -17,6 +17,18 @@ type jsonFeed struct {
 	// Items shadows JSONFeed.Items, which is omitempty: JSON Feed
 	// requires "items", even when there are none.
 	Items []*jsonItem `json:"items"`
+	// Tickerd tells what a client needs to keep the list right between
+	// changes; only set for a ticker with a max_age.
+	Tickerd *jsonTicker `json:"_tickerd,omitempty"`
+}
+
+// jsonTicker is the feed-level extension.
+type jsonTicker struct {
+	// MaxAge is the ticker's max_age in seconds: an item leaves the ticker
+	// once its date_published is that old. The live stream announces
+	// changes to items, not the passing of time, so the widget ages
+	// headlines out itself.
+	MaxAge int64 `json:"max_age"`
 }
 
 type jsonItem struct {
@@ -62,6 +74,9 @@ func renderJSON(v *view, buf *bytes.Buffer) error {
 	}
 	for i := range v.entries {
 		f.Items[i] = v.jsonItem(&v.entries[i])
+	}
+	if age := t.sel.maxAge; age > 0 {
+		f.Tickerd = &jsonTicker{MaxAge: int64(age.Round(time.Second) / time.Second)}
 	}
 	enc := json.NewEncoder(buf)
 	// Summaries are full of < and >; escaping them as \u003c is valid but

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -270,6 +271,28 @@ func TestMaxAge(t *testing.T) {
 	now = seen.Add(3 * time.Hour)
 	if got := jsonTitles(t, h, "/feed.json"); len(got) != 0 {
 		t.Errorf("3 hours later: %q, want nothing", got)
+	}
+
+	// The JSON Feed tells the max_age, which the widget ages headlines
+	// out by; a ticker without one says nothing.
+	for _, tc := range []struct {
+		age  time.Duration
+		want string
+	}{{3 * time.Hour, `"_tickerd":{"max_age":10800}`}, {0, ""}} {
+		s := newTestServer(t, st, &Options{Tickers: []Ticker{{Name: "t", MaxAge: tc.age}}})
+		var doc map[string]json.RawMessage
+		if err := json.Unmarshal(serve(t, s.Handler(), "GET", "/feed.json").Body.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if ext, ok := doc["_tickerd"]; ok {
+			var b bytes.Buffer
+			json.Compact(&b, ext)
+			got = `"_tickerd":` + b.String()
+		}
+		if got != tc.want {
+			t.Errorf("max_age %v: feed-level extension %s, want %s", tc.age, got, tc.want)
+		}
 	}
 }
 

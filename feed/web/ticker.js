@@ -145,6 +145,7 @@ a:hover,a:focus-visible{text-decoration:underline}
     stop() {
       this.gone = true;
       clearTimeout(this.timer);
+      clearTimeout(this.ageT);
       if (this.es) { this.es.close(); this.es = null; }
       if (this.anim) { this.anim.cancel(); this.anim = null; }
     }
@@ -195,6 +196,17 @@ a:hover,a:focus-visible{text-decoration:underline}
       const old = this.items.length ? new Set(this.items.map((i) => i.id)) : null;
       this.feedLang = feed.language || '';
       this.items = (feed.items || []).map(item);
+      const ext = feed._tickerd || {};
+      this.maxAge = ext.max_age > 0 ? ext.max_age * 1000 : 0;
+      // Every headline sent was young enough by the server's clock; a
+      // client clock running ahead would age them out early (all of
+      // them, if far ahead), so ages are counted on the server's clock
+      // as far as the headlines tell it.
+      this.skew = 0;
+      const now = Date.now();
+      for (const i of this.maxAge ? this.items : []) {
+        this.skew = Math.max(this.skew, now - (Date.parse(i.time) + this.maxAge));
+      }
       if (old) this.announce(this.items.filter((i) => !old.has(i.id)));
       this.render();
     }
@@ -244,7 +256,21 @@ a:hover,a:focus-visible{text-decoration:underline}
       // does not read the whole strip again.
       if (t) this.live.textContent = t;
     }
+    // age drops the headlines older than the ticker's max_age and sets a
+    // timer for the next one due: the stream announces changes to items,
+    // not the passing of time.
+    age() {
+      clearTimeout(this.ageT);
+      if (!this.maxAge) return;
+      const now = Date.now() - this.skew;
+      const due = (i) => Date.parse(i.time) + this.maxAge; // NaN: undated, kept
+      this.items = this.items.filter((i) => !(due(i) <= now));
+      const next = Math.min(...this.items.map(due).filter((d) => d > 0));
+      // A day at most: setTimeout fires at once past 2^31 ms.
+      if (next < Infinity) this.ageT = setTimeout(() => this.render(), Math.min(next - now + 100, 864e5));
+    }
     render() {
+      this.age();
       const shown = this.items.slice(0, this.max());
       if (!shown.length) { this.w.hidden = true; return; }
       const lang = this.opt('lang', this.feedLang);
