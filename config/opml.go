@@ -10,7 +10,8 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"unicode/utf8"
+
+	"golang.org/x/text/encoding/htmlindex"
 )
 
 // OPML is how feed readers export subscriptions: <opml><body> holds
@@ -170,24 +171,18 @@ func appendNew(list []string, s string) []string {
 	return append(list, s)
 }
 
-// opmlCharset accepts the encodings OPML exports are written in besides
-// UTF-8. Others are refused by name, so the operator can convert the file.
+// opmlCharset decodes an OPML file written in a legacy charset, such as
+// an Arabic export in windows-1256. Labels are read by the WHATWG index,
+// as browsers and the fetcher read them, so "iso-8859-1" means
+// windows-1252 and curly quotes and € come out right. An unknown label,
+// or one that stands for no real encoding, is refused by name so that the
+// operator can convert the file.
 func opmlCharset(label string, r io.Reader) (io.Reader, error) {
-	switch strings.ToLower(strings.TrimSpace(label)) {
-	case "utf-8", "utf8", "us-ascii", "ascii":
-		return r, nil
-	case "iso-8859-1", "latin1", "latin-1", "windows-1252", "cp1252":
-		// Latin-1 bytes are the first 256 code points. windows-1252 differs
-		// in 0x80–0x9F only, which titles rarely use.
-		b, err := io.ReadAll(io.LimitReader(r, maxOPMLSize))
-		if err != nil {
-			return nil, err
+	enc, err := htmlindex.Get(strings.TrimSpace(label))
+	if err == nil {
+		if name, _ := htmlindex.Name(enc); name != "replacement" {
+			return enc.NewDecoder().Reader(io.LimitReader(r, maxOPMLSize)), nil
 		}
-		out := make([]byte, 0, len(b)+len(b)/8)
-		for _, c := range b {
-			out = utf8.AppendRune(out, rune(c))
-		}
-		return bytes.NewReader(out), nil
 	}
 	return nil, fmt.Errorf("encoding %q is not supported; convert the file to UTF-8", label)
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 func readFixture(t testing.TB, name string) []byte {
@@ -70,6 +72,35 @@ func TestParseOPMLReaders(t *testing.T) {
 	}
 }
 
+// TestParseOPMLCharsets reads exports in legacy charsets by their WHATWG
+// labels: Arabic in windows-1256, and a file labelled iso-8859-1 whose
+// curly quotes and euro sign are windows-1252's, as browsers read it.
+func TestParseOPMLCharsets(t *testing.T) {
+	arabic, err := charmap.Windows1256.NewEncoder().String("الجزيرة نت")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		label, title, want string
+	}{
+		{"windows-1256", arabic, "الجزيرة نت"},
+		{"iso-8859-1", "\x93Le Monde\x94 \x80 Caf\xe9", "“Le Monde” € Café"},
+		{"windows-1252", "\x93Le Monde\x94", "“Le Monde”"},
+		{"UTF-8", "Café", "Café"},
+	}
+	for _, tt := range tests {
+		doc := "<?xml version=\"1.0\" encoding=\"" + tt.label + "\"?>\n<opml version=\"2.0\"><body><outline text=\"" + tt.title + "\" xmlUrl=\"https://a.example/feed\"/></body></opml>"
+		got, err := ParseOPML([]byte(doc))
+		if err != nil {
+			t.Errorf("%s: %v", tt.label, err)
+			continue
+		}
+		if len(got) != 1 || got[0].Title != tt.want {
+			t.Errorf("%s: outlines %q, want one titled %q", tt.label, outlineList(got), tt.want)
+		}
+	}
+}
+
 func TestParseOPMLErrors(t *testing.T) {
 	tests := []struct {
 		name, doc string
@@ -80,7 +111,8 @@ func TestParseOPMLErrors(t *testing.T) {
 		{"rss instead", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel/></rss>", 2, "root element is <rss>"},
 		{"truncated", "<opml>\n<body>\n<outline text=\"a\" xmlUrl=\"https://a.exa", 3, "invalid XML"},
 		{"too deep", "<opml><body>" + strings.Repeat("<outline text=\"f\">", 100) + "</body></opml>", 1, "nested deeper"},
-		{"charset", "<?xml version=\"1.0\" encoding=\"windows-1256\"?>\n<opml/>", 1, "convert the file to UTF-8"},
+		{"charset", "<?xml version=\"1.0\" encoding=\"x-klingon\"?>\n<opml/>", 1, `encoding "x-klingon" is not supported; convert the file to UTF-8`},
+		{"replacement charset", "<?xml version=\"1.0\" encoding=\"iso-2022-kr\"?>\n<opml/>", 1, "convert the file to UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
