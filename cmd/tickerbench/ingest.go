@@ -313,10 +313,10 @@ func figIngestFloor(ctx context.Context, c *config, corp *corpus, base string) (
 		return r, err
 	}
 	defer db.Close()
-	// Batch waits this long for more callers; a millisecond is short
-	// beside a feed's fetch and long enough to group the fetchers.
-	db.MaxBatchDelay = time.Millisecond
-	db.MaxBatchSize = c.conc
+	// Batch keeps its defaults (up to 1,000 calls, 10 ms): they group
+	// the fetchers into about as many commits as tickerd's store makes
+	// (about 150 for 1,000 feeds). A 1 ms delay made 500 commits and
+	// read 0.32 instead of 0.39, 5 ms 240 commits and 0.38.
 	fs := &floorStore{db: db, txs: map[int]bool{}}
 	f, err := newFetcher(c, fs, base, c.feeds)
 	if err != nil {
