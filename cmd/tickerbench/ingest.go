@@ -307,7 +307,6 @@ func primeStates(st *store.Store, corp *corpus, n int, base string) {
 // does on top.
 func figIngestFloor(ctx context.Context, c *config, corp *corpus, base string) (row, error) {
 	r := row{fig: "2c", name: "  the floor: fetcher into bare bbolt puts", target: "(diagnosis)", verdict: verdictInfo}
-	items := c.feeds * c.items
 	db, err := bolt.Open(filepath.Join(c.dir, "floor.db"), 0o600, &bolt.Options{Timeout: time.Second})
 	if err != nil {
 		return r, err
@@ -318,31 +317,71 @@ func figIngestFloor(ctx context.Context, c *config, corp *corpus, base string) (
 	// (about 150 for 1,000 feeds). A 1 ms delay made 500 commits and
 	// read 0.32 instead of 0.39, 5 ms 240 commits and 0.38.
 	fs := &floorStore{db: db, txs: map[int]bool{}}
-	f, err := newFetcher(c, fs, base, c.feeds)
+	m, err := ingestOnce(ctx, c, corp, base, fs)
 	if err != nil {
 		return r, err
+	}
+	return m.fill(r, fmt.Sprintf("%d commits", len(fs.txs))), nil
+}
+
+// figIngestNoDedupe is figure 2 with tickerd's store and cross-source
+// dedupe off: no story index, no lookups, no reports. What separates it
+// from row 2 is what dedupe costs; from row 2c, the identity and source
+// indexes, the change log and the source states.
+func figIngestNoDedupe(ctx context.Context, c *config, corp *corpus, base string) (row, error) {
+	r := row{fig: "2d", name: "  tickerd's store with dedupe off", target: "(diagnosis)", verdict: verdictInfo}
+	st, err := store.Open(filepath.Join(c.dir, "nodedupe.db"), &store.Options{Timeout: time.Second})
+	if err != nil {
+		return r, err
+	}
+	defer st.Close()
+	writes := st.Stats().Writes
+	m, err := ingestOnce(ctx, c, corp, base, st)
+	if err != nil {
+		return r, err
+	}
+	return m.fill(r, fmt.Sprintf("%d commits", st.Stats().Writes-writes)), nil
+}
+
+// ingestRun is one fetch of every feed into some store, beside one run of
+// the gofeed ceiling.
+type ingestRun struct {
+	items               int
+	took, tookCPU       time.Duration
+	ceiling, ceilingCPU time.Duration
+}
+
+// ingestOnce fetches every feed of the corpus into st once, then runs the
+// gofeed ceiling once.
+func ingestOnce(ctx context.Context, c *config, corp *corpus, base string, st fetcher.Store) (ingestRun, error) {
+	m := ingestRun{items: c.feeds * c.items}
+	f, err := newFetcher(c, st, base, c.feeds)
+	if err != nil {
+		return m, err
 	}
 	start, cpu0 := time.Now(), cpuTime()
 	t := tallyOf(f.FetchAll(ctx))
-	took, tookCPU := time.Since(start), cpuTime()-cpu0
-	if t.err == nil && t.items != items {
-		t.err = fmt.Errorf("handed %d items to the store, want %d", t.items, items)
+	m.took, m.tookCPU = time.Since(start), cpuTime()-cpu0
+	if t.err == nil && t.items != m.items {
+		t.err = fmt.Errorf("handed %d items to the store, want %d", t.items, m.items)
 	}
 	if t.err != nil {
-		return r, t.err
+		return m, t.err
 	}
 	cpu0 = cpuTime()
-	ceiling, err := gofeedAll(corp)
-	if err != nil {
-		return r, err
-	}
-	ceilingCPU := cpuTime() - cpu0
-	r.measured = rate(items, took, "items/s")
-	r.ceiling = rate(items, ceiling, "items/s")
-	r.ratio = ceiling.Seconds() / took.Seconds()
-	r.note = fmt.Sprintf("one run; %d commits; CPU: full path %s, gofeed %s, ratio %.2f",
-		len(fs.txs), ms(tookCPU), ms(ceilingCPU), ceilingCPU.Seconds()/tookCPU.Seconds())
-	return r, nil
+	m.ceiling, err = gofeedAll(corp)
+	m.ceilingCPU = cpuTime() - cpu0
+	return m, err
+}
+
+// fill sets r's figures from m, with what note says about the store.
+func (m ingestRun) fill(r row, note string) row {
+	r.measured = rate(m.items, m.took, "items/s")
+	r.ceiling = rate(m.items, m.ceiling, "items/s")
+	r.ratio = m.ceiling.Seconds() / m.took.Seconds()
+	r.note = fmt.Sprintf("one run; %s; CPU: full path %s, gofeed %s, ratio %.2f",
+		note, ms(m.tookCPU), ms(m.ceilingCPU), m.ceilingCPU.Seconds()/m.tookCPU.Seconds())
+	return r
 }
 
 // floorStore is a fetcher.Store that writes each item with one bbolt Put

@@ -55,6 +55,11 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 			if err != nil {
 				return rows, fmt.Errorf("figure 2c: %w", err)
 			}
+			r, err = figIngestNoDedupe(ctx, c, corp, base)
+			rows = append(rows, r)
+			if err != nil {
+				return rows, fmt.Errorf("figure 2d: %w", err)
+			}
 		}
 		ingested = st
 	}
