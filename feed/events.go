@@ -455,30 +455,27 @@ func (e *liveEncoder) frame(t int, c *store.Change) []byte {
 		return nil
 	}
 	op := c.Op
-	var data any
-	if op == store.OpRemoved {
-		data = liveRemoval{
-			ID: s.entryID(c.Item.Source, c.Item.ID), URL: httpURL(c.Item.Link), Title: clean(c.Item.Title),
-			Tickerd: map[string]string{"source": c.Item.Source},
-		}
-	} else {
+	in := false
+	if op != store.OpRemoved {
 		if e.textOf != c {
 			e.textOf, e.text = c, newItemText(&c.Item, s.itemLang(&c.Item, e.langs))
 		}
-		text := e.text
-		in := tk.sel.admits(&c.Item, text, e.now)
+		in = tk.sel.admits(&c.Item, e.text, e.now)
 		if !in && op == store.OpAdded {
 			return nil
 		}
-		v := s.newView(tk, []store.Item{c.Item}, e.mod, e.sources)
-		en := &v.entries[0]
-		if in {
-			data = v.jsonItem(en)
-		} else {
-			// Updated out of the ticker's filters: it leaves.
-			op = store.OpRemoved
-			data = liveRemoval{ID: en.guid, URL: en.link, Title: en.title, Tickerd: map[string]string{"source": c.Item.Source}}
-		}
+	}
+	// A removal is built from the item as the feeds show it, whatever
+	// took the item away, so its id is the one the JSON Feed gave it.
+	v := s.newView(tk, []store.Item{c.Item}, e.mod, e.sources)
+	en := &v.entries[0]
+	var data any
+	if in {
+		data = v.jsonItem(en)
+	} else {
+		// Deleted from the store, or updated out of the ticker's filters.
+		op = store.OpRemoved
+		data = liveRemoval{ID: en.guid, URL: en.link, Title: en.title, Tickerd: map[string]string{"source": c.Item.Source}}
 	}
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "id: %d\nevent: %s\ndata: ", c.Seq, op)

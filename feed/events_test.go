@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -208,6 +209,26 @@ func TestEventsSnapshotThenLive(t *testing.T) {
 	}
 	if ev.event != "removed" || rm.URL != "https://wire.example.com/w1" || !strings.Contains(rm.ID, "item/wire/") {
 		t.Errorf("main: got %s %+v, want removed w1 with id and url", ev.event, rm)
+	}
+
+	// An item whose GUID is its link has the link as its JSON Feed id; its
+	// removal names it by the same id, whether the store removed it or
+	// an update took it out of the ticker.
+	perma := newsItem("wire", "https://wire.example.com/p1", "Permalink item", at)
+	perma.Link = perma.GUID
+	st.add(at, perma)
+	var added jsonItem
+	if ev := main.next(t); ev.event != "added" || json.Unmarshal([]byte(ev.data), &added) != nil || added.Id != perma.Link {
+		t.Fatalf("main: got %s %.100s, want added with id %s", ev.event, ev.data, perma.Link)
+	}
+	st.remove(at, perma.ID)
+	ev = main.next(t)
+	rm = liveRemoval{}
+	if err := json.Unmarshal([]byte(ev.data), &rm); err != nil {
+		t.Fatal(err)
+	}
+	if want := (liveRemoval{ID: added.Id, URL: added.Url, Title: added.Title, Tickerd: map[string]string{"source": "wire"}}); ev.event != "removed" || !reflect.DeepEqual(rm, want) {
+		t.Errorf("main: removal of the permalink item = %s %+v, want %+v", ev.event, rm, want)
 	}
 }
 

@@ -79,7 +79,7 @@ func (f *fakeStore) remove(at time.Time, ids ...string) {
 	var gone []store.Item
 	f.items = slices.DeleteFunc(f.items, func(it store.Item) bool {
 		if slices.Contains(ids, it.ID) {
-			gone = append(gone, store.Item{Source: it.Source, ID: it.ID, Link: it.Link, Title: it.Title})
+			gone = append(gone, store.Item{Source: it.Source, ID: it.ID, GUID: it.GUID, Link: it.Link, Title: it.Title})
 			return true
 		}
 		return false

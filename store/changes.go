@@ -59,7 +59,7 @@ type Change struct {
 	Op  Op
 	// Item is the item as it is stored now for OpAdded and OpUpdated (so
 	// an older change may show newer content). For OpRemoved it holds
-	// only Source, ID, Link and Title.
+	// only Source, ID, GUID, Link and Title.
 	Item Item
 }
 
@@ -83,6 +83,10 @@ type changeRef struct {
 	ID     string `json:"id"`
 	Link   string `json:"link,omitempty"`
 	Title  string `json:"title,omitempty"`
+	// GUID lets a reader of a removal name the item as the feeds did
+	// (a feed's id is the link when the GUID is the link); entries
+	// written before it was kept have none.
+	GUID string `json:"guid,omitempty"`
 }
 
 // logChange appends a change about the item stored (or, for OpRemoved, last
@@ -103,7 +107,7 @@ func (s *Store) logChange(tx *bolt.Tx, op Op, key []byte, it *Item) (uint64, err
 	}
 	ref := changeRef{Source: it.Source, ID: it.ID}
 	if op == OpRemoved {
-		ref.Link, ref.Title = it.Link, it.Title
+		ref.Link, ref.Title, ref.GUID = it.Link, it.Title, it.GUID
 	}
 	tail, err := json.Marshal(ref)
 	if err != nil {
@@ -203,7 +207,7 @@ func readChange(itemsB, idsB *bolt.Bucket, k, v []byte) (Change, bool, error) {
 		return Change{}, false, err
 	}
 	if ch.Op == OpRemoved {
-		ch.Item = Item{Source: ref.Source, ID: ref.ID, Link: ref.Link, Title: ref.Title}
+		ch.Item = Item{Source: ref.Source, ID: ref.ID, GUID: ref.GUID, Link: ref.Link, Title: ref.Title}
 		return ch, true, nil
 	}
 	data := itemsB.Get(v[1:17])

@@ -144,7 +144,7 @@ func TestChangeLogTrimsAndPersists(t *testing.T) {
 		t.Fatalf("reopened: Seq, Version = %d, %d; want 9, 9", s.Seq(), s.Version())
 	}
 	chs := mustChanges(t, s, 8)
-	if len(chs) != 1 || chs[0].Op != OpRemoved || chs[0].Item.ID != "0" || chs[0].Item.Link != "https://example.com/0" {
+	if len(chs) != 1 || chs[0].Op != OpRemoved || chs[0].Item.ID != "0" || chs[0].Item.GUID != "0" || chs[0].Item.Link != "https://example.com/0" {
 		t.Fatalf("removal change = %+v", chs)
 	}
 	_, err = s.Ingest(ctx, SourceState{Name: "a"}, []Item{item("a", "new", "after restart", t0)})
