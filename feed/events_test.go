@@ -355,9 +355,21 @@ func TestEventsCORS(t *testing.T) {
 			t.Errorf("OPTIONS %s = %d %v, want 204 allowing any origin and If-None-Match", path, rec.Code, rec.Header())
 		}
 	}
-	rec := serve(t, s.Handler(), "GET", "/t/arabic.json")
-	if rec.Header().Get("Access-Control-Allow-Origin") != "*" {
-		t.Errorf("GET /t/arabic.json: no Access-Control-Allow-Origin")
+	// Answers and errors alike, so a page on another origin can read why
+	// a feed URL failed.
+	for _, tc := range []struct {
+		path string
+		code int
+	}{
+		{"/t/arabic.json", 200},
+		{"/feed.json?limit=many", 400},
+		{"/t/arabic.json?since=yesterday", 400},
+		{"/t/nosuch.json", 404},
+	} {
+		rec := serve(t, s.Handler(), "GET", tc.path)
+		if rec.Code != tc.code || rec.Header().Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("GET %s = %d with Access-Control-Allow-Origin %q, want %d with *", tc.path, rec.Code, rec.Header().Get("Access-Control-Allow-Origin"), tc.code)
+		}
 	}
 }
 

@@ -54,7 +54,7 @@ func (s *Server) Handler() http.Handler { return s.mux }
 
 func (s *Server) serveNamed(w http.ResponseWriter, r *http.Request) {
 	// Errors carry CORS headers too: the widget reads a 404 to know that
-	// its ticker does not exist.
+	// its ticker does not exist. (serveFeed sets them for what it answers.)
 	s.setCORS(w.Header())
 	file := r.PathValue("file")
 	dot := strings.LastIndexByte(file, '.')
