@@ -628,6 +628,36 @@ func TestBrowser(t *testing.T) {
 		waitJS(t, page, "the stale headline to leave", "!"+js(stale)+" && "+js(fresh))
 	})
 
+	t.Run("a full server's page still shows the headlines", func(t *testing.T) {
+		// A server whose one stream is taken refuses the page's with 503:
+		// the widget shows the JSON feed instead and keeps trying.
+		full := newTestServer(t, st, &Options{
+			BaseURL:     "https://news.example.org/",
+			Tickers:     []Ticker{{Name: "english", Sources: []string{"wire"}, Lang: "en"}},
+			LiveClients: 1,
+		})
+		var refused atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := &statusRecorder{ResponseWriter: w}
+			full.Handler().ServeHTTP(rec, r)
+			if strings.HasPrefix(r.URL.Path, "/events/") && rec.status == http.StatusServiceUnavailable {
+				refused.Add(1)
+			}
+		}))
+		defer srv.Close()
+		defer full.CloseLive()
+		taken := openStream(t, srv.URL+"/events/english")
+		defer taken.close()
+		taken.next(t)
+		page := tab(t, browser, &dialogs)
+		navigate(t, page, srv.URL+"/embed/english")
+		waitJS(t, page, "the headlines from the JSON feed", `(() => { const e = document.querySelector('tickerd-ticker');
+			return !!e && !!e.shadowRoot && [...e.shadowRoot.querySelectorAll('a[part=headline]')].some(a => a.textContent === 'AT&T <Q3> results beat "estimates"') })()`)
+		if refused.Load() == 0 {
+			t.Error("the page's stream was not refused; the test shows nothing")
+		}
+	})
+
 	t.Run("index page", func(t *testing.T) {
 		index := tab(t, browser, &dialogs)
 		navigate(t, index, daemon.URL+"/")
@@ -651,3 +681,19 @@ func publishHeadline(t *testing.T, st *store.Store, src int, id, title string, a
 		t.Fatal(err)
 	}
 }
+
+// statusRecorder notes the status a handler answered with, passing the
+// writer's Flush on, which event streams need.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -166,27 +166,33 @@ a:hover,a:focus-visible{text-decoration:underline}
       es.onopen = () => { this.delay = 1000; };
       es.onerror = () => {
         // EventSource reconnects by itself (with Last-Event-ID) after a
-        // network error; a refusal (404, 503) closes it for good.
+        // network error; a refusal (404, or 503 from a server at its
+        // stream limit) closes it for good. Until the stream is back the
+        // headlines come from the JSON feed, so a page that arrives
+        // while the server is full still shows them.
         if (es.readyState !== EventSource.CLOSED || this.gone) return;
         this.es = null;
-        fetch(this.u.json, { method: 'HEAD' }).then((r) => {
-          if (r.status === 404) this.unknown();
-          else this.retry(() => this.listen());
+        this.load().then((known) => {
+          if (known) this.retry(() => this.listen());
         }, () => this.retry(() => this.listen()));
       };
     }
-    poll() {
+    // load fetches the JSON feed (conditionally) and shows it; it
+    // resolves false when the ticker does not exist.
+    load() {
       const h = this.etag ? { 'If-None-Match': this.etag } : {};
-      fetch(this.u.json, { headers: h, cache: 'no-store' }).then((r) => {
-        if (r.status === 404) { this.unknown(); return null; }
-        if (r.status === 304) return null;
+      return fetch(this.u.json, { headers: h, cache: 'no-store' }).then((r) => {
+        if (r.status === 404) { this.unknown(); return false; }
+        if (r.status === 304) return true;
         if (!r.ok) throw new Error(r.status);
         this.etag = r.headers.get('ETag');
-        return r.json();
-      }).then((f) => {
-        if (f) this.reset(f);
+        return r.json().then((f) => { this.reset(f); return true; });
+      });
+    }
+    poll() {
+      this.load().then((known) => {
         this.delay = 1000;
-        if (!this.gone) this.timer = setTimeout(() => this.poll(), this.num('poll', 30) * 1000);
+        if (known && !this.gone) this.timer = setTimeout(() => this.poll(), this.num('poll', 30) * 1000);
       }, () => this.retry(() => this.poll()));
     }
     // unknown hides the element: a page naming a ticker that does not
