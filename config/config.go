@@ -40,6 +40,8 @@ const (
 	DefaultRetentionEvery    = 10 * time.Minute
 	DefaultDedupeWindow      = 48 * time.Hour
 	DefaultSimilarity        = 0.8
+	DefaultMaxStreams        = 5000
+	DefaultHeartbeat         = 20 * time.Second
 	DefaultTickerLimit       = 50
 	MaxTickerLimit           = 1000
 )
@@ -56,6 +58,7 @@ type Config struct {
 	Fetch     Fetch
 	Retention Retention
 	Dedupe    Dedupe
+	Events    Events
 	Sources   []Source
 	// Tickers holds at least one ticker: without a tickers list in the
 	// file, one ticker named "main" of all sources.
@@ -126,6 +129,17 @@ type Retention struct {
 type Dedupe struct {
 	Window     time.Duration
 	Similarity float64 // 0 turns near-duplicate matching off
+}
+
+// Events holds the events: section, for the live streams widgets follow
+// (GET /events/{ticker}).
+type Events struct {
+	// MaxStreams bounds the streams open at once; more are refused with
+	// 503, and the widget falls back to the JSON feed.
+	MaxStreams int
+	// Heartbeat is how often an idle stream gets a comment line, which
+	// keeps proxies from closing it.
+	Heartbeat time.Duration
 }
 
 // Source is one feed to poll.

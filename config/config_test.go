@@ -53,6 +53,9 @@ func TestDefaults(t *testing.T) {
 	if cfg.Retention.MaxAge != 720*time.Hour || cfg.Retention.MaxItemsPerSource != 1000 {
 		t.Errorf("Retention = %+v", cfg.Retention)
 	}
+	if want := (Events{MaxStreams: 5000, Heartbeat: 20 * time.Second}); cfg.Events != want {
+		t.Errorf("Events = %+v, want %+v", cfg.Events, want)
+	}
 	if got := cfg.Sources[0].URL; got != "file:///etc/tickerd/demo/headlines.xml" {
 		t.Errorf("relative source URL = %q, want it resolved against the config folder", got)
 	}
@@ -78,6 +81,7 @@ fetch:
   user_agent: "mybot/1"
 retention: {max_age: 24h, max_items_per_source: 10, every: 1m, drop_removed: true}
 dedupe: {window: 12h, similarity: 0}
+events: {max_streams: 20000, heartbeat: 45s}
 sources:
   - name: wire-ar
     url: https://ar.example.com/rss
@@ -119,6 +123,9 @@ tickers:
 	if cfg.Dedupe.Similarity != 0 || cfg.Retention.MaxItemsPerSource != 10 || cfg.Retention.Every != time.Minute || !cfg.Retention.DropRemoved {
 		t.Errorf("Dedupe, Retention = %+v, %+v", cfg.Dedupe, cfg.Retention)
 	}
+	if want := (Events{MaxStreams: 20000, Heartbeat: 45 * time.Second}); cfg.Events != want {
+		t.Errorf("Events = %+v, want %+v", cfg.Events, want)
+	}
 	if got := fmt.Sprint(cfg.SourceNames(&cfg.Tickers[0])); got != "[wire-ar wire-en]" {
 		t.Errorf("ticker main sources = %s", got)
 	}
@@ -154,6 +161,10 @@ func TestErrors(t *testing.T) {
 		{"zero max_items", "fetch:\n  max_items: 0\n" + ok, []string{"config.yaml:2: fetch.max_items: 0 is out of range"}},
 		{"short max_backoff", "fetch:\n  max_backoff: 10s\n" + ok, []string{"config.yaml:2: fetch.max_backoff: 10s is too short (at least 1m0s)"}},
 		{"similarity range", "dedupe:\n  similarity: 1.5\n" + ok, []string{"config.yaml:2: dedupe.similarity: 1.5 is out of range"}},
+		{"zero max_streams", "events:\n  max_streams: 0\n" + ok, []string{"config.yaml:2: events.max_streams: 0 is out of range"}},
+		{"long heartbeat", "events:\n  heartbeat: 10m\n" + ok, []string{"config.yaml:2: events.heartbeat: 10m0s is longer than 5m"}},
+		{"short heartbeat", "events:\n  heartbeat: 10ms\n" + ok, []string{"config.yaml:2: events.heartbeat: 10ms is too short"}},
+		{"unknown events key", "events:\n  max_clients: 10\n" + ok, []string{"config.yaml:2: events.max_clients: unknown key"}},
 		{"bad schedule", "schedule: bad\n" + ok, []string{`config.yaml:1: schedule: "bad": not a schedule`}},
 		{"source schedule", "sources:\n  - name: a\n    url: http://a.example/\n    schedule: bad\n", []string{"config.yaml:4: sources[0].schedule"}},
 		{"ftp url", "sources:\n  - name: a\n    url: ftp://a.example/f\n", []string{`config.yaml:3: sources[0].url: unsupported scheme "ftp"`}},

@@ -47,6 +47,7 @@ func (d *decoder) decode(data []byte) *Config {
 		},
 		Retention: Retention{MaxAge: DefaultMaxAge, MaxItemsPerSource: DefaultMaxItemsPerSource, Every: DefaultRetentionEvery},
 		Dedupe:    Dedupe{Window: DefaultDedupeWindow, Similarity: DefaultSimilarity},
+		Events:    Events{MaxStreams: DefaultMaxStreams, Heartbeat: DefaultHeartbeat},
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -118,6 +119,22 @@ func (d *decoder) decode(data []byte) *Config {
 					d.unknown(v, key, "window, similarity")
 				}
 			})
+		case "events":
+			d.mapping(v, key, func(sub string, _, v *yaml.Node) {
+				key := key + "." + sub
+				switch sub {
+				case "max_streams":
+					cfg.Events.MaxStreams = d.integer(v, key, 1, 1_000_000)
+				case "heartbeat":
+					cfg.Events.Heartbeat = d.duration(v, key, time.Second)
+					// Proxies commonly close a connection idle for 60 s.
+					if cfg.Events.Heartbeat > 5*time.Minute {
+						d.errorf(v.Line, key, "%v is longer than 5m; proxies would close idle streams first", cfg.Events.Heartbeat)
+					}
+				default:
+					d.unknown(v, key, "max_streams, heartbeat")
+				}
+			})
 		case "sources":
 			sourcesLine = k.Line
 			cfg.Sources = d.sources(v, key)
@@ -136,7 +153,7 @@ func (d *decoder) decode(data []byte) *Config {
 			}
 			cfg.AdminToken = Secret(tok)
 		default:
-			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, sources, sources_opml, tickers, admin_token")
+			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, events, sources, sources_opml, tickers, admin_token")
 		}
 	})
 	if opmlFile != "" {

@@ -179,7 +179,10 @@ func fetcherOptions(cfg *config.Config) *fetcher.Options {
 }
 
 func feedOptions(cfg *config.Config) *feed.Options {
-	opts := &feed.Options{BaseURL: cfg.BaseURL, MaxAge: cacheMaxAge(cfg), SourceTags: map[string][]string{}}
+	opts := &feed.Options{
+		BaseURL: cfg.BaseURL, MaxAge: cacheMaxAge(cfg), SourceTags: map[string][]string{},
+		LiveClients: cfg.Events.MaxStreams, Heartbeat: cfg.Events.Heartbeat,
+	}
 	for _, s := range cfg.Sources {
 		opts.SourceTags[s.Name] = s.Tags
 	}

@@ -9,12 +9,13 @@ import (
 )
 
 // TestEventsThroughDaemon: a widget's event stream through the daemon's
-// real server counts in /metrics and does not hold up shutdown.
+// real server counts in /metrics, the config's events.max_streams bounds
+// the streams, and an open one does not hold up shutdown.
 func TestEventsThroughDaemon(t *testing.T) {
 	feeds := corpusFeeds(t)
 	ln := listen(t)
 	var logs syncBuffer
-	base, stop := serveDaemon(t, opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, ""), ln,
+	base, stop := serveDaemon(t, opsConfig(t, t.TempDir(), ln.Addr().String(), feeds.URL, "events: {max_streams: 1, heartbeat: 5s}\n"), ln,
 		slog.New(slog.NewTextHandler(&logs, nil)))
 	waitReady(t, base)
 
@@ -32,6 +33,15 @@ func TestEventsThroughDaemon(t *testing.T) {
 	}
 	if _, body := httpGet(t, base+"/metrics"); !strings.Contains(body, "tickerd_widget_connections 1") {
 		t.Errorf("/metrics with one stream open lacks tickerd_widget_connections 1")
+	}
+	// Only the status is read: a stream that was let in would not end.
+	second, err := http.Get(base + "/events/main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.Body.Close()
+	if second.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("a second stream with events.max_streams 1: %d, want 503", second.StatusCode)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
