@@ -249,10 +249,10 @@ func (s *Store) removeBatch(now time.Time, pick func(*bolt.Tx) [][]byte, batch i
 			}
 			// Only what the change log, the identity and the tombstone
 			// need: decoding summaries and reports would double the cost.
-			var it Item
 			var ref struct {
 				Source    string    `json:"src"`
 				ID        string    `json:"id"`
+				GUID      string    `json:"guid"`
 				Link      string    `json:"link"`
 				Title     string    `json:"title"`
 				Published time.Time `json:"pub"`
@@ -261,7 +261,7 @@ func (s *Store) removeBatch(now time.Time, pick func(*bolt.Tx) [][]byte, batch i
 			if err := json.Unmarshal(v, &ref); err != nil {
 				return fmt.Errorf("decode stored item at key %x: %w", key, err)
 			}
-			it = Item{Source: ref.Source, ID: ref.ID, Link: ref.Link, Title: ref.Title, Published: ref.Published, FirstSeen: ref.FirstSeen}
+			it := Item{Source: ref.Source, ID: ref.ID, GUID: ref.GUID, Link: ref.Link, Title: ref.Title, Published: ref.Published, FirstSeen: ref.FirstSeen}
 			if err := itemsB.Delete(key); err != nil {
 				return err
 			}

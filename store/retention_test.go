@@ -71,6 +71,10 @@ func TestPrune(t *testing.T) {
 	for _, ch := range mustChanges(t, s, seq) {
 		if ch.Op == OpRemoved {
 			removed = append(removed, ch.Item.ID)
+			// Readers name a removed item as the feeds did, by GUID.
+			if ch.Item.GUID != ch.Item.ID {
+				t.Errorf("removal of %s carries GUID %q, want %q", ch.Item.ID, ch.Item.GUID, ch.Item.ID)
+			}
 		}
 	}
 	slices.Sort(removed)
