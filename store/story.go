@@ -82,7 +82,7 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 			return err
 		}
 	}
-	if s.dedupe.Threshold <= 0 || s.dedupe.Similarity == nil {
+	if !s.similarOn() {
 		return nil
 	}
 	// The tokens ride along in the index so that scoring a candidate
@@ -226,7 +226,12 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 // matchesSimilar reports whether it, which has a story, may match a
 // near-duplicate title.
 func (s *Store) matchesSimilar(it *Item) bool {
-	return s.dedupe.Threshold > 0 && s.dedupe.Similarity != nil && len(it.Story.Tokens) > 0
+	return s.similarOn() && len(it.Story.Tokens) > 0
+}
+
+// similarOn reports whether near-duplicate titles are matched at all.
+func (s *Store) similarOn() bool {
+	return s.dedupe.Threshold > 0 && s.dedupe.Similarity != nil
 }
 
 // splitTokens appends the 0x00-separated tokens of v to dst.
