@@ -372,11 +372,8 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 		Summary:   c.summary(fi, contentBase),
 		Author:    c.author(fi),
 		Lang:      lang,
-		Published: feedTime(fi.PublishedParsed, fi.Published),
+		Published: itemTime(fi.PublishedParsed, fi.Published, fi.UpdatedParsed, fi.Updated),
 		Updated:   feedTime(fi.UpdatedParsed, fi.Updated),
-	}
-	if it.Published.IsZero() {
-		it.Published = it.Updated
 	}
 	for _, cat := range fi.Categories {
 		if cat = c.plainText(cat); cat != "" && !slices.Contains(it.Categories, cat) {
