@@ -81,6 +81,11 @@ func parseTrimmed(body []byte, trim func([]byte) []byte) (*gofeed.Feed, error) {
 		if fixed, ok := dropNullItems(body); ok {
 			return parseOnce(fixed, trim)
 		}
+		if trim != nil {
+			// The panic may have come from the cut body (or the cut):
+			// the whole body decides.
+			return parseOnce(body, nil)
+		}
 	}
 	return feed, err
 }

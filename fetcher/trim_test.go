@@ -442,3 +442,18 @@ func BenchmarkParseLarge(b *testing.B) {
 		})
 	}
 }
+
+// TestTrimPanicKeepsFeed: should the cut body, or the trim pass itself,
+// make the parse panic, the whole body is parsed: trimming may cost memory
+// but never a feed.
+func TestTrimPanicKeepsFeed(t *testing.T) {
+	body := trimCases[0].body(101)
+	feed, err := parseTrimmed(body, func([]byte) []byte { panic("cut gone wrong") })
+	if err != nil || feed == nil || len(feed.Items) != 101 {
+		n := 0
+		if feed != nil {
+			n = len(feed.Items)
+		}
+		t.Fatalf("parseTrimmed with a panicking cut = %d items, %v; want the whole feed's 101", n, err)
+	}
+}
