@@ -30,6 +30,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	tcfg "tickerd/config"
 )
 
 func main() {
@@ -58,7 +60,6 @@ type config struct {
 	conc     int           // fetches in flight (fetcher and bare client alike)
 	dir      string        // where data files go
 	only     []int         // figures to run; empty means all
-	keep     bool          // keep data files
 	progress io.Writer
 }
 
@@ -74,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.stored, "stored", 1000000, "items stored for figures 5 and 6 (lower it for quick runs)")
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "length of each wrk run in figure 4")
 	fs.IntVar(&c.clients, "clients", 1000, "SSE clients in figure 7")
-	fs.IntVar(&c.conc, "concurrency", 16, "fetches in flight, for the fetcher and the bare client alike")
+	fs.IntVar(&c.conc, "concurrency", tcfg.DefaultConcurrency, "fetches in flight, for the fetcher and the bare client alike")
 	quick := fs.Bool("quick", false, "tiny sizes that finish in seconds (a smoke run; the figures mean little)")
 	only := fs.String("only", "", "comma-separated figures to run, e.g. 2,3 (default all)")
 	fs.StringVar(&c.dir, "dir", "", "folder for data files (default a temporary one, removed after)")

@@ -10,13 +10,14 @@ import (
 	"runtime/metrics"
 	"time"
 
+	tcfg "tickerd/config"
 	"tickerd/fetcher"
 	"tickerd/match"
 	"tickerd/store"
 )
 
 // dedupe is the daemon's default dedupe configuration (config's defaults).
-var dedupe = store.Dedupe{Window: 48 * time.Hour, Threshold: 0.8, Similarity: match.Similarity, Prefilter: match.Prefilter}
+var dedupe = store.Dedupe{Window: tcfg.DefaultDedupeWindow, Threshold: tcfg.DefaultSimilarity, Similarity: match.Similarity, Prefilter: match.Prefilter}
 
 // runAll runs every wanted figure in order and returns the rows measured
 // so far, with the first error that stopped the run.

@@ -39,7 +39,7 @@ func figServe(ctx context.Context, c *config, st *store.Store) ([]row, error) {
 		}
 		return rows, nil
 	}
-	fs, err := feed.New(st, &feed.Options{BaseURL: "http://localhost:8080"}, nil)
+	fs, err := feed.New(st, nil, nil)
 	if err != nil {
 		return nil, err
 	}

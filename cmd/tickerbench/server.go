@@ -30,9 +30,8 @@ const changeEvery = 10
 
 // corpusServer serves /f/{n}: source n's feed from the corpus.
 type corpusServer struct {
-	c        *corpus
-	mode     atomic.Int32
-	requests atomic.Int64
+	c    *corpus
+	mode atomic.Int32
 
 	mu   sync.Mutex  // guards gens
 	gens map[int]int // source → generation last served in modeChanging
@@ -43,7 +42,6 @@ func newCorpusServer(c *corpus) *corpusServer {
 }
 
 func (s *corpusServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.requests.Add(1)
 	n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/f/"))
 	if err != nil || n < 0 {
 		http.NotFound(w, r)
