@@ -36,11 +36,9 @@ func (o *Ops) serveOPML(w http.ResponseWriter, _ *http.Request) {
 	doc := opmlDoc{Version: "2.0"}
 	doc.Head.Title = "tickerd sources"
 	doc.Head.DateCreated = time.Now().UTC().Format(time.RFC1123)
-	// One read of the list: a reload in between would misalign it with
-	// statuses.
-	sources := o.sourceList()
-	statuses := Statuses(sources, o.st.State)
-	for i, src := range sources {
+	for _, src := range o.sourceList() {
+		// One read of the state: title, site and URL come from the same
+		// fetch.
 		st, _ := o.st.State(src.Name)
 		current := stateOf(src, st)
 		title := src.Name
@@ -58,7 +56,7 @@ func (o *Ops) serveOPML(w http.ResponseWriter, _ *http.Request) {
 			Text:     title,
 			Title:    title,
 			Type:     "rss", // what readers expect for Atom and JSON feeds too
-			XMLURL:   statuses[i].URL,
+			XMLURL:   redact(fetchedURL(src, st)),
 			HTMLURL:  redact(site),
 			Category: strings.Join(src.Tags, ","),
 		})

@@ -89,6 +89,15 @@ func Statuses(sources []Source, state func(name string) (store.SourceState, bool
 // this one's redirects, title or site.
 func stateOf(src Source, st store.SourceState) bool { return st.URL == "" || st.URL == src.URL }
 
+// fetchedURL is the URL src is fetched from, st being its state: after a
+// permanent redirect, the new one.
+func fetchedURL(src Source, st store.SourceState) string {
+	if st.RedirectURL != "" && stateOf(src, st) {
+		return st.RedirectURL
+	}
+	return src.URL
+}
+
 // redact removes a password from a URL.
 func redact(raw string) string {
 	if raw == "" {
