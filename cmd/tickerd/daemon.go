@@ -141,23 +141,6 @@ func (d *daemon) newFeed(cfg *config.Config) (*feed.Server, error) {
 // fetcherOptions are the fetcher's options for cfg, reporting to ops; a
 // reload passes the same to the running fetcher.
 func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
-	fo := fetcherOptions(cfg)
-	fo.OnResult = d.ops.ObserveFetch
-	return fo
-}
-
-func (d *daemon) close() error {
-	return d.store.Close()
-}
-
-func userAgent(cfg *config.Config) string {
-	if cfg.Fetch.UserAgent != "" {
-		return cfg.Fetch.UserAgent
-	}
-	return fmt.Sprintf("tickerd/%s (+%s)", releaseVersion(), cfg.BaseURL)
-}
-
-func fetcherOptions(cfg *config.Config) *fetcher.Options {
 	opts := &fetcher.Options{
 		Schedule:     cfg.Schedule,
 		Concurrency:  cfg.Fetch.Concurrency,
@@ -169,6 +152,7 @@ func fetcherOptions(cfg *config.Config) *fetcher.Options {
 		MaxItems:     cfg.Fetch.MaxItems,
 		MaxBackoff:   cfg.Fetch.MaxBackoff,
 		BlockPrivate: cfg.Fetch.BlockPrivate,
+		OnResult:     d.ops.ObserveFetch,
 	}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
@@ -176,6 +160,17 @@ func fetcherOptions(cfg *config.Config) *fetcher.Options {
 		})
 	}
 	return opts
+}
+
+func (d *daemon) close() error {
+	return d.store.Close()
+}
+
+func userAgent(cfg *config.Config) string {
+	if cfg.Fetch.UserAgent != "" {
+		return cfg.Fetch.UserAgent
+	}
+	return fmt.Sprintf("tickerd/%s (+%s)", releaseVersion(), cfg.BaseURL)
 }
 
 func feedOptions(cfg *config.Config) *feed.Options {
