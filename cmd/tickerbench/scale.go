@@ -71,23 +71,21 @@ func (l *loader) loadTo(ctx context.Context, c *config, n int) error {
 // measure ingests feeds 50-item feeds of new items, one transaction each
 // as the fetcher writes them, and returns the cost per item.
 func (l *loader) measure(ctx context.Context, c *config, feeds int) (time.Duration, error) {
-	return func() (time.Duration, error) {
-		var total time.Duration
-		for f := range feeds {
-			src := fmt.Sprintf("measure-%02d", f%10)
-			items := make([]store.Item, c.items)
-			for i := range items {
-				items[i] = l.item(src, l.n)
-				l.n++
-			}
-			start := time.Now()
-			if _, err := l.st.Ingest(ctx, store.SourceState{Name: src}, items); err != nil {
-				return 0, err
-			}
-			total += time.Since(start)
+	var total time.Duration
+	for f := range feeds {
+		src := fmt.Sprintf("measure-%02d", f%10)
+		items := make([]store.Item, c.items)
+		for i := range items {
+			items[i] = l.item(src, l.n)
+			l.n++
 		}
-		return total / time.Duration(feeds*c.items), nil
-	}()
+		start := time.Now()
+		if _, err := l.st.Ingest(ctx, store.SourceState{Name: src}, items); err != nil {
+			return 0, err
+		}
+		total += time.Since(start)
+	}
+	return total / time.Duration(feeds*c.items), nil
 }
 
 // figScale is figures 5 and 6: ingest cost at 10k and at -stored items,
