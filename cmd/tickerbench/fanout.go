@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"tickerd/feed"
@@ -47,7 +46,6 @@ func figFanout(ctx context.Context, c *config, st *store.Store) (row, error) {
 	probe.Body.Close()
 
 	marker := fmt.Sprintf("fanout marker %d", time.Now().UnixNano())
-	var committed atomic.Int64 // UnixNano when Ingest returned
 	received := make([]time.Time, c.clients)
 	var connected, done sync.WaitGroup
 	errs := make(chan error, c.clients)
@@ -91,7 +89,7 @@ func figFanout(ctx context.Context, c *config, st *store.Store) (row, error) {
 	if _, err := st.Ingest(ctx, store.SourceState{Name: "fanout"}, []store.Item{it}); err != nil {
 		return r, err
 	}
-	committed.Store(time.Now().UnixNano())
+	at := time.Now() // Ingest returned: the change is committed
 	finished := make(chan struct{})
 	go func() { done.Wait(); close(finished) }()
 	select {
@@ -100,7 +98,6 @@ func figFanout(ctx context.Context, c *config, st *store.Store) (row, error) {
 		cancel()
 		<-finished
 	}
-	at := time.Unix(0, committed.Load())
 	var delays []time.Duration
 	for _, t := range received {
 		if !t.IsZero() {
