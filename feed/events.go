@@ -377,12 +377,12 @@ func (s *Server) catchUpLive(ctx context.Context) error {
 		h.ready, h.base, h.head, h.events = true, target, target, nil
 		return nil
 	}
-	// Every stream calls this on every wake-up; only the first finds
-	// changes to encode, so the encoder is made only then.
-	var enc *liveEncoder
-	if h.head < target {
-		enc = s.newLiveEncoder()
+	if h.head >= target {
+		// Every stream calls this on every wake-up; only the first finds
+		// changes to encode. (Nothing appended: nothing to trim below.)
+		return nil
 	}
+	enc := s.newLiveEncoder()
 	for h.head < target {
 		changes, err := s.st.Changes(ctx, h.head, changePage)
 		if errors.Is(err, store.ErrChangesTrimmed) {
