@@ -124,7 +124,7 @@ func (s *Server) setCORS(h http.Header) {
 // headers that are not CORS-safelisted.
 func (s *Server) servePreflight(w http.ResponseWriter, _ *http.Request) {
 	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", "*")
+	h["Access-Control-Allow-Origin"] = s.hdr.allowOrigin
 	h.Set("Access-Control-Allow-Methods", "GET, HEAD")
 	h.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since, Last-Event-ID, Cache-Control")
 	h.Set("Access-Control-Max-Age", "86400")
@@ -151,7 +151,6 @@ func lastEventID(r *http.Request) (id uint64, ok bool, err error) {
 
 func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	s.setCORS(h) // errors too: the widget reads a 404 to know to stay empty
 	name := r.PathValue("ticker")
 	t, found := s.tickerNamed(w, name)
 	if !found {

@@ -39,9 +39,6 @@ func newStaticHeaders(maxAge time.Duration) staticHeaders {
 // parseVariant). Header keys are written in canonical form directly,
 // skipping the canonicalization Header.Set would do on every request.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, t int, f format) {
-	// Errors carry CORS headers too, so a page on another origin can read
-	// why a feed URL failed (a bad parameter, a feed not built yet).
-	s.setCORS(w.Header())
 	var set *tickerSet
 	if r.URL.RawQuery == "" {
 		set = s.tickerBodies(r.Context(), t)

@@ -11,25 +11,31 @@ import (
 // header.
 func (s *Server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
+	// The feeds and event streams are read by pages on any origin: every
+	// answer, errors included (the widget reads a 404 to know to stay
+	// empty), carries CORS headers, and preflight is answered.
+	crossOrigin := func(path string, h http.HandlerFunc) {
+		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+			s.setCORS(w.Header())
+			h(w, r)
+		})
+		mux.HandleFunc("OPTIONS "+path, s.servePreflight)
+	}
 	for f := range numFormats {
-		mux.HandleFunc("GET /feed."+formats[f].ext, func(w http.ResponseWriter, r *http.Request) {
+		crossOrigin("/feed."+formats[f].ext, func(w http.ResponseWriter, r *http.Request) {
 			s.serveFeed(w, r, 0, f)
 		})
-		mux.HandleFunc("OPTIONS /feed."+formats[f].ext, s.servePreflight)
 	}
-	mux.HandleFunc("OPTIONS /t/{file}", s.servePreflight)
-	mux.HandleFunc("GET /events/{ticker}", s.serveEvents)
-	mux.HandleFunc("OPTIONS /events/{ticker}", s.servePreflight)
-	mux.HandleFunc("GET /events", func(w http.ResponseWriter, r *http.Request) {
+	// ServeMux wildcards span whole segments, so {name}.rss is split here.
+	crossOrigin("/t/{file}", s.serveNamed)
+	crossOrigin("/events/{ticker}", s.serveEvents)
+	crossOrigin("/events", func(w http.ResponseWriter, r *http.Request) {
 		r.SetPathValue("ticker", s.tickers[0].Name)
 		s.serveEvents(w, r)
 	})
-	mux.HandleFunc("OPTIONS /events", s.servePreflight)
 	mux.HandleFunc("GET /ticker.js", s.serveWidget)
 	mux.HandleFunc("GET /embed/{ticker}", s.serveEmbed)
 	mux.HandleFunc("GET /{$}", s.serveIndex)
-	// ServeMux wildcards span whole segments, so {name}.rss is split here.
-	mux.HandleFunc("GET /t/{file}", s.serveNamed)
 	mux.HandleFunc("GET /healthz", serveHealth)
 	return mux
 }
@@ -53,9 +59,6 @@ func (s *Server) routes() *http.ServeMux {
 func (s *Server) Handler() http.Handler { return s.mux }
 
 func (s *Server) serveNamed(w http.ResponseWriter, r *http.Request) {
-	// Errors carry CORS headers too: the widget reads a 404 to know that
-	// its ticker does not exist. (serveFeed sets them for what it answers.)
-	s.setCORS(w.Header())
 	file := r.PathValue("file")
 	dot := strings.LastIndexByte(file, '.')
 	if dot < 0 {
