@@ -48,6 +48,10 @@ type Source struct {
 	Schedule string
 	Tags     []string // carried for callers; the fetcher does not use them
 	Lang     string   // overrides the feed's own language when set
+	// PrivateParams names query parameters of URL whose values are
+	// secrets beyond store.SecretParams: logs and recorded errors hide
+	// them, as they hide user information.
+	PrivateParams []string
 }
 
 // Options configures a Fetcher. A nil *Options or a zero field means the
@@ -228,11 +232,15 @@ type generation struct {
 type source struct {
 	Source
 	url      *url.URL
-	redacted string // URL without a password, for logs and errors
-	host     string // key of hostSlots; "" for files
-	path     string // for file URLs
-	sched    cron.Schedule
-	g        *generation // the generation the source belongs to
+	redacted string // URL as store.RedactURL publishes it, for logs and errors
+	// secrets are the literal credentials in URL (user, password, secret
+	// parameter values), cut from error text before it is recorded: an
+	// error of net/http quotes the URL it was given.
+	secrets []string
+	host    string // key of hostSlots; "" for files
+	path    string // for file URLs
+	sched   cron.Schedule
+	g       *generation // the generation the source belongs to
 	// busy is held for the whole of a fetch of this source. It is shared
 	// by the source's versions across reloads, so an old and a new version
 	// never fetch at once. Fetches only TryLock it: a source never waits
@@ -387,7 +395,7 @@ func newSource(src Source, global cron.Schedule) (*source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source %q: %w", src.Name, err)
 	}
-	s := &source{Source: src, url: u, redacted: u.Redacted(), sched: global}
+	s := &source{Source: src, url: u, redacted: store.RedactURL(src.URL, src.PrivateParams), secrets: urlSecrets(u, src.PrivateParams), sched: global}
 	switch u.Scheme {
 	case "http", "https":
 		if u.Host == "" {
@@ -588,7 +596,7 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 			(se.Code == http.StatusNotFound || se.Code == http.StatusGone) {
 			// The address the source moved to is gone: try the
 			// configured one next time, in case it moved again.
-			log.Warn("forgetting permanent redirect", "url", s.redacted, "redirect", st.RedirectURL, "status", se.Code)
+			log.Warn("forgetting permanent redirect", "url", s.redacted, "redirect", store.RedactURL(st.RedirectURL, s.PrivateParams), "status", se.Code)
 			st.RedirectURL = ""
 		}
 		return f.fail(ctx, log, s, st, err)
@@ -698,7 +706,7 @@ func (f *Fetcher) followRedirect(log *slog.Logger, s *source, target string, res
 		return
 	}
 	log.Info("permanent redirect: fetching the new URL from now on; update the config",
-		"url", redactedURL(s.url), "from", target, "to", resp.url.Redacted())
+		"url", s.redacted, "from", store.RedactURL(target, s.PrivateParams), "to", s.redactURL(resp.url))
 	st.RedirectURL = to
 	if to == s.URL {
 		st.RedirectURL = ""
@@ -723,7 +731,7 @@ func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st stor
 		log.Debug("fetch canceled", "err", err)
 		return res
 	}
-	st.LastStatus, st.LastError = "error", err.Error()
+	st.LastStatus, st.LastError = "error", s.scrub(err.Error())
 	st.Failures++
 	began := st.LastAttempt
 	hostWide := false

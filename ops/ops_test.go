@@ -252,8 +252,8 @@ func TestAPISources(t *testing.T) {
 		!broken.LastSuccess.IsZero() || broken.Items != 0 || broken.ETag || broken.Tags == nil {
 		t.Errorf("broken = %+v", broken)
 	}
-	if !strings.Contains(page.URL, "xxxxx@") || !strings.Contains(page.LastError, "not a feed") {
-		t.Errorf("page = %+v, want its password redacted and its error", page)
+	if strings.Contains(page.URL, "@") || strings.Contains(page.URL, "secret") || !strings.Contains(page.LastError, "not a feed") {
+		t.Errorf("page = %+v, want its user information dropped and its error", page)
 	}
 }
 

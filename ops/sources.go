@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -19,7 +18,8 @@ import (
 type SourceStatus struct {
 	Name string `json:"name"`
 	// URL is where the source is fetched: the configured URL, or where it
-	// last redirected permanently. Passwords in URLs are replaced by xxxxx.
+	// last redirected permanently, as store.RedactURL publishes it: no
+	// user information, secret parameter values replaced by REDACTED.
 	URL string `json:"url"`
 	// ConfiguredURL is set when URL is a redirect target.
 	ConfiguredURL string    `json:"configured_url,omitempty"`
@@ -61,7 +61,7 @@ func Statuses(sources []Source, state func(name string) (store.SourceState, bool
 		}
 		s := SourceStatus{
 			Name:         src.Name,
-			URL:          redact(src.URL),
+			URL:          store.RedactURL(src.URL, src.PrivateParams),
 			Tags:         tags,
 			Schedule:     src.Schedule,
 			LastAttempt:  st.LastAttempt,
@@ -74,10 +74,10 @@ func Statuses(sources []Source, state func(name string) (store.SourceState, bool
 			Items:        st.Items,
 			ETag:         st.ETag != "",
 			LastModified: st.LastModified != "",
-			Alternate:    redact(st.Alternate),
+			Alternate:    store.RedactURL(st.Alternate, src.PrivateParams),
 		}
 		if st.RedirectURL != "" && stateOf(src, st) {
-			s.ConfiguredURL, s.URL = s.URL, redact(st.RedirectURL)
+			s.ConfiguredURL, s.URL = s.URL, store.RedactURL(st.RedirectURL, src.PrivateParams)
 		}
 		out = append(out, s)
 	}
@@ -96,18 +96,6 @@ func fetchedURL(src Source, st store.SourceState) string {
 		return st.RedirectURL
 	}
 	return src.URL
-}
-
-// redact removes a password from a URL.
-func redact(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Redacted()
 }
 
 func (o *Ops) serveSources(w http.ResponseWriter, _ *http.Request) {

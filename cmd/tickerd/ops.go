@@ -41,7 +41,7 @@ func opsSources(cfg *config.Config) []ops.Source {
 		if sched == "" {
 			sched = cfg.Schedule
 		}
-		out = append(out, ops.Source{Name: s.Name, URL: s.URL, Schedule: sched, Tags: s.Tags, Title: s.Title, SiteURL: s.SiteURL})
+		out = append(out, ops.Source{Name: s.Name, URL: s.URL, Schedule: sched, Tags: s.Tags, Title: s.Title, SiteURL: s.SiteURL, PrivateParams: s.PrivateParams})
 	}
 	return out
 }
