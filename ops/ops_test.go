@@ -314,6 +314,8 @@ func TestBackupAuth(t *testing.T) {
 		{"Authorization", "Bearer " + testToken[:len(testToken)-1]},
 		{"Authorization", testToken},
 		{"Authorization", "Basic " + testToken},
+		{"Authorization", "Bearer" + testToken},
+		{"Authorization", "Bearerx " + testToken},
 	} {
 		rec := do(t, r.h, "GET", "/api/backup", hdr...)
 		if rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") == "" {
@@ -324,10 +326,13 @@ func TestBackupAuth(t *testing.T) {
 	if bodies = slices.Compact(bodies); len(bodies) != 1 || bodies[0] != "unauthorized\n" {
 		t.Errorf("401 bodies = %q, want one plain answer", bodies)
 	}
-	rec := do(t, r.h, "GET", "/api/backup", "Authorization", "Bearer "+testToken)
-	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/octet-stream" ||
-		!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") || rec.Body.Len() == 0 {
-		t.Errorf("with the token: %d %v (%d bytes)", rec.Code, rec.Header(), rec.Body.Len())
+	// The scheme is case-insensitive (RFC 7235 §2.1).
+	for _, scheme := range []string{"Bearer ", "bearer ", "BEARER  "} {
+		rec := do(t, r.h, "GET", "/api/backup", "Authorization", scheme+testToken)
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/octet-stream" ||
+			!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") || rec.Body.Len() == 0 {
+			t.Errorf("with the token after %q: %d %v (%d bytes)", scheme, rec.Code, rec.Header(), rec.Body.Len())
+		}
 	}
 }
 
