@@ -69,9 +69,9 @@ type PruneResult struct {
 	// Tellings counts reports removed by MaxAge from the stories of
 	// removed items, where they were kept for tickers selecting their
 	// sources (tellings.go).
-	Tellings int
-	Tombstones     int // expired tombstones removed
-	StoryEntries   int // story index entries older than any stored item's window
+	Tellings     int
+	Tombstones   int // expired tombstones removed
+	StoryEntries int // story index entries older than any stored item's window
 }
 
 func tombValue(expiry time.Time) []byte {
