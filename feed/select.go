@@ -183,10 +183,26 @@ func (sel *selection) expiry(items []store.Item) time.Time {
 // an updated or removed one whenever its source is selected, since its
 // old text is not at hand. text is the change's item.
 func (sel *selection) touches(c *store.Change, text *itemText, now time.Time) bool {
-	if !sel.holds(c.Item.Source) {
+	if sel.sourceSet == nil {
+		// Every story shows as its item; tellings are not shown.
+		if c.Telling || !sel.holds(c.Item.Source) {
+			return false
+		}
+		if c.Op != store.OpAdded {
+			return true
+		}
+		return sel.admits(&c.Item, text, now)
+	}
+	// A story shows as the first selected source's telling of it.
+	if c.Op == store.OpRemoved {
+		// A removed item's story keeps its other tellings, unchanged.
+		return sel.holds(c.Item.Source)
+	}
+	i, ok := c.Item.FirstTelling(sel.holds, true)
+	if !ok {
 		return false
 	}
-	if c.Op != store.OpAdded {
+	if i >= 0 || c.Op != store.OpAdded {
 		return true
 	}
 	return sel.admits(&c.Item, text, now)

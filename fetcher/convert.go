@@ -385,14 +385,8 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 			it.Categories = append(it.Categories, cat)
 		}
 	}
-	title := match.Normalize(it.Title)
-	tokens := match.Tokens(title)
-	it.Story = &store.Story{
-		Title:  title,
-		Link:   match.CanonicalLink(it.Link, ""),
-		Tokens: tokens,
-		Keys:   match.Signature(tokens, c.threshold),
-	}
+	it.Story = StoryOf(it.Title, it.Link, c.threshold)
+	title := it.Story.Title
 	switch {
 	case strings.TrimSpace(fi.GUID) != "":
 		it.ID = fi.GUID
@@ -402,6 +396,21 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 		it.ID = hashID(title, it.Published)
 	}
 	return it
+}
+
+// StoryOf returns the matching forms of an item with this title (plain
+// text) and link, keyed for the near-duplicate threshold: what the fetcher
+// gives each item it converts, and what store.Dedupe.Story must return
+// for a stored one.
+func StoryOf(title, link string, threshold float64) *store.Story {
+	norm := match.Normalize(title)
+	tokens := match.Tokens(norm)
+	return &store.Story{
+		Title:  norm,
+		Link:   match.CanonicalLink(link, ""),
+		Tokens: tokens,
+		Keys:   match.Signature(tokens, threshold),
+	}
 }
 
 // hashID is the identity of an item that has neither GUID nor link: its

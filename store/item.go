@@ -49,12 +49,19 @@ type Story struct {
 	Keys []string
 }
 
-// Report is another source's telling of a stored story.
+// Report is another source's telling of a stored story: enough of that
+// source's item to show it as its own on a ticker that selects the source
+// (see Item.Telling). ID, GUID, Summary and Lang are empty in reports
+// stored before tellings were shown (see Report.TellingID).
 type Report struct {
-	Source string    `json:"src"`
-	Link   string    `json:"link,omitempty"`
-	Title  string    `json:"title,omitempty"`
-	Time   time.Time `json:"time"`
+	Source  string    `json:"src"`
+	ID      string    `json:"id,omitempty"`
+	GUID    string    `json:"guid,omitempty"`
+	Link    string    `json:"link,omitempty"`
+	Title   string    `json:"title,omitempty"`
+	Summary string    `json:"sum,omitempty"`
+	Lang    string    `json:"lang,omitempty"`
+	Time    time.Time `json:"time"` // the telling's Item.Time
 }
 
 // Time reports the moment used to order the item: its published date when it

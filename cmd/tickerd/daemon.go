@@ -109,6 +109,9 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 			Threshold:  cfg.Dedupe.Similarity,
 			Similarity: match.Similarity,
 			Prefilter:  match.Prefilter,
+			Story: func(it *store.Item) *store.Story {
+				return fetcher.StoryOf(it.Title, it.Link, cfg.Dedupe.Similarity)
+			},
 		},
 	})
 	if err != nil {
