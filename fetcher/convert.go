@@ -3,6 +3,7 @@ package fetcher
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -127,7 +128,7 @@ func parseOnce(body []byte, trim func([]byte) []byte) (feed *gofeed.Feed, err er
 	if trimmed[0] == '<' && !looksLikeHTML(body) && nestedDeeper(trimmed, maxDepth) {
 		// gofeed keeps unknown elements as a tree: 100,000 nested ones
 		// cost ~100 MB to parse. No feed nests that deep.
-		return nil, fmt.Errorf("parse feed: elements nested deeper than %d", maxDepth)
+		return nil, fmt.Errorf("parse feed: %w", errTooDeep)
 	}
 	p := gofeed.NewParser()
 	// Item images are never stored, and looking for them parses every
@@ -155,6 +156,10 @@ func parseOnce(body []byte, trim func([]byte) []byte) (feed *gofeed.Feed, err er
 // maxDepth is the deepest element nesting a feed may have. Real feeds
 // nest a few levels, XHTML content a few dozen.
 const maxDepth = 512
+
+// errTooDeep is wrapped by the error for a body nested deeper than
+// maxDepth.
+var errTooDeep = fmt.Errorf("elements nested deeper than %d", maxDepth)
 
 // nestedDeeper reports whether the XML in b nests elements deeper than
 // limit. It only counts tags (skipping comments, CDATA, declarations and
@@ -223,25 +228,68 @@ func looksLikeHTML(body []byte) bool {
 	return bytes.Contains(head, []byte("<!doctype html")) || bytes.Contains(head, []byte("<html"))
 }
 
-// parseAndConvert is the whole path from a UTF-8 body to store items. The
-// recover covers the conversion too, so no odd feed can panic a fetch.
-func (c *converter) parseAndConvert(body []byte, src *Source, base *url.URL) (st feedInfo, items []store.Item, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			st, items, err = feedInfo{}, nil, fmt.Errorf("convert feed: panicked: %v", r)
-		}
-	}()
-	feed, err := parseTrimmed(body, func(b []byte) []byte {
-		return trimItems(b, candidateFactor*c.maxItems, c.trimAt)
-	})
+// parseAndConvert is the line from a UTF-8 body to store items without a
+// fetch: read (with repair) then convertFeed, with the default limits.
+func (c *converter) parseAndConvert(body []byte, src *Source, base *url.URL) (feedInfo, []store.Item, error) {
+	feed, _, err := c.read(context.Background(), body, DefaultMaxBody)
 	if nf, ok := errors.AsType[*NotFeedError](err); ok && nf.HTML {
 		nf.Alternate = alternateFeed(body, base)
 	}
 	if err != nil {
 		return feedInfo{}, nil, err
 	}
-	st, items = c.convert(feed, src, base)
-	return st, items, nil
+	return c.convertFeed(feed, src, base)
+}
+
+// read parses a UTF-8 body with gofeed, trimmed as trimItems allows. When
+// the parse fails on what may be broken XML, the body is repaired
+// (repairXML, within limit bytes and ctx) and parsed once more; degraded
+// then says what the first fault was. A body that parses as it is costs
+// nothing more; one that fails after repair too fails with the first
+// parse's error.
+func (c *converter) read(ctx context.Context, body []byte, limit int) (feed *gofeed.Feed, degraded *XMLError, err error) {
+	trim := func(b []byte) []byte { return trimItems(b, candidateFactor*c.maxItems, c.trimAt) }
+	feed, err = parseTrimmed(body, trim)
+	if err == nil || !repairable(body, err) {
+		return feed, nil, err
+	}
+	fixed, rerr := repairXML(ctx, body, limit)
+	if rerr != nil {
+		if ctx.Err() != nil {
+			return nil, nil, rerr
+		}
+		return nil, nil, fmt.Errorf("%w (repair: %v)", err, rerr)
+	}
+	again, rerr := parseTrimmed(fixed, trim)
+	if rerr != nil {
+		return nil, nil, err
+	}
+	return again, firstXMLError(body, err), nil
+}
+
+// repairable reports whether a body that failed to parse with err may be
+// XML that repairXML can mend: not empty, not HTML, not refused for its
+// nesting, and starting with markup.
+func repairable(body []byte, err error) bool {
+	if errors.Is(err, ErrEmptyBody) || errors.Is(err, errTooDeep) {
+		return false
+	}
+	if nf, ok := errors.AsType[*NotFeedError](err); ok && nf.HTML {
+		return false
+	}
+	trimmed := bytes.TrimSpace(body)
+	return len(trimmed) > 0 && trimmed[0] == '<' && !looksLikeHTML(body)
+}
+
+// convertFeed is convert made safe: no odd feed can panic a fetch.
+func (c *converter) convertFeed(feed *gofeed.Feed, src *Source, base *url.URL) (info feedInfo, items []store.Item, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			info, items, err = feedInfo{}, nil, fmt.Errorf("convert feed: panicked: %v", r)
+		}
+	}()
+	info, items = c.convert(feed, src, base)
+	return info, items, nil
 }
 
 // feedInfo is what a fetch records about the feed itself in SourceState.

@@ -32,11 +32,14 @@ const maxRedirects = 5
 
 // response is what a GET brought back.
 type response struct {
-	notModified  bool
-	body         []byte
-	contentType  string
-	etag         string
-	lastModified string
+	notModified bool
+	body        []byte
+	contentType string
+	// contentLocation is the Content-Location header: the document's own
+	// URL when the server says it differs from the one asked for.
+	contentLocation string
+	etag            string
+	lastModified    string
 	// url is where the body came from after redirects; permanent reports
 	// that there were redirects and every one was a 301 or 308.
 	url       *url.URL
@@ -137,12 +140,13 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 	}
 	_, permanent := redirects(resp)
 	return response{
-		body:         body,
-		contentType:  resp.Header.Get("Content-Type"),
-		etag:         resp.Header.Get("ETag"),
-		lastModified: resp.Header.Get("Last-Modified"),
-		url:          resp.Request.URL,
-		permanent:    permanent,
+		body:            body,
+		contentType:     resp.Header.Get("Content-Type"),
+		contentLocation: resp.Header.Get("Content-Location"),
+		etag:            resp.Header.Get("ETag"),
+		lastModified:    resp.Header.Get("Last-Modified"),
+		url:             resp.Request.URL,
+		permanent:       permanent,
 	}, nil
 }
 

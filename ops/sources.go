@@ -1,6 +1,7 @@
 package ops
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -41,6 +42,10 @@ type SourceStatus struct {
 	LastModified bool `json:"last_modified"`
 	// Alternate is the feed URL an HTML page at URL advertised.
 	Alternate string `json:"alternate,omitempty"`
+	// Degraded is set while the body in use was not well-formed XML and
+	// was read after repair: its first fault, with line and column. The
+	// source's items are kept; LastStatus is "degraded".
+	Degraded string `json:"degraded,omitempty"`
 }
 
 // SourcesReport is the body of /api/sources.
@@ -75,6 +80,7 @@ func Statuses(sources []Source, state func(name string) (store.SourceState, bool
 			ETag:         st.ETag != "",
 			LastModified: st.LastModified != "",
 			Alternate:    store.RedactURL(st.Alternate, src.PrivateParams),
+			Degraded:     st.Degraded,
 		}
 		if st.RedirectURL != "" && stateOf(src, st) {
 			s.ConfiguredURL, s.URL = s.URL, store.RedactURL(st.RedirectURL, src.PrivateParams)
@@ -114,6 +120,8 @@ func (o *Ops) serveSources(w http.ResponseWriter, _ *http.Request) {
 
 // PrintSources writes statuses as an aligned table, one line per source,
 // with times relative to now; long errors are cut to keep lines readable.
+// LAST ERROR shows a degraded source's first XML fault when it has no
+// error.
 func PrintSources(w io.Writer, statuses []SourceStatus, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSTATUS\tFAILS\tITEMS\tLAST ATTEMPT\tLAST SUCCESS\tNEXT FETCH\tWHY\tVALIDATORS\tSCHEDULE\tTAGS\tURL\tLAST ERROR")
@@ -133,7 +141,7 @@ func PrintSources(w io.Writer, statuses []SourceStatus, now time.Time) error {
 			s.Name, dash(s.LastStatus), s.Failures, s.Items,
 			ago(s.LastAttempt, now), ago(s.LastSuccess, now), ago(s.NextFetch, now), dash(s.NextReason),
 			dash(strings.Join(validators, ",")), s.Schedule, dash(strings.Join(s.Tags, ",")), url,
-			dash(shorten(s.LastError, 80)))
+			dash(shorten(cmp.Or(s.LastError, s.Degraded), 80)))
 	}
 	return tw.Flush()
 }
