@@ -81,7 +81,11 @@
 //   - Links that are not absolute http(s) URLs are dropped, including the
 //     file paths of local sources; an Atom entry without a link carries its
 //     summary as content instead. RSS <source url> and JSON source_url
-//     fall back to BaseURL.
+//     fall back to BaseURL. A source URL is published through
+//     store.RedactURL: no user information, secret parameter values
+//     REDACTED.
+//   - Event streams are limited per client address and end at a maximum
+//     age (admission.go); a client resumes with Last-Event-ID.
 //   - atom:source has a title and links but no id: the store does not
 //     record the source feed's own id, and inventing one would misstate it.
 //   - Memory: each ticker holds three bodies, about 150 KB for 50 items,

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"tickerd/match"
 	"tickerd/store"
 )
 
@@ -199,16 +200,18 @@ func langTag(s string) string {
 // other than tab, newline and carriage return, surrogates, U+FFFE, U+FFFF
 // and bytes that are not UTF-8. encoding/xml would turn each into U+FFFD;
 // dropping them instead keeps a stray byte from showing up in a headline.
-// All three formats use the cleaned text so that they agree.
+// All three formats use the cleaned text so that they agree. Its bidi
+// controls are balanced too (match.SafeText): the fetcher stores text so,
+// and this keeps text stored before it did from leaking an override.
 func clean(s string) string {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if !xmlChar(r, n) {
-			return cleanFrom(s, i)
+			return match.SafeText(cleanFrom(s, i))
 		}
 		i += n
 	}
-	return s
+	return match.SafeText(s)
 }
 
 func cleanFrom(s string, i int) string {

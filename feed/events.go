@@ -170,12 +170,11 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 	}
-	if !s.addLive() {
-		h.Set("Retry-After", "10")
-		http.Error(w, fmt.Sprintf("too many live clients (limit %d); try again later", s.maxLive), http.StatusServiceUnavailable)
+	release, ok := s.admitStream(w, r) // admission.go
+	if !ok {
 		return
 	}
-	defer s.dropLive()
+	defer release()
 
 	ctx := r.Context()
 	pos := last
@@ -247,6 +246,10 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	hb := time.NewTicker(s.heartbeat)
 	defer hb.Stop()
+	// The stream ends at its maximum age; the client reconnects with
+	// Last-Event-ID (see admission.go).
+	expire := time.NewTimer(s.admit.lifetime())
+	defer expire.Stop()
 	sent := pos // the last id the client was given
 	for {
 		var changed <-chan struct{}
@@ -296,6 +299,8 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		case <-ctx.Done():
 			return
 		case <-s.liveDone:
+			return
+		case <-expire.C:
 			return
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -113,6 +114,18 @@ type Options struct {
 	// Heartbeat is how often an idle event stream gets a comment line, so
 	// proxies do not close it. Zero means 20s.
 	Heartbeat time.Duration
+	// LiveClientsPerAddr bounds the event streams one client address
+	// holds at once (an IPv6 client: its /64); one more gets 429. Zero
+	// means 100.
+	LiveClientsPerAddr int
+	// LiveMaxAge is how long an event stream stays open (less up to a
+	// tenth, at random) before the server ends it; EventSource reconnects
+	// and resumes with Last-Event-ID. Zero means 30 minutes.
+	LiveMaxAge time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client an event stream is counted against; from any other peer
+	// the header is ignored.
+	TrustedProxies []netip.Prefix
 	// OnLiveClients, when set, is called with +1 when an event stream
 	// opens and -1 when it closes (a gauge of live widgets). It must be
 	// quick and safe for concurrent use.
@@ -186,6 +199,7 @@ type Server struct {
 	onLive    func(delta int)
 	liveDone  chan struct{} // closed by CloseLive
 	liveOnce  sync.Once
+	admit     streamAdmission // per-client limits and maximum age (admission.go)
 
 	widget *asset // web/ticker.js
 }
@@ -322,9 +336,22 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 	if o.Heartbeat <= 0 {
 		o.Heartbeat = defaultHeartbeat
 	}
+	if o.LiveClientsPerAddr < 0 {
+		errs = append(errs, fmt.Errorf("live clients per address %d: negative", o.LiveClientsPerAddr))
+	}
+	if o.LiveClientsPerAddr <= 0 {
+		o.LiveClientsPerAddr = defaultLiveClientsPerAddr
+	}
+	if o.LiveMaxAge < 0 {
+		errs = append(errs, fmt.Errorf("live max age %v: negative", o.LiveMaxAge))
+	}
+	if o.LiveMaxAge <= 0 {
+		o.LiveMaxAge = defaultLiveMaxAge
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("invalid feed options: %w", errors.Join(errs...))
 	}
+	s.admit.init(&o)
 	s.variants, err = lru.New[variantKey, *tickerSet](o.Variants)
 	if err != nil {
 		return nil, fmt.Errorf("variant cache: %w", err)

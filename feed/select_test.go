@@ -195,6 +195,25 @@ func TestFormatTitleIsolates(t *testing.T) {
 	}
 }
 
+// TestStoredOverrideBalanced: an item stored before the fetcher balanced
+// bidi controls (its title ends inside an override) is published
+// balanced in every format.
+func TestStoredOverrideBalanced(t *testing.T) {
+	it := newsItem("wire", "old", "evil \u202Eetouq", seen)
+	it.Summary = "<p>\u2067x</p>"
+	s := newTestServer(t, newFakeStore([]store.Item{it}), &Options{Tickers: []Ticker{{Name: "main"}}})
+	h := s.Handler()
+	if got := jsonTitles(t, h, "/feed.json"); len(got) != 1 || got[0] != "wire: evil \u202Eetouq\u202C" {
+		t.Errorf("JSON titles = %+q, want the override closed", got)
+	}
+	for _, path := range []string{"/feed.rss", "/feed.atom", "/feed.json"} {
+		body := serve(t, h, "GET", path).Body.String()
+		if strings.Count(body, "\u202E") != strings.Count(body, "\u202C") || strings.Count(body, "\u2067") != strings.Count(body, "\u2069") {
+			t.Errorf("GET %s carries unbalanced bidi controls:\n%s", path, body)
+		}
+	}
+}
+
 func TestNewRejectsBadFilters(t *testing.T) {
 	tests := []struct {
 		name string

@@ -809,12 +809,13 @@ func (f *Fetcher) forgetRetryAfter(s *source) {
 // is stopping (or the caller gave up): that is no fault of the source and
 // is not recorded.
 func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st store.SourceState, err error) Result {
+	err = s.scrubErr(err)
 	res := Result{Source: s.Name, Status: StatusFailed, Err: err}
 	if ctx.Err() != nil {
 		log.Debug("fetch canceled", "err", err)
 		return res
 	}
-	st.LastStatus, st.LastError = "error", s.scrub(err.Error())
+	st.LastStatus, st.LastError = "error", err.Error()
 	st.Failures++
 	began := st.LastAttempt
 	hostWide := false

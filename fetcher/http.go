@@ -195,14 +195,29 @@ func urlSecrets(u *url.URL, private []string) []string {
 	return out
 }
 
-// scrub cuts s's credentials out of an error's text before it is stored
-// where /api/sources shows it.
-func (s *source) scrub(text string) string {
+// scrubErr returns err with s's credentials cut out of its text, for the
+// log, the Result and the state /api/sources shows. errors.Is and As
+// still see the error it wraps.
+func (s *source) scrubErr(err error) error {
+	text := err.Error()
+	clean := text
 	for _, v := range s.secrets {
-		text = strings.ReplaceAll(text, v, store.Redacted)
+		clean = strings.ReplaceAll(clean, v, store.Redacted)
 	}
-	return text
+	if clean == text {
+		return err
+	}
+	return &scrubbedError{msg: clean, err: err}
 }
+
+// scrubbedError is an error whose text had credentials cut out.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
 
 // readFile reads a file:// source under the same size limit as a body.
 func (f *Fetcher) readFile(ctx context.Context, path string, maxBody int64) (response, error) {

@@ -54,7 +54,19 @@ const maxBidiDepth = 16
 // returns s itself when nothing changes.
 func SafeText(s string) string {
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			// Most headlines are mostly ASCII, or Arabic, below.
+			if c == '\n' || c == '\r' {
+				return safeTextFrom(s, i)
+			}
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
+		if r < '\u115F' && r != '\u0085' && r != utf8.RuneError {
+			i += n
+			continue
+		}
 		if bidiSpecial(r) || r == utf8.RuneError && n == 1 {
 			return safeTextFrom(s, i)
 		}

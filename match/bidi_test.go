@@ -73,3 +73,18 @@ func strip(s string) string {
 		return r
 	}, s)
 }
+
+func BenchmarkSafeText(b *testing.B) {
+	for _, bc := range []struct{ name, s string }{
+		{"arabic clean", "عاجل: وقف إطلاق النار يدخل حيز التنفيذ في غزة \u200Fبعد منتصف الليل\u200F"},
+		{"english clean", "Markets open higher as bonds slip after the central bank holds rates"},
+		{"unbalanced", "evil \u202Eetouq \u2067عربي\u200B and more text after the controls"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.s)))
+			for b.Loop() {
+				SafeText(bc.s)
+			}
+		})
+	}
+}

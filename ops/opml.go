@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"tickerd/match"
 	"tickerd/store"
 )
 
@@ -50,6 +51,9 @@ func (o *Ops) serveOPML(w http.ResponseWriter, _ *http.Request) {
 		case src.Title != "":
 			title = src.Title
 		}
+		// An OPML file's titles come from a reader's export, as hostile as
+		// the feeds it lists.
+		title = match.SafeText(title)
 		site := src.SiteURL
 		if st.Link != "" && current {
 			site = st.Link

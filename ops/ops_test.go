@@ -477,4 +477,16 @@ func TestOPMLExport(t *testing.T) {
 	if doc.Version != "2.0" || !slices.Equal(got, want) {
 		t.Errorf("/opml outlines = %q, want %q\n%s", got, want, rec.Body)
 	}
+
+	// A title from an imported OPML file (the feed never answered) has
+	// its override closed.
+	r.ops.SetSources([]Source{{Name: "broken", URL: "http://broken.example/f", Title: "evil \u202Eetouq"}})
+	rec = do(t, r.h, "GET", "/opml")
+	doc = opmlDoc{}
+	if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Outlines) != 1 || doc.Outlines[0].Title != "evil \u202Eetouq\u202C" {
+		t.Errorf("/opml outlines = %+v, want the title's override closed", doc.Outlines)
+	}
 }

@@ -182,6 +182,8 @@ func feedOptions(cfg *config.Config) *feed.Options {
 		BaseURL: cfg.BaseURL, MaxAge: cacheMaxAge(cfg), SourceTags: map[string][]string{},
 		PrivateParams: map[string][]string{},
 		LiveClients:   cfg.Events.MaxStreams, Heartbeat: cfg.Events.Heartbeat,
+		LiveClientsPerAddr: cfg.Events.MaxPerClient, LiveMaxAge: cfg.Events.MaxAge,
+		TrustedProxies: cfg.TrustedProxies,
 	}
 	for _, s := range cfg.Sources {
 		opts.SourceTags[s.Name] = s.Tags

@@ -111,3 +111,22 @@ func TestStaleBackupPartialRemoved(t *testing.T) {
 		t.Errorf("no backup written: %v", err)
 	}
 }
+
+// TestFeedOptionsCarryEvents: the events section, trusted_proxies and
+// the sources' private_params reach the feed's options.
+func TestFeedOptionsCarryEvents(t *testing.T) {
+	cfgPath := writeConfigText(t, t.TempDir(), `events: {max_per_client: 7, max_age: 2m}
+trusted_proxies: [10.0.0.0/8]
+sources:
+  - {name: a, url: "http://a.example/f?member=1", private_params: [member]}
+`)
+	cfg, err := loadConfig(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := feedOptions(cfg)
+	if o.LiveClientsPerAddr != 7 || o.LiveMaxAge != 2*time.Minute || len(o.TrustedProxies) != 1 ||
+		o.TrustedProxies[0].String() != "10.0.0.0/8" || strings.Join(o.PrivateParams["a"], ",") != "member" {
+		t.Errorf("feed options = %+v", o)
+	}
+}
