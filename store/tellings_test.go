@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -289,9 +290,9 @@ func TestChurnedGUIDsAddNothing(t *testing.T) {
 	}
 }
 
-func storyEntries(t *testing.T, s *Store) int { return bucketLen(t, s, bucketStories) }
+func storyEntries(t testing.TB, s *Store) int { return bucketLen(t, s, bucketStories) }
 
-func bucketLen(t *testing.T, s *Store, name []byte) int {
+func bucketLen(t testing.TB, s *Store, name []byte) int {
 	t.Helper()
 	n := 0
 	if err := s.db.View(func(tx *bolt.Tx) error {
@@ -301,4 +302,106 @@ func bucketLen(t *testing.T, s *Store, name []byte) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// BenchmarkSoakHostile is issue 17's soak: 2,000 polls of 200 items from
+// a source that retitles every item on every poll, and from one that
+// sends the same items under new GUIDs on every poll, beside a source
+// that told the same stories. It reports the index keys per live item
+// and the data file's size against its size after the first 10 polls.
+//
+//	go test -run '^$' -bench SoakHostile -benchtime 1x ./store
+func BenchmarkSoakHostile(b *testing.B) {
+	for _, kind := range []string{"retitle", "churn"} {
+		b.Run(kind, func(b *testing.B) {
+			for b.Loop() {
+				soakHostile(b, kind, 2000, 200)
+			}
+		})
+	}
+}
+
+func soakHostile(b *testing.B, kind string, polls, n int) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	path := filepath.Join(b.TempDir(), "tickerd.db")
+	forms := func(it *Item) *Story { return storyItem(it.Source, it.ID, it.Title, it.Link, it.Published).Story }
+	s, err := Open(path, &Options{Now: c.now, Dedupe: Dedupe{Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard, Story: forms}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	other := make([]Item, n)
+	for i := range other {
+		other[i] = storyItem("other", fmt.Sprint(i), fmt.Sprintf("story%d told by both", i), fmt.Sprintf("https://other.example/%d", i), t0.Add(time.Duration(-i)*time.Minute))
+	}
+	if _, err := s.Ingest(ctx, SourceState{Name: "other"}, other); err != nil {
+		b.Fatal(err)
+	}
+	var size10, size100 int64
+	var events uint64
+	for poll := range polls {
+		feed := make([]Item, n)
+		for i := range feed {
+			id, title := fmt.Sprint(i), fmt.Sprintf("story%d told by both", i)
+			if kind == "retitle" {
+				// The hostile source's own stories, retitled each poll.
+				title = fmt.Sprintf("hostile%d update%d", i, poll)
+			} else {
+				id = fmt.Sprint(poll, "-", i)
+			}
+			feed[i] = storyItem("hostile", id, title, fmt.Sprintf("https://hostile.example/%d", i), t0.Add(time.Duration(-i)*time.Minute))
+		}
+		seq := s.Seq()
+		if _, err := s.Ingest(ctx, SourceState{Name: "hostile"}, feed); err != nil {
+			b.Fatal(err)
+		}
+		if poll > 0 {
+			events += s.Seq() - seq
+		}
+		c.advance(time.Minute)
+		switch poll {
+		case 9:
+			size10 = fileSize(b, path)
+		case 99:
+			// The change log is full (10,000 changes) from here on.
+			size100 = fileSize(b, path)
+		}
+	}
+	live, _ := s.Recent(ctx, Query{Limit: 1000, MaxScan: 1 << 20})
+	keys := 0
+	for _, name := range [][]byte{bucketIDs, bucketStories, bucketBySource, bucketTombs, bucketTombExp} {
+		keys += bucketLen(b, s, name)
+	}
+	reports, own := 0, 0
+	for _, it := range live {
+		for _, r := range it.Reports {
+			reports++
+			if r.Source == it.Source {
+				own++
+			}
+		}
+	}
+	size := fileSize(b, path)
+	b.ReportMetric(float64(len(live)), "items")
+	b.ReportMetric(float64(keys), "index-keys")
+	b.ReportMetric(float64(keys)/float64(len(live)), "keys/item")
+	b.ReportMetric(float64(size10), "bytes@10")
+	b.ReportMetric(float64(size100), "bytes@100")
+	b.ReportMetric(float64(size), "bytes@end")
+	b.ReportMetric(float64(size)/float64(size10), "size/size@10")
+	b.ReportMetric(float64(reports), "reports")
+	b.ReportMetric(float64(own), "own-reports")
+	b.ReportMetric(float64(events)/float64(polls-1), "changes/poll")
+	if float64(keys) > 10*float64(len(live)) || size > 2*size10 || own > 0 {
+		b.Errorf("%s: %d index keys for %d items, file %d bytes (%d after 10 polls), %d reports from an item's own source", kind, keys, len(live), size, size10, own)
+	}
+}
+
+func fileSize(b *testing.B, path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fi.Size()
 }
