@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -404,4 +406,72 @@ func fileSize(b *testing.B, path string) int64 {
 		b.Fatal(err)
 	}
 	return fi.Size()
+}
+
+// TestOlderDataFileShowsTellings opens a file written before reports
+// kept an identity and were indexed: its tellings are indexed at Open and
+// shown with what the reports kept.
+func TestOlderDataFileShowsTellings(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	path := filepath.Join(t.TempDir(), "tickerd.db")
+	opts := &Options{Now: c.now, Dedupe: Dedupe{Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard}}
+	s, err := Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds := tellingsCase()
+	for _, name := range []string{"a", "b"} {
+		if _, err := s.Ingest(ctx, SourceState{Name: name}, feeds[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Make it the older file: reports of source, link, title and time,
+	// not in the source index, and no bucket "told".
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketTold); err != nil {
+			return err
+		}
+		items, idx := tx.Bucket(bucketItems), tx.Bucket(bucketBySource)
+		var keys, vals [][]byte
+		items.ForEach(func(k, v []byte) error {
+			var it Item
+			json.Unmarshal(v, &it)
+			if len(it.Reports) == 0 {
+				return nil
+			}
+			for i, r := range it.Reports {
+				idx.Delete(sourceIndexKey(r.Source, tellingKey(&r)))
+				it.Reports[i] = Report{Source: r.Source, Link: r.Link, Title: r.Title, Time: r.Time}
+			}
+			v, _ = json.Marshal(&it)
+			keys, vals = append(keys, bytes.Clone(k)), append(vals, v)
+			return nil
+		})
+		for i := range keys {
+			if err := items.Put(keys[i], vals[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Recent(ctx, Query{Sources: []string{"b"}}); len(got) != 2 {
+		t.Fatalf("the older file, before Open: b holds %v, want its 2 own items", titles(got))
+	}
+	s.Close()
+	s, err = Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Recent(ctx, Query{Sources: []string{"b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[2].ID != "https://b.example/1" || got[2].Title != "Ceasefire HOLDS in the north" || got[2].Summary != "" {
+		t.Errorf("the older file, opened: b holds %+v, want its 3 tellings, b1 with its link for id", got)
+	}
 }
