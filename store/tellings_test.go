@@ -475,3 +475,41 @@ func TestOlderDataFileShowsTellings(t *testing.T) {
 		t.Errorf("the older file, opened: b holds %+v, want its 3 tellings, b1 with its link for id", got)
 	}
 }
+
+// TestTellingUpdates: a telling re-listed with new text updates its
+// report, also after its story's item moved (a new date); re-listed
+// unchanged it changes nothing.
+func TestTellingUpdates(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDedupeStore(t)
+	feeds := tellingsCase()
+	for _, name := range []string{"a", "b"} {
+		if _, err := s.Ingest(ctx, SourceState{Name: name}, feeds[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seq := s.Seq()
+	if res, _ := s.Ingest(ctx, SourceState{Name: "b"}, feeds["b"]); res.Unchanged != 3 || s.Seq() != seq {
+		t.Fatalf("b again = %+v and %d changes, want 3 unchanged and none", res, s.Seq()-seq)
+	}
+	// a1 moves: its date changes.
+	a := slices.Clone(feeds["a"])
+	a[0].Published = a[0].Published.Add(-time.Minute)
+	if res, err := s.Ingest(ctx, SourceState{Name: "a"}, a); err != nil || res.Updated != 1 {
+		t.Fatalf("a with a1 redated = %+v, %v", res, err)
+	}
+	b := slices.Clone(feeds["b"])
+	b[0].Title = "Ceasefire holds in the north, army says"
+	res, err := s.Ingest(ctx, SourceState{Name: "b"}, b)
+	if err != nil || res.Updated != 1 || res.Unchanged != 2 {
+		t.Fatalf("b with b1 retitled = %+v, %v; want 1 updated", res, err)
+	}
+	got, _ := s.Recent(ctx, Query{Sources: []string{"b"}})
+	if len(got) != 3 || got[2].Title != b[0].Title {
+		t.Errorf("source b after b1's retitling: %v", titles(got))
+	}
+	all, _ := s.Recent(ctx, Query{Limit: 100})
+	if len(all) != 5 || len(all[4].Reports) != 1 || all[4].Reports[0].Title != b[0].Title {
+		t.Errorf("all sources: %v, want 5 stories, a1 listing b1's new title", titles(all))
+	}
+}
