@@ -58,6 +58,7 @@ func (s *Store) Recent(ctx context.Context, q Query) ([]Item, error) {
 		if items == nil {
 			return nil
 		}
+		r.items, r.told = items, tx.Bucket(bucketTold)
 		idx := tx.Bucket(bucketBySource)
 		if idx == nil || q.Sources == nil && q.PerSource <= 0 && !q.Interleave {
 			// idx is nil only in a file from before the index, opened
@@ -102,6 +103,10 @@ type reader struct {
 	// tickers show no tellings: each story is its item).
 	selected map[string]bool
 	keep     func(source string) bool // whether selected holds source
+	// items and told are the buckets of items and of removed items'
+	// stories (told is nil in a file opened read-only from before it):
+	// looked up once, since a lookup allocates.
+	items, told *bolt.Bucket
 }
 
 func (r *reader) done() bool { return len(r.out) >= r.limit || r.scanned >= r.maxScan }
@@ -133,13 +138,16 @@ func (r *reader) take(key, v []byte) (bool, error) {
 // a query of all sources).
 func (r *reader) takeStream(tx *bolt.Tx, st *sourceStream) (bool, error) {
 	if st.story == nil {
-		return r.take(st.key, tx.Bucket(bucketItems).Get(st.key))
+		return r.take(st.key, r.items.Get(st.key))
 	}
 	if r.selected == nil {
 		return false, nil
 	}
 	r.scanned++
-	v, lead := story(tx, st.story)
+	v, lead := r.items.Get(st.story), true
+	if v == nil && r.told != nil {
+		v, lead = r.told.Get(st.story), false
+	}
 	if v == nil {
 		return false, nil
 	}
