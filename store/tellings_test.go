@@ -53,6 +53,21 @@ func BenchmarkRecentSource(b *testing.B) {
 	}
 }
 
+// BenchmarkRecentTellings reads the source ticker of src1, a third of
+// whose items retold src0's stories: those come as src1's tellings, each
+// read from its story's item.
+func BenchmarkRecentTellings(b *testing.B) {
+	ctx := context.Background()
+	s := tellingsStore(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := s.Recent(ctx, Query{Sources: []string{"src1"}, Limit: 50})
+		if err != nil || len(got) != 50 {
+			b.Fatal(len(got), err)
+		}
+	}
+}
+
 // BenchmarkIngestTellings ingests feeds of 50 items of which a third
 // retell a story another source told.
 func BenchmarkIngestTellings(b *testing.B) {
