@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"sort"
 	"strconv"
@@ -44,8 +45,9 @@ const (
 	// livePoll is how often streams look for changes when the store
 	// cannot signal them (see Store).
 	livePoll = time.Second
-	// liveRetry is the reconnection delay suggested to EventSource, in
-	// milliseconds.
+	// liveRetry is the mean reconnection delay suggested to EventSource,
+	// in milliseconds; each stream's is spread over half to one and a half
+	// times it, so clients cut off together do not return together.
 	liveRetry = 3000
 )
 
@@ -199,11 +201,20 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	// nginx buffers responses unless told otherwise, which would hold
 	// events back until its buffer fills.
 	h.Set("X-Accel-Buffering", "no")
+	h.Add("Vary", "Accept-Encoding")
+	var z *sseGzip // see ssegzip.go
+	if acceptsGzip(r.Header["Accept-Encoding"]) {
+		z = new(sseGzip)
+		h.Set("Content-Encoding", "gzip")
+	}
 	w.WriteHeader(http.StatusOK)
 
 	write := func(frames [][]byte) bool {
 		// WriteTimeout counts from the request; each write gets its own.
 		_ = rc.SetWriteDeadline(time.Now().Add(liveWriteWait))
+		if z != nil {
+			frames = [][]byte{z.segment(frames)}
+		}
 		for _, f := range frames {
 			if _, err := w.Write(f); err != nil {
 				return false
@@ -211,7 +222,19 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		return rc.Flush() == nil
 	}
-	if !write(append([][]byte{[]byte("retry: " + strconv.Itoa(liveRetry) + "\n\n")}, first...)) {
+	if z != nil {
+		// A stream the server ends (shutdown) ends as complete gzip.
+		defer func() {
+			if ctx.Err() == nil {
+				_ = rc.SetWriteDeadline(time.Now().Add(liveWriteWait))
+				if _, err := w.Write(z.trailer()); err == nil {
+					_ = rc.Flush()
+				}
+			}
+		}()
+	}
+	retry := liveRetry/2 + rand.IntN(liveRetry)
+	if !write(append([][]byte{[]byte("retry: " + strconv.Itoa(retry) + "\n\n")}, first...)) {
 		return
 	}
 

@@ -234,10 +234,24 @@ func (s *Server) itemLang(it *store.Item, cache map[string]string) string {
 	return l
 }
 
-// formatTitle expands a ticker's title_format.
+// formatTitle expands a ticker's title_format. The title and the source's
+// title come from outside and are isolated (FSI … PDI): whatever their
+// direction or bidi controls, the text the format puts after them keeps
+// its own direction, so a hostile title cannot turn "| via source"
+// around. They are balanced first (match.SafeText, as the fetcher stores
+// them), so that no PDI of theirs can end the isolate early.
 func formatTitle(format, title string, src *source) string {
 	if format == "" {
 		return title
 	}
-	return strings.NewReplacer("{title}", title, "{source}", src.name, "{source_title}", src.title).Replace(format)
+	return strings.NewReplacer("{title}", isolate(title), "{source}", src.name, "{source_title}", isolate(src.title)).Replace(format)
+}
+
+// isolate wraps s in FSI … PDI, the isolate whose direction is that of
+// its first strong character, as a <bdi> does in HTML.
+func isolate(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "\u2068" + match.SafeText(s) + "\u2069"
 }

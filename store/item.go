@@ -106,7 +106,7 @@ type SourceState struct {
 	BodyHash     string    `json:"hash,omitempty"` // of the last body parsed, to skip identical ones
 	LastAttempt  time.Time `json:"attempt,omitzero"`
 	LastSuccess  time.Time `json:"success,omitzero"`
-	LastStatus   string    `json:"status,omitempty"` // ok, not_modified, unchanged or error
+	LastStatus   string    `json:"status,omitempty"` // ok, degraded, not_modified, unchanged or error
 	LastError    string    `json:"err,omitempty"`
 	Failures     int       `json:"fails,omitempty"` // consecutive
 	Items        int       `json:"items,omitempty"` // stored items from this source
@@ -124,6 +124,11 @@ type SourceState struct {
 	// Alternate is the feed URL that an HTML page served at URL, instead
 	// of a feed, advertises (<link rel="alternate">): the URL to configure.
 	Alternate string `json:"alternate,omitempty"`
+	// Degraded is set while the last body parsed was not well-formed XML
+	// and was read after repair: its first fault, with line and column.
+	// LastStatus is then "degraded" rather than ok, unchanged or
+	// not_modified.
+	Degraded string `json:"degraded,omitempty"`
 }
 
 // Reasons for SourceState.NextAttempt.

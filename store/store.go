@@ -156,6 +156,9 @@ func Open(path string, opts *Options) (*Store, error) {
 		changed:   make(chan struct{}),
 	}
 	if !opts.ReadOnly {
+		// Holding the write lock, no compaction can be running: any of
+		// its temporary files left is from one that was killed.
+		removeStaleCompactions(path)
 		err = db.Update(func(tx *bolt.Tx) error {
 			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories, bucketChanges, bucketTombs, bucketTombExp} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {

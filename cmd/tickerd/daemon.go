@@ -160,6 +160,7 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
 			Name: s.Name, URL: s.URL, Schedule: s.Schedule, Tags: s.Tags, Lang: s.Lang,
+			PrivateParams: s.PrivateParams,
 		})
 	}
 	return opts
@@ -179,10 +180,14 @@ func userAgent(cfg *config.Config) string {
 func feedOptions(cfg *config.Config) *feed.Options {
 	opts := &feed.Options{
 		BaseURL: cfg.BaseURL, MaxAge: cacheMaxAge(cfg), SourceTags: map[string][]string{},
-		LiveClients: cfg.Events.MaxStreams, Heartbeat: cfg.Events.Heartbeat,
+		PrivateParams: map[string][]string{},
+		LiveClients:   cfg.Events.MaxStreams, Heartbeat: cfg.Events.Heartbeat,
 	}
 	for _, s := range cfg.Sources {
 		opts.SourceTags[s.Name] = s.Tags
+		if len(s.PrivateParams) > 0 {
+			opts.PrivateParams[s.Name] = s.PrivateParams
+		}
 	}
 	for i := range cfg.Tickers {
 		t := &cfg.Tickers[i]

@@ -257,10 +257,11 @@ a:hover,a:focus-visible{text-decoration:underline}
       return last + 1;
     }
     announce(news) {
-      const t = news.slice(0, this.max()).map((i) => i.title).join('. ');
       // Only what is new is put in the live region, so a screen reader
-      // does not read the whole strip again.
-      if (t) this.live.textContent = t;
+      // does not read the whole strip again. Each title is isolated (a
+      // bdi), so one title's direction cannot run into the next.
+      const t = news.slice(0, this.max()).flatMap((i, n) => (n ? ['. '] : []).concat(el('bdi', '', i.title)));
+      if (t.length) this.live.replaceChildren(...t);
     }
     // age drops the headlines older than the ticker's max_age and sets a
     // timer for the next one due: the stream announces changes to items,
