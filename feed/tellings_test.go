@@ -131,6 +131,14 @@ func TestTellingsOutliveTheirStorysItem(t *testing.T) {
 		}
 	}
 
+	// The default ticker narrowed to b by a query parameter selects b.
+	variant := func() string {
+		return serve(t, h, "GET", "/feed.json?source=b").Body.String()
+	}
+	if v := variant(); !strings.Contains(v, "FLOOD") {
+		t.Errorf("/feed.json?source=b lacks b's telling: %s", v)
+	}
+
 	// b1 ages out on its own.
 	now = now.Add(time.Hour)
 	pos = st.Seq()
@@ -139,6 +147,9 @@ func TestTellingsOutliveTheirStorysItem(t *testing.T) {
 	}
 	if got := read("b"); len(got) != 0 {
 		t.Errorf("ticker b after b1 aged out = %q, want none", got)
+	}
+	if v := variant(); strings.Contains(v, "FLOOD") {
+		t.Errorf("/feed.json?source=b after b1 aged out still shows it: %s", v)
 	}
 	if got := read("ab"); !slices.Equal(got, []string{"a: Markets open higher"}) {
 		t.Errorf("ticker ab after b1 aged out = %q", got)
