@@ -528,3 +528,39 @@ func TestTellingUpdates(t *testing.T) {
 		t.Errorf("all sources: %v, want 5 stories, a1 listing b1's new title", titles(all))
 	}
 }
+
+// TestDropSourceAndTellings: dropping the source of a story's item keeps
+// another source's telling of it; dropping a source that told others'
+// stories takes its tellings off, logging their removal.
+func TestDropSourceAndTellings(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDedupeStore(t)
+	feeds := tellingsCase()
+	for _, name := range []string{"a", "b", "c"} {
+		if _, err := s.Ingest(ctx, SourceState{Name: name}, feeds[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// c told a2 and b3 second.
+	seq := s.Seq()
+	if _, err := s.DropSources(ctx, []string{"c"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Recent(ctx, Query{Sources: []string{"c"}}); len(got) != 0 {
+		t.Errorf("dropped source c still holds %v", titles(got))
+	}
+	changes, _ := s.Changes(ctx, seq, 0)
+	if len(changes) != 2 || !changes[0].Telling || !changes[1].Telling {
+		t.Errorf("dropping c logged %+v, want its 2 tellings' removals", changes)
+	}
+	// b told a1 second; a's items go.
+	if _, err := s.DropSources(ctx, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Recent(ctx, Query{Sources: []string{"b"}}); len(got) != 3 {
+		t.Errorf("after dropping a, b holds %v, want its 3 tellings", titles(got))
+	}
+	if got, _ := s.Recent(ctx, Query{Limit: 100}); len(got) != 2 {
+		t.Errorf("after dropping a, all sources hold %v, want b's 2 items", titles(got))
+	}
+}
