@@ -184,8 +184,14 @@ func (sel *selection) expiry(items []store.Item) time.Time {
 // old text is not at hand. text is the change's item.
 func (sel *selection) touches(c *store.Change, text *itemText, now time.Time) bool {
 	if sel.sourceSet == nil {
-		// Every story shows as its item; tellings are not shown.
-		if c.Telling || !sel.holds(c.Item.Source) {
+		// Every story shows as its item; tellings are not shown. A
+		// telling's removal still counts: the ticker's variants that
+		// select sources (?source=, ?tag=) may show it, and they are
+		// rendered again when their ticker is.
+		if c.Telling {
+			return true
+		}
+		if !sel.holds(c.Item.Source) {
 			return false
 		}
 		if c.Op != store.OpAdded {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -50,12 +51,14 @@ func (s *Store) Recent(ctx context.Context, q Query) ([]Item, error) {
 		for _, name := range q.Sources {
 			r.selected[name] = true
 		}
+		r.keep = func(src string) bool { return r.selected[src] }
 	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		items := tx.Bucket(bucketItems)
 		if items == nil {
 			return nil
 		}
+		r.items, r.told = items, tx.Bucket(bucketTold)
 		idx := tx.Bucket(bucketBySource)
 		if idx == nil || q.Sources == nil && q.PerSource <= 0 && !q.Interleave {
 			// idx is nil only in a file from before the index, opened
@@ -99,6 +102,11 @@ type reader struct {
 	// selected is q.Sources as a set, nil for all sources (whose
 	// tickers show no tellings: each story is its item).
 	selected map[string]bool
+	keep     func(source string) bool // whether selected holds source
+	// items and told are the buckets of items and of removed items'
+	// stories (told is nil in a file opened read-only from before it):
+	// looked up once, since a lookup allocates.
+	items, told *bolt.Bucket
 }
 
 func (r *reader) done() bool { return len(r.out) >= r.limit || r.scanned >= r.maxScan }
@@ -130,21 +138,36 @@ func (r *reader) take(key, v []byte) (bool, error) {
 // a query of all sources).
 func (r *reader) takeStream(tx *bolt.Tx, st *sourceStream) (bool, error) {
 	if st.story == nil {
-		return r.take(st.key, tx.Bucket(bucketItems).Get(st.key))
+		return r.take(st.key, r.items.Get(st.key))
 	}
 	if r.selected == nil {
 		return false, nil
 	}
 	r.scanned++
-	v, lead := story(tx, st.story)
+	v, lead := r.items.Get(st.story), true
+	if v == nil && r.told != nil {
+		v, lead = r.told.Get(st.story), false
+	}
 	if v == nil {
 		return false, nil
 	}
-	var it Item
-	if err := json.Unmarshal(v, &it); err != nil {
+	// What a telling shows of its story's item: not its summary,
+	// categories or author, which would cost decoding for nothing.
+	var rec struct {
+		Source    string    `json:"src"`
+		ID        string    `json:"id"`
+		GUID      string    `json:"guid"`
+		Link      string    `json:"link"`
+		Title     string    `json:"title"`
+		Published time.Time `json:"pub"`
+		FirstSeen time.Time `json:"seen"`
+		Reports   []Report  `json:"also"`
+	}
+	if err := json.Unmarshal(v, &rec); err != nil {
 		return false, fmt.Errorf("decode story at key %x: %w", st.story, err)
 	}
-	i, ok := it.FirstTelling(func(src string) bool { return r.selected[src] }, lead)
+	it := Item{Source: rec.Source, ID: rec.ID, GUID: rec.GUID, Link: rec.Link, Title: rec.Title, Published: rec.Published, FirstSeen: rec.FirstSeen, Reports: rec.Reports}
+	i, ok := it.FirstTelling(r.keep, lead)
 	if !ok || i < 0 || it.Reports[i].Source != st.source || !bytes.Equal(tellingKey(&it.Reports[i]), st.key) {
 		return false, nil
 	}

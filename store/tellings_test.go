@@ -1,8 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -44,6 +47,21 @@ func BenchmarkRecentSource(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		got, err := s.Recent(ctx, Query{Sources: []string{"src3", "src7"}, Limit: 50})
+		if err != nil || len(got) != 50 {
+			b.Fatal(len(got), err)
+		}
+	}
+}
+
+// BenchmarkRecentTellings reads the source ticker of src1, a third of
+// whose items retold src0's stories: those come as src1's tellings, each
+// read from its story's item.
+func BenchmarkRecentTellings(b *testing.B) {
+	ctx := context.Background()
+	s := tellingsStore(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		got, err := s.Recent(ctx, Query{Sources: []string{"src1"}, Limit: 50})
 		if err != nil || len(got) != 50 {
 			b.Fatal(len(got), err)
 		}
@@ -289,9 +307,9 @@ func TestChurnedGUIDsAddNothing(t *testing.T) {
 	}
 }
 
-func storyEntries(t *testing.T, s *Store) int { return bucketLen(t, s, bucketStories) }
+func storyEntries(t testing.TB, s *Store) int { return bucketLen(t, s, bucketStories) }
 
-func bucketLen(t *testing.T, s *Store, name []byte) int {
+func bucketLen(t testing.TB, s *Store, name []byte) int {
 	t.Helper()
 	n := 0
 	if err := s.db.View(func(tx *bolt.Tx) error {
@@ -301,4 +319,248 @@ func bucketLen(t *testing.T, s *Store, name []byte) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// BenchmarkSoakHostile is issue 17's soak: 2,000 polls of 200 items from
+// a source that retitles every item on every poll, and from one that
+// sends the same items under new GUIDs on every poll, beside a source
+// that told the same stories. It reports the index keys per live item
+// and the data file's size against its size after the first 10 polls.
+//
+//	go test -run '^$' -bench SoakHostile -benchtime 1x ./store
+func BenchmarkSoakHostile(b *testing.B) {
+	for _, kind := range []string{"retitle", "churn"} {
+		b.Run(kind, func(b *testing.B) {
+			for b.Loop() {
+				soakHostile(b, kind, 2000, 200)
+			}
+		})
+	}
+}
+
+func soakHostile(b *testing.B, kind string, polls, n int) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	path := filepath.Join(b.TempDir(), "tickerd.db")
+	forms := func(it *Item) *Story { return storyItem(it.Source, it.ID, it.Title, it.Link, it.Published).Story }
+	s, err := Open(path, &Options{Now: c.now, Dedupe: Dedupe{Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard, Story: forms}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	other := make([]Item, n)
+	for i := range other {
+		other[i] = storyItem("other", fmt.Sprint(i), fmt.Sprintf("story%d told by both", i), fmt.Sprintf("https://other.example/%d", i), t0.Add(time.Duration(-i)*time.Minute))
+	}
+	if _, err := s.Ingest(ctx, SourceState{Name: "other"}, other); err != nil {
+		b.Fatal(err)
+	}
+	var size10, size100 int64
+	var events uint64
+	for poll := range polls {
+		feed := make([]Item, n)
+		for i := range feed {
+			id, title := fmt.Sprint(i), fmt.Sprintf("story%d told by both", i)
+			if kind == "retitle" {
+				// The hostile source's own stories, retitled each poll.
+				title = fmt.Sprintf("hostile%d update%d", i, poll)
+			} else {
+				id = fmt.Sprint(poll, "-", i)
+			}
+			feed[i] = storyItem("hostile", id, title, fmt.Sprintf("https://hostile.example/%d", i), t0.Add(time.Duration(-i)*time.Minute))
+		}
+		seq := s.Seq()
+		if _, err := s.Ingest(ctx, SourceState{Name: "hostile"}, feed); err != nil {
+			b.Fatal(err)
+		}
+		if poll > 0 {
+			events += s.Seq() - seq
+		}
+		c.advance(time.Minute)
+		switch poll {
+		case 9:
+			size10 = fileSize(b, path)
+		case 99:
+			// The change log is full (10,000 changes) from here on.
+			size100 = fileSize(b, path)
+		}
+	}
+	live, _ := s.Recent(ctx, Query{Limit: 1000, MaxScan: 1 << 20})
+	keys := 0
+	for _, name := range [][]byte{bucketIDs, bucketStories, bucketBySource, bucketTombs, bucketTombExp} {
+		keys += bucketLen(b, s, name)
+	}
+	reports, own := 0, 0
+	for _, it := range live {
+		for _, r := range it.Reports {
+			reports++
+			if r.Source == it.Source {
+				own++
+			}
+		}
+	}
+	size := fileSize(b, path)
+	b.ReportMetric(float64(len(live)), "items")
+	b.ReportMetric(float64(keys), "index-keys")
+	b.ReportMetric(float64(keys)/float64(len(live)), "keys/item")
+	b.ReportMetric(float64(size10), "bytes@10")
+	b.ReportMetric(float64(size100), "bytes@100")
+	b.ReportMetric(float64(size), "bytes@end")
+	b.ReportMetric(float64(size)/float64(size10), "size/size@10")
+	b.ReportMetric(float64(reports), "reports")
+	b.ReportMetric(float64(own), "own-reports")
+	b.ReportMetric(float64(events)/float64(polls-1), "changes/poll")
+	if float64(keys) > 10*float64(len(live)) || size > 2*size10 || own > 0 {
+		b.Errorf("%s: %d index keys for %d items, file %d bytes (%d after 10 polls), %d reports from an item's own source", kind, keys, len(live), size, size10, own)
+	}
+}
+
+func fileSize(b *testing.B, path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return fi.Size()
+}
+
+// TestOlderDataFileShowsTellings opens a file written before reports
+// kept an identity and were indexed: its tellings are indexed at Open and
+// shown with what the reports kept.
+func TestOlderDataFileShowsTellings(t *testing.T) {
+	ctx := context.Background()
+	c := &clock{t: t0}
+	path := filepath.Join(t.TempDir(), "tickerd.db")
+	opts := &Options{Now: c.now, Dedupe: Dedupe{Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard}}
+	s, err := Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feeds := tellingsCase()
+	for _, name := range []string{"a", "b"} {
+		if _, err := s.Ingest(ctx, SourceState{Name: name}, feeds[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Make it the older file: reports of source, link, title and time,
+	// not in the source index, and no bucket "told".
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketTold); err != nil {
+			return err
+		}
+		items, idx := tx.Bucket(bucketItems), tx.Bucket(bucketBySource)
+		var keys, vals [][]byte
+		items.ForEach(func(k, v []byte) error {
+			var it Item
+			json.Unmarshal(v, &it)
+			if len(it.Reports) == 0 {
+				return nil
+			}
+			for i, r := range it.Reports {
+				idx.Delete(sourceIndexKey(r.Source, tellingKey(&r)))
+				it.Reports[i] = Report{Source: r.Source, Link: r.Link, Title: r.Title, Time: r.Time}
+			}
+			v, _ = json.Marshal(&it)
+			keys, vals = append(keys, bytes.Clone(k)), append(vals, v)
+			return nil
+		})
+		for i := range keys {
+			if err := items.Put(keys[i], vals[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Recent(ctx, Query{Sources: []string{"b"}}); len(got) != 2 {
+		t.Fatalf("the older file, before Open: b holds %v, want its 2 own items", titles(got))
+	}
+	s.Close()
+	s, err = Open(path, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Recent(ctx, Query{Sources: []string{"b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[2].ID != "https://b.example/1" || got[2].Title != "Ceasefire HOLDS in the north" || got[2].Summary != "" {
+		t.Errorf("the older file, opened: b holds %+v, want its 3 tellings, b1 with its link for id", got)
+	}
+}
+
+// TestTellingUpdates: a telling re-listed with new text updates its
+// report, also after its story's item moved (a new date); re-listed
+// unchanged it changes nothing.
+func TestTellingUpdates(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDedupeStore(t)
+	feeds := tellingsCase()
+	for _, name := range []string{"a", "b"} {
+		if _, err := s.Ingest(ctx, SourceState{Name: name}, feeds[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seq := s.Seq()
+	if res, _ := s.Ingest(ctx, SourceState{Name: "b"}, feeds["b"]); res.Unchanged != 3 || s.Seq() != seq {
+		t.Fatalf("b again = %+v and %d changes, want 3 unchanged and none", res, s.Seq()-seq)
+	}
+	// a1 moves: its date changes.
+	a := slices.Clone(feeds["a"])
+	a[0].Published = a[0].Published.Add(-time.Minute)
+	if res, err := s.Ingest(ctx, SourceState{Name: "a"}, a); err != nil || res.Updated != 1 {
+		t.Fatalf("a with a1 redated = %+v, %v", res, err)
+	}
+	b := slices.Clone(feeds["b"])
+	b[0].Title = "Ceasefire holds in the north, army says"
+	res, err := s.Ingest(ctx, SourceState{Name: "b"}, b)
+	if err != nil || res.Updated != 1 || res.Unchanged != 2 {
+		t.Fatalf("b with b1 retitled = %+v, %v; want 1 updated", res, err)
+	}
+	got, _ := s.Recent(ctx, Query{Sources: []string{"b"}})
+	if len(got) != 3 || got[2].Title != b[0].Title {
+		t.Errorf("source b after b1's retitling: %v", titles(got))
+	}
+	all, _ := s.Recent(ctx, Query{Limit: 100})
+	if len(all) != 5 || len(all[4].Reports) != 1 || all[4].Reports[0].Title != b[0].Title {
+		t.Errorf("all sources: %v, want 5 stories, a1 listing b1's new title", titles(all))
+	}
+}
+
+// TestDropSourceAndTellings: dropping the source of a story's item keeps
+// another source's telling of it; dropping a source that told others'
+// stories takes its tellings off, logging their removal.
+func TestDropSourceAndTellings(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openDedupeStore(t)
+	feeds := tellingsCase()
+	for _, name := range []string{"a", "b", "c"} {
+		if _, err := s.Ingest(ctx, SourceState{Name: name}, feeds[name]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// c told a2 and b3 second.
+	seq := s.Seq()
+	if _, err := s.DropSources(ctx, []string{"c"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Recent(ctx, Query{Sources: []string{"c"}}); len(got) != 0 {
+		t.Errorf("dropped source c still holds %v", titles(got))
+	}
+	changes, _ := s.Changes(ctx, seq, 0)
+	if len(changes) != 2 || !changes[0].Telling || !changes[1].Telling {
+		t.Errorf("dropping c logged %+v, want its 2 tellings' removals", changes)
+	}
+	// b told a1 second; a's items go.
+	if _, err := s.DropSources(ctx, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Recent(ctx, Query{Sources: []string{"b"}}); len(got) != 3 {
+		t.Errorf("after dropping a, b holds %v, want its 3 tellings", titles(got))
+	}
+	if got, _ := s.Recent(ctx, Query{Limit: 100}); len(got) != 2 {
+		t.Errorf("after dropping a, all sources hold %v, want b's 2 items", titles(got))
+	}
 }

@@ -30,9 +30,9 @@ func (d *daemon) pruneLoop(ctx context.Context) {
 			log.Error("prune", "err", err, "removed", res.ByAge+res.ByCount)
 		case res.ByAge+res.ByCount > 0:
 			log.Info("pruned", "max_age", res.ByAge, "max_items_per_source", res.ByCount,
-				"tombstones_expired", res.Tombstones, "duration", time.Since(start))
+				"tellings", res.Tellings, "tombstones_expired", res.Tombstones, "duration", time.Since(start))
 		default:
-			log.Debug("pruned", "tombstones_expired", res.Tombstones, "story_entries", res.StoryEntries, "duration", time.Since(start))
+			log.Debug("pruned", "tellings", res.Tellings, "tombstones_expired", res.Tombstones, "story_entries", res.StoryEntries, "duration", time.Since(start))
 		}
 		timer.Reset(r.Every)
 	}
