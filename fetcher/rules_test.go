@@ -3,12 +3,16 @@ package fetcher
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"tickerd/store"
 )
 
 // readRules are the reading rules a mature feed reader follows, each
@@ -208,4 +212,43 @@ func FuzzMendText(f *testing.F) {
 			t.Fatalf("mendText(%q) = %q: changed text it has no reason to", s, got)
 		}
 	})
+}
+
+// TestContentLocationHeader: a fetch takes the Content-Location header
+// as the document's base, resolved against the URL fetched.
+func TestContentLocationHeader(t *testing.T) {
+	body := readTestdata(t, "rules/content-location.xml")
+	for _, tt := range []struct {
+		name, header, want string
+	}{
+		{"absolute", "https://cdn.example.org/feeds/main.xml", "https://cdn.example.org/news/rel"},
+		{"none", "", "/news/rel"}, // on the test server's own host
+		{"not http", "ftp://files.example.org/feed.xml", "/news/rel"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.header != "" {
+					w.Header().Set("Content-Location", tt.header)
+				}
+				w.Write(body)
+			}))
+			defer srv.Close()
+			st := openTestStore(t)
+			f, _ := newTestFetcher(t, st, &Options{Sources: []Source{{Name: "s", URL: srv.URL + "/feed"}}})
+			if r := f.Fetch(context.Background(), "s"); r.New != 1 {
+				t.Fatalf("fetch = %+v", r)
+			}
+			items, err := st.Recent(context.Background(), store.Query{Sources: []string{"s"}})
+			if err != nil || len(items) != 1 {
+				t.Fatalf("items = %v, %v", items, err)
+			}
+			want := tt.want
+			if strings.HasPrefix(want, "/") {
+				want = srv.URL + want
+			}
+			if items[0].Link != want {
+				t.Errorf("link = %q, want %q", items[0].Link, want)
+			}
+		})
+	}
 }
