@@ -16,9 +16,9 @@ type rawItem struct {
 	titleType string // the title's type attribute, lowercased
 	linkText  string // an Atom <link> given as element text, not href
 	body      string // an RSS item's xhtml:body, as markup
-	// summary and content are an Atom element's text decoded from
+	// title, summary and content are an Atom element's text decoded from
 	// mode="base64"; "" when it was not base64.
-	summary, content string
+	title, summary, content string
 }
 
 // rawNeeds says which facts a feed needs its raw pass for; every field
@@ -118,7 +118,7 @@ func isRawItem(n xml.Name) bool {
 // and reports whether it read the element to its end.
 func readItemChild(d *xml.Decoder, t xml.StartElement, it *rawItem, need rawNeeds) bool {
 	switch {
-	case t.Name.Local == "title" && need.titleType:
+	case t.Name.Local == "title" && need.titleType && !strings.EqualFold(attr(t, "", "mode"), "base64"):
 		it.titleType = strings.ToLower(strings.TrimSpace(attr(t, "", "type")))
 	case t.Name.Local == "link" && need.linkText && attr(t, "", "href") == "" && it.linkText == "":
 		var v struct {
@@ -136,7 +136,7 @@ func readItemChild(d *xml.Decoder, t xml.StartElement, it *rawItem, need rawNeed
 		}
 		it.body = body
 		return true
-	case (t.Name.Local == "summary" || t.Name.Local == "content") && need.base64 &&
+	case (t.Name.Local == "title" || t.Name.Local == "summary" || t.Name.Local == "content") && need.base64 &&
 		strings.EqualFold(attr(t, "", "mode"), "base64"):
 		var v struct {
 			Text string `xml:",chardata"`
@@ -148,9 +148,12 @@ func readItemChild(d *xml.Decoder, t xml.StartElement, it *rawItem, need rawNeed
 		if err != nil {
 			return true
 		}
-		if t.Name.Local == "summary" {
+		switch t.Name.Local {
+		case "title":
+			it.title = string(decoded)
+		case "summary":
 			it.summary = string(decoded)
-		} else {
+		default:
 			it.content = string(decoded)
 		}
 		return true
@@ -226,6 +229,9 @@ func applyRaw(feed *gofeed.Feed, raws []rawItem) {
 		}
 		if r.body != "" {
 			it.Custom = withCustom(it.Custom, customXHTMLBody, r.body)
+		}
+		if r.title != "" {
+			it.Title = r.title
 		}
 		if r.summary != "" {
 			it.Description = r.summary

@@ -76,8 +76,8 @@ var readRules = []struct {
 		want: []string{`"summary": "<p>The whole item.</p>"`}},
 	{rule: "content:encoded is the summary when there is no description", file: "content-encoded.xml",
 		want: []string{`"summary": "<p>Encoded body.</p>"`}},
-	{rule: "Atom 0.3 summaries and contents in every mode, base64 decoded", file: "atom03-base64.xml",
-		want: []string{`"summary": "<p>Decoded summary.</p>"`, `"summary": "<p>Escaped content.</p>"`,
+	{rule: "Atom 0.3 titles, summaries and contents in every mode, base64 decoded", file: "atom03-base64.xml",
+		want: []string{`"title": "Encoded summary"`, `"summary": "<p>Decoded summary.</p>"`, `"summary": "<p>Escaped content.</p>"`,
 			`"summary": "<p>Inline content.</p>"`}},
 
 	// Smaller rules.
