@@ -370,7 +370,7 @@ func (c *converter) convert(feed *gofeed.Feed, src *Source, base *url.URL) (feed
 		if fi == nil {
 			continue
 		}
-		it := c.item(fi, src.Name, linkBase, lang, strings.TrimSpace(src.Lang) != "")
+		it := c.item(fi, src.Name, linkBase, base, lang, strings.TrimSpace(src.Lang) != "")
 		if it.Title == "" && it.Link == "" {
 			continue
 		}
@@ -453,15 +453,27 @@ func splitReusedGUIDs(items []store.Item) {
 	}
 }
 
-// item converts one gofeed item. lang is the feed's language, or the
+// item converts one gofeed item; base is what its links resolve against,
+// docBase the document's own base. lang is the feed's language, or the
 // source's when sourceLang; an item's own dc:language overrides the
 // feed's, never the source's.
-func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang string, sourceLang bool) store.Item {
+func (c *converter) item(fi *gofeed.Item, source string, base, docBase *url.URL, lang string, sourceLang bool) store.Item {
 	link := resolveLink(base, fi.Link)
-	// Relative URLs in the item's HTML are relative to the item's page.
+	// Relative URLs in the item's HTML are relative to the xml:base in
+	// scope there, else to the item's page.
 	contentBase := base
 	if u, err := url.Parse(link); err == nil && link != "" {
 		contentBase = u
+	}
+	if xb := fi.Custom[customSummaryBase]; xb != "" {
+		if u, err := url.Parse(xb); err == nil {
+			if docBase != nil {
+				u = docBase.ResolveReference(u)
+			}
+			if u.Scheme == "http" || u.Scheme == "https" {
+				contentBase = u
+			}
+		}
 	}
 	title := c.plainText(fi.Title)
 	if fi.Custom[customTextTitle] != "" {

@@ -133,8 +133,8 @@
 //   - What gofeed drops and a second XML pass reads (rdf:about, Atom link
 //     text, text title types, xhtml:body, base64 Atom text) is read only
 //     when a short search says the feed carries it; that pass costs about
-//     as much as a parse. xml:base is applied where gofeed applies it
-//     (Atom, RSS link elements), not to the HTML of an RSS description.
+//     as much as a parse. gofeed applies xml:base to Atom and to RSS link
+//     elements; that pass finds the one around an RSS description.
 //   - Items without GUID or link that share a title and have no date are
 //     one item.
 //   - The per-host limit is by host name: the configured URL's, or the

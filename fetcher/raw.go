@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/xml"
 	"io"
+	"net/url"
 	"strings"
 
 	"github.com/mmcdole/gofeed"
@@ -16,6 +17,9 @@ type rawItem struct {
 	titleType string // the title's type attribute, lowercased
 	linkText  string // an Atom <link> given as element text, not href
 	body      string // an RSS item's xhtml:body, as markup
+	// summaryBase is the xml:base in scope at an RSS item's description
+	// (or content:encoded), possibly relative.
+	summaryBase string
 	// title, summary and content are an Atom element's text decoded from
 	// mode="base64"; "" when it was not base64.
 	title, summary, content string
@@ -25,9 +29,12 @@ type rawItem struct {
 // false means it needs none, which is nearly every feed.
 type rawNeeds struct {
 	about, titleType, linkText, body, base64 bool
+	base                                     bool // xml:base for RSS summaries
 }
 
-func (n rawNeeds) any() bool { return n.about || n.titleType || n.linkText || n.body || n.base64 }
+func (n rawNeeds) any() bool {
+	return n.about || n.titleType || n.linkText || n.body || n.base64 || n.base
+}
 
 // needsRaw decides from gofeed's result, and short searches of the body,
 // whether the raw pass is worth its cost: about that of a parse, paid only
@@ -35,6 +42,9 @@ func (n rawNeeds) any() bool { return n.about || n.titleType || n.linkText || n.
 func needsRaw(body []byte, feed *gofeed.Feed) rawNeeds {
 	var n rawNeeds
 	n.about = feed.FeedType == "rss" && feed.FeedVersion == "1.0" && bytes.Contains(body, []byte("about="))
+	// gofeed applies xml:base to Atom content and to RSS link elements,
+	// not to the HTML of an RSS description.
+	n.base = feed.FeedType == "rss" && bytes.Contains(body, []byte("xml:base"))
 	n.base64 = bytes.Contains(body, []byte(`mode="base64"`)) || bytes.Contains(body, []byte(`mode='base64'`))
 	textTitles := bytes.Contains(body, []byte(`type="text`)) || bytes.Contains(body, []byte(`type='text`))
 	for _, it := range feed.Items {
@@ -67,6 +77,9 @@ func rawItems(body []byte, need rawNeeds) []rawItem {
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 	var items []rawItem
 	depth, itemDepth := 0, -1
+	// bases[i] is the xml:base in scope at depth i+1, as resolved so far
+	// (relative when no ancestor made it absolute); kept only for need.base.
+	var bases []string
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -81,8 +94,14 @@ func rawItems(body []byte, need rawNeeds) []rawItem {
 			if depth == itemDepth {
 				itemDepth = -1
 			}
+			if need.base && len(bases) > 0 {
+				bases = bases[:len(bases)-1]
+			}
 		case xml.StartElement:
 			depth++
+			if need.base {
+				bases = append(bases, xmlBase(bases, t))
+			}
 			switch {
 			case itemDepth < 0 && depth <= 3 && isRawItem(t.Name):
 				itemDepth = depth - 1
@@ -93,13 +112,46 @@ func rawItems(body []byte, need rawNeeds) []rawItem {
 				items = append(items, it)
 			case itemDepth >= 0 && depth == itemDepth+2:
 				it := &items[len(items)-1]
+				if need.base && it.summaryBase == "" && (t.Name.Local == "description" || t.Name.Local == "encoded") {
+					it.summaryBase = bases[len(bases)-1]
+				}
 				if !readItemChild(d, t, it, need) {
 					continue
 				}
 				depth-- // the child was read whole, its end included
+				if need.base {
+					bases = bases[:len(bases)-1]
+				}
 			}
 		}
 	}
+}
+
+// xmlBase is the base in scope inside t: its xml:base resolved against
+// the one in scope around it (the last of bases).
+func xmlBase(bases []string, t xml.StartElement) string {
+	parent := ""
+	if len(bases) > 0 {
+		parent = bases[len(bases)-1]
+	}
+	own := ""
+	for _, a := range t.Attr {
+		if a.Name.Local == "base" && (a.Name.Space == "http://www.w3.org/XML/1998/namespace" || a.Name.Space == "xml") {
+			own = strings.TrimSpace(a.Value)
+		}
+	}
+	if own == "" {
+		return parent
+	}
+	if parent == "" {
+		return own
+	}
+	pu, err1 := url.Parse(parent)
+	ou, err2 := url.Parse(own)
+	if err1 != nil || err2 != nil {
+		return parent
+	}
+	return pu.ResolveReference(ou).String()
 }
 
 // isRawItem reports whether n names an item as gofeed sees one (see the
@@ -233,6 +285,9 @@ func applyRaw(feed *gofeed.Feed, raws []rawItem) {
 		if r.title != "" {
 			it.Title = r.title
 		}
+		if r.summaryBase != "" {
+			it.Custom = withCustom(it.Custom, customSummaryBase, r.summaryBase)
+		}
 		if r.summary != "" {
 			it.Description = r.summary
 		}
@@ -247,6 +302,8 @@ func applyRaw(feed *gofeed.Feed, raws []rawItem) {
 const (
 	customTextTitle = " text title"
 	customXHTMLBody = " xhtml body"
+	// customSummaryBase is the xml:base in scope at an RSS summary.
+	customSummaryBase = " summary base"
 )
 
 func withCustom(m map[string]string, k, v string) map[string]string {
