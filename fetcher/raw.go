@@ -47,6 +47,7 @@ func needsRaw(body []byte, feed *gofeed.Feed) rawNeeds {
 	n.base = feed.FeedType == "rss" && bytes.Contains(body, []byte("xml:base"))
 	n.base64 = bytes.Contains(body, []byte(`mode="base64"`)) || bytes.Contains(body, []byte(`mode='base64'`))
 	textTitles := bytes.Contains(body, []byte(`type="text`)) || bytes.Contains(body, []byte(`type='text`))
+	linkSearched := false
 	for _, it := range feed.Items {
 		if it == nil {
 			continue
@@ -54,8 +55,10 @@ func needsRaw(body []byte, feed *gofeed.Feed) rawNeeds {
 		if textTitles && strings.Contains(it.Title, "<") {
 			n.titleType = true
 		}
-		if it.Link == "" && feed.FeedType == "atom" && bytes.Contains(body, []byte("<link>")) {
-			n.linkText = true
+		if it.Link == "" && feed.FeedType == "atom" && !linkSearched {
+			// Searched once, not per item: an archive of entries
+			// without links must not cost a search of the body each.
+			n.linkText, linkSearched = bytes.Contains(body, []byte("<link>")), true
 		}
 		if it.Description == "" && it.Content == "" && it.Extensions != nil {
 			if _, ok := it.Extensions["xhtml"]; ok {
