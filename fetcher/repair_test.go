@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -163,6 +164,7 @@ func BenchmarkRepairXML(b *testing.B) {
 		{"end-tags", bytes.Repeat([]byte("</a"), len(feed)/3)},
 		{"instructions", bytes.Repeat([]byte("<?"), len(feed)/2)},
 		{"tags", bytes.Repeat([]byte("<a b "), len(feed)/5)},
+		{"non-ASCII names", inventedNames(len(feed))},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(bc.in)))
@@ -289,4 +291,14 @@ func TestRepairWithinMaxBody(t *testing.T) {
 		r.Kind() != KindParseError {
 		t.Fatalf("fetch = %+v (err %v), want a parse error naming max_body", r, r.Err)
 	}
+}
+
+// inventedNames is n bytes of distinct non-ASCII element names, each of
+// which a careless repair would ask encoding/xml about.
+func inventedNames(n int) []byte {
+	var b []byte
+	for i := 0; len(b) < n; i++ {
+		b = fmt.Appendf(b, "<é%d/>", i)
+	}
+	return b
 }
