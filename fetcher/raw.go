@@ -245,11 +245,23 @@ func xhtmlInner(d *xml.Decoder) (string, bool) {
 				return strings.TrimSpace(b.String()), true
 			}
 			depth--
-			b.WriteString("</" + t.Name.Local + ">")
+			if !voidElement(t.Name.Local) {
+				b.WriteString("</" + t.Name.Local + ">")
+			}
 		case xml.CharData:
 			xml.EscapeText(&b, t)
 		}
 	}
+}
+
+// voidElement reports whether HTML writes name without an end tag: XML's
+// <img/> comes out of the decoder as a start and an end.
+func voidElement(name string) bool {
+	switch strings.ToLower(name) {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr":
+		return true
+	}
+	return false
 }
 
 func attr(t xml.StartElement, space, local string) string {

@@ -81,6 +81,13 @@ var readRules = []struct {
 		want: []string{`"title": "Encoded summary"`, `"summary": "<p>Decoded summary.</p>"`, `"summary": "<p>Escaped content.</p>"`,
 			`"summary": "<p>Inline content.</p>"`}},
 
+	{rule: "bodies read from xhtml:body, fullitem and base64 are sanitized as any", file: "hostile-bodies.xml",
+		want: []string{`"summary": "<p>Body<img src=\"https://news.example.com/x\">j</p>"`, `"summary": "<p>Fullfallback</p>"`},
+		not:  []string{"alert", "evil"}},
+	{rule: "base64 titles and summaries are sanitized as any", file: "hostile-atom03.xml",
+		want: []string{`"title": "T"`, `"summary": "<p>B64j</p>"`},
+		not:  []string{"alert", "onmouseover", "onclick"}},
+
 	// Smaller rules.
 	{rule: "dcterms:issued and dcterms:modified date items", file: "dcterms-dates.xml",
 		want: []string{`"published": "2025-03-04T10:00:00Z"`, `"published": "2025-03-05T11:00:00Z"`}},
@@ -182,6 +189,12 @@ func TestReadRules(t *testing.T) {
 			for _, n := range tt.not {
 				if strings.Contains(got, n) {
 					t.Errorf("%s: outcome holds %s", tt.rule, n)
+				}
+			}
+			// Reading more of a feed never lets unsafe markup through.
+			for _, n := range []string{"<script", "<object", "<frame", "<iframe", "javascript:", "onerror="} {
+				if strings.Contains(strings.ToLower(got), n) {
+					t.Errorf("%s: outcome holds unsafe %q", tt.rule, n)
 				}
 			}
 			if t.Failed() {
