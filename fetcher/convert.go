@@ -58,8 +58,22 @@ func newConverter(threshold float64, maxItems int) *converter {
 	}
 	ugc := bluemonday.UGCPolicy() // links already get rel="nofollow"
 	ugc.RequireNoReferrerOnLinks(true)
-	return &converter{strict: bluemonday.StrictPolicy(), ugc: ugc, threshold: threshold, maxItems: maxItems, trimAt: trimThreshold}
+	strict := bluemonday.StrictPolicy()
+	for _, p := range []*bluemonday.Policy{strict, ugc} {
+		// The elements themselves are dropped, but not the text in them:
+		// it is what a browser shows when it cannot render them, and
+		// bluemonday would otherwise skip everything after a <frame>,
+		// which has no end tag, to the end of the text.
+		p.AllowElementsContent(visibleContent...)
+	}
+	return &converter{strict: strict, ugc: ugc, threshold: threshold, maxItems: maxItems, trimAt: trimThreshold}
 }
+
+// visibleContent are the elements bluemonday drops with their content by
+// default whose content is visible text: fallbacks (object, noembed,
+// noframes) and frames. script, style, iframe and noscript keep being
+// dropped whole.
+var visibleContent = []string{"frame", "frameset", "noembed", "noframes", "nostyle", "object"}
 
 // errParserPanicked is wrapped by parse's error when gofeed panicked.
 var errParserPanicked = errors.New("parser panicked")
@@ -133,7 +147,8 @@ func parseOnce(body []byte, trim func([]byte) []byte) (feed *gofeed.Feed, err er
 	p := gofeed.NewParser()
 	// Item images are never stored, and looking for them parses every
 	// item's HTML a second time (about a sixth of the parse).
-	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	p.RSSTranslator = &rssTranslator{gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
+	p.AtomTranslator = &atomTranslator{}
 	if trim != nil {
 		if cut := trim(body); len(cut) != len(body) {
 			if feed, err = p.Parse(bytes.NewReader(cut)); err == nil && feed != nil {
@@ -250,8 +265,12 @@ func (c *converter) parseAndConvert(body []byte, src *Source, base *url.URL) (fe
 func (c *converter) read(ctx context.Context, body []byte, limit int) (feed *gofeed.Feed, degraded *XMLError, err error) {
 	trim := func(b []byte) []byte { return trimItems(b, candidateFactor*c.maxItems, c.trimAt) }
 	feed, err = parseTrimmed(body, trim)
-	if err == nil || !repairable(body, err) {
-		return feed, nil, err
+	if err == nil {
+		readRaw(body, feed, trim)
+		return feed, nil, nil
+	}
+	if !repairable(body, err) {
+		return nil, nil, err
 	}
 	fixed, rerr := repairXML(ctx, body, limit)
 	if rerr != nil {
@@ -264,7 +283,23 @@ func (c *converter) read(ctx context.Context, body []byte, limit int) (feed *gof
 	if rerr != nil {
 		return nil, nil, err
 	}
+	readRaw(fixed, again, trim)
 	return again, firstXMLError(body, err), nil
+}
+
+// readRaw adds to feed what only its raw XML says (see rawItems), for the
+// few feeds that need it. gofeed may have read the trimmed body: then the
+// raw pass reads that too, so that its items are gofeed's.
+func readRaw(body []byte, feed *gofeed.Feed, trim func([]byte) []byte) {
+	need := needsRaw(body, feed)
+	if !need.any() {
+		return
+	}
+	raws := rawItems(body, need)
+	if len(raws) != len(feed.Items) && trim != nil {
+		raws = rawItems(trim(body), need)
+	}
+	applyRaw(feed, raws)
 }
 
 // repairable reports whether a body that failed to parse with err may be
@@ -297,9 +332,12 @@ type feedInfo struct {
 	Title, Link, Lang string
 }
 
-// convert maps a parsed feed onto store items for src. base is the URL the
-// feed was fetched from; relative links resolve against the feed's own link
-// and that against base.
+// convert maps a parsed feed onto store items for src. base is the
+// document's own URL: its Content-Location, else the URL it was fetched
+// from. A relative URL resolves against the xml:base in scope where it
+// appears (gofeed applies it), then for item links against the feed's own
+// link, for URLs in summaries against the item's link, and against base
+// last of all.
 //
 // An item's ID is its GUID when it has one, else its canonical link (see
 // match.CanonicalLink: tracking parameters, fragment and default port
@@ -322,12 +360,17 @@ func (c *converter) convert(feed *gofeed.Feed, src *Source, base *url.URL) (feed
 	}
 	lang := cmp.Or(strings.TrimSpace(src.Lang), info.Lang)
 
+	for _, fi := range feed.Items {
+		if fi != nil && fi.Extensions != nil {
+			termsDates(fi)
+		}
+	}
 	items := make([]store.Item, 0, min(len(feed.Items), c.maxItems))
 	for _, fi := range c.candidates(feed.Items) {
 		if fi == nil {
 			continue
 		}
-		it := c.item(fi, src.Name, linkBase, lang)
+		it := c.item(fi, src.Name, linkBase, base, lang, strings.TrimSpace(src.Lang) != "")
 		if it.Title == "" && it.Link == "" {
 			continue
 		}
@@ -410,18 +453,46 @@ func splitReusedGUIDs(items []store.Item) {
 	}
 }
 
-func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang string) store.Item {
+// item converts one gofeed item; base is what its links resolve against,
+// docBase the document's own base. lang is the feed's language, or the
+// source's when sourceLang; an item's own dc:language overrides the
+// feed's, never the source's.
+func (c *converter) item(fi *gofeed.Item, source string, base, docBase *url.URL, lang string, sourceLang bool) store.Item {
 	link := resolveLink(base, fi.Link)
-	// Relative URLs in the item's HTML are relative to the item's page.
+	// Relative URLs in the item's HTML are relative to the xml:base in
+	// scope there, else to the item's page.
 	contentBase := base
 	if u, err := url.Parse(link); err == nil && link != "" {
 		contentBase = u
+	}
+	if xb := fi.Custom[customSummaryBase]; xb != "" {
+		if u, err := url.Parse(xb); err == nil {
+			if docBase != nil {
+				u = docBase.ResolveReference(u)
+			}
+			if u.Scheme == "http" || u.Scheme == "https" {
+				contentBase = u
+			}
+		}
+	}
+	title := c.plainText(fi.Title)
+	if fi.Custom[customTextTitle] != "" {
+		// Declared plain text: angle brackets are characters.
+		title = collapseSpace(mendText(fi.Title))
+	}
+	if fi.DublinCoreExt != nil && !sourceLang {
+		for _, l := range fi.DublinCoreExt.Language {
+			if l = strings.TrimSpace(l); l != "" {
+				lang = l
+				break
+			}
+		}
 	}
 	it := store.Item{
 		Source:    source,
 		GUID:      fi.GUID,
 		Link:      link,
-		Title:     c.plainText(fi.Title),
+		Title:     title,
 		Summary:   c.summary(fi, contentBase),
 		Author:    c.author(fi),
 		Lang:      lang,
@@ -434,14 +505,14 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 		}
 	}
 	it.Story = StoryOf(it.Title, it.Link, c.threshold)
-	title := it.Story.Title
+	normTitle := it.Story.Title
 	switch {
 	case strings.TrimSpace(fi.GUID) != "":
 		it.ID = fi.GUID
 	case it.Link != "":
 		it.ID = it.Story.Link
 	default:
-		it.ID = hashID(title, it.Published)
+		it.ID = hashID(normTitle, it.Published)
 	}
 	return it
 }
@@ -475,17 +546,24 @@ func hashID(normalizedTitle string, published time.Time) string {
 	return "h:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// summary is the item's description, else its content, as sanitized HTML
-// (bluemonday's UGC policy: no script, style, iframe, object, embed, form,
-// event handlers, or URLs other than http, https and mailto), with
-// relative URLs resolved against base and every link marked
+// summary is the first of the item's bodies that is not blank, in this
+// order: its description (RSS description, Atom summary, JSON Feed
+// summary), its content (content:encoded, Atom content, JSON Feed
+// content_html or content_text), an RSS item's xhtml:body, then its
+// fullitem. Atom text in any mode is read, base64 decoded. It is
+// sanitized HTML (bluemonday's UGC policy: no script, style, iframe,
+// object, embed, form, event handlers, or URLs other than http, https and
+// mailto), with relative URLs resolved against base and every link marked
 // rel="nofollow noopener noreferrer".
 func (c *converter) summary(fi *gofeed.Item, base *url.URL) string {
 	s := fi.Description
-	if strings.TrimSpace(s) == "" {
-		s = fi.Content
+	for _, next := range [...]string{fi.Content, fi.Custom[customXHTMLBody], fi.Custom["fullitem"]} {
+		if strings.TrimSpace(s) != "" {
+			break
+		}
+		s = next
 	}
-	s = strings.TrimSpace(s)
+	s = mendText(strings.TrimSpace(s))
 	if !strings.ContainsAny(s, "<&") {
 		// Text without markup or entities is already safe HTML, and
 		// sanitizing costs about half as much as gofeed's whole parse.
@@ -595,6 +673,7 @@ func (c *converter) author(fi *gofeed.Item) string {
 // "Storm <warning> for the coast" (escaped on purpose by its publisher),
 // only has its entities decoded.
 func (c *converter) plainText(s string) string {
+	s = mendText(s)
 	switch {
 	case strings.Contains(s, "<") && isMarkup(s):
 		s = html.UnescapeString(c.strict.Sanitize(s))

@@ -15,9 +15,11 @@
 // counted after decompression, so a gzip bomb stops at the cap). At most
 // one largest body is parsed at a time (a byte budget of MaxBody shared
 // by all fetches), since gofeed holds many times a feed's size while it
-// parses. XML nested deeper than 512 elements is refused before parsing;
-// entities other than XML's own are never expanded (encoding/xml reads no
-// DTD), so entity bombs and external entities stay inert text. A source
+// parses. XML nested deeper than 512 elements is refused before parsing.
+// Entities an internal DTD subset declares with a literal value are
+// expanded before parsing (expandEntities: few, short, three levels deep,
+// within MaxBody); deeper or self-referring ones (entity bombs) and
+// external ones stay inert text. A source
 // is never fetched twice at once: a fetch that finds its source busy
 // returns StatusSkipped at once.
 //
@@ -57,6 +59,28 @@
 // fetch again. Every attempt records in the source's state when the next
 // scheduled attempt will be and why (store.SourceState.NextAttempt and
 // NextReason). Fetch and FetchAll ignore backoff.
+//
+// # The line
+//
+// One source's trip is a line of steps, each a function with its own
+// errors: get (fetchSlot: conditional GET or file read, 304 and
+// identical bodies stop here) → decode (decodeBody: charset, DTD
+// entities) → parse (parseBody: gofeed within the parse budget; when that
+// fails on what may be XML, repair with repairXML and parse again) →
+// convert (convertFeed) → ingest (one store write) → plan (the next
+// attempt). ingestBody is the line after get, where a pushed body would
+// enter.
+//
+// # Broken XML
+//
+// A body gofeed cannot parse is repaired (repairXML: bare '&' and '<'
+// escaped, references completed, forbidden characters dropped, attributes
+// quoted, stray end tags dropped, open elements closed at the end) and
+// parsed again, within MaxBody bytes and the fetch's Timeout. Its items
+// are kept and the fetch reports the first fault (Result.Degraded, an
+// *XMLError with line and column); the source's state is "degraded", not
+// "error", until a body parses as it is. A body that parses costs nothing
+// more: the repair runs only after a failed parse.
 //
 // # Charsets
 //
@@ -104,7 +128,13 @@
 //   - A title is taken for markup, and all its tags stripped, when any tag
 //     in it is an HTML element, has attributes or is a comment; otherwise
 //     "<warning>" and the like stay as text. A title mixing both loses the
-//     text-like tags too.
+//     text-like tags too. An Atom title declared type="text" keeps every
+//     angle bracket; RSS has no way to declare it.
+//   - What gofeed drops and a second XML pass reads (rdf:about, Atom link
+//     text, text title types, xhtml:body, base64 Atom text) is read only
+//     when a short search says the feed carries it; that pass costs about
+//     as much as a parse. gofeed applies xml:base to Atom and to RSS link
+//     elements; that pass finds the one around an RSS description.
 //   - Items without GUID or link that share a title and have no date are
 //     one item.
 //   - The per-host limit is by host name: the configured URL's, or the

@@ -658,9 +658,10 @@ func documentBase(configured, from *url.URL, contentLocation string) *url.URL {
 
 // ingestBody takes a body through the rest of the line: decode (charset,
 // DTD entities) → parse, repairing a body that is not well-formed XML →
-// convert to store items → ingest (one store write) → plan the next
-// attempt and say what happened. Each step returns its own error; the
-// first one ends the line as the source's failure. rctx bounds the steps
+// convert to store items → plan (the source's new state and next
+// attempt) → ingest (items and state in one store write). Each step
+// returns its own error; the first one ends the line as the source's
+// failure. rctx bounds the steps
 // that can run long on hostile input (waiting to parse, repair); ctx is
 // the caller's, for recording the outcome.
 func (f *Fetcher) ingestBody(ctx, rctx context.Context, log *slog.Logger, s *source, st store.SourceState, in inbound, began time.Time) Result {
@@ -684,21 +685,7 @@ func (f *Fetcher) ingestBody(ctx, rctx context.Context, log *slog.Logger, s *sou
 		res.Bytes = size
 		return res
 	}
-	st.Title, st.Link, st.Lang = info.Title, info.Link, info.Lang
-	// Validators and hash are only kept once the body was understood:
-	// kept for a broken body, they would turn its next poll into a 304 or
-	// an "unchanged" and hide the error.
-	st.ETag, st.LastModified, st.BodyHash = in.etag, in.lastModified, in.hash
-	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, "ok", "", 0
-	st.Degraded = ""
-	if degraded != nil {
-		st.LastStatus, st.Degraded = "degraded", degraded.Error()
-		log.Warn("feed is not well-formed XML; read it repaired", "line", degraded.Line, "column", degraded.Column,
-			"err", degraded.Msg, "items", len(items))
-	}
-	f.forgetRetryAfter(s)
-	f.planNext(s, &st, began)
-
+	f.plan(log, s, &st, in, info, degraded, len(items), began)
 	ir, err := f.ingest(ctx, st, items)
 	if err != nil {
 		// The store failing is not the source's fault: an operator must act.
@@ -720,6 +707,27 @@ func (f *Fetcher) ingestBody(ctx, rctx context.Context, log *slog.Logger, s *sou
 	log.Log(ctx, level, "fetched", "status", res.Status, "new", ir.New, "updated", ir.Updated,
 		"unchanged", ir.Unchanged, "duplicate", ir.Duplicate, "charset", from, "duration", time.Since(began))
 	return res
+}
+
+// plan is the plan step: it records in st what the fetch learned (the
+// feed's title, link and language, validators and hash, success, whether
+// the body needed repair) and when the next attempt will be, for the
+// ingest step to write with the items.
+func (f *Fetcher) plan(log *slog.Logger, s *source, st *store.SourceState, in inbound, info feedInfo, degraded *XMLError, items int, began time.Time) {
+	st.Title, st.Link, st.Lang = info.Title, info.Link, info.Lang
+	// Validators and hash are only kept once the body was understood:
+	// kept for a broken body, they would turn its next poll into a 304 or
+	// an "unchanged" and hide the error.
+	st.ETag, st.LastModified, st.BodyHash = in.etag, in.lastModified, in.hash
+	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, "ok", "", 0
+	st.Degraded = ""
+	if degraded != nil {
+		st.LastStatus, st.Degraded = "degraded", degraded.Error()
+		log.Warn("feed is not well-formed XML; read it repaired", "line", degraded.Line, "column", degraded.Column,
+			"err", degraded.Msg, "items", items)
+	}
+	f.forgetRetryAfter(s)
+	f.planNext(s, st, began)
 }
 
 // parseBody is the parse step: gofeed on the decoded body within the

@@ -134,6 +134,8 @@ type repairer struct {
 	i     int // next byte of in to read
 	out   []byte
 	stack [][]byte // names of open elements, outermost first
+	// names remembers which non-ASCII names encoding/xml accepts.
+	names map[string]bool
 }
 
 // char copies the character at r.i unless XML forbids it.
@@ -203,7 +205,7 @@ func (r *repairer) reference() {
 		return
 	}
 	k := nameEnd(in, i+1)
-	if k > i+1 && k < len(in) && in[k] == ';' && validName(in[i+1:k]) {
+	if k > i+1 && k < len(in) && in[k] == ';' && r.validName(in[i+1:k]) {
 		r.out = append(r.out, in[i:k+1]...)
 		r.i = k + 1
 		return
@@ -246,19 +248,38 @@ func nameEnd(in []byte, i int) int {
 	return j
 }
 
+// maxNameChecks bounds how many distinct non-ASCII names one repair asks
+// encoding/xml about (each costs a small decoder): past it such names are
+// taken as text, so a body of a million invented names costs no more
+// than a few thousand.
+const maxNameChecks = 4096
+
 // validName reports whether b, as nameEnd delimits it, is a name
-// encoding/xml accepts: at most one colon. ASCII names are valid by construction; for the
-// rare name with other characters encoding/xml's own tables decide.
-func validName(b []byte) bool {
+// encoding/xml accepts: at most one colon, ASCII names valid by
+// construction, and for the rare name with other characters
+// encoding/xml's own tables deciding (remembered per name, at most
+// maxNameChecks of them).
+func (r *repairer) validName(b []byte) bool {
 	if bytes.Count(b, []byte(":")) > 1 {
 		return false // encoding/xml splits a name at its one colon
 	}
 	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			d := xml.NewDecoder(bytes.NewReader(append(append([]byte("<"), b...), "/>"...)))
-			_, err := d.Token()
-			return err == nil
+		if c < utf8.RuneSelf {
+			continue
 		}
+		if ok, seen := r.names[string(b)]; seen {
+			return ok
+		}
+		if len(r.names) >= maxNameChecks {
+			return false
+		}
+		d := xml.NewDecoder(bytes.NewReader(append(append([]byte("<"), b...), "/>"...)))
+		_, err := d.Token()
+		if r.names == nil {
+			r.names = map[string]bool{}
+		}
+		r.names[string(b)] = err == nil
+		return err == nil
 	}
 	return len(b) > 0
 }
@@ -284,7 +305,7 @@ func (r *repairer) markup() error {
 		r.copyFiltered(i, i+end+1)
 	case bytes.HasPrefix(rest, []byte("<?")):
 		target := rest[2:nameEnd(rest, 2)]
-		if !validName(target) {
+		if !r.validName(target) {
 			r.out = append(r.out, "&lt;"...)
 			r.i++
 			return nil
@@ -396,7 +417,7 @@ func declEnd(b []byte) int {
 func (r *repairer) closeTag() {
 	in, i := r.in, r.i
 	ne := nameEnd(in, i+2)
-	if ne == i+2 || !validName(in[i+2:ne]) {
+	if ne == i+2 || !r.validName(in[i+2:ne]) {
 		r.out = append(r.out, "&lt;"...)
 		r.i++
 		return
@@ -441,7 +462,7 @@ func (r *repairer) startTag() error {
 	in, i := r.in, r.i
 	ne := nameEnd(in, i+1)
 	name := in[i+1 : ne]
-	if !validName(name) {
+	if !r.validName(name) {
 		r.out = append(r.out, "&lt;"...)
 		r.i++
 		return nil
@@ -483,7 +504,7 @@ func (r *repairer) startTag() error {
 		}
 		attr := in[j:an]
 		j = an
-		if !validName(attr) {
+		if !r.validName(attr) {
 			continue
 		}
 		for j < len(in) && isSpace(in[j]) {

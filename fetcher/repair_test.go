@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -163,6 +164,7 @@ func BenchmarkRepairXML(b *testing.B) {
 		{"end-tags", bytes.Repeat([]byte("</a"), len(feed)/3)},
 		{"instructions", bytes.Repeat([]byte("<?"), len(feed)/2)},
 		{"tags", bytes.Repeat([]byte("<a b "), len(feed)/5)},
+		{"non-ASCII names", inventedNames(len(feed))},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(bc.in)))
@@ -245,4 +247,58 @@ func TestRepairFailsWithTheFirstError(t *testing.T) {
 	if _, want := parse(body); err.Error() != want.Error() {
 		t.Errorf("err = %v, want the first parse's %v", err, want)
 	}
+}
+
+// TestCommonPathPaysNothing: feeds like the ones most sources serve take
+// neither the repair nor the raw pass.
+func TestCommonPathPaysNothing(t *testing.T) {
+	c := newConverter(0.8, 0)
+	for _, tt := range []struct {
+		name string
+		body []byte
+	}{
+		{"bench", bytes.ReplaceAll(benchFeed(), []byte("@@N@@"), []byte("1"))},
+		{"rss2.xml", readTestdata(t, "rss2.xml")},
+		{"atom.xml", readTestdata(t, "atom.xml")},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body, _ := decodeBody(tt.body, "", DefaultMaxBody)
+			if !bytes.Equal(body, tt.body) {
+				t.Errorf("decodeBody changed a UTF-8 body without a DTD")
+			}
+			feed, degraded, err := c.read(context.Background(), body, DefaultMaxBody)
+			if err != nil || degraded != nil {
+				t.Fatalf("read = %v, %v", degraded, err)
+			}
+			if need := needsRaw(body, feed); need.any() {
+				t.Errorf("needsRaw = %+v, want no raw pass", need)
+			}
+		})
+	}
+}
+
+// TestRepairWithinMaxBody: a broken body whose repair would outgrow
+// fetch.max_body fails the fetch, naming the limit, instead of parsing a
+// document larger than any body allowed.
+func TestRepairWithinMaxBody(t *testing.T) {
+	const maxBody = 4096
+	body := []byte(`<rss version="2.0"><channel><item><title>` + strings.Repeat("&", 1500))
+	fs := newFeedServer(t)
+	u := fs.set("/feed", route{body: body})
+	f, _ := newTestFetcher(t, openTestStore(t), &Options{Sources: []Source{{Name: "s", URL: u}}, MaxBody: maxBody})
+	r := f.Fetch(context.Background(), "s")
+	if r.Status != StatusFailed || r.Err == nil || !strings.Contains(r.Err.Error(), "repaired body exceeds fetch.max_body") ||
+		r.Kind() != KindParseError {
+		t.Fatalf("fetch = %+v (err %v), want a parse error naming max_body", r, r.Err)
+	}
+}
+
+// inventedNames is n bytes of distinct non-ASCII element names, each of
+// which a careless repair would ask encoding/xml about.
+func inventedNames(n int) []byte {
+	var b []byte
+	for i := 0; len(b) < n; i++ {
+		b = fmt.Appendf(b, "<é%d/>", i)
+	}
+	return b
 }
