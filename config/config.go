@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -42,8 +43,16 @@ const (
 	DefaultSimilarity        = 0.8
 	DefaultMaxStreams        = 5000
 	DefaultHeartbeat         = 20 * time.Second
-	DefaultTickerLimit       = 50
-	MaxTickerLimit           = 1000
+	// DefaultMaxStreamsPerClient lets an office behind one NAT address
+	// keep many pages open, while a few hundred idle connections from
+	// one address cannot take every stream slot.
+	DefaultMaxStreamsPerClient = 100
+	// DefaultStreamMaxAge closes a stream after this long; the client
+	// reconnects with Last-Event-ID, so slots held by clients that died
+	// without a FIN come back.
+	DefaultStreamMaxAge = 30 * time.Minute
+	DefaultTickerLimit  = 50
+	MaxTickerLimit      = 1000
 )
 
 // Config is a validated config file with defaults filled in. Paths and
@@ -67,6 +76,11 @@ type Config struct {
 	// leaves them disabled. cmd/tickerd lets TICKERD_ADMIN_TOKEN override
 	// it, so the secret need not sit in the file.
 	AdminToken Secret
+	// TrustedProxies are the reverse proxies (nginx, a load balancer)
+	// whose X-Forwarded-For is believed: a request from one of them is
+	// counted against the nearest address in that header that is not
+	// itself trusted. Empty: every client is its TCP peer.
+	TrustedProxies []netip.Prefix
 }
 
 // MinAdminToken is the shortest admin token accepted, in bytes: the token
@@ -140,6 +154,12 @@ type Events struct {
 	// Heartbeat is how often an idle stream gets a comment line, which
 	// keeps proxies from closing it.
 	Heartbeat time.Duration
+	// MaxPerClient bounds the streams one client address holds at once
+	// (see Config.TrustedProxies for what the address is).
+	MaxPerClient int
+	// MaxAge is how long a stream stays open before the server ends it;
+	// the client reconnects and resumes with Last-Event-ID.
+	MaxAge time.Duration
 }
 
 // Source is one feed to poll.
@@ -149,7 +169,11 @@ type Source struct {
 	Schedule string // empty: the global schedule
 	Tags     []string
 	Lang     string
-	Line     int // where the source starts in the file
+	// PrivateParams names query parameters of URL that hold secrets
+	// beyond the ones every output already hides (see store.RedactURL);
+	// their values are never published.
+	PrivateParams []string
+	Line          int // where the source starts in the file
 	// File is the OPML file (sources_opml) the source came from, Line
 	// then being its outline's; empty for sources of the config itself.
 	File string

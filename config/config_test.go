@@ -53,7 +53,7 @@ func TestDefaults(t *testing.T) {
 	if cfg.Retention.MaxAge != 720*time.Hour || cfg.Retention.MaxItemsPerSource != 1000 {
 		t.Errorf("Retention = %+v", cfg.Retention)
 	}
-	if want := (Events{MaxStreams: 5000, Heartbeat: 20 * time.Second}); cfg.Events != want {
+	if want := (Events{MaxStreams: 5000, Heartbeat: 20 * time.Second, MaxPerClient: 100, MaxAge: 30 * time.Minute}); cfg.Events != want {
 		t.Errorf("Events = %+v, want %+v", cfg.Events, want)
 	}
 	if got := cfg.Sources[0].URL; got != "file:///etc/tickerd/demo/headlines.xml" {
@@ -81,10 +81,12 @@ fetch:
   user_agent: "mybot/1"
 retention: {max_age: 24h, max_items_per_source: 10, every: 1m, drop_removed: true}
 dedupe: {window: 12h, similarity: 0}
-events: {max_streams: 20000, heartbeat: 45s}
+events: {max_streams: 20000, heartbeat: 45s, max_per_client: 8, max_age: 10m}
+trusted_proxies: ["10.0.0.1", "192.168.0.0/16", "::1"]
 sources:
   - name: wire-ar
-    url: https://ar.example.com/rss
+    url: https://ar.example.com/rss?member=7
+    private_params: [member]
     schedule: "@every 1m"
     tags: [ar, wires]
     lang: ar
@@ -123,8 +125,14 @@ tickers:
 	if cfg.Dedupe.Similarity != 0 || cfg.Retention.MaxItemsPerSource != 10 || cfg.Retention.Every != time.Minute || !cfg.Retention.DropRemoved {
 		t.Errorf("Dedupe, Retention = %+v, %+v", cfg.Dedupe, cfg.Retention)
 	}
-	if want := (Events{MaxStreams: 20000, Heartbeat: 45 * time.Second}); cfg.Events != want {
+	if want := (Events{MaxStreams: 20000, Heartbeat: 45 * time.Second, MaxPerClient: 8, MaxAge: 10 * time.Minute}); cfg.Events != want {
 		t.Errorf("Events = %+v, want %+v", cfg.Events, want)
+	}
+	if got := fmt.Sprint(cfg.TrustedProxies); got != "[10.0.0.1/32 192.168.0.0/16 ::1/128]" {
+		t.Errorf("TrustedProxies = %s", got)
+	}
+	if got := fmt.Sprint(cfg.Sources[0].PrivateParams); got != "[member]" {
+		t.Errorf("sources[0].PrivateParams = %s", got)
 	}
 	if got := fmt.Sprint(cfg.SourceNames(&cfg.Tickers[0])); got != "[wire-ar wire-en]" {
 		t.Errorf("ticker main sources = %s", got)
@@ -165,6 +173,14 @@ func TestErrors(t *testing.T) {
 		{"long heartbeat", "events:\n  heartbeat: 10m\n" + ok, []string{"config.yaml:2: events.heartbeat: 10m0s is longer than 5m"}},
 		{"short heartbeat", "events:\n  heartbeat: 10ms\n" + ok, []string{"config.yaml:2: events.heartbeat: 10ms is too short"}},
 		{"unknown events key", "events:\n  max_clients: 10\n" + ok, []string{"config.yaml:2: events.max_clients: unknown key"}},
+		{"short stream max_age", "events:\n  max_age: 5s\n" + ok, []string{"config.yaml:2: events.max_age: 5s is too short"}},
+		{"zero max_per_client", "events:\n  max_per_client: 0\n" + ok, []string{"config.yaml:2: events.max_per_client: 0 is out of range"}},
+		{"bad trusted proxy", "trusted_proxies: [10.0.0.1, nginx]\n" + ok, []string{`config.yaml:1: trusted_proxies[1]: "nginx" is not an IP address or CIDR prefix`}},
+		{"private_params not a list", "sources:\n  - name: a\n    url: http://a.example/\n    private_params: member\n", []string{"config.yaml:4: sources[0].private_params: want a list"}},
+		{"duplicate source url", ok + "  - name: b\n    url: HTTP://A.example:80/\n", []string{`config.yaml:5: sources[1].url: duplicate source URL "HTTP://A.example:80/" (the same feed as the source on line 3)`}},
+		{"duplicate source url, empty path", ok + "  - name: b\n    url: http://a.example\n", []string{`config.yaml:5: sources[1].url: duplicate source URL`, "line 3"}},
+		{"duplicate file source", "sources:\n  - name: a\n    url: demo/h.xml\n  - name: b\n    url: ./demo/../demo/h.xml\n", []string{`config.yaml:5: sources[1].url: duplicate source URL`, "line 3"}},
+		{"duplicate url hides password", "sources:\n  - name: a\n    url: http://u:secret1@a.example/f\n  - name: b\n    url: http://u:secret1@a.example/f#x\n", []string{`config.yaml:5: sources[1].url: duplicate source URL "http://u:xxxxx@a.example/f#x"`}},
 		{"bad schedule", "schedule: bad\n" + ok, []string{`config.yaml:1: schedule: "bad": not a schedule`}},
 		{"source schedule", "sources:\n  - name: a\n    url: http://a.example/\n    schedule: bad\n", []string{"config.yaml:4: sources[0].schedule"}},
 		{"ftp url", "sources:\n  - name: a\n    url: ftp://a.example/f\n", []string{`config.yaml:3: sources[0].url: unsupported scheme "ftp"`}},

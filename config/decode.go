@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -47,7 +48,7 @@ func (d *decoder) decode(data []byte) *Config {
 		},
 		Retention: Retention{MaxAge: DefaultMaxAge, MaxItemsPerSource: DefaultMaxItemsPerSource, Every: DefaultRetentionEvery},
 		Dedupe:    Dedupe{Window: DefaultDedupeWindow, Similarity: DefaultSimilarity},
-		Events:    Events{MaxStreams: DefaultMaxStreams, Heartbeat: DefaultHeartbeat},
+		Events:    Events{MaxStreams: DefaultMaxStreams, Heartbeat: DefaultHeartbeat, MaxPerClient: DefaultMaxStreamsPerClient, MaxAge: DefaultStreamMaxAge},
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -131,10 +132,16 @@ func (d *decoder) decode(data []byte) *Config {
 					if cfg.Events.Heartbeat > 5*time.Minute {
 						d.errorf(v.Line, key, "%v is longer than 5m; proxies would close idle streams first", cfg.Events.Heartbeat)
 					}
+				case "max_per_client":
+					cfg.Events.MaxPerClient = d.integer(v, key, 1, 1_000_000)
+				case "max_age":
+					cfg.Events.MaxAge = d.duration(v, key, time.Minute)
 				default:
-					d.unknown(v, key, "max_streams, heartbeat")
+					d.unknown(v, key, "max_streams, heartbeat, max_per_client, max_age")
 				}
 			})
+		case "trusted_proxies":
+			cfg.TrustedProxies = d.proxies(v, key)
 		case "sources":
 			sourcesLine = k.Line
 			cfg.Sources = d.sources(v, key)
@@ -153,7 +160,7 @@ func (d *decoder) decode(data []byte) *Config {
 			}
 			cfg.AdminToken = Secret(tok)
 		default:
-			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, events, sources, sources_opml, tickers, admin_token")
+			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, events, sources, sources_opml, tickers, admin_token, trusted_proxies")
 		}
 	})
 	if opmlFile != "" {
@@ -218,6 +225,7 @@ func (d *decoder) fetch(v *yaml.Node, key string, f *Fetch) {
 func (d *decoder) sources(v *yaml.Node, key string) []Source {
 	var out []Source
 	seen := map[string]int{}
+	seenURL := map[string]int{} // normalized URL → line of its first source
 	d.sequence(v, key, func(i int, n *yaml.Node) {
 		key := fmt.Sprintf("%s[%d]", key, i)
 		src := Source{Line: n.Line}
@@ -236,8 +244,10 @@ func (d *decoder) sources(v *yaml.Node, key string) []Source {
 				src.Tags = d.strings(v, key)
 			case "lang":
 				src.Lang = d.lang(v, key)
+			case "private_params":
+				src.PrivateParams = d.strings(v, key)
 			default:
-				d.unknown(v, key, "name, url, schedule, tags, lang")
+				d.unknown(v, key, "name, url, schedule, tags, lang, private_params")
 			}
 		})
 		d.requireName(n, key, src.Name, sourceNames)
@@ -245,6 +255,16 @@ func (d *decoder) sources(v *yaml.Node, key string) []Source {
 			urlLine = n.Line
 		}
 		src.URL = d.resolveSourceURL(urlLine, key+".url", rawURL)
+		if src.URL != "" {
+			// The same feed listed twice would be fetched twice per cycle
+			// and its items stored under two names.
+			norm := normalizeURL(src.URL)
+			if first, dup := seenURL[norm]; dup {
+				d.errorf(urlLine, key+".url", "duplicate source URL %q (the same feed as the source on line %d)", redactForError(rawURL), first)
+			} else {
+				seenURL[norm] = urlLine
+			}
+		}
 		out = append(out, src)
 	})
 	return out
@@ -607,6 +627,25 @@ func (d *decoder) schedule(n *yaml.Node, key string) string {
 		}
 	}
 	return s
+}
+
+// proxies reads trusted_proxies: IP addresses or CIDR prefixes, as
+// netip.Prefix (an address is a prefix of its full length).
+func (d *decoder) proxies(n *yaml.Node, key string) []netip.Prefix {
+	var out []netip.Prefix
+	d.sequence(n, key, func(i int, item *yaml.Node) {
+		key := fmt.Sprintf("%s[%d]", key, i)
+		s := d.str(item, key)
+		if p, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, p.Masked())
+		} else if a, err := netip.ParseAddr(s); err == nil {
+			a = a.Unmap()
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+		} else {
+			d.errorf(item.Line, key, "%q is not an IP address or CIDR prefix (for example \"10.0.0.1\" or \"10.0.0.0/8\")", s)
+		}
+	})
+	return out
 }
 
 func (d *decoder) lang(n *yaml.Node, key string) string {

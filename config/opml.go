@@ -236,7 +236,7 @@ func (d *decoder) opmlSources(cfg *Config, line int, key, raw string) {
 	byURL := map[string]int{}
 	names := map[string]bool{}
 	for i, s := range cfg.Sources {
-		byURL[s.URL] = i
+		byURL[normalizeURL(s.URL)] = i
 		names[s.Name] = true
 	}
 	for _, o := range outlines {
@@ -249,7 +249,7 @@ func (d *decoder) opmlSources(cfg *Config, line int, key, raw string) {
 			d.errs = append(d.errs, &Error{File: path, Line: o.Line, Key: okey + " xmlUrl", Msg: err.Error()})
 			continue
 		}
-		if i, dup := byURL[o.XMLURL]; dup {
+		if i, dup := byURL[normalizeURL(o.XMLURL)]; dup {
 			if cfg.Sources[i].File == path {
 				for _, t := range o.Tags {
 					cfg.Sources[i].Tags = appendNew(cfg.Sources[i].Tags, t)
@@ -259,7 +259,7 @@ func (d *decoder) opmlSources(cfg *Config, line int, key, raw string) {
 		}
 		name := uniqueName(sourceName(o.Title, u), names)
 		names[name] = true
-		byURL[o.XMLURL] = len(cfg.Sources)
+		byURL[normalizeURL(o.XMLURL)] = len(cfg.Sources)
 		cfg.Sources = append(cfg.Sources, Source{
 			Name: name, URL: o.XMLURL, Tags: o.Tags, Line: o.Line, File: path, SiteURL: o.HTMLURL, Title: o.Title,
 		})

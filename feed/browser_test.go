@@ -428,6 +428,11 @@ func TestBrowser(t *testing.T) {
 		publishHeadline(t, st, 0, "new-1", title, seen.Add(time.Hour))
 		waitJS(t, ctx, "the new headline without reload", hasHeadlineJS("ar", title))
 		waitJS(t, ctx, "the new headline announced", fmt.Sprintf(`document.getElementById('ar').shadowRoot.querySelector('[aria-live=polite]').textContent === %q`, title))
+		// Each announced title is isolated, so its direction cannot run
+		// into the next one's.
+		if !eval[bool](t, ctx, fmt.Sprintf(`(() => { const b = document.getElementById('ar').shadowRoot.querySelectorAll('[aria-live=polite] > bdi'); return b.length === 1 && b[0].textContent === %q })()`, title)) {
+			t.Error("the announced title is not isolated in a bdi")
+		}
 	})
 
 	t.Run("an update does not move what is in view", func(t *testing.T) {

@@ -148,7 +148,9 @@ func (s *Server) source(name string) *source {
 	if title := clean(strings.TrimSpace(st.Title)); title != "" {
 		src.title = title
 	}
-	src.feedURL = httpURL(st.URL)
+	// A partner's feed URL often carries its credentials; the feeds are
+	// public.
+	src.feedURL = httpURL(store.RedactURL(st.URL, s.private[name]))
 	src.homeURL = httpURL(st.Link)
 	src.lang = langTag(st.Lang)
 	return src

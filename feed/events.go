@@ -449,8 +449,9 @@ type liveEncoder struct {
 	mod     time.Time
 	// text is the filters' view of change textOf, shared by the tickers
 	// one change is encoded for in turn.
-	textOf *store.Change
-	text   *itemText
+	textOf  *store.Change
+	textFor int // which telling of textOf's item (-1: the item)
+	text    *itemText
 }
 
 func (s *Server) newLiveEncoder() *liveEncoder {
@@ -468,28 +469,66 @@ type liveRemoval struct {
 	Tickerd map[string]string `json:"_tickerd"`
 }
 
-// frame returns the SSE frame telling ticker t about change c, or nil when
-// c does not concern it.
+// frame returns the SSE frames telling ticker t about change c, or nil
+// when c does not concern it.
 func (e *liveEncoder) frame(t int, c *store.Change) []byte {
-	s := e.s
-	tk := &s.tickers[t]
-	if !tk.sel.holds(c.Item.Source) {
+	tk := &e.s.tickers[t]
+	if tk.sel.sourceSet == nil {
+		// Every story shows as its item; tellings are not shown.
+		if c.Telling || !tk.sel.holds(c.Item.Source) {
+			return nil
+		}
+		return e.event(tk, c, c.Op, &c.Item, -1)
+	}
+	// A ticker selecting sources shows each story as the first
+	// selected source's telling of it (store.Item.FirstTelling).
+	if c.Op == store.OpRemoved {
+		if !tk.sel.holds(c.Item.Source) {
+			// Another source's item: its story's tellings stay.
+			return nil
+		}
+		out := e.event(tk, c, store.OpRemoved, &c.Item, -1)
+		if c.Telling {
+			return out
+		}
+		// The item went, but the story stays as another selected
+		// source's telling, if one told it.
+		if i, ok := c.Item.FirstTelling(tk.sel.holds, false); ok {
+			told := c.Item.Telling(i)
+			out = append(out, e.event(tk, c, store.OpUpdated, &told, i)...)
+		}
+		return out
+	}
+	i, ok := c.Item.FirstTelling(tk.sel.holds, true)
+	if !ok {
 		return nil
 	}
-	op := c.Op
+	if i < 0 {
+		return e.event(tk, c, c.Op, &c.Item, -1)
+	}
+	told := c.Item.Telling(i)
+	return e.event(tk, c, c.Op, &told, i)
+}
+
+// event returns the frame of one event about it, which is c's item, or
+// c's item's telling number telling (see store.Item.Telling), for ticker
+// tk: op, or removed when it does not pass the ticker's filters (nil when
+// an added item does not).
+func (e *liveEncoder) event(tk *ticker, c *store.Change, op store.Op, it *store.Item, telling int) []byte {
+	s := e.s
 	in := false
 	if op != store.OpRemoved {
-		if e.textOf != c {
-			e.textOf, e.text = c, newItemText(&c.Item, s.itemLang(&c.Item, e.langs))
+		if e.textOf != c || e.textFor != telling {
+			e.textOf, e.textFor, e.text = c, telling, newItemText(it, s.itemLang(it, e.langs))
 		}
-		in = tk.sel.admits(&c.Item, e.text, e.now)
+		in = tk.sel.admits(it, e.text, e.now)
 		if !in && op == store.OpAdded {
 			return nil
 		}
 	}
 	// A removal is built from the item as the feeds show it, whatever
 	// took the item away, so its id is the one the JSON Feed gave it.
-	v := s.newView(tk, []store.Item{c.Item}, e.mod, e.sources)
+	v := s.newView(tk, []store.Item{*it}, e.mod, e.sources)
 	en := &v.entries[0]
 	var data any
 	if in {
@@ -497,7 +536,7 @@ func (e *liveEncoder) frame(t int, c *store.Change) []byte {
 	} else {
 		// Deleted from the store, or updated out of the ticker's filters.
 		op = store.OpRemoved
-		data = liveRemoval{ID: en.guid, URL: en.link, Title: en.title, Tickerd: map[string]string{"source": c.Item.Source}}
+		data = liveRemoval{ID: en.guid, URL: en.link, Title: en.title, Tickerd: map[string]string{"source": it.Source}}
 	}
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "id: %d\nevent: %s\ndata: ", c.Seq, op)

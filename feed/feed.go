@@ -103,6 +103,10 @@ type Options struct {
 	// source and tag query parameters. Nil accepts any source name in a
 	// ticker of all sources and refuses every tag.
 	SourceTags map[string][]string
+	// PrivateParams names, per source, the query parameters of its URL
+	// whose values are secrets beyond store.SecretParams. Every source URL
+	// the feeds and events publish goes through store.RedactURL with them.
+	PrivateParams map[string][]string
 	// LiveClients bounds the event streams (GET /events/{ticker}) open
 	// at once; one more gets 503. Zero means 5000.
 	LiveClients int
@@ -148,6 +152,7 @@ type Server struct {
 	tickers    []ticker
 	byName     map[string]int
 	sourceTags map[string][]string // Options.SourceTags
+	private    map[string][]string // Options.PrivateParams
 	hdr        staticHeaders
 	mux        *http.ServeMux
 	now        func() time.Time
@@ -324,7 +329,7 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("variant cache: %w", err)
 	}
-	s.sourceTags = o.SourceTags
+	s.sourceTags, s.private = o.SourceTags, o.PrivateParams
 	s.maxLive, s.heartbeat, s.onLive = o.LiveClients, o.Heartbeat, o.OnLiveClients
 	s.liveDone = make(chan struct{})
 	if s.widget, err = newWidget(); err != nil {

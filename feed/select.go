@@ -183,10 +183,26 @@ func (sel *selection) expiry(items []store.Item) time.Time {
 // an updated or removed one whenever its source is selected, since its
 // old text is not at hand. text is the change's item.
 func (sel *selection) touches(c *store.Change, text *itemText, now time.Time) bool {
-	if !sel.holds(c.Item.Source) {
+	if sel.sourceSet == nil {
+		// Every story shows as its item; tellings are not shown.
+		if c.Telling || !sel.holds(c.Item.Source) {
+			return false
+		}
+		if c.Op != store.OpAdded {
+			return true
+		}
+		return sel.admits(&c.Item, text, now)
+	}
+	// A story shows as the first selected source's telling of it.
+	if c.Op == store.OpRemoved {
+		// A removed item's story keeps its other tellings, unchanged.
+		return sel.holds(c.Item.Source)
+	}
+	i, ok := c.Item.FirstTelling(sel.holds, true)
+	if !ok {
 		return false
 	}
-	if c.Op != store.OpAdded {
+	if i >= 0 || c.Op != store.OpAdded {
 		return true
 	}
 	return sel.admits(&c.Item, text, now)
@@ -218,10 +234,24 @@ func (s *Server) itemLang(it *store.Item, cache map[string]string) string {
 	return l
 }
 
-// formatTitle expands a ticker's title_format.
+// formatTitle expands a ticker's title_format. The title and the source's
+// title come from outside and are isolated (FSI … PDI): whatever their
+// direction or bidi controls, the text the format puts after them keeps
+// its own direction, so a hostile title cannot turn "| via source"
+// around. They are balanced first (match.SafeText, as the fetcher stores
+// them), so that no PDI of theirs can end the isolate early.
 func formatTitle(format, title string, src *source) string {
 	if format == "" {
 		return title
 	}
-	return strings.NewReplacer("{title}", title, "{source}", src.name, "{source_title}", src.title).Replace(format)
+	return strings.NewReplacer("{title}", isolate(title), "{source}", src.name, "{source_title}", isolate(src.title)).Replace(format)
+}
+
+// isolate wraps s in FSI … PDI, the isolate whose direction is that of
+// its first strong character, as a <bdi> does in HTML.
+func isolate(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "\u2068" + match.SafeText(s) + "\u2069"
 }

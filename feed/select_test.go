@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"tickerd/match"
 	"tickerd/store"
 )
 
@@ -154,7 +155,7 @@ func TestTickerSelection(t *testing.T) {
 			"wire-ar: عاجل: زلزال في تركيا",
 			"sport-ar: المنتخب يتأهل بالترجيح",
 		}},
-		{"attributed", []string{"sport-en: [sport-en] Penalties decide the final"}},
+		{"attributed", []string{"sport-en: [sport-en] \u2068Penalties decide the final\u2069"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.ticker, func(t *testing.T) {
@@ -166,6 +167,31 @@ func TestTickerSelection(t *testing.T) {
 	}
 	if got := jsonTitles(t, h, "/feed.json"); len(got) != len(selectionNews) {
 		t.Errorf("ticker all shows %d items, want %d", len(got), len(selectionNews))
+	}
+}
+
+// TestFormatTitleIsolates: the title and the source's title are isolated
+// in a title_format, balanced inside, so what the format puts after them
+// keeps its direction whatever they hold.
+func TestFormatTitleIsolates(t *testing.T) {
+	src := &source{name: "wire", title: "الجزيرة"}
+	tests := []struct{ name, format, title, want string }{
+		{"no format", "", "Plain", "Plain"},
+		{"plain", "{title} | via {source}", "Plain", "\u2068Plain\u2069 | via wire"},
+		{"override closed inside", "{title} | via {source}", "evil \u202Eetouq", "\u2068evil \u202Eetouq\u202C\u2069 | via wire"},
+		{"stray pdi cannot end the isolate", "{title} | {source}", "a\u2069\u202Eb", "\u2068a\u202Eb\u202C\u2069 | wire"},
+		{"source title isolated", "[{source_title}] {title}", "Gaza", "[\u2068الجزيرة\u2069] \u2068Gaza\u2069"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := formatTitle(tt.format, tt.title, src)
+			if got != tt.want {
+				t.Errorf("formatTitle(%q, %+q) = %+q, want %+q", tt.format, tt.title, got, tt.want)
+			}
+			if !match.BidiBalanced(got) {
+				t.Errorf("formatTitle(%q, %+q) = %+q is not balanced", tt.format, tt.title, got)
+			}
+		})
 	}
 }
 

@@ -229,3 +229,11 @@ func rewriteProlog(body []byte) []byte {
 	out = append(out, "utf-8"...)
 	return append(out, body[end:]...)
 }
+
+// decodeBody is the decode step: the body as UTF-8 (toUTF8), with the
+// general entities its internal DTD subset declares expanded
+// (expandEntities, within limit bytes).
+func decodeBody(body []byte, contentType string, limit int) ([]byte, string) {
+	out, from := toUTF8(body, contentType)
+	return expandEntities(out, limit), from
+}

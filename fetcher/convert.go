@@ -3,6 +3,7 @@ package fetcher
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -127,7 +128,7 @@ func parseOnce(body []byte, trim func([]byte) []byte) (feed *gofeed.Feed, err er
 	if trimmed[0] == '<' && !looksLikeHTML(body) && nestedDeeper(trimmed, maxDepth) {
 		// gofeed keeps unknown elements as a tree: 100,000 nested ones
 		// cost ~100 MB to parse. No feed nests that deep.
-		return nil, fmt.Errorf("parse feed: elements nested deeper than %d", maxDepth)
+		return nil, fmt.Errorf("parse feed: %w", errTooDeep)
 	}
 	p := gofeed.NewParser()
 	// Item images are never stored, and looking for them parses every
@@ -155,6 +156,10 @@ func parseOnce(body []byte, trim func([]byte) []byte) (feed *gofeed.Feed, err er
 // maxDepth is the deepest element nesting a feed may have. Real feeds
 // nest a few levels, XHTML content a few dozen.
 const maxDepth = 512
+
+// errTooDeep is wrapped by the error for a body nested deeper than
+// maxDepth.
+var errTooDeep = fmt.Errorf("elements nested deeper than %d", maxDepth)
 
 // nestedDeeper reports whether the XML in b nests elements deeper than
 // limit. It only counts tags (skipping comments, CDATA, declarations and
@@ -223,25 +228,68 @@ func looksLikeHTML(body []byte) bool {
 	return bytes.Contains(head, []byte("<!doctype html")) || bytes.Contains(head, []byte("<html"))
 }
 
-// parseAndConvert is the whole path from a UTF-8 body to store items. The
-// recover covers the conversion too, so no odd feed can panic a fetch.
-func (c *converter) parseAndConvert(body []byte, src *Source, base *url.URL) (st feedInfo, items []store.Item, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			st, items, err = feedInfo{}, nil, fmt.Errorf("convert feed: panicked: %v", r)
-		}
-	}()
-	feed, err := parseTrimmed(body, func(b []byte) []byte {
-		return trimItems(b, candidateFactor*c.maxItems, c.trimAt)
-	})
+// parseAndConvert is the line from a UTF-8 body to store items without a
+// fetch: read (with repair) then convertFeed, with the default limits.
+func (c *converter) parseAndConvert(body []byte, src *Source, base *url.URL) (feedInfo, []store.Item, error) {
+	feed, _, err := c.read(context.Background(), body, DefaultMaxBody)
 	if nf, ok := errors.AsType[*NotFeedError](err); ok && nf.HTML {
 		nf.Alternate = alternateFeed(body, base)
 	}
 	if err != nil {
 		return feedInfo{}, nil, err
 	}
-	st, items = c.convert(feed, src, base)
-	return st, items, nil
+	return c.convertFeed(feed, src, base)
+}
+
+// read parses a UTF-8 body with gofeed, trimmed as trimItems allows. When
+// the parse fails on what may be broken XML, the body is repaired
+// (repairXML, within limit bytes and ctx) and parsed once more; degraded
+// then says what the first fault was. A body that parses as it is costs
+// nothing more; one that fails after repair too fails with the first
+// parse's error.
+func (c *converter) read(ctx context.Context, body []byte, limit int) (feed *gofeed.Feed, degraded *XMLError, err error) {
+	trim := func(b []byte) []byte { return trimItems(b, candidateFactor*c.maxItems, c.trimAt) }
+	feed, err = parseTrimmed(body, trim)
+	if err == nil || !repairable(body, err) {
+		return feed, nil, err
+	}
+	fixed, rerr := repairXML(ctx, body, limit)
+	if rerr != nil {
+		if ctx.Err() != nil {
+			return nil, nil, rerr
+		}
+		return nil, nil, fmt.Errorf("%w (repair: %v)", err, rerr)
+	}
+	again, rerr := parseTrimmed(fixed, trim)
+	if rerr != nil {
+		return nil, nil, err
+	}
+	return again, firstXMLError(body, err), nil
+}
+
+// repairable reports whether a body that failed to parse with err may be
+// XML that repairXML can mend: not empty, not HTML, not refused for its
+// nesting, and starting with markup.
+func repairable(body []byte, err error) bool {
+	if errors.Is(err, ErrEmptyBody) || errors.Is(err, errTooDeep) {
+		return false
+	}
+	if nf, ok := errors.AsType[*NotFeedError](err); ok && nf.HTML {
+		return false
+	}
+	trimmed := bytes.TrimSpace(body)
+	return len(trimmed) > 0 && trimmed[0] == '<' && !looksLikeHTML(body)
+}
+
+// convertFeed is convert made safe: no odd feed can panic a fetch.
+func (c *converter) convertFeed(feed *gofeed.Feed, src *Source, base *url.URL) (info feedInfo, items []store.Item, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			info, items, err = feedInfo{}, nil, fmt.Errorf("convert feed: panicked: %v", r)
+		}
+	}()
+	info, items = c.convert(feed, src, base)
+	return info, items, nil
 }
 
 // feedInfo is what a fetch records about the feed itself in SourceState.
@@ -385,14 +433,8 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 			it.Categories = append(it.Categories, cat)
 		}
 	}
-	title := match.Normalize(it.Title)
-	tokens := match.Tokens(title)
-	it.Story = &store.Story{
-		Title:  title,
-		Link:   match.CanonicalLink(it.Link, ""),
-		Tokens: tokens,
-		Keys:   match.Signature(tokens, c.threshold),
-	}
+	it.Story = StoryOf(it.Title, it.Link, c.threshold)
+	title := it.Story.Title
 	switch {
 	case strings.TrimSpace(fi.GUID) != "":
 		it.ID = fi.GUID
@@ -402,6 +444,21 @@ func (c *converter) item(fi *gofeed.Item, source string, base *url.URL, lang str
 		it.ID = hashID(title, it.Published)
 	}
 	return it
+}
+
+// StoryOf returns the matching forms of an item with this title (plain
+// text) and link, keyed for the near-duplicate threshold: what the fetcher
+// gives each item it converts, and what store.Dedupe.Story must return
+// for a stored one.
+func StoryOf(title, link string, threshold float64) *store.Story {
+	norm := match.Normalize(title)
+	tokens := match.Tokens(norm)
+	return &store.Story{
+		Title:  norm,
+		Link:   match.CanonicalLink(link, ""),
+		Tokens: tokens,
+		Keys:   match.Signature(tokens, threshold),
+	}
 }
 
 // hashID is the identity of an item that has neither GUID nor link: its
@@ -432,9 +489,10 @@ func (c *converter) summary(fi *gofeed.Item, base *url.URL) string {
 	if !strings.ContainsAny(s, "<&") {
 		// Text without markup or entities is already safe HTML, and
 		// sanitizing costs about half as much as gofeed's whole parse.
-		return s
+		return match.SafeText(s)
 	}
-	return strings.TrimSpace(fixAttributes(c.ugc.Sanitize(s), base))
+	// After the sanitizer, which turns &#x202E; into the character itself.
+	return match.SafeText(strings.TrimSpace(fixAttributes(c.ugc.Sanitize(s), base)))
 }
 
 // fixAttributes makes href and src values absolute against base and adds
@@ -531,7 +589,7 @@ func (c *converter) author(fi *gofeed.Item) string {
 }
 
 // plainText turns feed text that may carry markup and entities into plain
-// text on one line. Text that is markup goes through the strict policy,
+// text on one line, with its bidi controls balanced (match.SafeText). Text that is markup goes through the strict policy,
 // which strips every tag; bluemonday re-escapes the text it keeps, hence
 // the unescape after it. Text that merely contains angle brackets, like
 // "Storm <warning> for the coast" (escaped on purpose by its publisher),
@@ -543,7 +601,9 @@ func (c *converter) plainText(s string) string {
 	case strings.Contains(s, "&"):
 		s = html.UnescapeString(s)
 	}
-	return collapseSpace(s)
+	// Titles, source titles, authors and categories all pass here: bidi
+	// controls are balanced where text enters the store.
+	return match.SafeText(collapseSpace(s))
 }
 
 // tagPattern matches a start or end tag (name, then whatever precedes the
@@ -605,7 +665,7 @@ func collapseSpace(s string) string {
 
 // resolveLink makes link absolute against base and keeps it only if it is
 // http or https: a javascript: or data: link from a hostile feed must never
-// reach a page that renders it as href.
+// reach a page that renders it as href. User information is dropped.
 func resolveLink(base *url.URL, link string) string {
 	link = strings.TrimSpace(link)
 	if link == "" {
@@ -621,6 +681,10 @@ func resolveLink(base *url.URL, link string) string {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
 	}
+	// http://good.example@evil.example/ goes to evil.example but reads
+	// as good.example; no news link needs credentials, and a feed's own
+	// would be published to everyone.
+	u.User = nil
 	return u.String()
 }
 

@@ -151,6 +151,8 @@ func TestConvertEdgeCases(t *testing.T) {
 			{Title: "  A\n\tspaced\u00a0 title\x00 ", Link: "story?id=1"},
 			{Title: "Script link", Link: "javascript:alert(1)"},
 			{Title: "Data link", Link: "data:text/html,hi"},
+			{Title: "Spoofed link", Link: "http://good.example@evil.example/story"},
+			{Title: "Credentials link", Link: "https://user:pass@news.example/a?b=1"},
 			{Title: "Dup", GUID: "g1"},
 			{Title: "Dup again", GUID: "g1"},
 			{Title: "5 &lt; 6 &amp;amp; AT&amp;T <i>ok</i>"},
@@ -160,6 +162,8 @@ func TestConvertEdgeCases(t *testing.T) {
 			{Title: "Dup categories", Categories: []string{"A", " A ", "<b>B</b>", ""}},
 			{Title: "Plain summary", Description: " 5 > 4, plain text "},
 			{Title: "Hostile summary", Description: `<b onclick="x()">hi</b> <iframe src="https://evil"></iframe>`},
+			{Title: "Bidi summary", Description: "<p>a &#x202E;b</p><p>c⁩</p>"},
+			{Title: "Bidi plain summary", Description: "x‭y​"},
 		},
 	}
 	info, items := c.convert(feed, &Source{Name: "s"}, base)
@@ -176,6 +180,11 @@ func TestConvertEdgeCases(t *testing.T) {
 	for _, title := range []string{"Script link", "Data link"} {
 		if it := byTitle[title]; it.Link != "" || !strings.HasPrefix(it.ID, "h:") {
 			t.Errorf("%s: link %q, ID %q; want no link and a hash ID", title, it.Link, it.ID)
+		}
+	}
+	for title, want := range map[string]string{"Spoofed link": "http://evil.example/story", "Credentials link": "https://news.example/a?b=1"} {
+		if it := byTitle[title]; it.Link != want {
+			t.Errorf("%s: link %q, want %q (no user information)", title, it.Link, want)
 		}
 	}
 	if _, ok := byTitle["Dup again"]; ok {
@@ -199,8 +208,14 @@ func TestConvertEdgeCases(t *testing.T) {
 	if it := byTitle["Hostile summary"]; it.Summary != "<b>hi</b>" {
 		t.Errorf("hostile summary = %q, want %q", it.Summary, "<b>hi</b>")
 	}
-	if len(items) != 10 {
-		t.Errorf("got %d items, want 10", len(items))
+	if it := byTitle["Bidi summary"]; it.Summary != "<p>a ‮b</p><p>c</p>‬" || !match.BidiBalanced(it.Summary) {
+		t.Errorf("bidi summary = %+q, want its override closed and the stray PDI dropped", it.Summary)
+	}
+	if it := byTitle["Bidi plain summary"]; it.Summary != "x‭y‬" {
+		t.Errorf("bidi plain summary = %+q", it.Summary)
+	}
+	if len(items) != 14 {
+		t.Errorf("got %d items, want 14", len(items))
 	}
 }
 

@@ -223,7 +223,7 @@ func TestFetchErrors(t *testing.T) {
 			check: func(err error) bool { return errors.Is(err, ErrBodyTooLarge) }, text: "body exceeds 2048 bytes"},
 		{name: "oversize-gzip", route: route{body: hugeFeed, gzip: true},
 			check: func(err error) bool { return errors.Is(err, ErrBodyTooLarge) }, text: "body exceeds 2048 bytes"},
-		{name: "broken-xml", route: route{body: readTestdata(t, "broken.xml")},
+		{name: "broken-json", route: route{body: readTestdata(t, "broken.json")},
 			check: func(err error) bool { return err != nil }, text: "parse feed: "},
 		{name: "html-page", route: route{body: readTestdata(t, "page.html"), contentType: "text/html; charset=utf-8"},
 			check: func(err error) bool { return errors.Is(err, ErrNotFeed) }, text: "not a feed: got an HTML page"},

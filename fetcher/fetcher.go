@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mmcdole/gofeed"
 	"github.com/robfig/cron/v3"
 
 	"tickerd/store"
@@ -48,6 +49,10 @@ type Source struct {
 	Schedule string
 	Tags     []string // carried for callers; the fetcher does not use them
 	Lang     string   // overrides the feed's own language when set
+	// PrivateParams names query parameters of URL whose values are
+	// secrets beyond store.SecretParams: logs and recorded errors hide
+	// them, as they hide user information.
+	PrivateParams []string
 }
 
 // Options configures a Fetcher. A nil *Options or a zero field means the
@@ -131,6 +136,9 @@ type Result struct {
 	New, Updated, Unchanged int   // items, as the store counted them
 	Duplicate               int   // new items that told a story already stored
 	Err                     error // non-nil exactly when Status is StatusFailed
+	// Degraded is set when the body was not well-formed XML and its items
+	// were read from a repaired copy: the first fault and where it is.
+	Degraded *XMLError
 	// Duration is the time spent fetching, parsing and storing, not the
 	// wait for a free slot before.
 	Duration time.Duration
@@ -228,11 +236,15 @@ type generation struct {
 type source struct {
 	Source
 	url      *url.URL
-	redacted string // URL without a password, for logs and errors
-	host     string // key of hostSlots; "" for files
-	path     string // for file URLs
-	sched    cron.Schedule
-	g        *generation // the generation the source belongs to
+	redacted string // URL as store.RedactURL publishes it, for logs and errors
+	// secrets are the literal credentials in URL (user, password, secret
+	// parameter values), cut from error text before it is recorded: an
+	// error of net/http quotes the URL it was given.
+	secrets []string
+	host    string // key of hostSlots; "" for files
+	path    string // for file URLs
+	sched   cron.Schedule
+	g       *generation // the generation the source belongs to
 	// busy is held for the whole of a fetch of this source. It is shared
 	// by the source's versions across reloads, so an old and a new version
 	// never fetch at once. Fetches only TryLock it: a source never waits
@@ -387,7 +399,7 @@ func newSource(src Source, global cron.Schedule) (*source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("source %q: %w", src.Name, err)
 	}
-	s := &source{Source: src, url: u, redacted: u.Redacted(), sched: global}
+	s := &source{Source: src, url: u, redacted: store.RedactURL(src.URL, src.PrivateParams), secrets: urlSecrets(u, src.PrivateParams), sched: global}
 	switch u.Scheme {
 	case "http", "https":
 		if u.Host == "" {
@@ -571,7 +583,7 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 	if prev.URL != s.URL {
 		// Validators, body hash, failures and redirects describe another URL.
 		st.URL, st.ETag, st.LastModified, st.BodyHash, st.Failures = s.URL, "", "", "", 0
-		st.RedirectURL, st.Alternate = "", ""
+		st.RedirectURL, st.Alternate, st.Degraded = "", "", ""
 	}
 	began := time.Now() // keeps the monotonic reading that UTC() drops
 	st.LastAttempt = began.UTC()
@@ -588,7 +600,7 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 			(se.Code == http.StatusNotFound || se.Code == http.StatusGone) {
 			// The address the source moved to is gone: try the
 			// configured one next time, in case it moved again.
-			log.Warn("forgetting permanent redirect", "url", s.redacted, "redirect", st.RedirectURL, "status", se.Code)
+			log.Warn("forgetting permanent redirect", "url", s.redacted, "redirect", store.RedactURL(st.RedirectURL, s.PrivateParams), "status", se.Code)
 			st.RedirectURL = ""
 		}
 		return f.fail(ctx, log, s, st, err)
@@ -610,44 +622,91 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		return res
 	}
 
-	body, from := toUTF8(resp.body, resp.contentType)
-	base := s.url
-	if resp.url != nil {
-		base = resp.url
+	in := inbound{body: resp.body, hash: hash, contentType: resp.contentType, etag: resp.etag, lastModified: resp.lastModified,
+		base: documentBase(s.url, resp.url, resp.contentLocation)}
+	return f.ingestBody(ctx, rctx, log, s, st, in, began)
+}
+
+// inbound is a feed body that arrived for a source, with what came with
+// it: where the line after "get" starts. A fetch makes one; a pushed body
+// (WebSub) would make another.
+type inbound struct {
+	body               []byte // as received, after any Content-Encoding
+	hash               string // hex SHA-256 of body
+	contentType        string // the Content-Type header; "" for none
+	etag, lastModified string // validators for the next conditional GET
+	// base is what relative URLs resolve against when the document gives
+	// no xml:base: its Content-Location, else the URL it came from.
+	base *url.URL
+}
+
+// documentBase is the last base of a document's relative URLs: its
+// Content-Location (resolved against the URL it came from), else that URL,
+// else the configured one.
+func documentBase(configured, from *url.URL, contentLocation string) *url.URL {
+	base := configured
+	if from != nil {
+		base = from
 	}
-	release, err := s.g.parseBudget.acquire(ctx, int64(len(body)))
-	if err != nil {
-		return f.fail(ctx, log, s, st, fmt.Errorf("wait to parse: %w", err))
+	if cl := strings.TrimSpace(contentLocation); cl != "" {
+		if u, err := base.Parse(cl); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			return u
+		}
 	}
-	info, items, err := s.g.conv.parseAndConvert(body, &s.Source, base)
-	release()
+	return base
+}
+
+// ingestBody takes a body through the rest of the line: decode (charset,
+// DTD entities) → parse, repairing a body that is not well-formed XML →
+// convert to store items → ingest (one store write) → plan the next
+// attempt and say what happened. Each step returns its own error; the
+// first one ends the line as the source's failure. rctx bounds the steps
+// that can run long on hostile input (waiting to parse, repair); ctx is
+// the caller's, for recording the outcome.
+func (f *Fetcher) ingestBody(ctx, rctx context.Context, log *slog.Logger, s *source, st store.SourceState, in inbound, began time.Time) Result {
+	size := int64(len(in.body))
+	body, from := decodeBody(in.body, in.contentType, int(s.g.opts.MaxBody))
+	feed, degraded, err := f.parseBody(rctx, s, body)
 	if err != nil {
 		if nf, ok := errors.AsType[*NotFeedError](err); ok {
+			if nf.HTML {
+				nf.Alternate = alternateFeed(body, in.base)
+			}
 			st.Alternate = nf.Alternate
 		}
+		res := f.fail(ctx, log, s, st, err)
+		res.Bytes = size
+		return res
+	}
+	info, items, err := s.g.conv.convertFeed(feed, &s.Source, in.base)
+	if err != nil {
 		res := f.fail(ctx, log, s, st, &phaseError{KindParseError, err})
-		res.Bytes = int64(len(resp.body))
+		res.Bytes = size
 		return res
 	}
 	st.Title, st.Link, st.Lang = info.Title, info.Link, info.Lang
 	// Validators and hash are only kept once the body was understood:
 	// kept for a broken body, they would turn its next poll into a 304 or
 	// an "unchanged" and hide the error.
-	st.ETag, st.LastModified, st.BodyHash = resp.etag, resp.lastModified, hash
+	st.ETag, st.LastModified, st.BodyHash = in.etag, in.lastModified, in.hash
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, "ok", "", 0
+	st.Degraded = ""
+	if degraded != nil {
+		st.LastStatus, st.Degraded = "degraded", degraded.Error()
+		log.Warn("feed is not well-formed XML; read it repaired", "line", degraded.Line, "column", degraded.Column,
+			"err", degraded.Msg, "items", len(items))
+	}
 	f.forgetRetryAfter(s)
 	f.planNext(s, &st, began)
 
-	sctx, scancel := storeContext(ctx)
-	defer scancel()
-	ir, err := f.store.Ingest(sctx, st, items)
+	ir, err := f.ingest(ctx, st, items)
 	if err != nil {
 		// The store failing is not the source's fault: an operator must act.
 		log.Error("store fetched items", "err", err)
-		return Result{Source: s.Name, Status: StatusFailed, Err: &phaseError{KindStoreError, err}, Bytes: int64(len(resp.body))}
+		return Result{Source: s.Name, Status: StatusFailed, Err: err, Bytes: size}
 	}
 	res := Result{Source: s.Name, Status: StatusUnchanged, New: ir.New, Updated: ir.Updated, Unchanged: ir.Unchanged, Duplicate: ir.Duplicate,
-		Bytes: int64(len(resp.body))}
+		Bytes: size, Degraded: degraded}
 	switch {
 	case ir.New > 0 || ir.Duplicate > 0:
 		res.Status = StatusNew
@@ -663,12 +722,44 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 	return res
 }
 
+// parseBody is the parse step: gofeed on the decoded body within the
+// parse budget, and when that fails on a body that is not well-formed XML,
+// the repair step and one more parse. degraded is the first XML error of
+// a body read after repair.
+func (f *Fetcher) parseBody(ctx context.Context, s *source, body []byte) (feed *gofeed.Feed, degraded *XMLError, err error) {
+	release, err := s.g.parseBudget.acquire(ctx, int64(len(body)))
+	if err != nil {
+		return nil, nil, fmt.Errorf("wait to parse: %w", err)
+	}
+	defer release()
+	feed, degraded, err = s.g.conv.read(ctx, body, int(s.g.opts.MaxBody))
+	if err != nil {
+		return nil, nil, &phaseError{KindParseError, err}
+	}
+	return feed, degraded, nil
+}
+
+// ingest is the ingest step: one store write of the items and the state.
+func (f *Fetcher) ingest(ctx context.Context, st store.SourceState, items []store.Item) (store.IngestResult, error) {
+	sctx, cancel := storeContext(ctx)
+	defer cancel()
+	ir, err := f.store.Ingest(sctx, st, items)
+	if err != nil {
+		return ir, &phaseError{KindStoreError, err}
+	}
+	return ir, nil
+}
+
 // succeedQuietly records a fetch that brought nothing to parse. Only times
 // changed, so the state is marked in memory, which costs no write, unless
 // the state changed in a way worth writing at once: an error cleared, or a
 // new URL.
 func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *source, prev, st store.SourceState,
 	status Status, lastStatus string, began time.Time) Result {
+	if st.Degraded != "" {
+		// The body in force is still the one that needed repair.
+		lastStatus = "degraded"
+	}
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, lastStatus, "", 0
 	f.forgetRetryAfter(s)
 	f.planNext(s, &st, began)
@@ -698,7 +789,7 @@ func (f *Fetcher) followRedirect(log *slog.Logger, s *source, target string, res
 		return
 	}
 	log.Info("permanent redirect: fetching the new URL from now on; update the config",
-		"url", redactedURL(s.url), "from", target, "to", resp.url.Redacted())
+		"url", s.redacted, "from", store.RedactURL(target, s.PrivateParams), "to", s.redactURL(resp.url))
 	st.RedirectURL = to
 	if to == s.URL {
 		st.RedirectURL = ""
@@ -723,7 +814,7 @@ func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st stor
 		log.Debug("fetch canceled", "err", err)
 		return res
 	}
-	st.LastStatus, st.LastError = "error", err.Error()
+	st.LastStatus, st.LastError = "error", s.scrub(err.Error())
 	st.Failures++
 	began := st.LastAttempt
 	hostWide := false

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,11 +32,14 @@ const maxRedirects = 5
 
 // response is what a GET brought back.
 type response struct {
-	notModified  bool
-	body         []byte
-	contentType  string
-	etag         string
-	lastModified string
+	notModified bool
+	body        []byte
+	contentType string
+	// contentLocation is the Content-Location header: the document's own
+	// URL when the server says it differs from the one asked for.
+	contentLocation string
+	etag            string
+	lastModified    string
 	// url is where the body came from after redirects; permanent reports
 	// that there were redirects and every one was a 301 or 308.
 	url       *url.URL
@@ -58,10 +62,10 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 func redirectChain(via []*http.Request, req *http.Request) string {
 	var b strings.Builder
 	for _, v := range via {
-		b.WriteString(v.URL.Redacted())
+		b.WriteString(store.RedactURL(v.URL.String(), nil))
 		b.WriteString(" → ")
 	}
-	b.WriteString(req.URL.Redacted())
+	b.WriteString(store.RedactURL(req.URL.String(), nil))
 	return b.String()
 }
 
@@ -90,9 +94,7 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 	}
 	redacted := s.redacted
 	if target != s.URL {
-		if u, err := url.Parse(target); err == nil {
-			redacted = u.Redacted()
-		}
+		redacted = store.RedactURL(target, s.PrivateParams)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
@@ -122,36 +124,84 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 		// Read a little of the error page so the connection can be reused.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 		se := &StatusError{Code: code, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
-		return response{}, fmt.Errorf("GET %s: %w", redactedURL(resp.Request.URL), se)
+		return response{}, fmt.Errorf("GET %s: %w", s.redactURL(resp.Request.URL), se)
 	}
 	// Content-Length says the compressed size, if anything, when the
 	// transport decompresses; only an uncompressed length can fail early.
 	if !resp.Uncompressed && resp.ContentLength > s.g.opts.MaxBody {
-		return response{}, fmt.Errorf("GET %s: %w", redactedURL(resp.Request.URL), &sizeError{limit: s.g.opts.MaxBody})
+		return response{}, fmt.Errorf("GET %s: %w", s.redactURL(resp.Request.URL), &sizeError{limit: s.g.opts.MaxBody})
 	}
 	body, err := readBody(resp.Body, s.g.opts.MaxBody, resp.ContentLength)
 	if se, ok := errors.AsType[*sizeError](err); ok {
 		se.decompressed = resp.Uncompressed
 	}
 	if err != nil {
-		return response{}, fmt.Errorf("read body of %s: %w", redactedURL(resp.Request.URL), err)
+		return response{}, fmt.Errorf("read body of %s: %w", s.redactURL(resp.Request.URL), err)
 	}
 	_, permanent := redirects(resp)
 	return response{
-		body:         body,
-		contentType:  resp.Header.Get("Content-Type"),
-		etag:         resp.Header.Get("ETag"),
-		lastModified: resp.Header.Get("Last-Modified"),
-		url:          resp.Request.URL,
-		permanent:    permanent,
+		body:            body,
+		contentType:     resp.Header.Get("Content-Type"),
+		contentLocation: resp.Header.Get("Content-Location"),
+		etag:            resp.Header.Get("ETag"),
+		lastModified:    resp.Header.Get("Last-Modified"),
+		url:             resp.Request.URL,
+		permanent:       permanent,
 	}, nil
 }
 
-func redactedURL(u *url.URL) string {
+// redactURL is u as store.RedactURL publishes it, with s's private
+// parameters hidden too.
+func (s *source) redactURL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
-	return u.Redacted()
+	return store.RedactURL(u.String(), s.PrivateParams)
+}
+
+// urlSecrets lists the credentials u carries: its user name and password
+// and the values of its secret query parameters, raw and unescaped.
+func urlSecrets(u *url.URL, private []string) []string {
+	var out []string
+	add := func(v string) {
+		// Very short values would cut innocent text out of errors.
+		if len(v) >= 3 && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	if u.User != nil {
+		add(u.User.Username())
+		if p, ok := u.User.Password(); ok {
+			add(p)
+		}
+	}
+	for _, q := range []string{u.RawQuery, u.EscapedFragment()} {
+		for p := range strings.SplitSeq(q, "&") {
+			name, value, ok := strings.Cut(p, "=")
+			if n, err := url.QueryUnescape(name); err == nil {
+				name = n
+			}
+			if !ok || !store.SecretParam(name, private) {
+				continue
+			}
+			add(value)
+			if v, err := url.QueryUnescape(value); err == nil {
+				add(v)
+			}
+		}
+	}
+	// Longest first, so a secret holding another is cut whole.
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+}
+
+// scrub cuts s's credentials out of an error's text before it is stored
+// where /api/sources shows it.
+func (s *source) scrub(text string) string {
+	for _, v := range s.secrets {
+		text = strings.ReplaceAll(text, v, store.Redacted)
+	}
+	return text
 }
 
 // readFile reads a file:// source under the same size limit as a body.

@@ -24,7 +24,7 @@ func TestResultKind(t *testing.T) {
 	unreachable := "http://" + ln.Addr().String() + "/feed"
 	ln.Close()
 	rss := readTestdata(t, "rss2.xml")
-	broken := readTestdata(t, "broken.xml")
+	broken := readTestdata(t, "broken.json")
 	page := readTestdata(t, "page.html")
 
 	tests := []struct {

@@ -49,9 +49,12 @@ func (o *Ops) serveBackup(w http.ResponseWriter, r *http.Request) {
 // authorized compares the bearer token with the admin token in constant
 // time. Both are hashed first: ConstantTimeCompare returns early when the
 // lengths differ, which would tell the token's length.
+//
+// The scheme name is case-insensitive (RFC 7235 §2.1): "bearer" and
+// "BEARER" are Bearer; one or more spaces may follow it.
 func (o *Ops) authorized(r *http.Request) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok {
+	scheme, got, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return false
 	}
 	a, b := sha256.Sum256([]byte(strings.TrimSpace(got))), sha256.Sum256(o.token)

@@ -182,6 +182,9 @@ var (
 		[]string{"source", "reason"}, nil)
 	descLastSuccess = prometheus.NewDesc("tickerd_source_last_success_timestamp_seconds",
 		"When the source was last fetched without error (Unix time).", []string{"source"}, nil)
+	descDegraded = prometheus.NewDesc("tickerd_source_degraded",
+		"1 while the source's feed is not well-formed XML and is read after repair (see /api/sources for where it is broken), else 0.",
+		[]string{"source"}, nil)
 	descItems = prometheus.NewDesc("tickerd_items_stored",
 		"Items stored from the source.", []string{"source"}, nil)
 	descDBSize = prometheus.NewDesc("tickerd_database_size_bytes",
@@ -189,7 +192,7 @@ var (
 )
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descFailures, descNext, descLastSuccess, descItems, descDBSize} {
+	for _, d := range []*prometheus.Desc{descFailures, descDegraded, descNext, descLastSuccess, descItems, descDBSize} {
 		ch <- d
 	}
 }
@@ -198,6 +201,11 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, src := range c.o.sourceList() {
 		st, _ := c.o.st.State(src.Name)
 		ch <- prometheus.MustNewConstMetric(descFailures, prometheus.GaugeValue, float64(st.Failures), src.Name)
+		degraded := 0.0
+		if st.Degraded != "" {
+			degraded = 1
+		}
+		ch <- prometheus.MustNewConstMetric(descDegraded, prometheus.GaugeValue, degraded, src.Name)
 		ch <- prometheus.MustNewConstMetric(descItems, prometheus.GaugeValue, float64(st.Items), src.Name)
 		if !st.NextAttempt.IsZero() {
 			ch <- prometheus.MustNewConstMetric(descNext, prometheus.GaugeValue, unixSeconds(st.NextAttempt), src.Name, st.NextReason)

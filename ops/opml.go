@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"tickerd/store"
 )
 
 // opmlDoc is an OPML 2.0 subscription list, as feed readers import.
@@ -30,8 +32,8 @@ type opmlOutline struct {
 // serveOPML exports the configured sources as OPML: the feed's own title
 // when it has been fetched (else the OPML title it came with, else its
 // name), the URL it is fetched from (after a permanent redirect, the new
-// one), its site, and its tags as categories. Passwords in URLs are
-// replaced, as in /api/sources.
+// one), its site, and its tags as categories. URLs go through
+// store.RedactURL, as in /api/sources.
 func (o *Ops) serveOPML(w http.ResponseWriter, _ *http.Request) {
 	doc := opmlDoc{Version: "2.0"}
 	doc.Head.Title = "tickerd sources"
@@ -56,8 +58,8 @@ func (o *Ops) serveOPML(w http.ResponseWriter, _ *http.Request) {
 			Text:     title,
 			Title:    title,
 			Type:     "rss", // what readers expect for Atom and JSON feeds too
-			XMLURL:   redact(fetchedURL(src, st)),
-			HTMLURL:  redact(site),
+			XMLURL:   store.RedactURL(fetchedURL(src, st), src.PrivateParams),
+			HTMLURL:  store.RedactURL(site, src.PrivateParams),
 			Category: strings.Join(src.Tags, ","),
 		})
 	}

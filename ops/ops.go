@@ -33,6 +33,9 @@ type Source struct {
 	// Title and SiteURL come from the OPML outline the source was read
 	// from, if any; /opml prefers what the feed itself says.
 	Title, SiteURL string
+	// PrivateParams names query parameters of URL whose values are never
+	// shown, beside store.SecretParams.
+	PrivateParams []string
 }
 
 // Options configures an Ops. A nil *Options means the defaults.

@@ -61,6 +61,10 @@ func sourceServer(t *testing.T) *httptest.Server {
 			w.Write(body)
 		case "/broken":
 			http.Error(w, "boom", http.StatusInternalServerError)
+		case "/cut":
+			// Cut short: not well-formed, read after repair.
+			w.Header().Set("Content-Type", "application/rss+xml")
+			w.Write(body[:bytes.LastIndex(body, []byte("</item>"))])
 		case "/page":
 			w.Header().Set("Content-Type", "text/html")
 			io.WriteString(w, "<!DOCTYPE html><html><body>hello</body></html>")
@@ -88,6 +92,7 @@ func newRig(t *testing.T, token string) *rig {
 		{Name: "good", URL: srv.URL + "/good", Schedule: "@every 5m", Tags: []string{"en", "wire"}},
 		{Name: "broken", URL: srv.URL + "/broken", Schedule: "@every 1m"},
 		{Name: "page", URL: "https://user:secret@" + strings.TrimPrefix(srv.URL, "http://") + "/page", Schedule: "@every 5m"},
+		{Name: "cut", URL: srv.URL + "/cut", Schedule: "@every 5m"},
 	}
 	r := &rig{st: openTestStore(t)}
 	r.ops = New(r.st, &Options{Sources: sources, AdminToken: token, Version: "1.2.3", Revision: "abcdef"}, nil)
@@ -153,6 +158,10 @@ func TestMetricsAfterPoll(t *testing.T) {
 		`tickerd_fetched_items_total{result="new",source="good"} 3`,
 		`tickerd_source_consecutive_failures{source="broken"} 1`,
 		`tickerd_source_consecutive_failures{source="good"} 0`,
+		`tickerd_source_consecutive_failures{source="cut"} 0`,
+		`tickerd_source_degraded{source="cut"} 1`,
+		`tickerd_source_degraded{source="good"} 0`,
+		`tickerd_fetches_total{result="ok",source="cut"} 1`,
 		`tickerd_source_next_fetch_timestamp_seconds{reason="schedule",source="good"} `,
 		`tickerd_source_last_success_timestamp_seconds{source="good"} `,
 		`tickerd_items_stored{source="good"} 3`,
@@ -238,10 +247,10 @@ func TestAPISources(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Sources) != 3 {
-		t.Fatalf("%d sources, want 3", len(rep.Sources))
+	if len(rep.Sources) != 4 {
+		t.Fatalf("%d sources, want 4", len(rep.Sources))
 	}
-	good, broken, page := rep.Sources[0], rep.Sources[1], rep.Sources[2]
+	good, broken, page, cut := rep.Sources[0], rep.Sources[1], rep.Sources[2], rep.Sources[3]
 	if good.Name != "good" || !slices.Equal(good.Tags, []string{"en", "wire"}) || good.Schedule != "@every 5m" ||
 		good.LastStatus != "ok" || good.Items != 3 || !good.ETag || good.LastModified || good.Failures != 0 ||
 		good.LastAttempt.IsZero() || !good.LastSuccess.Equal(good.LastAttempt) ||
@@ -252,8 +261,12 @@ func TestAPISources(t *testing.T) {
 		!broken.LastSuccess.IsZero() || broken.Items != 0 || broken.ETag || broken.Tags == nil {
 		t.Errorf("broken = %+v", broken)
 	}
-	if !strings.Contains(page.URL, "xxxxx@") || !strings.Contains(page.LastError, "not a feed") {
-		t.Errorf("page = %+v, want its password redacted and its error", page)
+	if strings.Contains(page.URL, "@") || strings.Contains(page.URL, "secret") || !strings.Contains(page.LastError, "not a feed") {
+		t.Errorf("page = %+v, want its user information dropped and its error", page)
+	}
+	if cut.LastStatus != "degraded" || cut.Failures != 0 || cut.LastError != "" || cut.Items != 3 ||
+		!strings.HasPrefix(cut.Degraded, "XML repaired: line 1, column ") || good.Degraded != "" {
+		t.Errorf("cut = %+v, want degraded with all 3 items (the last one cut) and where the XML broke", cut)
 	}
 }
 
@@ -283,12 +296,15 @@ func TestPrintSources(t *testing.T) {
 			LastAttempt: now.Add(-90 * time.Second), LastSuccess: now.Add(-90 * time.Second), NextFetch: now.Add(210 * time.Second), NextReason: "schedule"},
 		{Name: "long-name", URL: "http://b.example/", Schedule: "@hourly", LastStatus: "error", Failures: 3,
 			LastError: "GET http://b.example/: status 500\nInternal Server Error", NextFetch: now.Add(4 * time.Minute), NextReason: "backoff"},
+		{Name: "cut", URL: "http://c.example/", Schedule: "@hourly", LastStatus: "degraded",
+			Degraded: "XML repaired: line 9, column 3: unexpected EOF"},
 	}, now)
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	if len(lines) != 3 {
+	if len(lines) != 4 {
 		t.Fatalf("table:\n%s", b.String())
 	}
-	for _, w := range []string{"1m30s ago", "in 4m", "etag", "backoff", "status 500 Internal Server Error"} {
+	for _, w := range []string{"1m30s ago", "in 4m", "etag", "backoff", "status 500 Internal Server Error",
+		"degraded", "XML repaired: line 9, column 3: unexpected EOF"} {
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("table lacks %q:\n%s", w, b.String())
 		}
@@ -314,6 +330,8 @@ func TestBackupAuth(t *testing.T) {
 		{"Authorization", "Bearer " + testToken[:len(testToken)-1]},
 		{"Authorization", testToken},
 		{"Authorization", "Basic " + testToken},
+		{"Authorization", "Bearer" + testToken},
+		{"Authorization", "Bearerx " + testToken},
 	} {
 		rec := do(t, r.h, "GET", "/api/backup", hdr...)
 		if rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") == "" {
@@ -324,10 +342,13 @@ func TestBackupAuth(t *testing.T) {
 	if bodies = slices.Compact(bodies); len(bodies) != 1 || bodies[0] != "unauthorized\n" {
 		t.Errorf("401 bodies = %q, want one plain answer", bodies)
 	}
-	rec := do(t, r.h, "GET", "/api/backup", "Authorization", "Bearer "+testToken)
-	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/octet-stream" ||
-		!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") || rec.Body.Len() == 0 {
-		t.Errorf("with the token: %d %v (%d bytes)", rec.Code, rec.Header(), rec.Body.Len())
+	// The scheme is case-insensitive (RFC 7235 §2.1).
+	for _, scheme := range []string{"Bearer ", "bearer ", "BEARER  "} {
+		rec := do(t, r.h, "GET", "/api/backup", "Authorization", scheme+testToken)
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/octet-stream" ||
+			!strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") || rec.Body.Len() == 0 {
+			t.Errorf("with the token after %q: %d %v (%d bytes)", scheme, rec.Code, rec.Header(), rec.Body.Len())
+		}
 	}
 }
 
@@ -452,7 +473,7 @@ func TestOPMLExport(t *testing.T) {
 	for _, o := range doc.Outlines {
 		got = append(got, fmt.Sprintf("%s|%s|%s|%s", o.Text, path.Base(o.XMLURL), o.HTMLURL, o.Category))
 	}
-	want := []string{"t|good||en,wire", "broken|broken||", "page|page||"}
+	want := []string{"t|good||en,wire", "broken|broken||", "page|page||", "t|cut||"}
 	if doc.Version != "2.0" || !slices.Equal(got, want) {
 		t.Errorf("/opml outlines = %q, want %q\n%s", got, want, rec.Body)
 	}

@@ -1,11 +1,11 @@
 package ops
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -19,7 +19,8 @@ import (
 type SourceStatus struct {
 	Name string `json:"name"`
 	// URL is where the source is fetched: the configured URL, or where it
-	// last redirected permanently. Passwords in URLs are replaced by xxxxx.
+	// last redirected permanently, as store.RedactURL publishes it: no
+	// user information, secret parameter values replaced by REDACTED.
 	URL string `json:"url"`
 	// ConfiguredURL is set when URL is a redirect target.
 	ConfiguredURL string    `json:"configured_url,omitempty"`
@@ -41,6 +42,10 @@ type SourceStatus struct {
 	LastModified bool `json:"last_modified"`
 	// Alternate is the feed URL an HTML page at URL advertised.
 	Alternate string `json:"alternate,omitempty"`
+	// Degraded is set while the body in use was not well-formed XML and
+	// was read after repair: its first fault, with line and column. The
+	// source's items are kept; LastStatus is "degraded".
+	Degraded string `json:"degraded,omitempty"`
 }
 
 // SourcesReport is the body of /api/sources.
@@ -61,7 +66,7 @@ func Statuses(sources []Source, state func(name string) (store.SourceState, bool
 		}
 		s := SourceStatus{
 			Name:         src.Name,
-			URL:          redact(src.URL),
+			URL:          store.RedactURL(src.URL, src.PrivateParams),
 			Tags:         tags,
 			Schedule:     src.Schedule,
 			LastAttempt:  st.LastAttempt,
@@ -74,10 +79,11 @@ func Statuses(sources []Source, state func(name string) (store.SourceState, bool
 			Items:        st.Items,
 			ETag:         st.ETag != "",
 			LastModified: st.LastModified != "",
-			Alternate:    redact(st.Alternate),
+			Alternate:    store.RedactURL(st.Alternate, src.PrivateParams),
+			Degraded:     st.Degraded,
 		}
 		if st.RedirectURL != "" && stateOf(src, st) {
-			s.ConfiguredURL, s.URL = s.URL, redact(st.RedirectURL)
+			s.ConfiguredURL, s.URL = s.URL, store.RedactURL(st.RedirectURL, src.PrivateParams)
 		}
 		out = append(out, s)
 	}
@@ -98,18 +104,6 @@ func fetchedURL(src Source, st store.SourceState) string {
 	return src.URL
 }
 
-// redact removes a password from a URL.
-func redact(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
-	}
-	return u.Redacted()
-}
-
 func (o *Ops) serveSources(w http.ResponseWriter, _ *http.Request) {
 	rep := SourcesReport{Generated: time.Now().UTC(), Sources: Statuses(o.sourceList(), o.st.State)}
 	b, err := json.MarshalIndent(rep, "", "  ")
@@ -126,6 +120,8 @@ func (o *Ops) serveSources(w http.ResponseWriter, _ *http.Request) {
 
 // PrintSources writes statuses as an aligned table, one line per source,
 // with times relative to now; long errors are cut to keep lines readable.
+// LAST ERROR shows a degraded source's first XML fault when it has no
+// error.
 func PrintSources(w io.Writer, statuses []SourceStatus, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSTATUS\tFAILS\tITEMS\tLAST ATTEMPT\tLAST SUCCESS\tNEXT FETCH\tWHY\tVALIDATORS\tSCHEDULE\tTAGS\tURL\tLAST ERROR")
@@ -145,7 +141,7 @@ func PrintSources(w io.Writer, statuses []SourceStatus, now time.Time) error {
 			s.Name, dash(s.LastStatus), s.Failures, s.Items,
 			ago(s.LastAttempt, now), ago(s.LastSuccess, now), ago(s.NextFetch, now), dash(s.NextReason),
 			dash(strings.Join(validators, ",")), s.Schedule, dash(strings.Join(s.Tags, ",")), url,
-			dash(shorten(s.LastError, 80)))
+			dash(shorten(cmp.Or(s.LastError, s.Degraded), 80)))
 	}
 	return tw.Flush()
 }

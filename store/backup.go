@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -91,8 +92,9 @@ func Compact(path string, opts *Options) (CompactResult, error) {
 		return res, fmt.Errorf("compact: open %s: %w", path, err)
 	}
 	defer src.Close()
+	removeStaleCompactions(path)
 
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".compact-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+compactSuffix+"*")
 	if err != nil {
 		return res, fmt.Errorf("compact %s: %w", path, err)
 	}
@@ -134,6 +136,31 @@ func Compact(path string, opts *Options) (CompactResult, error) {
 		res.After = fi.Size()
 	}
 	return res, nil
+}
+
+// compactSuffix follows the data file's name in the temporary file
+// Compact writes.
+const compactSuffix = ".compact-"
+
+// removeStaleCompactions removes the temporary files of compactions of
+// the data file at path that never finished (the process was killed):
+// each can be as large as the file. Only a holder of the file's write
+// lock may call it: Compact writes its temporary file under that lock,
+// so while the caller holds it no other compaction is running. It
+// returns how many it removed.
+func removeStaleCompactions(path string) int {
+	dir, prefix := filepath.Dir(path), filepath.Base(path)+compactSuffix
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Type().IsRegular() && strings.HasPrefix(e.Name(), prefix) && os.Remove(filepath.Join(dir, e.Name())) == nil {
+			n++
+		}
+	}
+	return n
 }
 
 func syncFile(path string) error {

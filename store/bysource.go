@@ -79,7 +79,10 @@ type sourceStream struct {
 	prefix []byte // source + 0x00
 	since  []byte // least item key to return; nil for no bound
 	key    []byte // current item key (16 bytes), nil when done
-	taken  int    // items returned from this source
+	// story is the key of the story item the current entry is a
+	// telling of (tellings.go), nil for one of the source's own items.
+	story []byte
+	taken int // items returned from this source
 }
 
 // newSourceStream positions a stream on the newest item of source that is
@@ -87,19 +90,23 @@ type sourceStream struct {
 func newSourceStream(idx *bolt.Bucket, source string, since []byte) *sourceStream {
 	st := &sourceStream{source: source, c: idx.Cursor(), prefix: append([]byte(source), 0), since: since}
 	end := append([]byte(source), 1)
-	k, _ := st.c.Seek(end)
+	k, v := st.c.Seek(end)
 	if k == nil {
-		k, _ = st.c.Last()
+		k, v = st.c.Last()
 	} else {
-		k, _ = st.c.Prev()
+		k, v = st.c.Prev()
 	}
-	st.set(k)
+	st.set(k, v)
 	return st
 }
 
-// set makes k the current key, or ends the stream when k is not one of
-// this source's keys or is older than since.
-func (st *sourceStream) set(k []byte) {
+// set makes k (with value v) the current key, or ends the stream when k
+// is not one of this source's keys or is older than since.
+func (st *sourceStream) set(k, v []byte) {
+	st.story = nil
+	if len(v) == 16 {
+		st.story = v
+	}
 	if k == nil || !bytes.HasPrefix(k, st.prefix) || len(k) != len(st.prefix)+16 {
 		st.key = nil
 		return
@@ -113,6 +120,5 @@ func (st *sourceStream) set(k []byte) {
 }
 
 func (st *sourceStream) next() {
-	k, _ := st.c.Prev()
-	st.set(k)
+	st.set(st.c.Prev())
 }

@@ -59,8 +59,14 @@ type Change struct {
 	Op  Op
 	// Item is the item as it is stored now for OpAdded and OpUpdated (so
 	// an older change may show newer content). For OpRemoved it holds
-	// only Source, ID, GUID, Link and Title.
+	// only Source, ID, GUID, Link and Title, or the whole item as it was
+	// when its story's reports outlived it (see tellings.go).
 	Item Item
+	// Telling reports that an OpRemoved is about another source's
+	// telling recorded as a report (Item holds it as an item of that
+	// source), not about an item: only tickers selecting sources show
+	// tellings.
+	Telling bool
 }
 
 // ErrChangesTrimmed is returned by Changes when the log no longer reaches
@@ -87,12 +93,20 @@ type changeRef struct {
 	// (a feed's id is the link when the GUID is the link); entries
 	// written before it was kept have none.
 	GUID string `json:"guid,omitempty"`
+	// Told marks the removal of a telling (Change.Telling).
+	Told bool `json:"told,omitempty"`
 }
 
 // logChange appends a change about the item stored (or, for OpRemoved, last
 // stored) at key, and trims the log to its bound. It returns the change's
 // sequence number. Callers hold a write transaction and pass it along.
 func (s *Store) logChange(tx *bolt.Tx, op Op, key []byte, it *Item) (uint64, error) {
+	return s.logChangeRef(tx, op, key, it, false)
+}
+
+// logChangeRef is logChange, for the removal of a telling when told is
+// set (key is then the telling's key in the source index).
+func (s *Store) logChangeRef(tx *bolt.Tx, op Op, key []byte, it *Item, told bool) (uint64, error) {
 	if op == OpRemoved {
 		// Every removal is logged, so this is the one place where the
 		// source index (bysource.go) is sure to hear of it.
@@ -105,7 +119,7 @@ func (s *Store) logChange(tx *bolt.Tx, op Op, key []byte, it *Item) (uint64, err
 	if err != nil {
 		return 0, err
 	}
-	ref := changeRef{Source: it.Source, ID: it.ID}
+	ref := changeRef{Source: it.Source, ID: it.ID, Told: told}
 	if op == OpRemoved {
 		ref.Link, ref.Title, ref.GUID = it.Link, it.Title, it.GUID
 	}
@@ -208,6 +222,20 @@ func readChange(itemsB, idsB *bolt.Bucket, k, v []byte) (Change, bool, error) {
 	}
 	if ch.Op == OpRemoved {
 		ch.Item = Item{Source: ref.Source, ID: ref.ID, GUID: ref.GUID, Link: ref.Link, Title: ref.Title}
+		ch.Telling = ref.Told
+		if told := itemsB.Tx().Bucket(bucketTold); !ref.Told && told != nil {
+			// The story's other tellings, when they outlived the item:
+			// its whole record.
+			if v := told.Get(v[1:17]); v != nil {
+				var rec Item
+				if err := json.Unmarshal(v, &rec); err != nil {
+					return Change{}, false, fmt.Errorf("decode kept story: %w", err)
+				}
+				if rec.Source == ref.Source && rec.ID == ref.ID {
+					ch.Item = rec
+				}
+			}
+		}
 		return ch, true, nil
 	}
 	data := itemsB.Get(v[1:17])

@@ -49,12 +49,19 @@ type Story struct {
 	Keys []string
 }
 
-// Report is another source's telling of a stored story.
+// Report is another source's telling of a stored story: enough of that
+// source's item to show it as its own on a ticker that selects the source
+// (see Item.Telling). ID, GUID, Summary and Lang are empty in reports
+// stored before tellings were shown (see Report.TellingID).
 type Report struct {
-	Source string    `json:"src"`
-	Link   string    `json:"link,omitempty"`
-	Title  string    `json:"title,omitempty"`
-	Time   time.Time `json:"time"`
+	Source  string    `json:"src"`
+	ID      string    `json:"id,omitempty"`
+	GUID    string    `json:"guid,omitempty"`
+	Link    string    `json:"link,omitempty"`
+	Title   string    `json:"title,omitempty"`
+	Summary string    `json:"sum,omitempty"`
+	Lang    string    `json:"lang,omitempty"`
+	Time    time.Time `json:"time"` // the telling's Item.Time
 }
 
 // Time reports the moment used to order the item: its published date when it
@@ -99,7 +106,7 @@ type SourceState struct {
 	BodyHash     string    `json:"hash,omitempty"` // of the last body parsed, to skip identical ones
 	LastAttempt  time.Time `json:"attempt,omitzero"`
 	LastSuccess  time.Time `json:"success,omitzero"`
-	LastStatus   string    `json:"status,omitempty"` // ok, not_modified, unchanged or error
+	LastStatus   string    `json:"status,omitempty"` // ok, degraded, not_modified, unchanged or error
 	LastError    string    `json:"err,omitempty"`
 	Failures     int       `json:"fails,omitempty"` // consecutive
 	Items        int       `json:"items,omitempty"` // stored items from this source
@@ -117,6 +124,11 @@ type SourceState struct {
 	// Alternate is the feed URL that an HTML page served at URL, instead
 	// of a feed, advertises (<link rel="alternate">): the URL to configure.
 	Alternate string `json:"alternate,omitempty"`
+	// Degraded is set while the last body parsed was not well-formed XML
+	// and was read after repair: its first fault, with line and column.
+	// LastStatus is then "degraded" rather than ok, unchanged or
+	// not_modified.
+	Degraded string `json:"degraded,omitempty"`
 }
 
 // Reasons for SourceState.NextAttempt.

@@ -25,6 +25,11 @@ const (
 // interleaving them, walks each source's own newest items through the
 // source index and merges them, so a quiet source's items are found
 // however many newer items busier sources have.
+//
+// A query naming sources holds every story one of them told, once, as the
+// first of them to tell it told it (Item.FirstTelling): a story another
+// source told first comes as the selected source's report made an item
+// (Item.Telling), at its own time, and q.Match sees that item.
 func (s *Store) Recent(ctx context.Context, q Query) ([]Item, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -40,6 +45,12 @@ func (s *Store) Recent(ctx context.Context, q Query) ([]Item, error) {
 		r.since = itemKey(q.Since, 0)
 	}
 	r.out = make([]Item, 0, min(r.limit, 256))
+	if q.Sources != nil {
+		r.selected = make(map[string]bool, len(q.Sources))
+		for _, name := range q.Sources {
+			r.selected[name] = true
+		}
+	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		items := tx.Bucket(bucketItems)
 		if items == nil {
@@ -67,9 +78,9 @@ func (s *Store) Recent(ctx context.Context, q Query) ([]Item, error) {
 			}
 		}
 		if q.Interleave {
-			return r.interleave(items, streams)
+			return r.interleave(tx, streams)
 		}
-		return r.merge(items, streams)
+		return r.merge(tx, streams)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read recent items: %w", err)
@@ -85,6 +96,9 @@ type reader struct {
 	since   []byte // item key of q.Since, or nil
 	scanned int
 	out     []Item
+	// selected is q.Sources as a set, nil for all sources (whose
+	// tickers show no tellings: each story is its item).
+	selected map[string]bool
 }
 
 func (r *reader) done() bool { return len(r.out) >= r.limit || r.scanned >= r.maxScan }
@@ -107,6 +121,38 @@ func (r *reader) take(key, v []byte) (bool, error) {
 		return false, nil
 	}
 	r.out = append(r.out, it)
+	return true, nil
+}
+
+// takeStream takes the current entry of st: one of the source's own
+// items, or its telling of a story when that telling is the one the
+// selected sources show (another is shown at its own place, or none for
+// a query of all sources).
+func (r *reader) takeStream(tx *bolt.Tx, st *sourceStream) (bool, error) {
+	if st.story == nil {
+		return r.take(st.key, tx.Bucket(bucketItems).Get(st.key))
+	}
+	if r.selected == nil {
+		return false, nil
+	}
+	r.scanned++
+	v, lead := story(tx, st.story)
+	if v == nil {
+		return false, nil
+	}
+	var it Item
+	if err := json.Unmarshal(v, &it); err != nil {
+		return false, fmt.Errorf("decode story at key %x: %w", st.story, err)
+	}
+	i, ok := it.FirstTelling(func(src string) bool { return r.selected[src] }, lead)
+	if !ok || i < 0 || it.Reports[i].Source != st.source || !bytes.Equal(tellingKey(&it.Reports[i]), st.key) {
+		return false, nil
+	}
+	t := it.Telling(i)
+	if r.q.Match != nil && !r.q.Match(&t) {
+		return false, nil
+	}
+	r.out = append(r.out, t)
 	return true, nil
 }
 
@@ -153,12 +199,12 @@ func (r *reader) byTime(items *bolt.Bucket) error {
 }
 
 // merge takes from the streams newest first.
-func (r *reader) merge(items *bolt.Bucket, streams []*sourceStream) error {
+func (r *reader) merge(tx *bolt.Tx, streams []*sourceStream) error {
 	h := streamHeap(streams)
 	heap.Init(&h)
 	for len(h) > 0 && !r.done() {
 		st := h[0]
-		ok, err := r.take(st.key, items.Get(st.key))
+		ok, err := r.takeStream(tx, st)
 		if err != nil {
 			return err
 		}
@@ -180,7 +226,7 @@ func (r *reader) merge(items *bolt.Bucket, streams []*sourceStream) error {
 
 // interleave takes from the streams round-robin: in each round, the next
 // item of every source, sources ordered by their newest item.
-func (r *reader) interleave(items *bolt.Bucket, streams []*sourceStream) error {
+func (r *reader) interleave(tx *bolt.Tx, streams []*sourceStream) error {
 	slices.SortFunc(streams, func(a, b *sourceStream) int { return bytes.Compare(b.key, a.key) })
 	active := streams
 	for len(active) > 0 && !r.done() {
@@ -188,7 +234,7 @@ func (r *reader) interleave(items *bolt.Bucket, streams []*sourceStream) error {
 		for _, st := range active {
 			// Advance this source to its next item Match accepts.
 			for st.key != nil && !r.done() {
-				ok, err := r.take(st.key, items.Get(st.key))
+				ok, err := r.takeStream(tx, st)
 				if err != nil {
 					return err
 				}

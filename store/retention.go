@@ -66,8 +66,12 @@ type Retention struct {
 // PruneResult counts what Prune removed.
 type PruneResult struct {
 	ByAge, ByCount int // items removed by MaxAge and by MaxPerSource
-	Tombstones     int // expired tombstones removed
-	StoryEntries   int // story index entries older than any stored item's window
+	// Tellings counts reports removed by MaxAge from the stories of
+	// removed items, where they were kept for tickers selecting their
+	// sources (tellings.go).
+	Tellings     int
+	Tombstones   int // expired tombstones removed
+	StoryEntries int // story index entries older than any stored item's window
 }
 
 func tombValue(expiry time.Time) []byte {
@@ -148,6 +152,20 @@ func (s *Store) Prune(ctx context.Context, r Retention) (PruneResult, error) {
 				break
 			}
 		}
+		// Tellings kept for stories whose item went age on their own.
+		for {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+			n, more, err := s.pruneTold(now.Add(-r.MaxAge), batch)
+			res.Tellings += n
+			if err != nil {
+				return res, err
+			}
+			if !more {
+				break
+			}
+		}
 	}
 	if r.MaxPerSource > 0 {
 		excess, err := s.excessItems(r.MaxPerSource)
@@ -198,10 +216,10 @@ func (s *Store) excessItems(maxItems int) ([][]byte, error) {
 		var cur []byte
 		run := 0
 		c := idx.Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		for k, v := c.First(); k != nil; k, v = c.Next() {
 			i := bytes.IndexByte(k, 0)
-			if i < 0 {
-				continue
+			if i < 0 || len(v) > 0 {
+				continue // not ours, or a telling of another source's story
 			}
 			if !bytes.Equal(k[:i], cur) {
 				if run > 0 {
@@ -217,7 +235,10 @@ func (s *Store) excessItems(maxItems int) ([][]byte, error) {
 		for src, n := range counts {
 			prefix := append([]byte(src), 0)
 			drop := n - maxItems
-			for k, _ := c.Seek(prefix); k != nil && drop > 0 && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			for k, v := c.Seek(prefix); k != nil && drop > 0 && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				if len(v) > 0 {
+					continue
+				}
 				out = append(out, bytes.Clone(k[len(prefix):]))
 				drop--
 			}
@@ -262,6 +283,9 @@ func (s *Store) removeBatch(now time.Time, pick func(*bolt.Tx) [][]byte, batch i
 				return fmt.Errorf("decode stored item at key %x: %w", key, err)
 			}
 			it := Item{Source: ref.Source, ID: ref.ID, GUID: ref.GUID, Link: ref.Link, Title: ref.Title, Published: ref.Published, FirstSeen: ref.FirstSeen}
+			if err := keepTold(tx, key, bytes.Clone(v)); err != nil {
+				return err
+			}
 			if err := itemsB.Delete(key); err != nil {
 				return err
 			}
@@ -456,8 +480,10 @@ func (s *Store) DropSources(ctx context.Context, names []string) (int, error) {
 			n, more, err := s.removeBatch(now, func(tx *bolt.Tx) [][]byte {
 				var keys [][]byte
 				c := tx.Bucket(bucketBySource).Cursor()
-				for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(keys) < defaultPruneBatch; k, _ = c.Next() {
-					keys = append(keys, bytes.Clone(k[len(prefix):]))
+				for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && len(keys) < defaultPruneBatch; k, v = c.Next() {
+					if len(v) == 0 {
+						keys = append(keys, bytes.Clone(k[len(prefix):]))
+					}
 				}
 				return keys
 			}, defaultPruneBatch, false)
@@ -468,6 +494,9 @@ func (s *Store) DropSources(ctx context.Context, names []string) (int, error) {
 			if !more {
 				break
 			}
+		}
+		if _, err := s.dropTellings(ctx, name); err != nil {
+			return total, fmt.Errorf("drop source %s: %w", name, err)
 		}
 		// What is left under the source's prefix records its reports on
 		// other items' stories and its tombstones.

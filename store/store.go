@@ -83,6 +83,11 @@ type Dedupe struct {
 	// Most candidates share one word with the headline and no more, so
 	// skipping them unsplit and unscored is most of a lookup's work saved.
 	Prefilter func(tokens []string, threshold float64) func(joined string) bool
+	// Story, when set, returns the matching forms the fetcher gives a
+	// stored item (from its title and link), so that when an update
+	// changes an item's text the index entries of its old text are
+	// deleted; without it they stay until Prune trims their day.
+	Story func(*Item) *Story
 }
 
 // Stats counts what the store has done since Open.
@@ -151,13 +156,19 @@ func Open(path string, opts *Options) (*Store, error) {
 		changed:   make(chan struct{}),
 	}
 	if !opts.ReadOnly {
+		// Holding the write lock, no compaction can be running: any of
+		// its temporary files left is from one that was killed.
+		removeStaleCompactions(path)
 		err = db.Update(func(tx *bolt.Tx) error {
 			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories, bucketChanges, bucketTombs, bucketTombExp} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
 			}
-			return ensureSourceIndex(tx)
+			if err := ensureSourceIndex(tx); err != nil {
+				return err
+			}
+			return ensureTellings(tx)
 		})
 		if err != nil {
 			db.Close()
@@ -574,9 +585,18 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 					continue
 				}
 				if kept != nil {
-					keptItem, err := addReport(itemsB, kept, &it)
+					keptItem, told, err := addReport(tx, kept, &it)
 					if err != nil {
 						return err
+					}
+					if told {
+						// The same source told the story already: the
+						// item again under a new GUID (a source that
+						// churns them), or a second telling its ticker
+						// would not show. Nothing is recorded, so
+						// nothing grows with each poll.
+						res.Duplicate++
+						continue
 					}
 					if keptItem != nil {
 						if lastSeq, err = s.logChange(tx, OpUpdated, kept, keptItem); err != nil {
@@ -604,8 +624,20 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 				continue
 			}
 			if oldKey[0] == dupMark && len(oldKey) == 17 {
-				// Already recorded as a report on another item's story.
-				res.Unchanged++
+				// Already recorded as a report on another item's story:
+				// a change to its text changes the report.
+				keptItem, err := updateReport(tx, oldKey[1:], &it)
+				if err != nil {
+					return err
+				}
+				if keptItem == nil {
+					res.Unchanged++
+					continue
+				}
+				if lastSeq, err = s.logChange(tx, OpUpdated, oldKey[1:], keptItem); err != nil {
+					return err
+				}
+				res.Updated++
 				continue
 			}
 			var old Item
@@ -632,6 +664,16 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 			key, err := putItem(itemsB, idsB, idKey, h, &it)
 			if err != nil {
 				return err
+			}
+			// The old text's index entries go, so a source retitling its
+			// items on every poll does not grow the index.
+			if err := s.unindexStory(tx, oldKey, &old, key, &it); err != nil {
+				return err
+			}
+			if !bytes.Equal(key, oldKey) {
+				if err := moveReports(tx, oldKey, key, it.Reports); err != nil {
+					return err
+				}
 			}
 			if err := s.indexStory(tx, key, &it); err != nil {
 				return err

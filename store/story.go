@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -251,20 +252,165 @@ func splitTokens(dst []string, v string) []string {
 const maxReports = 32
 
 // addReport records it as another telling of the item stored at key and
-// returns the updated item, or nil when the item already holds as many
-// reports as it keeps.
-func addReport(itemsB *bolt.Bucket, key []byte, it *Item) (*Item, error) {
-	var kept Item
-	if err := json.Unmarshal(itemsB.Get(key), &kept); err != nil {
-		return nil, fmt.Errorf("decode stored item at key %x: %w", key, err)
+// lists the telling in the source index. It returns the updated item, or
+// nil when the item already holds as many reports as it keeps; told
+// reports that it's source already told the story (the item or one of its
+// reports), in which case nothing is recorded.
+func addReport(tx *bolt.Tx, key []byte, it *Item) (kept *Item, told bool, err error) {
+	itemsB := tx.Bucket(bucketItems)
+	kept = new(Item)
+	if err := json.Unmarshal(itemsB.Get(key), kept); err != nil {
+		return nil, false, fmt.Errorf("decode stored item at key %x: %w", key, err)
+	}
+	if kept.Source == it.Source || slices.ContainsFunc(kept.Reports, func(r Report) bool { return r.Source == it.Source }) {
+		return nil, true, nil
 	}
 	if len(kept.Reports) >= maxReports {
+		return nil, false, nil
+	}
+	r := newReport(it)
+	kept.Reports = append(kept.Reports, r)
+	v, err := json.Marshal(kept)
+	if err != nil {
+		return nil, false, fmt.Errorf("encode item %q: %w", kept.ID, err)
+	}
+	if err := itemsB.Put(key, v); err != nil {
+		return nil, false, err
+	}
+	return kept, false, indexTellings(tx, key, []Report{r})
+}
+
+// updateReport applies a new version of it, recorded as a report on the
+// item stored at key, to the report. It returns the updated item, or nil
+// when nothing a reader sees changed (or the report is not found: the
+// item moved or went, or the report was stored before reports kept ids).
+func updateReport(tx *bolt.Tx, key []byte, it *Item) (*Item, error) {
+	itemsB := tx.Bucket(bucketItems)
+	v := itemsB.Get(key)
+	if v == nil {
 		return nil, nil
 	}
-	kept.Reports = append(kept.Reports, Report{Source: it.Source, Link: it.Link, Title: it.Title, Time: it.Time()})
-	v, err := json.Marshal(&kept)
-	if err != nil {
-		return nil, fmt.Errorf("encode item %q: %w", kept.ID, err)
+	var kept Item
+	if err := json.Unmarshal(v, &kept); err != nil {
+		return nil, fmt.Errorf("decode stored item at key %x: %w", key, err)
 	}
-	return &kept, itemsB.Put(key, v)
+	i := slices.IndexFunc(kept.Reports, func(r Report) bool { return r.Source == it.Source && r.ID == it.ID })
+	if i < 0 {
+		return nil, nil
+	}
+	// Time as it was first seen: an undated telling keeps its date.
+	old := &kept.Reports[i]
+	r := newReport(it)
+	if it.Published.IsZero() || it.Published.After(old.Time.Add(FutureSlack)) {
+		r.Time = old.Time
+	}
+	if sameReport(&r, old) {
+		return nil, nil
+	}
+	if err := unindexTellings(tx, []Report{*old}); err != nil {
+		return nil, err
+	}
+	*old = r
+	if v, err := json.Marshal(&kept); err != nil {
+		return nil, fmt.Errorf("encode item %q: %w", kept.ID, err)
+	} else if err := itemsB.Put(key, v); err != nil {
+		return nil, err
+	}
+	return &kept, indexTellings(tx, key, []Report{r})
+}
+
+func sameReport(a, b *Report) bool {
+	return a.Source == b.Source && a.ID == b.ID && a.GUID == b.GUID && a.Link == b.Link &&
+		a.Title == b.Title && a.Summary == b.Summary && a.Lang == b.Lang && a.Time.Equal(b.Time)
+}
+
+// moveReports points the tellings recorded on an item that moved from
+// oldKey to key (an update changed its time) at its new key, in the
+// source index and in their identities.
+func moveReports(tx *bolt.Tx, oldKey, key []byte, reports []Report) error {
+	if len(reports) == 0 {
+		return nil
+	}
+	if err := indexTellings(tx, key, reports); err != nil {
+		return err
+	}
+	idsB := tx.Bucket(bucketIDs)
+	was := append([]byte{dupMark}, oldKey...)
+	for _, r := range reports {
+		if r.ID == "" {
+			continue
+		}
+		idKey := dedupeKey(r.Source, idHash(r.Source, r.ID))
+		if bytes.Equal(idsB.Get(idKey), was) {
+			if err := idsB.Put(idKey, append([]byte{dupMark}, key...)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// unindexStory deletes the story index entries of old, the previous
+// version of an item, stored at oldKey, except those that indexing its new
+// version it at key writes again. Without Dedupe.Story there is no telling
+// which entries old had; they stay until Prune trims their day.
+func (s *Store) unindexStory(tx *bolt.Tx, oldKey []byte, old *Item, key []byte, it *Item) error {
+	if s.dedupe.Window <= 0 || s.dedupe.Story == nil {
+		return nil
+	}
+	was := s.dedupe.Story(old)
+	if was == nil {
+		return nil
+	}
+	b := tx.Bucket(bucketStories)
+	d := dayOf(old.Time())
+	// Entries the new version writes again are left alone: the same
+	// item key under the same day.
+	var now *Story
+	if it.Story != nil && bytes.Equal(oldKey, key) && dayOf(it.Time()) == d {
+		now = it.Story
+	}
+	for _, f := range []struct {
+		kind     byte
+		was, now string
+	}{{'l', was.Link, storyLink(now)}, {'t', was.Title, storyTitle(now)}} {
+		if f.was == "" || f.was == f.now {
+			continue
+		}
+		// The entry names the newest item with the link or title; it
+		// may be another item's by now.
+		k := storyKey(f.kind, d, f.was)
+		if bytes.Equal(b.Get(k), oldKey) {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+	}
+	if !s.similarOn() {
+		return nil
+	}
+	for _, sig := range was.Keys {
+		if now != nil && slices.Contains(now.Keys, sig) {
+			continue // rewritten with the new tokens
+		}
+		k := append(append(storyKey('k', d, sig), 0), oldKey...)
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func storyLink(st *Story) string {
+	if st == nil {
+		return ""
+	}
+	return st.Link
+}
+
+func storyTitle(st *Story) string {
+	if st == nil {
+		return ""
+	}
+	return st.Title
 }

@@ -109,6 +109,9 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 			Threshold:  cfg.Dedupe.Similarity,
 			Similarity: match.Similarity,
 			Prefilter:  match.Prefilter,
+			Story: func(it *store.Item) *store.Story {
+				return fetcher.StoryOf(it.Title, it.Link, cfg.Dedupe.Similarity)
+			},
 		},
 	})
 	if err != nil {
@@ -157,6 +160,7 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
 			Name: s.Name, URL: s.URL, Schedule: s.Schedule, Tags: s.Tags, Lang: s.Lang,
+			PrivateParams: s.PrivateParams,
 		})
 	}
 	return opts
@@ -176,10 +180,14 @@ func userAgent(cfg *config.Config) string {
 func feedOptions(cfg *config.Config) *feed.Options {
 	opts := &feed.Options{
 		BaseURL: cfg.BaseURL, MaxAge: cacheMaxAge(cfg), SourceTags: map[string][]string{},
-		LiveClients: cfg.Events.MaxStreams, Heartbeat: cfg.Events.Heartbeat,
+		PrivateParams: map[string][]string{},
+		LiveClients:   cfg.Events.MaxStreams, Heartbeat: cfg.Events.Heartbeat,
 	}
 	for _, s := range cfg.Sources {
 		opts.SourceTags[s.Name] = s.Tags
+		if len(s.PrivateParams) > 0 {
+			opts.PrivateParams[s.Name] = s.PrivateParams
+		}
 	}
 	for i := range cfg.Tickers {
 		t := &cfg.Tickers[i]

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"tickerd/config"
@@ -41,7 +42,7 @@ func opsSources(cfg *config.Config) []ops.Source {
 		if sched == "" {
 			sched = cfg.Schedule
 		}
-		out = append(out, ops.Source{Name: s.Name, URL: s.URL, Schedule: sched, Tags: s.Tags, Title: s.Title, SiteURL: s.SiteURL})
+		out = append(out, ops.Source{Name: s.Name, URL: s.URL, Schedule: sched, Tags: s.Tags, Title: s.Title, SiteURL: s.SiteURL, PrivateParams: s.PrivateParams})
 	}
 	return out
 }
@@ -164,6 +165,36 @@ func remoteStatuses(ctx context.Context, cfg *config.Config) ([]ops.SourceStatus
 	return rep.Sources, from, nil
 }
 
+// partialPrefix starts the name of the temporary file a backup to out is
+// written to before it is renamed to out.
+func partialPrefix(out string) string { return "." + filepath.Base(out) + ".partial-" }
+
+// removeStalePartials removes the temporary files of backups to out that
+// never finished (killed, even with SIGKILL): each can be as large as the
+// data file. A backup in progress holds a lock on its temporary file, so
+// only files no process holds are removed.
+func removeStalePartials(out string) {
+	dir, prefix := filepath.Dir(out), partialPrefix(out)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		f, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			os.Remove(path)
+		}
+		f.Close()
+	}
+}
+
 // cmdBackup writes a consistent copy of the data file to OUT: from the
 // file itself when no daemon holds it, else through the daemon's
 // /api/backup. OUT appears only once complete and verified to open.
@@ -173,9 +204,18 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	out := rest[0]
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".partial-*")
+	removeStalePartials(out)
+	tmp, err := os.CreateTemp(filepath.Dir(out), partialPrefix(out)+"*")
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
+	}
+	// The lock tells a later backup to the same OUT that this partial
+	// file is being written; the kernel drops it when the process dies,
+	// however it dies.
+	if err := syscall.Flock(int(tmp.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("backup: lock %s: %w", tmp.Name(), err)
 	}
 	ok := false
 	defer func() {

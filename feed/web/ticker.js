@@ -327,23 +327,24 @@ a:focus-visible{outline:2px solid var(--tickerd-focus-color,currentColor);outlin
       if (!this.q.length) return;
       const many = this.q.length > MERGE;
       const batch = many ? this.q.splice(0) : this.q.splice(0, 1);
-      const p = el('p');
+      const p = [];
       if (many) {
         const ar = /^ar\b/i.test(this.w.lang);
         const n = el('span', '', ar ? `${batch.length} عناوين جديدة: ` : `${batch.length} new headlines: `);
         n.lang = ar ? 'ar' : 'en';
-        p.append(n);
+        p.push(n);
       }
-      // Each title isolated, in its own language, so one in another
-      // script neither reorders nor is read in the wrong voice.
+      // Each title isolated (a bdi of its own) and in its own language,
+      // so one title's direction cannot run into the next and none is
+      // read in the wrong voice.
       batch.slice(0, MERGE).forEach((i, k) => {
         const b = el('bdi', '', i.title);
         b.dir = 'auto';
         if (i.lang) b.lang = i.lang;
-        if (k) p.append('. ');
-        p.append(b);
+        if (k) p.push('. ');
+        p.push(b);
       });
-      this.live.replaceChildren(p);
+      this.live.replaceChildren(...p);
       this.sayT = setTimeout(() => this.say(), SPEAK * (many ? 2 : 1));
     }
     // age drops the headlines older than the ticker's max_age and sets a
