@@ -378,6 +378,31 @@ func TestBrowserHost(t *testing.T) {
 		}
 	})
 
+	t.Run("many headlines at once are announced together, counted", func(t *testing.T) {
+		time.Sleep(4 * time.Second) // the last announcement's turn is over
+		eval[any](t, ctx, `window.said = []`)
+		state := fixtureStates()[0]
+		var batch []store.Item
+		for i := range 5 {
+			id := fmt.Sprintf("many-%d", i)
+			batch = append(batch, store.Item{Source: state.Name, ID: id, GUID: id, Link: state.Link + id,
+				Title: fmt.Sprintf("عاجل: خبر رقم %d", i+1), Lang: "ar", Published: seen.Add(2*time.Hour + time.Duration(i)*time.Second)})
+		}
+		if _, err := st.Ingest(context.Background(), state, batch); err != nil {
+			t.Fatal(err)
+		}
+		waitJS(t, ctx, "two announcements", `window.said.length >= 2`)
+		time.Sleep(3500 * time.Millisecond) // nothing more is said
+		said := eval[[][2]any](t, ctx, `window.said`)
+		t.Logf("announced: %v", said)
+		// The first arrives alone and is said at once; the four queued
+		// behind it are said together.
+		if len(said) != 2 || said[0][0] != batch[0].Title ||
+			!strings.HasPrefix(said[1][0].(string), "4 عناوين جديدة: ") || !strings.Contains(said[1][0].(string), batch[1].Title) {
+			t.Errorf("announcements %v, want %q, then the other four counted", said, batch[0].Title)
+		}
+	})
+
 	t.Run("off screen the strip stops and resumes where it was", func(t *testing.T) {
 		long := tab(t, browser, &dialogs)
 		navigate(t, long, site.URL+"/long")
@@ -392,7 +417,13 @@ func TestBrowserHost(t *testing.T) {
 		if x := eval[float64](t, long, shiftJS("en")); x != at {
 			t.Errorf("off screen: the strip moved from %v to %v", at, x)
 		}
+		// A hidden page stops it too, even in view.
 		eval[any](t, long, `window.scrollTo(0, 0)`)
+		waitJS(t, long, "the animation running", `document.getElementById('en').shadowRoot.querySelector('.s').getAnimations().some(a => a.playState === 'running')`)
+		eval[any](t, long, `Object.defineProperty(document, 'hidden', {value: true, configurable: true}), document.dispatchEvent(new Event('visibilitychange'))`)
+		waitJS(t, long, "the animation paused in a hidden page", `document.getElementById('en').shadowRoot.querySelector('.s').getAnimations().every(a => a.playState === 'paused')`)
+		at = eval[float64](t, long, shiftJS("en"))
+		eval[any](t, long, `delete document.hidden, document.dispatchEvent(new Event('visibilitychange'))`)
 		waitJS(t, long, "the animation running", `document.getElementById('en').shadowRoot.querySelector('.s').getAnimations().some(a => a.playState === 'running')`)
 		// 100 px/s: it goes on from where it stopped.
 		if x := eval[float64](t, long, shiftJS("en")); math.Abs(x-at) > 100 {
