@@ -541,7 +541,8 @@ func TestBrowserHost(t *testing.T) {
 			c := tab(t, browser, &dialogs)
 			seq := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(rs[p])), ","), "[]")
 			if _, err := chromedp.Call(c, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
-				Source: `{ const r = [` + seq + `]; let i = 0; Math.random = () => r[Math.min(i++, r.length - 1)]; }`}); err != nil {
+				Source: `{ const r = [` + seq + `]; let i = 0; Math.random = () => r[Math.min(i++, r.length - 1)]; }
+					{ const now = Date.now; let skew = 0; Date.now = () => now() + skew; window.skewClock = (ms) => { skew += ms }; }`}); err != nil {
 				t.Fatal(err)
 			}
 			navigate(t, c, site.URL+"/"+p)
@@ -613,6 +614,23 @@ func TestBrowserHost(t *testing.T) {
 			if len(reqs) < 4 {
 				t.Errorf("%s: %d attempts in 9s, want at least 3 and the reconnection", p, len(reqs))
 			}
+		}
+
+		// A stream that stayed up resets the backoff: p1's clock is moved
+		// 31 s on, so its stream has been up long enough; p2's has not,
+		// and its bound is still a minute (0.2 of it: 12 s).
+		eval[any](t, tabs["p1"], `window.skewClock(31000)`)
+		n1, n2 := len(log.of("p1")), len(log.of("p2"))
+		daemon.CloseClientConnections()
+		cut = time.Now()
+		time.Sleep(3 * time.Second)
+		if r := log.of("p1"); len(r) == n1 {
+			t.Error("p1: no reconnection within 3 s after a stream that stayed up: the backoff was not reset")
+		} else if gap := r[n1].at.Sub(cut); gap > 2*time.Second {
+			t.Errorf("p1: reconnected %v after a stream that stayed up, want 0.8 s (0.8 of 1 s)", gap)
+		}
+		if r := log.of("p2"); len(r) > n2 {
+			t.Errorf("p2: reconnected %v after a stream that was up a moment, want the backoff kept (12 s)", r[n2].at.Sub(cut))
 		}
 	})
 
