@@ -177,7 +177,7 @@ func moves(t *testing.T, ctx context.Context, id string) int {
 const xssTitle = `<img src=x onerror=alert(1)>`
 
 // gate holds event stream requests while closed, and records the
-// Last-Event-ID each one carried.
+// Last-Event-ID (header or query) each one carried.
 type gate struct {
 	mu          sync.Mutex
 	open        chan struct{} // nil while open
@@ -227,7 +227,13 @@ func (g *gate) wrap(h http.Handler) http.Handler {
 		g.mu.Unlock()
 		if strings.HasPrefix(r.URL.Path, "/events") {
 			g.mu.Lock()
-			g.lastID = append(g.lastID, r.Header.Get("Last-Event-ID"))
+			// The widget reconnects with a new EventSource, which names
+			// its last event in the query.
+			id := r.Header.Get("Last-Event-ID")
+			if id == "" {
+				id = r.URL.Query().Get("lastEventId")
+			}
+			g.lastID = append(g.lastID, id)
 			wait := g.open
 			g.mu.Unlock()
 			if wait != nil {

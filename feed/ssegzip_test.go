@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -129,6 +130,30 @@ func TestEventsGzip(t *testing.T) {
 		pc.n, first, len(jz), slim, slimZ)
 	if first >= pc.n/2 {
 		t.Errorf("gzipped first message is %d bytes of %d plain: not compressed", first, pc.n)
+	}
+}
+
+// TestEventsRetryJitter checks that streams cut off together are not told
+// to come back together.
+func TestEventsRetryJitter(t *testing.T) {
+	st := newFakeStore(fixtureItems(), fixtureStates()...)
+	_, hs := newEventServer(t, st, fixtureOptions())
+	seen := map[int]bool{}
+	for range 8 {
+		resp := rawStream(t, hs.URL+"/events/main", "identity")
+		line, err := bufio.NewReader(resp.Body).ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		ms, err := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "retry:")))
+		if err != nil || ms < liveRetry/2 || ms >= liveRetry*3/2 {
+			t.Errorf("first line %q: want retry: between %d and %d ms", line, liveRetry/2, liveRetry*3/2)
+		}
+		seen[ms] = true
+		resp.Body.Close()
+	}
+	if len(seen) < 2 {
+		t.Errorf("8 streams were all told retry: %v", seen)
 	}
 }
 

@@ -140,6 +140,8 @@ var embedPage = template.Must(template.New("embed").Parse(`<!doctype html>
 <script src="{{.Script}}" async></script>
 </head>
 <body>
+<main>
+<h1 class="h">{{.Title}}</h1>
 <tickerd-ticker ticker="{{.Name}}" target="_top"
 {{- with .A.speed}} speed="{{.}}"{{end}}
 {{- with .A.max}} max="{{.}}"{{end}}
@@ -148,11 +150,17 @@ var embedPage = template.Must(template.New("embed").Parse(`<!doctype html>
 {{- with index .A "show-time"}} show-time="{{.}}"{{end}}
 {{- with .A.dir}} dir="{{.}}"{{end}}
 {{- with .A.lang}} lang="{{.}}"{{end}}></tickerd-ticker>
+</main>
 </body>
 </html>
 `))
 
-const embedCSS = `html,body{margin:0;padding:0;background:transparent}`
+// embedCSS fits the strip to the frame: its height (2.2em) is the frame's,
+// so the site sets one iframe height and the text follows.
+const embedCSS = `html,body{margin:0;padding:0;background:transparent;overflow:hidden}` +
+	`html{font:calc(100vh / 2.2) sans-serif}` +
+	// The page's heading names the ticker to screen readers only.
+	`.h{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap;margin:0}`
 
 // embedCSP allows this origin's script and its connections, and the page's
 // one style sheet by hash. Styles inside the widget are constructed style
@@ -197,6 +205,11 @@ func (s *Server) serveEmbed(w http.ResponseWriter, r *http.Request) {
 	if lang == "" {
 		lang = tk.Lang
 	}
+	if lang == "" {
+		// A ticker of mixed languages: each headline carries its own,
+		// and the page has that of the widget's controls (Pause, Play).
+		lang = "en"
+	}
 	var buf bytes.Buffer
 	err := embedPage.Execute(&buf, map[string]any{
 		"Lang": lang, "Title": tk.Title, "Name": tk.Name, "Script": s.WidgetURL(), "A": attrs,
@@ -226,21 +239,28 @@ var indexPage = template.Must(template.New("index").Parse(`<!doctype html>
 <script src="{{.Script}}" async></script>
 </head>
 <body>
+<main>
 <h1>tickerd</h1>
 <p>Each ticker below is live. To put one on a page, copy its snippet; for sites that only allow iframes, use its embed page.</p>
 {{range .Tickers}}<section>
-<h2><bdi>{{.Title}}</bdi> <small>({{.Name}})</small></h2>
+<h2><bdi>{{.Title}}</bdi> <small>(<bdi>{{.Name}}</bdi>)</small></h2>
 <tickerd-ticker ticker="{{.Name}}" show-source show-time{{if .Label}} label="{{.Label}}"{{end}}></tickerd-ticker>
 <pre tabindex="0">{{.Snippet}}</pre>
 <p><a href="{{.Embed}}">embed page</a> · feeds: <a href="{{.Feed}}.rss">RSS</a> <a href="{{.Feed}}.atom">Atom</a> <a href="{{.Feed}}.json">JSON</a></p>
 </section>
-{{end}}</body>
+{{end}}</main>
+</body>
 </html>
 `))
 
 const indexCSS = `body{font:16px/1.5 system-ui,sans-serif;margin:2em auto;max-width:60em;padding:0 1em}` +
 	`tickerd-ticker{border:1px solid #ccc;margin:.5em 0}` +
 	`pre{background:#f4f4f4;padding:.75em;overflow-x:auto;user-select:all}`
+
+// reserveCSS is the rule a page gives <tickerd-ticker> so that its box has
+// the strip's height before the script runs: the same height and font the
+// widget gives its host, so nothing below it moves when it starts.
+const reserveCSS = `tickerd-ticker{display:block;height:var(--tickerd-height,2.2em);font:var(--tickerd-font,inherit)}`
 
 // The index page is not for framing.
 var indexCSP = pageCSP(indexCSS, "; frame-ancestors 'none'")
@@ -251,7 +271,7 @@ func (s *Server) serveIndex(w http.ResponseWriter, r *http.Request) {
 	for i := range s.tickers {
 		tk := &s.tickers[i]
 		e := entry{Name: tk.Name, Title: tk.Title, Embed: "/embed/" + url.PathEscape(tk.Name), Feed: "/t/" + tk.Name}
-		e.Snippet = fmt.Sprintf("<script src=\"%s/ticker.js\" async></script>\n<tickerd-ticker ticker=%q></tickerd-ticker>", s.base, tk.Name)
+		e.Snippet = fmt.Sprintf("<style>%s</style>\n<script src=\"%s/ticker.js\" async></script>\n<tickerd-ticker ticker=%q></tickerd-ticker>", reserveCSS, s.base, tk.Name)
 		if strings.HasPrefix(strings.ToLower(tk.Lang), "ar") {
 			e.Label = "عاجل"
 		}

@@ -106,6 +106,17 @@ func TestEmbedPage(t *testing.T) {
 			t.Errorf("GET %s = %d %q, want 400 with %q", tc.target, rec.Code, rec.Body, tc.want)
 		}
 	}
+	// Every page has a language: the ticker's, the one asked for, or for
+	// a mixed ticker that of the widget's controls.
+	for _, tc := range []struct{ target, want string }{
+		{"/embed/arabic", `<html lang="ar">`},
+		{"/embed/main", `<html lang="en">`},
+		{"/embed/main?lang=fr", `<html lang="fr">`},
+	} {
+		if body := serve(t, h, "GET", tc.target).Body.String(); !strings.Contains(body, tc.want) {
+			t.Errorf("GET %s lacks %s", tc.target, tc.want)
+		}
+	}
 	if rec := serve(t, h, "GET", "/embed/nosuch"); rec.Code != 404 || !strings.Contains(rec.Body.String(), `no ticker named "nosuch"`) {
 		t.Errorf("GET /embed/nosuch = %d %q, want 404 naming it", rec.Code, rec.Body)
 	}
@@ -128,6 +139,9 @@ func TestIndexPage(t *testing.T) {
 				t.Errorf("GET / lacks %s", want)
 			}
 		}
+	}
+	if !strings.Contains(body, `&lt;style&gt;tickerd-ticker{display:block;height:var(--tickerd-height,2.2em);`) {
+		t.Errorf("GET /: snippet does not reserve the strip's height\n%s", body)
 	}
 	if !strings.Contains(body, `&lt;script src=&#34;https://news.example.org/ticker.js&#34; async&gt;&lt;/script&gt;`) {
 		t.Errorf("GET /: snippet does not load the script from base_url\n%s", body)

@@ -14,19 +14,30 @@
   // The first strong character: Latin, Greek, Cyrillic… or RTL scripts.
   const STRONG = /[A-Za-z\u00C0-\u024F\u0370-\u058F\u0590-\u08FF\u0900-\u1FFF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
   const reduce = matchMedia('(prefers-reduced-motion: reduce)');
+  // Reconnecting: the first wait is up to BACKOFF ms, doubling to
+  // BACKOFF_MAX; a stream that stayed up STABLE ms resets it.
+  const BACKOFF = 1000, BACKOFF_MAX = 60000, STABLE = 30000;
+  // The live region says one headline every SPEAK ms; more than MERGE
+  // waiting are said together, with how many there are.
+  const SPEAK = 3000, MERGE = 3;
+  // The host's height is the strip's, set before any headline arrives, so
+  // a page that reserves it (README) does not move. The strip sets its own
+  // line height: a page's `line-height:1` would otherwise reach it through
+  // the shadow root and its view would cut Arabic marks above and below.
   const CSS = `
-:host{display:block;contain:content;font:var(--tickerd-font,inherit);color:var(--tickerd-color,inherit);background:var(--tickerd-background,transparent)}
+:host{display:block;contain:content;font:var(--tickerd-font,inherit);height:var(--tickerd-height,2.2em);color:var(--tickerd-color,inherit);background:var(--tickerd-background,transparent)}
 :host([hidden]),.w[hidden]{display:none}
-.w{display:flex;align-items:center;gap:var(--tickerd-gap,.75em);overflow:hidden;height:var(--tickerd-height,2.2em)}
-.l{flex:none;padding:0 .6em;line-height:var(--tickerd-height,2.2em);font-weight:700;background:var(--tickerd-label-background,#c00);color:var(--tickerd-label-color,#fff)}
+.w{display:flex;align-items:center;gap:var(--tickerd-gap,.75em);overflow:hidden;height:100%;line-height:1.6}
+.l{flex:none;align-self:stretch;display:flex;align-items:center;padding:0 .6em;font-weight:700;background:var(--tickerd-label-background,#c00);color:var(--tickerd-label-color,#fff)}
 .l:empty{display:none}
-.v{flex:1;overflow:hidden;min-width:0}
-.s{display:flex;width:max-content;will-change:transform}
+.v{flex:1;align-self:stretch;overflow:hidden;min-width:0}
+.s{display:flex;align-items:center;height:100%;width:max-content;will-change:transform}
 .g{display:flex;flex:none;margin:0;padding:0;list-style:none;white-space:nowrap}
 li{display:flex;align-items:baseline;gap:.4em;padding-inline-end:var(--tickerd-gap,.75em)}
 li::after{content:var(--tickerd-separator,"\\2022");padding-inline-start:var(--tickerd-gap,.75em);opacity:.6}
 a{color:var(--tickerd-link-color,inherit);text-decoration:none;unicode-bidi:isolate}
 a:hover,a:focus-visible{text-decoration:underline}
+a:focus-visible{outline:2px solid var(--tickerd-focus-color,currentColor);outline-offset:1px}
 [part=source],[part=time]{opacity:.75;font-size:.85em}
 .b{flex:none;font:inherit;line-height:1;padding:.2em .5em;cursor:pointer;color:inherit;background:var(--tickerd-button-background,transparent);border:1px solid currentColor;border-radius:.25em}
 .r .v{overflow-x:auto}
@@ -89,30 +100,47 @@ a:hover,a:focus-visible{text-decoration:underline}
       this.live = el('div', 'sr');
       this.live.setAttribute('role', 'status');
       this.live.setAttribute('aria-live', 'polite');
+      this.q = []; // headlines waiting to be announced
       this.w.append(this.lb, this.v, this.b, this.live);
       r.append(this.w);
       this.items = [];
       this.x = 0; // distance scrolled into the first copy, in px
       this.hover = false;
       this.userPaused = false;
+      this.seen = true; // on screen, as far as IntersectionObserver tells
       this.b.addEventListener('click', () => { this.userPaused = !this.userPaused; this.motion(); });
       this.addEventListener('mouseenter', () => { this.hover = true; this.motion(); });
       this.addEventListener('mouseleave', () => { this.hover = false; this.motion(); });
       // Focus is read once it has settled: moving between headlines is
-      // a focusout then a focusin.
+      // a focusout then a focusin, which reach the shadow root but not
+      // the host (both ends of the move are inside).
       const focus = () => setTimeout(() => this.motion(), 0);
-      this.addEventListener('focusin', focus);
-      this.addEventListener('focusout', focus);
+      r.addEventListener('focusin', focus);
+      r.addEventListener('focusout', focus);
+      // The browser scrolls the view to a focused headline, maybe a
+      // frame after focus and only until part of it shows: the strip is
+      // moved instead (see reveal).
+      this.v.addEventListener('scroll', () => { const f = this.focused(); if (f) this.reveal(f); });
       this.relayout = () => this.layout();
+      this.remotion = () => this.motion();
     }
     connectedCallback() {
       reduce.addEventListener('change', this.relayout);
       if (window.ResizeObserver) { this.ro = new ResizeObserver(this.relayout); this.ro.observe(this.v); }
+      // Off screen or in a hidden tab the strip stops (a running
+      // animation costs a frame 60 times a second) and resumes where it was.
+      if (window.IntersectionObserver) {
+        this.io = new IntersectionObserver((es) => { this.seen = es[es.length - 1].isIntersecting; this.motion(); });
+        this.io.observe(this);
+      }
+      document.addEventListener('visibilitychange', this.remotion);
       this.start();
     }
     disconnectedCallback() {
       reduce.removeEventListener('change', this.relayout);
+      document.removeEventListener('visibilitychange', this.remotion);
       if (this.ro) this.ro.disconnect();
+      if (this.io) this.io.disconnect();
       this.stop();
     }
     attributeChangedCallback() {
@@ -138,43 +166,67 @@ a:hover,a:focus-visible{text-decoration:underline}
     }
     start() {
       this.gone = false;
-      this.delay = 1000;
+      this.delay = BACKOFF;
+      this.lastId = '';
       this.u = this.urls();
+      if (this.style.display === 'none' && this.unknownT) { this.style.removeProperty('display'); this.unknownT = false; }
       if (window.EventSource) this.listen(); else this.poll();
     }
     stop() {
       this.gone = true;
       clearTimeout(this.timer);
       clearTimeout(this.ageT);
+      clearTimeout(this.sayT);
+      this.sayT = 0;
+      this.q = [];
       if (this.es) { this.es.close(); this.es = null; }
       if (this.anim) { this.anim.cancel(); this.anim = null; }
     }
     retry(fn) {
       if (this.gone) return;
-      // Exponential backoff with jitter, so a restarted server is not
-      // hit by every page at once.
-      const d = this.delay * (0.5 + Math.random() / 2);
-      this.delay = Math.min(this.delay * 2, 60000);
+      // Full jitter: anywhere from 0 to the current bound, so pages cut
+      // off together by a restart come back spread out, not in step.
+      const d = Math.random() * this.delay;
+      this.delay = Math.min(this.delay * 2, BACKOFF_MAX);
       this.timer = setTimeout(fn, d);
     }
+    // offline marks the element while it has no live stream, for pages
+    // to style ([offline], ::part(offline)); nothing in the strip moves.
+    offline(on) {
+      this.toggleAttribute('offline', on);
+      this.w.setAttribute('part', on ? 'container offline' : 'container');
+    }
     listen() {
-      const es = this.es = new EventSource(this.u.events);
-      es.addEventListener('reset', (e) => this.reset(JSON.parse(e.data)));
-      for (const op of ['added', 'updated', 'removed']) {
-        es.addEventListener(op, (e) => this.change(op, JSON.parse(e.data)));
-      }
-      es.onopen = () => { this.delay = 1000; };
+      // The widget reconnects itself rather than leave it to
+      // EventSource, whose fixed delay brings every page back in step; a
+      // new EventSource does not send Last-Event-ID, so the query does.
+      let u = this.u.events;
+      if (this.lastId) u += (u.includes('?') ? '&' : '?') + 'lastEventId=' + encodeURIComponent(this.lastId);
+      const es = this.es = new EventSource(u);
+      const on = (type, fn) => es.addEventListener(type, (e) => {
+        if (e.lastEventId) this.lastId = e.lastEventId;
+        fn(JSON.parse(e.data));
+      });
+      on('reset', (d) => this.reset(d));
+      for (const op of ['added', 'updated', 'removed']) on(op, (d) => this.change(op, d));
+      es.onopen = () => { this.upAt = Date.now(); this.offline(false); };
       es.onerror = () => {
-        // EventSource reconnects by itself (with Last-Event-ID) after a
-        // network error; a refusal (404, or 503 from a server at its
-        // stream limit) closes it for good. Until the stream is back the
-        // headlines come from the JSON feed, so a page that arrives
-        // while the server is full still shows them.
-        if (es.readyState !== EventSource.CLOSED || this.gone) return;
+        if (this.es !== es || this.gone) return;
+        // A refusal (404, or 503 from a server at its stream limit)
+        // has closed it already; a network error would be retried by
+        // EventSource on its own schedule.
+        const refused = es.readyState === EventSource.CLOSED;
+        es.close();
         this.es = null;
-        this.load().then((known) => {
-          if (known) this.retry(() => this.listen());
-        }, () => this.retry(() => this.listen()));
+        this.offline(true);
+        if (this.upAt && Date.now() - this.upAt >= STABLE) this.delay = BACKOFF;
+        this.upAt = 0;
+        const again = () => this.retry(() => this.listen());
+        if (!refused) { again(); return; }
+        // Until the stream is back the headlines come from the JSON
+        // feed, so a page that arrives while the server is full still
+        // shows them.
+        this.load().then((known) => { if (known) again(); }, again);
       };
     }
     // load fetches the JSON feed (conditionally) and shows it; it
@@ -191,13 +243,20 @@ a:hover,a:focus-visible{text-decoration:underline}
     }
     poll() {
       this.load().then((known) => {
-        this.delay = 1000;
+        this.delay = BACKOFF;
         if (known && !this.gone) this.timer = setTimeout(() => this.poll(), this.num('poll', 30) * 1000);
       }, () => this.retry(() => this.poll()));
     }
     // unknown hides the element: a page naming a ticker that does not
-    // exist shows nothing rather than an error.
-    unknown() { this.stop(); this.items = []; this.w.hidden = true; }
+    // exist shows nothing rather than an error (or the box it reserved).
+    unknown() {
+      this.stop();
+      this.items = [];
+      this.w.hidden = true;
+      this.offline(false);
+      this.style.display = 'none';
+      this.unknownT = true;
+    }
     reset(feed) {
       const old = this.items.length ? new Set(this.items.map((i) => i.id)) : null;
       this.feedLang = feed.language || '';
@@ -256,12 +315,37 @@ a:hover,a:focus-visible{text-decoration:underline}
       });
       return last + 1;
     }
+    // announce queues new headlines for the live region: only what is
+    // new, so a screen reader does not read the whole strip again, and
+    // one at a time, so none replaces another before it is read.
     announce(news) {
-      // Only what is new is put in the live region, so a screen reader
-      // does not read the whole strip again. Each title is isolated (a
-      // bdi), so one title's direction cannot run into the next.
-      const t = news.slice(0, this.max()).flatMap((i, n) => (n ? ['. '] : []).concat(el('bdi', '', i.title)));
-      if (t.length) this.live.replaceChildren(...t);
+      this.q.push(...news.slice(0, this.max()));
+      if (!this.sayT) this.say();
+    }
+    say() {
+      this.sayT = 0;
+      if (!this.q.length) return;
+      const many = this.q.length > MERGE;
+      const batch = many ? this.q.splice(0) : this.q.splice(0, 1);
+      const p = [];
+      if (many) {
+        const ar = /^ar\b/i.test(this.w.lang);
+        const n = el('span', '', ar ? `${batch.length} عناوين جديدة: ` : `${batch.length} new headlines: `);
+        n.lang = ar ? 'ar' : 'en';
+        p.push(n);
+      }
+      // Each title isolated (a bdi of its own) and in its own language,
+      // so one title's direction cannot run into the next and none is
+      // read in the wrong voice.
+      batch.slice(0, MERGE).forEach((i, k) => {
+        const b = el('bdi', '', i.title);
+        b.dir = 'auto';
+        if (i.lang) b.lang = i.lang;
+        if (k) p.push('. ');
+        p.push(b);
+      });
+      this.live.replaceChildren(...p);
+      this.sayT = setTimeout(() => this.say(), SPEAK * (many ? 2 : 1));
     }
     // age drops the headlines older than the ticker's max_age and sets a
     // timer for the next one due: the stream announces changes to items,
@@ -292,6 +376,7 @@ a:hover,a:focus-visible{text-decoration:underline}
       this.lb.textContent = this.opt('label', '');
       let fmt;
       try { fmt = new Intl.DateTimeFormat(lang || undefined, { hour: 'numeric', minute: '2-digit' }); } catch (e) { fmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' }); }
+      const loc = fmt.resolvedOptions().locale;
       const src = this.flag('show-source');
       const tm = this.flag('show-time');
       const target = this.getAttribute('target');
@@ -314,6 +399,10 @@ a:hover,a:focus-visible{text-decoration:underline}
           const d = tm && i.time ? new Date(i.time) : null;
           if (d && !isNaN(d)) {
             const t = el('time', '', fmt.format(d));
+            // Isolated: "3:48 AM" in a right-to-left strip would
+            // otherwise read "AM 3:48".
+            t.dir = 'auto';
+            t.lang = loc;
             t.setAttribute('part', 'time');
             t.dateTime = d.toISOString();
             li.append(t);
@@ -325,10 +414,37 @@ a:hover,a:focus-visible{text-decoration:underline}
       // the lists are rebuilt it is put back where it was, so a headline
       // inserted out of view (see insertAt) does not move what is in view.
       const anchor = this.anchor();
+      // A focused headline keeps the focus when the lists are rebuilt.
+      const f = this.focused();
+      const fid = f && f.closest('li') ? f.closest('li').dataset.id : null;
       list(this.a);
       list(this.c);
       this.w.hidden = false;
       this.layout(anchor);
+      if (fid != null) {
+        const li = [...this.a.children].find((l) => l.dataset.id === fid);
+        if (li) li.firstChild.focus({ preventScroll: true });
+      }
+    }
+    focused() {
+      const f = this.shadowRoot.activeElement;
+      return f && this.v.contains(f) ? f : null;
+    }
+    // reveal moves the paused strip so that the focused headline a is
+    // wholly in view (its start, if it is wider than the view), instead
+    // of the browser's own scroll, which stops at partly visible.
+    reveal(a) {
+      if (!this.anim || a.closest('ul') !== this.a) return;
+      this.v.scrollLeft = 0;
+      const vw = this.v.clientWidth;
+      const m = 6; // room for the focus ring
+      const g = this.a.getBoundingClientRect();
+      const r = a.getBoundingClientRect();
+      const d = this.rtl ? g.right - r.right : r.left - g.left;
+      let x = this.offset();
+      if (d - x < m || r.width > vw - 2 * m) x = d - m;
+      else if (d - x + r.width > vw - m) x = d + r.width - vw + m;
+      this.anim.currentTime = Math.max(0, x) / this.speed * 1000;
     }
     // along is the distance of li from the start of its list in the
     // direction of reading.
@@ -384,13 +500,18 @@ a:hover,a:focus-visible{text-decoration:underline}
     }
     motion() {
       const still = reduce.matches;
-      const f = this.shadowRoot.activeElement;
-      const paused = this.userPaused || this.hover || (f && this.v.contains(f));
+      const f = this.focused();
+      const paused = this.userPaused || this.hover || f || !this.seen || document.hidden;
       this.b.textContent = this.userPaused ? '\u25B6' : '\u275A\u275A';
       this.b.setAttribute('aria-label', this.userPaused ? 'Play' : 'Pause');
       this.b.setAttribute('aria-pressed', String(this.userPaused));
       if (!this.anim || still) return;
-      if (paused) { this.anim.pause(); return; }
+      if (paused) {
+        this.anim.pause();
+        // Once paused: a time set while the pause is pending is lost.
+        if (f) this.anim.ready.then(() => { if (this.focused() === f) this.reveal(f); });
+        return;
+      }
       // Focus may have scrolled the view to a headline; fold that into
       // the animation before it moves again.
       const sl = this.v.scrollLeft;
