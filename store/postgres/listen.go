@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -43,19 +44,22 @@ func (s *Store) listenOnce(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
 		return err
 	}
-	var last int64
-	if err := conn.QueryRow(ctx, `SELECT last FROM seq`).Scan(&last); err != nil {
+	var last, at int64
+	if err := conn.QueryRow(ctx, `SELECT last, at FROM seq`).Scan(&last, &at); err != nil {
 		return err
 	}
 	s.listenErr.Store(nil)
-	s.noteChange(uint64(last))
+	s.noteChange(uint64(last), at)
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
-		if seq, err := strconv.ParseUint(n.Payload, 10, 64); err == nil {
-			s.noteChange(seq)
+		seqText, atText, _ := strings.Cut(n.Payload, " ")
+		seq, err1 := strconv.ParseUint(seqText, 10, 64)
+		at, err2 := strconv.ParseInt(atText, 10, 64)
+		if err1 == nil && err2 == nil {
+			s.noteChange(seq, at)
 		}
 	}
 }

@@ -145,7 +145,6 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 		s.pool.Close()
 		return nil, fmt.Errorf("read %s: %w", s.path, err)
 	}
-	s.lastChange.Store(now().UnixNano())
 	lctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
 	go s.listen(lctx)
@@ -179,11 +178,15 @@ func Redact(dsn string) string {
 
 // load reads every source state and the last sequence number.
 func (s *Store) load(ctx context.Context) error {
-	var last int64
-	if err := s.pool.QueryRow(ctx, `SELECT last FROM seq`).Scan(&last); err != nil {
+	var last, at int64
+	if err := s.pool.QueryRow(ctx, `SELECT last, at FROM seq`).Scan(&last, &at); err != nil {
 		return err
 	}
 	s.version.Store(uint64(last))
+	if at == 0 {
+		at = s.now().UnixNano()
+	}
+	s.lastChange.Store(at)
 	rows, err := s.pool.Query(ctx, `SELECT name, data, items FROM sources`)
 	if err != nil {
 		return err
@@ -274,7 +277,8 @@ func (s *Store) Version() uint64 { return s.version.Load() }
 // Seq equals Version.
 func (s *Store) Seq() uint64 { return s.version.Load() }
 
-// LastChange reports when Version last moved, or when the store opened.
+// LastChange reports when the last change was committed, by whichever
+// replica: the same on every replica that knows of it.
 func (s *Store) LastChange() time.Time { return time.Unix(0, s.lastChange.Load()).UTC() }
 
 // Changed returns a channel closed at the next change to items.
@@ -284,8 +288,9 @@ func (s *Store) Changed() <-chan struct{} {
 	return s.changed
 }
 
-// noteChange publishes a change up to seq, committed here or elsewhere.
-func (s *Store) noteChange(seq uint64) {
+// noteChange publishes a change up to seq, committed here or elsewhere
+// at at (Unix nanoseconds).
+func (s *Store) noteChange(seq uint64, at int64) {
 	for {
 		v := s.version.Load()
 		if seq <= v {
@@ -295,7 +300,7 @@ func (s *Store) noteChange(seq uint64) {
 			break
 		}
 	}
-	s.lastChange.Store(s.now().UnixNano())
+	s.lastChange.Store(at)
 	s.mu.Lock()
 	close(s.changed)
 	s.changed = make(chan struct{})

@@ -161,3 +161,69 @@ func TestReplicasDedupe(t *testing.T) {
 		}
 	}
 }
+
+// TestLeases: one replica of two fetches a source per interval; a holder
+// that dies (never releases) loses the source when its lease expires and
+// the interval has passed.
+func TestLeases(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.Start(t)
+	dsn := c.NewDatabase(t)
+	var rs []*postgres.Store
+	for range 2 {
+		s, err := postgres.Open(ctx, dsn, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		rs = append(rs, s)
+	}
+	const interval, lease = 2 * time.Second, time.Second
+	claim := func(i int) bool {
+		t.Helper()
+		ok, err := rs[i].Claim(ctx, "src", fmt.Sprint("r", i), interval, lease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	// Both at once: exactly one wins.
+	var wins [2]bool
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() { wins[i] = claim(i) })
+	}
+	wg.Wait()
+	if wins[0] == wins[1] {
+		t.Fatalf("claims at once = %v, want exactly one", wins)
+	}
+	winner, other := 0, 1
+	if wins[1] {
+		winner, other = 1, 0
+	}
+	if err := rs[winner].Release(ctx, "src", fmt.Sprint("r", winner)); err != nil {
+		t.Fatal(err)
+	}
+	// Released, but fetched this interval: nobody takes it again yet.
+	if claim(other) || claim(winner) {
+		t.Error("a source fetched this interval was claimed again")
+	}
+	// The next interval: the other takes it and dies holding it.
+	start := time.Now()
+	for !claim(other) {
+		if time.Since(start) > 3*interval {
+			t.Fatal("no claim after an interval")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if d := time.Since(start); d < interval/2 {
+		t.Errorf("claimed again after %v, want about an interval (%v)", d, interval)
+	}
+	start = time.Now()
+	for !claim(winner) {
+		if time.Since(start) > 3*interval {
+			t.Fatal("a dead holder's lease was never taken over")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -24,6 +24,7 @@ type writer struct {
 	// seq is the last sequence number handed out, start the one before
 	// this transaction's first; set only for writes that log changes.
 	start, seq uint64
+	at         int64 // when the changes were committed, Unix nanoseconds
 	chg        []changeRow
 }
 
@@ -81,7 +82,7 @@ func (s *Store) writeOnce(ctx context.Context, logs bool, fn func(*writer) error
 	}
 	s.writes.Add(1)
 	if w.seq > w.start {
-		s.noteChange(w.seq)
+		s.noteChange(w.seq, w.at)
 	}
 	return nil
 }
@@ -136,9 +137,10 @@ func (w *writer) flushChanges() error {
 	}
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO changes (seq, op, key, ref) SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bytea[], $4::bytea[])`, seqs, ops, keys, refs)
-	b.Queue(`UPDATE seq SET last = $1`, int64(w.seq))
+	w.at = w.s.now().UnixNano()
+	b.Queue(`UPDATE seq SET last = $1, at = $2`, int64(w.seq), w.at)
 	b.Queue(`DELETE FROM changes WHERE seq <= $1`, int64(w.seq)-int64(w.s.changeLog))
-	b.Queue(`SELECT pg_notify($1, $2)`, Channel, strconv.FormatUint(w.seq, 10))
+	b.Queue(`SELECT pg_notify($1, $2)`, Channel, strconv.FormatUint(w.seq, 10)+" "+strconv.FormatInt(w.at, 10))
 	return w.tx.SendBatch(w.ctx, b).Close()
 }
 

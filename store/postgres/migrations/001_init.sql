@@ -76,13 +76,16 @@ CREATE TABLE changes (
 	ref bytea    NOT NULL -- JSON: source, id, and for removals link, title, guid, told
 );
 
--- The last sequence number handed out; never goes back, even when the
--- log is trimmed to nothing.
+-- The last sequence number handed out, which never goes back even when
+-- the log is trimmed to nothing, and when it was committed (Unix
+-- nanoseconds): every replica reports that as LastChange, so feeds
+-- rendered from the same data are the same bytes on each.
 CREATE TABLE seq (
 	one  boolean PRIMARY KEY DEFAULT true CHECK (one),
-	last bigint  NOT NULL
+	last bigint  NOT NULL,
+	at   bigint  NOT NULL
 );
-INSERT INTO seq VALUES (true, 0);
+INSERT INTO seq VALUES (true, 0, 0);
 
 -- items is the count of the source's stored items, kept by the writes
 -- that change it, whatever data (the JSON of a store.SourceState, whose
