@@ -60,3 +60,38 @@ func (s *Store) Release(ctx context.Context, source, holder string) error {
 	}
 	return nil
 }
+
+// HostSlot waits until holder holds one of perHost slots for host, shared
+// by every replica, and returns the function that gives it back. A slot
+// not given back (its replica died) frees itself after lease. It polls
+// while all are taken, at most every half second, until ctx is done.
+func (s *Store) HostSlot(ctx context.Context, host, holder string, perHost int, lease time.Duration) (release func(), err error) {
+	if _, err := s.pool.Exec(ctx, `INSERT INTO host_slots (host, slot) SELECT $1, g FROM generate_series(0, $2 - 1) AS g ON CONFLICT DO NOTHING`, host, perHost); err != nil {
+		return nil, fmt.Errorf("host slot for %s: %w", host, err)
+	}
+	wait := 20 * time.Millisecond
+	for {
+		var slot int
+		err := s.pool.QueryRow(ctx, `UPDATE host_slots SET holder = $3, expires = now() + $4::bigint * interval '1 microsecond'
+			WHERE (host, slot) = (SELECT host, slot FROM host_slots
+				WHERE host = $1 AND slot < $2 AND (expires IS NULL OR expires < now())
+				ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED)
+			RETURNING slot`, host, perHost, holder, lease.Microseconds()).Scan(&slot)
+		if err == nil {
+			return func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				s.pool.Exec(ctx, `UPDATE host_slots SET holder = NULL, expires = NULL WHERE host = $1 AND slot = $2 AND holder = $3`, host, slot, holder)
+			}, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("host slot for %s: %w", host, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 500*time.Millisecond)
+	}
+}

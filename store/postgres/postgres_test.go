@@ -227,3 +227,51 @@ func TestLeases(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestHostSlots: replicas together hold at most perHost slots of a host;
+// a released slot is taken by a waiter.
+func TestHostSlots(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.Start(t)
+	dsn := c.NewDatabase(t)
+	var rs []*postgres.Store
+	for range 2 {
+		s, err := postgres.Open(ctx, dsn, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		rs = append(rs, s)
+	}
+	const perHost = 2
+	var releases []func()
+	for i := range perHost {
+		rel, err := rs[i%2].HostSlot(ctx, "wire.example", fmt.Sprint("r", i%2), perHost, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, rel)
+	}
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	defer cancel()
+	if _, err := rs[1].HostSlot(short, "wire.example", "r1", perHost, time.Minute); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a third slot of %d: err = %v, want to wait until the deadline", perHost, err)
+	}
+	if _, err := rs[1].HostSlot(ctx, "other.example", "r1", perHost, time.Minute); err != nil {
+		t.Errorf("another host's slot: %v", err)
+	}
+	got := make(chan error, 1)
+	go func() {
+		_, err := rs[1].HostSlot(ctx, "wire.example", "r1", perHost, time.Minute)
+		got <- err
+	}()
+	releases[0]()
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a released slot was not taken by the waiter")
+	}
+}

@@ -9,3 +9,13 @@ CREATE TABLE leases (
 	expires timestamptz,
 	fetched timestamptz
 );
+
+-- Per-host politeness across replicas: a fetch to host holds one of its
+-- slots (slot < the configured per_host) until it ends or expires.
+CREATE TABLE host_slots (
+	host    text    NOT NULL,
+	slot    integer NOT NULL,
+	holder  text,
+	expires timestamptz,
+	PRIMARY KEY (host, slot)
+);
