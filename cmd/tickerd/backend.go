@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -67,8 +68,12 @@ func replicaID() string {
 // (request timeout and the store's write) unless the interval is
 // shorter; then it is most of the interval, so a dead replica's sources
 // are taken over at their next tick.
+//
+// A host slot guards the requests to a host; a dead replica's comes back
+// a moment after the longest request could have lasted.
 func replicaOptions(opts *fetcher.Options, pg *postgres.Store, id string, logger *slog.Logger) {
-	fetchTime := opts.Timeout + 10*time.Second
+	timeout := cmp.Or(opts.Timeout, fetcher.DefaultTimeout)
+	fetchTime := timeout + 10*time.Second
 	opts.Claim = func(ctx context.Context, source string, interval time.Duration) (func(), bool) {
 		lease := min(fetchTime, interval*9/10)
 		ok, err := pg.Claim(ctx, source, id, interval, lease)
@@ -87,6 +92,6 @@ func replicaOptions(opts *fetcher.Options, pg *postgres.Store, id string, logger
 		}, true
 	}
 	opts.HostSlot = func(ctx context.Context, host string, perHost int) (func(), error) {
-		return pg.HostSlot(ctx, host, id, perHost, fetchTime)
+		return pg.HostSlot(ctx, host, id, perHost, timeout+2*time.Second)
 	}
 }

@@ -2,11 +2,14 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"tickerd/store"
 )
 
 // listen follows other replicas' commits until ctx is done: it LISTENs on
@@ -49,17 +52,95 @@ func (s *Store) listenOnce(ctx context.Context) error {
 		return err
 	}
 	s.listenErr.Store(nil)
+	if err := s.refreshStates(ctx, conn); err != nil {
+		return err
+	}
 	s.noteChange(uint64(last), at)
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
-		seqText, atText, _ := strings.Cut(n.Payload, " ")
-		seq, err1 := strconv.ParseUint(seqText, 10, 64)
-		at, err2 := strconv.ParseInt(atText, 10, 64)
-		if err1 == nil && err2 == nil {
-			s.noteChange(seq, at)
+		seq, at, ok := parsePayload(n.Payload)
+		// Gather the notifications of a burst (a poll cycle commits many
+		// feeds at once), then read the states once for all of them.
+		for {
+			wctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+			n, err := conn.WaitForNotification(wctx)
+			cancel()
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				if !conn.PgConn().IsClosed() {
+					break // the burst is over
+				}
+				return err
+			}
+			if s2, a2, ok2 := parsePayload(n.Payload); ok2 && s2 > seq {
+				seq, at, ok = s2, a2, true
+			}
 		}
+		if !ok {
+			continue
+		}
+		// States first: the feeds rendered on hearing of the change show
+		// the sources as the replica that fetched them left them (their
+		// URLs and titles), as every other replica does.
+		if err := s.refreshStates(ctx, conn); err != nil {
+			return err
+		}
+		s.noteChange(seq, at)
 	}
+}
+
+// parsePayload reads a NOTIFY payload: "seq at".
+func parsePayload(p string) (seq uint64, at int64, ok bool) {
+	seqText, atText, _ := strings.Cut(p, " ")
+	seq, err1 := strconv.ParseUint(seqText, 10, 64)
+	at, err2 := strconv.ParseInt(atText, 10, 64)
+	return seq, at, err1 == nil && err2 == nil
+}
+
+// refreshStates reads every source's state, as the replicas that fetched
+// them wrote them; a state this replica marked and has not written yet
+// keeps its own fields.
+func (s *Store) refreshStates(ctx context.Context, conn *pgx.Conn) error {
+	rows, err := conn.Query(ctx, `SELECT name, data, items FROM sources`)
+	if err != nil {
+		return err
+	}
+	type row struct {
+		name  string
+		data  []byte
+		items int
+	}
+	var got []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.name, &r.data, &r.items); err != nil {
+			rows.Close()
+			return err
+		}
+		got = append(got, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, r := range got {
+		st := s.states[r.name]
+		if !s.dirty[r.name] {
+			var db store.SourceState
+			if json.Unmarshal(r.data, &db) != nil {
+				continue
+			}
+			st = db
+		}
+		st.Items = r.items
+		s.states[r.name] = st
+	}
+	return nil
 }
