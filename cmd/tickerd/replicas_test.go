@@ -41,6 +41,7 @@ type farm struct {
 	// inFlight and maxInFlight count requests being answered per host.
 	inFlight, maxInFlight map[string]int
 	urls                  []string // base URL of each host
+	n                     int      // sources
 }
 
 type farmServed struct {
@@ -58,8 +59,8 @@ const (
 	farmWindow  = 5
 )
 
-func newFarm() *farm {
-	return &farm{gen: map[int]int{}, first: map[string]farmServed{}, fetches: map[int][]fetchRec{},
+func newFarm(n int) *farm {
+	return &farm{n: n, gen: map[int]int{}, first: map[string]farmServed{}, fetches: map[int][]fetchRec{},
 		inFlight: map[string]int{}, maxInFlight: map[string]int{}}
 }
 
@@ -96,7 +97,7 @@ func farmTitle(src, n int) string {
 
 func (f *farm) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var src int
-	if _, err := fmt.Sscanf(r.URL.Path, "/s%d.xml", &src); err != nil || src < 0 || src >= farmSources {
+	if _, err := fmt.Sscanf(r.URL.Path, "/s%d.xml", &src); err != nil || src < 0 || src >= f.n {
 		http.NotFound(w, r)
 		return
 	}
@@ -172,7 +173,7 @@ func replicaConfig(t *testing.T, name, addr, dsn string, fm *farm, interval time
 	fmt.Fprintf(&b, "listen: %q\nstore: %q\nbase_url: \"http://ticker.test\"\nschedule: \"@every %s\"\n", addr, dsn, interval)
 	fmt.Fprintf(&b, "fetch: {user_agent: %q, timeout: 2s, concurrency: 32, per_host: %d}\n", name, farmPerHost)
 	b.WriteString("retention: {every: 1h}\nsources:\n")
-	for i := range farmSources {
+	for i := range fm.n {
 		fmt.Fprintf(&b, "  - {name: s%d, url: %q}\n", i, fm.sourceURL(i))
 	}
 	dir := t.TempDir()
@@ -321,7 +322,7 @@ func TestReplicas(t *testing.T) {
 	bin := buildTickerd(t)
 	c := pgtest.Start(t)
 	dsn := c.NewDatabase(t)
-	fm := newFarm()
+	fm := newFarm(farmSources)
 	fm.start(t)
 	const interval = 3 * time.Second
 
