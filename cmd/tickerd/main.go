@@ -58,6 +58,10 @@ commands:
   backup    copy the data file to OUT: tickerd backup [flags] OUT
             (through the daemon's /api/backup, with the admin token, when one runs)
   compact   rewrite the data file to reclaim free space (not while a daemon runs)
+  migrate FROM TO  copy every item, story and source state from one store to
+            another: each a bbolt file path or a postgres:// URL (password from
+            PGPASSWORD or TICKERD_PG_PASSWORD); running it again copies only
+            what is missing (not while a daemon writes FROM)
   version   print the version, commit and Go version, and exit
 
 flags (every command):
@@ -85,6 +89,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBackup(ctx, args, stdout, stderr)
 	case "compact":
 		return cmdCompact(args, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, args, stdout, stderr)
 	case "version":
 		printVersion(stdout)
 		return nil
