@@ -17,6 +17,7 @@ import (
 	"tickerd/config"
 	"tickerd/ops"
 	"tickerd/store"
+	"tickerd/store/postgres"
 )
 
 // adminTokenEnv overrides the config's admin_token, so the secret can come
@@ -204,6 +205,9 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	out := rest[0]
+	if cfg.Store != "" {
+		return fmt.Errorf("backup: the store is PostgreSQL (store: in %s): use pg_dump, or `tickerd migrate %s %s` for a bbolt copy", cfg.Path, postgres.Redact(cfg.Store), out)
+	}
 	removeStalePartials(out)
 	tmp, err := os.CreateTemp(filepath.Dir(out), partialPrefix(out)+"*")
 	if err != nil {
