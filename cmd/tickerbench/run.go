@@ -64,6 +64,13 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 		}
 		ingested = st
 	}
+	if c.want(8) {
+		rs, err := figPostgres(ctx, c, corp, base)
+		rows = append(rows, rs...)
+		if err != nil {
+			return rows, fmt.Errorf("figure 8: %w", err)
+		}
+	}
 	if c.want(3) {
 		rs, err := figPoll(ctx, c, corp, cs, base)
 		rows = append(rows, rs...)

@@ -12,6 +12,7 @@ package pgtest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -59,69 +60,102 @@ func Bin() string {
 // missing.
 func Start(t testing.TB) *Cluster {
 	t.Helper()
-	bin := Bin()
-	if bin == "" {
+	if Bin() == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb); install Debian package postgresql")
 		}
 		t.Skip("PostgreSQL server binaries not found; install Debian package postgresql")
 	}
+	c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+// New initializes and starts a cluster in a new folder, for programs
+// that are not tests (tickerbench); Close stops and removes it.
+func New() (*Cluster, error) {
+	bin := Bin()
+	if bin == "" {
+		return nil, errors.New("PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb); install Debian package postgresql")
+	}
 	// Not t.TempDir: its parents are private to this user, and the
 	// cluster may have to run as another.
 	dir, err := os.MkdirTemp("", "tickerd-pg-")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	c := &Cluster{Dir: dir, bin: bin}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := c.init(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	if err := c.start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Cluster) init() error {
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
 			u, err = user.Lookup("nobody")
 		}
 		if err != nil {
-			t.Fatalf("running as root and no user to run PostgreSQL as: %v", err)
+			return fmt.Errorf("running as root and no user to run PostgreSQL as: %w", err)
 		}
 		uid, _ := strconv.Atoi(u.Uid)
 		gid, _ := strconv.Atoi(u.Gid)
 		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			t.Fatal(err)
+		if err := os.Chown(c.Dir, uid, gid); err != nil {
+			return err
 		}
 	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
+	if err := os.Chmod(c.Dir, 0o755); err != nil {
+		return err
 	}
-	c.run(t, "initdb", "-D", c.data(), "-U", Superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
-	conf := fmt.Sprintf("listen_addresses = ''\nunix_socket_directories = '%s'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\nshared_buffers = 32MB\n", dir)
-	if err := os.WriteFile(filepath.Join(c.data(), "postgresql.auto.conf"), []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
+	if err := c.run("initdb", "-D", c.data(), "-U", Superuser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"); err != nil {
+		return err
+	}
+	conf := fmt.Sprintf("listen_addresses = ''\nunix_socket_directories = '%s'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\nshared_buffers = 32MB\n", c.Dir)
+	path := filepath.Join(c.data(), "postgresql.auto.conf")
+	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
+		return err
 	}
 	if c.cred != nil {
-		os.Chown(filepath.Join(c.data(), "postgresql.auto.conf"), int(c.cred.Uid), int(c.cred.Gid))
+		return os.Chown(path, int(c.cred.Uid), int(c.cred.Gid))
 	}
-	c.Start(t)
-	t.Cleanup(func() { c.stop(t, "immediate") })
-	return c
+	return nil
 }
 
 func (c *Cluster) data() string { return filepath.Join(c.Dir, "data") }
 
+// Close stops the cluster at once and removes its folder.
+func (c *Cluster) Close() {
+	c.command("pg_ctl", "-D", c.data(), "-m", "immediate", "-w", "stop").Run()
+	os.RemoveAll(c.Dir)
+}
+
 // Start starts the cluster again after Stop.
 func (c *Cluster) Start(t testing.TB) {
 	t.Helper()
-	c.run(t, "pg_ctl", "-D", c.data(), "-l", filepath.Join(c.Dir, "log"), "-w", "-t", "30", "start")
+	if err := c.start(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (c *Cluster) start() error {
+	return c.run("pg_ctl", "-D", c.data(), "-l", filepath.Join(c.Dir, "log"), "-w", "-t", "30", "start")
 }
 
 // Stop stops the cluster fast: clients are disconnected.
 func (c *Cluster) Stop(t testing.TB) {
 	t.Helper()
-	c.stop(t, "fast")
-}
-
-func (c *Cluster) stop(t testing.TB, mode string) {
-	cmd := c.command("pg_ctl", "-D", c.data(), "-m", mode, "-w", "stop")
-	cmd.Run() // stopped already is fine
+	c.command("pg_ctl", "-D", c.data(), "-m", "fast", "-w", "stop").Run() // stopped already is fine
 }
 
 func (c *Cluster) command(prog string, args ...string) *exec.Cmd {
@@ -134,15 +168,15 @@ func (c *Cluster) command(prog string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-func (c *Cluster) run(t testing.TB, prog string, args ...string) {
-	t.Helper()
+func (c *Cluster) run(prog string, args ...string) error {
 	cmd := c.command(prog, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		log, _ := os.ReadFile(filepath.Join(c.Dir, "log"))
-		t.Fatalf("%s: %v\n%s\n%s", prog, err, out.Bytes(), log)
+		return fmt.Errorf("%s: %v\n%s\n%s", prog, err, out.Bytes(), log)
 	}
+	return nil
 }
 
 // DSN returns the connection string of database db as the superuser.
@@ -154,6 +188,15 @@ func (c *Cluster) DSN(db string) string {
 // string. Databases are cheap; a test takes its own.
 func (c *Cluster) NewDatabase(t testing.TB) string {
 	t.Helper()
+	dsn, err := c.CreateDatabase()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
+
+// CreateDatabase is NewDatabase for programs that are not tests.
+func (c *Cluster) CreateDatabase() (string, error) {
 	name := fmt.Sprintf("t%d", c.dbs.Add(1))
 	var err error
 	for range 50 {
@@ -161,11 +204,10 @@ func (c *Cluster) NewDatabase(t testing.TB) string {
 		cmd := c.command("psql", "-h", c.Dir, "-U", Superuser, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qc", "CREATE DATABASE "+name)
 		var out []byte
 		if out, err = cmd.CombinedOutput(); err == nil {
-			return c.DSN(name)
+			return c.DSN(name), nil
 		}
 		err = fmt.Errorf("%v: %s", err, out)
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("create database %s: %v", name, err)
-	return ""
+	return "", fmt.Errorf("create database %s: %w", name, err)
 }
