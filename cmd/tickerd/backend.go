@@ -85,11 +85,9 @@ func replicaOptions(opts *fetcher.Options, pg *postgres.Store, id string, logger
 		if !ok {
 			return nil, false
 		}
-		return func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			pg.Release(ctx, source, id)
-		}, true
+		// Not released: the lease is shorter than the part of the
+		// interval in which nobody may claim the source again anyway.
+		return func() {}, true
 	}
 	opts.HostSlot = func(ctx context.Context, host string, perHost int) (func(), error) {
 		return pg.HostSlot(ctx, host, id, perHost, timeout+2*time.Second)

@@ -2,52 +2,69 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"tickerd/store"
 )
 
 // Claim asks whether replica holder may fetch source now, several
 // replicas sharing the database: it may when no live lease is held on it
 // and no fetch began under one less than interval ago (less a tenth, so
 // replicas whose schedules tick a moment apart do not fetch twice). On
-// success holder holds the lease until lease has passed or Release, and
-// the source's state is read again from the database, since another
-// replica may have fetched it last. Times are the database's, so the
-// replicas' clocks need not agree.
+// success holder holds the lease until lease has passed (or Release), and
+// the source's state is taken from the database, since another replica
+// may have fetched it last. The lease row is taken with FOR UPDATE SKIP
+// LOCKED: a replica deciding about the same source at that moment makes
+// the others pass at once. Times are the database's, so the replicas'
+// clocks need not agree. It costs one round trip once the source's row
+// exists.
+//
+// With lease at most 9/10 of interval, as cmd/tickerd sets it, nobody
+// else could claim the source before the lease ends anyway, so the
+// holder need not release it.
 func (s *Store) Claim(ctx context.Context, source, holder string, interval, lease time.Duration) (bool, error) {
-	if _, err := s.pool.Exec(ctx, `INSERT INTO leases (source) VALUES ($1) ON CONFLICT DO NOTHING`, source); err != nil {
-		return false, fmt.Errorf("claim %s: %w", source, err)
+	if _, known := s.leaseRows.Load(source); !known {
+		if _, err := s.pool.Exec(ctx, `INSERT INTO leases (source) VALUES ($1) ON CONFLICT DO NOTHING`, source); err != nil {
+			return false, fmt.Errorf("claim %s: %w", source, err)
+		}
+		s.leaseRows.Store(source, true)
 	}
-	ok := false
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var free bool
-		err := tx.QueryRow(ctx, `SELECT (expires IS NULL OR expires < now() OR holder = $2)
-				AND (fetched IS NULL OR fetched <= now() - $3::bigint * interval '1 microsecond')
-			FROM leases WHERE source = $1 FOR UPDATE SKIP LOCKED`,
-			source, holder, (interval - interval/10).Microseconds()).Scan(&free)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil // another replica is deciding right now
-		}
-		if err != nil || !free {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE leases SET holder = $2, expires = now() + $3::bigint * interval '1 microsecond', fetched = now() WHERE source = $1`, source, holder, lease.Microseconds())
-		ok = err == nil
-		return err
-	})
+	var data []byte
+	var items *int
+	err := s.pool.QueryRow(ctx, `UPDATE leases SET holder = $2,
+			expires = now() + $4::bigint * interval '1 microsecond', fetched = now()
+		WHERE source = (SELECT source FROM leases WHERE source = $1
+			AND (expires IS NULL OR expires < now() OR holder = $2)
+			AND (fetched IS NULL OR fetched <= now() - $3::bigint * interval '1 microsecond')
+			FOR UPDATE SKIP LOCKED)
+		RETURNING (SELECT data FROM sources WHERE name = $1), (SELECT items FROM sources WHERE name = $1)`,
+		source, holder, (interval-interval/10).Microseconds(), lease.Microseconds()).Scan(&data, &items)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("claim %s: %w", source, err)
 	}
-	if ok {
-		if _, _, err := s.ReloadState(ctx, source); err != nil {
-			s.Release(context.WithoutCancel(ctx), source, holder)
-			return false, err
+	if data != nil {
+		var st store.SourceState
+		if err := json.Unmarshal(data, &st); err != nil {
+			return true, fmt.Errorf("claim %s: decode its state: %w", source, err)
 		}
+		if items != nil {
+			st.Items = *items
+		}
+		s.mu.Lock()
+		if !s.dirty[source] {
+			s.states[source] = st
+		}
+		s.mu.Unlock()
 	}
-	return ok, nil
+	return true, nil
 }
 
 // Release gives up holder's lease on source after its fetch, so that a
@@ -66,8 +83,11 @@ func (s *Store) Release(ctx context.Context, source, holder string) error {
 // not given back (its replica died) frees itself after lease. It polls
 // while all are taken, at most every half second, until ctx is done.
 func (s *Store) HostSlot(ctx context.Context, host, holder string, perHost int, lease time.Duration) (release func(), err error) {
-	if _, err := s.pool.Exec(ctx, `INSERT INTO host_slots (host, slot) SELECT $1, g FROM generate_series(0, $2 - 1) AS g ON CONFLICT DO NOTHING`, host, perHost); err != nil {
-		return nil, fmt.Errorf("host slot for %s: %w", host, err)
+	if n, _ := s.slotRows.Load(host); n == nil || n.(int) < perHost {
+		if _, err := s.pool.Exec(ctx, `INSERT INTO host_slots (host, slot) SELECT $1, g FROM generate_series(0, $2 - 1) AS g ON CONFLICT DO NOTHING`, host, perHost); err != nil {
+			return nil, fmt.Errorf("host slot for %s: %w", host, err)
+		}
+		s.slotRows.Store(host, perHost)
 	}
 	wait := 20 * time.Millisecond
 	for {

@@ -87,6 +87,11 @@ type Store struct {
 	dirty   map[string]bool
 	changed chan struct{}
 
+	// leaseRows and slotRows remember the lease rows (source → true)
+	// and host slot rows (host → slots) known to exist, so a claim
+	// costs one round trip.
+	leaseRows, slotRows sync.Map
+
 	// listenErr is the listener's last error, nil while it listens.
 	listenErr atomic.Pointer[error]
 	stop      context.CancelFunc
