@@ -301,29 +301,6 @@ type storyMatch struct {
 	score float64
 }
 
-// usableKeys reports which of keys may be matched at now: stored, or
-// removed within the dedupe window (a tombstone alive).
-func (w *writer) usableKeys(keys [][]byte, now time.Time) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(keys) == 0 {
-		return out, nil
-	}
-	rows, err := w.tx.Query(w.ctx, `SELECT key FROM items WHERE key = ANY($1)
-		UNION SELECT key FROM tombs WHERE key = ANY($1) AND expiry > $2`, keys, now.UnixNano())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k []byte
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		out[string(k)] = true
-	}
-	return out, rows.Err()
-}
-
 // lookupStory finds a stored item that tells the same story as it within
 // the dedupe window: first by canonical link, then by normalized title,
 // then by the most similar title among those sharing a signature key.
@@ -343,36 +320,34 @@ func (w *writer) lookupStory(it *store.Item, now time.Time) (storyMatch, error) 
 		return !kt.Before(lo) && !kt.After(hi)
 	}
 	if it.Story.Link != "" || it.Story.Title != "" {
-		// Links before titles, newest day first: the order bbolt tries.
-		rows, err := w.tx.Query(w.ctx, `SELECT key FROM story_forms
-			WHERE ((kind = 'l' AND val = $1 AND $1 <> '') OR (kind = 't' AND val = $2 AND $2 <> '')) AND day BETWEEN $3 AND $4
-			ORDER BY kind = 'l' DESC, day DESC`, noNUL(it.Story.Link), noNUL(it.Story.Title), dlo, dhi)
+		// Links before titles, newest day first: the order bbolt tries;
+		// usable: stored, or removed within the window (a live tombstone).
+		rows, err := w.tx.Query(w.ctx, `SELECT f.key,
+				EXISTS (SELECT 1 FROM items i WHERE i.key = f.key) OR EXISTS (SELECT 1 FROM tombs t WHERE t.key = f.key AND t.expiry > $5)
+			FROM story_forms f
+			WHERE ((f.kind = 'l' AND f.val = $1 AND $1 <> '') OR (f.kind = 't' AND f.val = $2 AND $2 <> '')) AND f.day BETWEEN $3 AND $4
+			ORDER BY f.kind = 'l' DESC, f.day DESC`, noNUL(it.Story.Link), noNUL(it.Story.Title), dlo, dhi, now.UnixNano())
 		if err != nil {
 			return storyMatch{}, err
 		}
-		var cands [][]byte
+		var found []byte
 		for rows.Next() {
 			var k []byte
-			if err := rows.Scan(&k); err != nil {
+			var usable bool
+			if err := rows.Scan(&k, &usable); err != nil {
 				rows.Close()
 				return storyMatch{}, err
 			}
-			if inWindow(k) {
-				cands = append(cands, k)
+			if found == nil && usable && inWindow(k) {
+				found = k
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return storyMatch{}, err
 		}
-		ok, err := w.usableKeys(cands, now)
-		if err != nil {
-			return storyMatch{}, err
-		}
-		for _, k := range cands {
-			if ok[string(k)] {
-				return storyMatch{key: k}, nil
-			}
+		if found != nil {
+			return storyMatch{key: found}, nil
 		}
 	}
 	if !s.similarOn() || len(it.Story.Tokens) == 0 || len(it.Story.Keys) == 0 {
@@ -385,11 +360,13 @@ func (w *writer) lookupStory(it *store.Item, now time.Time) (storyMatch, error) 
 	// Each signature's first candidates in time order within the window,
 	// at most maxCandidates of each: the cost per item depends on how
 	// many items share a key inside the window, not on the table.
-	rows, err := w.tx.Query(w.ctx, `SELECT c.key, c.tokens FROM unnest($1::text[]) WITH ORDINALITY AS u(sig, n)
+	rows, err := w.tx.Query(w.ctx, `SELECT c.key, c.tokens,
+			EXISTS (SELECT 1 FROM items i WHERE i.key = c.key) OR EXISTS (SELECT 1 FROM tombs t WHERE t.key = c.key AND t.expiry > $7)
+		FROM unnest($1::text[]) WITH ORDINALITY AS u(sig, n)
 		CROSS JOIN LATERAL (SELECT key, tokens, day FROM story_keys
 			WHERE sig = u.sig AND day BETWEEN $2 AND $3 AND key >= $4 AND key <= $5
 			ORDER BY day, key LIMIT $6) c
-		ORDER BY u.n, c.day, c.key`, sigs, dlo, dhi, itemKey(lo, 0), itemKey(hi, ^uint64(0)), maxCandidates)
+		ORDER BY u.n, c.day, c.key`, sigs, dlo, dhi, itemKey(lo, 0), itemKey(hi, ^uint64(0)), maxCandidates, now.UnixNano())
 	if err != nil {
 		return storyMatch{}, err
 	}
@@ -398,8 +375,9 @@ func (w *writer) lookupStory(it *store.Item, now time.Time) (storyMatch, error) 
 		mayMatch = s.dedupe.Prefilter(it.Story.Tokens, s.dedupe.Threshold)
 	}
 	type scored struct {
-		key   []byte
-		score float64
+		key    []byte
+		score  float64
+		usable bool
 	}
 	var cands []scored
 	seen := map[string]bool{}
@@ -407,7 +385,8 @@ func (w *writer) lookupStory(it *store.Item, now time.Time) (storyMatch, error) 
 	for rows.Next() {
 		var k []byte
 		var joined string
-		if err := rows.Scan(&k, &joined); err != nil {
+		var usable bool
+		if err := rows.Scan(&k, &joined, &usable); err != nil {
 			rows.Close()
 			return storyMatch{}, err
 		}
@@ -421,24 +400,16 @@ func (w *writer) lookupStory(it *store.Item, now time.Time) (storyMatch, error) 
 		}
 		tokens = append(tokens[:0], strings.Split(joined, "\x00")...)
 		if score := s.dedupe.Similarity(it.Story.Tokens, tokens); score >= s.dedupe.Threshold {
-			cands = append(cands, scored{k, score})
+			cands = append(cands, scored{k, score, usable})
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return storyMatch{}, err
 	}
-	keys := make([][]byte, len(cands))
-	for i := range cands {
-		keys[i] = cands[i].key
-	}
-	ok, err := w.usableKeys(keys, now)
-	if err != nil {
-		return storyMatch{}, err
-	}
 	best := storyMatch{score: s.dedupe.Threshold}
 	for _, c := range cands {
-		if c.score >= best.score && ok[string(c.key)] {
+		if c.score >= best.score && c.usable {
 			best = storyMatch{key: c.key, score: c.score}
 		}
 	}
