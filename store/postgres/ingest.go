@@ -98,6 +98,36 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 		return res, 0, err
 	}
 
+	// The dedupe candidates of every item that may be new, read at once:
+	// the lookups of a feed cost two queries, not two per item.
+	preIndex := make([]int, len(items))
+	var news []*store.Item
+	if w.s.dedupe.Window > 0 {
+		for i := range items {
+			preIndex[i] = -1
+			if items[i].Story == nil {
+				continue
+			}
+			if o, ok := own[ids[i]]; ok && (o.e.kind != 't' || now.UnixNano() < o.e.expiry) {
+				continue
+			}
+			it := items[i]
+			it.FirstSeen = now // as the loop below sets it, for Time
+			news = append(news, &it)
+			preIndex[i] = len(news) - 1
+		}
+	}
+	var cands []candidates
+	if len(news) > 0 {
+		if cands, err = w.readCandidates(news, now); err != nil {
+			return res, 0, err
+		}
+	} else {
+		for i := range preIndex {
+			preIndex[i] = -1
+		}
+	}
+
 	added := 0
 	seen := make(map[uint64]bool, len(items))
 	for i := range items {
@@ -123,7 +153,11 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 		}
 		if !found {
 			it.FirstSeen, it.Reports = now, nil
-			m, err := w.lookupStory(&it, now)
+			var pre *candidates
+			if j := preIndex[i]; j >= 0 {
+				pre = &cands[j]
+			}
+			m, err := w.lookupStory(&it, now, pre)
 			if err != nil {
 				return res, 0, err
 			}
@@ -212,6 +246,7 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 		if err := w.exec(`DELETE FROM items WHERE key = $1`, oldKey); err != nil {
 			return res, 0, err
 		}
+		w.markGone(oldKey)
 		if err := w.unindexSource(oldKey, prev.Source); err != nil {
 			return res, 0, err
 		}
@@ -247,6 +282,7 @@ func (w *writer) putItem(h uint64, it *store.Item) ([]byte, error) {
 		return nil, fmt.Errorf("encode item %q: %w", it.ID, err)
 	}
 	key := itemKey(it.Time(), h)
+	delete(w.gone, string(key))
 	if err := w.putItemData(key, it.Source, v); err != nil {
 		return nil, err
 	}
@@ -272,6 +308,11 @@ func (w *writer) indexStory(key []byte, it *store.Item) error {
 		return nil
 	}
 	d := dayOf(it.Time())
+	w.touch("l", it.Story.Link)
+	w.touch("t", it.Story.Title)
+	for _, k := range it.Story.Keys {
+		w.touch("k", k)
+	}
 	var kinds, vals []string
 	if it.Story.Link != "" {
 		kinds, vals = append(kinds, "l"), append(vals, noNUL(it.Story.Link))
@@ -301,117 +342,183 @@ type storyMatch struct {
 	score float64
 }
 
+// candidates is what the story index holds for one item, as a lookup
+// reads it: the exact forms (links first, newest day first) and the
+// near-duplicate candidates (signature by signature, in time order, at
+// most maxCandidates each), each with whether it may be matched.
+type candidates struct {
+	forms, keys []cand
+}
+
+type cand struct {
+	key    []byte
+	tokens string
+	usable bool // stored, or removed within the window (a live tombstone)
+}
+
+// window is the span of item times that may tell the same story as it.
+func (s *Store) window(it *store.Item) (lo, hi time.Time) {
+	t := it.Time()
+	return t.Add(-s.dedupe.Window), t.Add(s.dedupe.Window)
+}
+
+// readCandidates reads the candidates of items (each with a Story) in
+// two queries, whatever their number.
+func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidates, error) {
+	s := w.s
+	out := make([]candidates, len(items))
+	var ns, kns, ords, fdlo, fdhi, kdlo, kdhi []int32
+	var links, titles, sigs []string
+	var klo, khi [][]byte
+	for i, it := range items {
+		lo, hi := s.window(it)
+		dlo, dhi := dayOf(lo), dayOf(hi)
+		if it.Story.Link != "" || it.Story.Title != "" {
+			ns, links, titles = append(ns, int32(i)), append(links, noNUL(it.Story.Link)), append(titles, noNUL(it.Story.Title))
+			fdlo, fdhi = append(fdlo, dlo), append(fdhi, dhi)
+		}
+		if s.similarOn() && len(it.Story.Tokens) > 0 {
+			for j, k := range it.Story.Keys {
+				kns, ords, sigs = append(kns, int32(i)), append(ords, int32(j)), append(sigs, noNUL(k))
+				kdlo, kdhi = append(kdlo, dlo), append(kdhi, dhi)
+				klo, khi = append(klo, itemKey(lo, 0)), append(khi, itemKey(hi, ^uint64(0)))
+			}
+		}
+	}
+	usable := `EXISTS (SELECT 1 FROM items i WHERE i.key = c.key) OR EXISTS (SELECT 1 FROM tombs t WHERE t.key = c.key AND t.expiry > $1)`
+	if len(ns) > 0 {
+		rows, err := w.tx.Query(w.ctx, `SELECT u.n, c.key, `+usable+`
+			FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[]) AS u(n, link, title, dlo, dhi)
+			JOIN story_forms c ON ((c.kind = 'l' AND c.val = u.link AND u.link <> '') OR (c.kind = 't' AND c.val = u.title AND u.title <> ''))
+				AND c.day BETWEEN u.dlo AND u.dhi
+			ORDER BY u.n, c.kind = 'l' DESC, c.day DESC`, now.UnixNano(), ns, links, titles, fdlo, fdhi)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var n int32
+			var c cand
+			if err := rows.Scan(&n, &c.key, &c.usable); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[n].forms = append(out[n].forms, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	if len(kns) > 0 {
+		rows, err := w.tx.Query(w.ctx, `SELECT u.n, c.key, c.tokens, `+usable+`
+			FROM unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::int[], $7::bytea[], $8::bytea[]) AS u(n, ord, sig, dlo, dhi, klo, khi)
+			CROSS JOIN LATERAL (SELECT key, tokens, day FROM story_keys
+				WHERE sig = u.sig AND day BETWEEN u.dlo AND u.dhi AND key >= u.klo AND key <= u.khi
+				ORDER BY day, key LIMIT $9) c
+			ORDER BY u.n, u.ord, c.day, c.key`, now.UnixNano(), kns, ords, sigs, kdlo, kdhi, klo, khi, maxCandidates)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var n int32
+			var c cand
+			if err := rows.Scan(&n, &c.key, &c.tokens, &c.usable); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[n].keys = append(out[n].keys, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// touches reports whether this transaction wrote or deleted a story
+// index entry it's lookup would read: candidates read before then are
+// stale for it.
+func (w *writer) touches(it *store.Item) bool {
+	if len(w.touched) == 0 {
+		return false
+	}
+	if w.touched["l\x00"+it.Story.Link] || w.touched["t\x00"+it.Story.Title] {
+		return true
+	}
+	for _, k := range it.Story.Keys {
+		if w.touched["k\x00"+k] {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *writer) touch(kind, v string) {
+	if w.touched == nil {
+		w.touched = map[string]bool{}
+	}
+	w.touched[kind+"\x00"+v] = true
+}
+
 // lookupStory finds a stored item that tells the same story as it within
 // the dedupe window: first by canonical link, then by normalized title,
-// then by the most similar title among those sharing a signature key.
-func (w *writer) lookupStory(it *store.Item, now time.Time) (storyMatch, error) {
+// then by the most similar title among those sharing a signature key,
+// as the bbolt backend does. pre holds its candidates read with the
+// feed's others; they are read again when this transaction has changed
+// the index entries the item would read.
+func (w *writer) lookupStory(it *store.Item, now time.Time, pre *candidates) (storyMatch, error) {
 	s := w.s
 	if s.dedupe.Window <= 0 || it.Story == nil {
 		return storyMatch{}, nil
 	}
-	t := it.Time()
-	lo, hi := t.Add(-s.dedupe.Window), t.Add(s.dedupe.Window)
-	dlo, dhi := dayOf(lo), dayOf(hi)
-	inWindow := func(key []byte) bool {
-		if len(key) != 16 {
-			return false
-		}
-		kt := keyTime(key)
-		return !kt.Before(lo) && !kt.After(hi)
-	}
-	if it.Story.Link != "" || it.Story.Title != "" {
-		// Links before titles, newest day first: the order bbolt tries;
-		// usable: stored, or removed within the window (a live tombstone).
-		rows, err := w.tx.Query(w.ctx, `SELECT f.key,
-				EXISTS (SELECT 1 FROM items i WHERE i.key = f.key) OR EXISTS (SELECT 1 FROM tombs t WHERE t.key = f.key AND t.expiry > $5)
-			FROM story_forms f
-			WHERE ((f.kind = 'l' AND f.val = $1 AND $1 <> '') OR (f.kind = 't' AND f.val = $2 AND $2 <> '')) AND f.day BETWEEN $3 AND $4
-			ORDER BY f.kind = 'l' DESC, f.day DESC`, noNUL(it.Story.Link), noNUL(it.Story.Title), dlo, dhi, now.UnixNano())
+	if pre == nil || w.touches(it) {
+		got, err := w.readCandidates([]*store.Item{it}, now)
 		if err != nil {
 			return storyMatch{}, err
 		}
-		var found []byte
-		for rows.Next() {
-			var k []byte
-			var usable bool
-			if err := rows.Scan(&k, &usable); err != nil {
-				rows.Close()
-				return storyMatch{}, err
-			}
-			if found == nil && usable && inWindow(k) {
-				found = k
-			}
+		pre = &got[0]
+	}
+	lo, hi := s.window(it)
+	ok := func(c *cand) bool {
+		if len(c.key) != 16 || !c.usable || w.gone[string(c.key)] {
+			return false
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return storyMatch{}, err
-		}
-		if found != nil {
-			return storyMatch{key: found}, nil
+		kt := keyTime(c.key)
+		return !kt.Before(lo) && !kt.After(hi)
+	}
+	for i := range pre.forms {
+		if ok(&pre.forms[i]) {
+			return storyMatch{key: pre.forms[i].key}, nil
 		}
 	}
-	if !s.similarOn() || len(it.Story.Tokens) == 0 || len(it.Story.Keys) == 0 {
+	if !s.similarOn() || len(it.Story.Tokens) == 0 {
 		return storyMatch{}, nil
-	}
-	sigs := make([]string, len(it.Story.Keys))
-	for i, k := range it.Story.Keys {
-		sigs[i] = noNUL(k)
-	}
-	// Each signature's first candidates in time order within the window,
-	// at most maxCandidates of each: the cost per item depends on how
-	// many items share a key inside the window, not on the table.
-	rows, err := w.tx.Query(w.ctx, `SELECT c.key, c.tokens,
-			EXISTS (SELECT 1 FROM items i WHERE i.key = c.key) OR EXISTS (SELECT 1 FROM tombs t WHERE t.key = c.key AND t.expiry > $7)
-		FROM unnest($1::text[]) WITH ORDINALITY AS u(sig, n)
-		CROSS JOIN LATERAL (SELECT key, tokens, day FROM story_keys
-			WHERE sig = u.sig AND day BETWEEN $2 AND $3 AND key >= $4 AND key <= $5
-			ORDER BY day, key LIMIT $6) c
-		ORDER BY u.n, c.day, c.key`, sigs, dlo, dhi, itemKey(lo, 0), itemKey(hi, ^uint64(0)), maxCandidates, now.UnixNano())
-	if err != nil {
-		return storyMatch{}, err
 	}
 	var mayMatch func(string) bool
 	if s.dedupe.Prefilter != nil {
 		mayMatch = s.dedupe.Prefilter(it.Story.Tokens, s.dedupe.Threshold)
 	}
-	type scored struct {
-		key    []byte
-		score  float64
-		usable bool
-	}
-	var cands []scored
+	best := storyMatch{score: s.dedupe.Threshold}
 	seen := map[string]bool{}
 	var tokens []string
-	for rows.Next() {
-		var k []byte
-		var joined string
-		var usable bool
-		if err := rows.Scan(&k, &joined, &usable); err != nil {
-			rows.Close()
-			return storyMatch{}, err
-		}
-		if seen[string(k)] {
+	for i := range pre.keys {
+		c := &pre.keys[i]
+		if seen[string(c.key)] {
 			continue
 		}
-		seen[string(k)] = true
-		joined = strings.ReplaceAll(joined, tokenSep, "\x00")
+		seen[string(c.key)] = true
+		joined := strings.ReplaceAll(c.tokens, tokenSep, "\x00")
 		if mayMatch != nil && !mayMatch(joined) {
 			continue
 		}
 		tokens = append(tokens[:0], strings.Split(joined, "\x00")...)
-		if score := s.dedupe.Similarity(it.Story.Tokens, tokens); score >= s.dedupe.Threshold {
-			cands = append(cands, scored{k, score, usable})
+		if score := s.dedupe.Similarity(it.Story.Tokens, tokens); score >= best.score && ok(c) {
+			best = storyMatch{key: c.key, score: score}
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return storyMatch{}, err
-	}
-	best := storyMatch{score: s.dedupe.Threshold}
-	for _, c := range cands {
-		if c.score >= best.score && c.usable {
-			best = storyMatch{key: c.key, score: c.score}
-		}
+	if best.key == nil {
+		return storyMatch{}, nil
 	}
 	return best, nil
 }
@@ -548,6 +655,11 @@ func (w *writer) unindexStory(oldKey []byte, old *store.Item, key []byte, it *st
 		return nil
 	}
 	d := dayOf(old.Time())
+	w.touch("l", was.Link)
+	w.touch("t", was.Title)
+	for _, k := range was.Keys {
+		w.touch("k", k)
+	}
 	var now *store.Story
 	if it.Story != nil && bytes.Equal(oldKey, key) && dayOf(it.Time()) == d {
 		now = it.Story

@@ -76,6 +76,12 @@ type writer struct {
 	start, seq uint64
 	at         int64 // when the changes were committed, Unix nanoseconds
 	chg        []changeRow
+	// touched holds the story forms and keys whose index entries this
+	// transaction wrote or deleted ("l\x00link", "t\x00title",
+	// "k\x00sig"), gone the keys of items it deleted: dedupe candidates
+	// read before are stale where they meet these.
+	touched map[string]bool
+	gone    map[string]bool
 }
 
 type changeRow struct {
@@ -198,6 +204,13 @@ func (w *writer) flushChanges() error {
 		return err
 	}
 	return w.tx.Tx.SendBatch(w.ctx, b).Close()
+}
+
+func (w *writer) markGone(key []byte) {
+	if w.gone == nil {
+		w.gone = map[string]bool{}
+	}
+	w.gone[string(key)] = true
 }
 
 // putStates writes states; their item counts are the database's.
