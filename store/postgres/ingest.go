@@ -387,11 +387,14 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 	}
 	usable := `EXISTS (SELECT 1 FROM items i WHERE i.key = c.key) OR EXISTS (SELECT 1 FROM tombs t WHERE t.key = c.key AND t.expiry > $1)`
 	if len(ns) > 0 {
-		rows, err := w.tx.Query(w.ctx, `SELECT u.n, c.key, `+usable+`
-			FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[]) AS u(n, link, title, dlo, dhi)
-			JOIN story_forms c ON ((c.kind = 'l' AND c.val = u.link AND u.link <> '') OR (c.kind = 't' AND c.val = u.title AND u.title <> ''))
-				AND c.day BETWEEN u.dlo AND u.dhi
-			ORDER BY u.n, c.kind = 'l' DESC, c.day DESC`, now.UnixNano(), ns, links, titles, fdlo, fdhi)
+		// Two joins, each an index lookup per item (an OR in one join
+		// would read the whole table).
+		rows, err := w.tx.Query(w.ctx, `WITH u AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[]) AS u(n, link, title, dlo, dhi)),
+			c AS (
+				SELECT u.n, 0 AS k, f.day, f.key FROM u JOIN story_forms f ON f.kind = 'l' AND f.val = u.link AND f.day BETWEEN u.dlo AND u.dhi WHERE u.link <> ''
+				UNION ALL
+				SELECT u.n, 1, f.day, f.key FROM u JOIN story_forms f ON f.kind = 't' AND f.val = u.title AND f.day BETWEEN u.dlo AND u.dhi WHERE u.title <> '')
+			SELECT c.n, c.key, `+usable+` FROM c ORDER BY c.n, c.k, c.day DESC`, now.UnixNano(), ns, links, titles, fdlo, fdhi)
 		if err != nil {
 			return nil, err
 		}
