@@ -352,8 +352,8 @@ type candidates struct {
 
 type cand struct {
 	key    []byte
-	tokens string
-	usable bool // stored, or removed within the window (a live tombstone)
+	score  float64 // of a near-duplicate candidate
+	usable bool    // stored, or removed within the window (a live tombstone)
 }
 
 // window is the span of item times that may tell the same story as it.
@@ -413,27 +413,79 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 		}
 	}
 	if len(kns) > 0 {
-		rows, err := w.tx.Query(w.ctx, `SELECT u.n, c.key, c.tokens, `+usable+`
-			FROM unnest($2::int[], $3::int[], $4::text[], $5::int[], $6::int[], $7::bytea[], $8::bytea[]) AS u(n, ord, sig, dlo, dhi, klo, khi)
+		// Candidates come with their tokens and are scored here; only the
+		// few that score enough are then checked for usability, in one
+		// more query (most candidates share one common word and no more).
+		rows, err := w.tx.Query(w.ctx, `SELECT u.n, c.key, c.tokens
+			FROM unnest($1::int[], $2::int[], $3::text[], $4::int[], $5::int[], $6::bytea[], $7::bytea[]) AS u(n, ord, sig, dlo, dhi, klo, khi)
 			CROSS JOIN LATERAL (SELECT key, tokens, day FROM story_keys
 				WHERE sig = u.sig AND day BETWEEN u.dlo AND u.dhi AND key >= u.klo AND key <= u.khi
-				ORDER BY day, key LIMIT $9) c
-			ORDER BY u.n, u.ord, c.day, c.key`, now.UnixNano(), kns, ords, sigs, kdlo, kdhi, klo, khi, maxCandidates)
+				ORDER BY day, key LIMIT $8) c
+			ORDER BY u.n, u.ord, c.day, c.key`, kns, ords, sigs, kdlo, kdhi, klo, khi, maxCandidates)
 		if err != nil {
 			return nil, err
 		}
+		cur := int32(-1)
+		var seen map[string]bool
+		var mayMatch func(string) bool
+		var tokens []string
+		var check [][]byte
 		for rows.Next() {
 			var n int32
-			var c cand
-			if err := rows.Scan(&n, &c.key, &c.tokens, &c.usable); err != nil {
+			var key []byte
+			var joined string
+			if err := rows.Scan(&n, &key, &joined); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[n].keys = append(out[n].keys, c)
+			it := items[n]
+			if n != cur {
+				cur, seen, mayMatch = n, map[string]bool{}, nil
+				if s.dedupe.Prefilter != nil {
+					mayMatch = s.dedupe.Prefilter(it.Story.Tokens, s.dedupe.Threshold)
+				}
+			}
+			if seen[string(key)] {
+				continue
+			}
+			seen[string(key)] = true
+			joined = strings.ReplaceAll(joined, tokenSep, "\x00")
+			if mayMatch != nil && !mayMatch(joined) {
+				continue
+			}
+			tokens = append(tokens[:0], strings.Split(joined, "\x00")...)
+			if score := s.dedupe.Similarity(it.Story.Tokens, tokens); score >= s.dedupe.Threshold {
+				out[n].keys = append(out[n].keys, cand{key: key, score: score})
+				check = append(check, key)
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
+		}
+		if len(check) > 0 {
+			rows, err := w.tx.Query(w.ctx, `SELECT c.key FROM unnest($2::bytea[]) AS c(key) WHERE `+usable, now.UnixNano(), check)
+			if err != nil {
+				return nil, err
+			}
+			ok := map[string]bool{}
+			for rows.Next() {
+				var k []byte
+				if err := rows.Scan(&k); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				ok[string(k)] = true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+			for i := range out {
+				for j := range out[i].keys {
+					out[i].keys[j].usable = ok[string(out[i].keys[j].key)]
+				}
+			}
 		}
 	}
 	return out, nil
@@ -498,26 +550,10 @@ func (w *writer) lookupStory(it *store.Item, now time.Time, pre *candidates) (st
 	if !s.similarOn() || len(it.Story.Tokens) == 0 {
 		return storyMatch{}, nil
 	}
-	var mayMatch func(string) bool
-	if s.dedupe.Prefilter != nil {
-		mayMatch = s.dedupe.Prefilter(it.Story.Tokens, s.dedupe.Threshold)
-	}
 	best := storyMatch{score: s.dedupe.Threshold}
-	seen := map[string]bool{}
-	var tokens []string
 	for i := range pre.keys {
-		c := &pre.keys[i]
-		if seen[string(c.key)] {
-			continue
-		}
-		seen[string(c.key)] = true
-		joined := strings.ReplaceAll(c.tokens, tokenSep, "\x00")
-		if mayMatch != nil && !mayMatch(joined) {
-			continue
-		}
-		tokens = append(tokens[:0], strings.Split(joined, "\x00")...)
-		if score := s.dedupe.Similarity(it.Story.Tokens, tokens); score >= best.score && ok(c) {
-			best = storyMatch{key: c.key, score: score}
+		if c := &pre.keys[i]; c.score >= best.score && ok(c) {
+			best = storyMatch{key: c.key, score: c.score}
 		}
 	}
 	if best.key == nil {
