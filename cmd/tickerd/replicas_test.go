@@ -389,6 +389,26 @@ func TestReplicas(t *testing.T) {
 			t.Errorf("/feed.rss of %s differs from r1's (ETag %s vs %s)", rs[i].name, etags[i], etags[0])
 		}
 	}
+	// A widget that saw event id n on replica 1 and reconnects to
+	// replica 2 (or 3) with Last-Event-ID gets what replica 1 would send.
+	st, err := postgres.Open(context.Background(), dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resume := st.Seq() - 40
+	st.Close()
+	var replays []string
+	for _, r := range rs {
+		replays = append(replays, replay(t, r.base+"/events/main", resume))
+	}
+	if strings.Count(replays[0], "id: ") < 10 {
+		t.Errorf("replay from r1 after id %d holds %d events:\n%s", resume, strings.Count(replays[0], "id: "), tail(replays[0], 1000))
+	}
+	for i := 1; i < 3; i++ {
+		if replays[i] != replays[0] {
+			t.Errorf("replay from %s after id %d differs from r1's:\n%s\nr1:\n%s", rs[i].name, resume, tail(replays[i], 600), tail(replays[0], 600))
+		}
+	}
 	fm.freeze(false)
 
 	// kill -9 of replica 3 in the middle of a cycle.
@@ -407,8 +427,7 @@ func TestReplicas(t *testing.T) {
 	// from the first watch to the freeze, no source more often than
 	// its claims allow (they are most of an interval apart; a request
 	// may wait a moment for a slot after its claim), and none left
-	// longer than two intervals, the kill included: its leases expire
-	// within one.
+	// longer than two and a half intervals, three across the kill.
 	fm.mu.Lock()
 	span := end.Sub(watchFrom)
 	most := int(span/(interval*9/10)) + 2
@@ -424,8 +443,16 @@ func TestReplicas(t *testing.T) {
 			}
 			n++
 			if i > 0 {
-				if gap := r.at.Sub(recs[i-1].at); gap > 2*interval+interval/2 {
-					starved = append(starved, fmt.Sprintf("s%d %s", src, gap.Round(time.Millisecond)))
+				// A fetch that died with replica 3 is taken over at the
+				// first tick after its lease (9/10 of an interval); its
+				// request may then wait for the host slots the dead
+				// replica held (fetch.timeout + 2s).
+				bound := 2*interval + interval/2
+				if recs[i-1].at.Before(killedAt) && r.at.After(killedAt) {
+					bound = 3 * interval
+				}
+				if gap := r.at.Sub(recs[i-1].at); gap > bound {
+					starved = append(starved, fmt.Sprintf("s%d %s (bound %s)", src, gap.Round(time.Millisecond), bound))
 				}
 			}
 			if r.at.After(killedAt) {
@@ -460,9 +487,9 @@ func TestReplicas(t *testing.T) {
 		t.Errorf("fetches after the kill by replica: %v, want r1 and r2 only", afterKill)
 	}
 
-	// Nothing lost, nothing twice: every item the farm farmServed is stored,
+	// Nothing lost, nothing twice: every item the farm served is stored,
 	// as an item or as its source's report on another's story.
-	st, err := postgres.Open(context.Background(), dsn, nil)
+	st, err = postgres.Open(context.Background(), dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -496,6 +523,42 @@ func TestReplicas(t *testing.T) {
 		t.Errorf("%d of %d items served were not stored: %v", len(lost), len(first), lost[:min(10, len(lost))])
 	}
 	t.Logf("%d items served, %d stories stored; fetches after the kill: %v", len(first), len(items), afterKill)
+}
+
+// replay connects to a live stream with Last-Event-ID after and returns
+// the id and event lines it is sent within a second (heartbeats left
+// out).
+func replay(t *testing.T, url string, after uint64) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+	req.Header.Set("Last-Event-ID", fmt.Sprint(after))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	var b strings.Builder
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(nil, 4<<20)
+	heartbeat := false
+	for sc.Scan() {
+		line := sc.Text()
+		if line == ":" {
+			heartbeat = true
+			continue
+		}
+		if strings.HasPrefix(line, "id: ") && heartbeat {
+			heartbeat = false
+			continue
+		}
+		if strings.HasPrefix(line, "id: ") || strings.HasPrefix(line, "event: ") || strings.HasPrefix(line, "data: ") {
+			b.WriteString(line)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
 }
 
 func maps(m map[string]farmServed) map[string]farmServed {
