@@ -43,7 +43,7 @@ func TestDefaults(t *testing.T) {
 	if cfg.Data != "/etc/tickerd/data/tickerd.db" {
 		t.Errorf("Data = %q, want it next to the config", cfg.Data)
 	}
-	want := Fetch{Concurrency: 16, PerHost: 2, Timeout: 30 * time.Second, MaxBody: 10 << 20, MaxItems: 200, MaxBackoff: 6 * time.Hour}
+	want := Fetch{Concurrency: 16, PerHost: 2, Timeout: 30 * time.Second, MaxBody: 10 << 20, MaxItems: 200, MaxBackoff: 6 * time.Hour, IntervalMin: time.Minute, IntervalMax: 2 * time.Hour}
 	if cfg.Fetch != want {
 		t.Errorf("Fetch = %+v, want %+v", cfg.Fetch, want)
 	}

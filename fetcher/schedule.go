@@ -110,6 +110,12 @@ func parseSchedule(spec string) (sched cron.Schedule, err error) {
 		}
 		s = rest
 	}
+	if s == AdaptiveSchedule {
+		if loc != time.UTC {
+			return nil, fmt.Errorf("schedule %q: %s takes no time zone", spec, AdaptiveSchedule)
+		}
+		return adaptiveMarker{}, nil
+	}
 	if arg, ok := strings.CutPrefix(s, "@every"); ok && (arg == "" || unicode.IsSpace(rune(arg[0]))) {
 		return parseEvery(spec, strings.TrimSpace(arg))
 	}
@@ -319,8 +325,12 @@ func (f *Fetcher) scheduled(ctx context.Context, s *source) {
 		}
 		s = cur
 	}
-	if wait := f.backoff(s, time.Now()); wait > backoffSlack {
+	now := s.g.opts.Now()
+	if wait := f.backoff(s, now); wait > backoffSlack {
 		f.log.Debug("fetch postponed", "source", s.Name, "wait", wait.Round(time.Second))
+		return
+	}
+	if s.adaptive && !f.due(s, now) {
 		return
 	}
 	f.fetch(ctx, s)
@@ -360,6 +370,16 @@ func (f *Fetcher) hold(s *source, st *store.SourceState) (until time.Time, reaso
 // counting the schedule's runs from "from" (the last attempt).
 func (f *Fetcher) planNext(s *source, st *store.SourceState, from time.Time) {
 	until, reason := f.hold(s, st)
+	if s.adaptive {
+		next := from.Add(cmp.Or(st.Interval, s.bounds().lo))
+		if until.After(next) {
+			next = until
+		} else {
+			reason = store.NextSchedule
+		}
+		st.NextAttempt, st.NextReason = next.UTC(), reason
+		return
+	}
 	next, held := nextRun(s.sched, from, until)
 	if !held {
 		reason = store.NextSchedule

@@ -156,11 +156,13 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 		MaxBackoff:   cfg.Fetch.MaxBackoff,
 		BlockPrivate: cfg.Fetch.BlockPrivate,
 		OnResult:     d.ops.ObserveFetch,
+		IntervalMin:  cfg.Fetch.IntervalMin,
+		IntervalMax:  cfg.Fetch.IntervalMax,
 	}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
 			Name: s.Name, URL: s.URL, Schedule: s.Schedule, Tags: s.Tags, Lang: s.Lang,
-			PrivateParams: s.PrivateParams,
+			PrivateParams: s.PrivateParams, IntervalMin: s.IntervalMin, IntervalMax: s.IntervalMax,
 		})
 	}
 	return opts
