@@ -247,6 +247,8 @@ func (d *decoder) websub(v *yaml.Node, key string, w *WebSub) {
 				d.errorf(v.Line, key, "%v", err)
 			} else if u.RawQuery != "" || u.Fragment != "" {
 				d.errorf(v.Line, key, "%q must not have a query or fragment", w.CallbackBase)
+			} else if strings.Trim(u.Path, "/") == "" {
+				d.errorf(v.Line, key, "%q needs a path of its own for the callbacks, such as %q", w.CallbackBase, w.CallbackBase+"/websub")
 			}
 		case "lease":
 			w.Lease = d.duration(v, key, time.Hour)

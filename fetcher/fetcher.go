@@ -104,6 +104,9 @@ type Options struct {
 	// Now is the clock plans are made with (next attempts, intervals,
 	// Retry-After, leases); nil means time.Now. Tests inject one.
 	Now func() time.Time
+	// WebSub configures subscribing to sources' hubs; off without a
+	// CallbackBase.
+	WebSub WebSub
 }
 
 // Defaults for zero Options fields.
@@ -219,6 +222,11 @@ type Fetcher struct {
 	// hostHold is set by a 429 or 503 with Retry-After: no scheduled fetch
 	// of any source on that host (name as in hostSlots) before the time.
 	hostHold map[string]time.Time
+
+	subs subs // WebSub subscriptions
+	// wg counts the requests to hubs in the background; Run waits for
+	// them when it stops, and WaitWebSub for tests.
+	wg sync.WaitGroup
 }
 
 // generation is one set of sources and options with what was built from
@@ -282,6 +290,8 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 		hostHold:    make(map[string]time.Time),
 		polled:      make(chan struct{}),
 		privateKind: privateKind,
+		subs: subs{bySource: map[string]*subscription{}, unsubscribe: map[string]*subscription{},
+			inflight: map[string]bool{}},
 	}
 	g, err := f.newGeneration(opts, nil)
 	if err != nil {
@@ -295,6 +305,7 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 		}
 	}
 	f.cur.Store(g)
+	f.loadSubs(g)
 	return f, nil
 }
 
@@ -321,6 +332,7 @@ func (f *Fetcher) newGeneration(opts *Options, prev *generation) (*generation, e
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	o.WebSub.Lease = cmp.Or(o.WebSub.Lease, DefaultWebSubLease)
 
 	var errs []error
 	if o.Concurrency < 0 {
@@ -724,7 +736,13 @@ func (f *Fetcher) ingestBody(ctx, rctx context.Context, log *slog.Logger, s *sou
 		res.Bytes = size
 		return res
 	}
-	f.plan(log, s, &st, in, info, degraded, items, began)
+	if in.pushed {
+		// A delivery is no fetch: validators, hash and plan stay.
+		f.mergeSub(&st)
+	} else {
+		f.discovered(ctx, s, &st, info, in)
+		f.plan(log, s, &st, in, info, degraded, items, began)
+	}
 	ir, err := f.ingest(ctx, st, items)
 	if err != nil {
 		// The store failing is not the source's fault: an operator must act.
@@ -760,6 +778,7 @@ func (f *Fetcher) plan(log *slog.Logger, s *source, st *store.SourceState, in in
 	st.ETag, st.LastModified, st.BodyHash = in.etag, in.lastModified, in.hash
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, "ok", "", 0
 	st.Degraded = ""
+	f.mergeSub(st)
 	if degraded != nil {
 		st.LastStatus, st.Degraded = "degraded", degraded.Error()
 		log.Warn("feed is not well-formed XML; read it repaired", "line", degraded.Line, "column", degraded.Column,
@@ -813,12 +832,13 @@ func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *sourc
 		lastStatus = "degraded"
 	}
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, lastStatus, "", 0
+	f.mergeSub(&st)
 	f.forgetRetryAfter(s)
 	if s.adaptive {
 		f.planAdaptive(s, &st, began, false, nil, pollHints{maxAge: resp.maxAge, expires: resp.expires})
 	}
 	f.planNext(s, &st, began)
-	if prev.LastStatus == "error" || prev.URL != st.URL || prev.NextReason != st.NextReason || prev.IntervalReason != st.IntervalReason ||
+	if prev.LastStatus == "error" || prev.URL != st.URL || prev.NextReason != st.NextReason || prev.IntervalReason != st.IntervalReason || prev.WebSub != st.WebSub ||
 		prev.RedirectURL != st.RedirectURL || prev.Alternate != st.Alternate {
 		sctx, cancel := storeContext(ctx)
 		defer cancel()
@@ -872,6 +892,7 @@ func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st stor
 	}
 	st.LastStatus, st.LastError = "error", err.Error()
 	st.Failures++
+	f.mergeSub(&st)
 	began := st.LastAttempt
 	hostWide := false
 	if se, ok := errors.AsType[*StatusError](err); ok && se.RetryAfter > 0 {

@@ -193,11 +193,15 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	// stopping holds the schedules replaced by reloads: each is done once
 	// the jobs it had started have finished.
 	var stopping []<-chan struct{}
+	renew := time.NewTicker(renewEvery)
+	defer renew.Stop()
 loop:
 	for {
 		select {
 		case <-ctx.Done():
 			break loop
+		case <-renew.C:
+			f.renew(ctx)
 		case <-f.reload:
 			next := f.cur.Load()
 			if next == g {
@@ -221,6 +225,7 @@ loop:
 	first := make(chan struct{})
 	go func() {
 		firsts.Wait()
+		f.wg.Wait() // requests to hubs end with ctx
 		close(first)
 	}()
 	timer := time.NewTimer(stopTimeout)

@@ -158,6 +158,9 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 		OnResult:     d.ops.ObserveFetch,
 		IntervalMin:  cfg.Fetch.IntervalMin,
 		IntervalMax:  cfg.Fetch.IntervalMax,
+		WebSub: fetcher.WebSub{
+			CallbackBase: cfg.WebSub.CallbackBase, Lease: cfg.WebSub.Lease, OnEvent: d.ops.WebSubEvent,
+		},
 	}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
