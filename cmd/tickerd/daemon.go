@@ -97,6 +97,10 @@ type daemon struct {
 	// progress finish on the old one.
 	feed atomic.Pointer[feed.Server]
 	ops  *ops.Ops // metrics, readiness and the operator API
+	// hub is tickerd's WebSub hub (websub.hub "self"), or the notifier of
+	// an external one; nil without websub.hub. Set at start: a reload
+	// that changes websub.hub takes a restart.
+	hub *feed.Hub
 }
 
 // newDaemon opens the store and builds the fetcher and the feed server. The
@@ -131,6 +135,13 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 		return nil, err
 	}
 	d.feed.Store(fe)
+	if cfg.WebSub.Hub != "" {
+		ho := &feed.HubOptions{MaxSubscribers: cfg.WebSub.MaxSubscribers, PushRate: cfg.WebSub.PushRate, UserAgent: userAgent(cfg)}
+		if cfg.WebSub.Hub != "self" {
+			ho.External = cfg.WebSub.Hub
+		}
+		d.hub = feed.NewHub(d.feed.Load, ho, logger)
+	}
 	return d, nil
 }
 
@@ -189,6 +200,7 @@ func feedOptions(cfg *config.Config) *feed.Options {
 		LiveClients:   cfg.Events.MaxStreams, Heartbeat: cfg.Events.Heartbeat,
 		LiveClientsPerAddr: cfg.Events.MaxPerClient, LiveMaxAge: cfg.Events.MaxAge,
 		TrustedProxies: cfg.TrustedProxies,
+		Hub:            hubURL(cfg),
 	}
 	for _, s := range cfg.Sources {
 		opts.SourceTags[s.Name] = s.Tags
@@ -371,6 +383,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	wg.Go(func() { d.pruneLoop(fetchCtx) })
+	if d.hub != nil {
+		wg.Go(func() { d.hub.Run(fetchCtx, d.store) })
+	}
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 
@@ -404,4 +419,13 @@ wait:
 	}
 	logger.Info("stopped")
 	return err
+}
+
+// hubURL is the WebSub hub the feeds announce: websub.hub, or tickerd's
+// own at base_url/hub for "self"; "" for none.
+func hubURL(cfg *config.Config) string {
+	if cfg.WebSub.Hub == "self" {
+		return cfg.BaseURL + "/hub"
+	}
+	return cfg.WebSub.Hub
 }

@@ -64,6 +64,9 @@ func (d *daemon) handler() http.Handler {
 		d.feed.Load().Handler().ServeHTTP(w, r)
 	}))
 	d.ops.Register(mux)
+	if cfg := d.cfg.Load(); cfg.WebSub.Hub == "self" && d.hub != nil {
+		mux.Handle("/hub", d.hub)
+	}
 	if p := callbackPath(d.cfg.Load().WebSub.CallbackBase); p != "" {
 		// Hubs reach the fetcher's callbacks here; a reload that changes
 		// callback_base takes a restart to move them.
