@@ -107,6 +107,15 @@ func (m *metrics) handler() http.Handler {
 	})
 }
 
+// CountHubSubscribers exports n's count as tickerd_hub_subscribers: the
+// subscriptions tickerd's own WebSub hub holds. Call it once, at start.
+func (o *Ops) CountHubSubscribers(n func() int) {
+	o.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "tickerd_hub_subscribers",
+		Help: "Subscriptions tickerd's own WebSub hub holds (websub.hub: self).",
+	}, func() float64 { return float64(n()) }))
+}
+
 // WebSubEvent counts one WebSub subscriber event; pass it as
 // fetcher.WebSub.OnEvent.
 func (o *Ops) WebSubEvent(event string) { o.metrics.websub.WithLabelValues(event).Inc() }

@@ -141,6 +141,9 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 			ho.External = cfg.WebSub.Hub
 		}
 		d.hub = feed.NewHub(d.feed.Load, ho, logger)
+		if ho.External == "" {
+			d.ops.CountHubSubscribers(d.hub.Subscribers)
+		}
 	}
 	return d, nil
 }

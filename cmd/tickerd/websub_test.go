@@ -73,6 +73,7 @@ base_url: "http://%[1]s"
 websub:
   callback_base: "http://%[1]s/websub"
   lease: 1h
+  hub: self
 sources:
   - {name: wire, url: %q, schedule: "@adaptive"}
 `, addr, feeds.URL+"/feed.atom"))
@@ -125,6 +126,44 @@ sources:
 	}
 	waitLine("event: reset")
 
+	// A reader subscribes to /feed.atom at tickerd's own hub.
+	readerGot := make(chan string, 4)
+	reader := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			io.WriteString(w, r.URL.Query().Get("hub.challenge"))
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		mac := hmac.New(sha256.New, []byte("reader-secret"))
+		mac.Write(b)
+		if r.Header.Get("X-Hub-Signature") != "sha256="+hex.EncodeToString(mac.Sum(nil)) {
+			readerGot <- "bad signature"
+			return
+		}
+		readerGot <- string(b)
+	}))
+	defer reader.Close()
+	if _, atom := httpGet(t, base+"/feed.atom"); !strings.Contains(atom, `rel="hub"`) || !strings.Contains(atom, "http://"+addr+"/hub") {
+		t.Errorf("/feed.atom does not announce the hub:\n%s", atom)
+	}
+	sr, err := http.PostForm(base+"/hub", url.Values{"hub.mode": {"subscribe"}, "hub.topic": {"http://" + addr + "/feed.atom"},
+		"hub.callback": {reader.URL}, "hub.secret": {"reader-secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr.Body.Close()
+	if sr.StatusCode != http.StatusAccepted {
+		t.Fatalf("subscribe at tickerd's hub: %d", sr.StatusCode)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if _, m := httpGet(t, base+"/metrics"); strings.Contains(m, "tickerd_hub_subscribers 1") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("tickerd's hub did not take the subscription")
+		}
+	}
+
 	push := func(body, sig string) int {
 		req, _ := http.NewRequest(http.MethodPost, callback, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/atom+xml")
@@ -150,6 +189,14 @@ sources:
 		t.Fatalf("signed push: %d", code)
 	}
 	waitLine("Pushed headline")
+	select {
+	case got := <-readerGot:
+		if !strings.Contains(got, "Pushed headline") {
+			t.Errorf("tickerd's hub pushed to the reader:\n%s", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("tickerd's hub pushed nothing to its subscriber")
+	}
 	if _, rss := httpGet(t, base+"/feed.rss"); !strings.Contains(rss, "Pushed headline") || strings.Contains(rss, "Forged") {
 		t.Errorf("/feed.rss after the pushes:\n%s", rss)
 	}
