@@ -28,7 +28,9 @@ const (
 const (
 	// rateWindow is how far back item dates count towards a source's
 	// publishing rate; rateFloor is the shortest span a rate is measured
-	// over, so that one item a minute old does not read as 60/h.
+	// over, so that one item a minute old does not read as 60/h (and at
+	// most 15 times interval_min, so that bounds of seconds, as in
+	// tickerbench's compressed runs, scale it down alike).
 	rateWindow = 7 * 24 * time.Hour
 	rateFloor  = 15 * time.Minute
 	// dueSlack lets an adaptive source's tick through just before its
@@ -172,7 +174,7 @@ func rateInterval(now time.Time, dates []time.Time, b bounds) (d time.Duration, 
 	if n == 0 {
 		return b.hi, "no item in 7 days", true
 	}
-	span := max(now.Sub(oldest), rateFloor)
+	span := max(now.Sub(oldest), min(rateFloor, 15*b.lo))
 	perHour := float64(n) / span.Hours()
 	d = time.Duration(float64(time.Hour) / perHour)
 	return d, "publishes " + formatRate(perHour), true
