@@ -200,7 +200,8 @@ sources:
 	if _, rss := httpGet(t, base+"/feed.rss"); !strings.Contains(rss, "Pushed headline") || strings.Contains(rss, "Forged") {
 		t.Errorf("/feed.rss after the pushes:\n%s", rss)
 	}
-	if _, api := httpGet(t, base+"/api/sources"); !strings.Contains(api, `"websub": "active"`) || !strings.Contains(api, `"hub": "`+hub.URL) {
+	if _, api := httpGet(t, base+"/api/sources"); !strings.Contains(api, `"websub": "active"`) || !strings.Contains(api, `"hub": "`+hub.URL) ||
+		!strings.Contains(api, `"interval": "`) || !strings.Contains(api, `"interval_reason": "`) {
 		t.Errorf("/api/sources lacks the active subscription:\n%s", api)
 	}
 	_, metrics := httpGet(t, base+"/metrics")
