@@ -348,7 +348,9 @@ func (f *Fetcher) verify(w http.ResponseWriter, r *http.Request, name string) {
 	f.log.Info("websub "+event, "source", name, "topic", topic)
 	f.event(event)
 	if mode != "unsubscribe" {
-		go f.persistSub(name)
+		// Counted, so that Run's end waits for the write before the
+		// daemon closes the store.
+		f.wg.Go(func() { f.persistSub(name) })
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte(challenge))
