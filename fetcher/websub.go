@@ -59,10 +59,13 @@ const (
 // state it saves.
 type subscription struct {
 	hub, topic, secret string
-	state              string    // store.WebSub*
-	lease              time.Time // when the lease ends
-	err                string
-	asked              time.Time // last request to the hub
+	// prevSecret is the secret of the subscription a renewal replaces:
+	// the hub signs with it until it verifies the renewal.
+	prevSecret string
+	state      string    // store.WebSub*
+	lease      time.Time // when the lease ends
+	err        string
+	asked      time.Time // last request to the hub
 	// wantMode is the intent a verification may confirm: "subscribe"
 	// while a subscription is asked for, "unsubscribe" while ending one.
 	wantMode string
@@ -185,7 +188,7 @@ func (f *Fetcher) subscribe(ctx context.Context, name, hub, topic string) {
 	if old := f.subs.bySource[name]; old != nil && old.hub == hub && old.topic == topic && old.state == store.WebSubActive {
 		// A renewal: deliveries signed with the old secret may still come
 		// until the hub verifies; the old lease stands meanwhile.
-		sub.state, sub.lease = store.WebSubActive, old.lease
+		sub.state, sub.lease, sub.prevSecret = store.WebSubActive, old.lease, old.secret
 	}
 	f.subs.bySource[name] = sub
 	f.subs.mu.Unlock()
@@ -339,7 +342,7 @@ func (f *Fetcher) verify(w http.ResponseWriter, r *http.Request, name string) {
 		if secs, err := strconv.ParseInt(q.Get("hub.lease_seconds"), 10, 64); err == nil && secs > 0 {
 			lease = time.Duration(min(secs, int64(365*24*time.Hour/time.Second))) * time.Second
 		}
-		sub.state, sub.lease, sub.err = store.WebSubActive, now.Add(lease), ""
+		sub.state, sub.lease, sub.err, sub.prevSecret = store.WebSubActive, now.Add(lease), "", ""
 	case "unsubscribe":
 		delete(f.subs.unsubscribe, name)
 		event = "unsubscribed"
@@ -365,9 +368,9 @@ func (f *Fetcher) deliver(w http.ResponseWriter, r *http.Request, name string) {
 	s := f.source(name)
 	f.subs.mu.Lock()
 	sub := f.subs.bySource[name]
-	var secret string
+	var secret, prev string
 	if sub != nil {
-		secret = sub.secret
+		secret, prev = sub.secret, sub.prevSecret
 	}
 	f.subs.mu.Unlock()
 	if s == nil || sub == nil || secret == "" {
@@ -381,7 +384,11 @@ func (f *Fetcher) deliver(w http.ResponseWriter, r *http.Request, name string) {
 		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
 		return
 	}
-	if err := checkSignature(r.Header.Get("X-Hub-Signature"), secret, body); err != nil {
+	err = checkSignature(r.Header.Get("X-Hub-Signature"), secret, body)
+	if err != nil && prev != "" && checkSignature(r.Header.Get("X-Hub-Signature"), prev, body) == nil {
+		err = nil
+	}
+	if err != nil {
 		f.log.Warn("websub delivery dropped", "source", name, "err", err)
 		f.event("push_bad_signature")
 		w.WriteHeader(http.StatusAccepted)

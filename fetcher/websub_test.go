@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -312,7 +313,7 @@ func TestWebSubVerifyRefused(t *testing.T) {
 func TestWebSubRenewal(t *testing.T) {
 	r := newWebSubRig(t)
 	r.feed.set(atomWithHub(r.hub.URL, "https://wire.example/feed.atom", "First"), http.StatusOK)
-	r.subscribed(t)
+	first := r.subscribed(t)
 	ctx := context.Background()
 	r.clock.Add(50 * time.Minute)
 	r.f.renew(ctx)
@@ -324,8 +325,26 @@ func TestWebSubRenewal(t *testing.T) {
 	}
 	r.clock.Add(5 * time.Minute)
 	r.f.renew(ctx)
-	if req := r.hub.next(t); req.Get("hub.mode") != "subscribe" || req.Get("hub.topic") != "https://wire.example/feed.atom" {
-		t.Errorf("renewal request = %v", req)
+	renewal := r.hub.next(t)
+	if renewal.Get("hub.mode") != "subscribe" || renewal.Get("hub.topic") != "https://wire.example/feed.atom" {
+		t.Errorf("renewal request = %v", renewal)
+	}
+	// Until the hub verifies the renewal it signs with the old secret.
+	body := atomWithHub("", "", "Old secret")
+	r.push(t, body, sign(sha256.New, "sha256", first.Get("hub.secret"), body))
+	if got := r.titles(t); len(got) != 2 {
+		t.Errorf("a push signed with the old secret during renewal: %q", got)
+	}
+	if code, _ := r.get(t, "wire", url.Values{"hub.mode": {"subscribe"}, "hub.topic": {"https://wire.example/feed.atom"},
+		"hub.challenge": {"again"}, "hub.lease_seconds": {"3600"}}); code != http.StatusOK {
+		t.Fatalf("renewal verification: %d", code)
+	}
+	body = atomWithHub("", "", "Old secret after")
+	r.push(t, body, sign(sha256.New, "sha256", first.Get("hub.secret"), body))
+	body = atomWithHub("", "", "New secret")
+	r.push(t, body, sign(sha256.New, "sha256", renewal.Get("hub.secret"), body))
+	if got := r.titles(t); len(got) != 3 || slices.Contains(got, "Old secret after") {
+		t.Errorf("after the renewal was verified: %q, want the new secret only", got)
 	}
 	r.f.wg.Wait()
 	if st, _ := r.st.State("wire"); st.WebSub != store.WebSubActive {
