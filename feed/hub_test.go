@@ -241,3 +241,43 @@ func TestHubRetries(t *testing.T) {
 	}
 	recv(t, got, "delivery after a retry")
 }
+
+// TestFeedsAnnounceHub: with a hub configured, every format names it
+// beside its self link, and so does the Link header; without one, none
+// does.
+func TestFeedsAnnounceHub(t *testing.T) {
+	st := newFakeStore(fixtureItems(), fixtureStates()...)
+	const hub = "https://hub.example/websub"
+	for _, withHub := range []bool{true, false} {
+		opts := &Options{BaseURL: "https://news.example.com"}
+		if withHub {
+			opts.Hub = hub
+		}
+		srv, err := New(st, opts, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for path, want := range map[string]string{
+			"/feed.rss":  `<atom:link href="` + hub + `" rel="hub"></atom:link>`,
+			"/feed.atom": `<link href="` + hub + `" rel="hub"></link>`,
+			"/t/main.json": `"hubs": [
+    {
+      "type": "WebSub",
+      "url": "` + hub + `"`,
+		} {
+			rec := httptest.NewRecorder()
+			srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+			body, link := rec.Body.String(), rec.Header().Get("Link")
+			self := "https://news.example.com" + strings.Replace(path, "/t/main.json", "/feed.json", 1)
+			if withHub && (!strings.Contains(body, want) || link != "<"+hub+`>; rel="hub", <`+self+`>; rel="self"`) {
+				t.Errorf("%s with a hub: Link %q, body lacks %q:\n%s", path, link, want, body)
+			}
+			if !withHub && (strings.Contains(body, "hub") || link != "") {
+				t.Errorf("%s without a hub names one: Link %q\n%s", path, link, body)
+			}
+		}
+	}
+	if _, err := New(st, &Options{Hub: "ftp://hub.example/"}, nil); err == nil || !strings.Contains(err.Error(), `hub "ftp://hub.example/"`) {
+		t.Errorf("New with a hub that is not http(s): %v", err)
+	}
+}
