@@ -333,10 +333,6 @@ func (e *Edit) Apply(it *Item) {
 	}
 	if e.Link != "" {
 		it.Link = e.Link
-		if it.GUID == "" {
-			// A feed's id is its link when the GUID is: keep the id.
-			it.GUID = "desk:" + it.ID
-		}
 	}
 }
 
@@ -375,6 +371,25 @@ type Edits struct {
 	// Next is when the next pin or breaking mark ends, zero when none
 	// will: what the edits show changes then.
 	Next time.Time
+	// Passed is when the last pin or breaking mark that has ended ended,
+	// zero when none has: what the edits show changed then.
+	Passed time.Time
+	// pins are the pins in force, newest first.
+	pins []*Action
+}
+
+// Pins returns the pins in force on the named ticker, newest first.
+func (e *Edits) Pins(ticker string) []*Action {
+	if e == nil {
+		return nil
+	}
+	var out []*Action
+	for _, a := range e.pins {
+		if len(a.Tickers) == 0 || slices.Contains(a.Tickers, ticker) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // NewEdits applies actions (in force, oldest first, as Actions returns
@@ -394,6 +409,9 @@ func NewEdits(actions []Action, now time.Time) *Edits {
 			return true
 		}
 		if !now.Before(a.Until) {
+			if a.Until.After(e.Passed) {
+				e.Passed = a.Until
+			}
 			return false
 		}
 		if e.Next.IsZero() || a.Until.Before(e.Next) {
@@ -406,6 +424,7 @@ func NewEdits(actions []Action, now time.Time) *Edits {
 		if a.UndoneBy != 0 {
 			continue
 		}
+
 		switch a.Kind {
 		case ActHide:
 			get(a.Story).Hidden = true
@@ -429,6 +448,12 @@ func NewEdits(actions []Action, now time.Time) *Edits {
 		case ActAdd:
 			get(StoryRef(NewsroomSource, AddedID(a.ID))).Added = a
 			e.Added = append(e.Added, a)
+		}
+	}
+	for i := len(actions) - 1; i >= 0; i-- {
+		a := &actions[i]
+		if ed := e.byStory[a.Story]; a.Kind == ActPin && ed != nil && ed.Pin == a {
+			e.pins = append(e.pins, a)
 		}
 	}
 	return e
