@@ -40,6 +40,9 @@ type Store interface {
 	// error wrapping store.ErrChangesTrimmed when they are no longer
 	// all known.
 	Changes(ctx context.Context, after uint64, limit int) ([]store.Change, error)
+	// Actions returns the desk's actions in force, oldest first, each
+	// with its story's item (see store.Backend).
+	Actions(ctx context.Context) ([]store.Action, error)
 }
 
 // *store.Store is the Store feed is built for.
@@ -205,6 +208,8 @@ type Server struct {
 	admit     streamAdmission // per-client limits and maximum age (admission.go)
 
 	widget *asset // web/ticker.js
+
+	desk deskState // the desk's actions in force (desk.go)
 }
 
 // ticker is a Ticker with its defaults filled, its URLs resolved and its

@@ -338,7 +338,27 @@ func (f *Fetcher) scheduled(ctx context.Context, s *source) {
 	if s.adaptive && !f.due(s, now) {
 		return
 	}
+	if claim := s.g.opts.Claim; claim != nil {
+		interval := period(s.sched, time.Now())
+		if s.adaptive {
+			// The tick is not the period: the plan is.
+			st, _ := f.store.State(s.Name)
+			interval = cmp.Or(st.Interval, s.bounds().lo)
+		}
+		release, ok := claim(ctx, s.Name, interval)
+		if !ok {
+			f.log.Debug("fetch left to another replica", "source", s.Name)
+			return
+		}
+		defer release()
+	}
 	f.fetch(ctx, s)
+}
+
+// period is the time between sched's runs after now.
+func period(sched cron.Schedule, now time.Time) time.Duration {
+	next := sched.Next(now)
+	return sched.Next(next).Sub(next)
 }
 
 // backoff reports how long a scheduled fetch of s should still wait (see

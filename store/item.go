@@ -37,6 +37,10 @@ type Item struct {
 	// Reports lists the other items that told the same story, in the order
 	// they arrived. The store maintains it.
 	Reports []Report `json:"also,omitempty"`
+
+	// Desk is what the desk's actions make the item show (see Edits),
+	// set by whoever applies them, for the feeds' marks; never stored.
+	Desk *Edit `json:"-"`
 }
 
 // Story holds an item's matching forms. None of it is ever shown.
