@@ -309,6 +309,20 @@ func TestRepoConfig(t *testing.T) {
 	}
 }
 
+func TestStoreKey(t *testing.T) {
+	const ok = "sources:\n  - name: a\n    url: http://a.example/\n"
+	cfg, err := parse(t, "store: postgres://tickerd@db.internal/tickerd?sslmode=require\n"+ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Store != "postgres://tickerd@db.internal/tickerd?sslmode=require" {
+		t.Errorf("Store = %q", cfg.Store)
+	}
+	if _, err := parse(t, "store: postgres://u:hunter2@db/x\n"+ok); err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error for a URL with a password = %v; want one that does not repeat it", err)
+	}
+}
+
 func TestFreshnessKeys(t *testing.T) {
 	cfg, err := parse(t, `
 schedule: "@adaptive"
@@ -336,19 +350,5 @@ sources:
 	want := WebSub{CallbackBase: "https://news.example.com/websub", Lease: 48 * time.Hour, Hub: "self", MaxSubscribers: 10, PushRate: 5}
 	if cfg.WebSub != want {
 		t.Errorf("WebSub = %+v, want %+v", cfg.WebSub, want)
-	}
-}
-
-func TestStoreKey(t *testing.T) {
-	const ok = "sources:\n  - name: a\n    url: http://a.example/\n"
-	cfg, err := parse(t, "store: postgres://tickerd@db.internal/tickerd?sslmode=require\n"+ok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cfg.Store != "postgres://tickerd@db.internal/tickerd?sslmode=require" {
-		t.Errorf("Store = %q", cfg.Store)
-	}
-	if _, err := parse(t, "store: postgres://u:hunter2@db/x\n"+ok); err == nil || strings.Contains(err.Error(), "hunter2") {
-		t.Errorf("error for a URL with a password = %v; want one that does not repeat it", err)
 	}
 }

@@ -339,13 +339,14 @@ func (f *Fetcher) scheduled(ctx context.Context, s *source) {
 		return
 	}
 	if claim := s.g.opts.Claim; claim != nil {
-		interval := period(s.sched, time.Now())
+		every := period(s.sched, time.Now())
 		if s.adaptive {
-			// The tick is not the period: the plan is.
+			// An adaptive source's schedule is only the tick that looks
+			// at it; one fetch per interval is the planned interval.
 			st, _ := f.store.State(s.Name)
-			interval = cmp.Or(st.Interval, s.bounds().lo)
+			every = cmp.Or(st.Interval, s.bounds().lo)
 		}
-		release, ok := claim(ctx, s.Name, interval)
+		release, ok := claim(ctx, s.Name, every)
 		if !ok {
 			f.log.Debug("fetch left to another replica", "source", s.Name)
 			return
