@@ -189,8 +189,7 @@
 //     MaxBody change, fetches still in flight hold the old slots, so for
 //     their remaining moments the new limits may be exceeded by them.
 //   - WebSub: a source on a cron schedule keeps it while pushed (only an
-//     adaptive one slows to IntervalMax); a JSON Feed's "hubs" are not
-//     read (gofeed drops them); a source whose URL a reload changes
+//     adaptive one slows to IntervalMax); a source whose URL a reload changes
 //     subscribes anew without ending the old subscription, which lapses
 //     at its lease's end; a 304 keeps the last rate, so a source that
 //     falls silent is slowed only by its next changed body or by hints.

@@ -134,6 +134,9 @@ func (f *Fetcher) discovered(ctx context.Context, s *source, st *store.SourceSta
 	if hub == "" {
 		hub = info.hub
 	}
+	if hub == "" && s.g.opts.WebSub.CallbackBase != "" {
+		hub = jsonFeedHub(in.body, in.base)
+	}
 	if self == "" {
 		self = info.self
 	}

@@ -189,6 +189,11 @@ func TestWebSubDiscovery(t *testing.T) {
 				`"/><atom:link rel="self" href="https://wire.example/rss"/><item><title>A</title><link>https://wire.example/a</link></item></channel></rss>`)
 		}, wantTopic: "https://wire.example/rss"},
 		{name: "hub without self", body: func(hub string) []byte { return atomWithHub(hub, "", "A") }},
+		{name: "JSON Feed hubs", body: func(hub string) []byte {
+			return []byte(`{"version": "https://jsonfeed.org/version/1.1", "title": "t", "feed_url": "https://wire.example/feed.json",
+				"hubs": [{"type": "rssCloud", "url": "https://cloud.example/"}, {"type": "WebSub", "url": "` + hub + `"}],
+				"items": [{"id": "1", "title": "A", "url": "https://wire.example/a"}]}`)
+		}, wantTopic: "https://wire.example/feed.json"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
