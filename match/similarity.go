@@ -10,7 +10,7 @@ import (
 // Signature. Anything that stores their results (normalized titles, index
 // keys) should record it and rebuild when it changes: a key computed under
 // other rules will not be found again.
-const Version = 1
+const Version = 2
 
 // strongWeight is the weight of a token that names a number or a negation.
 // A differing count, score or date, or a "not", changes the story however
@@ -255,4 +255,24 @@ func Signature(tokens []string, threshold float64) []string {
 		suffix -= weight(k)
 	}
 	return keys
+}
+
+// Keys returns the index keys under which a store files a headline's
+// canonical tokens (as Matcher.Canonical returns them) for near-duplicate
+// lookups at threshold: the keys of Signature, under whose guarantee two
+// headlines whose tokens agree exactly enough to score threshold share a
+// key, and the next token of Signature's order, so that a pair whose
+// Score counts one token as a near spelling (بلينكن, بلنكن) still meets
+// on another. A threshold of zero or less gives no keys. The result is a
+// new slice; safe for concurrent use.
+func Keys(tokens []string, threshold float64) []string {
+	sig := Signature(tokens, threshold)
+	if len(sig) == 0 {
+		return sig
+	}
+	all := Signature(tokens, 1e-9) // every token, in Signature's order
+	if len(all) > len(sig) {
+		return all[:len(sig)+1 : len(sig)+1]
+	}
+	return sig
 }

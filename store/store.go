@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,6 +56,12 @@ type Options struct {
 	// ReadOnly opens the file without taking the write lock, for tools that
 	// inspect a database no daemon is using.
 	ReadOnly bool
+	// MatchVersion identifies the rules the story index is keyed by
+	// (match.Version); when the file records another, Open rebuilds the
+	// index and records this one. Zero leaves the index as it is.
+	MatchVersion uint64
+	// Logger receives the rebuild's progress; nil discards it.
+	Logger *slog.Logger
 	// Now replaces time.Now, for tests.
 	Now func() time.Time
 	// Dedupe configures cross-source dedupe; the zero value turns it off.
@@ -173,6 +180,16 @@ func Open(path string, opts *Options) (*Store, error) {
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("initialize %s: %w", path, err)
+		}
+	}
+	if !opts.ReadOnly && opts.MatchVersion != 0 {
+		logger := opts.Logger
+		if logger == nil {
+			logger = slog.New(slog.DiscardHandler)
+		}
+		if err := s.ensureMatchVersion(opts.MatchVersion, logger); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("upgrade %s: %w", path, err)
 		}
 	}
 	// Source states are few and read on every fetch: keep them in memory.

@@ -71,6 +71,14 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 		return nil
 	}
 	s.recent.add(tx, key, it.Story)
+	return s.putStoryIndex(tx, key, it)
+}
+
+// putStoryIndex writes the story index entries of it, stored under key.
+func (s *Store) putStoryIndex(tx *bolt.Tx, key []byte, it *Item) error {
+	if s.dedupe.Window <= 0 || it.Story == nil {
+		return nil
+	}
 	b := tx.Bucket(bucketStories)
 	d := dayOf(it.Time())
 	if it.Story.Link != "" {

@@ -97,27 +97,35 @@ type daemon struct {
 	// progress finish on the old one.
 	feed atomic.Pointer[feed.Server]
 	ops  *ops.Ops // metrics, readiness and the operator API
+	// matcher is the canonical pipeline of the config the daemon
+	// started with: the story index is keyed by it, so a reload keeps it.
+	matcher *match.Matcher
 }
 
 // newDaemon opens the store and builds the fetcher and the feed server. The
 // caller must call close.
 func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
+	matcher, err := newMatcher(cfg)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(cfg.Data, &store.Options{
-		Timeout: time.Second,
+		Timeout:      time.Second,
+		MatchVersion: matchVersion,
+		Logger:       logger.With("component", "store"),
 		Dedupe: store.Dedupe{
 			Window:     cfg.Dedupe.Window,
 			Threshold:  cfg.Dedupe.Similarity,
-			Similarity: match.Similarity,
-			Prefilter:  match.Prefilter,
+			Similarity: match.Score,
 			Story: func(it *store.Item) *store.Story {
-				return fetcher.StoryOf(it.Title, it.Link, cfg.Dedupe.Similarity)
+				return fetcher.StoryOf(matcher, it.Title, it.Link, cfg.Dedupe.Similarity)
 			},
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{logger: logger, store: st}
+	d := &daemon{logger: logger, store: st, matcher: matcher}
 	d.cfg.Store(cfg)
 	d.ops = ops.New(st, opsOptions(cfg), logger)
 	d.fetcher, err = fetcher.New(st, d.fetcherOptions(cfg), logger)
@@ -152,6 +160,7 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 		MaxBody:      cfg.Fetch.MaxBody,
 		UserAgent:    userAgent(cfg),
 		Similarity:   cfg.Dedupe.Similarity,
+		Matcher:      d.matcher,
 		MaxItems:     cfg.Fetch.MaxItems,
 		MaxBackoff:   cfg.Fetch.MaxBackoff,
 		BlockPrivate: cfg.Fetch.BlockPrivate,
@@ -399,4 +408,23 @@ wait:
 	}
 	logger.Info("stopped")
 	return err
+}
+
+// matchVersion identifies the canonical pipeline and key rule the story
+// index is built with; the store rebuilds the index when it changes.
+const matchVersion = match.Version
+
+// newMatcher builds the canonical pipeline of cfg: the built-in lexicon
+// and outlets, dedupe.lexicon and dedupe.outlets, and every source's name
+// as an outlet that may decorate a headline.
+func newMatcher(cfg *config.Config) (*match.Matcher, error) {
+	opts := &match.MatcherOptions{Lexicon: cfg.Dedupe.Lexicon, Outlets: cfg.Dedupe.Outlets}
+	for _, s := range cfg.Sources {
+		opts.Outlets = append(opts.Outlets, s.Name)
+	}
+	m, err := match.NewMatcher(opts)
+	if err != nil {
+		return nil, fmt.Errorf("dedupe.lexicon: %w", err)
+	}
+	return m, nil
 }
