@@ -272,7 +272,7 @@ func Keys(tokens []string, threshold float64) []string {
 	}
 	all := Signature(tokens, 1e-9) // every token, in Signature's order
 	if len(all) > len(sig) {
-		return all[:len(sig)+1 : len(sig)+1]
+		return all[: len(sig)+1 : len(sig)+1]
 	}
 	return sig
 }
