@@ -302,3 +302,36 @@ func FuzzPrepNumbers(f *testing.F) {
 		}
 	})
 }
+
+func TestRareKeys(t *testing.T) {
+	counts := map[string]uint32{"gaza": 900, "kill": 700, "israeli": 800, "strike": 650, "school": 40, "jabalia": 3, "5": 300}
+	count := func(s string) uint32 { return counts[s] }
+	toks := []string{"israeli", "strike", "kill", "5", "school", "jabalia", "gaza"}
+	keys := RareKeys(toks, count, defaultThreshold)
+	if len(keys) == 0 || keys[0] != "jabalia" || slices.Contains(keys, "gaza") {
+		t.Errorf("RareKeys(%q) = %q, want the rarest first and no common word", toks, keys)
+	}
+	// The prefix guarantee: under the same counts, headlines Score puts
+	// at the threshold or above share a key.
+	m := Default()
+	for _, c := range [][2]string{
+		{"Israeli strike kills 5 at school in Jabalia, Gaza", "Israeli strike kills five at Jabalia school in Gaza - Reuters"},
+		{"الاحتلال يعتقل 12 فلسطينيا في الضفة الغربية", "الاحتلال يحتجز 12 فلسطينيا في الضفة الغربية"},
+		{"بلينكن يصل إلى الرياض في جولة إقليمية", "بلنكن يصل إلى الرياض في جولة إقليمية"},
+	} {
+		ta, tb := m.Tokens(c[0]), m.Tokens(c[1])
+		if Score(ta, tb) < defaultThreshold {
+			t.Fatalf("Score(%q, %q) = %v, below the threshold", ta, tb, Score(ta, tb))
+		}
+		ka, kb := RareKeys(ta, count, defaultThreshold), RareKeys(tb, count, defaultThreshold)
+		if !slices.ContainsFunc(ka, func(k string) bool { return slices.Contains(kb, k) }) {
+			t.Errorf("RareKeys %q and %q share no key", ka, kb)
+		}
+	}
+	if got := RareKeys(toks, nil, defaultThreshold); !slices.Equal(got, Keys(toks, defaultThreshold)) {
+		t.Errorf("RareKeys without counts = %q, want Keys' %q", got, Keys(toks, defaultThreshold))
+	}
+	if got := RareKeys(toks, count, 0); got != nil {
+		t.Errorf("RareKeys at threshold 0 = %q, want none", got)
+	}
+}

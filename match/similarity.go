@@ -276,3 +276,62 @@ func Keys(tokens []string, threshold float64) []string {
 	}
 	return sig
 }
+
+// RareKeys is Keys with the tokens ranked by rarity rather than length:
+// count gives how many stored headlines had a token, and the rarest come
+// first (ties: longest, then bytewise). A store that files each headline
+// under its RareKeys and looks new ones up under theirs gets, as
+// candidates, the few stories that share its unusual words (a village, a
+// name) rather than every story that says Gaza or minister; Signature's
+// guarantee holds as long as the two headlines were ranked by the same
+// counts, and counts that grow between them only reorder tokens whose
+// counts were close. A nil count ranks by length, as Keys.
+func RareKeys(tokens []string, count func(string) uint32, threshold float64) []string {
+	if count == nil {
+		return Keys(tokens, threshold)
+	}
+	if !(threshold > 0) || len(tokens) == 0 {
+		return nil
+	}
+	threshold = min(threshold, 1)
+	type ranked struct {
+		t string
+		n uint32
+	}
+	var buf [maxTokens]ranked
+	rs := buf[:0]
+	for i, t := range tokens[:min(len(tokens), maxTokens)] {
+		if !slices.Contains(tokens[:i], t) {
+			rs = append(rs, ranked{t, count(t)})
+		}
+	}
+	slices.SortFunc(rs, func(x, y ranked) int {
+		if c := cmp.Compare(x.n, y.n); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(len(y.t), len(x.t)); c != 0 {
+			return c
+		}
+		return strings.Compare(x.t, y.t)
+	})
+	total := 0
+	for _, r := range rs {
+		total += weight(r.t)
+	}
+	need := threshold*float64(total) - 1e-9
+	suffix, n := total, len(rs)
+	for i, r := range rs {
+		if float64(suffix) < need {
+			n = i
+			break
+		}
+		suffix -= weight(r.t)
+	}
+	// One more than the prefix, for a pair that meets on a near spelling.
+	n = min(n+1, len(rs))
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = rs[i].t
+	}
+	return keys
+}

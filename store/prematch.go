@@ -158,6 +158,12 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 	done = func() { s.recent.release(snap) }
 	idsB := tx.Bucket(bucketIDs)
 	m = make(map[int]storyMatch)
+	var count func(string) uint32
+	if s.dedupe.Keys != nil && s.similarOn() {
+		var release func()
+		count, release = s.df.counter()
+		defer release()
+	}
 	for i := range items {
 		it := &items[i]
 		if it.Story == nil {
@@ -165,6 +171,13 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 		}
 		if v := idsB.Get(dedupeKey(it.Source, idHash(it.Source, it.ID))); v != nil && !expiredTomb(v, now) {
 			continue
+		}
+		if count != nil {
+			// Keys by rarity as of now: the lookup and the entries
+			// written for the item use the same.
+			st := *it.Story
+			st.Keys = s.dedupe.Keys(st.Tokens, count, s.dedupe.Threshold)
+			it.Story = &st
 		}
 		// Time falls back on FirstSeen for undated and far-future items:
 		// look the item up as Ingest will store it.

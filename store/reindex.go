@@ -63,6 +63,38 @@ func (s *Store) ensureMatchVersion(want uint64, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("clear story index: %w", err)
 	}
+	// The counts are of canonical tokens, whose rules just changed:
+	// count them again first, so that the keys of the first items
+	// rebuilt are chosen as well as those of the last.
+	if s.dedupe.Story != nil {
+		s.df.mu.Lock()
+		s.df.m, s.df.dirty = make(map[string]uint32), make(map[string]bool)
+		s.df.mu.Unlock()
+		err := s.db.View(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketItems).ForEach(func(k, v []byte) error {
+				var it Item
+				if err := json.Unmarshal(v, &it); err != nil {
+					return fmt.Errorf("decode item at key %x: %w", k, err)
+				}
+				if st := s.dedupe.Story(&it); st != nil {
+					s.df.add(st.Tokens)
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return fmt.Errorf("count tokens: %w", err)
+		}
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			if err := tx.DeleteBucket(bucketDF); err != nil && err != bolt.ErrBucketNotFound {
+				return err
+			}
+			return s.df.flush(tx, time.Now(), true)
+		})
+		if err != nil {
+			return fmt.Errorf("record token counts: %w", err)
+		}
+	}
 	var after []byte // last item key indexed
 	done := 0
 	for {
@@ -83,6 +115,7 @@ func (s *Store) ensureMatchVersion(want uint64, logger *slog.Logger) error {
 				}
 				if s.dedupe.Story != nil {
 					it.Story = s.dedupe.Story(&it)
+					s.rekey(&it)
 				}
 				if err := s.putStoryIndex(tx, k, &it); err != nil {
 					return err

@@ -95,6 +95,12 @@ type Dedupe struct {
 	// changes an item's text the index entries of its old text are
 	// deleted; without it they stay until Prune trims their day.
 	Story func(*Item) *Story
+	// Keys, when set, chooses a new headline's index keys from its
+	// tokens, given how many stored headlines had each token (count) so
+	// far: the store calls it instead of using Story.Keys, for lookups and
+	// for the entries it writes (match.RareKeys is one). Without it the
+	// keys are Story.Keys as given.
+	Keys func(tokens []string, count func(string) uint32, threshold float64) []string
 }
 
 // Stats counts what the store has done since Open.
@@ -120,6 +126,8 @@ type Store struct {
 	// recent is what write transactions added to the story index, for
 	// dedupe lookups made before them; see prematch.go.
 	recent recentStories
+	// df counts the headlines each canonical token was in; see rarity.go.
+	df docFreq
 
 	mu      sync.Mutex // guards states, dirty and changed
 	states  map[string]SourceState
@@ -197,6 +205,7 @@ func Open(path string, opts *Options) (*Store, error) {
 		if b := tx.Bucket(bucketChanges); b != nil {
 			s.version.Store(b.Sequence())
 		}
+		s.df.load(tx)
 		b := tx.Bucket(bucketSources)
 		if b == nil {
 			return nil
@@ -345,10 +354,16 @@ func (s *Store) flush() error {
 	s.mu.Lock()
 	pending := s.takeDirty()
 	s.mu.Unlock()
-	if len(pending) == 0 {
+	s.df.mu.RLock()
+	dfDirty := len(s.df.dirty) > 0
+	s.df.mu.RUnlock()
+	if len(pending) == 0 && !dfDirty {
 		return nil
 	}
 	return s.update(func(tx *bolt.Tx) error {
+		if err := s.df.flush(tx, s.now(), true); err != nil {
+			return err
+		}
 		return putStates(tx, pending)
 	})
 }
@@ -692,6 +707,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 					return err
 				}
 			}
+			s.rekey(&it)
 			if err := s.indexStory(tx, key, &it); err != nil {
 				return err
 			}
@@ -702,6 +718,9 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 		}
 		st.Items = n
 		if err := putStates(tx, append(pending, st)); err != nil {
+			return err
+		}
+		if err := s.df.flush(tx, now, false); err != nil {
 			return err
 		}
 		// Set in memory before the commit, while no other write can
@@ -721,6 +740,11 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	}
 	if lastSeq > 0 {
 		s.noteChange(lastSeq)
+	}
+	if s.dedupe.Keys != nil {
+		for i := range pre {
+			s.df.add(items[i].Story.Tokens)
+		}
 	}
 	return res, nil
 }

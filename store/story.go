@@ -370,13 +370,23 @@ func (s *Store) unindexStory(tx *bolt.Tx, oldKey []byte, old *Item, key []byte, 
 	if was == nil {
 		return nil
 	}
+	if s.dedupe.Keys != nil && s.similarOn() {
+		// The entries were written under the keys rarity gave then; the
+		// keys rarity gives now are the same unless counts moved past
+		// one another, in which case the rest stay until Prune.
+		withKeys := Item{Story: was}
+		s.rekey(&withKeys)
+		was = withKeys.Story
+	}
 	b := tx.Bucket(bucketStories)
 	d := dayOf(old.Time())
 	// Entries the new version writes again are left alone: the same
 	// item key under the same day.
 	var now *Story
 	if it.Story != nil && bytes.Equal(oldKey, key) && dayOf(it.Time()) == d {
-		now = it.Story
+		withKeys := *it
+		s.rekey(&withKeys)
+		now = withKeys.Story
 	}
 	for _, f := range []struct {
 		kind     byte

@@ -117,6 +117,7 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 			Window:     cfg.Dedupe.Window,
 			Threshold:  cfg.Dedupe.Similarity,
 			Similarity: match.Score,
+			Keys:       match.RareKeys,
 			Story: func(it *store.Item) *store.Story {
 				return fetcher.StoryOf(matcher, it.Title, it.Link, cfg.Dedupe.Similarity)
 			},
