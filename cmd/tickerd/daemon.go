@@ -90,7 +90,7 @@ type daemon struct {
 	// reads its retention policy from it.
 	cfg     atomic.Pointer[config.Config]
 	logger  *slog.Logger
-	store   *store.Store
+	store   store.Backend // bbolt today; the daemon needs nothing bbolt-only
 	fetcher *fetcher.Fetcher
 	// feed is swapped whole by a reload: a new server renders the new
 	// tickers from the store on its first request, while requests in
