@@ -49,6 +49,13 @@ type Backend interface {
 	// DropSources removes every item of the named sources.
 	DropSources(ctx context.Context, names []string) (int, error)
 
+	// Split makes the telling of source with id a story of its own again
+	// (undoing a wrong merge), lastingly and logged as changes.
+	Split(ctx context.Context, source, id string) (Item, error)
+	// MatchVersion reports the match version the story index is built
+	// with; 0 when none is recorded.
+	MatchVersion() (uint64, error)
+
 	// Backup writes a consistent copy of the data to w.
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 	// Path names where the data lives, for logs and the size metric.

@@ -109,26 +109,15 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(cfg.Data, &store.Options{
-		Timeout:      time.Second,
-		MatchVersion: matchVersion,
-		Logger:       logger.With("component", "store"),
-		Dedupe: store.Dedupe{
-			Window:     cfg.Dedupe.Window,
-			Threshold:  cfg.Dedupe.Similarity,
-			Similarity: match.Score,
-			Keys:       match.RareKeys,
-			Story: func(it *store.Item) *store.Story {
-				return fetcher.StoryOf(matcher, it.Title, it.Link, cfg.Dedupe.Similarity)
-			},
-		},
-	})
+	st, err := store.Open(cfg.Data, storeOptions(cfg, matcher, logger, time.Second))
 	if err != nil {
 		return nil, err
 	}
 	d := &daemon{logger: logger, store: st, matcher: matcher}
 	d.cfg.Store(cfg)
-	d.ops = ops.New(st, opsOptions(cfg), logger)
+	oo := opsOptions(cfg)
+	oo.Explain = func(a, b string) match.Explanation { return matcher.Explain(a, b, cfg.Dedupe.Similarity) }
+	d.ops = ops.New(st, oo, logger)
 	d.fetcher, err = fetcher.New(st, d.fetcherOptions(cfg), logger)
 	if err != nil {
 		st.Close()
@@ -428,4 +417,24 @@ func newMatcher(cfg *config.Config) (*match.Matcher, error) {
 		return nil, fmt.Errorf("dedupe.lexicon: %w", err)
 	}
 	return m, nil
+}
+
+// storeOptions are the options every command that writes the data file
+// opens it with: the dedupe rules of cfg and matcher, and the match
+// version whose change rebuilds the story index.
+func storeOptions(cfg *config.Config, matcher *match.Matcher, logger *slog.Logger, timeout time.Duration) *store.Options {
+	return &store.Options{
+		Timeout:      timeout,
+		MatchVersion: matchVersion,
+		Logger:       logger.With("component", "store"),
+		Dedupe: store.Dedupe{
+			Window:     cfg.Dedupe.Window,
+			Threshold:  cfg.Dedupe.Similarity,
+			Similarity: match.Score,
+			Keys:       match.RareKeys,
+			Story: func(it *store.Item) *store.Story {
+				return fetcher.StoryOf(matcher, it.Title, it.Link, cfg.Dedupe.Similarity)
+			},
+		},
+	}
 }
