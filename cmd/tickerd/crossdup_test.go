@@ -28,12 +28,18 @@ func crossCorpus() (map[string][]story, int) {
 		"عزبة الطبيب", "بيت امر", "الخضر", "تقوع", "العيزرية", "عناتا", "حزما", "الجيب", "بدو", "قطنة"}
 	enTpl := []func(place string, n int) string{
 		func(p string, n int) string { return fmt.Sprintf("Police arrest %d suspects after raid in %s", n, p) },
-		func(p string, n int) string { return fmt.Sprintf("%s council approves %d new homes near city centre", p, n) },
+		func(p string, n int) string {
+			return fmt.Sprintf("%s council approves %d new homes near city centre", p, n)
+		},
 		func(p string, n int) string { return fmt.Sprintf("Fire at %s warehouse injures %d workers", p, n) },
 	}
 	arTpl := []func(place string, n int) string{
-		func(p string, n int) string { return fmt.Sprintf("الاحتلال يعتقل %d شبان من بلدة %s", n, p) },
-		func(p string, n int) string { return fmt.Sprintf("افتتاح %d مدارس جديدة في %s", n, p) },
+		func(p string, n int) string {
+			return fmt.Sprintf("الاحتلال يعتقل %d شبان من بلدة %s", n, p)
+		},
+		func(p string, n int) string {
+			return fmt.Sprintf("افتتاح %d مدارس جديدة في %s", n, p)
+		},
 	}
 	words := []string{"", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}
 	arWords := []string{"", "واحد", "اثنين", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة", "عشرة", "أحد عشر", "اثني عشر"}
@@ -46,14 +52,18 @@ func crossCorpus() (map[string][]story, int) {
 			w := words[n]
 			return strings.Replace(s, strconv.Itoa(n), strings.ToUpper(w[:1])+w[1:], 1)
 		},
-		func(s string, _ int) string { return strings.Replace(strings.Replace(s, "arrest", "detain", 1), "injures", "injured", 1) },
+		func(s string, _ int) string {
+			return strings.Replace(strings.Replace(s, "arrest", "detain", 1), "injures", "injured", 1)
+		},
 	}
 	arVariants := []func(title string, n int) string{
 		func(s string, _ int) string { return s + " - وكالة الأنباء" },
 		func(s string, _ int) string { return "عاجل: " + s },
 		func(s string, n int) string { return strings.Replace(s, strconv.Itoa(n), arWords[n], 1) },
 		func(s string, _ int) string { return s + " وفق مصادر محلية" },
-		func(s string, _ int) string { return strings.Replace(strings.Replace(s, "يعتقل", "يحتجز", 1), "في ", "ب", 1) },
+		func(s string, _ int) string {
+			return strings.Replace(strings.Replace(s, "يعتقل", "يحتجز", 1), "في ", "ب", 1)
+		},
 		func(s string, n int) string {
 			indic := strings.Map(func(r rune) rune { return r - '0' + 0x0660 }, strconv.Itoa(n))
 			return strings.Replace(s, strconv.Itoa(n), indic, 1) + " - وفا"
