@@ -42,6 +42,7 @@ var lexiconText string
 type Matcher struct {
 	words   map[string]string // one-word variant → canonical
 	phrases map[string]string // variant of 2 or 3 words → canonical
+	starts  map[string]bool   // first words of the phrases
 	outlets map[string]bool   // normalized outlet names
 }
 
@@ -72,7 +73,7 @@ func Default() *Matcher { return defaultMatcher() }
 // NewMatcher returns a Matcher of the built-in data and opts. An entry that
 // does not parse is an error naming it.
 func NewMatcher(opts *MatcherOptions) (*Matcher, error) {
-	m := &Matcher{words: map[string]string{}, phrases: map[string]string{}, outlets: map[string]bool{}}
+	m := &Matcher{words: map[string]string{}, phrases: map[string]string{}, starts: map[string]bool{}, outlets: map[string]bool{}}
 	for i, line := range strings.Split(lexiconText, "\n") {
 		if err := m.addEntry(line); err != nil {
 			return nil, fmt.Errorf("lexicon.txt line %d: %w", i+1, err)
@@ -124,6 +125,7 @@ func (m *Matcher) addEntry(line string) error {
 			m.words[words[0]] = canon
 		default:
 			m.phrases[strings.Join(words, " ")] = canon
+			m.starts[words[0]] = true
 		}
 	}
 	return nil
@@ -191,7 +193,7 @@ func (m *Matcher) tokens(normalized string) []string {
 	}
 	for i := 0; i < len(words); i++ {
 		if n := m.phraseAt(words, i); n > 0 {
-			add(m.phrases[strings.Join(words[i:i+n], " ")])
+			add(m.phrases[strings.Join(words[i:i+n], " ")]) // rare: allocating is fine
 			i += n - 1
 			continue
 		}
@@ -240,11 +242,16 @@ func (m *Matcher) tokens(normalized string) []string {
 // phraseAt reports how many words of a lexicon phrase start at words[i],
 // longest first; 0 if none.
 func (m *Matcher) phraseAt(words []string, i int) int {
-	if len(m.phrases) == 0 {
+	if !m.starts[words[i]] {
 		return 0
 	}
+	var buf [64]byte
 	for n := min(maxPhrase, len(words)-i); n >= 2; n-- {
-		if _, ok := m.phrases[strings.Join(words[i:i+n], " ")]; ok {
+		key := append(buf[:0], words[i]...)
+		for _, w := range words[i+1 : i+n] {
+			key = append(append(key, ' '), w...)
+		}
+		if _, ok := m.phrases[string(key)]; ok {
 			return n
 		}
 	}

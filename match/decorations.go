@@ -251,24 +251,33 @@ func stripWireLabel(s string) string {
 	return s
 }
 
-// lastSep returns where the last of seps occurs in s, and which.
+// lastSep returns where the last of seps occurs in s, and which: one
+// backward pass that tries the separators only where one could start
+// (strings.LastIndex per separator cost a third of Canonical).
 func lastSep(s string, seps []string) (int, string) {
-	at, which := -1, ""
-	for _, sep := range seps {
-		if i := strings.LastIndex(s, sep); i > at {
-			at, which = i, sep
+	for i := len(s) - 1; i >= 0; i-- {
+		for _, sep := range seps {
+			if s[i] == sep[0] && strings.HasPrefix(s[i:], sep) {
+				return i, sep
+			}
 		}
 	}
-	return at, which
+	return -1, ""
 }
 
-// firstSep returns where the first of seps occurs in s, and which.
+// firstSep returns where the first of seps occurs in s, and which; at one
+// place the longest separator wins (" - " over " -").
 func firstSep(s string, seps []string) (int, string) {
-	at, which := -1, ""
-	for _, sep := range seps {
-		if i := strings.Index(s, sep); i >= 0 && (at < 0 || i < at || i == at && len(sep) > len(which)) {
-			at, which = i, sep
+	for i := 0; i < len(s); i++ {
+		which := ""
+		for _, sep := range seps {
+			if s[i] == sep[0] && len(sep) > len(which) && strings.HasPrefix(s[i:], sep) {
+				which = sep
+			}
+		}
+		if which != "" {
+			return i, which
 		}
 	}
-	return at, which
+	return -1, ""
 }

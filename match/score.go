@@ -190,8 +190,28 @@ func nearToken(t, u string) bool {
 	if len(t) < len(u) {
 		t, u = u, t
 	}
-	if r, ok := cutProclitic(t); ok && r == u {
-		return true
+	// Byte-level rejects first: Score tries every pair of tokens left
+	// unmatched, and nearly all are different words. A glued preposition
+	// is two bytes; one edit changes at most four.
+	d := len(t) - len(u)
+	if d > 4 || len(u) < 5 {
+		return false
+	}
+	if d == 2 && t[2:] == u {
+		if _, ok := cutProclitic(t); ok {
+			return true
+		}
+	}
+	p := 0
+	for p < len(u) && t[p] == u[p] {
+		p++
+	}
+	q := 0
+	for q < len(u)-p && t[len(t)-1-q] == u[len(u)-1-q] {
+		q++
+	}
+	if len(t)-p-q > 4 {
+		return false
 	}
 	if hasDigit(t) || hasDigit(u) {
 		return false
