@@ -45,7 +45,7 @@ func (l *loader) item(source string, i int) store.Item {
 		Source: source, ID: link, Link: link, Title: title, Lang: map[bool]string{true: "ar", false: "en"}[arabic],
 		Summary:   "<p>" + phrase(l.r, arabicWords, 30) + "</p>",
 		Published: l.first.Add(time.Duration(i) * loadSpacing),
-		Story: fetcher.StoryOf(nil, title, link, dedupe.Threshold),
+		Story:     fetcher.StoryOf(nil, title, link, dedupe.Threshold),
 	}
 }
 
