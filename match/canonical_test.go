@@ -186,6 +186,16 @@ func TestLexiconNormalizes(t *testing.T) {
 	}
 }
 
+func TestSeparatorsStartRight(t *testing.T) {
+	for _, seps := range [][]string{trailingSeps, leadingSeps, commaSeps} {
+		for _, sep := range seps {
+			if !sepStart(sep[0]) {
+				t.Errorf("separator %q starts with a byte sepStart does not know", sep)
+			}
+		}
+	}
+}
+
 func TestOutletsAreNormalized(t *testing.T) {
 	for _, o := range builtinOutlets {
 		if got := Normalize(o); got != o {

@@ -256,6 +256,9 @@ func stripWireLabel(s string) string {
 // (strings.LastIndex per separator cost a third of Canonical).
 func lastSep(s string, seps []string) (int, string) {
 	for i := len(s) - 1; i >= 0; i-- {
+		if !sepStart(s[i]) {
+			continue
+		}
 		for _, sep := range seps {
 			if s[i] == sep[0] && strings.HasPrefix(s[i:], sep) {
 				return i, sep
@@ -269,6 +272,9 @@ func lastSep(s string, seps []string) (int, string) {
 // place the longest separator wins (" - " over " -").
 func firstSep(s string, seps []string) (int, string) {
 	for i := 0; i < len(s); i++ {
+		if !sepStart(s[i]) {
+			continue
+		}
 		which := ""
 		for _, sep := range seps {
 			if s[i] == sep[0] && len(sep) > len(which) && strings.HasPrefix(s[i:], sep) {
@@ -281,3 +287,7 @@ func firstSep(s string, seps []string) (int, string) {
 	}
 	return -1, ""
 }
+
+// sepStart reports whether a separator of the tables above may start
+// with byte c: a space, a comma, a colon, or the lead byte of "،".
+func sepStart(c byte) bool { return c == ' ' || c == ',' || c == ':' || c == 0xD8 }

@@ -165,9 +165,14 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 		return storyMatch{}
 	}
 	lo, hi := s.window(it)
+	now := s.now()
+	// Nothing is stored with a time past now and FutureSlack (Item.Time
+	// falls back on FirstSeen), so the days after it need no seeks.
+	if limit := now.Add(FutureSlack); hi.After(limit) && !lo.After(limit) {
+		hi = limit
+	}
 	dlo, dhi := dayOf(lo), dayOf(hi)
 	b := tx.Bucket(bucketStories)
-	now := s.now()
 	for _, f := range []struct {
 		kind byte
 		v    string
