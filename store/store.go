@@ -539,6 +539,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 		return res, fmt.Errorf("ingest %s: look up stories: %w", st.Name, err)
 	}
 	defer done()
+	at := s.catchUp(items, pre, snap, now)
 
 	s.mu.Lock()
 	delete(s.dirty, st.Name)
@@ -601,7 +602,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 				it.firstSeen(now)
 				var m storyMatch
 				if p, ok := pre[i]; ok {
-					m = s.settleStory(tx, &it, p, snap)
+					m = s.settleStory(tx, &it, p, at)
 				} else {
 					m = s.lookupStory(tx, &it)
 				}
