@@ -1,8 +1,8 @@
 package store
 
 import (
-	"math"
 	"bytes"
+	"math"
 	"slices"
 	"sync"
 	"time"
