@@ -230,6 +230,22 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 	if s.dedupe.Window <= 0 {
 		return nil, 0, done, nil
 	}
+	if s.dedupe.Keys != nil && s.similarOn() {
+		// Keys by rarity as of now: the lookup and the entries written
+		// for the item use the same. Chosen before the read transaction
+		// begins, so that the counts' lock is never held while waiting
+		// on the database (a writer that remaps the file waits for
+		// readers, and would wait for one waiting on the counts).
+		count, release := s.df.counter()
+		for i := range items {
+			if st := items[i].Story; st != nil {
+				c := *st
+				c.Keys = s.dedupe.Keys(c.Tokens, count, s.dedupe.Threshold)
+				items[i].Story = &c
+			}
+		}
+		release()
+	}
 	tx, err := s.recent.view(s.db)
 	if err != nil {
 		return nil, 0, done, err
@@ -239,12 +255,6 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 	done = func() { s.recent.release(snap) }
 	idsB := tx.Bucket(bucketIDs)
 	m = make(map[int]storyMatch)
-	var count func(string) uint32
-	if s.dedupe.Keys != nil && s.similarOn() {
-		var release func()
-		count, release = s.df.counter()
-		defer release()
-	}
 	for i := range items {
 		it := &items[i]
 		if it.Story == nil {
@@ -252,13 +262,6 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 		}
 		if v := idsB.Get(dedupeKey(it.Source, idHash(it.Source, it.ID))); v != nil && !expiredTomb(v, now) {
 			continue
-		}
-		if count != nil {
-			// Keys by rarity as of now: the lookup and the entries
-			// written for the item use the same.
-			st := *it.Story
-			st.Keys = s.dedupe.Keys(st.Tokens, count, s.dedupe.Threshold)
-			it.Story = &st
 		}
 		// Time falls back on FirstSeen for undated and far-future items:
 		// look the item up as Ingest will store it.
