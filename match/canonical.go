@@ -177,8 +177,17 @@ func (m *Matcher) tokens(normalized string) []string {
 	raw, words = raw[:n], words[:n]
 	toks := make([]string, 0, min(len(words), maxTokens))
 	var repeated uint64 // bit i: toks[i] occurs more than once (first 64)
-	add := func(t string) {
+	var add func(t string)
+	add = func(t string) {
 		if t == "" {
+			return
+		}
+		if strings.IndexByte(t, ' ') >= 0 {
+			// A canonical form of several words ("israel army") is
+			// several tokens, so that "Israel's army" meets it.
+			for _, w := range strings.Fields(t) {
+				add(w)
+			}
 			return
 		}
 		for i, x := range toks {
@@ -202,20 +211,29 @@ func (m *Matcher) tokens(normalized string) []string {
 			i += n - 1
 			continue
 		}
+		if q, ok := rawQualifiers[raw[i]]; ok {
+			// "للشباب" is a youth team; "شباب" alone, young men.
+			add(q)
+			continue
+		}
 		w := words[i]
-		if isStop(w) || isStop(raw[i]) {
+		if isStop(w) || isStop(raw[i]) || fillers[w] {
 			continue
 		}
 		if r, ok := strings.CutPrefix(raw[i], "و"); ok && isStop(r) {
 			continue
 		}
 		if c, ok := m.words[w]; ok {
-			add(c)
+			if !fillers[c] {
+				add(c)
+			}
 			continue
 		}
 		if s, ok := englishSingular(w); ok {
 			if c, ok := m.words[s]; ok {
-				add(c)
+				if !fillers[c] {
+					add(c)
+				}
 				continue
 			}
 			w = s
@@ -276,14 +294,21 @@ func englishSingular(w string) (string, bool) {
 	if n < 5 || w[n-1] != 's' {
 		return "", false
 	}
-	switch w[n-2] {
-	case 's', 'u', 'i':
-		return "", false
-	}
 	for i := 0; i < n; i++ {
 		if w[i] < 'a' || w[i] > 'z' {
 			return "", false
 		}
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && n >= 6:
+		return w[:n-3] + "y", true // worries
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"),
+		strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "zes"):
+		return w[:n-2], true // passes, clashes
+	}
+	switch w[n-2] {
+	case 's', 'u', 'i':
+		return "", false
 	}
 	return w[:n-1], true
 }
@@ -315,4 +340,26 @@ func foldLatin(w string) string {
 	// Composing again keeps marks on non-Latin letters as Normalize left
 	// them.
 	return norm.NFC.String(b.String())
+}
+
+// rawQualifiers are Arabic words that name a team's category only with
+// the preposition ل and article they are written with ("منتخب مصر
+// للشباب"): Stem would leave شباب, which alone means young men. They
+// become the qualifier Score knows.
+var rawQualifiers = map[string]string{
+	"للشباب": "youth", "للناشيين": "youth", "للناشيات": "youth", "للاواسط": "youth",
+	"للسيدات": "women", "للشابات": "women", "للرديف": "reserve",
+}
+
+// fillers are intensifiers wires add or leave out at will ("massive drone
+// attack", "هجوم عنيف"); like stop words, they are not compared.
+var fillers = map[string]bool{
+	// Saying is how a wire frames a story, not the story: "Houthis say
+	// they attacked" is "Houthis claim attack" (canonical forms).
+	"say": true, "claim": true, "claims": true, "يقول": true,
+	"they": true, "their": true, "them": true, "he": true, "she": true, "his": true,
+	"her": true, "we": true, "our": true, "you": true,
+	"massive": true, "huge": true, "large": true, "big": true, "major": true,
+	"heavy": true, "fierce": true, "intense": true, "violent": true,
+	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "واسع": true, "واسعه": true,
 }

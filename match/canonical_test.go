@@ -345,3 +345,43 @@ func TestRareKeys(t *testing.T) {
 		t.Errorf("RareKeys at threshold 0 = %q, want none", got)
 	}
 }
+
+// More of Why 3 and 4 as wires write them: house styles, adjectives of
+// countries, framing verbs, spelling variants; and doers that change.
+func TestClassWireVariety(t *testing.T) {
+	checkClass(t, []classCase{
+		{"army house style and adjective", "Israel's army says it struck Hezbollah sites in south Lebanon", "Israeli military says it hit Hezbollah sites in southern Lebanon", true},
+		{"intensifier", "Russia launches massive drone attack on Kyiv", "Russia launches huge drone attack on Kyiv - officials", true},
+		{"reuters dash attribution", "Biden to meet Xi in San Francisco next week", "Biden to meet Xi in San Francisco next week -White House", true},
+		{"country adjective and verb", "Turkey's central bank raises rates to 50%", "Turkish central bank hikes rates to 50 percent", true},
+		{"colon attribution and a name", "Sudan's army chief visits Egypt", "Sudan army chief Burhan visits Egypt: state media", true},
+		{"occupation forces ar", "الاحتلال يعتقل 20 مواطنا من الضفة", "قوات الاحتلال تعتقل 20 مواطنا من الضفة الغربية", true},
+		{"occupation and preposition ar", "استشهاد شاب برصاص الاحتلال في نابلس", "استشهاد شاب برصاص قوات الاحتلال بنابلس", true},
+		{"quake words and verb gender ar", "زلزال بقوة 5.8 درجات يضرب شرق تركيا", "هزة أرضية بقوة 5.8 درجة تضرب شرق تركيا", true},
+		{"long attribution", "Israeli strikes kill 12 in Rafah, Gaza health officials say", "Israeli air strikes kill twelve in Rafah", true},
+		{"adopts passes", "UN Security Council adopts resolution demanding Gaza ceasefire", "UN Security Council passes resolution demanding ceasefire in Gaza", true},
+		{"say they", "Houthis claim attack on US destroyer in Red Sea", "Yemen's Houthis say they attacked US destroyer in Red Sea", true},
+		{"british spelling and colon speaker", "Zelenskiy says Ukraine needs more air defence", "Zelensky: Ukraine needs more air defense", true},
+		{"king of jordan ar", "السيسي يستقبل ملك الأردن في القاهرة", "الرئيس السيسي يستقبل العاهل الأردني بالقاهرة", true},
+		{"american spelling ar", "وزير الخارجية الأمريكي يصل إلى القاهرة", "وزير الخارجية الأميركي يصل القاهرة", true},
+		{"number word and preposition ar", "إصابة 3 مواطنين برصاص الاحتلال في قلقيلية", "اصابة ثلاثة مواطنين برصاص قوات الاحتلال بقلقيلية", true},
+		{"doer replaced", "Iran seizes tanker in Gulf", "US seizes Iranian tanker in Gulf", false},
+		{"receives swapped ar", "السيسي يستقبل ملك الأردن", "ملك الأردن يستقبل السيسي", false},
+		{"strikes swapped", "Israel strikes Hezbollah in Lebanon", "Hezbollah strikes Israel from Lebanon", false},
+		{"scoreline teams swapped no words", "Real Madrid 2-1 Barcelona", "Barcelona 2-1 Real Madrid", false},
+		{"u23", "Egypt U-23 beat Morocco in final", "Egypt beat Morocco in final", false},
+		{"youth team ar", "منتخب السعودية للشباب يفوز على العراق", "منتخب السعودية يفوز على العراق", false},
+		{"rate differs", "Fed raises rates by 0.25%", "Fed raises rates by 0.5%", false},
+		{"man woman", "Police arrest man in Leeds stabbing", "Police arrest woman in Leeds stabbing", false},
+		{"warns swapped", "China warns US over Taiwan", "US warns China over Taiwan", false},
+		{"sign swapped", "Man United sign Sancho from Dortmund", "Dortmund sign Sancho from Man United", false},
+		{"downed swapped", "Ukraine says it downed 20 Russian drones", "Russia says it downed 20 Ukrainian drones", false},
+		{"kidnap not kill", "Gunmen kill 15 in Nigeria", "Gunmen kidnap 15 in Nigeria", false},
+		{"fall not rise", "Oil prices fall 2%", "Oil prices rise 2%", false},
+		{"rejects swapped", "Hamas rejects Israeli proposal", "Israel rejects Hamas proposal", false},
+		{"women's team", "Egypt's women's team beat Tunisia", "Egypt beat Tunisia", false},
+		{"calls swapped", "Biden calls Netanyahu", "Netanyahu calls Biden", false},
+		{"expels swapped", "Russia expels US diplomats", "US expels Russian diplomats", false},
+		{"place differs ar", "إصابة 3 مواطنين برصاص الاحتلال في قلقيلية", "إصابة 3 مواطنين برصاص الاحتلال في طولكرم", false},
+	})
+}

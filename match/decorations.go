@@ -97,7 +97,7 @@ const maxAttribution = 6
 // trailingSeps and leadingSeps split a headline into segments one of which
 // may be a decoration. A comma only separates attributions.
 var (
-	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / "}
+	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": "}
 	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― "}
 	commaSeps    = []string{", ", "، ", " ,", " ،"}
 )
@@ -138,6 +138,13 @@ func (m *Matcher) Strip(title string) string {
 			break
 		}
 		s = strings.TrimSpace(s[:i])
+	}
+	// Reuters' attribution: " -White House", " -sources", a hyphen glued
+	// to a short tail.
+	if i := strings.LastIndex(s, " -"); i > 0 && i+2 < len(s) && s[i+2] != ' ' && s[i+2] != '-' {
+		if tail := Normalize(s[i+2:]); tail != "" && strings.Count(tail, " ") < 3 && !hasDigit(tail) {
+			s = strings.TrimSpace(s[:i])
+		}
 	}
 	for range 2 {
 		i, sep := firstSep(s, leadingSeps)
@@ -196,7 +203,11 @@ func isAttribution(n string, leading bool) bool {
 			return true
 		}
 	}
-	if !leading && sayVerbs[last] && len(words) <= 3 {
+	if !leading && len(words) <= 3 && (attributors[last] || attributors[Stem(last)]) {
+		// "state media", "health ministry", "مصادر طبيه"
+		return true
+	}
+	if !leading && sayVerbs[last] && len(words) <= 5 {
 		// "police said", "the ministry said", "مصادر طبية قالت"
 		for _, w := range words[:len(words)-1] {
 			if attributors[w] || attributors[Stem(w)] {

@@ -74,6 +74,7 @@ const (
 	ruleNegation  = "negation on one side"
 	ruleQualifier = "qualifier on one side"
 	ruleRoles     = "roles swapped around the verb"
+	ruleSubject   = "a name moved past the verb and another took its place"
 )
 
 // score is Score; with p non-nil it also fills p and reports which rule
@@ -148,6 +149,9 @@ func score(a, b []string, p *pairing) (float64, string) {
 	if rolesSwapped(a, b, p) {
 		return 0, ruleRoles
 	}
+	if subjectChanged(a, b, p.ab[:len(a)], p.ba[:len(b)]) || subjectChanged(b, a, p.ba[:len(b)], p.ab[:len(a)]) {
+		return 0, ruleSubject
+	}
 	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB)), ruleNone
 }
 
@@ -182,6 +186,27 @@ func rolesSwapped(a, b []string, p *pairing) bool {
 	return false
 }
 
+// subjectChanged reports whether a shared token x stands before a shared
+// token v in a and after it in b while b has a token of its own before v:
+// "Iran seizes tanker" / "US seizes Iranian tanker", where Iran went from
+// doer to object and another doer came in. ab and ba are the pairing
+// (index of the partner or -1).
+func subjectChanged(a, b []string, ab, ba []int8) bool {
+	n := min(len(a), maxOrder)
+	for v := 1; v < n; v++ {
+		bv := int(ab[v])
+		if bv < 0 || symmetric[a[v]] {
+			continue
+		}
+		// The doer stands right before the verb: x there in a, after
+		// the verb in b, and a word of b's own there instead.
+		if x := v - 1; int(ab[x]) > bv && bv > 0 && ba[bv-1] < 0 && weight(b[bv-1]) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
 // nearToken reports whether t and u are the same word written two ways:
 // one is the other with a glued Arabic preposition (ب ل ك) or conjunction
 // (ف), or both are words of five letters or more, without digits, one
@@ -201,6 +226,11 @@ func nearToken(t, u string) bool {
 		if _, ok := cutProclitic(t); ok {
 			return true
 		}
+	}
+	if d == 0 && len(t) >= 8 && t[2:] == u[2:] && (t[:2] == "ي" && u[:2] == "ت" || t[:2] == "ت" && u[:2] == "ي") {
+		// An Arabic verb told of a masculine or a feminine subject
+		// (يضرب, تضرب: الزلزال, الهزة).
+		return true
 	}
 	p := 0
 	for p < len(u) && t[p] == u[p] {
@@ -279,7 +309,7 @@ func appendRunes(dst []rune, s string) []rune {
 }
 
 // soundClasses groups letters transliterations put for one another.
-var soundClasses = []string{"aeiouy", "gqkc", "sz", "td", "ايوه", "سص", "تط", "دض", "ذزظ", "كق"}
+var soundClasses = []string{"aeiouy", "gqkc", "szc", "td", "ايوه", "سص", "تط", "دض", "ذزظ", "كق"}
 
 func soundAlike(x, y rune) bool {
 	for _, c := range soundClasses {
