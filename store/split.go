@@ -66,7 +66,7 @@ func (s *Store) Split(ctx context.Context, source, id string) (Item, error) {
 			}
 			r := kept.Reports[i]
 			kept.Reports = slices.Delete(kept.Reports, i, i+1)
-			if err := putJSON(itemsB, keptKey, &kept); err != nil {
+			if err := putItemJSON(itemsB, keptKey, &kept); err != nil {
 				return err
 			}
 			seq, err := s.logTellingRemoved(tx, &r)
@@ -103,7 +103,7 @@ func (s *Store) Split(ctx context.Context, source, id string) (Item, error) {
 		}
 		reports := it.Reports
 		it.Reports = nil
-		if err := putJSON(itemsB, key, &it); err != nil {
+		if err := putItemJSON(itemsB, key, &it); err != nil {
 			return err
 		}
 		if err := unindexTellings(tx, reports); err != nil {
@@ -169,10 +169,10 @@ func (s *Store) indexSplit(tx *bolt.Tx, key []byte, it *Item) error {
 	return s.indexStory(tx, key, it)
 }
 
-func putJSON(b *bolt.Bucket, key []byte, it *Item) error {
-	v, err := json.Marshal(it)
-	if err != nil {
+// putItemJSON stores it at key, naming the item in an error.
+func putItemJSON(b *bolt.Bucket, key []byte, it *Item) error {
+	if err := putJSON(b, key, it); err != nil {
 		return fmt.Errorf("encode item %q: %w", it.ID, err)
 	}
-	return b.Put(key, v)
+	return nil
 }

@@ -175,7 +175,7 @@ func Open(path string, opts *Options) (*Store, error) {
 		// its temporary files left is from one that was killed.
 		removeStaleCompactions(path)
 		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories, bucketChanges, bucketTombs, bucketTombExp} {
+			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories, bucketChanges, bucketTombs, bucketTombExp, bucketDesk, bucketAudit} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}

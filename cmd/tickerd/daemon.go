@@ -24,6 +24,7 @@ import (
 	"tickerd/match"
 	"tickerd/ops"
 	"tickerd/store"
+	"tickerd/store/postgres"
 )
 
 // flags are the ones every command takes.
@@ -88,9 +89,13 @@ func checkKeyword(k string) error {
 type daemon struct {
 	// cfg is the running config: a reload swaps it, and the pruning loop
 	// reads its retention policy from it.
-	cfg     atomic.Pointer[config.Config]
-	logger  *slog.Logger
-	store   store.Backend // bbolt today; the daemon needs nothing bbolt-only
+	cfg    atomic.Pointer[config.Config]
+	logger *slog.Logger
+	store  store.Backend // bbolt or PostgreSQL; the daemon needs nothing backend-only
+	// pg is store when it is PostgreSQL (replicas take turns through it),
+	// else nil; replica names this process to the others.
+	pg      *postgres.Store
+	replica string
 	fetcher *fetcher.Fetcher
 	// feed is swapped whole by a reload: a new server renders the new
 	// tickers from the store on its first request, while requests in
@@ -100,6 +105,10 @@ type daemon struct {
 	// matcher is the canonical pipeline of the config the daemon
 	// started with: the story index is keyed by it, so a reload keeps it.
 	matcher *match.Matcher
+	// hub is tickerd's WebSub hub (websub.hub "self"), or the notifier of
+	// an external one; nil without websub.hub. Set at start: a reload
+	// that changes websub.hub takes a restart.
+	hub *feed.Hub
 }
 
 // newDaemon opens the store and builds the fetcher and the feed server. The
@@ -109,11 +118,11 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(cfg.Data, storeOptions(cfg, matcher, logger, time.Second))
+	st, pg, err := openStore(cfg, matcher, logger)
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{logger: logger, store: st, matcher: matcher}
+	d := &daemon{logger: logger, store: st, pg: pg, replica: replicaID(), matcher: matcher}
 	d.cfg.Store(cfg)
 	oo := opsOptions(cfg)
 	oo.Explain = func(a, b string) match.Explanation { return matcher.Explain(a, b, cfg.Dedupe.Similarity) }
@@ -129,6 +138,16 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 		return nil, err
 	}
 	d.feed.Store(fe)
+	if cfg.WebSub.Hub != "" {
+		ho := &feed.HubOptions{MaxSubscribers: cfg.WebSub.MaxSubscribers, PushRate: cfg.WebSub.PushRate, UserAgent: userAgent(cfg)}
+		if cfg.WebSub.Hub != "self" {
+			ho.External = cfg.WebSub.Hub
+		}
+		d.hub = feed.NewHub(d.feed.Load, ho, logger)
+		if ho.External == "" {
+			d.ops.CountHubSubscribers(d.hub.Subscribers)
+		}
+	}
 	return d, nil
 }
 
@@ -155,11 +174,19 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 		MaxBackoff:   cfg.Fetch.MaxBackoff,
 		BlockPrivate: cfg.Fetch.BlockPrivate,
 		OnResult:     d.ops.ObserveFetch,
+		IntervalMin:  cfg.Fetch.IntervalMin,
+		IntervalMax:  cfg.Fetch.IntervalMax,
+		WebSub: fetcher.WebSub{
+			CallbackBase: cfg.WebSub.CallbackBase, Lease: cfg.WebSub.Lease, OnEvent: d.ops.WebSubEvent,
+		},
+	}
+	if d.pg != nil {
+		replicaOptions(opts, d.pg, d.replica, d.logger.With("component", "fetcher"))
 	}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
 			Name: s.Name, URL: s.URL, Schedule: s.Schedule, Tags: s.Tags, Lang: s.Lang,
-			PrivateParams: s.PrivateParams,
+			PrivateParams: s.PrivateParams, IntervalMin: s.IntervalMin, IntervalMax: s.IntervalMax,
 		})
 	}
 	return opts
@@ -183,6 +210,7 @@ func feedOptions(cfg *config.Config) *feed.Options {
 		LiveClients:   cfg.Events.MaxStreams, Heartbeat: cfg.Events.Heartbeat,
 		LiveClientsPerAddr: cfg.Events.MaxPerClient, LiveMaxAge: cfg.Events.MaxAge,
 		TrustedProxies: cfg.TrustedProxies,
+		Hub:            hubURL(cfg),
 	}
 	for _, s := range cfg.Sources {
 		opts.SourceTags[s.Name] = s.Tags
@@ -365,6 +393,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	wg.Go(func() { d.pruneLoop(fetchCtx) })
+	if d.hub != nil {
+		wg.Go(func() { d.hub.Run(fetchCtx, d.store) })
+	}
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 
@@ -427,14 +458,21 @@ func storeOptions(cfg *config.Config, matcher *match.Matcher, logger *slog.Logge
 		Timeout:      timeout,
 		MatchVersion: matchVersion,
 		Logger:       logger.With("component", "store"),
-		Dedupe: store.Dedupe{
-			Window:     cfg.Dedupe.Window,
-			Threshold:  cfg.Dedupe.Similarity,
-			Similarity: match.Score,
-			Keys:       match.RareKeys,
-			Story: func(it *store.Item) *store.Story {
-				return fetcher.StoryOf(matcher, it.Title, it.Link, cfg.Dedupe.Similarity)
-			},
-		},
+		Dedupe:       withRareKeys(storeDedupe(cfg, matcher)),
 	}
+}
+
+// withRareKeys has the bbolt store choose keys by rarity (match.RareKeys).
+func withRareKeys(d store.Dedupe) store.Dedupe {
+	d.Keys = match.RareKeys
+	return d
+}
+
+// hubURL is the WebSub hub the feeds announce: websub.hub, or tickerd's
+// own at base_url/hub for "self"; "" for none.
+func hubURL(cfg *config.Config) string {
+	if cfg.WebSub.Hub == "self" {
+		return cfg.BaseURL + "/hub"
+	}
+	return cfg.WebSub.Hub
 }
