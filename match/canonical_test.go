@@ -385,3 +385,29 @@ func TestClassWireVariety(t *testing.T) {
 		{"place differs ar", "إصابة 3 مواطنين برصاص الاحتلال في قلقيلية", "إصابة 3 مواطنين برصاص الاحتلال في طولكرم", false},
 	})
 }
+
+// ScorePrefilter may only rule out what Score puts below the threshold.
+func TestScorePrefilterBound(t *testing.T) {
+	m := Default()
+	var heads [][]string
+	for _, p := range readPairs(t) {
+		heads = append(heads, m.Tokens(p.a), m.Tokens(p.b))
+	}
+	for _, c := range [][2]string{
+		{"بلينكن يصل إلى الرياض في جولة إقليمية", "بلنكن يصل الى الرياض في جولة إقليمية"},
+		{"غارات إسرائيلية عنيفة بغزة الليلة", "غارات إسرائيلية عنيفة في غزة الليلة"},
+		{"Zelenskyy visits Kherson front line", "Zelensky visits Kherson front line"},
+	} {
+		heads = append(heads, m.Tokens(c[0]), m.Tokens(c[1]))
+	}
+	for _, th := range []float64{0.5, 0.8, 0.9} {
+		for _, a := range heads {
+			may := ScorePrefilter(a, th)
+			for _, b := range heads {
+				if s := Score(a, b); s >= th && !may(strings.Join(b, "\x00")) {
+					t.Errorf("ScorePrefilter(%q, %v) rules out %q, whose Score is %v", a, th, b, s)
+				}
+			}
+		}
+	}
+}

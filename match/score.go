@@ -68,6 +68,45 @@ type pairing struct {
 	fuzzy [maxTokens]bool // a's token matched by a near spelling or preposition
 }
 
+// maxNear is the most tokens Score pairs as near spellings or with a
+// glued preposition in one pair of headlines. Two tellings of one story
+// spell a name or two their own way, not every word; the bound is what
+// lets ScorePrefilter rule candidates out without scoring them.
+const maxNear = 2
+
+// ScorePrefilter prepares the canonical tokens a for a quick test against
+// many stored candidates before Score, as Prefilter does for Similarity:
+// the test gets a candidate's tokens joined by separators and answers
+// false only when Score(a, candidate) < threshold. Score is at most S/W,
+// with W the weight of a's tokens and S the weight a shares; a token
+// shared exactly occurs in joined, and at most maxNear more, of weight
+// one each, are shared as near spellings. A candidate sharing only the
+// common words of a headline is ruled out after a few substring searches.
+// The test does not allocate and is safe for concurrent use.
+func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
+	p := newProbe(a)
+	near := 0
+	for _, w := range p.weight {
+		if w == 1 {
+			near++
+		}
+	}
+	near = min(near, maxNear)
+	return func(joined string) bool {
+		need := threshold*float64(p.total) - 1e-9 - float64(near)
+		found, left := 0, p.total
+		for i, t := range p.tokens {
+			left -= p.weight[i]
+			if strings.Contains(joined, t) {
+				found += p.weight[i]
+			} else if float64(found+left) < need {
+				return false
+			}
+		}
+		return float64(found) >= need
+	}
+}
+
 // Rule names, for Explain.
 const (
 	ruleNone      = ""
@@ -112,14 +151,16 @@ func score(a, b []string, p *pairing) (float64, string) {
 			}
 		}
 	}
+	near := 0
 	for i, t := range a {
-		if p.ab[i] >= 0 {
+		if p.ab[i] >= 0 || near >= maxNear {
 			continue
 		}
 		for j, u := range b {
 			if p.ba[j] < 0 && nearToken(t, u) {
 				p.ab[i], p.ba[j] = int8(j), int8(i)
 				p.fuzzy[i] = true
+				near++
 				break
 			}
 		}

@@ -25,6 +25,7 @@ func storeDedupe(cfg *config.Config, matcher *match.Matcher) store.Dedupe {
 		Window:     cfg.Dedupe.Window,
 		Threshold:  cfg.Dedupe.Similarity,
 		Similarity: match.Score,
+		Prefilter:  match.ScorePrefilter,
 		Story: func(it *store.Item) *store.Story {
 			return fetcher.StoryOf(matcher, it.Title, it.Link, cfg.Dedupe.Similarity)
 		},
