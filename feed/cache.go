@@ -172,6 +172,15 @@ func (s *Server) catchUp(ctx context.Context) error {
 		}
 		for i := range changes {
 			c := &changes[i]
+			if c.Desk != 0 {
+				// Any story on any ticker, and a pin reorders.
+				s.noteDesk(c.Seq)
+				for t := range touched {
+					touched[t] = true
+				}
+				after = c.Seq
+				continue
+			}
 			text := newItemText(&c.Item, s.itemLang(&c.Item, langs))
 			for t := range s.tickers {
 				if !touched[t] && s.tickers[t].sel.touches(c, text, now) {
@@ -214,12 +223,27 @@ func (s *Server) render(ctx context.Context, t *ticker, sel *selection, gen uint
 	mod := s.st.LastChange()
 	now := s.now()
 	langs := make(map[string]string)
-	items, err := s.st.Recent(ctx, sel.query(now, func(it *store.Item) string { return s.itemLang(it, langs) }))
+	lang := func(it *store.Item) string { return s.itemLang(it, langs) }
+	ed, err := s.edits(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read ticker %s: %w", t.Name, err)
+	}
+	q := sel.query(now, lang)
+	hideHidden(&q, ed)
+	items, err := s.st.Recent(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("read ticker %s: %w", t.Name, err)
 	}
 	s.builds.Add(1)
 	set := &tickerSet{gen: gen, expires: sel.expiry(items)}
+	items = s.applyEdits(t, sel, items, ed, now, lang)
+	if !ed.Next.IsZero() && (set.expires.IsZero() || ed.Next.Before(set.expires)) {
+		// A pin or breaking mark ends then: render again.
+		set.expires = ed.Next
+	}
+	if ed.Passed.After(mod) {
+		mod = ed.Passed
+	}
 	v := s.newView(t, items, mod, make(map[string]*source))
 	for g := range numFormats {
 		if f != formatAll && g != f {

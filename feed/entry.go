@@ -40,6 +40,9 @@ type entry struct {
 	updated    time.Time
 	src        *source
 	reports    []report // other sources that told the same story
+	story      string   // store.StoryRef of the item, for the desk
+	breaking   bool     // marked breaking at the desk
+	pinned     bool     // pinned at the desk on this ticker
 }
 
 // report is another source's telling of an entry's story.
@@ -49,6 +52,10 @@ type report struct {
 	link  string
 	time  time.Time
 }
+
+// BreakingCategory is the RSS and Atom category of a story marked
+// breaking at the desk.
+const BreakingCategory = "Breaking"
 
 // source is what the feeds say about where an item came from.
 type source struct {
@@ -100,6 +107,15 @@ func (s *Server) newView(t *ticker, items []store.Item, mod time.Time, sources m
 		e.guid, e.permalink = e.id, false
 		if e.link != "" && it.GUID == it.Link {
 			e.guid, e.permalink = e.link, true
+		}
+		e.story = store.StoryRef(it.Source, it.ID)
+		if ed := it.Desk; ed != nil {
+			e.pinned = ed.PinnedOn(t.Name)
+			if ed.Breaking != nil {
+				// A category readers show; first, as the news is.
+				e.breaking = true
+				e.categories = append(e.categories, BreakingCategory)
+			}
 		}
 		for _, c := range it.Categories {
 			c = clean(strings.TrimSpace(c))

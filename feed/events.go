@@ -250,12 +250,20 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	// Last-Event-ID (see admission.go).
 	expire := time.NewTimer(s.admit.lifetime())
 	defer expire.Stop()
-	sent := pos // the last id the client was given
+	sent := pos      // the last id the client was given
+	wrote := s.now() // when the frames last written were read
+	var deskTimer *time.Timer
+	defer func() {
+		if deskTimer != nil {
+			deskTimer.Stop()
+		}
+	}()
 	for {
 		var changed <-chan struct{}
 		if notifier != nil {
 			changed = notifier.Changed()
 		}
+		readAt := s.now()
 		frames, next, reset, more, err := s.pending(ctx, t, pos)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -277,11 +285,37 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 			}
 			sent = next
 		}
+		wrote = readAt
 		pos = next
 		if more {
 			continue
 		}
+		// A pin or breaking mark ending changes the ticker with no change
+		// logged: send the ticker again then.
+		// One may have ended since the frames were sent: at once then.
+		var deskEnd <-chan time.Time
+		if next, passed := s.deskExpiry(ctx); !next.IsZero() || passed.After(wrote) {
+			if deskTimer != nil {
+				deskTimer.Stop()
+			}
+			wait := time.Duration(0)
+			if !passed.After(wrote) {
+				wait = max(next.Sub(s.now()), 0) + 10*time.Millisecond
+			}
+			deskTimer = time.NewTimer(wait)
+			deskEnd = deskTimer.C
+		}
 		select {
+		case <-deskEnd:
+			frame, seq, err := s.snapshotFrame(ctx, t)
+			if err != nil {
+				s.logger.Warn("event stream failed", "ticker", name, "err", err)
+				return
+			}
+			if !write([][]byte{frame}) {
+				return
+			}
+			pos, sent, wrote = max(pos, seq), max(pos, seq), s.now()
 		case <-changed:
 		case <-poll:
 		case <-hb.C:
@@ -375,9 +409,9 @@ func (s *Server) pending(ctx context.Context, t int, pos uint64) (frames [][]byt
 		return nil, 0, false, false, err
 	}
 	next = pos
-	enc := s.newLiveEncoder()
+	enc := s.newLiveEncoder(ctx)
 	for i := range changes {
-		if f := enc.frame(t, &changes[i]); f != nil {
+		if f := enc.frame(ctx, t, &changes[i]); f != nil {
 			frames = append(frames, f)
 		}
 		next = changes[i].Seq
@@ -409,7 +443,7 @@ func (s *Server) catchUpLive(ctx context.Context) error {
 		// changes to encode. (Nothing appended: nothing to trim below.)
 		return nil
 	}
-	enc := s.newLiveEncoder()
+	enc := s.newLiveEncoder(ctx)
 	for h.head < target {
 		changes, err := s.st.Changes(ctx, h.head, changePage)
 		if errors.Is(err, store.ErrChangesTrimmed) {
@@ -424,7 +458,7 @@ func (s *Server) catchUpLive(ctx context.Context) error {
 			ev := liveEvent{seq: c.Seq, frames: make([][]byte, len(s.tickers))}
 			some := false
 			for t := range s.tickers {
-				ev.frames[t] = enc.frame(t, c)
+				ev.frames[t] = enc.frame(ctx, t, c)
 				some = some || ev.frames[t] != nil
 			}
 			if some {
@@ -457,13 +491,27 @@ type liveEncoder struct {
 	textOf  *store.Change
 	textFor int // which telling of textOf's item (-1: the item)
 	text    *itemText
+	// edits are the desk's, read again after a desk change; nil when
+	// they could not be read (nothing is edited then).
+	edits    *store.Edits
+	editsFor uint64 // the desk change edits were read after
 }
 
-func (s *Server) newLiveEncoder() *liveEncoder {
-	return &liveEncoder{
+func (s *Server) newLiveEncoder(ctx context.Context) *liveEncoder {
+	e := &liveEncoder{
 		s: s, langs: make(map[string]string), sources: make(map[string]*source),
 		now: s.now(), mod: s.st.LastChange(),
 	}
+	e.loadEdits(ctx)
+	return e
+}
+
+func (e *liveEncoder) loadEdits(ctx context.Context) {
+	ed, err := e.s.edits(ctx)
+	if err != nil {
+		e.s.logger.Warn("live events without the desk's edits", "err", err)
+	}
+	e.edits = ed
 }
 
 // liveRemoval is the data of a removed event.
@@ -476,7 +524,15 @@ type liveRemoval struct {
 
 // frame returns the SSE frames telling ticker t about change c, or nil
 // when c does not concern it.
-func (e *liveEncoder) frame(t int, c *store.Change) []byte {
+func (e *liveEncoder) frame(ctx context.Context, t int, c *store.Change) []byte {
+	if c.Desk != 0 {
+		if e.editsFor != c.Seq {
+			e.s.noteDesk(c.Seq)
+			e.loadEdits(ctx)
+			e.editsFor = c.Seq
+		}
+		return e.s.resetFrame(ctx, t, c.Seq)
+	}
 	tk := &e.s.tickers[t]
 	if tk.sel.sourceSet == nil {
 		// Every story shows as its item; tellings are not shown.
@@ -521,7 +577,22 @@ func (e *liveEncoder) frame(t int, c *store.Change) []byte {
 // an added item does not).
 func (e *liveEncoder) event(tk *ticker, c *store.Change, op store.Op, it *store.Item, telling int) []byte {
 	s := e.s
-	in := false
+	in, hidden := false, false
+	if ed := e.edits.Of(it); ed != nil {
+		if ed.Hidden && op == store.OpAdded {
+			return nil
+		}
+		cp := *it
+		ed.Apply(&cp)
+		cp.Desk = ed
+		it = &cp
+		if ed.Hidden {
+			// A hidden story's item changed: it stays off the ticker,
+			// and its text (maybe what got it taken down) stays out of
+			// the stream.
+			op, hidden = store.OpRemoved, true
+		}
+	}
 	if op != store.OpRemoved {
 		if e.textOf != c || e.textFor != telling {
 			e.textOf, e.textFor, e.text = c, telling, newItemText(it, s.itemLang(it, e.langs))
@@ -541,7 +612,11 @@ func (e *liveEncoder) event(tk *ticker, c *store.Change, op store.Op, it *store.
 	} else {
 		// Deleted from the store, or updated out of the ticker's filters.
 		op = store.OpRemoved
-		data = liveRemoval{ID: en.guid, URL: en.link, Title: en.title, Tickerd: map[string]string{"source": it.Source}}
+		rm := liveRemoval{ID: en.guid, URL: en.link, Title: en.title, Tickerd: map[string]string{"source": it.Source}}
+		if hidden {
+			rm.Title = ""
+		}
+		data = rm
 	}
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, "id: %d\nevent: %s\ndata: ", c.Seq, op)

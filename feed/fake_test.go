@@ -300,3 +300,6 @@ func fixtureOptions() *Options {
 		MaxAge: 5 * time.Minute,
 	}
 }
+
+// Actions reports no desk actions: the desk is tested on the real store.
+func (f *fakeStore) Actions(context.Context) ([]store.Action, error) { return nil, nil }

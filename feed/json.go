@@ -48,6 +48,12 @@ type jsonSource struct {
 	// Also lists the other sources that reported the same story; the
 	// item is shown once, under the source that reported it first.
 	Also []jsonReport `json:"also,omitempty"`
+	// Story names the story for the desk's API (store.StoryRef).
+	Story string `json:"story"`
+	// Breaking and Pinned are the desk's marks; the widget styles a
+	// breaking headline (part "breaking").
+	Breaking bool `json:"breaking,omitempty"`
+	Pinned   bool `json:"pinned,omitempty"`
 }
 
 type jsonReport struct {
@@ -71,6 +77,9 @@ func renderJSON(v *view, buf *bytes.Buffer) error {
 			Description: t.Description,
 		},
 		Items: make([]*jsonItem, len(v.entries)),
+	}
+	if t.hub != "" {
+		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: t.hub}}
 	}
 	for i := range v.entries {
 		f.Items[i] = v.jsonItem(&v.entries[i])
@@ -104,6 +113,9 @@ func (v *view) jsonItem(e *entry) *jsonItem {
 			SourceURL:         v.sourceURL(e.src),
 			SourceHomePageURL: e.src.homeURL,
 			Also:              jsonReports(e.reports),
+			Story:             e.story,
+			Breaking:          e.breaking,
+			Pinned:            e.pinned,
 		},
 	}
 	// JSON Feed requires content_html or content_text; summaries are

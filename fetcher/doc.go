@@ -60,6 +60,35 @@
 // scheduled attempt will be and why (store.SourceState.NextAttempt and
 // NextReason). Fetch and FetchAll ignore backoff.
 //
+// # Adaptive polling
+//
+// A source on AdaptiveSchedule ("@adaptive") plans its next fetch after
+// each one (adaptive.go): the items dated within the last week, spread
+// over the span from the oldest of them to now (at least 15 minutes, or
+// 15 times IntervalMin if less), give an interval; the feed's <ttl> and
+// sy:updatePeriod/updateFrequency and the response's Cache-Control
+// max-age or Expires lengthen it; IntervalMin and IntervalMax bound it.
+// SourceState.Interval and IntervalReason say what was chosen and why.
+// Backoff and Retry-After hold the source as for cron schedules. The cron
+// schedule of such a source is a tick (a quarter of IntervalMin, 1 s to
+// 30 s) that fetches once the planned time has come. Options.Now is the
+// clock of every plan, so tests inject one.
+//
+// # WebSub
+//
+// With Options.WebSub.CallbackBase set, a parsed feed's hub (HTTP Link
+// header first, then the feed's links) is subscribed to in the background
+// with a random secret per subscription; WebSubHandler answers the hub's
+// verification of intent (only for the mode and topic asked) and takes
+// its deliveries: signed with that secret (X-Hub-Signature, sha256 or
+// sha1, checked in constant time) or dropped, then ingested through the
+// same line as a fetched body (ingestPush), holding the source's lock.
+// Subscriptions are mirrored into SourceState (merged into every state a
+// fetch writes, so neither side overwrites the other), renewed from the
+// last tenth of their lease (Run checks every minute), asked again an
+// hour after a failure or denial, and ended when a Reload removes their
+// source. An active subscription polls an adaptive source at IntervalMax.
+//
 // # The line
 //
 // One source's trip is a line of steps, each a function with its own
@@ -68,8 +97,8 @@
 // entities) → parse (parseBody: gofeed within the parse budget; when that
 // fails on what may be XML, repair with repairXML and parse again) →
 // convert (convertFeed) → ingest (one store write) → plan (the next
-// attempt). ingestBody is the line after get, where a pushed body would
-// enter.
+// attempt). ingestBody is the line after get, where a pushed body
+// enters too.
 //
 // # Broken XML
 //
@@ -159,6 +188,11 @@
 //     they are built from did not change. When Concurrency, PerHost or
 //     MaxBody change, fetches still in flight hold the old slots, so for
 //     their remaining moments the new limits may be exceeded by them.
+//   - WebSub: a source on a cron schedule keeps it while pushed (only an
+//     adaptive one slows to IntervalMax); a source whose URL a reload changes
+//     subscribes anew without ending the old subscription, which lapses
+//     at its lease's end; a 304 keeps the last rate, so a source that
+//     falls silent is slowed only by its next changed body or by hints.
 //   - The package embeds the time zone database (time/tzdata, about
 //     450 KB of binary) so that CRON_TZ names resolve on hosts without one.
 //   - A 304 or an identical body updates the source's state in memory

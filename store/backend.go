@@ -49,6 +49,21 @@ type Backend interface {
 	// DropSources removes every item of the named sources.
 	DropSources(ctx context.Context, names []string) (int, error)
 
+	// Act stores an editorial action with its audit record and logs a
+	// change (Change.Desk) for it, in one durable write; see desk.go for
+	// each kind's fields and Action.Check for the rules. It resolves the
+	// story a telling's reference names and returns the action as
+	// stored (ID and At set). Errors: *FieldError for a bad field,
+	// ErrNoStory, ErrNoAction (both wrapped).
+	Act(ctx context.Context, a Action) (Action, error)
+	// Actions returns the actions in force (not undone, undos left out),
+	// oldest first, each with its story's current Item (nil when gone).
+	// NewEdits turns them into what each story shows.
+	Actions(ctx context.Context) ([]Action, error)
+	// Audit returns up to limit audit entries after seq after, oldest
+	// first.
+	Audit(ctx context.Context, after uint64, limit int) ([]AuditEntry, error)
+
 	// Backup writes a consistent copy of the data to w.
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 	// Path names where the data lives, for logs and the size metric.
@@ -60,3 +75,13 @@ type Backend interface {
 }
 
 var _ Backend = (*Store)(nil)
+
+// Splitter is a backend that can undo a merge: Split makes the telling of
+// source with id a story of its own again, lastingly and logged as
+// changes (see Store.Split). The bbolt store is one; callers (ops, the
+// desk) check for it, and answer that the backend cannot split otherwise.
+type Splitter interface {
+	Split(ctx context.Context, source, id string) (Item, error)
+}
+
+var _ Splitter = (*Store)(nil)

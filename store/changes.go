@@ -67,6 +67,12 @@ type Change struct {
 	// source), not about an item: only tickers selecting sources show
 	// tellings.
 	Telling bool
+	// Desk, when not zero, is the id of the editorial action the change
+	// records (see Store.Act): what the story shows changed, not its
+	// stored item. Item is the story's item as stored (a desk headline
+	// as an item), or only its Source and ID when it is gone. Op is
+	// OpUpdated; readers apply the actions in force to learn the rest.
+	Desk uint64
 }
 
 // ErrChangesTrimmed is returned by Changes when the log no longer reaches
@@ -95,6 +101,8 @@ type changeRef struct {
 	GUID string `json:"guid,omitempty"`
 	// Told marks the removal of a telling (Change.Telling).
 	Told bool `json:"told,omitempty"`
+	// Desk marks a desk change (Change.Desk).
+	Desk uint64 `json:"desk,omitempty"`
 }
 
 // logChange appends a change about the item stored (or, for OpRemoved, last
@@ -219,6 +227,9 @@ func readChange(itemsB, idsB *bolt.Bucket, k, v []byte) (Change, bool, error) {
 	var ref changeRef
 	if err := json.Unmarshal(v[17:], &ref); err != nil {
 		return Change{}, false, err
+	}
+	if ref.Desk != 0 {
+		return ch, true, readDeskChange(itemsB.Tx(), &ch, &ref, v[1:17])
 	}
 	if ch.Op == OpRemoved {
 		ch.Item = Item{Source: ref.Source, ID: ref.ID, GUID: ref.GUID, Link: ref.Link, Title: ref.Title}

@@ -62,6 +62,12 @@ commands:
             another: each a bbolt file path or a postgres:// URL (password from
             PGPASSWORD or TICKERD_PG_PASSWORD); running it again copies only
             what is missing (not while a daemon writes FROM)
+  split SOURCE ITEM-ID
+            make one telling its own story again (undo a wrong merge); through
+            the running daemon with the admin token, else on the data file
+  match "HEADLINE A" "HEADLINE B"
+            print why two headlines are or are not one story: canonical forms,
+            score, deciding tokens and rule
   version   print the version, commit and Go version, and exit
 
 flags (every command):
@@ -91,6 +97,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdCompact(args, stdout, stderr)
 	case "migrate":
 		return cmdMigrate(ctx, args, stdout, stderr)
+	case "split":
+		return cmdSplit(ctx, args, stdout, stderr)
+	case "match":
+		return cmdMatch(args, stdout, stderr)
 	case "version":
 		printVersion(stdout)
 		return nil

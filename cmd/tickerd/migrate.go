@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
 	"tickerd/config"
+	"tickerd/match"
 	"tickerd/store"
 	"tickerd/store/postgres"
 )
@@ -24,27 +26,33 @@ type transferStore interface {
 // openTransfer opens where as migrate's source or target: a postgres://
 // URL or a bbolt file (read-only as a source, so a daemon's lock on it
 // is respected).
-func openTransfer(ctx context.Context, cfg *config.Config, where string, source bool) (transferStore, error) {
+func openTransfer(ctx context.Context, cfg *config.Config, matcher *match.Matcher, logger *slog.Logger, where string, source bool) (transferStore, error) {
 	if strings.HasPrefix(where, "postgres://") || strings.HasPrefix(where, "postgresql://") {
-		return postgres.Open(ctx, where, &postgres.Options{Dedupe: storeDedupe(cfg)})
+		return postgres.Open(ctx, where, &postgres.Options{Dedupe: storeDedupe(cfg, matcher), Logger: logger})
 	}
-	return store.Open(where, &store.Options{Timeout: time.Second, ReadOnly: source, Dedupe: storeDedupe(cfg)})
+	opts := storeOptions(cfg, matcher, logger, time.Second)
+	opts.ReadOnly = source
+	return store.Open(where, opts)
 }
 
 // cmdMigrate copies every record of FROM into TO in batches, printing
 // progress; a second run copies only what the first did not.
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, _, pos, err := setupN("migrate", args, stderr, 2)
+	cfg, logger, pos, err := setupN("migrate", args, stderr, 2)
+	if err != nil {
+		return err
+	}
+	matcher, err := newMatcher(cfg)
 	if err != nil {
 		return err
 	}
 	from, to := pos[0], pos[1]
-	src, err := openTransfer(ctx, cfg, from, true)
+	src, err := openTransfer(ctx, cfg, matcher, logger, from, true)
 	if err != nil {
 		return fmt.Errorf("migrate: open %s: %w", postgres.Redact(from), err)
 	}
 	defer src.Close()
-	dst, err := openTransfer(ctx, cfg, to, false)
+	dst, err := openTransfer(ctx, cfg, matcher, logger, to, false)
 	if err != nil {
 		return fmt.Errorf("migrate: open %s: %w", postgres.Redact(to), err)
 	}

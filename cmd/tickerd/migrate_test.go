@@ -56,15 +56,20 @@ func TestMigrateRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	matcher, err := newMatcher(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := testLogger(t)
 	from := filepath.Join(dir, "from.db")
-	src, err := store.Open(from, &store.Options{Dedupe: storeDedupe(cfg)})
+	src, err := store.Open(from, storeOptions(cfg, matcher, logger, time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t0 := time.Now().UTC().Truncate(time.Second)
 	mk := func(source, id, title string, ago time.Duration) store.Item {
 		it := store.Item{Source: source, ID: id, GUID: id, Title: title, Link: "https://" + source + ".example/" + id, Published: t0.Add(-ago)}
-		it.Story = fetcher.StoryOf(it.Title, it.Link, cfg.Dedupe.Similarity)
+		it.Story = fetcher.StoryOf(matcher, it.Title, it.Link, cfg.Dedupe.Similarity)
 		return it
 	}
 	feeds := map[string][]store.Item{
@@ -102,7 +107,7 @@ func TestMigrateRoundTrip(t *testing.T) {
 	if out := migrate(from, dsn); !strings.Contains(out, "migrate: done: 0 items copied, 4 already") {
 		t.Errorf("second migration said:\n%s", out)
 	}
-	pg, err := postgres.Open(ctx, dsn, &postgres.Options{Dedupe: storeDedupe(cfg)})
+	pg, err := postgres.Open(ctx, dsn, &postgres.Options{Dedupe: storeDedupe(cfg, matcher)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +118,7 @@ func TestMigrateRoundTrip(t *testing.T) {
 
 	back := filepath.Join(dir, "back.db")
 	migrate(dsn, back)
-	bk, err := store.Open(back, &store.Options{Dedupe: storeDedupe(cfg)})
+	bk, err := store.Open(back, storeOptions(cfg, matcher, logger, time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,7 @@ a{color:var(--tickerd-link-color,inherit);text-decoration:none;unicode-bidi:isol
 a:hover,a:focus-visible{text-decoration:underline}
 a:focus-visible{outline:2px solid var(--tickerd-focus-color,currentColor);outline-offset:1px}
 [part=source],[part=time]{opacity:.75;font-size:.85em}
+.k a{font-weight:700;color:var(--tickerd-breaking-color,#c00)}
 .b{flex:none;font:inherit;line-height:1;padding:.2em .5em;cursor:pointer;color:inherit;background:var(--tickerd-button-background,transparent);border:1px solid currentColor;border-radius:.25em}
 .r .v{overflow-x:auto}
 .r .g+.g{display:none}
@@ -67,7 +68,8 @@ a:focus-visible{outline:2px solid var(--tickerd-focus-color,currentColor);outlin
     title: String(j.title || j.content_text || ''),
     source: String((j._tickerd && (j._tickerd.source_title || j._tickerd.source)) || ''),
     time: j.date_published || j.date_modified || '',
-    lang: String(j.language || '')
+    lang: String(j.language || ''),
+    breaking: !!(j._tickerd && j._tickerd.breaking)
   });
   const isRTL = (s) => { const m = STRONG.exec(s); return !!m && RTL_CHAR.test(m[0]); };
 
@@ -385,7 +387,9 @@ a:focus-visible{outline:2px solid var(--tickerd-focus-color,currentColor);outlin
           const li = el('li');
           li.dataset.id = i.id;
           const a = el('a', '', i.title);
-          a.setAttribute('part', 'headline');
+          // A story the desk marks breaking: part "headline breaking".
+          a.setAttribute('part', i.breaking ? 'headline breaking' : 'headline');
+          if (i.breaking) li.className = 'k';
           a.dir = 'auto';
           if (i.lang) a.lang = i.lang;
           if (i.url) a.href = i.url; else a.tabIndex = 0;

@@ -10,7 +10,7 @@ import (
 
 // backupTables are the tables Backup copies, in an order a restore can
 // load them in.
-var backupTables = []string{"tickerd_schema", "seq", "sources", "items", "ids", "bysrc", "told", "tombs", "story_forms", "story_keys", "changes"}
+var backupTables = []string{"tickerd_schema", "seq", "sources", "items", "ids", "bysrc", "told", "tombs", "story_forms", "story_keys", "changes", "desk", "audit"}
 
 // Backup writes a consistent copy of every tickerd table to w, read in
 // one repeatable-read transaction so replicas go on writing meanwhile:

@@ -86,6 +86,13 @@ func readChanges(ctx context.Context, tx pgx.Tx, after uint64, limit int) ([]sto
 		if err := json.Unmarshal(r.ref, &ref); err != nil {
 			return nil, fmt.Errorf("change %d: %w", r.seq, err)
 		}
+		if ref.Desk != 0 {
+			if err := readDeskChange(ctx, tx, &ch, &ref, r.key); err != nil {
+				return nil, fmt.Errorf("change %d: %w", r.seq, err)
+			}
+			out = append(out, ch)
+			continue
+		}
 		if ch.Op == store.OpRemoved {
 			ch.Item = store.Item{Source: ref.Source, ID: ref.ID, GUID: ref.GUID, Link: ref.Link, Title: ref.Title}
 			ch.Telling = ref.Told

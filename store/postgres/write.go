@@ -160,6 +160,7 @@ type changeRef struct {
 	Title  string `json:"title,omitempty"`
 	GUID   string `json:"guid,omitempty"`
 	Told   bool   `json:"told,omitempty"`
+	Desk   uint64 `json:"desk,omitempty"`
 }
 
 func (w *writer) logChangeRef(op store.Op, key []byte, it *store.Item, told bool) error {

@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 		{"DropSources", testDropSources},
 		{"DropSourceAndTellings", testDropSourceAndTellings},
 		{"Backup", testBackup},
+		{"DeskActions", testDeskActions},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })

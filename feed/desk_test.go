@@ -1,0 +1,202 @@
+package feed
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"tickerd/store"
+)
+
+// testClock is a clock the store and the feed server share.
+type testClock struct {
+	mu sync.Mutex // guards t
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type deskFeed struct {
+	st    *store.Store
+	s     *Server
+	hs    *httptest.Server
+	clock *testClock
+}
+
+func newDeskFeed(t *testing.T, limit int) *deskFeed {
+	t.Helper()
+	c := &testClock{t: seen}
+	st, err := store.Open(filepath.Join(t.TempDir(), "tickerd.db"), &store.Options{Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s := newTestServer(t, st, &Options{Tickers: []Ticker{{Name: "main", Limit: limit}, {Name: "other", Limit: limit}}})
+	s.now = c.now
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(hs.Close)
+	t.Cleanup(s.CloseLive)
+	return &deskFeed{st: st, s: s, hs: hs, clock: c}
+}
+
+func (d *deskFeed) ingest(t *testing.T, items ...store.Item) {
+	t.Helper()
+	if _, err := d.st.Ingest(context.Background(), store.SourceState{Name: items[0].Source}, items); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (d *deskFeed) act(t *testing.T, a store.Action) store.Action {
+	t.Helper()
+	got, err := d.st.Act(context.Background(), a)
+	if err != nil {
+		t.Fatalf("Act(%+v): %v", a, err)
+	}
+	return got
+}
+
+// titles reads a ticker's JSON Feed: each item's title, with ! when it
+// is breaking and ^ when pinned.
+func (d *deskFeed) titles(t *testing.T, path string) string {
+	t.Helper()
+	rec := serve(t, d.s.Handler(), "GET", path)
+	var doc struct {
+		Items []struct {
+			Title   string   `json:"title"`
+			Tags    []string `json:"tags"`
+			Tickerd struct {
+				Story    string `json:"story"`
+				Breaking bool   `json:"breaking"`
+				Pinned   bool   `json:"pinned"`
+			} `json:"_tickerd"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	var out []string
+	for _, it := range doc.Items {
+		s := it.Title
+		if it.Tickerd.Breaking {
+			s += "!"
+		}
+		if it.Tickerd.Pinned {
+			s += "^"
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, ",")
+}
+
+func TestDeskActionsInEveryFormat(t *testing.T) {
+	d := newDeskFeed(t, 3)
+	d.ingest(t,
+		newsItem("a", "1", "one", seen.Add(-time.Minute)),
+		newsItem("a", "2", "two", seen.Add(-2*time.Minute)),
+		newsItem("a", "3", "three", seen.Add(-3*time.Minute)),
+		newsItem("a", "4", "four", seen.Add(-4*time.Minute)),
+	)
+	check := func(want string) {
+		t.Helper()
+		if got := d.titles(t, "/feed.json"); got != want {
+			t.Errorf("/feed.json = %s, want %s", got, want)
+		}
+	}
+	check("one,two,three")
+
+	hide := d.act(t, store.Action{Kind: store.ActHide, Story: "a/1"})
+	check("two,three,four") // the ticker still fills its limit
+	for _, f := range []string{"/feed.rss", "/feed.atom", "/t/other.json"} {
+		if body := serve(t, d.s.Handler(), "GET", f).Body.String(); strings.Contains(body, ">one<") || strings.Contains(body, `"one"`) {
+			t.Errorf("%s still shows the hidden story", f)
+		}
+	}
+	// The wire publishes it again, changed: still hidden.
+	d.clock.advance(time.Second)
+	d.ingest(t, newsItem("a", "1", "one again", seen.Add(-time.Minute)))
+	check("two,three,four")
+
+	d.act(t, store.Action{Kind: store.ActCorrect, Story: "a/2", Title: "two <b>fixed</b>", Link: "https://fixed.example/2"})
+	d.act(t, store.Action{Kind: store.ActBreaking, Story: "a/3"})
+	check("two <b>fixed</b>,three!,four")
+	rss := serve(t, d.s.Handler(), "GET", "/feed.rss").Body.String()
+	atom := serve(t, d.s.Handler(), "GET", "/feed.atom").Body.String()
+	for name, body := range map[string]string{"rss": rss, "atom": atom} {
+		if !strings.Contains(body, "two &lt;b&gt;fixed&lt;/b&gt;") || !strings.Contains(body, "https://fixed.example/2") {
+			t.Errorf("%s lacks the correction:\n%s", name, body)
+		}
+	}
+	if !strings.Contains(rss, "<category>Breaking</category>") || !strings.Contains(atom, `term="Breaking"`) {
+		t.Errorf("no Breaking category:\n%s\n%s", rss, atom)
+	}
+
+	// A pin on one ticker, ending in 2 s: first there, then back in place.
+	d.act(t, store.Action{Kind: store.ActPin, Story: "a/4", Tickers: []string{"main"}, Until: d.clock.now().Add(2 * time.Second)})
+	check("four^,two <b>fixed</b>,three!")
+	if got := d.titles(t, "/t/other.json"); got != "two <b>fixed</b>,three!,four" {
+		t.Errorf("other ticker = %s, want no pin", got)
+	}
+	d.clock.advance(2 * time.Second)
+	check("two <b>fixed</b>,three!,four")
+
+	add := d.act(t, store.Action{Kind: store.ActAdd, Title: "desk news", Tickers: []string{"other"}})
+	if got := d.titles(t, "/t/other.json"); got != "desk news,two <b>fixed</b>,three!" {
+		t.Errorf("other ticker after add = %s", got)
+	}
+	check("two <b>fixed</b>,three!,four")
+
+	d.act(t, store.Action{Kind: store.ActUndo, Undo: add.ID})
+	d.act(t, store.Action{Kind: store.ActUndo, Undo: hide.ID})
+	d.act(t, store.Action{Kind: store.ActUndo, Story: "a/2", Of: store.ActCorrect})
+	d.act(t, store.Action{Kind: store.ActUndo, Story: "a/3", Of: store.ActBreaking})
+	check("one again,two,three")
+	if got := d.titles(t, "/t/other.json"); got != "one again,two,three" {
+		t.Errorf("other ticker after undo = %s", got)
+	}
+}
+
+func TestDeskLiveEvents(t *testing.T) {
+	d := newDeskFeed(t, 10)
+	d.ingest(t, newsItem("a", "1", "one", seen.Add(-time.Minute)), newsItem("a", "2", "two", seen.Add(-2*time.Minute)))
+	sse := openStream(t, d.hs.URL+"/events/main")
+	if ev := sse.next(t); ev.event != "reset" {
+		t.Fatalf("first event %q, want reset", ev.event)
+	}
+	d.act(t, store.Action{Kind: store.ActHide, Story: "a/1"})
+	ev := sse.next(t)
+	if ev.event != "reset" || strings.Contains(ev.data, `"one"`) || !strings.Contains(ev.data, `"two"`) {
+		t.Fatalf("after hide: %s %s, want a reset without the story", ev.event, ev.data)
+	}
+	// A re-poll that changes the hidden item sends its removal, never
+	// the item.
+	d.clock.advance(time.Second)
+	d.ingest(t, newsItem("a", "1", "one, updated", seen.Add(-time.Minute)))
+	ev = sse.next(t)
+	if ev.event != "removed" || strings.Contains(ev.data, "updated") {
+		t.Fatalf("after re-poll: %s %s, want a removal", ev.event, ev.data)
+	}
+	// A pin's end is sent as the ticker again.
+	d.act(t, store.Action{Kind: store.ActPin, Story: "a/2", Until: d.clock.now().Add(time.Second)})
+	if ev := sse.next(t); ev.event != "reset" || !strings.Contains(ev.data, `"pinned":true`) {
+		t.Fatalf("after pin: %s %s", ev.event, ev.data)
+	}
+	d.clock.advance(time.Second)
+	if ev := sse.next(t); ev.event != "reset" || strings.Contains(ev.data, `"pinned":true`) {
+		t.Fatalf("after the pin ended: %s %s", ev.event, ev.data)
+	}
+}
