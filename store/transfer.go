@@ -19,11 +19,15 @@ type Record struct {
 	Told bool  `json:"told,omitempty"`
 	// State is a source's state; its Items count is recounted by Import.
 	State *SourceState `json:"state,omitempty"`
+	// Action is an editorial action as stored (undone ones too), Audit
+	// an entry of the desk's audit log; both keep their numbers.
+	Action *Action     `json:"action,omitempty"`
+	Audit  *AuditEntry `json:"audit,omitempty"`
 }
 
 // Transfer is implemented by backends that can copy their content out
 // and in: every item, story (reports included), removed story kept for
-// its tellings, and source state. The change log, tombstones and the
+// its tellings, source state, editorial action and audit entry. The change log, tombstones and the
 // story index are the backend's own and are rebuilt, not copied.
 type Transfer interface {
 	// Export calls fn with every record, items in time order.
@@ -67,6 +71,30 @@ func (s *Store) Export(ctx context.Context, fn func(Record) error) error {
 				return err
 			}
 		}
+		for _, b := range [][]byte{bucketDesk, bucketAudit} {
+			bk := tx.Bucket(b)
+			if bk == nil {
+				continue
+			}
+			err := bk.ForEach(func(k, v []byte) error {
+				var r Record
+				if bytes.Equal(b, bucketDesk) {
+					r.Action = new(Action)
+					if err := json.Unmarshal(v, r.Action); err != nil {
+						return fmt.Errorf("decode action %x: %w", k, err)
+					}
+				} else {
+					r.Audit = new(AuditEntry)
+					if err := json.Unmarshal(v, r.Audit); err != nil {
+						return fmt.Errorf("decode audit entry %x: %w", k, err)
+					}
+				}
+				return fn(r)
+			})
+			if err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }
@@ -85,6 +113,26 @@ func (s *Store) Import(ctx context.Context, recs []Record) (int, error) {
 		itemsB, idsB, told := tx.Bucket(bucketItems), tx.Bucket(bucketIDs), tx.Bucket(bucketTold)
 		for _, r := range recs {
 			switch {
+			case r.Action != nil || r.Audit != nil:
+				b, id, v := tx.Bucket(bucketDesk), uint64(0), any(r.Action)
+				if r.Action != nil {
+					id = r.Action.ID
+				} else {
+					b, id, v = tx.Bucket(bucketAudit), r.Audit.Seq, r.Audit
+				}
+				if b == nil || id == 0 || b.Get(idKey(id)) != nil {
+					continue
+				}
+				if err := putJSON(b, idKey(id), v); err != nil {
+					return err
+				}
+				// New actions are numbered after the copied ones.
+				if id > b.Sequence() {
+					if err := b.SetSequence(id); err != nil {
+						return err
+					}
+				}
+				n++
 			case r.State != nil:
 				states = append(states, *r.State)
 			case r.Item != nil && r.Told:

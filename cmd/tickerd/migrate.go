@@ -65,7 +65,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		wrote += n
 		batch = batch[:0]
-		fmt.Fprintf(stdout, "migrate: %d records read, %d items copied\n", read, wrote)
+		fmt.Fprintf(stdout, "migrate: %d records read, %d copied\n", read, wrote)
 		return nil
 	}
 	err = src.Export(ctx, func(r store.Record) error {
@@ -88,6 +88,6 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("migrate %s to %s: %w (run it again to copy the rest)", postgres.Redact(from), postgres.Redact(to), err)
 	}
-	fmt.Fprintf(stdout, "migrate: done: %d items copied, %d already in %s; %d source states written\n", wrote, read-states-wrote, postgres.Redact(to), states)
+	fmt.Fprintf(stdout, "migrate: done: %d items, stories and desk records copied, %d already in %s; %d source states written\n", wrote, read-states-wrote, postgres.Redact(to), states)
 	return nil
 }

@@ -39,12 +39,26 @@ func storeView(t *testing.T, b store.Backend) string {
 	for _, st := range b.States() {
 		fmt.Fprintf(&out, "state %s items %d etag %s\n", st.Name, st.Items, st.ETag)
 	}
+	actions, err := b.Actions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range actions {
+		fmt.Fprintf(&out, "action %d %s %s by %s at %s, item %v\n", a.ID, a.Kind, a.Story, a.Who, a.At.UTC().Format(time.RFC3339Nano), a.Item != nil)
+	}
+	audit, err := b.Audit(ctx, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range audit {
+		fmt.Fprintf(&out, "audit %d %s %s\n", e.Seq, e.Action.Kind, e.Story)
+	}
 	return out.String()
 }
 
 // TestMigrateRoundTrip: bbolt → PostgreSQL → bbolt keeps every item,
-// story (reports, a story kept for its tellings after its item went) and
-// source state; running it again copies nothing; the copies dedupe new
+// story (reports, a story kept for its tellings after its item went),
+// source state, editorial action (undone ones too) and audit entry; running it again copies nothing; the copies dedupe new
 // items against what they hold.
 func TestMigrateRoundTrip(t *testing.T) {
 	ctx := context.Background()
@@ -86,6 +100,16 @@ func TestMigrateRoundTrip(t *testing.T) {
 	if res, err := src.Prune(ctx, store.Retention{MaxPerSource: 1}); err != nil || res.ByCount != 1 {
 		t.Fatalf("Prune = %+v, %v", res, err)
 	}
+	// The desk: a pin and a correction, the correction undone.
+	for _, a := range []store.Action{
+		{Kind: store.ActPin, Story: store.StoryRef("a", "a2"), Who: "ed"},
+		{Kind: store.ActCorrect, Story: store.StoryRef("c", "c2"), Title: "Markets open higher", Who: "ed"},
+		{Kind: store.ActUndo, Undo: 2, Who: "ed"},
+	} {
+		if _, err := src.Act(ctx, a); err != nil {
+			t.Fatalf("Act(%+v): %v", a, err)
+		}
+	}
 	want := storeView(t, src)
 	if !strings.Contains(want, "b:b1") || !strings.Contains(want, "+c:c1") {
 		t.Fatalf("the source store lacks the cases to copy:\n%s", want)
@@ -101,10 +125,10 @@ func TestMigrateRoundTrip(t *testing.T) {
 		return stdout.String()
 	}
 	out := migrate(from, dsn)
-	if !strings.Contains(out, "migrate: done: 4 items copied, 0 already") {
+	if !strings.Contains(out, "migrate: done: 10 items, stories and desk records copied, 0 already") {
 		t.Errorf("first migration said:\n%s", out)
 	}
-	if out := migrate(from, dsn); !strings.Contains(out, "migrate: done: 0 items copied, 4 already") {
+	if out := migrate(from, dsn); !strings.Contains(out, "migrate: done: 0 items, stories and desk records copied, 10 already") {
 		t.Errorf("second migration said:\n%s", out)
 	}
 	pg, err := postgres.Open(ctx, dsn, &postgres.Options{Dedupe: storeDedupe(cfg, matcher)})
@@ -125,6 +149,10 @@ func TestMigrateRoundTrip(t *testing.T) {
 	defer bk.Close()
 	if got := storeView(t, bk); got != want {
 		t.Errorf("back in bbolt:\n%s\nwant\n%s", got, want)
+	}
+	// The desk goes on numbering after the copied actions.
+	if a, err := bk.Act(ctx, store.Action{Kind: store.ActHide, Story: store.StoryRef("b", "b2"), Who: "ed"}); err != nil || a.ID != 4 {
+		t.Errorf("first action on the copy = %+v, %v; want id 4", a, err)
 	}
 	// The copy dedupes: another telling of a copied story is a report.
 	res, err := bk.Ingest(ctx, store.SourceState{Name: "d"}, []store.Item{mk("d", "d1", "Markets open higher on Monday", 5*time.Minute)})

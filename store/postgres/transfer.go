@@ -49,6 +49,32 @@ func (s *Store) Export(ctx context.Context, fn func(store.Record) error) error {
 			return fmt.Errorf("export: %w", err)
 		}
 	}
+	for _, t := range []string{"desk", "audit"} {
+		rows, err := tx.Query(ctx, `SELECT data FROM `+t+` ORDER BY 1`)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		datas, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		for _, v := range datas {
+			var r store.Record
+			if t == "desk" {
+				r.Action = new(store.Action)
+				err = json.Unmarshal(v, r.Action)
+			} else {
+				r.Audit = new(store.AuditEntry)
+				err = json.Unmarshal(v, r.Audit)
+			}
+			if err != nil {
+				return fmt.Errorf("export: decode %s row: %w", t, err)
+			}
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+	}
 	rows, err := tx.Query(ctx, `SELECT data, items FROM sources ORDER BY name`)
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
@@ -83,6 +109,22 @@ func (s *Store) Import(ctx context.Context, recs []store.Record) (int, error) {
 		added := map[string]int{}
 		for _, r := range recs {
 			switch {
+			case r.Action != nil || r.Audit != nil:
+				sql, id, v := `INSERT INTO desk (id, data) VALUES ($1, $2) ON CONFLICT DO NOTHING`, uint64(0), any(r.Action)
+				if r.Action != nil {
+					id = r.Action.ID
+				} else {
+					sql, id, v = `INSERT INTO audit (seq, data) VALUES ($1, $2) ON CONFLICT DO NOTHING`, r.Audit.Seq, r.Audit
+				}
+				data, err := json.Marshal(v)
+				if err != nil {
+					return err
+				}
+				tag, err := w.tx.Exec(ctx, sql, int64(id), data)
+				if err != nil {
+					return err
+				}
+				n += int(tag.RowsAffected())
 			case r.State != nil:
 				states = append(states, *r.State)
 			case r.Item != nil && r.Told:
