@@ -178,7 +178,9 @@ func (r *recentStories) since(txid uint64) []*storyBatch {
 	for i > 0 && r.batches[i-1].txid > txid {
 		i--
 	}
-	return r.batches[i:len(r.batches):len(r.batches)]
+	// A copy: release clears trimmed entries of the backing array while
+	// the caller reads, outside the lock (a data race otherwise).
+	return slices.Clone(r.batches[i:])
 }
 
 // view begins a read transaction and registers its snapshot, so that the

@@ -60,7 +60,7 @@ type config struct {
 	conc     int           // fetches in flight (fetcher and bare client alike)
 	dir      string        // where data files go
 	only     []int         // figures to run; empty means all
-	pg       string        // an empty PostgreSQL database for figure 8; "" starts a throwaway cluster
+	pg       string        // an empty PostgreSQL database for figure 9; "" starts a throwaway cluster
 	corpus   string        // "vocab" (Zipf vocabulary) or "names"
 	fig2CPU  time.Duration // CPU of figure 2's full path, for row 2d's ratio
 	progress io.Writer
@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&c.corpus, "corpus", "vocab", "headlines of the corpus: vocab (drawn from a Zipf-distributed news vocabulary) or names (unique generated names)")
 	quick := fs.Bool("quick", false, "tiny sizes that finish in seconds (a smoke run; the figures mean little)")
 	only := fs.String("only", "", "comma-separated figures to run, e.g. 2,3 (default all)")
-	fs.StringVar(&c.pg, "pg", "", "an empty PostgreSQL database (postgres:// URL) for figure 8; default a throwaway cluster of the Debian server binaries")
+	fs.StringVar(&c.pg, "pg", "", "an empty PostgreSQL database (postgres:// URL) for figure 9; default a throwaway cluster of the Debian server binaries")
 	fs.StringVar(&c.dir, "dir", "", "folder for data files (default a temporary one, removed after)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile at the end to this file")
@@ -108,8 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 2 || n > 8 {
-			return fmt.Errorf("-only: %q is not a figure from 2 to 8", s)
+		if err != nil || n < 2 || n > 9 {
+			return fmt.Errorf("-only: %q is not a figure from 2 to 9", s)
 		}
 		c.only = append(c.only, n)
 	}

@@ -25,7 +25,7 @@ func TestSmoke(t *testing.T) {
 	if err := run(context.Background(), args, &out, &errs); err != nil {
 		t.Fatalf("run(%q): %v\nstdout:\n%s\nstderr:\n%s", args, err, &out, &errs)
 	}
-	for _, fig := range []string{"2 ", "2b ", "2c ", "2d ", "3a ", "3b ", "4a ", "4b ", "4c ", "5a ", "5b ", "5c ", "6 ", "7 ", "8a ", "8b ", "8c ", "8d "} {
+	for _, fig := range []string{"2 ", "2b ", "2c ", "2d ", "3a ", "3b ", "4a ", "4b ", "4c ", "5a ", "5b ", "5c ", "6 ", "7 ", "8a ", "8b ", "8c ", "8d ", "9a ", "9b ", "9c ", "9d "} {
 		if !strings.Contains(out.String(), "\n"+fig) {
 			t.Errorf("table has no row for figure %s:\n%s", fig, &out)
 		}
@@ -39,7 +39,7 @@ func TestFlagErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"bad figure", []string{"-only", "9"}, `-only: "9" is not a figure`},
+		{"bad figure", []string{"-only", "10"}, `-only: "10" is not a figure`},
 		{"zero sources", []string{"-sources", "0"}, "-sources 0: must be at least 1"},
 		{"argument", []string{"extra"}, `unexpected argument "extra"`},
 	} {

@@ -18,11 +18,11 @@ import (
 	"tickerd/store/postgres"
 )
 
-// figPostgres is figure 8: the PostgreSQL backend against bbolt on the
+// figPostgres is figure 9: the PostgreSQL backend against bbolt on the
 // same corpus (ingest, steady cycle, serving), and one replica against
 // three sharing one database, polling sources that answer slowly.
 func figPostgres(ctx context.Context, c *config, corp *corpus, base string) ([]row, error) {
-	names := []string{"8a", "8b", "8c", "8d"}
+	names := []string{"9a", "9b", "9c", "9d"}
 	skip := func(note string) []row {
 		var rows []row
 		for _, n := range names {
@@ -41,8 +41,8 @@ func figPostgres(ctx context.Context, c *config, corp *corpus, base string) ([]r
 	}
 	var rows []row
 
-	// 8a: ingest, the same feeds into each backend, fresh.
-	r := row{fig: "8a", name: fmt.Sprintf("ingest %d feeds, PostgreSQL vs bbolt", c.feeds), target: ">= 0.50"}
+	// 9a: ingest, the same feeds into each backend, fresh.
+	r := row{fig: "9a", name: fmt.Sprintf("ingest %d feeds, PostgreSQL vs bbolt", c.feeds), target: ">= 0.50"}
 	dsn, err := newDB()
 	if err != nil {
 		return rows, err
@@ -52,7 +52,7 @@ func figPostgres(ctx context.Context, c *config, corp *corpus, base string) ([]r
 		return rows, err
 	}
 	defer pg.Close()
-	bb, err := openStore(c, "fig8.db")
+	bb, err := openStore(c, "fig9.db")
 	if err != nil {
 		return rows, err
 	}
@@ -67,7 +67,7 @@ func figPostgres(ctx context.Context, c *config, corp *corpus, base string) ([]r
 		t := tallyOf(f.FetchAll(ctx))
 		return time.Since(start), t, t.err
 	}
-	c.logf("figure 8a: ingest into bbolt, then PostgreSQL")
+	c.logf("figure 9a: ingest into bbolt, then PostgreSQL")
 	tb, tallyB, err := ingest(bb)
 	if err != nil {
 		return rows, err
@@ -82,8 +82,8 @@ func figPostgres(ctx context.Context, c *config, corp *corpus, base string) ([]r
 		tallyP.newItems, tallyP.dupes, pg.Stats().Writes, tallyB.newItems, tallyB.dupes)
 	rows = append(rows, r.check(r.ratio >= 0.5 && tallyP.newItems == tallyB.newItems && tallyP.dupes == tallyB.dupes))
 
-	// 8b: a steady cycle, every source answering 304.
-	r = row{fig: "8b", name: fmt.Sprintf("poll cycle, all 304 (%d sources), PostgreSQL vs bbolt", c.sources), target: "(info)", verdict: verdictInfo}
+	// 9b: a steady cycle, every source answering 304.
+	r = row{fig: "9b", name: fmt.Sprintf("poll cycle, all 304 (%d sources), PostgreSQL vs bbolt", c.sources), target: "(info)", verdict: verdictInfo}
 	cycle := func(st fetcher.Store) (time.Duration, error) {
 		for i := range c.sources {
 			cf := corp.feed(i)
@@ -110,19 +110,19 @@ func figPostgres(ctx context.Context, c *config, corp *corpus, base string) ([]r
 	r.note = "a 304 only marks the state in memory on either backend; best of 2 alternated cycles each"
 	rows = append(rows, r)
 
-	// 8c: serving, a feed.Server over each store.
+	// 9c: serving, a feed.Server over each store.
 	rows = append(rows, servePair(ctx, c, pg, bb))
 
-	// 8d: one replica against three, sources answering slowly.
+	// 9d: one replica against three, sources answering slowly.
 	r, err = figReplicas(ctx, c, newDB)
 	rows = append(rows, r)
 	return rows, err
 }
 
-// servePair is figure 8c: wrk against /feed.rss (gzip) of a feed.Server
+// servePair is figure 9c: wrk against /feed.rss (gzip) of a feed.Server
 // over PostgreSQL and one over bbolt, holding the same items.
 func servePair(ctx context.Context, c *config, pg, bb store.Backend) row {
-	r := row{fig: "8c", name: "serve /feed.rss gzip, PostgreSQL vs bbolt", target: "(info)", verdict: verdictInfo}
+	r := row{fig: "9c", name: "serve /feed.rss gzip, PostgreSQL vs bbolt", target: "(info)", verdict: verdictInfo}
 	wrk, err := exec.LookPath("wrk")
 	if err != nil {
 		r.verdict, r.note = verdictSkip, "wrk not found (install the Debian package wrk)"
@@ -215,7 +215,7 @@ func (f *slowFarm) stop() {
 	}
 }
 
-// figReplicas is figure 8d: the sources one replica polls per second,
+// figReplicas is figure 9d: the sources one replica polls per second,
 // against three replicas on one database taking turns through leases
 // and shared per-host slots (what cmd/tickerd wires), each with its own
 // pool, listener and fetcher at the same concurrency.
@@ -225,7 +225,7 @@ func figReplicas(ctx context.Context, c *config, newDB func() (string, error)) (
 	if n < 400 {
 		latency = 50 * time.Millisecond
 	}
-	r := row{fig: "8d", name: fmt.Sprintf("poll %d slow sources, 3 replicas vs 1", n), target: ">= 2.50"}
+	r := row{fig: "9d", name: fmt.Sprintf("poll %d slow sources, 3 replicas vs 1", n), target: ">= 2.50"}
 	farm, err := startSlowFarm(10, latency)
 	if err != nil {
 		r.verdict, r.note = verdictSkip, err.Error()
@@ -322,7 +322,7 @@ func figReplicas(ctx context.Context, c *config, newDB func() (string, error)) (
 		}
 		return took, nil
 	}
-	c.logf("figure 8d: %d sources at %s each, 1 replica then 3", n, latency)
+	c.logf("figure 9d: %d sources at %s each, 1 replica then 3", n, latency)
 	hits := farm.hits.Load()
 	t3, t1, err := pairedMin(2, func() (time.Duration, error) { return run(3) }, func() (time.Duration, error) { return run(1) })
 	if err != nil {

@@ -70,11 +70,11 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 		}
 		ingested = st
 	}
-	if c.want(8) {
+	if c.want(9) {
 		rs, err := figPostgres(ctx, c, corp, base)
 		rows = append(rows, rs...)
 		if err != nil {
-			return rows, fmt.Errorf("figure 8: %w", err)
+			return rows, fmt.Errorf("figure 9: %w", err)
 		}
 	}
 	if c.want(3) {
