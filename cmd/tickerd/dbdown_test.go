@@ -7,32 +7,33 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"tickerd/internal/pgtest"
+	"tickerd/store"
+	"tickerd/store/postgres"
 )
 
-// storedIDs reads every stored item and report identity from the
-// database directly.
+// storedIDs reads every stored item and report identity ("source/id")
+// from the database.
 func storedIDs(t *testing.T, dsn string) map[string]bool {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
+	st, err := postgres.Open(ctx, dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, `SELECT source || '/' || id FROM ids WHERE kind IN ('i', 'd')`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer st.Close()
 	out := map[string]bool{}
-	for _, id := range ids {
-		out[id] = true
+	err = st.Export(ctx, func(r store.Record) error {
+		if r.Item != nil && !r.Told {
+			out[r.Item.Source+"/"+r.Item.ID] = true
+			for _, rep := range r.Item.Reports {
+				out[rep.Source+"/"+rep.ID] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
