@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"tickerd/config"
+	"tickerd/desk"
 	"tickerd/feed"
 	"tickerd/fetcher"
 	"tickerd/match"
@@ -97,6 +98,8 @@ type daemon struct {
 	// progress finish on the old one.
 	feed atomic.Pointer[feed.Server]
 	ops  *ops.Ops // metrics, readiness and the operator API
+	// desk is the editorial API and console (/api/actions…, /desk).
+	desk *desk.Desk
 }
 
 // newDaemon opens the store and builds the fetcher and the feed server. The
@@ -131,7 +134,27 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 		return nil, err
 	}
 	d.feed.Store(fe)
+	d.desk = desk.New(st, &desk.Options{
+		AdminToken: string(cfg.AdminToken), BaseURL: cfg.BaseURL,
+		Tickers: deskTickers(cfg), WidgetURL: fe.WidgetURL(),
+	}, logger)
 	return d, nil
+}
+
+// deskTickers are the tickers as the desk's console lists them.
+func deskTickers(cfg *config.Config) []desk.Ticker {
+	var out []desk.Ticker
+	for i, t := range feedOptions(cfg).Tickers {
+		path := "/t/" + t.Name + ".json"
+		if i == 0 {
+			path = "/feed.json"
+		}
+		out = append(out, desk.Ticker{Name: t.Name, Title: t.Title, Lang: t.Lang, Path: path})
+	}
+	if len(out) == 0 {
+		out = append(out, desk.Ticker{Name: "main", Title: "tickerd", Path: "/feed.json"})
+	}
+	return out
 }
 
 func (d *daemon) newFeed(cfg *config.Config) (*feed.Server, error) {

@@ -63,6 +63,7 @@ func (d *daemon) handler() http.Handler {
 		d.feed.Load().Handler().ServeHTTP(w, r)
 	}))
 	d.ops.Register(mux)
+	d.desk.Register(mux)
 	return mux
 }
 
