@@ -381,20 +381,21 @@ func (d *Desk) serveInfo(w http.ResponseWriter, _ *http.Request, who string) {
 	writeJSON(w, http.StatusOK, info)
 }
 
-// apiAction is an action as the API takes it: what a client may set.
-type apiAction struct {
+// Request is an action as the API takes it (POST /api/actions): what a
+// client may set.
+type Request struct {
 	Kind    string    `json:"kind"`
-	Story   string    `json:"story"`
-	Tickers []string  `json:"tickers"`
-	Until   time.Time `json:"until"`
+	Story   string    `json:"story,omitempty"`
+	Tickers []string  `json:"tickers,omitempty"`
+	Until   time.Time `json:"until,omitzero"`
 	// For is Until as a duration from now ("2s", "1h"), for clients
 	// without a clock to trust.
-	For   string `json:"for"`
-	Title string `json:"title"`
-	Link  string `json:"link"`
-	Lang  string `json:"lang"`
-	Undo  uint64 `json:"undo"`
-	Of    string `json:"of"`
+	For   string `json:"for,omitempty"`
+	Title string `json:"title,omitempty"`
+	Link  string `json:"link,omitempty"`
+	Lang  string `json:"lang,omitempty"`
+	Undo  uint64 `json:"undo,omitempty"`
+	Of    string `json:"of,omitempty"`
 }
 
 // decode reads a JSON body into v, strictly: one object, known fields,
@@ -435,7 +436,7 @@ func decodeJSON(dec *json.Decoder, v any) (string, error) {
 // checking what the store cannot know (the tickers) and making its text
 // safe to show (match.SafeText balances bidi controls, so a title cannot
 // turn the text after it around). It reports the field at fault.
-func ParseAction(in apiAction, tickers []Ticker, now time.Time) (store.Action, error) {
+func ParseAction(in Request, tickers []Ticker, now time.Time) (store.Action, error) {
 	a := store.Action{
 		Kind: in.Kind, Story: in.Story, Tickers: in.Tickers, Until: in.Until,
 		Title: match.SafeText(strings.TrimSpace(in.Title)), Link: strings.TrimSpace(in.Link),
@@ -464,7 +465,7 @@ func ParseAction(in apiAction, tickers []Ticker, now time.Time) (store.Action, e
 }
 
 func (d *Desk) serveAct(w http.ResponseWriter, r *http.Request, who string) {
-	var in apiAction
+	var in Request
 	if field, err := decode(w, r, &in); err != nil {
 		fail(w, http.StatusBadRequest, field, "%v", err)
 		return

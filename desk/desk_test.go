@@ -225,7 +225,7 @@ func FuzzDecodeAction(f *testing.F) {
 	tickers := []Ticker{{Name: "main"}}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body string) {
-		var in apiAction
+		var in Request
 		dec := json.NewDecoder(strings.NewReader(body))
 		dec.DisallowUnknownFields()
 		if _, err := decodeJSON(dec, &in); err != nil {
