@@ -83,7 +83,10 @@
   // byStory indexes the actions in force by story.
   const byStory = () => {
     const m = new Map();
+    const now = Date.parse(state.now) || Date.now();
     for (const a of state.actions) {
+      // A pin or breaking mark that ended does nothing: not shown.
+      if (a.until && Date.parse(a.until) <= now) continue;
       const k = a.story;
       if (!m.has(k)) m.set(k, []);
       m.get(k).push(a);
@@ -259,6 +262,7 @@
       if (state.ticker !== t) return;
       state.feed = feed;
       state.actions = acts.actions || [];
+      state.now = acts.now;
       render();
     } catch (e) {
       if (e.status === 401) { showLogin(); return; }
