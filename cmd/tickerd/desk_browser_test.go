@@ -389,4 +389,3 @@ func sourcesPolledAfter(t *testing.T, body string, after time.Time, names ...str
 	}
 	return n == len(names)
 }
-
