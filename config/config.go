@@ -59,9 +59,13 @@ const (
 // source URLs are absolute.
 type Config struct {
 	// Path is the file the config was read from.
-	Path      string
-	Listen    string
-	Data      string // absolute path of the bbolt file
+	Path   string
+	Listen string
+	Data   string // absolute path of the bbolt file
+	// Store, when set, is the PostgreSQL database to use instead of the
+	// bbolt file: a postgres:// URL without a password (that comes from
+	// the environment). Several replicas may share it.
+	Store     string
 	BaseURL   string // without a trailing slash
 	Schedule  string
 	Fetch     Fetch

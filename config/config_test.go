@@ -192,6 +192,9 @@ func TestErrors(t *testing.T) {
 		{"no sources", "listen: \":1\"\n", []string{"sources: no sources"}},
 		{"sources not a list", "sources: yes\n", []string{"config.yaml:1: sources: want a list"}},
 		{"bad lang", "sources:\n  - name: a\n    url: http://a.example/\n    lang: not a language\n", []string{"config.yaml:4: sources[0].lang"}},
+		{"store not postgres", "store: mysql://db/x\n" + ok, []string{"config.yaml:1: store: want a postgres:// URL"}},
+		{"store with password", "store: postgres://u:hunter2@db/x\n" + ok, []string{"config.yaml:1: store: the URL holds a password"}},
+		{"store with password param", "store: postgres://u@db/x?password=hunter2\n" + ok, []string{"config.yaml:1: store: the URL holds a password"}},
 		{"bad base_url", "base_url: localhost:8080\n" + ok, []string{"config.yaml:1: base_url:"}},
 		{"duplicate key", "listen: a\nlisten: b\n" + ok, []string{"config.yaml:2: listen: duplicate key (first on line 1)"}},
 		{"syntax", "sources: [\n", []string{"config.yaml:", "invalid YAML"}},
@@ -295,5 +298,19 @@ func TestRepoConfig(t *testing.T) {
 				t.Errorf("demo source %s: %v", s.Name, err)
 			}
 		}
+	}
+}
+
+func TestStoreKey(t *testing.T) {
+	const ok = "sources:\n  - name: a\n    url: http://a.example/\n"
+	cfg, err := parse(t, "store: postgres://tickerd@db.internal/tickerd?sslmode=require\n"+ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Store != "postgres://tickerd@db.internal/tickerd?sslmode=require" {
+		t.Errorf("Store = %q", cfg.Store)
+	}
+	if _, err := parse(t, "store: postgres://u:hunter2@db/x\n"+ok); err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error for a URL with a password = %v; want one that does not repeat it", err)
 	}
 }

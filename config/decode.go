@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -81,6 +82,8 @@ func (d *decoder) decode(data []byte) *Config {
 			} else {
 				cfg.Data = d.path(p)
 			}
+		case "store":
+			cfg.Store = d.store(v, key)
 		case "base_url":
 			cfg.BaseURL = strings.TrimRight(d.str(v, key), "/")
 			if u, err := parseHTTPURL(cfg.BaseURL); err != nil {
@@ -160,7 +163,7 @@ func (d *decoder) decode(data []byte) *Config {
 			}
 			cfg.AdminToken = Secret(tok)
 		default:
-			d.unknown(k, key, "listen, data, base_url, schedule, fetch, retention, dedupe, events, sources, sources_opml, tickers, admin_token, trusted_proxies")
+			d.unknown(k, key, "listen, data, store, base_url, schedule, fetch, retention, dedupe, events, sources, sources_opml, tickers, admin_token, trusted_proxies")
 		}
 	})
 	if opmlFile != "" {
@@ -174,6 +177,26 @@ func (d *decoder) decode(data []byte) *Config {
 		cfg.Tickers = []Ticker{{Name: "main", Title: "Headlines", Limit: DefaultTickerLimit, Order: OrderNewest}}
 	}
 	return cfg
+}
+
+// store checks the store: key, a PostgreSQL URL. The password must not
+// be in it: the file is read by many and often committed, so it comes
+// from the environment (PGPASSWORD or TICKERD_PG_PASSWORD).
+func (d *decoder) store(v *yaml.Node, key string) string {
+	raw := d.str(v, key)
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		d.errorf(v.Line, key, "want a postgres:// URL (leave store out for the bbolt file named by data)")
+		return ""
+	}
+	if _, ok := u.User.Password(); ok || u.Query().Has("password") {
+		d.errorf(v.Line, key, "the URL holds a password; leave it out and set PGPASSWORD (or TICKERD_PG_PASSWORD) in the environment")
+		return ""
+	}
+	return raw
 }
 
 // path resolves a path from the file against the config's folder.

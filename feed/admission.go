@@ -147,8 +147,10 @@ func (s *Server) admitStream(w http.ResponseWriter, r *http.Request) (release fu
 		http.Error(w, "too many live clients (limit "+strconv.Itoa(s.maxLive)+"); try again later", http.StatusServiceUnavailable)
 		return nil, false
 	}
+	// Release in the reverse order of taking, so a count of live clients
+	// never shows a stream gone whose address still holds its slot.
 	return func() {
-		s.dropLive()
 		s.admit.release(k)
+		s.dropLive()
 	}, true
 }

@@ -412,7 +412,10 @@ func TestBrowserHost(t *testing.T) {
 		}
 		eval[any](t, long, `document.getElementById('end').scrollIntoView()`)
 		waitJS(t, long, "the animation paused", `document.getElementById('en').shadowRoot.querySelector('.s').getAnimations().every(a => a.playState === 'paused')`)
-		at := eval[float64](t, long, shiftJS("en"))
+		// The frame in flight when the pause lands may still move the strip
+		// by a step (1.7 px at 100 px/s), so take the position it settles
+		// at; a strip still running never settles.
+		at := settledShift(t, long, "en")
 		time.Sleep(time.Second)
 		if x := eval[float64](t, long, shiftJS("en")); x != at {
 			t.Errorf("off screen: the strip moved from %v to %v", at, x)
@@ -671,4 +674,20 @@ func screenshotDir(t *testing.T) string {
 		return d
 	}
 	return t.TempDir()
+}
+
+// settledShift returns the strip's shift once two readings 200 ms apart
+// agree, or the last reading after ten tries.
+func settledShift(t *testing.T, ctx context.Context, id string) float64 {
+	t.Helper()
+	x := eval[float64](t, ctx, shiftJS(id))
+	for range 10 {
+		time.Sleep(200 * time.Millisecond)
+		y := eval[float64](t, ctx, shiftJS(id))
+		if y == x {
+			break
+		}
+		x = y
+	}
+	return x
 }

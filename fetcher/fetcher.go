@@ -89,6 +89,18 @@ type Options struct {
 	// from the goroutine that fetched, after the store was written. It must
 	// be quick and safe for concurrent use; metrics are its purpose.
 	OnResult func(Result)
+	// Claim, when set, is asked before each scheduled fetch whether this
+	// daemon may fetch the source now; the fetch runs only if it may, and
+	// release is called after it. Replicas sharing one PostgreSQL store
+	// take turns through it, so each source is fetched once per interval
+	// (the source's schedule period) by one of them. Fetch and FetchAll
+	// do not ask: they are for an operator who wants the fetch now.
+	Claim func(ctx context.Context, source string, interval time.Duration) (release func(), ok bool)
+	// HostSlot, when set, is called once a fetch holds this daemon's own
+	// slot for host (PerHost), and must wait for one of PerHost slots
+	// shared with other replicas, so the cap holds for all of them
+	// together. Files have no host and do not ask.
+	HostSlot func(ctx context.Context, host string, perHost int) (release func(), err error)
 	// BlockPrivate refuses connections to loopback, private, link-local
 	// and unspecified addresses, checked on the address being connected
 	// (after DNS, on every redirect), and file sources. Proxies from the
@@ -558,9 +570,20 @@ func (f *Fetcher) acquire(ctx context.Context, s *source, host string) (release 
 			return nil, ctx.Err()
 		}
 	}
+	var shared func()
+	if hs := s.g.opts.HostSlot; hs != nil && hostSlots != nil {
+		var err error
+		if shared, err = hs(ctx, host, max(s.g.opts.PerHost, 1)); err != nil {
+			<-hostSlots
+			return nil, err
+		}
+	}
 	select {
 	case slots <- struct{}{}:
 	case <-ctx.Done():
+		if shared != nil {
+			shared()
+		}
 		if hostSlots != nil {
 			<-hostSlots
 		}
@@ -568,6 +591,9 @@ func (f *Fetcher) acquire(ctx context.Context, s *source, host string) (release 
 	}
 	return func() {
 		<-slots
+		if shared != nil {
+			shared()
+		}
 		if hostSlots != nil {
 			<-hostSlots
 		}

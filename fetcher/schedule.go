@@ -323,7 +323,21 @@ func (f *Fetcher) scheduled(ctx context.Context, s *source) {
 		f.log.Debug("fetch postponed", "source", s.Name, "wait", wait.Round(time.Second))
 		return
 	}
+	if claim := s.g.opts.Claim; claim != nil {
+		release, ok := claim(ctx, s.Name, period(s.sched, time.Now()))
+		if !ok {
+			f.log.Debug("fetch left to another replica", "source", s.Name)
+			return
+		}
+		defer release()
+	}
 	f.fetch(ctx, s)
+}
+
+// period is the time between sched's runs after now.
+func period(sched cron.Schedule, now time.Time) time.Duration {
+	next := sched.Next(now)
+	return sched.Next(next).Sub(next)
 }
 
 // backoff reports how long a scheduled fetch of s should still wait (see

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -433,4 +434,61 @@ type blockingStore struct {
 func (b *blockingStore) Ingest(ctx context.Context, st store.SourceState, items []store.Item) (store.IngestResult, error) {
 	<-b.release
 	return b.memStore.Ingest(ctx, st, items)
+}
+
+// TestRunClaims: with Claim set, a scheduled fetch runs only when Claim
+// allows, with the source's schedule period, and releases after it;
+// Fetch (asked for) does not ask.
+func TestRunClaims(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ms := newMemStore()
+		a := fileSource(t, "a", "rss2.xml")
+		a.Schedule = "@every 1m"
+		b := fileSource(t, "b", "atom.xml")
+		b.Schedule = "@every 1m"
+		var mu sync.Mutex
+		asked := map[string]int{}
+		released := map[string]int{}
+		var periods []time.Duration
+		f, _ := newTestFetcher(t, ms, &Options{
+			Sources: []Source{a, b},
+			Claim: func(_ context.Context, source string, interval time.Duration) (func(), bool) {
+				mu.Lock()
+				defer mu.Unlock()
+				asked[source]++
+				periods = append(periods, interval)
+				if source == "b" {
+					return nil, false // another replica's
+				}
+				return func() {
+					mu.Lock()
+					released[source]++
+					mu.Unlock()
+				}, true
+			},
+		})
+		stop := runInBackground(t, f)
+		time.Sleep(maxJitter + 2*time.Minute)
+		synctest.Wait()
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+		_, n := ms.snapshot()
+		mu.Lock()
+		defer mu.Unlock()
+		if n["a"] != 3 || n["b"] != 0 {
+			t.Errorf("fetches = %v, want a 3 (claimed), b none (refused)", n)
+		}
+		if asked["a"] != 3 || asked["b"] != 3 || released["a"] != 3 {
+			t.Errorf("asked %v, released %v; want 3 claims of each, 3 releases of a", asked, released)
+		}
+		for _, p := range periods {
+			if p != time.Minute {
+				t.Errorf("Claim got interval %v, want the schedule's 1m", p)
+			}
+		}
+		if r := f.Fetch(context.Background(), "b"); r.Status == StatusSkipped || asked["b"] != 3 {
+			t.Errorf("Fetch(b) = %v after %d claims; want a fetch without asking", r.Status, asked["b"])
+		}
+	})
 }

@@ -189,10 +189,12 @@ var (
 		"Items stored from the source.", []string{"source"}, nil)
 	descDBSize = prometheus.NewDesc("tickerd_database_size_bytes",
 		"Size of the bbolt data file.", nil, nil)
+	descStoreUp = prometheus.NewDesc("tickerd_store_up",
+		"Whether the database server (PostgreSQL) answers: 1 yes, 0 no; the feeds served meanwhile are stale.", nil, nil)
 )
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descFailures, descDegraded, descNext, descLastSuccess, descItems, descDBSize} {
+	for _, d := range []*prometheus.Desc{descFailures, descDegraded, descNext, descLastSuccess, descItems, descDBSize, descStoreUp} {
 		ch <- d
 	}
 }
@@ -213,6 +215,17 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		if !st.LastSuccess.IsZero() {
 			ch <- prometheus.MustNewConstMetric(descLastSuccess, prometheus.GaugeValue, unixSeconds(st.LastSuccess), src.Name)
 		}
+	}
+	if _, ok := c.o.st.(Pinger); ok {
+		// A database server, not a file: whether it answers is the
+		// series an operator alerts on.
+		up := 1.0
+		if err := c.o.ping(); err != nil {
+			up = 0
+			c.o.log.Warn("store unreachable", "err", err)
+		}
+		ch <- prometheus.MustNewConstMetric(descStoreUp, prometheus.GaugeValue, up)
+		return
 	}
 	fi, err := os.Stat(c.o.st.Path())
 	if err != nil {

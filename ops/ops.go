@@ -24,6 +24,28 @@ type Store interface {
 	Backup(ctx context.Context, w io.Writer) (int64, error)
 }
 
+// Pinger is implemented by a store on a database server (PostgreSQL),
+// which can go away while the daemon runs: /readyz and /metrics then say
+// so, while the daemon goes on serving what it rendered.
+type Pinger interface {
+	// Ping reports why the database cannot be used now, or nil.
+	Ping(ctx context.Context) error
+}
+
+// pingTimeout bounds a readiness or metrics check of the database.
+const pingTimeout = 2 * time.Second
+
+// ping checks the store when it is a Pinger; nil otherwise.
+func (o *Ops) ping() error {
+	p, ok := o.st.(Pinger)
+	if !ok {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), pingTimeout)
+	defer cancel()
+	return p.Ping(ctx)
+}
+
 // Source is a configured source as operators see it.
 type Source struct {
 	Name     string
@@ -141,6 +163,14 @@ func (o *Ops) serveReady(w http.ResponseWriter, _ *http.Request) {
 	if !o.ready.Load() {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		io.WriteString(w, "not ready: "+*o.readyWhy.Load()+"\n")
+		return
+	}
+	if err := o.ping(); err != nil {
+		// Still ready: the rendered feeds are served from memory, stale
+		// but whole, which beats taking every replica out of a load
+		// balancer while the database is away.
+		h.Set("X-Tickerd-Degraded", "store")
+		io.WriteString(w, "ready, degraded: store: "+err.Error()+"\n")
 		return
 	}
 	io.WriteString(w, "ready\n")

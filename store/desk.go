@@ -143,8 +143,8 @@ func ParseStoryRef(ref string) (source, id string, ok bool) {
 // AddedID is the item id of the headline added by action id.
 func AddedID(id uint64) string { return "add-" + strconv.FormatUint(id, 10) }
 
-// addedAction reports which add action made the newsroom item id.
-func addedAction(source, id string) (uint64, bool) {
+// AddedAction reports which add action made the newsroom item id.
+func AddedAction(source, id string) (uint64, bool) {
 	if source != NewsroomSource {
 		return 0, false
 	}

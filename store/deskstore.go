@@ -48,7 +48,7 @@ func (s *Store) Act(ctx context.Context, a Action) (Action, error) {
 		switch a.Kind {
 		case ActAdd:
 		case ActUndo:
-			target, err := findUndo(actions, &a)
+			target, err := FindUndo(actions, &a)
 			if err != nil {
 				return err
 			}
@@ -119,8 +119,9 @@ func (s *Store) Act(ctx context.Context, a Action) (Action, error) {
 	return a, nil
 }
 
-// findUndo returns the action a (an undo) withdraws, setting a.Undo.
-func findUndo(actions []Action, a *Action) (*Action, error) {
+// FindUndo returns the action a (an undo) withdraws among actions (oldest
+// first), setting a.Undo; every backend resolves an undo by this one rule.
+func FindUndo(actions []Action, a *Action) (*Action, error) {
 	for i := len(actions) - 1; i >= 0; i-- {
 		t := &actions[i]
 		if t.UndoneBy != 0 || t.Kind == ActUndo {
@@ -148,7 +149,7 @@ func (s *Store) resolveStory(tx *bolt.Tx, actions []Action, ref string) (string,
 	if !ok {
 		return "", nil, nil, &FieldError{Field: "story", Msg: fmt.Sprintf("%q is not a story reference", ref)}
 	}
-	if n, ok := addedAction(source, id); ok {
+	if n, ok := AddedAction(source, id); ok {
 		for i := range actions {
 			if actions[i].ID == n && actions[i].Kind == ActAdd && actions[i].UndoneBy == 0 {
 				it := AddedItem(&actions[i])
@@ -210,7 +211,7 @@ func (s *Store) logDesk(tx *bolt.Tx, key []byte, it *Item, action uint64) (uint6
 func readDeskChange(tx *bolt.Tx, ch *Change, ref *changeRef, key []byte) error {
 	ch.Desk = ref.Desk
 	ch.Item = Item{Source: ref.Source, ID: ref.ID}
-	if n, ok := addedAction(ref.Source, ref.ID); ok {
+	if n, ok := AddedAction(ref.Source, ref.ID); ok {
 		if b := tx.Bucket(bucketDesk); b != nil {
 			if v := b.Get(idKey(n)); v != nil {
 				var a Action

@@ -25,6 +25,7 @@ import (
 	"tickerd/match"
 	"tickerd/ops"
 	"tickerd/store"
+	"tickerd/store/postgres"
 )
 
 // flags are the ones every command takes.
@@ -89,9 +90,13 @@ func checkKeyword(k string) error {
 type daemon struct {
 	// cfg is the running config: a reload swaps it, and the pruning loop
 	// reads its retention policy from it.
-	cfg     atomic.Pointer[config.Config]
-	logger  *slog.Logger
-	store   store.Backend // bbolt today; the daemon needs nothing bbolt-only
+	cfg    atomic.Pointer[config.Config]
+	logger *slog.Logger
+	store  store.Backend // bbolt or PostgreSQL; the daemon needs nothing backend-only
+	// pg is store when it is PostgreSQL (replicas take turns through it),
+	// else nil; replica names this process to the others.
+	pg      *postgres.Store
+	replica string
 	fetcher *fetcher.Fetcher
 	// feed is swapped whole by a reload: a new server renders the new
 	// tickers from the store on its first request, while requests in
@@ -105,22 +110,11 @@ type daemon struct {
 // newDaemon opens the store and builds the fetcher and the feed server. The
 // caller must call close.
 func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
-	st, err := store.Open(cfg.Data, &store.Options{
-		Timeout: time.Second,
-		Dedupe: store.Dedupe{
-			Window:     cfg.Dedupe.Window,
-			Threshold:  cfg.Dedupe.Similarity,
-			Similarity: match.Similarity,
-			Prefilter:  match.Prefilter,
-			Story: func(it *store.Item) *store.Story {
-				return fetcher.StoryOf(it.Title, it.Link, cfg.Dedupe.Similarity)
-			},
-		},
-	})
+	st, pg, err := openStore(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{logger: logger, store: st}
+	d := &daemon{logger: logger, store: st, pg: pg, replica: replicaID()}
 	d.cfg.Store(cfg)
 	d.ops = ops.New(st, opsOptions(cfg), logger)
 	d.fetcher, err = fetcher.New(st, d.fetcherOptions(cfg), logger)
@@ -179,6 +173,9 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 		MaxBackoff:   cfg.Fetch.MaxBackoff,
 		BlockPrivate: cfg.Fetch.BlockPrivate,
 		OnResult:     d.ops.ObserveFetch,
+	}
+	if d.pg != nil {
+		replicaOptions(opts, d.pg, d.replica, d.logger.With("component", "fetcher"))
 	}
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{

@@ -1,0 +1,623 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"tickerd/store"
+)
+
+// Ingest stores one fetched feed's items and the source's new state in
+// one transaction, under the write lock (see the package comment), with
+// the bbolt backend's rules: an item whose (Source, ID) is stored is
+// updated in place when its content changed; a new item telling a story
+// stored within the dedupe window becomes a report on it.
+func (s *Store) Ingest(ctx context.Context, st store.SourceState, items []store.Item) (store.IngestResult, error) {
+	var res store.IngestResult
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if st.Name == "" {
+		return res, errors.New("ingest: source has no name")
+	}
+	for i := range items {
+		if items[i].Source != st.Name {
+			return res, fmt.Errorf("ingest %s: item %q belongs to source %q", st.Name, items[i].ID, items[i].Source)
+		}
+		if items[i].ID == "" {
+			return res, fmt.Errorf("ingest %s: item %q has no id", st.Name, items[i].Title)
+		}
+	}
+	now := s.now().UTC()
+	s.mu.Lock()
+	delete(s.dirty, st.Name)
+	pending := s.takeDirty()
+	s.mu.Unlock()
+	var count int
+	err := s.write(ctx, true, func(w *writer) error {
+		res = store.IngestResult{}
+		var err error
+		res, count, err = w.ingest(st, items, now)
+		if err != nil {
+			return err
+		}
+		return w.putStates(append(pending, st))
+	})
+	if err != nil {
+		s.remark(pending)
+		return store.IngestResult{}, fmt.Errorf("ingest %s: %w", st.Name, err)
+	}
+	st.Items = count
+	s.mu.Lock()
+	s.states[st.Name] = st
+	s.mu.Unlock()
+	return res, nil
+}
+
+// ownRow is what the database holds for one of the feed's ids.
+type ownRow struct {
+	e    idEntry
+	data []byte // the item's JSON for kind 'i'
+}
+
+func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time) (store.IngestResult, int, error) {
+	var res store.IngestResult
+	// Every id of the feed, with its item, in one query: a steady poll
+	// of an unchanged feed costs this and the state write.
+	ids := make([]string, len(items))
+	for i := range items {
+		ids[i] = noNUL(strings.ToValidUTF8(items[i].ID, "\uFFFD"))
+	}
+	own := make(map[string]ownRow, len(items))
+	rows, err := w.tx.Query(w.ctx, `SELECT ids.id, ids.kind, ids.ref, coalesce(ids.expiry, 0), items.data
+		FROM ids LEFT JOIN items ON ids.kind = 'i' AND items.key = ids.ref
+		WHERE ids.source = $1 AND ids.id = ANY($2)`, st.Name, ids)
+	if err != nil {
+		return res, 0, err
+	}
+	for rows.Next() {
+		var id, kind string
+		var r ownRow
+		if err := rows.Scan(&id, &kind, &r.e.ref, &r.e.expiry, &r.data); err != nil {
+			rows.Close()
+			return res, 0, err
+		}
+		r.e.kind = kind[0]
+		own[id] = r
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return res, 0, err
+	}
+
+	added := 0
+	seen := make(map[uint64]bool, len(items))
+	for i := range items {
+		it := items[i]
+		validUTF8(&it)
+		it.ID = noNUL(it.ID)
+		h := idHash(it.Source, it.ID)
+		if seen[h] {
+			res.Unchanged++
+			continue
+		}
+		seen[h] = true
+		old, found := own[it.ID]
+		if found && old.e.kind == 't' {
+			if now.UnixNano() >= old.e.expiry {
+				found = false
+			} else {
+				// Pruned within the dedupe window: a feed still listing
+				// it must not bring it back.
+				res.Unchanged++
+				continue
+			}
+		}
+		if !found {
+			it.FirstSeen, it.Reports = now, nil
+			m, err := w.lookupStory(&it, now)
+			if err != nil {
+				return res, 0, err
+			}
+			if m.key != nil {
+				keptData, err := w.getItem(m.key)
+				if err != nil {
+					return res, 0, err
+				}
+				if keptData == nil {
+					// The story's item was pruned within the window.
+					expiry, _, err := w.tombAlive(m.key, now)
+					if err != nil {
+						return res, 0, err
+					}
+					if err := w.setID(it.Source, it.ID, idEntry{kind: 't', expiry: expiry.UnixNano()}); err != nil {
+						return res, 0, err
+					}
+					res.Duplicate++
+					continue
+				}
+				kept, told, err := w.addReport(m.key, keptData, &it)
+				if err != nil {
+					return res, 0, err
+				}
+				if told {
+					res.Duplicate++
+					continue
+				}
+				if kept != nil {
+					if err := w.logChange(store.OpUpdated, m.key, kept); err != nil {
+						return res, 0, err
+					}
+				}
+				if err := w.setID(it.Source, it.ID, idEntry{kind: 'd', ref: m.key}); err != nil {
+					return res, 0, err
+				}
+				res.Duplicate++
+				continue
+			}
+			key, err := w.putItem(h, &it)
+			if err != nil {
+				return res, 0, err
+			}
+			if err := w.indexStory(key, &it); err != nil {
+				return res, 0, err
+			}
+			if err := w.logChange(store.OpAdded, key, &it); err != nil {
+				return res, 0, err
+			}
+			res.New++
+			added++
+			continue
+		}
+		if old.e.kind == 'd' {
+			kept, err := w.updateReport(old.e.ref, &it)
+			if err != nil {
+				return res, 0, err
+			}
+			if kept == nil {
+				res.Unchanged++
+				continue
+			}
+			if err := w.logChange(store.OpUpdated, old.e.ref, kept); err != nil {
+				return res, 0, err
+			}
+			res.Updated++
+			continue
+		}
+		if old.data == nil {
+			return res, 0, fmt.Errorf("item %q: its id names key %x, which holds nothing", it.ID, old.e.ref)
+		}
+		var prev store.Item
+		if err := json.Unmarshal(old.data, &prev); err != nil {
+			return res, 0, fmt.Errorf("decode stored item %q: %w", it.ID, err)
+		}
+		if sameContent(&prev, &it) {
+			res.Unchanged++
+			continue
+		}
+		oldKey := old.e.ref
+		it.FirstSeen = prev.FirstSeen
+		it.Reports = prev.Reports
+		if it.Updated.IsZero() || !it.Updated.After(prev.Updated) {
+			it.Updated = now
+		}
+		if err := w.exec(`DELETE FROM items WHERE key = $1`, oldKey); err != nil {
+			return res, 0, err
+		}
+		if err := w.unindexSource(oldKey, prev.Source); err != nil {
+			return res, 0, err
+		}
+		key, err := w.putItem(h, &it)
+		if err != nil {
+			return res, 0, err
+		}
+		if err := w.unindexStory(oldKey, &prev, key, &it); err != nil {
+			return res, 0, err
+		}
+		if !bytes.Equal(key, oldKey) {
+			if err := w.moveReports(oldKey, key, it.Reports); err != nil {
+				return res, 0, err
+			}
+		}
+		if err := w.indexStory(key, &it); err != nil {
+			return res, 0, err
+		}
+		if err := w.logChange(store.OpUpdated, key, &it); err != nil {
+			return res, 0, err
+		}
+		res.Updated++
+	}
+	n, err := w.addItems(st.Name, added)
+	return res, n, err
+}
+
+// putItem stores it under its key, indexes it by source and points its
+// identity at it; it returns the key.
+func (w *writer) putItem(h uint64, it *store.Item) ([]byte, error) {
+	v, err := json.Marshal(it)
+	if err != nil {
+		return nil, fmt.Errorf("encode item %q: %w", it.ID, err)
+	}
+	key := itemKey(it.Time(), h)
+	if err := w.putItemData(key, it.Source, v); err != nil {
+		return nil, err
+	}
+	if err := w.indexSource(key, it.Source); err != nil {
+		return nil, err
+	}
+	return key, w.setID(it.Source, it.ID, idEntry{kind: 'i', ref: key})
+}
+
+// maxReports and maxCandidates are the bbolt backend's bounds
+// (store/story.go).
+const (
+	maxReports    = 32
+	maxCandidates = 64
+)
+
+func (s *Store) similarOn() bool { return s.dedupe.Threshold > 0 && s.dedupe.Similarity != nil }
+
+// indexStory adds it, stored under key, to the story index.
+func (w *writer) indexStory(key []byte, it *store.Item) error {
+	s := w.s
+	if s.dedupe.Window <= 0 || it.Story == nil {
+		return nil
+	}
+	d := dayOf(it.Time())
+	var kinds, vals []string
+	if it.Story.Link != "" {
+		kinds, vals = append(kinds, "l"), append(vals, noNUL(it.Story.Link))
+	}
+	if it.Story.Title != "" {
+		kinds, vals = append(kinds, "t"), append(vals, noNUL(it.Story.Title))
+	}
+	if len(kinds) > 0 {
+		if err := w.exec(`INSERT INTO story_forms (kind, val, day, key) SELECT k, v, $3, $4 FROM unnest($1::text[], $2::text[]) AS u(k, v)
+			ON CONFLICT (kind, val, day) DO UPDATE SET key = excluded.key`, kinds, vals, d, key); err != nil {
+			return err
+		}
+	}
+	if !s.similarOn() || len(it.Story.Keys) == 0 {
+		return nil
+	}
+	sigs := make([]string, len(it.Story.Keys))
+	for i, k := range it.Story.Keys {
+		sigs[i] = noNUL(k)
+	}
+	return w.exec(`INSERT INTO story_keys (sig, day, key, tokens) SELECT DISTINCT sig, $2::integer, $3::bytea, $4::text FROM unnest($1::text[]) AS u(sig)
+		ON CONFLICT (sig, day, key) DO UPDATE SET tokens = excluded.tokens`, sigs, d, key, noNUL(joinTokens(it.Story.Tokens)))
+}
+
+type storyMatch struct {
+	key   []byte
+	score float64
+}
+
+// usableKeys reports which of keys may be matched at now: stored, or
+// removed within the dedupe window (a tombstone alive).
+func (w *writer) usableKeys(keys [][]byte, now time.Time) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	rows, err := w.tx.Query(w.ctx, `SELECT key FROM items WHERE key = ANY($1)
+		UNION SELECT key FROM tombs WHERE key = ANY($1) AND expiry > $2`, keys, now.UnixNano())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k []byte
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out[string(k)] = true
+	}
+	return out, rows.Err()
+}
+
+// lookupStory finds a stored item that tells the same story as it within
+// the dedupe window: first by canonical link, then by normalized title,
+// then by the most similar title among those sharing a signature key.
+func (w *writer) lookupStory(it *store.Item, now time.Time) (storyMatch, error) {
+	s := w.s
+	if s.dedupe.Window <= 0 || it.Story == nil {
+		return storyMatch{}, nil
+	}
+	t := it.Time()
+	lo, hi := t.Add(-s.dedupe.Window), t.Add(s.dedupe.Window)
+	dlo, dhi := dayOf(lo), dayOf(hi)
+	inWindow := func(key []byte) bool {
+		if len(key) != 16 {
+			return false
+		}
+		kt := keyTime(key)
+		return !kt.Before(lo) && !kt.After(hi)
+	}
+	if it.Story.Link != "" || it.Story.Title != "" {
+		// Links before titles, newest day first: the order bbolt tries.
+		rows, err := w.tx.Query(w.ctx, `SELECT key FROM story_forms
+			WHERE ((kind = 'l' AND val = $1 AND $1 <> '') OR (kind = 't' AND val = $2 AND $2 <> '')) AND day BETWEEN $3 AND $4
+			ORDER BY kind = 'l' DESC, day DESC`, noNUL(it.Story.Link), noNUL(it.Story.Title), dlo, dhi)
+		if err != nil {
+			return storyMatch{}, err
+		}
+		var cands [][]byte
+		for rows.Next() {
+			var k []byte
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return storyMatch{}, err
+			}
+			if inWindow(k) {
+				cands = append(cands, k)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return storyMatch{}, err
+		}
+		ok, err := w.usableKeys(cands, now)
+		if err != nil {
+			return storyMatch{}, err
+		}
+		for _, k := range cands {
+			if ok[string(k)] {
+				return storyMatch{key: k}, nil
+			}
+		}
+	}
+	if !s.similarOn() || len(it.Story.Tokens) == 0 || len(it.Story.Keys) == 0 {
+		return storyMatch{}, nil
+	}
+	sigs := make([]string, len(it.Story.Keys))
+	for i, k := range it.Story.Keys {
+		sigs[i] = noNUL(k)
+	}
+	// Each signature's first candidates in time order within the window,
+	// at most maxCandidates of each: the cost per item depends on how
+	// many items share a key inside the window, not on the table.
+	rows, err := w.tx.Query(w.ctx, `SELECT c.key, c.tokens FROM unnest($1::text[]) WITH ORDINALITY AS u(sig, n)
+		CROSS JOIN LATERAL (SELECT key, tokens, day FROM story_keys
+			WHERE sig = u.sig AND day BETWEEN $2 AND $3 AND key >= $4 AND key <= $5
+			ORDER BY day, key LIMIT $6) c
+		ORDER BY u.n, c.day, c.key`, sigs, dlo, dhi, itemKey(lo, 0), itemKey(hi, ^uint64(0)), maxCandidates)
+	if err != nil {
+		return storyMatch{}, err
+	}
+	var mayMatch func(string) bool
+	if s.dedupe.Prefilter != nil {
+		mayMatch = s.dedupe.Prefilter(it.Story.Tokens, s.dedupe.Threshold)
+	}
+	type scored struct {
+		key   []byte
+		score float64
+	}
+	var cands []scored
+	seen := map[string]bool{}
+	var tokens []string
+	for rows.Next() {
+		var k []byte
+		var joined string
+		if err := rows.Scan(&k, &joined); err != nil {
+			rows.Close()
+			return storyMatch{}, err
+		}
+		if seen[string(k)] {
+			continue
+		}
+		seen[string(k)] = true
+		joined = strings.ReplaceAll(joined, tokenSep, "\x00")
+		if mayMatch != nil && !mayMatch(joined) {
+			continue
+		}
+		tokens = append(tokens[:0], strings.Split(joined, "\x00")...)
+		if score := s.dedupe.Similarity(it.Story.Tokens, tokens); score >= s.dedupe.Threshold {
+			cands = append(cands, scored{k, score})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return storyMatch{}, err
+	}
+	keys := make([][]byte, len(cands))
+	for i := range cands {
+		keys[i] = cands[i].key
+	}
+	ok, err := w.usableKeys(keys, now)
+	if err != nil {
+		return storyMatch{}, err
+	}
+	best := storyMatch{score: s.dedupe.Threshold}
+	for _, c := range cands {
+		if c.score >= best.score && ok[string(c.key)] {
+			best = storyMatch{key: c.key, score: c.score}
+		}
+	}
+	return best, nil
+}
+
+// tombAlive reports the tombstone of the item once at key, and whether
+// it is alive at now.
+func (w *writer) tombAlive(key []byte, now time.Time) (time.Time, bool, error) {
+	var exp int64
+	err := w.tx.QueryRow(w.ctx, `SELECT expiry FROM tombs WHERE key = $1`, key).Scan(&exp)
+	if err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return time.Time{}, false, nil
+		}
+		return time.Time{}, false, err
+	}
+	t := time.Unix(0, exp)
+	return t, now.Before(t), nil
+}
+
+// addReport records it as another telling of the item stored at key (its
+// JSON data). It returns the updated item, or nil when the item holds as
+// many reports as it keeps; told reports that it's source told the story
+// already, in which case nothing is recorded.
+func (w *writer) addReport(key, data []byte, it *store.Item) (kept *store.Item, told bool, err error) {
+	kept = new(store.Item)
+	if err := json.Unmarshal(data, kept); err != nil {
+		return nil, false, fmt.Errorf("decode stored item at key %x: %w", key, err)
+	}
+	if kept.Source == it.Source || slices.ContainsFunc(kept.Reports, func(r store.Report) bool { return r.Source == it.Source }) {
+		return nil, true, nil
+	}
+	if len(kept.Reports) >= maxReports {
+		return nil, false, nil
+	}
+	r := newReport(it)
+	kept.Reports = append(kept.Reports, r)
+	v, err := json.Marshal(kept)
+	if err != nil {
+		return nil, false, fmt.Errorf("encode item %q: %w", kept.ID, err)
+	}
+	if err := w.exec(`UPDATE items SET data = $2 WHERE key = $1`, key, v); err != nil {
+		return nil, false, err
+	}
+	return kept, false, w.indexTellings(key, []store.Report{r})
+}
+
+// updateReport applies a new version of it, recorded as a report on the
+// item stored at key. It returns the updated item, or nil when nothing a
+// reader sees changed or the report is not found.
+func (w *writer) updateReport(key []byte, it *store.Item) (*store.Item, error) {
+	v, err := w.getItem(key)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	var kept store.Item
+	if err := json.Unmarshal(v, &kept); err != nil {
+		return nil, fmt.Errorf("decode stored item at key %x: %w", key, err)
+	}
+	i := slices.IndexFunc(kept.Reports, func(r store.Report) bool { return r.Source == it.Source && r.ID == it.ID })
+	if i < 0 {
+		return nil, nil
+	}
+	old := &kept.Reports[i]
+	r := newReport(it)
+	if it.Published.IsZero() || it.Published.After(old.Time.Add(store.FutureSlack)) {
+		r.Time = old.Time
+	}
+	if sameReport(&r, old) {
+		return nil, nil
+	}
+	if err := w.unindexTellings([]store.Report{*old}); err != nil {
+		return nil, err
+	}
+	*old = r
+	nv, err := json.Marshal(&kept)
+	if err != nil {
+		return nil, fmt.Errorf("encode item %q: %w", kept.ID, err)
+	}
+	if err := w.exec(`UPDATE items SET data = $2 WHERE key = $1`, key, nv); err != nil {
+		return nil, err
+	}
+	return &kept, w.indexTellings(key, []store.Report{r})
+}
+
+// moveReports points the tellings recorded on an item that moved from
+// oldKey to key at its new key.
+func (w *writer) moveReports(oldKey, key []byte, reports []store.Report) error {
+	if len(reports) == 0 {
+		return nil
+	}
+	if err := w.indexTellings(key, reports); err != nil {
+		return err
+	}
+	for _, r := range reports {
+		if r.ID == "" {
+			continue
+		}
+		if err := w.exec(`UPDATE ids SET ref = $4 WHERE source = $1 AND id = $2 AND kind = 'd' AND ref = $3`, r.Source, noNUL(r.ID), oldKey, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) indexTellings(key []byte, reports []store.Report) error {
+	for i := range reports {
+		if err := w.exec(`INSERT INTO bysrc (source, key, story) VALUES ($1, $2, $3)
+			ON CONFLICT (source, key) DO UPDATE SET story = excluded.story`, reports[i].Source, tellingKey(&reports[i]), key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) unindexTellings(reports []store.Report) error {
+	for i := range reports {
+		if err := w.unindexSource(tellingKey(&reports[i]), reports[i].Source); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unindexStory deletes the story index entries of old, the previous
+// version of an item at oldKey, except those its new version at key
+// writes again.
+func (w *writer) unindexStory(oldKey []byte, old *store.Item, key []byte, it *store.Item) error {
+	s := w.s
+	if s.dedupe.Window <= 0 || s.dedupe.Story == nil {
+		return nil
+	}
+	was := s.dedupe.Story(old)
+	if was == nil {
+		return nil
+	}
+	d := dayOf(old.Time())
+	var now *store.Story
+	if it.Story != nil && bytes.Equal(oldKey, key) && dayOf(it.Time()) == d {
+		now = it.Story
+	}
+	for _, f := range []struct {
+		kind     string
+		was, now string
+	}{{"l", was.Link, storyLink(now)}, {"t", was.Title, storyTitle(now)}} {
+		if f.was == "" || f.was == f.now {
+			continue
+		}
+		if err := w.exec(`DELETE FROM story_forms WHERE kind = $1 AND val = $2 AND day = $3 AND key = $4`, f.kind, noNUL(f.was), d, oldKey); err != nil {
+			return err
+		}
+	}
+	if !s.similarOn() {
+		return nil
+	}
+	var gone []string
+	for _, sig := range was.Keys {
+		if now != nil && slices.Contains(now.Keys, sig) {
+			continue
+		}
+		gone = append(gone, noNUL(sig))
+	}
+	if len(gone) == 0 {
+		return nil
+	}
+	return w.exec(`DELETE FROM story_keys WHERE sig = ANY($1) AND day = $2 AND key = $3`, gone, d, oldKey)
+}
+
+func storyLink(st *store.Story) string {
+	if st == nil {
+		return ""
+	}
+	return st.Link
+}
+
+func storyTitle(st *store.Story) string {
+	if st == nil {
+		return ""
+	}
+	return st.Title
+}

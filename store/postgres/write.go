@@ -1,0 +1,221 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"tickerd/store"
+)
+
+// errNothing rolls back a write that found nothing to do.
+var errNothing = errors.New("nothing to do")
+
+// writer is one write transaction.
+type writer struct {
+	s   *Store
+	ctx context.Context
+	tx  pgx.Tx
+	// seq is the last sequence number handed out, start the one before
+	// this transaction's first; set only for writes that log changes.
+	start, seq uint64
+	at         int64 // when the changes were committed, Unix nanoseconds
+	chg        []changeRow
+}
+
+type changeRow struct {
+	seq uint64
+	op  store.Op
+	key []byte
+	ref []byte
+}
+
+// write runs fn in one transaction and commits it. With logs set, fn may
+// change items and log changes: the transaction first takes the write
+// lock every replica's item writes take, so they run one at a time, in
+// the order of their sequence numbers. A serialization failure or
+// deadlock runs fn again, from scratch.
+func (s *Store) write(ctx context.Context, logs bool, fn func(*writer) error) error {
+	for attempt := 0; ; attempt++ {
+		err := s.writeOnce(ctx, logs, fn)
+		var pe *pgconn.PgError
+		if attempt < 5 && errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01") {
+			continue
+		}
+		return err
+	}
+}
+
+func (s *Store) writeOnce(ctx context.Context, logs bool, fn func(*writer) error) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.Background())
+	w := &writer{s: s, ctx: ctx, tx: tx}
+	if logs {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(lockWrite)); err != nil {
+			return fmt.Errorf("take the write lock: %w", err)
+		}
+		var last int64
+		if err := tx.QueryRow(ctx, `SELECT last FROM seq`).Scan(&last); err != nil {
+			return err
+		}
+		w.start, w.seq = uint64(last), uint64(last)
+	}
+	if err := fn(w); err != nil {
+		if err == errNothing {
+			return nil
+		}
+		return err
+	}
+	if err := w.flushChanges(); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	s.writes.Add(1)
+	if w.seq > w.start {
+		s.noteChange(w.seq, w.at)
+	}
+	return nil
+}
+
+// logChange appends a change about the item stored (or, for OpRemoved,
+// last stored) at key.
+func (w *writer) logChange(op store.Op, key []byte, it *store.Item) error {
+	return w.logChangeRef(op, key, it, false)
+}
+
+// changeRef names the item a change is about (as store/changes.go).
+type changeRef struct {
+	Source string `json:"src"`
+	ID     string `json:"id"`
+	Link   string `json:"link,omitempty"`
+	Title  string `json:"title,omitempty"`
+	GUID   string `json:"guid,omitempty"`
+	Told   bool   `json:"told,omitempty"`
+	Desk   uint64 `json:"desk,omitempty"`
+}
+
+func (w *writer) logChangeRef(op store.Op, key []byte, it *store.Item, told bool) error {
+	if op == store.OpRemoved {
+		if err := w.unindexSource(key, it.Source); err != nil {
+			return err
+		}
+	}
+	ref := changeRef{Source: it.Source, ID: it.ID, Told: told}
+	if op == store.OpRemoved {
+		ref.Link, ref.Title, ref.GUID = it.Link, it.Title, it.GUID
+	}
+	b, err := json.Marshal(ref)
+	if err != nil {
+		return err
+	}
+	w.seq++
+	w.chg = append(w.chg, changeRow{w.seq, op, key, b})
+	return nil
+}
+
+// flushChanges writes the changes logged, trims the log, and announces
+// the last sequence number to every replica (NOTIFY is sent at commit).
+func (w *writer) flushChanges() error {
+	if len(w.chg) == 0 {
+		return nil
+	}
+	seqs := make([]int64, len(w.chg))
+	ops := make([]int16, len(w.chg))
+	keys := make([][]byte, len(w.chg))
+	refs := make([][]byte, len(w.chg))
+	for i, c := range w.chg {
+		seqs[i], ops[i], keys[i], refs[i] = int64(c.seq), int16(c.op), c.key, c.ref
+	}
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO changes (seq, op, key, ref) SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bytea[], $4::bytea[])`, seqs, ops, keys, refs)
+	w.at = w.s.now().UnixNano()
+	b.Queue(`UPDATE seq SET last = $1, at = $2`, int64(w.seq), w.at)
+	b.Queue(`DELETE FROM changes WHERE seq <= $1`, int64(w.seq)-int64(w.s.changeLog))
+	b.Queue(`SELECT pg_notify($1, $2)`, Channel, strconv.FormatUint(w.seq, 10)+" "+strconv.FormatInt(w.at, 10))
+	return w.tx.SendBatch(w.ctx, b).Close()
+}
+
+// putStates writes states; their item counts are the database's.
+func (w *writer) putStates(states []store.SourceState) error {
+	if len(states) == 0 {
+		return nil
+	}
+	names := make([]string, len(states))
+	datas := make([][]byte, len(states))
+	for i, st := range states {
+		st.Items = 0
+		v, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		names[i], datas[i] = st.Name, v
+	}
+	_, err := w.tx.Exec(w.ctx, `INSERT INTO sources (name, data) SELECT * FROM unnest($1::text[], $2::bytea[])
+		ON CONFLICT (name) DO UPDATE SET data = excluded.data`, names, datas)
+	return err
+}
+
+// addItems moves a source's item count by n and returns the new count.
+func (w *writer) addItems(name string, n int) (int, error) {
+	var items int
+	err := w.tx.QueryRow(w.ctx, `INSERT INTO sources (name, data, items) VALUES ($1, $2, greatest($3, 0))
+		ON CONFLICT (name) DO UPDATE SET items = greatest(sources.items + $3, 0) RETURNING items`,
+		name, []byte(`{"name":`+strconv.Quote(name)+`}`), n).Scan(&items)
+	return items, err
+}
+
+func (w *writer) exec(sql string, args ...any) error {
+	_, err := w.tx.Exec(w.ctx, sql, args...)
+	return err
+}
+
+// getItem returns the stored JSON of the item at key, or nil.
+func (w *writer) getItem(key []byte) ([]byte, error) {
+	var v []byte
+	err := w.tx.QueryRow(w.ctx, `SELECT data FROM items WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	return v, err
+}
+
+func (w *writer) putItemData(key []byte, source string, v []byte) error {
+	return w.exec(`INSERT INTO items (key, source, data) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO UPDATE SET source = excluded.source, data = excluded.data`, key, source, v)
+}
+
+func (w *writer) indexSource(key []byte, source string) error {
+	return w.exec(`INSERT INTO bysrc (source, key, story) VALUES ($1, $2, NULL)
+		ON CONFLICT (source, key) DO UPDATE SET story = NULL`, source, key)
+}
+
+func (w *writer) unindexSource(key []byte, source string) error {
+	return w.exec(`DELETE FROM bysrc WHERE source = $1 AND key = $2`, source, key)
+}
+
+// idEntry is a row of ids.
+type idEntry struct {
+	kind   byte // 'i', 'd', 't'; 0 when none
+	ref    []byte
+	expiry int64
+}
+
+func (w *writer) setID(source, id string, e idEntry) error {
+	var exp *int64
+	if e.kind == 't' {
+		exp = &e.expiry
+	}
+	return w.exec(`INSERT INTO ids (source, id, kind, ref, expiry) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (source, id) DO UPDATE SET kind = excluded.kind, ref = excluded.ref, expiry = excluded.expiry`,
+		source, noNUL(id), string(rune(e.kind)), e.ref, exp)
+}
