@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -124,7 +125,7 @@ func cmdDesk(ctx context.Context, verb string, args []string, stdout, stderr io.
 // deskAct takes the action on the data file, or through the daemon that
 // holds it.
 func deskAct(ctx context.Context, cfg *config.Config, req desk.Request) (store.Action, string, error) {
-	st, err := store.Open(cfg.Data, &store.Options{Timeout: lockWait})
+	st, where, err := deskBackend(cfg, false)
 	if err == nil {
 		defer st.Close()
 		a, err := desk.ParseAction(req, deskTickers(cfg), time.Now())
@@ -133,7 +134,7 @@ func deskAct(ctx context.Context, cfg *config.Config, req desk.Request) (store.A
 		}
 		a.Who = "cli"
 		a, err = st.Act(ctx, a)
-		return a, "on " + cfg.Data, err
+		return a, where, err
 	}
 	if !errors.Is(err, store.ErrInUse) {
 		return store.Action{}, "", err
@@ -145,6 +146,22 @@ func deskAct(ctx context.Context, cfg *config.Config, req desk.Request) (store.A
 	var a store.Action
 	from, err := deskCall(ctx, cfg, http.MethodPost, "/api/actions", body, &a)
 	return a, "through the daemon at " + from, err
+}
+
+// deskBackend opens the store the desk's verbs act on: the database
+// (PostgreSQL takes every replica's and tool's writes at once), or the
+// data file when no daemon holds it (an error wrapping store.ErrInUse
+// when one does).
+func deskBackend(cfg *config.Config, readOnly bool) (store.Backend, string, error) {
+	if cfg.Store != "" {
+		st, _, err := openStore(cfg, slog.New(slog.DiscardHandler))
+		return st, "on the database", err
+	}
+	st, err := store.Open(cfg.Data, &store.Options{Timeout: lockWait, ReadOnly: readOnly})
+	if err != nil {
+		return nil, "", err
+	}
+	return st, "on " + cfg.Data, nil
 }
 
 // deskCall sends one request to the daemon's desk API with the admin
@@ -190,7 +207,7 @@ func deskCall(ctx context.Context, cfg *config.Config, method, path string, body
 
 func deskAudit(ctx context.Context, cfg *config.Config, after uint64, limit int, stdout, stderr io.Writer) error {
 	var entries []store.AuditEntry
-	st, err := store.Open(cfg.Data, &store.Options{ReadOnly: true, Timeout: lockWait})
+	st, _, err := deskBackend(cfg, true)
 	switch {
 	case err == nil:
 		entries, err = st.Audit(ctx, after, limit)
