@@ -3,6 +3,7 @@ package feed
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -198,5 +199,53 @@ func TestDeskLiveEvents(t *testing.T) {
 	d.clock.advance(time.Second)
 	if ev := sse.next(t); ev.event != "reset" || strings.Contains(ev.data, `"pinned":true`) {
 		t.Fatalf("after the pin ended: %s %s", ev.event, ev.data)
+	}
+}
+
+// BenchmarkRenderDesk renders a 50-item ticker from a real store with no
+// desk actions, and with 200 in force (hides, corrections, breaking
+// marks, pins, desk headlines): the cost the desk adds to each render.
+func BenchmarkRenderDesk(b *testing.B) {
+	for _, n := range []int{0, 200} {
+		b.Run(fmt.Sprintf("actions=%d", n), func(b *testing.B) {
+			st, err := store.Open(filepath.Join(b.TempDir(), "tickerd.db"), &store.Options{Now: func() time.Time { return seen }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			items := benchItems(400)
+			for i := range items {
+				items[i].Source = "wire"
+			}
+			ctx := context.Background()
+			if _, err := st.Ingest(ctx, store.SourceState{Name: "wire"}, items); err != nil {
+				b.Fatal(err)
+			}
+			kinds := []string{store.ActHide, store.ActCorrect, store.ActBreaking, store.ActPin, store.ActAdd}
+			for i := range n {
+				a := store.Action{Kind: kinds[i%len(kinds)], Story: store.StoryRef("wire", items[i*2%len(items)].ID), Title: fmt.Sprintf("desk %d", i)}
+				switch a.Kind {
+				case store.ActHide, store.ActBreaking, store.ActPin:
+					a.Title = ""
+				case store.ActAdd:
+					a.Story = ""
+				}
+				if _, err := st.Act(ctx, a); err != nil {
+					b.Fatal(err)
+				}
+			}
+			s := newTestServer(b, st, nil)
+			s.now = func() time.Time { return seen }
+			t := &s.tickers[0]
+			b.ReportAllocs()
+			for b.Loop() {
+				s.mu.Lock()
+				_, err := s.render(ctx, t, &t.sel, 0, formatAll)
+				s.mu.Unlock()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

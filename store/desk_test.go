@@ -276,3 +276,18 @@ func FuzzActionJSON(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkAct takes one action per iteration: a durable write (fsync)
+// that reads every action stored so far to judge before and after.
+func BenchmarkAct(b *testing.B) {
+	s, _, _ := openTestStore(b)
+	ctx := context.Background()
+	if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{item("a", "1", "one", t0)}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.Act(ctx, Action{Kind: ActBreaking, Story: "a/1"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
