@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -169,6 +170,13 @@ tickers:
 
 	// The editor logs in.
 	desk := deskTab(t, browser, 1280, 900)
+	// Anything the console's CSP blocks (an inline style, a script) is
+	// recorded: the console must need nothing it forbids.
+	if _, err := chromedp.Call(desk, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));`,
+	}); err != nil {
+		t.Fatal(err)
+	}
 	if err := chromedp.Do(desk, chromedp.Navigate(base+"/desk")); err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +285,12 @@ tickers:
 		}
 		os.WriteFile(filepath.Join(dir, "desk-configurator.png"), png, 0o644)
 		t.Logf("screenshots in %s", dir)
+	})
+
+	t.Run("nothing the CSP blocks", func(t *testing.T) {
+		if got := jsEval[[]string](t, desk, `window.__csp`); len(got) != 0 {
+			t.Errorf("the console's CSP blocked %v", got)
+		}
 	})
 
 	t.Run("markup and bidi controls stay text", func(t *testing.T) {
