@@ -326,6 +326,9 @@ tickers:
 		if got := strings.Join(titles, "|"); !strings.Contains(got, "Ceasefire") || !strings.Contains(got, "interest rates steady") || strings.Contains(got, "Newsroom") || strings.Contains(got, "evil") {
 			t.Errorf("after undoing everything the feed is %v", titles)
 		}
+		// The story is back with the other source's telling, which
+		// carries a Split button naming it (issue 21's /api/split).
+		jsWait(t, desk, "the telling's Split button", rowJS(leadRef)+` !== null && `+rowJS(leadRef)+`.querySelector('button.split[data-item="other/o1"]') !== null`)
 		jsWait(t, site, "the widget back as it was", `(() => { const h = `+widgetJS("w")+`.join('|'); return h.includes('Ceasefire') && h.includes('interest rates steady') && !h.includes('Newsroom'); })()`)
 	})
 

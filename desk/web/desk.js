@@ -174,8 +174,7 @@
         s.append(bdi(String(r.source_title || r.source || '')));
         const b = el('button', 'split', 'Split');
         b.type = 'button';
-        b.dataset.source = String(r.source || '');
-        b.dataset.url = String(r.url || '');
+        b.dataset.item = String(r.item || '');
         b.disabled = !state.split;
         b.title = state.split ? 'Make this telling a story of its own' : 'Splitting needs /api/split';
         b.addEventListener('click', () => split(story, r));
@@ -214,7 +213,7 @@
 
   const split = async (story, r) => {
     try {
-      await api('POST', '/api/split', { story, source: r.source, url: r.url });
+      await api('POST', '/api/split', { item: String(r.item || '') });
       status('split: done');
       refresh();
     } catch (e) { status('split: ' + e.message); }
