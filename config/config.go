@@ -36,6 +36,11 @@ const (
 	DefaultMaxBody           = 10 << 20
 	DefaultMaxItems          = 200
 	DefaultMaxBackoff        = 6 * time.Hour
+	DefaultIntervalMin       = time.Minute
+	DefaultIntervalMax       = 2 * time.Hour
+	DefaultWebSubLease       = 24 * time.Hour
+	DefaultHubSubscribers    = 1000
+	DefaultHubPushRate       = 20
 	DefaultMaxAge            = 720 * time.Hour
 	DefaultMaxItemsPerSource = 1000
 	DefaultRetentionEvery    = 10 * time.Minute
@@ -72,6 +77,7 @@ type Config struct {
 	Retention Retention
 	Dedupe    Dedupe
 	Events    Events
+	WebSub    WebSub
 	Sources   []Source
 	// Tickers holds at least one ticker: without a tickers list in the
 	// file, one ticker named "main" of all sources.
@@ -131,6 +137,28 @@ type Fetch struct {
 	// BlockPrivate refuses sources at loopback, private, link-local or
 	// unspecified addresses, and file sources; off by default.
 	BlockPrivate bool
+	// IntervalMin and IntervalMax bound the interval of sources on the
+	// "@adaptive" schedule.
+	IntervalMin, IntervalMax time.Duration
+}
+
+// WebSub holds the websub: section: push in (subscribing to sources'
+// hubs) and out (a hub for tickerd's own feeds).
+type WebSub struct {
+	// CallbackBase is the public URL under which hubs reach tickerd's
+	// callbacks (base_url + "/websub/" usually); empty turns subscribing
+	// off, as a daemon behind NAT cannot be reached.
+	CallbackBase string
+	// Lease is the subscription lease asked of hubs (hub.lease_seconds).
+	Lease time.Duration
+	// Hub is the hub announced in tickerd's own feeds: an external hub's
+	// URL, or "self" for tickerd's own hub at base_url + "/hub"; empty:
+	// none.
+	Hub string
+	// MaxSubscribers caps subscriptions to tickerd's own hub, and
+	// PushRate the deliveries it makes per second.
+	MaxSubscribers int
+	PushRate       int
 }
 
 // Retention holds the retention: section.
@@ -183,6 +211,9 @@ type Source struct {
 	File string
 	// Title and SiteURL are the OPML outline's title and htmlUrl, if any.
 	Title, SiteURL string
+	// IntervalMin and IntervalMax override fetch's bounds for this
+	// source; zero: fetch's.
+	IntervalMin, IntervalMax time.Duration
 }
 
 // Ticker is one published selection of items.

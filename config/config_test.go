@@ -43,7 +43,7 @@ func TestDefaults(t *testing.T) {
 	if cfg.Data != "/etc/tickerd/data/tickerd.db" {
 		t.Errorf("Data = %q, want it next to the config", cfg.Data)
 	}
-	want := Fetch{Concurrency: 16, PerHost: 2, Timeout: 30 * time.Second, MaxBody: 10 << 20, MaxItems: 200, MaxBackoff: 6 * time.Hour}
+	want := Fetch{Concurrency: 16, PerHost: 2, Timeout: 30 * time.Second, MaxBody: 10 << 20, MaxItems: 200, MaxBackoff: 6 * time.Hour, IntervalMin: time.Minute, IntervalMax: 2 * time.Hour}
 	if cfg.Fetch != want {
 		t.Errorf("Fetch = %+v, want %+v", cfg.Fetch, want)
 	}
@@ -173,6 +173,14 @@ func TestErrors(t *testing.T) {
 		{"long heartbeat", "events:\n  heartbeat: 10m\n" + ok, []string{"config.yaml:2: events.heartbeat: 10m0s is longer than 5m"}},
 		{"short heartbeat", "events:\n  heartbeat: 10ms\n" + ok, []string{"config.yaml:2: events.heartbeat: 10ms is too short"}},
 		{"unknown events key", "events:\n  max_clients: 10\n" + ok, []string{"config.yaml:2: events.max_clients: unknown key"}},
+		{"interval bounds crossed", "fetch:\n  interval_min: 10m\n  interval_max: 5m\n" + ok, []string{"fetch.interval_max: 5m0s is shorter than interval_min 10m0s"}},
+		{"source interval bounds crossed", "sources:\n  - name: a\n    url: http://a.example/\n    interval_min: 1h\n    interval_max: 1m\n",
+			[]string{"sources[0].interval_max: 1m0s is shorter than interval_min 1h0m0s"}},
+		{"callback not http", "websub:\n  callback_base: ftp://x.example/cb\n" + ok, []string{"config.yaml:2: websub.callback_base:", "must be an http or https URL"}},
+		{"callback without path", "websub:\n  callback_base: https://x.example/\n" + ok, []string{"websub.callback_base:", "needs a path of its own"}},
+		{"hub not a URL", "websub:\n  hub: myself\n" + ok, []string{"config.yaml:2: websub.hub:", `or "self"`}},
+		{"unknown websub key", "websub:\n  secret: x\n" + ok, []string{"config.yaml:2: websub.secret: unknown key"}},
+		{"short lease", "websub:\n  lease: 5m\n" + ok, []string{"websub.lease: 5m is too short"}},
 		{"short stream max_age", "events:\n  max_age: 5s\n" + ok, []string{"config.yaml:2: events.max_age: 5s is too short"}},
 		{"zero max_per_client", "events:\n  max_per_client: 0\n" + ok, []string{"config.yaml:2: events.max_per_client: 0 is out of range"}},
 		{"bad trusted proxy", "trusted_proxies: [10.0.0.1, nginx]\n" + ok, []string{`config.yaml:1: trusted_proxies[1]: "nginx" is not an IP address or CIDR prefix`}},
@@ -312,5 +320,35 @@ func TestStoreKey(t *testing.T) {
 	}
 	if _, err := parse(t, "store: postgres://u:hunter2@db/x\n"+ok); err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("error for a URL with a password = %v; want one that does not repeat it", err)
+	}
+}
+
+func TestFreshnessKeys(t *testing.T) {
+	cfg, err := parse(t, `
+schedule: "@adaptive"
+fetch:
+  interval_min: 2m
+  interval_max: 3h
+websub:
+  callback_base: "https://news.example.com/websub/"
+  lease: 48h
+  hub: self
+  max_subscribers: 10
+  push_rate: 5
+sources:
+  - {name: a, url: "http://a.example/", interval_min: 30s, interval_max: 10m}
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Fetch.IntervalMin != 2*time.Minute || cfg.Fetch.IntervalMax != 3*time.Hour {
+		t.Errorf("fetch intervals = %s, %s", cfg.Fetch.IntervalMin, cfg.Fetch.IntervalMax)
+	}
+	if s := cfg.Sources[0]; s.IntervalMin != 30*time.Second || s.IntervalMax != 10*time.Minute {
+		t.Errorf("source intervals = %s, %s", s.IntervalMin, s.IntervalMax)
+	}
+	want := WebSub{CallbackBase: "https://news.example.com/websub", Lease: 48 * time.Hour, Hub: "self", MaxSubscribers: 10, PushRate: 5}
+	if cfg.WebSub != want {
+		t.Errorf("WebSub = %+v, want %+v", cfg.WebSub, want)
 	}
 }

@@ -46,7 +46,10 @@ func (d *decoder) decode(data []byte) *Config {
 			MaxBody:     DefaultMaxBody,
 			MaxItems:    DefaultMaxItems,
 			MaxBackoff:  DefaultMaxBackoff,
+			IntervalMin: DefaultIntervalMin,
+			IntervalMax: DefaultIntervalMax,
 		},
+		WebSub:    WebSub{Lease: DefaultWebSubLease, MaxSubscribers: DefaultHubSubscribers, PushRate: DefaultHubPushRate},
 		Retention: Retention{MaxAge: DefaultMaxAge, MaxItemsPerSource: DefaultMaxItemsPerSource, Every: DefaultRetentionEvery},
 		Dedupe:    Dedupe{Window: DefaultDedupeWindow, Similarity: DefaultSimilarity},
 		Events:    Events{MaxStreams: DefaultMaxStreams, Heartbeat: DefaultHeartbeat, MaxPerClient: DefaultMaxStreamsPerClient, MaxAge: DefaultStreamMaxAge},
@@ -145,6 +148,8 @@ func (d *decoder) decode(data []byte) *Config {
 			})
 		case "trusted_proxies":
 			cfg.TrustedProxies = d.proxies(v, key)
+		case "websub":
+			d.websub(v, key, &cfg.WebSub)
 		case "sources":
 			sourcesLine = k.Line
 			cfg.Sources = d.sources(v, key)
@@ -163,7 +168,7 @@ func (d *decoder) decode(data []byte) *Config {
 			}
 			cfg.AdminToken = Secret(tok)
 		default:
-			d.unknown(k, key, "listen, data, store, base_url, schedule, fetch, retention, dedupe, events, sources, sources_opml, tickers, admin_token, trusted_proxies")
+			d.unknown(k, key, "listen, data, store, base_url, schedule, fetch, retention, dedupe, events, sources, sources_opml, tickers, admin_token, trusted_proxies, websub")
 		}
 	})
 	if opmlFile != "" {
@@ -234,13 +239,55 @@ func (d *decoder) fetch(v *yaml.Node, key string, f *Fetch) {
 			f.MaxBackoff = d.duration(v, key, time.Minute)
 		case "block_private":
 			f.BlockPrivate = d.boolean(v, key)
+		case "interval_min":
+			f.IntervalMin = d.duration(v, key, time.Second)
+		case "interval_max":
+			f.IntervalMax = d.duration(v, key, time.Second)
 		case "user_agent":
 			f.UserAgent = d.str(v, key)
 			if strings.ContainsAny(f.UserAgent, "\r\n") {
 				d.errorf(v.Line, key, "must be one line")
 			}
 		default:
-			d.unknown(v, key, "concurrency, per_host, timeout, max_body, max_items, max_backoff, block_private, user_agent")
+			d.unknown(v, key, "concurrency, per_host, timeout, max_body, max_items, max_backoff, block_private, user_agent, interval_min, interval_max")
+		}
+	})
+	if f.IntervalMax < f.IntervalMin {
+		d.errorf(v.Line, key+".interval_max", "%s is shorter than interval_min %s", f.IntervalMax, f.IntervalMin)
+	}
+}
+
+func (d *decoder) websub(v *yaml.Node, key string, w *WebSub) {
+	d.mapping(v, key, func(sub string, _, v *yaml.Node) {
+		key := key + "." + sub
+		switch sub {
+		case "callback_base":
+			w.CallbackBase = strings.TrimRight(d.str(v, key), "/")
+			if w.CallbackBase == "" {
+				return
+			}
+			if u, err := parseHTTPURL(w.CallbackBase); err != nil {
+				d.errorf(v.Line, key, "%v", err)
+			} else if u.RawQuery != "" || u.Fragment != "" {
+				d.errorf(v.Line, key, "%q must not have a query or fragment", w.CallbackBase)
+			} else if strings.Trim(u.Path, "/") == "" {
+				d.errorf(v.Line, key, "%q needs a path of its own for the callbacks, such as %q", w.CallbackBase, w.CallbackBase+"/websub")
+			}
+		case "lease":
+			w.Lease = d.duration(v, key, time.Hour)
+		case "hub":
+			w.Hub = strings.TrimSpace(d.str(v, key))
+			if w.Hub != "" && w.Hub != "self" {
+				if _, err := parseHTTPURL(w.Hub); err != nil {
+					d.errorf(v.Line, key, "%v (or \"self\" for tickerd's own hub)", err)
+				}
+			}
+		case "max_subscribers":
+			w.MaxSubscribers = d.integer(v, key, 1, 1_000_000)
+		case "push_rate":
+			w.PushRate = d.integer(v, key, 1, 10_000)
+		default:
+			d.unknown(v, key, "callback_base, lease, hub, max_subscribers, push_rate")
 		}
 	})
 }
@@ -269,10 +316,17 @@ func (d *decoder) sources(v *yaml.Node, key string) []Source {
 				src.Lang = d.lang(v, key)
 			case "private_params":
 				src.PrivateParams = d.strings(v, key)
+			case "interval_min":
+				src.IntervalMin = d.duration(v, key, time.Second)
+			case "interval_max":
+				src.IntervalMax = d.duration(v, key, time.Second)
 			default:
-				d.unknown(v, key, "name, url, schedule, tags, lang, private_params")
+				d.unknown(v, key, "name, url, schedule, tags, lang, private_params, interval_min, interval_max")
 			}
 		})
+		if src.IntervalMin > 0 && src.IntervalMax > 0 && src.IntervalMax < src.IntervalMin {
+			d.errorf(n.Line, key+".interval_max", "%s is shorter than interval_min %s", src.IntervalMax, src.IntervalMin)
+		}
 		d.requireName(n, key, src.Name, sourceNames)
 		if urlLine == 0 {
 			urlLine = n.Line

@@ -71,6 +71,9 @@ func renderAtom(v *view, buf *bytes.Buffer) error {
 		Generator: &atomGenerator{Name: generator},
 		Entries:   make([]*atomEntry, len(v.entries)),
 	}
+	if t.hub != "" {
+		f.Links = append(f.Links, feeds.AtomLink{Href: t.hub, Rel: "hub"})
+	}
 	for i := range v.entries {
 		e := &v.entries[i]
 		x := &atomEntry{

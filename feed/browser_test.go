@@ -320,6 +320,9 @@ func TestBrowser(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("arabic headlines = %q, want %q", got, want)
 		}
+		// Each ticker loads on its own: the main one may come after the
+		// other two.
+		waitJS(t, ctx, "the main ticker's headlines", `document.getElementById('main').shadowRoot.querySelectorAll('ul.g:first-child a[part=headline]').length > 0`)
 		if n := eval[int](t, ctx, `document.getElementById('main').shadowRoot.querySelectorAll('ul.g:first-child a[part=headline]').length`); n != len(items) {
 			t.Errorf("main ticker shows %d headlines, want %d", n, len(items))
 		}

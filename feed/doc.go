@@ -40,6 +40,17 @@
 // timeouts (each write gets its own deadline instead), and end at
 // CloseLive.
 //
+// # WebSub
+//
+// With Options.Hub set, every feed announces that hub beside its self
+// link (RSS atom:link, Atom link, JSON Feed hubs, and a Link header). Hub
+// is tickerd's own hub (hub.go): it takes subscriptions to the feeds'
+// self URLs, verifies each subscriber's intent with a challenge, and
+// when the store changes renders the feeds that have subscribers and
+// pushes each changed body, signed with the subscriber's secret
+// (X-Hub-Signature: sha256), at most PushRate a second, retrying a failed
+// delivery after 1, 2, 4… seconds. It keeps subscriptions in memory.
+//
 // # gorilla/feeds
 //
 // The library's exported RssFeed, RssItem, AtomFeed, AtomEntry, JSONFeed

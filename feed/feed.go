@@ -90,6 +90,9 @@ type Options struct {
 	// makes self links and the authority of stable ids. Default
 	// http://localhost:8080.
 	BaseURL string
+	// Hub is the WebSub hub every feed announces (rel="hub", JSON Feed
+	// hubs, and a Link header), an absolute http(s) URL; empty: none.
+	Hub string
 	// Tickers are the published tickers. The first is the default, also
 	// served at /feed.rss, /feed.atom and /feed.json. Empty means one
 	// ticker "main" of all sources titled "tickerd".
@@ -215,7 +218,11 @@ type ticker struct {
 	Ticker
 	feedID string
 	self   [numFormats]string
-	sel    selection
+	hub    string // WebSub hub to announce; "" for none
+	// link is the Link header WebSub discovery reads, per format; nil
+	// without a hub.
+	link [numFormats][]string
+	sel  selection
 }
 
 // tagDate is the date part of our tag: URIs (RFC 4151). It must never
@@ -308,7 +315,7 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 		if t.MaxPerSource < 0 {
 			errs = append(errs, fmt.Errorf("%s: max per source %d: negative", where, t.MaxPerSource))
 		}
-		rt := ticker{Ticker: t, feedID: s.tagBase + "ticker/" + t.Name}
+		rt := ticker{Ticker: t, feedID: s.tagBase + "ticker/" + t.Name, hub: o.Hub}
 		sel, err := newSelection(&t)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", where, err))
@@ -320,8 +327,14 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Server, error) {
 			} else {
 				rt.self[f] = base + "/t/" + t.Name + "." + formats[f].ext
 			}
+			if o.Hub != "" {
+				rt.link[f] = []string{"<" + o.Hub + `>; rel="hub", <` + rt.self[f] + `>; rel="self"`}
+			}
 		}
 		s.tickers = append(s.tickers, rt)
+	}
+	if o.Hub != "" && httpURL(o.Hub) == "" {
+		errs = append(errs, fmt.Errorf("hub %q: not an absolute http(s) URL", o.Hub))
 	}
 	if o.Variants < 0 {
 		errs = append(errs, fmt.Errorf("variants %d: negative", o.Variants))

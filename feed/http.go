@@ -70,6 +70,9 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, t int, f form
 	h := w.Header()
 	h["Cache-Control"] = s.hdr.cacheControl
 	h["Vary"] = s.hdr.vary
+	if l := s.tickers[t].link[f]; l != nil {
+		h["Link"] = l
+	}
 	h["Etag"] = rep.hETag
 	if b.lastModified != nil {
 		h["Last-Modified"] = b.lastModified

@@ -81,6 +81,9 @@ func renderJSON(v *view, buf *bytes.Buffer) error {
 		},
 		Items: make([]*jsonItem, len(v.entries)),
 	}
+	if t.hub != "" {
+		f.Hubs = []*feeds.JSONHub{{Type: "WebSub", Url: t.hub}}
+	}
 	for i := range v.entries {
 		f.Items[i] = v.jsonItem(&v.entries[i])
 	}

@@ -1,6 +1,7 @@
 package feed
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -85,4 +86,34 @@ func (s *Server) tickerNamed(w http.ResponseWriter, name string) (int, bool) {
 		http.Error(w, fmt.Sprintf("not found: no ticker named %q", name), http.StatusNotFound)
 	}
 	return t, found
+}
+
+// Topics lists the feed URLs a WebSub hub may take subscriptions to: the
+// self URL of every ticker in every format.
+func (s *Server) Topics() []string {
+	var out []string
+	for i := range s.tickers {
+		out = append(out, s.tickers[i].self[:]...)
+	}
+	return out
+}
+
+// TopicBody returns the feed at topic (one of Topics) as it stands now,
+// rendering it when the store changed, with its Content-Type; ok is
+// false for another URL or a feed not rendered yet. The bytes are shared:
+// the caller must not change them.
+func (s *Server) TopicBody(ctx context.Context, topic string) (contentType string, data []byte, ok bool) {
+	for t := range s.tickers {
+		for f := range numFormats {
+			if s.tickers[t].self[f] != topic {
+				continue
+			}
+			set := s.tickerBodies(ctx, t)
+			if set == nil {
+				return "", nil, false
+			}
+			return s.hdr.contentType[f][0], set.bodies[f].plain.data, true
+		}
+	}
+	return "", nil, false
 }

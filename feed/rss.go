@@ -28,16 +28,17 @@ func (d *rssDoc) FeedXml() any { return d }
 
 type rssChannel struct {
 	feeds.RssFeed
-	// Self is the atom:link rel="self" the RSS Advisory Board recommends;
-	// RssFeed has no field for it.
-	Self  rssAtomLink `xml:"atom:link"`
-	Items []*rssItem  `xml:"item"` // shadows RssFeed.Items
+	// Links are the atom:link rel="self" the RSS Advisory Board
+	// recommends, and rel="hub" when a WebSub hub is configured; RssFeed
+	// has no field for them.
+	Links []rssAtomLink `xml:"atom:link"`
+	Items []*rssItem    `xml:"item"` // shadows RssFeed.Items
 }
 
 type rssAtomLink struct {
 	Href string `xml:"href,attr"`
 	Rel  string `xml:"rel,attr"`
-	Type string `xml:"type,attr"`
+	Type string `xml:"type,attr,omitempty"`
 }
 
 type rssItem struct {
@@ -68,8 +69,11 @@ func renderRSS(v *view, buf *bytes.Buffer) error {
 			LastBuildDate: v.updated.Format(time.RFC1123Z),
 			Generator:     generator,
 		},
-		Self:  rssAtomLink{Href: t.self[formatRSS], Rel: "self", Type: "application/rss+xml"},
+		Links: []rssAtomLink{{Href: t.self[formatRSS], Rel: "self", Type: "application/rss+xml"}},
 		Items: make([]*rssItem, len(v.entries)),
+	}
+	if t.hub != "" {
+		ch.Links = append(ch.Links, rssAtomLink{Href: t.hub, Rel: "hub"})
 	}
 	for i := range v.entries {
 		e := &v.entries[i]

@@ -330,6 +330,13 @@ func (c *converter) convertFeed(feed *gofeed.Feed, src *Source, base *url.URL) (
 // feedInfo is what a fetch records about the feed itself in SourceState.
 type feedInfo struct {
 	Title, Link, Lang string
+	// ttl, update and updateText are the feed's own freshness hints
+	// (<ttl>, sy:updatePeriod/updateFrequency).
+	ttl, update time.Duration
+	updateText  string
+	// hub and self are the WebSub links the feed announces (the first
+	// hub: one subscription is enough).
+	hub, self string
 }
 
 // convert maps a parsed feed onto store items for src. base is the
@@ -358,6 +365,8 @@ func (c *converter) convert(feed *gofeed.Feed, src *Source, base *url.URL) (feed
 		Link:  feedLink,
 		Lang:  strings.TrimSpace(feed.Language),
 	}
+	info.ttl, info.update, info.updateText = feedHints(feed.Custom)
+	info.hub, info.self = feedWebSub(feed, base)
 	lang := cmp.Or(strings.TrimSpace(src.Lang), info.Lang)
 
 	for _, fi := range feed.Items {

@@ -60,6 +60,35 @@
 // scheduled attempt will be and why (store.SourceState.NextAttempt and
 // NextReason). Fetch and FetchAll ignore backoff.
 //
+// # Adaptive polling
+//
+// A source on AdaptiveSchedule ("@adaptive") plans its next fetch after
+// each one (adaptive.go): the items dated within the last week, spread
+// over the span from the oldest of them to now (at least 15 minutes, or
+// 15 times IntervalMin if less), give an interval; the feed's <ttl> and
+// sy:updatePeriod/updateFrequency and the response's Cache-Control
+// max-age or Expires lengthen it; IntervalMin and IntervalMax bound it.
+// SourceState.Interval and IntervalReason say what was chosen and why.
+// Backoff and Retry-After hold the source as for cron schedules. The cron
+// schedule of such a source is a tick (a quarter of IntervalMin, 1 s to
+// 30 s) that fetches once the planned time has come. Options.Now is the
+// clock of every plan, so tests inject one.
+//
+// # WebSub
+//
+// With Options.WebSub.CallbackBase set, a parsed feed's hub (HTTP Link
+// header first, then the feed's links) is subscribed to in the background
+// with a random secret per subscription; WebSubHandler answers the hub's
+// verification of intent (only for the mode and topic asked) and takes
+// its deliveries: signed with that secret (X-Hub-Signature, sha256 or
+// sha1, checked in constant time) or dropped, then ingested through the
+// same line as a fetched body (ingestPush), holding the source's lock.
+// Subscriptions are mirrored into SourceState (merged into every state a
+// fetch writes, so neither side overwrites the other), renewed from the
+// last tenth of their lease (Run checks every minute), asked again an
+// hour after a failure or denial, and ended when a Reload removes their
+// source. An active subscription polls an adaptive source at IntervalMax.
+//
 // # The line
 //
 // One source's trip is a line of steps, each a function with its own
@@ -68,8 +97,8 @@
 // entities) → parse (parseBody: gofeed within the parse budget; when that
 // fails on what may be XML, repair with repairXML and parse again) →
 // convert (convertFeed) → ingest (one store write) → plan (the next
-// attempt). ingestBody is the line after get, where a pushed body would
-// enter.
+// attempt). ingestBody is the line after get, where a pushed body
+// enters too.
 //
 // # Broken XML
 //

@@ -53,6 +53,9 @@ type Source struct {
 	// secrets beyond store.SecretParams: logs and recorded errors hide
 	// them, as they hide user information.
 	PrivateParams []string
+	// IntervalMin and IntervalMax override Options' bounds of an adaptive
+	// source's interval; zero: Options'.
+	IntervalMin, IntervalMax time.Duration
 }
 
 // Options configures a Fetcher. A nil *Options or a zero field means the
@@ -107,6 +110,15 @@ type Options struct {
 	// environment are not used then: the check must see the source's own
 	// address.
 	BlockPrivate bool
+	// IntervalMin and IntervalMax bound the interval of sources polled
+	// with AdaptiveSchedule; defaults 1m and 2h.
+	IntervalMin, IntervalMax time.Duration
+	// Now is the clock plans are made with (next attempts, intervals,
+	// Retry-After, leases); nil means time.Now. Tests inject one.
+	Now func() time.Time
+	// WebSub configures subscribing to sources' hubs; off without a
+	// CallbackBase.
+	WebSub WebSub
 }
 
 // Defaults for zero Options fields.
@@ -222,6 +234,11 @@ type Fetcher struct {
 	// hostHold is set by a 429 or 503 with Retry-After: no scheduled fetch
 	// of any source on that host (name as in hostSlots) before the time.
 	hostHold map[string]time.Time
+
+	subs subs // WebSub subscriptions
+	// wg counts the requests to hubs in the background; Run waits for
+	// them when it stops, and WaitWebSub for tests.
+	wg sync.WaitGroup
 }
 
 // generation is one set of sources and options with what was built from
@@ -256,7 +273,10 @@ type source struct {
 	host    string // key of hostSlots; "" for files
 	path    string // for file URLs
 	sched   cron.Schedule
-	g       *generation // the generation the source belongs to
+	// adaptive is set for AdaptiveSchedule: sched is then a tick, and a
+	// fetch happens at the tick that finds the planned time come.
+	adaptive bool
+	g        *generation // the generation the source belongs to
 	// busy is held for the whole of a fetch of this source. It is shared
 	// by the source's versions across reloads, so an old and a new version
 	// never fetch at once. Fetches only TryLock it: a source never waits
@@ -282,19 +302,22 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 		hostHold:    make(map[string]time.Time),
 		polled:      make(chan struct{}),
 		privateKind: privateKind,
+		subs: subs{bySource: map[string]*subscription{}, unsubscribe: map[string]*subscription{},
+			inflight: map[string]bool{}},
 	}
 	g, err := f.newGeneration(opts, nil)
 	if err != nil {
 		return nil, err
 	}
 	// A Retry-After outlives a restart through the stored plan.
-	now := time.Now()
+	now := g.opts.Now()
 	for _, s := range g.sources {
 		if st, ok := st.State(s.Name); ok && st.URL == s.URL && st.NextReason == store.NextRetryAfter && st.NextAttempt.After(now) {
 			f.retryAfter[s.Name] = st.NextAttempt.Add(-backoffSlack)
 		}
 	}
 	f.cur.Store(g)
+	f.loadSubs(g)
 	return f, nil
 }
 
@@ -316,6 +339,12 @@ func (f *Fetcher) newGeneration(opts *Options, prev *generation) (*generation, e
 	o.UserAgent = cmp.Or(o.UserAgent, DefaultUserAgent)
 	o.MaxItems = cmp.Or(o.MaxItems, DefaultMaxItems)
 	o.MaxBackoff = cmp.Or(o.MaxBackoff, DefaultMaxBackoff)
+	o.IntervalMin = cmp.Or(o.IntervalMin, DefaultIntervalMin)
+	o.IntervalMax = cmp.Or(o.IntervalMax, max(DefaultIntervalMax, o.IntervalMin))
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	o.WebSub.Lease = cmp.Or(o.WebSub.Lease, DefaultWebSubLease)
 
 	var errs []error
 	if o.Concurrency < 0 {
@@ -332,6 +361,12 @@ func (f *Fetcher) newGeneration(opts *Options, prev *generation) (*generation, e
 	}
 	if o.MaxItems < 0 {
 		errs = append(errs, fmt.Errorf("max items %d: must be positive", o.MaxItems))
+	}
+	if o.IntervalMin < time.Second {
+		errs = append(errs, fmt.Errorf("interval_min %s: must be at least 1s", o.IntervalMin))
+	}
+	if o.IntervalMax < o.IntervalMin {
+		errs = append(errs, fmt.Errorf("interval_max %s: must not be shorter than interval_min %s", o.IntervalMax, o.IntervalMin))
 	}
 	if o.MaxBackoff < 0 {
 		errs = append(errs, fmt.Errorf("max backoff %s: must be positive", o.MaxBackoff))
@@ -382,6 +417,9 @@ func (f *Fetcher) newGeneration(opts *Options, prev *generation) (*generation, e
 	}
 	for _, s := range g.sources {
 		s.g = g
+		if s.adaptive {
+			s.sched = adaptiveTick(s.bounds().lo)
+		}
 	}
 	if prev != nil && prev.opts.Concurrency == o.Concurrency {
 		g.slots = prev.slots
@@ -434,6 +472,13 @@ func newSource(src Source, global cron.Schedule) (*source, error) {
 			return nil, fmt.Errorf("source %q: %w", src.Name, err)
 		}
 	}
+	if src.IntervalMin < 0 || (src.IntervalMin > 0 && src.IntervalMin < time.Second) {
+		return nil, fmt.Errorf("source %q: interval_min %s: must be at least 1s", src.Name, src.IntervalMin)
+	}
+	if src.IntervalMax < 0 || (src.IntervalMax > 0 && src.IntervalMin > src.IntervalMax) {
+		return nil, fmt.Errorf("source %q: interval_max %s: must not be shorter than interval_min %s", src.Name, src.IntervalMax, src.IntervalMin)
+	}
+	_, s.adaptive = s.sched.(adaptiveMarker)
 	return s, nil
 }
 
@@ -611,7 +656,7 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		st.URL, st.ETag, st.LastModified, st.BodyHash, st.Failures = s.URL, "", "", "", 0
 		st.RedirectURL, st.Alternate, st.Degraded = "", "", ""
 	}
-	began := time.Now() // keeps the monotonic reading that UTC() drops
+	began := s.g.opts.Now() // time.Now keeps the monotonic reading that UTC() drops
 	st.LastAttempt = began.UTC()
 	target := cmp.Or(st.RedirectURL, s.URL)
 
@@ -637,19 +682,19 @@ func (f *Fetcher) fetchSlot(ctx context.Context, s *source, log *slog.Logger) Re
 		// A 304 may carry fresher validators; it need not repeat them.
 		st.ETag = cmp.Or(resp.etag, st.ETag)
 		st.LastModified = cmp.Or(resp.lastModified, st.LastModified)
-		return f.succeedQuietly(ctx, log, s, prev, st, StatusNotModified, "not_modified", began)
+		return f.succeedQuietly(ctx, log, s, prev, st, StatusNotModified, "not_modified", began, resp)
 	}
 	sum := sha256.Sum256(resp.body)
 	hash := hex.EncodeToString(sum[:])
 	if hash == st.BodyHash {
 		st.ETag, st.LastModified = resp.etag, resp.lastModified
-		res := f.succeedQuietly(ctx, log, s, prev, st, StatusUnchanged, "unchanged", began)
+		res := f.succeedQuietly(ctx, log, s, prev, st, StatusUnchanged, "unchanged", began, resp)
 		res.Bytes = int64(len(resp.body))
 		return res
 	}
 
 	in := inbound{body: resp.body, hash: hash, contentType: resp.contentType, etag: resp.etag, lastModified: resp.lastModified,
-		base: documentBase(s.url, resp.url, resp.contentLocation)}
+		base: documentBase(s.url, resp.url, resp.contentLocation), maxAge: resp.maxAge, expires: resp.expires, links: resp.links}
 	return f.ingestBody(ctx, rctx, log, s, st, in, began)
 }
 
@@ -664,6 +709,12 @@ type inbound struct {
 	// base is what relative URLs resolve against when the document gives
 	// no xml:base: its Content-Location, else the URL it came from.
 	base *url.URL
+	// maxAge and expires are the cache headers' freshness (see
+	// cacheHints), links the HTTP Link header; none for a push.
+	maxAge, expires time.Duration
+	links           []string
+	// pushed marks a WebSub delivery: it plans no fetch.
+	pushed bool
 }
 
 // documentBase is the last base of a document's relative URLs: its
@@ -711,7 +762,13 @@ func (f *Fetcher) ingestBody(ctx, rctx context.Context, log *slog.Logger, s *sou
 		res.Bytes = size
 		return res
 	}
-	f.plan(log, s, &st, in, info, degraded, len(items), began)
+	if in.pushed {
+		// A delivery is no fetch: validators, hash and plan stay.
+		f.mergeSub(&st)
+	} else {
+		f.discovered(ctx, s, &st, info, in)
+		f.plan(log, s, &st, in, info, degraded, items, began)
+	}
 	ir, err := f.ingest(ctx, st, items)
 	if err != nil {
 		// The store failing is not the source's fault: an operator must act.
@@ -739,7 +796,7 @@ func (f *Fetcher) ingestBody(ctx, rctx context.Context, log *slog.Logger, s *sou
 // feed's title, link and language, validators and hash, success, whether
 // the body needed repair) and when the next attempt will be, for the
 // ingest step to write with the items.
-func (f *Fetcher) plan(log *slog.Logger, s *source, st *store.SourceState, in inbound, info feedInfo, degraded *XMLError, items int, began time.Time) {
+func (f *Fetcher) plan(log *slog.Logger, s *source, st *store.SourceState, in inbound, info feedInfo, degraded *XMLError, items []store.Item, began time.Time) {
 	st.Title, st.Link, st.Lang = info.Title, info.Link, info.Lang
 	// Validators and hash are only kept once the body was understood:
 	// kept for a broken body, they would turn its next poll into a 304 or
@@ -747,12 +804,18 @@ func (f *Fetcher) plan(log *slog.Logger, s *source, st *store.SourceState, in in
 	st.ETag, st.LastModified, st.BodyHash = in.etag, in.lastModified, in.hash
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, "ok", "", 0
 	st.Degraded = ""
+	f.mergeSub(st)
 	if degraded != nil {
 		st.LastStatus, st.Degraded = "degraded", degraded.Error()
 		log.Warn("feed is not well-formed XML; read it repaired", "line", degraded.Line, "column", degraded.Column,
-			"err", degraded.Msg, "items", items)
+			"err", degraded.Msg, "items", len(items))
 	}
 	f.forgetRetryAfter(s)
+	if s.adaptive {
+		h := pollHints{maxAge: in.maxAge, expires: in.expires}
+		h.ttl, h.update, h.updateText = info.ttl, info.update, info.updateText
+		f.planAdaptive(s, st, began, true, publishedDates(items), h)
+	}
 	f.planNext(s, st, began)
 }
 
@@ -789,15 +852,19 @@ func (f *Fetcher) ingest(ctx context.Context, st store.SourceState, items []stor
 // the state changed in a way worth writing at once: an error cleared, or a
 // new URL.
 func (f *Fetcher) succeedQuietly(ctx context.Context, log *slog.Logger, s *source, prev, st store.SourceState,
-	status Status, lastStatus string, began time.Time) Result {
+	status Status, lastStatus string, began time.Time, resp response) Result {
 	if st.Degraded != "" {
 		// The body in force is still the one that needed repair.
 		lastStatus = "degraded"
 	}
 	st.LastSuccess, st.LastStatus, st.LastError, st.Failures = st.LastAttempt, lastStatus, "", 0
+	f.mergeSub(&st)
 	f.forgetRetryAfter(s)
+	if s.adaptive {
+		f.planAdaptive(s, &st, began, false, nil, pollHints{maxAge: resp.maxAge, expires: resp.expires})
+	}
 	f.planNext(s, &st, began)
-	if prev.LastStatus == "error" || prev.URL != st.URL || prev.NextReason != st.NextReason ||
+	if prev.LastStatus == "error" || prev.URL != st.URL || prev.NextReason != st.NextReason || prev.IntervalReason != st.IntervalReason || prev.WebSub != st.WebSub ||
 		prev.RedirectURL != st.RedirectURL || prev.Alternate != st.Alternate {
 		sctx, cancel := storeContext(ctx)
 		defer cancel()
@@ -851,10 +918,11 @@ func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st stor
 	}
 	st.LastStatus, st.LastError = "error", err.Error()
 	st.Failures++
+	f.mergeSub(&st)
 	began := st.LastAttempt
 	hostWide := false
 	if se, ok := errors.AsType[*StatusError](err); ok && se.RetryAfter > 0 {
-		until := time.Now().Add(min(se.RetryAfter, s.g.opts.MaxBackoff))
+		until := s.g.opts.Now().Add(min(se.RetryAfter, s.g.opts.MaxBackoff))
 		// Any status may ask this source to wait; 429 and 503 speak for
 		// the server, so they hold every source on the host.
 		hostWide = s.host != "" && (se.Code == http.StatusTooManyRequests || se.Code == http.StatusServiceUnavailable)
@@ -888,7 +956,7 @@ func (f *Fetcher) fail(ctx context.Context, log *slog.Logger, s *source, st stor
 // left to plan for itself when its fetch ends: marking its state here
 // would race with that fetch's own write.
 func (f *Fetcher) holdHost(s *source) {
-	now := time.Now()
+	now := s.g.opts.Now()
 	for _, o := range f.cur.Load().sources {
 		if o == s || o.host != s.host || !o.busy.TryLock() {
 			continue

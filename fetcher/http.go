@@ -44,6 +44,10 @@ type response struct {
 	// that there were redirects and every one was a 301 or 308.
 	url       *url.URL
 	permanent bool
+	// maxAge and expires are the response's Cache-Control max-age and
+	// Expires (see cacheHints); links its Link header.
+	maxAge, expires time.Duration
+	links           []string
 }
 
 // checkRedirect stops a chain of redirects at a loop or after maxRedirects.
@@ -119,11 +123,13 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 
 	switch code := resp.StatusCode; {
 	case code == http.StatusNotModified && conditional:
-		return response{notModified: true, etag: resp.Header.Get("ETag"), lastModified: resp.Header.Get("Last-Modified")}, nil
+		r := response{notModified: true, etag: resp.Header.Get("ETag"), lastModified: resp.Header.Get("Last-Modified")}
+		r.maxAge, r.expires = cacheHints(resp.Header, s.g.opts.Now())
+		return r, nil
 	case code < 200 || code > 299 || code == http.StatusPartialContent:
 		// Read a little of the error page so the connection can be reused.
 		_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
-		se := &StatusError{Code: code, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())}
+		se := &StatusError{Code: code, RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), s.g.opts.Now())}
 		return response{}, fmt.Errorf("GET %s: %w", s.redactURL(resp.Request.URL), se)
 	}
 	// Content-Length says the compressed size, if anything, when the
@@ -139,7 +145,11 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 		return response{}, fmt.Errorf("read body of %s: %w", s.redactURL(resp.Request.URL), err)
 	}
 	_, permanent := redirects(resp)
+	maxAge, expires := cacheHints(resp.Header, s.g.opts.Now())
 	return response{
+		maxAge:          maxAge,
+		expires:         expires,
+		links:           resp.Header.Values("Link"),
 		body:            body,
 		contentType:     resp.Header.Get("Content-Type"),
 		contentLocation: resp.Header.Get("Content-Location"),

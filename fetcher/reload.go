@@ -75,6 +75,7 @@ func (f *Fetcher) Reload(ctx context.Context, opts *Options) (ReloadResult, erro
 	default: // Run has a wake-up pending already; it reads f.cur then
 	}
 	f.replan(rescheduled)
+	f.unsubscribe(ctx, res.Removed)
 	f.log.Info("fetcher reloaded", "added", res.Added, "removed", res.Removed, "changed", res.Changed)
 	return res, f.retire(ctx, removed)
 }
@@ -82,7 +83,7 @@ func (f *Fetcher) Reload(ctx context.Context, opts *Options) (ReloadResult, erro
 // sameSchedule reports whether a's and b's effective schedules have the
 // same spec (parsed cron schedules are pointers, never equal).
 func sameSchedule(a, b *source) bool {
-	return cmp.Or(a.Schedule, a.g.opts.Schedule) == cmp.Or(b.Schedule, b.g.opts.Schedule)
+	return cmp.Or(a.Schedule, a.g.opts.Schedule) == cmp.Or(b.Schedule, b.g.opts.Schedule) && a.bounds() == b.bounds()
 }
 
 // replan records when rescheduled sources will next be tried, so their

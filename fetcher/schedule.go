@@ -110,6 +110,12 @@ func parseSchedule(spec string) (sched cron.Schedule, err error) {
 		}
 		s = rest
 	}
+	if s == AdaptiveSchedule {
+		if loc != time.UTC {
+			return nil, fmt.Errorf("schedule %q: %s takes no time zone", spec, AdaptiveSchedule)
+		}
+		return adaptiveMarker{}, nil
+	}
 	if arg, ok := strings.CutPrefix(s, "@every"); ok && (arg == "" || unicode.IsSpace(rune(arg[0]))) {
 		return parseEvery(spec, strings.TrimSpace(arg))
 	}
@@ -187,11 +193,15 @@ func (f *Fetcher) Run(ctx context.Context) error {
 	// stopping holds the schedules replaced by reloads: each is done once
 	// the jobs it had started have finished.
 	var stopping []<-chan struct{}
+	renew := time.NewTicker(renewEvery)
+	defer renew.Stop()
 loop:
 	for {
 		select {
 		case <-ctx.Done():
 			break loop
+		case <-renew.C:
+			f.renew(ctx)
 		case <-f.reload:
 			next := f.cur.Load()
 			if next == g {
@@ -215,6 +225,7 @@ loop:
 	first := make(chan struct{})
 	go func() {
 		firsts.Wait()
+		f.wg.Wait() // requests to hubs end with ctx
 		close(first)
 	}()
 	timer := time.NewTimer(stopTimeout)
@@ -319,12 +330,23 @@ func (f *Fetcher) scheduled(ctx context.Context, s *source) {
 		}
 		s = cur
 	}
-	if wait := f.backoff(s, time.Now()); wait > backoffSlack {
+	now := s.g.opts.Now()
+	if wait := f.backoff(s, now); wait > backoffSlack {
 		f.log.Debug("fetch postponed", "source", s.Name, "wait", wait.Round(time.Second))
 		return
 	}
+	if s.adaptive && !f.due(s, now) {
+		return
+	}
 	if claim := s.g.opts.Claim; claim != nil {
-		release, ok := claim(ctx, s.Name, period(s.sched, time.Now()))
+		every := period(s.sched, time.Now())
+		if s.adaptive {
+			// An adaptive source's schedule is only the tick that looks
+			// at it; one fetch per interval is the planned interval.
+			st, _ := f.store.State(s.Name)
+			every = cmp.Or(st.Interval, s.bounds().lo)
+		}
+		release, ok := claim(ctx, s.Name, every)
 		if !ok {
 			f.log.Debug("fetch left to another replica", "source", s.Name)
 			return
@@ -374,6 +396,16 @@ func (f *Fetcher) hold(s *source, st *store.SourceState) (until time.Time, reaso
 // counting the schedule's runs from "from" (the last attempt).
 func (f *Fetcher) planNext(s *source, st *store.SourceState, from time.Time) {
 	until, reason := f.hold(s, st)
+	if s.adaptive {
+		next := from.Add(cmp.Or(st.Interval, s.bounds().lo))
+		if until.After(next) {
+			next = until
+		} else {
+			reason = store.NextSchedule
+		}
+		st.NextAttempt, st.NextReason = next.UTC(), reason
+		return
+	}
 	next, held := nextRun(s.sched, from, until)
 	if !held {
 		reason = store.NextSchedule

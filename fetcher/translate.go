@@ -16,7 +16,11 @@ type rssTranslator struct{ gofeed.DefaultRSSTranslator }
 func (t *rssTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	out, err := t.DefaultRSSTranslator.Translate(feed)
 	rf, ok := feed.(*rss.Feed)
-	if err != nil || !ok || out == nil || len(rf.Items) != len(out.Items) {
+	if err != nil || !ok || out == nil {
+		return out, err
+	}
+	rssHints(rf, out)
+	if len(rf.Items) != len(out.Items) {
 		return out, err
 	}
 	for i, ri := range rf.Items {
@@ -42,7 +46,19 @@ type atomTranslator struct{ gofeed.DefaultAtomTranslator }
 func (t *atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 	out, err := t.DefaultAtomTranslator.Translate(feed)
 	af, ok := feed.(*atom.Feed)
-	if err != nil || !ok || out == nil || len(af.Entries) != len(out.Items) {
+	if err != nil || !ok || out == nil {
+		return out, err
+	}
+	var hubs []string
+	for _, l := range af.Links {
+		if l != nil && strings.EqualFold(strings.TrimSpace(l.Rel), "hub") && strings.TrimSpace(l.Href) != "" {
+			hubs = append(hubs, strings.TrimSpace(l.Href))
+		}
+	}
+	if len(hubs) > 0 {
+		out.Custom = withCustom(out.Custom, customHubs, strings.Join(hubs, "\n"))
+	}
+	if len(af.Entries) != len(out.Items) {
 		return out, err
 	}
 	for i, e := range af.Entries {
@@ -69,4 +85,45 @@ func (t *atomTranslator) Translate(feed any) (*gofeed.Feed, error) {
 func isHTTPURL(s string) bool {
 	lower := strings.ToLower(s)
 	return (strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://")) && len(s) > len("https://")
+}
+
+// Keys the translators add to gofeed.Feed.Custom: the feed's freshness
+// hints and WebSub hubs, which gofeed's universal feed has no field for;
+// like the raw pass's keys, they start with a space so that no element
+// name gofeed puts there can clash.
+const (
+	customTTL         = " ttl"
+	customSyPeriod    = " sy updatePeriod"
+	customSyFrequency = " sy updateFrequency"
+	customHubs        = " hubs" // newline-separated
+)
+
+// rssHints copies <ttl>, sy:updatePeriod/updateFrequency and atom:link
+// rel="hub" of an RSS channel into out.Custom.
+func rssHints(rf *rss.Feed, out *gofeed.Feed) {
+	if v := strings.TrimSpace(rf.TTL); v != "" {
+		out.Custom = withCustom(out.Custom, customTTL, v)
+	}
+	if sy, ok := rf.Extensions["sy"]; ok {
+		for name, key := range map[string]string{"updatePeriod": customSyPeriod, "updateFrequency": customSyFrequency} {
+			if els := sy[name]; len(els) > 0 {
+				if v := strings.TrimSpace(els[0].Value); v != "" {
+					out.Custom = withCustom(out.Custom, key, v)
+				}
+			}
+		}
+	}
+	var hubs []string
+	for _, prefix := range []string{"atom", "atom10", "atom03"} {
+		for _, l := range rf.Extensions[prefix]["link"] {
+			if strings.EqualFold(strings.TrimSpace(l.Attrs["rel"]), "hub") {
+				if h := strings.TrimSpace(l.Attrs["href"]); h != "" {
+					hubs = append(hubs, h)
+				}
+			}
+		}
+	}
+	if len(hubs) > 0 {
+		out.Custom = withCustom(out.Custom, customHubs, strings.Join(hubs, "\n"))
+	}
 }

@@ -32,6 +32,7 @@ type metrics struct {
 	reloads       *prometheus.CounterVec // result
 	lastReload    prometheus.Gauge
 	pruned        *prometheus.CounterVec // reason
+	websub        *prometheus.CounterVec // event
 }
 
 func newMetrics(o *Ops, version, revision string) *metrics {
@@ -74,6 +75,10 @@ func newMetrics(o *Ops, version, revision string) *metrics {
 			Name: "tickerd_retention_removed_items_total",
 			Help: "Items removed by retention, by reason: max_age, max_items_per_source, or dropped (source removed from the config).",
 		}, []string{"reason"}),
+		websub: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "tickerd_websub_events_total",
+			Help: "WebSub subscriber events: subscribe_requested, subscribe_failed, verified, denied, verify_refused, push_accepted, push_bad_signature, push_failed, unsubscribe_requested, unsubscribe_failed, unsubscribed.",
+		}, []string{"event"}),
 	}
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "tickerd_build_info",
@@ -90,7 +95,7 @@ func newMetrics(o *Ops, version, revision string) *metrics {
 		m.pruned.WithLabelValues(r)
 	}
 	m.reg.MustRegister(m.fetches, m.fetchDuration, m.fetchBytes, m.items, m.requests,
-		m.widgetClients, m.reloads, m.lastReload, m.pruned, build, &stateCollector{o},
+		m.widgetClients, m.reloads, m.lastReload, m.pruned, m.websub, build, &stateCollector{o},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -101,6 +106,19 @@ func (m *metrics) handler() http.Handler {
 		ErrorHandling: promhttp.ContinueOnError,
 	})
 }
+
+// CountHubSubscribers exports n's count as tickerd_hub_subscribers: the
+// subscriptions tickerd's own WebSub hub holds. Call it once, at start.
+func (o *Ops) CountHubSubscribers(n func() int) {
+	o.metrics.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "tickerd_hub_subscribers",
+		Help: "Subscriptions tickerd's own WebSub hub holds (websub.hub: self).",
+	}, func() float64 { return float64(n()) }))
+}
+
+// WebSubEvent counts one WebSub subscriber event; pass it as
+// fetcher.WebSub.OnEvent.
+func (o *Ops) WebSubEvent(event string) { o.metrics.websub.WithLabelValues(event).Inc() }
 
 // ObserveFetch counts one fetch; pass it as fetcher.Options.OnResult.
 func (o *Ops) ObserveFetch(r fetcher.Result) {
@@ -187,6 +205,9 @@ var (
 		[]string{"source"}, nil)
 	descItems = prometheus.NewDesc("tickerd_items_stored",
 		"Items stored from the source.", []string{"source"}, nil)
+	descWebSub = prometheus.NewDesc("tickerd_source_websub",
+		"1 for the source's WebSub subscription state (pending, active, denied or error; see /api/sources for the hub's words).",
+		[]string{"source", "state"}, nil)
 	descDBSize = prometheus.NewDesc("tickerd_database_size_bytes",
 		"Size of the bbolt data file.", nil, nil)
 	descStoreUp = prometheus.NewDesc("tickerd_store_up",
@@ -194,7 +215,7 @@ var (
 )
 
 func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descFailures, descDegraded, descNext, descLastSuccess, descItems, descDBSize, descStoreUp} {
+	for _, d := range []*prometheus.Desc{descFailures, descDegraded, descNext, descLastSuccess, descItems, descWebSub, descDBSize, descStoreUp} {
 		ch <- d
 	}
 }
@@ -209,6 +230,9 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		ch <- prometheus.MustNewConstMetric(descDegraded, prometheus.GaugeValue, degraded, src.Name)
 		ch <- prometheus.MustNewConstMetric(descItems, prometheus.GaugeValue, float64(st.Items), src.Name)
+		if st.WebSub != "" {
+			ch <- prometheus.MustNewConstMetric(descWebSub, prometheus.GaugeValue, 1, src.Name, st.WebSub)
+		}
 		if !st.NextAttempt.IsZero() {
 			ch <- prometheus.MustNewConstMetric(descNext, prometheus.GaugeValue, unixSeconds(st.NextAttempt), src.Name, st.NextReason)
 		}

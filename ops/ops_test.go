@@ -298,13 +298,15 @@ func TestPrintSources(t *testing.T) {
 			LastError: "GET http://b.example/: status 500\nInternal Server Error", NextFetch: now.Add(4 * time.Minute), NextReason: "backoff"},
 		{Name: "cut", URL: "http://c.example/", Schedule: "@hourly", LastStatus: "degraded",
 			Degraded: "XML repaired: line 9, column 3: unexpected EOF"},
+		{Name: "busy", URL: "http://d.example/", Schedule: "@adaptive", LastStatus: "ok", Interval: "2m51s", IntervalReason: "publishes 21/h",
+			WebSub: "error", WebSubError: "hub answered 500"},
 	}, now)
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	if len(lines) != 4 {
+	if len(lines) != 5 {
 		t.Fatalf("table:\n%s", b.String())
 	}
 	for _, w := range []string{"1m30s ago", "in 4m", "etag", "backoff", "status 500 Internal Server Error",
-		"degraded", "XML repaired: line 9, column 3: unexpected EOF"} {
+		"degraded", "XML repaired: line 9, column 3: unexpected EOF", "2m51s (publishes 21/h)", "error: hub answered 500"} {
 		if !strings.Contains(b.String(), w) {
 			t.Errorf("table lacks %q:\n%s", w, b.String())
 		}

@@ -36,6 +36,18 @@ type SourceStatus struct {
 	// or host retry-after.
 	NextReason string `json:"next_reason,omitempty"`
 	Items      int    `json:"items_stored"`
+	// Interval is how long an "@adaptive" source waits between fetches
+	// now (a Go duration, "2m51s"), IntervalReason why: "publishes 21/h",
+	// "ttl 30", "max-age 600", "interval_max (publishes 0.5/day)"…
+	Interval       string `json:"interval,omitempty"`
+	IntervalReason string `json:"interval_reason,omitempty"`
+	// WebSub is the source's subscription to its hub: pending, active,
+	// denied or error; Hub the hub, WebSubLease when the lease ends,
+	// WebSubError the hub's refusal or failure.
+	WebSub      string    `json:"websub,omitempty"`
+	Hub         string    `json:"hub,omitempty"`
+	WebSubLease time.Time `json:"websub_lease,omitzero"`
+	WebSubError string    `json:"websub_error,omitempty"`
 	// ETag and LastModified report whether the next fetch can be
 	// conditional.
 	ETag         bool `json:"etag"`
@@ -82,6 +94,12 @@ func Statuses(sources []Source, state func(name string) (store.SourceState, bool
 			Alternate:    store.RedactURL(st.Alternate, src.PrivateParams),
 			Degraded:     st.Degraded,
 		}
+		if stateOf(src, st) {
+			if st.Interval > 0 && strings.HasPrefix(src.Schedule, "@adaptive") {
+				s.Interval, s.IntervalReason = st.Interval.String(), st.IntervalReason
+			}
+			s.WebSub, s.Hub, s.WebSubLease, s.WebSubError = st.WebSub, store.RedactURL(st.Hub, nil), st.WebSubLease, st.WebSubError
+		}
 		if st.RedirectURL != "" && stateOf(src, st) {
 			s.ConfiguredURL, s.URL = s.URL, store.RedactURL(st.RedirectURL, src.PrivateParams)
 		}
@@ -124,7 +142,7 @@ func (o *Ops) serveSources(w http.ResponseWriter, _ *http.Request) {
 // error.
 func PrintSources(w io.Writer, statuses []SourceStatus, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSTATUS\tFAILS\tITEMS\tLAST ATTEMPT\tLAST SUCCESS\tNEXT FETCH\tWHY\tVALIDATORS\tSCHEDULE\tTAGS\tURL\tLAST ERROR")
+	fmt.Fprintln(tw, "NAME\tSTATUS\tFAILS\tITEMS\tLAST ATTEMPT\tLAST SUCCESS\tNEXT FETCH\tWHY\tINTERVAL\tPUSH\tVALIDATORS\tSCHEDULE\tTAGS\tURL\tLAST ERROR")
 	for _, s := range statuses {
 		var validators []string
 		if s.ETag {
@@ -137,9 +155,17 @@ func PrintSources(w io.Writer, statuses []SourceStatus, now time.Time) error {
 		if s.ConfiguredURL != "" {
 			url += " (moved from " + s.ConfiguredURL + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+		interval := dash(s.Interval)
+		if s.IntervalReason != "" {
+			interval += " (" + s.IntervalReason + ")"
+		}
+		push := dash(s.WebSub)
+		if s.WebSubError != "" {
+			push += ": " + shorten(s.WebSubError, 40)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			s.Name, dash(s.LastStatus), s.Failures, s.Items,
-			ago(s.LastAttempt, now), ago(s.LastSuccess, now), ago(s.NextFetch, now), dash(s.NextReason),
+			ago(s.LastAttempt, now), ago(s.LastSuccess, now), ago(s.NextFetch, now), dash(s.NextReason), interval, push,
 			dash(strings.Join(validators, ",")), s.Schedule, dash(strings.Join(s.Tags, ",")), url,
 			dash(shorten(cmp.Or(s.LastError, s.Degraded), 80)))
 	}

@@ -133,7 +133,38 @@ type SourceState struct {
 	// LastStatus is then "degraded" rather than ok, unchanged or
 	// not_modified.
 	Degraded string `json:"degraded,omitempty"`
+
+	// Interval is how long an adaptive source (schedule "@adaptive")
+	// waits between fetches now, and IntervalReason why ("publishes
+	// 12/h", "ttl 30", "max-age 600"…). RateInterval and RateReason are
+	// the part that follows the publishing rate alone, before the feed's
+	// and the server's hints: a 304 keeps them.
+	Interval       time.Duration `json:"interval,omitempty"`
+	IntervalReason string        `json:"interval_reason,omitempty"`
+	RateInterval   time.Duration `json:"rate_interval,omitempty"`
+	RateReason     string        `json:"rate_reason,omitempty"`
+
+	// Hub and Topic are the WebSub hub and self URL the feed last
+	// announced (links in the feed or the HTTP Link header).
+	Hub   string `json:"hub,omitempty"`
+	Topic string `json:"topic,omitempty"`
+	// WebSub is the subscription's state (one of the WebSub* constants;
+	// empty: none), WebSubLease when its lease ends, WebSubError the
+	// hub's last refusal or failure. WebSubSecret signs the hub's
+	// deliveries; it is never shown.
+	WebSub       string    `json:"websub,omitempty"`
+	WebSubLease  time.Time `json:"websub_lease,omitzero"`
+	WebSubError  string    `json:"websub_err,omitempty"`
+	WebSubSecret string    `json:"websub_secret,omitempty"`
 }
+
+// States of SourceState.WebSub.
+const (
+	WebSubPending = "pending" // asked the hub; waiting for its verification
+	WebSubActive  = "active"  // verified; the hub pushes
+	WebSubDenied  = "denied"  // the hub refused (hub.mode=denied)
+	WebSubError   = "error"   // the hub could not be asked, or answered an error
+)
 
 // Reasons for SourceState.NextAttempt.
 const (

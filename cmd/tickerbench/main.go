@@ -103,8 +103,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 2 || n > 7 {
-			return fmt.Errorf("-only: %q is not a figure from 2 to 7", s)
+		if err != nil || n < 2 || n > 8 {
+			return fmt.Errorf("-only: %q is not a figure from 2 to 8", s)
 		}
 		c.only = append(c.only, n)
 	}

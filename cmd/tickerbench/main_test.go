@@ -39,7 +39,7 @@ func TestFlagErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"bad figure", []string{"-only", "8"}, `-only: "8" is not a figure`},
+		{"bad figure", []string{"-only", "9"}, `-only: "9" is not a figure`},
 		{"zero sources", []string{"-sources", "0"}, "-sources 0: must be at least 1"},
 		{"argument", []string{"extra"}, `unexpected argument "extra"`},
 	} {

@@ -94,6 +94,13 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 			return rows, fmt.Errorf("figure 7: %w", err)
 		}
 	}
+	if c.want(8) {
+		rs, err := figFresh(ctx, c)
+		rows = append(rows, rs...)
+		if err != nil {
+			return rows, fmt.Errorf("figure 8: %w", err)
+		}
+	}
 	return rows, nil
 }
 

@@ -105,6 +105,10 @@ type daemon struct {
 	ops  *ops.Ops // metrics, readiness and the operator API
 	// desk is the editorial API and console (/api/actions…, /desk).
 	desk *desk.Desk
+	// hub is tickerd's WebSub hub (websub.hub "self"), or the notifier of
+	// an external one; nil without websub.hub. Set at start: a reload
+	// that changes websub.hub takes a restart.
+	hub *feed.Hub
 }
 
 // newDaemon opens the store and builds the fetcher and the feed server. The
@@ -132,6 +136,16 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 		AdminToken: string(cfg.AdminToken), BaseURL: cfg.BaseURL,
 		Tickers: deskTickers(cfg), WidgetURL: fe.WidgetURL(),
 	}, logger)
+	if cfg.WebSub.Hub != "" {
+		ho := &feed.HubOptions{MaxSubscribers: cfg.WebSub.MaxSubscribers, PushRate: cfg.WebSub.PushRate, UserAgent: userAgent(cfg)}
+		if cfg.WebSub.Hub != "self" {
+			ho.External = cfg.WebSub.Hub
+		}
+		d.hub = feed.NewHub(d.feed.Load, ho, logger)
+		if ho.External == "" {
+			d.ops.CountHubSubscribers(d.hub.Subscribers)
+		}
+	}
 	return d, nil
 }
 
@@ -173,6 +187,11 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 		MaxBackoff:   cfg.Fetch.MaxBackoff,
 		BlockPrivate: cfg.Fetch.BlockPrivate,
 		OnResult:     d.ops.ObserveFetch,
+		IntervalMin:  cfg.Fetch.IntervalMin,
+		IntervalMax:  cfg.Fetch.IntervalMax,
+		WebSub: fetcher.WebSub{
+			CallbackBase: cfg.WebSub.CallbackBase, Lease: cfg.WebSub.Lease, OnEvent: d.ops.WebSubEvent,
+		},
 	}
 	if d.pg != nil {
 		replicaOptions(opts, d.pg, d.replica, d.logger.With("component", "fetcher"))
@@ -180,7 +199,7 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 	for _, s := range cfg.Sources {
 		opts.Sources = append(opts.Sources, fetcher.Source{
 			Name: s.Name, URL: s.URL, Schedule: s.Schedule, Tags: s.Tags, Lang: s.Lang,
-			PrivateParams: s.PrivateParams,
+			PrivateParams: s.PrivateParams, IntervalMin: s.IntervalMin, IntervalMax: s.IntervalMax,
 		})
 	}
 	return opts
@@ -204,6 +223,7 @@ func feedOptions(cfg *config.Config) *feed.Options {
 		LiveClients:   cfg.Events.MaxStreams, Heartbeat: cfg.Events.Heartbeat,
 		LiveClientsPerAddr: cfg.Events.MaxPerClient, LiveMaxAge: cfg.Events.MaxAge,
 		TrustedProxies: cfg.TrustedProxies,
+		Hub:            hubURL(cfg),
 	}
 	for _, s := range cfg.Sources {
 		opts.SourceTags[s.Name] = s.Tags
@@ -386,6 +406,9 @@ func (d *daemon) serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	wg.Go(func() { d.pruneLoop(fetchCtx) })
+	if d.hub != nil {
+		wg.Go(func() { d.hub.Run(fetchCtx, d.store) })
+	}
 	srvErr := make(chan error, 1)
 	go func() { srvErr <- srv.Serve(ln) }()
 
@@ -419,4 +442,13 @@ wait:
 	}
 	logger.Info("stopped")
 	return err
+}
+
+// hubURL is the WebSub hub the feeds announce: websub.hub, or tickerd's
+// own at base_url/hub for "self"; "" for none.
+func hubURL(cfg *config.Config) string {
+	if cfg.WebSub.Hub == "self" {
+		return cfg.BaseURL + "/hub"
+	}
+	return cfg.WebSub.Hub
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,6 +65,14 @@ func (d *daemon) handler() http.Handler {
 	}))
 	d.ops.Register(mux)
 	d.desk.Register(mux)
+	if cfg := d.cfg.Load(); cfg.WebSub.Hub == "self" && d.hub != nil {
+		mux.Handle("/hub", d.hub)
+	}
+	if p := callbackPath(d.cfg.Load().WebSub.CallbackBase); p != "" {
+		// Hubs reach the fetcher's callbacks here; a reload that changes
+		// callback_base takes a restart to move them.
+		mux.Handle(p+"/", http.StripPrefix(p, d.fetcher.WebSubHandler()))
+	}
 	return mux
 }
 
@@ -318,4 +327,14 @@ func sizeString(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// callbackPath is the URL path of websub.callback_base, where the daemon
+// serves WebSub callbacks; "" when subscribing is off.
+func callbackPath(base string) string {
+	u, err := url.Parse(base)
+	if base == "" || err != nil {
+		return ""
+	}
+	return strings.TrimRight(u.Path, "/")
 }
