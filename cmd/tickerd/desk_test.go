@@ -104,6 +104,41 @@ func TestDeskCommands(t *testing.T) {
 	if strings.Contains(strings.Join(refs, " "), first) {
 		t.Errorf("the story hidden on the file is on the feed: %v", refs)
 	}
+	// Refused writes change nothing: no token, a wrong one, the token
+	// in the query, a cross-origin form post (the browser would send no
+	// cookie either: it is SameSite=Strict).
+	for _, tc := range []struct{ path, ctype, body, auth, origin string }{
+		{"/api/actions", "application/json", `{"kind":"hide","story":"` + second + `"}`, "", ""},
+		{"/api/actions", "application/json", `{"kind":"hide","story":"` + second + `"}`, "Bearer wrong-token-0123456789", ""},
+		{"/api/actions?token=" + testAdminToken, "application/json", `{"kind":"hide","story":"` + second + `"}`, "", ""},
+		{"/api/actions", "application/x-www-form-urlencoded", "kind=hide&story=" + second, "", "https://evil.example"},
+		{"/api/login", "application/x-www-form-urlencoded", "token=" + testAdminToken, "", "https://evil.example"},
+		{"/api/logout", "application/json", "{}", "", ""},
+	} {
+		req, _ := http.NewRequest("POST", base+tc.path, strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", tc.ctype)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 401 && resp.StatusCode != 403 {
+			t.Errorf("POST %s (%s, auth %q, origin %q) = %s, want 401 or 403", tc.path, tc.ctype, tc.auth, tc.origin, resp.Status)
+		}
+		if resp.Header.Get("Access-Control-Allow-Origin") != "" || resp.Header.Get("Set-Cookie") != "" {
+			t.Errorf("POST %s answered with CORS or a cookie", tc.path)
+		}
+	}
+	if out, _, _ := runCmd(t, "audit", "-config", cfgPath); strings.Count(out, "\n") != 1 {
+		t.Errorf("refused requests reached the audit:\n%s", out)
+	}
+
 	out, errOut, err = runCmd(t, "pin", "-config", cfgPath, "-for", "1h", second)
 	if err != nil || !strings.Contains(errOut, "through the daemon at "+base) {
 		t.Fatalf("pin through the daemon: %v\n%s%s", err, out, errOut)
