@@ -53,6 +53,13 @@ type Store interface {
 	Audit(ctx context.Context, after uint64, limit int) ([]store.AuditEntry, error)
 }
 
+// Splitter is a store that can take a telling out of the story it was
+// merged into, making it a story of its own (issue 21). The console's
+// Split buttons work when the store is one; otherwise they stay off.
+type Splitter interface {
+	Split(ctx context.Context, source, id string) (store.Item, error)
+}
+
 // Ticker is what the console shows of a configured ticker.
 type Ticker struct {
 	Name  string `json:"name"`
@@ -152,6 +159,7 @@ func (d *Desk) SetTickers(tickers []Ticker, widgetURL string) {
 //	GET  /api/actions         the actions in force, with their stories
 //	POST /api/actions         take an action (store.Action's fields)
 //	GET  /api/audit           ?after=SEQ&limit=N
+//	POST /api/desk/split      {"item": "source/id"}: split a telling off its story
 func (d *Desk) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /desk", d.serveConsole)
 	mux.HandleFunc("GET /desk/{file}", d.serveAsset)
@@ -161,6 +169,7 @@ func (d *Desk) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/actions", d.guard(d.serveActions))
 	mux.HandleFunc("POST /api/actions", d.guard(d.serveAct))
 	mux.HandleFunc("GET /api/audit", d.guard(d.serveAudit))
+	mux.HandleFunc("POST /api/desk/split", d.guard(d.serveSplit))
 }
 
 // apiError is every error answer's body.
@@ -376,7 +385,8 @@ func (d *Desk) serveLogout(w http.ResponseWriter, r *http.Request, _ string) {
 
 func (d *Desk) serveInfo(w http.ResponseWriter, _ *http.Request, who string) {
 	d.mu.Lock()
-	info := map[string]any{"who": who, "tickers": d.tickers, "widget": d.widgetURL}
+	_, split := d.st.(Splitter)
+	info := map[string]any{"who": who, "tickers": d.tickers, "widget": d.widgetURL, "split": split}
 	d.mu.Unlock()
 	writeJSON(w, http.StatusOK, info)
 }
@@ -562,6 +572,43 @@ func (d *Desk) serveAudit(w http.ResponseWriter, r *http.Request, _ string) {
 		entries = []store.AuditEntry{}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+}
+
+// splitRequest is the body of POST /api/desk/split.
+type splitRequest struct {
+	// Item names the telling, as _tickerd.also[].item does.
+	Item string `json:"item"`
+}
+
+// serveSplit splits a telling off its story: the same as the operators'
+// POST /api/split (which takes the admin token only), for the console's
+// session.
+func (d *Desk) serveSplit(w http.ResponseWriter, r *http.Request, who string) {
+	sp, ok := d.st.(Splitter)
+	if !ok {
+		fail(w, http.StatusNotImplemented, "", "this store cannot split stories")
+		return
+	}
+	var req splitRequest
+	if field, err := decode(w, r, &req); err != nil {
+		fail(w, http.StatusBadRequest, field, "%v", err)
+		return
+	}
+	source, id, ok := store.ParseStoryRef(req.Item)
+	if !ok || len(req.Item) > store.MaxActionRef {
+		fail(w, http.StatusBadRequest, "item", "%q is not a telling's reference (source/id)", req.Item)
+		return
+	}
+	it, err := sp.Split(r.Context(), source, id)
+	if err != nil {
+		// The store's errors say what was wrong (no such item, not
+		// merged); none of them is the server's fault worth a 500 here.
+		d.log.Warn("desk split refused", "item", req.Item, "who", who, "err", err)
+		fail(w, http.StatusConflict, "item", "split %s: %v", req.Item, err)
+		return
+	}
+	d.log.Info("desk split", "item", req.Item, "who", who)
+	writeJSON(w, http.StatusOK, map[string]string{"story": store.StoryRef(it.Source, it.ID), "title": it.Title})
 }
 
 // consoleCSP allows this origin's scripts, styles, connections and the

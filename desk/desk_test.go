@@ -245,3 +245,60 @@ func FuzzDecodeAction(f *testing.F) {
 }
 
 func asField(err error, fe **store.FieldError) bool { return errors.As(err, fe) && (*fe).Field != "" }
+
+// splitStore is a store that can split stories (issue 21 adds Split to
+// the store itself): it records what it was asked to split.
+type splitStore struct {
+	*store.Store
+	asked []string
+}
+
+func (s *splitStore) Split(_ context.Context, source, id string) (store.Item, error) {
+	s.asked = append(s.asked, source+"/"+id)
+	if id == "lone" {
+		return store.Item{}, errors.New("not merged into another story")
+	}
+	return store.Item{Source: source, ID: id, Title: "split off"}, nil
+}
+
+func TestSplitThroughTheDesk(t *testing.T) {
+	plain, hs := newTestDesk(t)
+	session := loggedIn(t, hs)
+	json := []string{"Content-Type", "application/json", "Origin", hs.URL}
+	if code, body := do(t, session, "POST", hs.URL+"/api/desk/split", `{"item":"b/x1"}`, json...); code != 501 {
+		t.Errorf("split on a store that cannot: %d %s, want 501", code, body)
+	}
+	if _, body := do(t, session, "GET", hs.URL+"/api/desk", ""); !strings.Contains(body, `"split":false`) {
+		t.Errorf("desk info %s, want split off", body)
+	}
+
+	sp := &splitStore{Store: plain}
+	mux := http.NewServeMux()
+	New(sp, &Options{AdminToken: testToken, Tickers: []Ticker{{Name: "main"}}}, nil).Register(mux)
+	hs2 := httptest.NewServer(mux)
+	t.Cleanup(hs2.Close)
+	session = loggedIn(t, hs2)
+	json = []string{"Content-Type", "application/json", "Origin", hs2.URL}
+	if _, body := do(t, session, "GET", hs2.URL+"/api/desk", ""); !strings.Contains(body, `"split":true`) {
+		t.Errorf("desk info %s, want split on", body)
+	}
+	if code, _ := do(t, http.DefaultClient, "POST", hs2.URL+"/api/desk/split", `{"item":"b/x1"}`, "Content-Type", "application/json"); code != 401 {
+		t.Errorf("split without credentials = %d", code)
+	}
+	if code, _ := do(t, session, "POST", hs2.URL+"/api/desk/split", `{"item":"b/x1"}`, "Content-Type", "application/json", "Origin", "https://evil.example"); code != 403 {
+		t.Errorf("cross-origin split = %d", code)
+	}
+	code, body := do(t, session, "POST", hs2.URL+"/api/desk/split", `{"item":"b/x1"}`, json...)
+	if code != 200 || !strings.Contains(body, `"story":"b/x1"`) {
+		t.Errorf("split = %d %s", code, body)
+	}
+	if code, body := do(t, session, "POST", hs2.URL+"/api/desk/split", `{"item":"b/lone"}`, json...); code != 409 || !strings.Contains(body, "not merged") {
+		t.Errorf("split of a lone item = %d %s", code, body)
+	}
+	if code, body := do(t, session, "POST", hs2.URL+"/api/desk/split", `{"item":"nothing"}`, json...); code != 400 || !strings.Contains(body, `"field":"item"`) {
+		t.Errorf("split of a bad reference = %d %s", code, body)
+	}
+	if strings.Join(sp.asked, ",") != "b/x1,b/lone" {
+		t.Errorf("the store was asked to split %v", sp.asked)
+	}
+}

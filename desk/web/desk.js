@@ -66,7 +66,7 @@
     actions: [],
     es: null,
     refreshT: 0,
-    split: false // whether the server has /api/split (issue 21)
+    split: false // whether the store can split stories (issue 21)
   };
 
   const act = async (body, what) => {
@@ -165,7 +165,7 @@
       li.append(o);
     }
     // The other sources that told the story; each can be split off into
-    // a story of its own (issue 21: POST /api/split).
+    // a story of its own (issue 21, through POST /api/desk/split).
     if (Array.isArray(x.also) && x.also.length) {
       const also = el('div', 'meta also');
       also.append('Also: ');
@@ -176,7 +176,7 @@
         b.type = 'button';
         b.dataset.item = String(r.item || '');
         b.disabled = !state.split;
-        b.title = state.split ? 'Make this telling a story of its own' : 'Splitting needs /api/split';
+        b.title = state.split ? 'Make this telling a story of its own' : 'This store cannot split stories';
         b.addEventListener('click', () => split(story, r));
         s.append(' ', b);
         also.append(s);
@@ -213,7 +213,7 @@
 
   const split = async (story, r) => {
     try {
-      await api('POST', '/api/split', { item: String(r.item || '') });
+      await api('POST', '/api/desk/split', { item: String(r.item || '') });
       status('split: done');
       refresh();
     } catch (e) { status('split: ' + e.message); }
