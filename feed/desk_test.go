@@ -249,3 +249,26 @@ func BenchmarkRenderDesk(b *testing.B) {
 		})
 	}
 }
+
+// TestDeskPinBeyondLimit: a pinned story older than everything a ticker's
+// limit reaches is still shown first, on the tickers it is pinned on.
+func TestDeskPinBeyondLimit(t *testing.T) {
+	d := newDeskFeed(t, 2)
+	d.ingest(t,
+		newsItem("a", "1", "one", seen.Add(-time.Minute)),
+		newsItem("a", "2", "two", seen.Add(-2*time.Minute)),
+		newsItem("a", "3", "three", seen.Add(-3*time.Minute)),
+	)
+	d.act(t, store.Action{Kind: store.ActPin, Story: "a/3", Tickers: []string{"main"}})
+	if got := d.titles(t, "/feed.json"); got != "three^,one" {
+		t.Errorf("main = %s, want the pinned story first and the limit kept", got)
+	}
+	if got := d.titles(t, "/t/other.json"); got != "one,two" {
+		t.Errorf("other = %s, want no pin", got)
+	}
+	// Hidden wins over pinned, whichever came first.
+	d.act(t, store.Action{Kind: store.ActHide, Story: "a/3"})
+	if got := d.titles(t, "/feed.json"); got != "one,two" {
+		t.Errorf("main after hide = %s", got)
+	}
+}
