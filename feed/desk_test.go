@@ -180,8 +180,8 @@ func TestDeskLiveEvents(t *testing.T) {
 	}
 	d.act(t, store.Action{Kind: store.ActHide, Story: "a/1"})
 	ev := sse.next(t)
-	if ev.event != "reset" || strings.Contains(ev.data, `"one"`) || !strings.Contains(ev.data, `"two"`) {
-		t.Fatalf("after hide: %s %s, want a reset without the story", ev.event, ev.data)
+	if ev.event != "removed" || !strings.Contains(ev.data, "a.example.com/1") || strings.Contains(ev.data, `"one"`) {
+		t.Fatalf("after hide: %s %s, want the story's removal, without its title", ev.event, ev.data)
 	}
 	// A re-poll that changes the hidden item sends its removal, never
 	// the item.
@@ -190,6 +190,15 @@ func TestDeskLiveEvents(t *testing.T) {
 	ev = sse.next(t)
 	if ev.event != "removed" || strings.Contains(ev.data, "updated") {
 		t.Fatalf("after re-poll: %s %s, want a removal", ev.event, ev.data)
+	}
+	// Undone, the story is back: the ticker is sent again.
+	d.act(t, store.Action{Kind: store.ActUndo, Story: "a/1", Of: store.ActHide})
+	if ev := sse.next(t); ev.event != "reset" || !strings.Contains(ev.data, "one, updated") {
+		t.Fatalf("after undo: %s %s", ev.event, ev.data)
+	}
+	d.act(t, store.Action{Kind: store.ActHide, Story: "a/1"})
+	if ev := sse.next(t); ev.event != "removed" {
+		t.Fatalf("after the second hide: %s %s", ev.event, ev.data)
 	}
 	// A pin's end is sent as the ticker again.
 	d.act(t, store.Action{Kind: store.ActPin, Story: "a/2", Until: d.clock.now().Add(time.Second)})

@@ -77,8 +77,8 @@
 // the category Breaking and _tickerd.breaking. Every item of the JSON
 // Feed names its story (_tickerd.story) and each of its tellings
 // (_tickerd.also[].item) for the desk. A desk change renders every ticker
-// again and sends each live stream a reset; so does the end of a pin or
-// breaking mark.
+// again; live streams get a hidden story's removal, and for any other
+// action a reset, as they do when a pin or breaking mark ends.
 //
 // # Caveats
 //
