@@ -194,8 +194,9 @@
     };
     button('Hide', 'danger', () => act({ kind: 'hide', story }, 'hide'));
     const dur = el('select');
-    dur.setAttribute('aria-label', 'Pin for');
-    for (const [v, l] of [['', 'until unpinned'], ['15m', '15 min'], ['1h', '1 hour'], ['4h', '4 hours']]) {
+    // How long a pin or a breaking mark lasts.
+    dur.setAttribute('aria-label', 'For how long (pin, breaking)');
+    for (const [v, l] of [['', 'until undone'], ['15m', 'for 15 min'], ['1h', 'for 1 hour'], ['4h', 'for 4 hours']]) {
       const o = el('option', '', l); o.value = v; dur.append(o);
     }
     button('Pin', '', () => {
@@ -204,7 +205,13 @@
       act(body, 'pin');
     });
     bar.append(dur);
-    if (!x.breaking) button('Breaking', '', () => act({ kind: 'breaking', story }, 'breaking'));
+    if (!x.breaking) {
+      button('Breaking', '', () => {
+        const body = { kind: 'breaking', story };
+        if (dur.value) body.for = dur.value;
+        act(body, 'breaking');
+      });
+    }
     button('Correct', '', () => correctForm(li, story, String(j.title || ''), u));
     undoButtons(acts, bar);
     li.append(bar);
