@@ -234,7 +234,9 @@
     hidden.dir = dir;
     const m = byStory();
     list.replaceChildren(...((state.feed && state.feed.items) || []).map((j) => headline(j, m.get((j._tickerd || {}).story))));
-    const hid = state.actions.filter((a) => a.kind === 'hide');
+    // Hides of stories still stored, newest first: one whose story is
+    // gone holds nothing back any more.
+    const hid = state.actions.filter((a) => a.kind === 'hide' && a.item).reverse().slice(0, 100);
     hidden.replaceChildren(...hid.map((a) => {
       const li = el('li', 'hidden-story');
       li.dataset.story = a.story;
