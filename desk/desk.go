@@ -23,6 +23,7 @@
 package desk
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -39,8 +40,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"context"
 
 	"tickerd/match"
 	"tickerd/store"
