@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -279,5 +282,44 @@ func TestDeskPinBeyondLimit(t *testing.T) {
 	d.act(t, store.Action{Kind: store.ActHide, Story: "a/3"})
 	if got := d.titles(t, "/feed.json"); got != "one,two" {
 		t.Errorf("main after hide = %s", got)
+	}
+}
+
+// TestDeskFeedparser: a real feed reader (Python's feedparser) sees a
+// breaking story's Breaking category and a corrected title, in RSS and
+// Atom.
+func TestDeskFeedparser(t *testing.T) {
+	py := python(t)
+	d := newDeskFeed(t, 10)
+	d.ingest(t, newsItem("a", "1", "one", seen.Add(-time.Minute)), newsItem("a", "2", "two", seen.Add(-2*time.Minute)))
+	d.act(t, store.Action{Kind: store.ActBreaking, Story: "a/1"})
+	d.act(t, store.Action{Kind: store.ActCorrect, Story: "a/2", Title: "two, corrected"})
+	dir := t.TempDir()
+	var files []string
+	for _, f := range []string{"feed.rss", "feed.atom"} {
+		p := filepath.Join(dir, f)
+		if err := os.WriteFile(p, serve(t, d.s.Handler(), "GET", "/"+f).Body.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	out, err := exec.Command(py, append([]string{"-c", feedparserScript}, files...)...).Output()
+	if err != nil {
+		t.Fatalf("feedparser: %v", err)
+	}
+	var parsed []parsedFeed
+	if err := json.Unmarshal(out, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range parsed {
+		if p.Bozo != 0 || len(p.Entries) != 2 {
+			t.Fatalf("%s: bozo %d (%s), %d entries", files[i], p.Bozo, p.Error, len(p.Entries))
+		}
+		if e := p.Entries[0]; e.Title != "one" || !slices.Contains(e.Tags, BreakingCategory) {
+			t.Errorf("%s: first entry %q tags %v, want the Breaking category", files[i], e.Title, e.Tags)
+		}
+		if e := p.Entries[1]; e.Title != "two, corrected" || slices.Contains(e.Tags, BreakingCategory) {
+			t.Errorf("%s: second entry %q tags %v", files[i], e.Title, e.Tags)
+		}
 	}
 }
