@@ -433,7 +433,13 @@
     try {
       init(await api('GET', '/api/desk'));
     } catch (e) {
-      if (e.status === 401) showLogin(); else status(e.message);
+      if (e.status === 401 || e.status === 403) {
+        showLogin();
+        // 403: the desk is off (no admin token configured); say so.
+        if (e.status === 403) $('login-error').textContent = e.message;
+      } else {
+        status(e.message);
+      }
     }
   };
 
