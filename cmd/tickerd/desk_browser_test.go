@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -330,6 +331,19 @@ tickers:
 		// carries a Split button naming it (issue 21's /api/split).
 		jsWait(t, desk, "the telling's Split button", rowJS(leadRef)+` !== null && `+rowJS(leadRef)+`.querySelector('button.split[data-item="other/o1"]') !== null`)
 		jsWait(t, site, "the widget back as it was", `(() => { const h = `+widgetJS("w")+`.join('|'); return h.includes('Ceasefire') && h.includes('interest rates steady') && !h.includes('Newsroom'); })()`)
+	})
+
+	t.Run("split a telling off its story", func(t *testing.T) {
+		jsEval[any](t, desk, rowJS(leadRef)+`.querySelector('button.split[data-item="other/o1"]').click()`)
+		jsWait(t, desk, "the telling's own row", rowJS("other/o1")+` !== null`)
+		refs, _ := feedStories(t, base+"/feed.json")
+		if !slices.Contains(refs, "other/o1") || !slices.Contains(refs, leadRef) {
+			t.Errorf("after the split the feed's stories are %v, want %s and other/o1 apart", refs, leadRef)
+		}
+		jsWait(t, site, "the widget to show the telling as its own story", widgetJS("w")+fmt.Sprintf(`.includes(%q)`, "BREAKING: "+lead))
+		if jsEval[bool](t, desk, rowJS(leadRef)+`.querySelector('button.split') !== null`) {
+			t.Error("the story still offers a telling to split after its only one was split off")
+		}
 	})
 
 	t.Run("configurator snippet", func(t *testing.T) {
