@@ -184,8 +184,21 @@ func testSplit(t *testing.T, open Opener) {
 					t.Errorf("%s:%s is titled %q, want %q", tc.src, tc.id, it.Title, tc.retitle)
 				}
 			}
+			// c's telling, whichever story holds it now, takes c's update.
+			c1 := polls["c"]
+			c1.Title += ", updated"
+			if res := mustIngest(t, s, "c", c1); res != (store.IngestResult{Updated: 1}) {
+				t.Errorf("retitle of c:c1 = %+v, want an update", res)
+			}
 			s = reopen(t)
 			check("after the last reopen")
+			for _, it := range mustRecent(t, s, store.Query{Limit: 10}) {
+				for _, r := range it.Reports {
+					if r.Source == "c" && r.Title != c1.Title {
+						t.Errorf("c's telling on %s:%s is titled %q, want %q", it.Source, it.ID, r.Title, c1.Title)
+					}
+				}
+			}
 		})
 	}
 	t.Run("errors", func(t *testing.T) {
