@@ -142,6 +142,12 @@ func testSplit(t *testing.T, open Opener) {
 				if d := storyDigest(mustRecent(t, s, store.Query{Sources: []string{"c"}})); d != byC {
 					t.Errorf("%s: source c alone = %s, want %s", when, d, byC)
 				}
+				// b1, a report before the split, is b's one item since.
+				for src, n := range map[string]int{"a": 1, "b": 1, "c": 0} {
+					if st, _ := s.State(src); st.Items != n {
+						t.Errorf("%s: source %s counts %d items, want %d", when, src, st.Items, n)
+					}
+				}
 			}
 			check("after the split")
 			if _, err := s.(store.Splitter).Split(ctx, tc.src, tc.id); !errors.Is(err, store.ErrNotMerged) {
