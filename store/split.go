@@ -36,8 +36,9 @@ func (s *Store) Split(ctx context.Context, source, id string) (Item, error) {
 	}
 	var out Item
 	var lastSeq uint64
+	var counted string // the source whose item count Split moved
 	err := s.update(func(tx *bolt.Tx) error {
-		lastSeq = 0
+		lastSeq, counted = 0, ""
 		itemsB, idsB := tx.Bucket(bucketItems), tx.Bucket(bucketIDs)
 		idKey := dedupeKey(source, idHash(source, id))
 		v := idsB.Get(idKey)
@@ -86,7 +87,11 @@ func (s *Store) Split(ctx context.Context, source, id string) (Item, error) {
 				return err
 			}
 			out = it
-			return log(OpAdded, key, &it)
+			if err := log(OpAdded, key, &it); err != nil {
+				return err
+			}
+			counted, err = s.countSplit(tx, it.Source)
+			return err
 		}
 		// An item: its reports move to a story of their own.
 		key := v
@@ -139,15 +144,40 @@ func (s *Store) Split(ctx context.Context, source, id string) (Item, error) {
 			return err
 		}
 		out = it
-		return log(OpAdded, headKey, &head)
+		if err := log(OpAdded, headKey, &head); err != nil {
+			return err
+		}
+		counted, err = s.countSplit(tx, head.Source)
+		return err
 	})
 	if err != nil {
+		if counted != "" {
+			s.recount(map[string]int{counted: 1}, -1)
+		}
 		return Item{}, err
 	}
 	if lastSeq > 0 {
 		s.noteChange(lastSeq)
 	}
 	return out, nil
+}
+
+// countSplit counts the item Split made for source, in memory and in the
+// source's stored state, inside the write so that the next write of the
+// source reads the new count. It returns the source when it counted.
+func (s *Store) countSplit(tx *bolt.Tx, source string) (string, error) {
+	s.mu.Lock()
+	st, ok := s.states[source]
+	s.mu.Unlock()
+	if !ok {
+		return "", nil
+	}
+	st.Items++
+	if err := putStates(tx, []SourceState{st}); err != nil {
+		return "", err
+	}
+	s.recount(map[string]int{source: 1}, 1)
+	return source, nil
 }
 
 // reportItem is report r as an item of its own, as Split stores it.

@@ -71,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 		{"DropSourceAndTellings", testDropSourceAndTellings},
 		{"Backup", testBackup},
 		{"DeskActions", testDeskActions},
+		{"Split", testSplit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
