@@ -18,9 +18,8 @@ import (
 )
 
 // storeDedupe is the dedupe every backend is opened with: canonical
-// tokens of matcher, scored by match.Score. The bbolt store also picks
-// each headline's keys by rarity (storeOptions); PostgreSQL keys by the
-// fetcher's Story.Keys.
+// tokens of matcher, scored by match.Score. Both backends also pick each
+// headline's keys by rarity (withRareKeys).
 func storeDedupe(cfg *config.Config, matcher *match.Matcher) store.Dedupe {
 	return store.Dedupe{
 		Window:     cfg.Dedupe.Window,
@@ -44,7 +43,7 @@ func openStore(cfg *config.Config, matcher *match.Matcher, logger *slog.Logger) 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	pg, err = postgres.Open(ctx, cfg.Store, &postgres.Options{
-		Dedupe: storeDedupe(cfg, matcher),
+		Dedupe: withRareKeys(storeDedupe(cfg, matcher)),
 		// Room for every fetch's lease and slot calls beside ingest
 		// and the feed's reads.
 		MaxConns: int32(cfg.Fetch.Concurrency + 8),

@@ -485,7 +485,8 @@ func storeOptions(cfg *config.Config, matcher *match.Matcher, logger *slog.Logge
 	}
 }
 
-// withRareKeys has the bbolt store choose keys by rarity (match.RareKeys).
+// withRareKeys has the store (either backend) choose keys by rarity
+// (match.RareKeys).
 func withRareKeys(d store.Dedupe) store.Dedupe {
 	d.Keys = match.RareKeys
 	return d

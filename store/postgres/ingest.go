@@ -117,6 +117,19 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 			preIndex[i] = len(news) - 1
 		}
 	}
+	if len(news) > 0 && w.s.dedupe.Keys != nil && w.s.similarOn() {
+		// Keys by rarity, as of the counts before this feed (the items
+		// are the caller's: their stories are copied, not changed).
+		items = slices.Clone(items)
+		if err := w.rekey(news); err != nil {
+			return res, 0, err
+		}
+		for i, j := range preIndex {
+			if j >= 0 {
+				items[i].Story = news[j].Story
+			}
+		}
+	}
 	var cands []candidates
 	if len(news) > 0 {
 		if cands, err = w.readCandidates(news, now); err != nil {
@@ -270,8 +283,71 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 		}
 		res.Updated++
 	}
+	if w.s.dedupe.Keys != nil && w.s.similarOn() {
+		if err := w.countTokens(news); err != nil {
+			return res, 0, err
+		}
+	}
 	n, err := w.addItems(st.Name, added)
 	return res, n, err
+}
+
+// rekey sets the keys of items' stories (copied) by rarity: their
+// rarest tokens by token_counts, as Dedupe.Keys chooses them.
+func (w *writer) rekey(items []*store.Item) error {
+	var tokens []string
+	for _, it := range items {
+		for _, t := range it.Story.Tokens {
+			tokens = append(tokens, noNUL(t))
+		}
+	}
+	counts := map[string]uint32{}
+	rows, err := w.tx.Query(w.ctx, `SELECT token, least(n, 4294967295) FROM token_counts WHERE token = ANY($1)`, tokens)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var t string
+		var n int64
+		if err := rows.Scan(&t, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		counts[t] = uint32(n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	count := func(t string) uint32 { return counts[noNUL(t)] }
+	for _, it := range items {
+		st := *it.Story
+		st.Keys = w.s.dedupe.Keys(st.Tokens, count, w.s.dedupe.Threshold)
+		it.Story = &st
+	}
+	return nil
+}
+
+// countTokens counts one more headline for each token of items.
+func (w *writer) countTokens(items []*store.Item) error {
+	add := map[string]int64{}
+	for _, it := range items {
+		for _, t := range it.Story.Tokens {
+			if len(t) <= 255 { // as bbolt: no word anyone will look up
+				add[noNUL(t)]++
+			}
+		}
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	tokens := make([]string, 0, len(add))
+	ns := make([]int64, 0, len(add))
+	for t, n := range add {
+		tokens, ns = append(tokens, t), append(ns, n)
+	}
+	return w.exec(`INSERT INTO token_counts (token, n) SELECT * FROM unnest($1::text[], $2::bigint[])
+		ON CONFLICT (token) DO UPDATE SET n = token_counts.n + excluded.n`, tokens, ns)
 }
 
 // putItem stores it under its key, indexes it by source and points its

@@ -275,3 +275,73 @@ func TestHostSlots(t *testing.T) {
 		t.Fatal("a released slot was not taken by the waiter")
 	}
 }
+
+// TestRareKeys: with Dedupe.Keys set, a headline's keys are chosen from
+// the counts of earlier headlines' tokens, kept in the database: another
+// replica, and the same one reopened, count what the first ingested.
+func TestRareKeys(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.Start(t)
+	dsn := c.NewDatabase(t)
+	var mu sync.Mutex
+	seen := map[string]uint32{}
+	d := storetest.DedupeOn
+	d.Keys = func(tokens []string, count func(string) uint32, _ float64) []string {
+		mu.Lock()
+		defer mu.Unlock()
+		rarest := ""
+		for _, tok := range tokens {
+			seen[tok] = count(tok)
+			if rarest == "" || count(tok) < count(rarest) {
+				rarest = tok
+			}
+		}
+		return []string{rarest}
+	}
+	open := func() *postgres.Store {
+		s, err := postgres.Open(ctx, dsn, &postgres.Options{Dedupe: d})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+	for i, src := range []string{"x", "y"} {
+		if _, err := a.Ingest(ctx, store.SourceState{Name: src}, []store.Item{
+			storetest.StoryItem(src, "1", fmt.Sprintf("common word%d", i), "https://"+src+".example/1", storetest.T0),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// On the other replica, the counts of what the first ingested.
+	res, err := b.Ingest(ctx, store.SourceState{Name: "z"}, []store.Item{
+		storetest.StoryItem("z", "1", "common word0 today", "https://z.example/1", storetest.T0),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if seen["common"] != 2 || seen["word0"] != 1 || seen["today"] != 0 {
+		t.Errorf("counts seen by the other replica = %v, want common 2, word0 1, today 0", seen)
+	}
+	mu.Unlock()
+	// Keyed by today alone, which nothing was filed under, the near
+	// duplicate of x's headline is not found: it is new.
+	if res.New != 1 {
+		t.Errorf("a headline keyed by its rarest token (today, never seen) = %+v, want new", res)
+	}
+	// And the counts persist: a reopened store sees common 3 times.
+	a.Close()
+	c2 := open()
+	if _, err := c2.Ingest(ctx, store.SourceState{Name: "v"}, []store.Item{
+		storetest.StoryItem("v", "1", "common today", "https://v.example/1", storetest.T0),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if seen["common"] != 3 || seen["today"] != 1 {
+		t.Errorf("counts after a reopen = %v, want common 3, today 1", seen)
+	}
+}

@@ -161,6 +161,15 @@ func (s *Store) Import(ctx context.Context, recs []store.Record) (int, error) {
 				}
 				if s.dedupe.Story != nil {
 					it.Story = s.dedupe.Story(&it)
+					if it.Story != nil && s.dedupe.Keys != nil && s.similarOn() {
+						one := []*store.Item{&it}
+						if err := w.rekey(one); err != nil {
+							return err
+						}
+						if err := w.countTokens(one); err != nil {
+							return err
+						}
+					}
 					if err := w.indexStory(key, &it); err != nil {
 						return err
 					}
