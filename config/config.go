@@ -175,6 +175,12 @@ type Retention struct {
 type Dedupe struct {
 	Window     time.Duration
 	Similarity float64 // 0 turns near-duplicate matching off
+	// Lexicon adds entries to the wire lexicon ("canonical | variant |
+	// variant", as in match/lexicon.txt): house spellings and synonyms.
+	Lexicon []string
+	// Outlets adds outlet names that decorate headlines ("… - Name"), on
+	// top of the built-in list and every source's name.
+	Outlets []string
 }
 
 // Events holds the events: section, for the live streams widgets follow

@@ -122,8 +122,12 @@ func (d *decoder) decode(data []byte) *Config {
 					cfg.Dedupe.Window = d.duration(v, key, time.Minute)
 				case "similarity":
 					cfg.Dedupe.Similarity = d.float(v, key, 0, 1)
+				case "lexicon":
+					cfg.Dedupe.Lexicon = d.strings(v, key)
+				case "outlets":
+					cfg.Dedupe.Outlets = d.strings(v, key)
 				default:
-					d.unknown(v, key, "window, similarity")
+					d.unknown(v, key, "window, similarity, lexicon, outlets")
 				}
 			})
 		case "events":

@@ -41,6 +41,7 @@ type converter struct {
 	strict    *bluemonday.Policy // for plain text: strips every tag
 	ugc       *bluemonday.Policy // for summaries: keeps safe markup, dir and lang
 	threshold float64            // near-duplicate threshold the story keys serve
+	matcher   *match.Matcher     // the canonical pipeline (lexicon, outlets)
 	// maxItems is the most items one fetch hands to the store: the newest
 	// by published date. A feed listing thousands of entries (an archive
 	// rather than a feed) would otherwise cost a huge write each poll.
@@ -66,7 +67,7 @@ func newConverter(threshold float64, maxItems int) *converter {
 		// which has no end tag, to the end of the text.
 		p.AllowElementsContent(visibleContent...)
 	}
-	return &converter{strict: strict, ugc: ugc, threshold: threshold, maxItems: maxItems, trimAt: trimThreshold}
+	return &converter{strict: strict, ugc: ugc, threshold: threshold, matcher: match.Default(), maxItems: maxItems, trimAt: trimThreshold}
 }
 
 // visibleContent are the elements bluemonday drops with their content by
@@ -513,8 +514,10 @@ func (c *converter) item(fi *gofeed.Item, source string, base, docBase *url.URL,
 			it.Categories = append(it.Categories, cat)
 		}
 	}
-	it.Story = StoryOf(it.Title, it.Link, c.threshold)
-	normTitle := it.Story.Title
+	it.Story = StoryOf(c.matcher, it.Title, it.Link, c.threshold)
+	// Identity keeps the plain normalized title: decorations stripped
+	// for comparing must not change which item a re-poll finds.
+	normTitle := match.Normalize(it.Title)
 	switch {
 	case strings.TrimSpace(fi.GUID) != "":
 		it.ID = fi.GUID
@@ -529,15 +532,18 @@ func (c *converter) item(fi *gofeed.Item, source string, base, docBase *url.URL,
 // StoryOf returns the matching forms of an item with this title (plain
 // text) and link, keyed for the near-duplicate threshold: what the fetcher
 // gives each item it converts, and what store.Dedupe.Story must return
-// for a stored one.
-func StoryOf(title, link string, threshold float64) *store.Story {
-	norm := match.Normalize(title)
-	tokens := match.Tokens(norm)
+// for a stored one. The title's forms are m's canonical ones (decorations
+// stripped, canonical tokens); a nil m is match.Default().
+func StoryOf(m *match.Matcher, title, link string, threshold float64) *store.Story {
+	if m == nil {
+		m = match.Default()
+	}
+	norm, tokens := m.Canonical(title)
 	return &store.Story{
 		Title:  norm,
 		Link:   match.CanonicalLink(link, ""),
 		Tokens: tokens,
-		Keys:   match.Signature(tokens, threshold),
+		Keys:   match.Keys(tokens, threshold),
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/mmcdole/gofeed"
 	"github.com/robfig/cron/v3"
 
+	"tickerd/match"
 	"tickerd/store"
 )
 
@@ -81,6 +82,9 @@ type Options struct {
 	// (config dedupe.similarity); items carry index keys built for it. Zero
 	// gives keys for exact matches only.
 	Similarity float64
+	// Matcher is the canonical pipeline items' stories are built with
+	// (see StoryOf); nil means match.Default().
+	Matcher *match.Matcher
 	// MaxItems is the most items one fetch hands to the store, the newest
 	// by published date; default 200.
 	MaxItems int
@@ -437,6 +441,9 @@ func (f *Fetcher) newGeneration(opts *Options, prev *generation) (*generation, e
 		g.client = f.newClient(&o)
 	}
 	g.conv = newConverter(o.Similarity, o.MaxItems)
+	if o.Matcher != nil {
+		g.conv.matcher = o.Matcher
+	}
 	return g, nil
 }
 

@@ -102,3 +102,31 @@ func BenchmarkPrefilter(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkCanonical(b *testing.B) {
+	m := Default()
+	titles := []string{
+		"UPDATE 2-Israeli strike kills 7 at school in Jabalia, Gaza, officials said",
+		"الاحتلال يعتقل 12 فلسطينيا من بلدة سلواد شرق رام الله - وكالة الأنباء",
+		"Saudi foreign minister arrives in Tehran on official visit",
+		"وزارة الصحة في غزة: ارتفاع حصيلة الشهداء إلى ٣٢ ألفا",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		m.Canonical(titles[i%len(titles)])
+	}
+}
+
+func BenchmarkScore(b *testing.B) {
+	m := Default()
+	a := m.Tokens("Israeli strike kills 7 at school in Jabalia, Gaza")
+	others := [][]string{
+		m.Tokens("Gaza health ministry says toll rises after strike on Rafah"),
+		m.Tokens("UN chief warns of famine in northern Gaza as aid stalls"),
+		m.Tokens("Seven killed in Israeli strike on Jabalia school"),
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Score(a, others[i%len(others)])
+	}
+}

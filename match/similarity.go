@@ -10,7 +10,7 @@ import (
 // Signature. Anything that stores their results (normalized titles, index
 // keys) should record it and rebuild when it changes: a key computed under
 // other rules will not be found again.
-const Version = 1
+const Version = 2
 
 // strongWeight is the weight of a token that names a number or a negation.
 // A differing count, score or date, or a "not", changes the story however
@@ -253,6 +253,85 @@ func Signature(tokens []string, threshold float64) []string {
 			return keys[:i:i]
 		}
 		suffix -= weight(k)
+	}
+	return keys
+}
+
+// Keys returns the index keys under which a store files a headline's
+// canonical tokens (as Matcher.Canonical returns them) for near-duplicate
+// lookups at threshold: the keys of Signature, under whose guarantee two
+// headlines whose tokens agree exactly enough to score threshold share a
+// key, and the next token of Signature's order, so that a pair whose
+// Score counts one token as a near spelling (بلينكن, بلنكن) still meets
+// on another. A threshold of zero or less gives no keys. The result is a
+// new slice; safe for concurrent use.
+func Keys(tokens []string, threshold float64) []string {
+	sig := Signature(tokens, threshold)
+	if len(sig) == 0 {
+		return sig
+	}
+	all := Signature(tokens, 1e-9) // every token, in Signature's order
+	if len(all) > len(sig) {
+		return all[: len(sig)+1 : len(sig)+1]
+	}
+	return sig
+}
+
+// RareKeys is Keys with the tokens ranked by rarity rather than length:
+// count gives how many stored headlines had a token, and the rarest come
+// first (ties: longest, then bytewise). A store that files each headline
+// under its RareKeys and looks new ones up under theirs gets, as
+// candidates, the few stories that share its unusual words (a village, a
+// name) rather than every story that says Gaza or minister; Signature's
+// guarantee holds as long as the two headlines were ranked by the same
+// counts, and counts that grow between them only reorder tokens whose
+// counts were close. A nil count ranks by length, as Keys.
+func RareKeys(tokens []string, count func(string) uint32, threshold float64) []string {
+	if count == nil {
+		return Keys(tokens, threshold)
+	}
+	if !(threshold > 0) || len(tokens) == 0 {
+		return nil
+	}
+	threshold = min(threshold, 1)
+	type ranked struct {
+		t string
+		n uint32
+	}
+	var buf [maxTokens]ranked
+	rs := buf[:0]
+	for i, t := range tokens[:min(len(tokens), maxTokens)] {
+		if !slices.Contains(tokens[:i], t) {
+			rs = append(rs, ranked{t, count(t)})
+		}
+	}
+	slices.SortFunc(rs, func(x, y ranked) int {
+		if c := cmp.Compare(x.n, y.n); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(len(y.t), len(x.t)); c != 0 {
+			return c
+		}
+		return strings.Compare(x.t, y.t)
+	})
+	total := 0
+	for _, r := range rs {
+		total += weight(r.t)
+	}
+	need := threshold*float64(total) - 1e-9
+	suffix, n := total, len(rs)
+	for i, r := range rs {
+		if float64(suffix) < need {
+			n = i
+			break
+		}
+		suffix -= weight(r.t)
+	}
+	// One more than the prefix, for a pair that meets on a near spelling.
+	n = min(n+1, len(rs))
+	keys := make([]string, n)
+	for i := range keys {
+		keys[i] = rs[i].t
 	}
 	return keys
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"tickerd/match"
 	"tickerd/store"
 )
 
@@ -74,6 +75,9 @@ type Options struct {
 	// meanwhile cannot be reused, so a stalled client must not hold one
 	// forever.
 	BackupTimeout time.Duration
+	// Explain answers /api/match: why two headlines are, or are not, one
+	// story, as the daemon's dedupe sees it. Nil answers 501.
+	Explain func(a, b string) match.Explanation
 }
 
 // Ops holds the metrics and serves the operator endpoints. Its methods are
@@ -83,6 +87,7 @@ type Ops struct {
 	log           *slog.Logger
 	token         []byte // empty: backups disabled
 	backupTimeout time.Duration
+	explain       explainFunc
 	metrics       *metrics
 	ready         atomic.Bool
 	readyWhy      atomic.Pointer[string] // why not ready, for /readyz
@@ -108,6 +113,7 @@ func New(st Store, opts *Options, logger *slog.Logger) *Ops {
 		log:           logger.With("component", "ops"),
 		token:         []byte(o.AdminToken),
 		backupTimeout: o.BackupTimeout,
+		explain:       o.Explain,
 		sources:       slices.Clone(o.Sources),
 	}
 	ops.metrics = newMetrics(ops, o.Version, o.Revision)
@@ -148,12 +154,17 @@ func (o *Ops) SetNotReady(why string) {
 //	GET /api/sources  JSON: the state of every configured source
 //	GET /api/backup   the data file, with Authorization: Bearer TOKEN
 //	GET /opml         the sources as an OPML subscription list
+//	POST /api/split   undo a merge: {"source", "id"}, with the admin token
+//	GET|POST /api/match  why two headlines merge (a, b), with the admin token
 func (o *Ops) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /opml", o.serveOPML)
 	mux.Handle("GET /metrics", o.metrics.handler())
 	mux.HandleFunc("GET /readyz", o.serveReady)
 	mux.HandleFunc("GET /api/sources", o.serveSources)
 	mux.HandleFunc("GET /api/backup", o.serveBackup)
+	mux.HandleFunc("POST /api/split", o.serveSplit)
+	mux.HandleFunc("GET /api/match", o.serveMatch)
+	mux.HandleFunc("POST /api/match", o.serveMatch)
 }
 
 func (o *Ops) serveReady(w http.ResponseWriter, _ *http.Request) {

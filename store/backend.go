@@ -75,3 +75,13 @@ type Backend interface {
 }
 
 var _ Backend = (*Store)(nil)
+
+// Splitter is a backend that can undo a merge: Split makes the telling of
+// source with id a story of its own again, lastingly and logged as
+// changes (see Store.Split). The bbolt store is one; callers (ops, the
+// desk) check for it, and answer that the backend cannot split otherwise.
+type Splitter interface {
+	Split(ctx context.Context, source, id string) (Item, error)
+}
+
+var _ Splitter = (*Store)(nil)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -70,9 +71,11 @@ func (r *recentStories) add(tx *bolt.Tx, key []byte, story *Story) {
 		b = &storyBatch{txid: uint64(tx.ID()), byKey: make(map[indexKey][]int)}
 		r.batches = append(r.batches, b)
 	}
-	r.mu.Unlock()
 	// A copy: the caller may reuse its items once Ingest returns.
 	story = &Story{Title: story.Title, Link: story.Link, Tokens: slices.Clone(story.Tokens), Keys: slices.Clone(story.Keys)}
+	// Under the lock: catchUp reads the batch of a transaction that may
+	// still be adding to it.
+	defer r.mu.Unlock()
 	i := len(b.entries)
 	b.entries = append(b.entries, recentStory{key: bytes.Clone(key), story: story})
 	if story.Link != "" {
@@ -87,6 +90,84 @@ func (r *recentStories) add(tx *bolt.Tx, key []byte, story *Story) {
 		k := indexKey{'k', v}
 		b.byKey[k] = append(b.byKey[k], i)
 	}
+}
+
+// seen marks how far catchUp looked: every entry of the batches before
+// txid, and the first n entries of batch txid itself, which may have been
+// in progress (allSeen: all of them).
+type seen struct {
+	txid uint64
+	n    int
+}
+
+// allSeen is seen.n for a batch seen whole, such as the snapshot's own.
+const allSeen = math.MaxInt
+
+// catchUp scores, outside any transaction, the matches for the items of
+// pre (new items, by index in items) among what write transactions
+// indexed since snapshot snap, and improves pre with them. It returns how
+// far it looked: inside the write transaction settleStory then only has
+// to check what was indexed after that, which is at most the transactions
+// that committed in the meantime, instead of every one since the snapshot.
+// That keeps the scoring out of the write transaction, where every other
+// writer waits.
+func (s *Store) catchUp(items []Item, pre map[int]storyMatch, snap uint64, now time.Time) seen {
+	if len(pre) == 0 || !s.similarOn() && s.dedupe.Window <= 0 {
+		return seen{txid: snap, n: allSeen}
+	}
+	type cand struct {
+		i    int
+		kind byte
+		e    recentStory
+	}
+	var cands []cand
+	r := &s.recent
+	r.mu.Lock()
+	at := seen{txid: snap, n: allSeen}
+	for _, b := range r.batches {
+		if b.txid <= snap {
+			continue
+		}
+		at = seen{txid: b.txid, n: len(b.entries)}
+		for i := range pre {
+			st := items[i].Story
+			try := func(kind byte, v string) {
+				if v == "" {
+					return
+				}
+				for _, x := range b.byKey[indexKey{kind, v}] {
+					cands = append(cands, cand{i, kind, b.entries[x]})
+				}
+			}
+			try('l', st.Link)
+			try('t', st.Title)
+			if s.matchesSimilar(&items[i]) {
+				for _, k := range st.Keys {
+					try('k', k)
+				}
+			}
+		}
+	}
+	r.mu.Unlock()
+	for _, c := range cands {
+		it := items[c.i]
+		it.firstSeen(now)
+		lo, hi := s.window(&it)
+		if kt := keyTime(c.e.key); kt.Before(lo) || kt.After(hi) {
+			continue
+		}
+		m := storyMatch{key: c.e.key, kind: c.kind}
+		if c.kind == 'k' {
+			m.score = s.dedupe.Similarity(it.Story.Tokens, c.e.story.Tokens)
+			if m.score < s.dedupe.Threshold {
+				continue
+			}
+		}
+		if pre[c.i].improves(m) {
+			pre[c.i] = m
+		}
+	}
+	return at
 }
 
 // since returns the batches of transactions newer than snapshot txid.
@@ -149,6 +230,22 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 	if s.dedupe.Window <= 0 {
 		return nil, 0, done, nil
 	}
+	if s.dedupe.Keys != nil && s.similarOn() {
+		// Keys by rarity as of now: the lookup and the entries written
+		// for the item use the same. Chosen before the read transaction
+		// begins, so that the counts' lock is never held while waiting
+		// on the database (a writer that remaps the file waits for
+		// readers, and would wait for one waiting on the counts).
+		count, release := s.df.counter()
+		for i := range items {
+			if st := items[i].Story; st != nil {
+				c := *st
+				c.Keys = s.dedupe.Keys(c.Tokens, count, s.dedupe.Threshold)
+				items[i].Story = &c
+			}
+		}
+		release()
+	}
 	tx, err := s.recent.view(s.db)
 	if err != nil {
 		return nil, 0, done, err
@@ -178,7 +275,7 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 // settleStory returns the match for it, which is new, inside write
 // transaction tx: pre (found at snapshot snap) checked against tx, or
 // better matches among items indexed since.
-func (s *Store) settleStory(tx *bolt.Tx, it *Item, pre storyMatch, snap uint64) storyMatch {
+func (s *Store) settleStory(tx *bolt.Tx, it *Item, pre storyMatch, at seen) storyMatch {
 	if s.dedupe.Window <= 0 || it.Story == nil {
 		return storyMatch{}
 	}
@@ -190,12 +287,23 @@ func (s *Store) settleStory(tx *bolt.Tx, it *Item, pre storyMatch, snap uint64) 
 	}
 	m := pre
 	similar := s.matchesSimilar(it)
-	for _, b := range s.recent.since(snap) {
+	for _, b := range s.recent.since(at.txid - min(at.txid, 1)) {
+		if b.txid < at.txid {
+			continue
+		}
+		// catchUp looked at the first at.n entries of batch at.txid.
+		skip := 0
+		if b.txid == at.txid {
+			skip = at.n
+		}
 		try := func(kind byte, v string) {
 			if v == "" {
 				return
 			}
 			for _, i := range b.byKey[indexKey{kind, v}] {
+				if i < skip {
+					continue
+				}
 				e := b.entries[i]
 				c := storyMatch{key: e.key, kind: kind}
 				if kind == 'k' {

@@ -42,7 +42,7 @@ func TestStoryCommittedAfterSnapshot(t *testing.T) {
 			}
 			want := itemKey(kept.Time(), idHash("a", "1"))
 			err = s.db.View(func(tx *bolt.Tx) error {
-				got := s.settleStory(tx, &tc.it, pre[0], snap)
+				got := s.settleStory(tx, &tc.it, pre[0], seen{txid: snap, n: allSeen})
 				if tc.kind == 0 {
 					if got.key != nil {
 						return fmt.Errorf("settleStory matched %x (%c), want no match", got.key, got.kind)
@@ -51,6 +51,21 @@ func TestStoryCommittedAfterSnapshot(t *testing.T) {
 				}
 				if !bytes.Equal(got.key, want) || got.kind != tc.kind {
 					return fmt.Errorf("settleStory = %x (%c), want %x (%c)", got.key, got.kind, want, tc.kind)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The same found by catchUp, outside the write transaction;
+			// inside, nothing is left to check and the match stands.
+			at := s.catchUp([]Item{tc.it}, pre, snap, c.now())
+			if tc.kind == 0 && pre[0].key != nil || tc.kind != 0 && (!bytes.Equal(pre[0].key, want) || pre[0].kind != tc.kind) {
+				t.Errorf("catchUp = %x (%c), want %x (%c)", pre[0].key, pre[0].kind, want, tc.kind)
+			}
+			err = s.db.View(func(tx *bolt.Tx) error {
+				if got := s.settleStory(tx, &tc.it, pre[0], at); !bytes.Equal(got.key, pre[0].key) {
+					return fmt.Errorf("settleStory after catchUp = %x, want %x", got.key, pre[0].key)
 				}
 				return nil
 			})
@@ -83,7 +98,7 @@ func TestStoryGoneAfterSnapshot(t *testing.T) {
 		if err := tx.Bucket(bucketItems).Delete(pre[0].key); err != nil {
 			return err
 		}
-		if got := s.settleStory(tx, &it, pre[0], snap); got.key != nil {
+		if got := s.settleStory(tx, &it, pre[0], seen{txid: snap, n: allSeen}); got.key != nil {
 			return fmt.Errorf("settleStory matched %x, which is gone", got.key)
 		}
 		return nil

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,6 +56,12 @@ type Options struct {
 	// ReadOnly opens the file without taking the write lock, for tools that
 	// inspect a database no daemon is using.
 	ReadOnly bool
+	// MatchVersion identifies the rules the story index is keyed by
+	// (match.Version); when the file records another, Open rebuilds the
+	// index and records this one. Zero leaves the index as it is.
+	MatchVersion uint64
+	// Logger receives the rebuild's progress; nil discards it.
+	Logger *slog.Logger
 	// Now replaces time.Now, for tests.
 	Now func() time.Time
 	// Dedupe configures cross-source dedupe; the zero value turns it off.
@@ -88,6 +95,12 @@ type Dedupe struct {
 	// changes an item's text the index entries of its old text are
 	// deleted; without it they stay until Prune trims their day.
 	Story func(*Item) *Story
+	// Keys, when set, chooses a new headline's index keys from its
+	// tokens, given how many stored headlines had each token (count) so
+	// far: the store calls it instead of using Story.Keys, for lookups and
+	// for the entries it writes (match.RareKeys is one). Without it the
+	// keys are Story.Keys as given.
+	Keys func(tokens []string, count func(string) uint32, threshold float64) []string
 }
 
 // Stats counts what the store has done since Open.
@@ -113,6 +126,8 @@ type Store struct {
 	// recent is what write transactions added to the story index, for
 	// dedupe lookups made before them; see prematch.go.
 	recent recentStories
+	// df counts the headlines each canonical token was in; see rarity.go.
+	df docFreq
 
 	mu      sync.Mutex // guards states, dirty and changed
 	states  map[string]SourceState
@@ -175,11 +190,22 @@ func Open(path string, opts *Options) (*Store, error) {
 			return nil, fmt.Errorf("initialize %s: %w", path, err)
 		}
 	}
+	if !opts.ReadOnly && opts.MatchVersion != 0 {
+		logger := opts.Logger
+		if logger == nil {
+			logger = slog.New(slog.DiscardHandler)
+		}
+		if err := s.ensureMatchVersion(opts.MatchVersion, logger); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("upgrade %s: %w", path, err)
+		}
+	}
 	// Source states are few and read on every fetch: keep them in memory.
 	err = db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketChanges); b != nil {
 			s.version.Store(b.Sequence())
 		}
+		s.df.load(tx)
 		b := tx.Bucket(bucketSources)
 		if b == nil {
 			return nil
@@ -328,10 +354,16 @@ func (s *Store) flush() error {
 	s.mu.Lock()
 	pending := s.takeDirty()
 	s.mu.Unlock()
-	if len(pending) == 0 {
+	s.df.mu.RLock()
+	dfDirty := len(s.df.dirty) > 0
+	s.df.mu.RUnlock()
+	if len(pending) == 0 && !dfDirty {
 		return nil
 	}
 	return s.update(func(tx *bolt.Tx) error {
+		if err := s.df.flush(tx, s.now(), true); err != nil {
+			return err
+		}
 		return putStates(tx, pending)
 	})
 }
@@ -507,6 +539,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 		return res, fmt.Errorf("ingest %s: look up stories: %w", st.Name, err)
 	}
 	defer done()
+	at := s.catchUp(items, pre, snap, now)
 
 	s.mu.Lock()
 	delete(s.dirty, st.Name)
@@ -569,7 +602,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 				it.firstSeen(now)
 				var m storyMatch
 				if p, ok := pre[i]; ok {
-					m = s.settleStory(tx, &it, p, snap)
+					m = s.settleStory(tx, &it, p, at)
 				} else {
 					m = s.lookupStory(tx, &it)
 				}
@@ -675,6 +708,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 					return err
 				}
 			}
+			s.rekey(&it)
 			if err := s.indexStory(tx, key, &it); err != nil {
 				return err
 			}
@@ -685,6 +719,9 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 		}
 		st.Items = n
 		if err := putStates(tx, append(pending, st)); err != nil {
+			return err
+		}
+		if err := s.df.flush(tx, now, false); err != nil {
 			return err
 		}
 		// Set in memory before the commit, while no other write can
@@ -704,6 +741,11 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 	}
 	if lastSeq > 0 {
 		s.noteChange(lastSeq)
+	}
+	if s.dedupe.Keys != nil {
+		for i := range pre {
+			s.df.add(items[i].Story.Tokens)
+		}
 	}
 	return res, nil
 }

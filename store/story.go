@@ -71,6 +71,14 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 		return nil
 	}
 	s.recent.add(tx, key, it.Story)
+	return s.putStoryIndex(tx, key, it)
+}
+
+// putStoryIndex writes the story index entries of it, stored under key.
+func (s *Store) putStoryIndex(tx *bolt.Tx, key []byte, it *Item) error {
+	if s.dedupe.Window <= 0 || it.Story == nil {
+		return nil
+	}
 	b := tx.Bucket(bucketStories)
 	d := dayOf(it.Time())
 	if it.Story.Link != "" {
@@ -157,9 +165,14 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 		return storyMatch{}
 	}
 	lo, hi := s.window(it)
+	now := s.now()
+	// Nothing is stored with a time past now and FutureSlack (Item.Time
+	// falls back on FirstSeen), so the days after it need no seeks.
+	if limit := now.Add(FutureSlack); hi.After(limit) && !lo.After(limit) {
+		hi = limit
+	}
 	dlo, dhi := dayOf(lo), dayOf(hi)
 	b := tx.Bucket(bucketStories)
-	now := s.now()
 	for _, f := range []struct {
 		kind byte
 		v    string
@@ -362,13 +375,23 @@ func (s *Store) unindexStory(tx *bolt.Tx, oldKey []byte, old *Item, key []byte, 
 	if was == nil {
 		return nil
 	}
+	if s.dedupe.Keys != nil && s.similarOn() {
+		// The entries were written under the keys rarity gave then; the
+		// keys rarity gives now are the same unless counts moved past
+		// one another, in which case the rest stay until Prune.
+		withKeys := Item{Story: was}
+		s.rekey(&withKeys)
+		was = withKeys.Story
+	}
 	b := tx.Bucket(bucketStories)
 	d := dayOf(old.Time())
 	// Entries the new version writes again are left alone: the same
 	// item key under the same day.
 	var now *Story
 	if it.Story != nil && bytes.Equal(oldKey, key) && dayOf(it.Time()) == d {
-		now = it.Story
+		withKeys := *it
+		s.rekey(&withKeys)
+		now = withKeys.Story
 	}
 	for _, f := range []struct {
 		kind     byte

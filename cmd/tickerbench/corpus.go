@@ -103,7 +103,7 @@ type corpusFeed struct {
 // generation changes every item's id and headline, as a busy wire does
 // between polls. One item in twenty tells a story several feeds share
 // (same headline), so cross-source dedupe has work to do.
-func genFeed(n, gen, items int, now time.Time) corpusFeed {
+func genFeed(n, gen, items int, now time.Time, vocab bool) corpusFeed {
 	r := rand.New(rand.NewPCG(uint64(n), uint64(gen)))
 	arabic := arabicOf(n)
 	words := englishWords
@@ -119,11 +119,18 @@ func genFeed(n, gen, items int, now time.Time) corpusFeed {
 	entries := make([]entry, items)
 	for j := range entries {
 		var title string
-		if j%20 == 0 {
+		switch {
+		case j%20 == 0 && vocab:
+			// A shared story, as each wire republishes it.
+			sr := rand.New(rand.NewPCG(uint64(j), uint64(gen)+1<<32))
+			title = decorate(vocabHeadline(sr, arabic), n, arabic)
+		case j%20 == 0:
 			// A shared story: same words for every feed of the language.
 			sr := rand.New(rand.NewPCG(uint64(j), uint64(gen)+1<<32))
 			title = headline(sr, arabic)
-		} else {
+		case vocab:
+			title = vocabHeadline(r, arabic)
+		default:
 			title = headline(r, arabic)
 		}
 		link := fmt.Sprintf("https://%s/news/%d/%d/story-%d?utm_source=rss", host, gen, j, r.IntN(1e6))
@@ -237,12 +244,13 @@ type corpus struct {
 	feeds []corpusFeed
 	items int
 	now   time.Time
+	vocab bool // headlines from the Zipf vocabulary (vocab.go), else from names
 }
 
-func newCorpus(feeds, items int, now time.Time) *corpus {
-	c := &corpus{feeds: make([]corpusFeed, feeds), items: items, now: now}
+func newCorpus(feeds, items int, now time.Time, vocab bool) *corpus {
+	c := &corpus{feeds: make([]corpusFeed, feeds), items: items, now: now, vocab: vocab}
 	for i := range c.feeds {
-		c.feeds[i] = genFeed(i, 0, items, now)
+		c.feeds[i] = genFeed(i, 0, items, now, vocab)
 	}
 	return c
 }

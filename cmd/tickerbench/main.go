@@ -60,6 +60,8 @@ type config struct {
 	conc     int           // fetches in flight (fetcher and bare client alike)
 	dir      string        // where data files go
 	only     []int         // figures to run; empty means all
+	corpus   string        // "vocab" (Zipf vocabulary) or "names"
+	fig2CPU  time.Duration // CPU of figure 2's full path, for row 2d's ratio
 	progress io.Writer
 }
 
@@ -76,6 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&c.duration, "duration", 5*time.Second, "length of each wrk run in figure 4")
 	fs.IntVar(&c.clients, "clients", 1000, "SSE clients in figure 7")
 	fs.IntVar(&c.conc, "concurrency", tcfg.DefaultConcurrency, "fetches in flight, for the fetcher and the bare client alike")
+	fs.StringVar(&c.corpus, "corpus", "vocab", "headlines of the corpus: vocab (drawn from a Zipf-distributed news vocabulary) or names (unique generated names)")
 	quick := fs.Bool("quick", false, "tiny sizes that finish in seconds (a smoke run; the figures mean little)")
 	only := fs.String("only", "", "comma-separated figures to run, e.g. 2,3 (default all)")
 	fs.StringVar(&c.dir, "dir", "", "folder for data files (default a temporary one, removed after)")
@@ -113,6 +116,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if v < 1 {
 			return fmt.Errorf("-%s %d: must be at least 1", name, v)
 		}
+	}
+	if c.corpus != "vocab" && c.corpus != "names" {
+		return fmt.Errorf("-corpus %q: want vocab or names", c.corpus)
 	}
 	if c.duration <= 0 {
 		return fmt.Errorf("-duration %s: must be positive", c.duration)

@@ -17,7 +17,13 @@ import (
 )
 
 // dedupe is the daemon's default dedupe configuration (config's defaults).
-var dedupe = store.Dedupe{Window: tcfg.DefaultDedupeWindow, Threshold: tcfg.DefaultSimilarity, Similarity: match.Similarity, Prefilter: match.Prefilter}
+var dedupe = store.Dedupe{
+	Window: tcfg.DefaultDedupeWindow, Threshold: tcfg.DefaultSimilarity,
+	Similarity: match.Score, Keys: match.RareKeys, Prefilter: match.ScorePrefilter,
+	Story: func(it *store.Item) *store.Story {
+		return fetcher.StoryOf(nil, it.Title, it.Link, tcfg.DefaultSimilarity)
+	},
+}
 
 // runAll runs every wanted figure in order and returns the rows measured
 // so far, with the first error that stopped the run.
@@ -25,14 +31,14 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 	var rows []row
 	c.logf("generating %d feeds of %d items", c.feeds, c.items)
 	now := time.Now()
-	corp := newCorpus(c.feeds, c.items, now)
+	corp := newCorpus(c.feeds, c.items, now, c.corpus == "vocab")
 	cs, err := startRemoteCorpus(corp)
 	if err != nil {
 		return nil, err
 	}
 	defer cs.stop()
 	base := cs.base
-	c.logf("corpus: %d feeds, %.1f MB, served at %s by process %d", c.feeds, float64(corp.bytes())/1e6, base, cs.cmd.Process.Pid)
+	c.logf("corpus %s: %d feeds, %.1f MB, served at %s by process %d", c.corpus, c.feeds, float64(corp.bytes())/1e6, base, cs.cmd.Process.Pid)
 
 	// The store of figure 2 is the one figures 4 and 7 serve from.
 	var ingested *store.Store
@@ -146,7 +152,7 @@ func newFetcher(c *config, st fetcher.Store, base string, n int) (*fetcher.Fetch
 }
 
 func openStore(c *config, name string) (*store.Store, error) {
-	return store.Open(filepath.Join(c.dir, name), &store.Options{Timeout: time.Second, Dedupe: dedupe})
+	return store.Open(filepath.Join(c.dir, name), &store.Options{Timeout: time.Second, Dedupe: dedupe, MatchVersion: match.Version})
 }
 
 // tally sums a cycle's results and returns the first failure.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"tickerd/feed"
-	"tickerd/match"
+	"tickerd/fetcher"
 	"tickerd/store"
 )
 
@@ -31,20 +31,21 @@ type loader struct {
 	first time.Time // time of item 0
 	n     int       // items loaded so far
 	r     *rand.Rand
+	vocab bool // headlines from the vocabulary corpus
 }
 
 func (l *loader) item(source string, i int) store.Item {
 	arabic := i%2 == 0
 	title := headline(l.r, arabic)
+	if l.vocab {
+		title = vocabHeadline(l.r, arabic)
+	}
 	link := fmt.Sprintf("https://%s.example.com/news/%d", source, i)
-	norm := match.Normalize(title)
-	tokens := match.Tokens(norm)
 	return store.Item{
 		Source: source, ID: link, Link: link, Title: title, Lang: map[bool]string{true: "ar", false: "en"}[arabic],
 		Summary:   "<p>" + phrase(l.r, arabicWords, 30) + "</p>",
 		Published: l.first.Add(time.Duration(i) * loadSpacing),
-		Story: &store.Story{Title: norm, Link: match.CanonicalLink(link, ""), Tokens: tokens,
-			Keys: match.Signature(tokens, dedupe.Threshold)},
+		Story:     fetcher.StoryOf(nil, title, link, dedupe.Threshold),
 	}
 }
 
@@ -113,8 +114,8 @@ func figScale(ctx context.Context, c *config, corp *corpus, cs *remoteCorpus, ba
 		return nil, err
 	}
 	defer smallSt.Close()
-	ls := &loader{st: smallSt, r: rand.New(rand.NewPCG(5, 5)), first: time.Now().Add(-time.Duration(small+20000) * loadSpacing)}
-	l := &loader{st: st, r: rand.New(rand.NewPCG(6, 6)), first: time.Now().Add(-time.Duration(c.stored+20000) * loadSpacing)}
+	ls := &loader{st: smallSt, vocab: c.corpus == "vocab", r: rand.New(rand.NewPCG(5, 5)), first: time.Now().Add(-time.Duration(small+20000) * loadSpacing)}
+	l := &loader{st: st, vocab: c.corpus == "vocab", r: rand.New(rand.NewPCG(6, 6)), first: time.Now().Add(-time.Duration(c.stored+20000) * loadSpacing)}
 	const feeds = 40
 	c.logf("figure 5: loading %d items, then %d", small, c.stored)
 	if err := ls.loadTo(ctx, c, small); err != nil {

@@ -54,7 +54,7 @@ func (s *corpusServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.gens[n]++
 		gen := s.gens[n]
 		s.mu.Unlock()
-		g := genFeed(n%len(s.c.feeds), gen, s.c.items, s.c.now)
+		g := genFeed(n%len(s.c.feeds), gen, s.c.items, s.c.now, s.c.vocab)
 		f = &g
 	}
 	h := w.Header()
@@ -72,7 +72,7 @@ func (s *corpusServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // corpusEnv, when set in the environment, makes the process a corpus
 // server (see serveCorpusMain) instead of the harness. Its value is
-// "feeds,items,unix-nanoseconds".
+// "feeds,items,unix-nanoseconds,vocab" (vocab 1 for the vocabulary corpus).
 const corpusEnv = "TICKERBENCH_CORPUS"
 
 // serveCorpusMain is a corpus server process: it serves the corpus its
@@ -82,13 +82,13 @@ const corpusEnv = "TICKERBENCH_CORPUS"
 // (tens of MB) and its server out of the harness's process keeps them out
 // of the memory figure and of the Go heap's collection goal.
 func serveCorpusMain(spec string, stdin io.Reader, stdout io.Writer) int {
-	var feeds, items int
+	var feeds, items, vocab int
 	var nanos int64
-	if _, err := fmt.Sscanf(spec, "%d,%d,%d", &feeds, &items, &nanos); err != nil || feeds < 1 || items < 1 {
+	if _, err := fmt.Sscanf(spec, "%d,%d,%d,%d", &feeds, &items, &nanos, &vocab); err != nil || feeds < 1 || items < 1 {
 		fmt.Fprintf(os.Stderr, "tickerbench corpus server: bad %s %q\n", corpusEnv, spec)
 		return 2
 	}
-	corp := newCorpus(feeds, items, time.Unix(0, nanos))
+	corp := newCorpus(feeds, items, time.Unix(0, nanos), vocab == 1)
 	cs := newCorpusServer(corp)
 	mux := http.NewServeMux()
 	mux.Handle("/f/", cs)
@@ -127,7 +127,11 @@ func startRemoteCorpus(corp *corpus) (*remoteCorpus, error) {
 		return nil, err
 	}
 	cmd := exec.Command(exe)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d,%d,%d", corpusEnv, len(corp.feeds), corp.items, corp.now.UnixNano()))
+	vocab := 0
+	if corp.vocab {
+		vocab = 1
+	}
+	cmd.Env = append(os.Environ(), fmt.Sprintf("%s=%d,%d,%d,%d", corpusEnv, len(corp.feeds), corp.items, corp.now.UnixNano(), vocab))
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

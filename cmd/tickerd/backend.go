@@ -16,15 +16,18 @@ import (
 	"tickerd/store/postgres"
 )
 
-// storeDedupe is the dedupe every backend is opened with.
-func storeDedupe(cfg *config.Config) store.Dedupe {
+// storeDedupe is the dedupe every backend is opened with: canonical
+// tokens of matcher, scored by match.Score. The bbolt store also picks
+// each headline's keys by rarity (storeOptions); PostgreSQL keys by the
+// fetcher's Story.Keys.
+func storeDedupe(cfg *config.Config, matcher *match.Matcher) store.Dedupe {
 	return store.Dedupe{
 		Window:     cfg.Dedupe.Window,
 		Threshold:  cfg.Dedupe.Similarity,
-		Similarity: match.Similarity,
-		Prefilter:  match.Prefilter,
+		Similarity: match.Score,
+		Prefilter:  match.ScorePrefilter,
 		Story: func(it *store.Item) *store.Story {
-			return fetcher.StoryOf(it.Title, it.Link, cfg.Dedupe.Similarity)
+			return fetcher.StoryOf(matcher, it.Title, it.Link, cfg.Dedupe.Similarity)
 		},
 	}
 }
@@ -32,15 +35,15 @@ func storeDedupe(cfg *config.Config) store.Dedupe {
 // openStore opens the backend cfg names: the PostgreSQL database of
 // store:, else the bbolt file of data:. pg is the same store when it is
 // PostgreSQL, for what only replicas need (leases), else nil.
-func openStore(cfg *config.Config, logger *slog.Logger) (st store.Backend, pg *postgres.Store, err error) {
+func openStore(cfg *config.Config, matcher *match.Matcher, logger *slog.Logger) (st store.Backend, pg *postgres.Store, err error) {
 	if cfg.Store == "" {
-		s, err := store.Open(cfg.Data, &store.Options{Timeout: time.Second, Dedupe: storeDedupe(cfg)})
+		s, err := store.Open(cfg.Data, storeOptions(cfg, matcher, logger, time.Second))
 		return s, nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	pg, err = postgres.Open(ctx, cfg.Store, &postgres.Options{
-		Dedupe: storeDedupe(cfg),
+		Dedupe: storeDedupe(cfg, matcher),
 		// Room for every fetch's lease and slot calls beside ingest
 		// and the feed's reads.
 		MaxConns: int32(cfg.Fetch.Concurrency + 8),

@@ -105,6 +105,9 @@ type daemon struct {
 	ops  *ops.Ops // metrics, readiness and the operator API
 	// desk is the editorial API and console (/api/actions…, /desk).
 	desk *desk.Desk
+	// matcher is the canonical pipeline of the config the daemon
+	// started with: the story index is keyed by it, so a reload keeps it.
+	matcher *match.Matcher
 	// hub is tickerd's WebSub hub (websub.hub "self"), or the notifier of
 	// an external one; nil without websub.hub. Set at start: a reload
 	// that changes websub.hub takes a restart.
@@ -114,13 +117,19 @@ type daemon struct {
 // newDaemon opens the store and builds the fetcher and the feed server. The
 // caller must call close.
 func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
-	st, pg, err := openStore(cfg, logger)
+	matcher, err := newMatcher(cfg)
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{logger: logger, store: st, pg: pg, replica: replicaID()}
+	st, pg, err := openStore(cfg, matcher, logger)
+	if err != nil {
+		return nil, err
+	}
+	d := &daemon{logger: logger, store: st, pg: pg, replica: replicaID(), matcher: matcher}
 	d.cfg.Store(cfg)
-	d.ops = ops.New(st, opsOptions(cfg), logger)
+	oo := opsOptions(cfg)
+	oo.Explain = func(a, b string) match.Explanation { return matcher.Explain(a, b, cfg.Dedupe.Similarity) }
+	d.ops = ops.New(st, oo, logger)
 	d.fetcher, err = fetcher.New(st, d.fetcherOptions(cfg), logger)
 	if err != nil {
 		st.Close()
@@ -183,6 +192,7 @@ func (d *daemon) fetcherOptions(cfg *config.Config) *fetcher.Options {
 		MaxBody:      cfg.Fetch.MaxBody,
 		UserAgent:    userAgent(cfg),
 		Similarity:   cfg.Dedupe.Similarity,
+		Matcher:      d.matcher,
 		MaxItems:     cfg.Fetch.MaxItems,
 		MaxBackoff:   cfg.Fetch.MaxBackoff,
 		BlockPrivate: cfg.Fetch.BlockPrivate,
@@ -442,6 +452,43 @@ wait:
 	}
 	logger.Info("stopped")
 	return err
+}
+
+// matchVersion identifies the canonical pipeline and key rule the story
+// index is built with; the store rebuilds the index when it changes.
+const matchVersion = match.Version
+
+// newMatcher builds the canonical pipeline of cfg: the built-in lexicon
+// and outlets, dedupe.lexicon and dedupe.outlets, and every source's name
+// as an outlet that may decorate a headline.
+func newMatcher(cfg *config.Config) (*match.Matcher, error) {
+	opts := &match.MatcherOptions{Lexicon: cfg.Dedupe.Lexicon, Outlets: cfg.Dedupe.Outlets}
+	for _, s := range cfg.Sources {
+		opts.Outlets = append(opts.Outlets, s.Name)
+	}
+	m, err := match.NewMatcher(opts)
+	if err != nil {
+		return nil, fmt.Errorf("dedupe.lexicon: %w", err)
+	}
+	return m, nil
+}
+
+// storeOptions are the options every command that writes the data file
+// opens it with: the dedupe rules of cfg and matcher, and the match
+// version whose change rebuilds the story index.
+func storeOptions(cfg *config.Config, matcher *match.Matcher, logger *slog.Logger, timeout time.Duration) *store.Options {
+	return &store.Options{
+		Timeout:      timeout,
+		MatchVersion: matchVersion,
+		Logger:       logger.With("component", "store"),
+		Dedupe:       withRareKeys(storeDedupe(cfg, matcher)),
+	}
+}
+
+// withRareKeys has the bbolt store choose keys by rarity (match.RareKeys).
+func withRareKeys(d store.Dedupe) store.Dedupe {
+	d.Keys = match.RareKeys
+	return d
 }
 
 // hubURL is the WebSub hub the feeds announce: websub.hub, or tickerd's

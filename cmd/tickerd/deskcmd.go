@@ -153,11 +153,20 @@ func deskAct(ctx context.Context, cfg *config.Config, req desk.Request) (store.A
 // data file when no daemon holds it (an error wrapping store.ErrInUse
 // when one does).
 func deskBackend(cfg *config.Config, readOnly bool) (store.Backend, string, error) {
+	// Opened as every command that writes the data file opens it: the
+	// story index is keyed by the config's matching rules.
+	matcher, err := newMatcher(cfg)
+	if err != nil {
+		return nil, "", err
+	}
+	logger := slog.New(slog.DiscardHandler)
 	if cfg.Store != "" {
-		st, _, err := openStore(cfg, slog.New(slog.DiscardHandler))
+		st, _, err := openStore(cfg, matcher, logger)
 		return st, "on the database", err
 	}
-	st, err := store.Open(cfg.Data, &store.Options{Timeout: lockWait, ReadOnly: readOnly})
+	opts := storeOptions(cfg, matcher, logger, lockWait)
+	opts.ReadOnly = readOnly
+	st, err := store.Open(cfg.Data, opts)
 	if err != nil {
 		return nil, "", err
 	}

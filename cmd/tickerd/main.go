@@ -59,6 +59,12 @@ commands:
   backup    copy the data file to OUT: tickerd backup [flags] OUT
             (through the daemon's /api/backup, with the admin token, when one runs)
   compact   rewrite the data file to reclaim free space (not while a daemon runs)
+  split SOURCE ITEM-ID
+            make one telling its own story again (undo a wrong merge); through
+            the running daemon with the admin token, else on the data file
+  match "HEADLINE A" "HEADLINE B"
+            print why two headlines are or are not one story: canonical forms,
+            score, deciding tokens and rule
   version   print the version, commit and Go version, and exit
   hide, pin, unpin, breaking, correct, add, undo, audit
             the newsroom desk (through the daemon's API when one runs);
@@ -89,6 +95,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBackup(ctx, args, stdout, stderr)
 	case "compact":
 		return cmdCompact(args, stdout, stderr)
+	case "split":
+		return cmdSplit(ctx, args, stdout, stderr)
+	case "match":
+		return cmdMatch(args, stdout, stderr)
 	case "version":
 		printVersion(stdout)
 		return nil

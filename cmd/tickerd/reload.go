@@ -83,7 +83,8 @@ func keepRestartOnly(old, cfg *config.Config) []string {
 	if cfg.Data != old.Data {
 		keys, cfg.Data = append(keys, "data"), old.Data
 	}
-	if cfg.Dedupe != old.Dedupe {
+	if cfg.Dedupe.Window != old.Dedupe.Window || cfg.Dedupe.Similarity != old.Dedupe.Similarity ||
+		!slices.Equal(cfg.Dedupe.Lexicon, old.Dedupe.Lexicon) || !slices.Equal(cfg.Dedupe.Outlets, old.Dedupe.Outlets) {
 		keys, cfg.Dedupe = append(keys, "dedupe"), old.Dedupe
 	}
 	if cfg.AdminToken != old.AdminToken {

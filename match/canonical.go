@@ -1,0 +1,365 @@
+package match
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The canonical pipeline turns a headline as a wire wrote it into the
+// tokens dedupe compares. In order (each step is a function below):
+//
+//  1. Strip (decorations.go): outlet names before or after a separator,
+//     wire labels ("UPDATE 2-", "EXCLUSIVE-"), attributions at either end
+//     (", police said", "- report", "وفق مصادر طبية"). Only for comparing:
+//     what readers see keeps them.
+//  2. prepNumbers (numbers.go): digits in ASCII, thousands separators
+//     dropped ("12,000" is 12000), decimal marks kept as "p" ("6.1" is
+//     "6p1"), scorelines kept as one word ("3-0" is "3x0", so that 3-0 and
+//     0-3 differ), "U-21" as "u21", "2bn" split into "2 bn", % as "pct".
+//  3. Normalize: NFKC, case, Arabic letter forms, punctuation to spaces,
+//     leading "عاجل:"/"Breaking:".
+//  4. Per word: Latin diacritics folded (é is e), Stem (Arabic و and ال),
+//     then the lexicon (lexicon.txt and the config), phrases of up to three
+//     words first; English words not in it lose a plural s. Stop words go.
+//  5. Numbers (numbers.go): number words 0–20 and their Arabic compounds
+//     become digits, ordinals "ordN", a number before thousand/million/
+//     billion (الف, مليون, مليار, bn, m) is multiplied out.
+//
+// The result keeps first-appearance order, because Score reads order: who
+// did what to whom depends on which side of the verb a name stands.
+
+//go:embed lexicon.txt
+var lexiconText string
+
+// Matcher holds the data of the canonical pipeline: the lexicon and the
+// outlet names that decorate headlines. A Matcher is immutable and safe for
+// concurrent use; the zero value is not usable, use NewMatcher or Default.
+type Matcher struct {
+	words   map[string]string // one-word variant → canonical
+	phrases map[string]string // variant of 2 or 3 words → canonical
+	starts  map[string]bool   // first words of the phrases
+	outlets map[string]bool   // normalized outlet names
+}
+
+// MatcherOptions extends the built-in data; nil means none.
+type MatcherOptions struct {
+	// Lexicon holds extra entries, each as a line of lexicon.txt:
+	// "canonical | variant | variant".
+	Lexicon []string
+	// Outlets holds extra outlet names, such as each source's name and
+	// feed title; a headline segment equal to one is a decoration.
+	Outlets []string
+}
+
+// defaultMatcher is built once: parsing the embedded lexicon costs a few
+// hundred microseconds, and the result never changes.
+var defaultMatcher = sync.OnceValue(func() *Matcher {
+	m, err := NewMatcher(nil)
+	if err != nil {
+		// The embedded lexicon is tested (TestLexiconNormalizes).
+		panic(err)
+	}
+	return m
+})
+
+// Default returns the Matcher of the built-in lexicon and outlets.
+func Default() *Matcher { return defaultMatcher() }
+
+// NewMatcher returns a Matcher of the built-in data and opts. An entry that
+// does not parse is an error naming it.
+func NewMatcher(opts *MatcherOptions) (*Matcher, error) {
+	m := &Matcher{words: map[string]string{}, phrases: map[string]string{}, starts: map[string]bool{}, outlets: map[string]bool{}}
+	for i, line := range strings.Split(lexiconText, "\n") {
+		if err := m.addEntry(line); err != nil {
+			return nil, fmt.Errorf("lexicon.txt line %d: %w", i+1, err)
+		}
+	}
+	for _, o := range builtinOutlets {
+		m.outlets[o] = true
+	}
+	if opts != nil {
+		for i, line := range opts.Lexicon {
+			if err := m.addEntry(line); err != nil {
+				return nil, fmt.Errorf("lexicon entry %d %q: %w", i+1, line, err)
+			}
+		}
+		for _, o := range opts.Outlets {
+			if n := Normalize(o); n != "" && strings.Count(n, " ") < maxOutletWords {
+				m.outlets[n] = true
+			}
+		}
+	}
+	return m, nil
+}
+
+// maxPhrase is the most words a lexicon variant has.
+const maxPhrase = 3
+
+// addEntry adds one lexicon line; blank lines and comments are skipped.
+func (m *Matcher) addEntry(line string) error {
+	line = strings.TrimSpace(line)
+	if line == "" || line[0] == '#' {
+		return nil
+	}
+	fields := strings.Split(line, "|")
+	if len(fields) < 2 {
+		return fmt.Errorf("want \"canonical | variant ...\", got no |")
+	}
+	canon := strings.Join(strings.Fields(fields[0]), " ")
+	if canon == "" {
+		return fmt.Errorf("empty canonical form")
+	}
+	for _, v := range append(fields[:1:1], fields[1:]...) {
+		words := m.stems(v)
+		switch {
+		case len(words) == 0:
+			return fmt.Errorf("variant %q has no words", strings.TrimSpace(v))
+		case len(words) > maxPhrase:
+			return fmt.Errorf("variant %q has more than %d words", strings.TrimSpace(v), maxPhrase)
+		case len(words) == 1:
+			m.words[words[0]] = canon
+		default:
+			m.phrases[strings.Join(words, " ")] = canon
+			m.starts[words[0]] = true
+		}
+	}
+	return nil
+}
+
+// stems gives a variant the word forms the pipeline compares: normalized,
+// folded and stemmed. Entries written otherwise still work.
+func (m *Matcher) stems(v string) []string {
+	var out []string
+	for _, w := range strings.Fields(Normalize(v)) {
+		out = append(out, Stem(foldLatin(w)))
+	}
+	return out
+}
+
+// Canonical returns the forms under which title is compared: its
+// normalized text without decorations (for equal-title matching) and its
+// canonical tokens (for Score), as the pipeline above describes. The
+// tokens are unique, in order of first appearance, at most 64.
+func (m *Matcher) Canonical(title string) (normalized string, tokens []string) {
+	stripped := m.Strip(title)
+	normalized = Normalize(prepNumbers(stripped))
+	return normalized, m.tokens(normalized)
+}
+
+// Tokens returns the canonical tokens of title (see Canonical).
+func (m *Matcher) Tokens(title string) []string {
+	_, t := m.Canonical(title)
+	return t
+}
+
+// tokens runs steps 4 and 5 on a normalized headline.
+func (m *Matcher) tokens(normalized string) []string {
+	if normalized == "" {
+		return nil
+	}
+	var rawBuf, stemBuf [32]string
+	raw, words := rawBuf[:0], stemBuf[:0]
+	for rest := normalized; rest != "" && len(raw) < 4*maxTokens; {
+		var w string
+		w, rest, _ = strings.Cut(rest, " ")
+		if w != "" {
+			w = foldLatin(w)
+			raw = append(raw, w)
+			words = append(words, Stem(w))
+		}
+	}
+	n := trailingAttribution(words)
+	raw, words = raw[:n], words[:n]
+	toks := make([]string, 0, min(len(words), maxTokens))
+	var repeated uint64 // bit i: toks[i] occurs more than once (first 64)
+	var add func(t string)
+	add = func(t string) {
+		if t == "" {
+			return
+		}
+		if strings.IndexByte(t, ' ') >= 0 {
+			// A canonical form of several words ("israel army") is
+			// several tokens, so that "Israel's army" meets it.
+			for _, w := range strings.Fields(t) {
+				add(w)
+			}
+			return
+		}
+		for i, x := range toks {
+			if x == t {
+				repeated |= 1 << i
+				return
+			}
+		}
+		if len(toks) < maxTokens {
+			toks = append(toks, t)
+		}
+	}
+	for i := 0; i < len(words); i++ {
+		if n := m.phraseAt(words, i); n > 0 {
+			add(m.phrases[strings.Join(words[i:i+n], " ")]) // rare: allocating is fine
+			i += n - 1
+			continue
+		}
+		if t, n := numberAt(raw, i); n > 0 {
+			add(t)
+			i += n - 1
+			continue
+		}
+		if q, ok := rawQualifiers[raw[i]]; ok {
+			// "للشباب" is a youth team; "شباب" alone, young men.
+			add(q)
+			continue
+		}
+		w := words[i]
+		if isStop(w) || isStop(raw[i]) || fillers[w] {
+			continue
+		}
+		if r, ok := strings.CutPrefix(raw[i], "و"); ok && isStop(r) {
+			continue
+		}
+		if c, ok := m.words[w]; ok {
+			if !fillers[c] {
+				add(c)
+			}
+			continue
+		}
+		if s, ok := englishSingular(w); ok {
+			if c, ok := m.words[s]; ok {
+				if !fillers[c] {
+					add(c)
+				}
+				continue
+			}
+			w = s
+		}
+		add(w)
+	}
+	if repeated != 0 {
+		// A token said twice ("arrives … on visit", both visit) has no
+		// one place, so it goes last, where it stands between no two
+		// others when Score reads the order.
+		var once, twice []string
+		for i, t := range toks {
+			if repeated&(1<<i) != 0 {
+				twice = append(twice, t)
+			} else {
+				once = append(once, t)
+			}
+		}
+		toks = append(once, twice...)
+	}
+	return toks
+}
+
+// phraseAt reports how many words of a lexicon phrase start at words[i],
+// longest first; 0 if none.
+func (m *Matcher) phraseAt(words []string, i int) int {
+	if !m.starts[words[i]] {
+		return 0
+	}
+	var buf [64]byte
+	for n := min(maxPhrase, len(words)-i); n >= 2; n-- {
+		key := append(buf[:0], words[i]...)
+		for _, w := range words[i+1 : i+n] {
+			key = append(append(key, ' '), w...)
+		}
+		if _, ok := m.phrases[string(key)]; ok {
+			return n
+		}
+	}
+	return 0
+}
+
+func contains(toks []string, t string) bool {
+	for _, x := range toks {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// englishSingular returns w without a plural or third-person s: ASCII
+// letters only, five or more, not ending in ss, us or is ("news" and
+// "Paris" keep theirs). Both sides of a comparison get the same rule, so
+// a wrong cut ("Texas") is harmless.
+func englishSingular(w string) (string, bool) {
+	n := len(w)
+	if n < 5 || w[n-1] != 's' {
+		return "", false
+	}
+	for i := 0; i < n; i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return "", false
+		}
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && n >= 6:
+		return w[:n-3] + "y", true // worries
+	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"),
+		strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "zes"):
+		return w[:n-2], true // passes, clashes
+	}
+	switch w[n-2] {
+	case 's', 'u', 'i':
+		return "", false
+	}
+	return w[:n-1], true
+}
+
+// foldLatin removes the diacritics of Latin letters (é → e, ğ → g, ø stays
+// ø), so that "Erdoğan" and "Erdogan" agree. Other scripts are untouched:
+// Arabic has its own rules in Normalize.
+func foldLatin(w string) string {
+	latin := false
+	for i := 0; i < len(w); i++ {
+		if w[i] >= utf8.RuneSelf {
+			r, _ := utf8.DecodeRuneInString(w[i:])
+			if r >= 0x00C0 && r <= 0x024F || r >= 0x1E00 && r <= 0x1EFF {
+				latin = true
+				break
+			}
+		}
+	}
+	if !latin {
+		return w
+	}
+	var b strings.Builder
+	for _, r := range norm.NFD.String(w) {
+		if r >= 0x0300 && r <= 0x036F {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	// Composing again keeps marks on non-Latin letters as Normalize left
+	// them.
+	return norm.NFC.String(b.String())
+}
+
+// rawQualifiers are Arabic words that name a team's category only with
+// the preposition ل and article they are written with ("منتخب مصر
+// للشباب"): Stem would leave شباب, which alone means young men. They
+// become the qualifier Score knows.
+var rawQualifiers = map[string]string{
+	"للشباب": "youth", "للناشيين": "youth", "للناشيات": "youth", "للاواسط": "youth",
+	"للسيدات": "women", "للشابات": "women", "للرديف": "reserve",
+}
+
+// fillers are intensifiers wires add or leave out at will ("massive drone
+// attack", "هجوم عنيف"); like stop words, they are not compared.
+var fillers = map[string]bool{
+	// Saying is how a wire frames a story, not the story: "Houthis say
+	// they attacked" is "Houthis claim attack" (canonical forms).
+	"say": true, "claim": true, "claims": true, "يقول": true,
+	"they": true, "their": true, "them": true, "he": true, "she": true, "his": true,
+	"her": true, "we": true, "our": true, "you": true,
+	"massive": true, "huge": true, "large": true, "big": true, "major": true,
+	"heavy": true, "fierce": true, "intense": true, "violent": true,
+	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "واسع": true, "واسعه": true,
+}

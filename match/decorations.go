@@ -1,0 +1,304 @@
+package match
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Decorations are what wires put around a headline when they republish
+// it: their own name ("… | AP News", "رويترز - …"), a label ("UPDATE 2-",
+// "EXCLUSIVE-"), and an attribution (", police said", "- report", "وفق
+// مصادر طبية"). None of it says what happened, so Strip removes it before
+// headlines are compared. The rules are the tables below; the published
+// headline keeps every word.
+
+// maxOutletWords bounds the words of an outlet name, built-in or not.
+const maxOutletWords = 6
+
+// builtinOutlets are outlet names as Normalize writes them
+// (TestOutletsAreNormalized).
+var builtinOutlets = []string{
+	"reuters", "ap", "ap news", "associated press", "afp", "agence france presse",
+	"bbc", "bbc news", "cnn", "al jazeera", "aljazeera", "al jazeera english",
+	"al arabiya", "sky news", "sky news arabia", "the guardian", "guardian",
+	"anadolu", "anadolu agency", "aa", "xinhua", "bloomberg", "nyt",
+	"new york times", "the new york times", "washington post",
+	"the washington post", "times of israel", "the times of israel", "haaretz",
+	"france 24", "dw", "euronews", "npr", "abc news", "cbs news", "nbc news",
+	"fox news", "middle east eye", "the national", "arab news", "wafa", "kuna",
+	"wam", "mena", "rt", "sputnik", "tass", "ynet", "i24news", "axios",
+	"politico", "the hill", "al monitor",
+	"رويترز", "فرانس برس", "ا ف ب", "اف ب", "الاناضول", "وكاله الاناضول",
+	"الجزيره", "الجزيره نت", "الجزيره مباشر", "العربيه", "العربيه نت",
+	"سكاي نيوز عربيه", "سكاي نيوز", "بي بي سي", "بي بي سي عربي", "وفا",
+	"وكاله وفا", "وكاله الانباء الفلسطينيه", "وكاله الانباء", "روسيا اليوم",
+	"ار تي", "سبوتنيك", "الشرق الاوسط", "القدس العربي", "معا", "وكاله معا",
+	"سما", "شبكه قدس", "الميادين", "المنار", "العربي الجديد", "الحره",
+	"فرانس 24", "سي ان ان", "سي ان ان بالعربيه", "اليوم السابع", "الاهرام",
+	"المصري اليوم", "كونا", "واس", "وام", "قنا", "بترا", "سانا", "ايرنا",
+	"عرب 48", "الحياه الجديده", "شهاب", "الرساله نت", "فلسطين اليوم",
+}
+
+// wireLabels start a headline, followed by an optional number and a
+// separator: "UPDATE 2-", "EXCLUSIVE-", "CORRECTED-", "تحديث 1:". Only
+// Latin letters are compared case-insensitively; Normalize drops the
+// one-word labels it knows, but not with a number or glued to a hyphen.
+var wireLabels = []string{
+	"update", "updated", "exclusive", "corrected", "correction", "refile",
+	"rpt", "repeat", "wrapup", "analysis", "factbox", "insight", "urgent",
+	"flash", "alert", "developing", "breaking", "live", "watch", "video",
+	"تحديث", "حصري", "تصحيح", "عاجل", "محدث", "مباشر", "فيديو",
+}
+
+// outletWords mark a short segment as an outlet's name even when the
+// outlet is not listed ("… - Gulf News", "… - وكالة الأنباء اليمنية").
+var outletWords = map[string]bool{
+	"news": true, "agency": true, "times": true, "post": true, "tv": true,
+	"press": true, "network": true, "daily": true, "gazette": true,
+	"herald": true, "tribune": true, "journal": true, "online": true,
+	"وكاله": true, "قناه": true, "صحيفه": true, "موقع": true, "شبكه": true,
+	"تلفزيون": true, "اذاعه": true, "جريده": true,
+}
+
+// attributors are who a headline is attributed to without being a party
+// to it: "police said", "مصادر طبية". A named speaker ("Trump says") is
+// never dropped: who said it is the story.
+var attributors = map[string]bool{
+	"police": true, "official": true, "officials": true, "source": true,
+	"sources": true, "report": true, "reports": true, "media": true,
+	"witnesses": true, "witness": true, "medics": true, "doctors": true,
+	"ministry": true, "statement": true, "spokesman": true, "spokesperson": true,
+	"agency": true, "agencies": true, "residents": true, "activists": true,
+	"مصادر": true, "مصدر": true, "مسؤولون": true, "مسؤولين": true,
+	"مسوولون": true, "مسوولين": true, "شهود": true, "تقرير": true, "تقارير": true,
+	"اعلام": true, "وسائل": true, "مسعفون": true, "بيان": true, "متحدث": true,
+	"الشرطه": true, "شرطه": true, "مصادر طبيه": true, "ناشطون": true,
+}
+
+// sayVerbs end an attribution: ", police said", "- officials say".
+var sayVerbs = map[string]bool{
+	"said": true, "says": true, "say": true, "reported": true, "reports": true,
+	"told": true, "claims": true, "claimed": true, "confirmed": true,
+	"قال": true, "قالت": true, "تقول": true, "يقول": true, "يقولون": true,
+	"افاد": true, "افادت": true, "تفيد": true, "يفيد": true, "اكد": true, "اكدت": true,
+}
+
+// attributionCues start a trailing attribution ("according to police",
+// "وفق مصادر طبية", "نقلا عن مسؤولين"); they are compared after Stem.
+var attributionCues = map[string]bool{
+	"according": true, "citing": true, "per": true, "via": true,
+	"وفق": true, "وفقا": true, "بحسب": true, "حسب": true, "نقلا": true,
+}
+
+// maxAttribution is the most words an attribution has.
+const maxAttribution = 6
+
+// trailingSeps and leadingSeps split a headline into segments one of which
+// may be a decoration. A comma only separates attributions.
+var (
+	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": "}
+	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― "}
+	commaSeps    = []string{", ", "، ", " ,", " ،"}
+)
+
+// Strip returns title without its decorations: a leading wire label,
+// outlet names before or after a separator, and an attribution at either
+// end, each as long as a headline is left. It is what Canonical compares;
+// never show its result. Safe for concurrent use.
+func (m *Matcher) Strip(title string) string {
+	if len(title) > maxInputBytes {
+		title = title[:maxInputBytes]
+	}
+	s := strings.TrimSpace(title)
+	s = stripWireLabel(s)
+	// A decoration in parentheses at the end: "(رويترز)", "(AP)".
+	for range 3 {
+		t := strings.TrimRight(s, " .")
+		if !strings.HasSuffix(t, ")") {
+			break
+		}
+		i := strings.LastIndexByte(t, '(')
+		if i <= 0 || !m.isDecoration(t[i+1:len(t)-1], true) {
+			break
+		}
+		s = strings.TrimSpace(t[:i])
+	}
+	for range 3 {
+		i, sep := lastSep(s, trailingSeps)
+		if i < 0 {
+			i, sep = lastSep(s, commaSeps)
+			if i < 0 || !isAttribution(Normalize(s[i+len(sep):]), false) {
+				break
+			}
+		} else if !m.isDecoration(s[i+len(sep):], true) {
+			break
+		}
+		if strings.TrimSpace(s[:i]) == "" {
+			break
+		}
+		s = strings.TrimSpace(s[:i])
+	}
+	// Reuters' attribution: " -White House", " -sources", a hyphen glued
+	// to a short tail.
+	if i := strings.LastIndex(s, " -"); i > 0 && i+2 < len(s) && s[i+2] != ' ' && s[i+2] != '-' {
+		if tail := Normalize(s[i+2:]); tail != "" && strings.Count(tail, " ") < 3 && !hasDigit(tail) {
+			s = strings.TrimSpace(s[:i])
+		}
+	}
+	for range 2 {
+		i, sep := firstSep(s, leadingSeps)
+		if i <= 0 || !m.isDecoration(s[:i], false) {
+			break
+		}
+		rest := strings.TrimSpace(s[i+len(sep):])
+		if rest == "" {
+			break
+		}
+		s = stripWireLabel(rest)
+	}
+	return s
+}
+
+// isDecoration reports whether a segment of a headline is an outlet name
+// or an attribution (trailing or leading).
+func (m *Matcher) isDecoration(seg string, trailing bool) bool {
+	n := Normalize(seg)
+	if n == "" {
+		return false
+	}
+	words := strings.Count(n, " ") + 1
+	if words > maxOutletWords {
+		return false
+	}
+	if m.outlets[n] || strings.HasPrefix(n, "the ") && m.outlets[n[4:]] {
+		return true
+	}
+	if words <= 4 {
+		for _, w := range strings.Fields(n) {
+			if outletWords[w] {
+				return true
+			}
+		}
+	}
+	return isAttribution(n, !trailing)
+}
+
+// isAttribution reports whether normalized text, a segment cut off by a
+// separator, is an attribution: it starts with a cue ("according to",
+// "وفق"), ends with a saying verb after an attributor ("police said"), or
+// is one or two attributor words ("report", "مصادر طبية"). At the start of
+// a headline ("Police: …", "Report -") only attributor words count.
+func isAttribution(n string, leading bool) bool {
+	words := strings.Fields(n)
+	if len(words) == 0 || len(words) > maxAttribution {
+		return false
+	}
+	first, last := Stem(words[0]), words[len(words)-1]
+	if !leading && attributionCues[first] {
+		return true
+	}
+	if attributors[words[0]] || attributors[first] {
+		if len(words) <= 2 || sayVerbs[last] {
+			return true
+		}
+	}
+	if !leading && len(words) <= 3 && (attributors[last] || attributors[Stem(last)]) {
+		// "state media", "health ministry", "مصادر طبيه"
+		return true
+	}
+	if !leading && sayVerbs[last] && len(words) <= 5 {
+		// "police said", "the ministry said", "مصادر طبية قالت"
+		for _, w := range words[:len(words)-1] {
+			if attributors[w] || attributors[Stem(w)] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// trailingAttribution returns how many of words (normalized and stemmed)
+// remain once an attribution written without a separator is cut from the
+// end: "… وفق مصادر طبية", "… نقلا عن مسؤولين", "… according to police",
+// "… police say". At least three words stay.
+func trailingAttribution(words []string) int {
+	n := len(words)
+	for i := max(3, n-maxAttribution); i < n; i++ {
+		if attributionCues[words[i]] && i+1 < n {
+			return i
+		}
+	}
+	if n >= 5 && sayVerbs[words[n-1]] {
+		for k := 2; k <= 3; k++ {
+			if attributors[words[n-k]] {
+				return n - k
+			}
+		}
+	}
+	return n
+}
+
+// stripWireLabel removes one leading wire label with its number and
+// separator ("UPDATE 2-", "EXCLUSIVE:", "تحديث 1 -").
+func stripWireLabel(s string) string {
+	for _, l := range wireLabels {
+		if len(s) <= len(l) || !strings.EqualFold(s[:len(l)], l) {
+			continue
+		}
+		rest := s[len(l):]
+		rest = strings.TrimLeft(rest, " ")
+		rest = strings.TrimLeftFunc(rest, func(r rune) bool { return digitValue(r) >= 0 })
+		rest = strings.TrimLeft(rest, " ")
+		r, size := utf8.DecodeRuneInString(rest)
+		if size == 0 || !(isLabelSep(r) || isHyphen(r)) {
+			continue
+		}
+		rest = strings.TrimLeftFunc(rest[size:], func(r rune) bool { return unicode.IsSpace(r) || isHyphen(r) })
+		if rest != "" {
+			return rest
+		}
+	}
+	return s
+}
+
+// lastSep returns where the last of seps occurs in s, and which: one
+// backward pass that tries the separators only where one could start
+// (strings.LastIndex per separator cost a third of Canonical).
+func lastSep(s string, seps []string) (int, string) {
+	for i := len(s) - 1; i >= 0; i-- {
+		if !sepStart(s[i]) {
+			continue
+		}
+		for _, sep := range seps {
+			if s[i] == sep[0] && strings.HasPrefix(s[i:], sep) {
+				return i, sep
+			}
+		}
+	}
+	return -1, ""
+}
+
+// firstSep returns where the first of seps occurs in s, and which; at one
+// place the longest separator wins (" - " over " -").
+func firstSep(s string, seps []string) (int, string) {
+	for i := 0; i < len(s); i++ {
+		if !sepStart(s[i]) {
+			continue
+		}
+		which := ""
+		for _, sep := range seps {
+			if s[i] == sep[0] && len(sep) > len(which) && strings.HasPrefix(s[i:], sep) {
+				which = sep
+			}
+		}
+		if which != "" {
+			return i, which
+		}
+	}
+	return -1, ""
+}
+
+// sepStart reports whether a separator of the tables above may start
+// with byte c: a space, a comma, a colon, or the lead byte of "،".
+func sepStart(c byte) bool { return c == ' ' || c == ',' || c == ':' || c == 0xD8 }

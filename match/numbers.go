@@ -1,0 +1,232 @@
+package match
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// prepNumbers rewrites the numbers of a raw headline so that Normalize
+// keeps each as one word in one form (step 2 of the pipeline, see
+// canonical.go): digits of every script in ASCII; "12,000" and "12٬000"
+// as 12000; "6.1" and "٦٫١" as 6p1; a scoreline or range "3-0" as 3x0, so
+// that it stays one token whose order counts; "U-21" as u21; a number
+// glued to letters ("2bn", "3rd") split from them; % and ٪ as the word
+// pct. A headline without digits or percent signs comes back as it is,
+// without allocating.
+func prepNumbers(s string) string {
+	if !hasNumber(s) {
+		return s
+	}
+	rs := []rune(s)
+	digit := func(i int) int {
+		if i < 0 || i >= len(rs) {
+			return -1
+		}
+		return digitValue(rs[i])
+	}
+	b := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if d := digitValue(r); d >= 0 {
+			b = append(b, byte('0'+d))
+			if i+1 < len(rs) && rs[i+1] < utf8.RuneSelf && isASCIILetter(byte(rs[i+1])) {
+				b = append(b, ' ')
+			}
+			continue
+		}
+		prev, next := digit(i-1), digit(i+1)
+		switch r {
+		case ',', '٬', '\'':
+			// A thousands separator: exactly three digits follow.
+			if prev >= 0 && next >= 0 && digit(i+3) >= 0 && digit(i+4) < 0 {
+				continue
+			}
+		case '.', '٫':
+			if prev >= 0 && next >= 0 {
+				b = append(b, 'p')
+				continue
+			}
+		case '-', '–', '—', ':', '‐', '‑':
+			if prev >= 0 && next >= 0 {
+				b = append(b, 'x')
+				continue
+			}
+			// "3 - 0", spaced.
+			if i >= 2 && i+2 < len(rs) && rs[i-1] == ' ' && rs[i+1] == ' ' && digit(i-2) >= 0 && digit(i+2) >= 0 && r != ':' {
+				b = append(bytes.TrimSuffix(b, []byte(" ")), 'x')
+				i++ // the space after
+				continue
+			}
+		case '%', '٪', '﹪', '％':
+			b = append(b, " pct "...)
+			continue
+		case 'u', 'U':
+			// U-21, U21: an age category, kept as one word.
+			if (i == 0 || !isWordRune(rs[i-1])) && i+2 < len(rs) && rs[i+1] == '-' && digit(i+2) >= 0 {
+				b = append(b, 'u')
+				i++
+				continue
+			}
+		}
+		b = utf8.AppendRune(b, r)
+	}
+	return string(b)
+}
+
+func isWordRune(r rune) bool {
+	return r < utf8.RuneSelf && (isASCIILetter(byte(r)) || isASCIIDigit(byte(r))) || r >= 0x0600 && r <= 0x06FF
+}
+
+// hasNumber reports whether s has a digit of any script or a percent sign.
+func hasNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9', c == '%':
+			return true
+		case c == 0xD9 && i+1 < len(s) && s[i+1] >= 0xA0 && s[i+1] <= 0xAA: // ٠–٩ ٪
+			return true
+		case c == 0xDB && i+1 < len(s) && s[i+1] >= 0xB0 && s[i+1] <= 0xB9: // ۰–۹
+			return true
+		case c == 0xEF: // full-width and small forms
+			return true
+		}
+	}
+	return false
+}
+
+// digitValue is the value of a decimal digit of ASCII, Arabic-Indic or
+// Extended Arabic-Indic, or -1.
+func digitValue(r rune) int {
+	switch {
+	case r >= '0' && r <= '9':
+		return int(r - '0')
+	case r >= 0x0660 && r <= 0x0669:
+		return int(r - 0x0660)
+	case r >= 0x06F0 && r <= 0x06F9:
+		return int(r - 0x06F0)
+	case r >= 0xFF10 && r <= 0xFF19:
+		return int(r - 0xFF10)
+	}
+	return -1
+}
+
+// numberWords are the number words 0–20, Arabic and English, as Normalize
+// writes them (before Stem: "الاثنين" is Monday, "اثنين" two).
+var numberWords = map[string]int{
+	"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+	"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+	"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+	"seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+	"صفر": 0, "واحد": 1, "واحده": 1, "اثنان": 2, "اثنين": 2, "اثنتان": 2, "اثنتين": 2,
+	"ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5,
+	"ست": 6, "سته": 6, "سبع": 7, "سبعه": 7, "ثمان": 8, "ثماني": 8, "ثمانيه": 8,
+	"تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10, "عشرون": 20, "عشرين": 20,
+}
+
+// teenStarts are the Arabic words that make 11 and 12 only before عشر
+// ("احد عشر"); alone, الأحد is Sunday.
+var teenStarts = map[string]int{"احد": 1, "احدي": 1, "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2}
+
+// ordinalWords are ordinals 1–20, as Normalize writes them.
+var ordinalWords = map[string]int{
+	"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+	"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
+	"twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+	"sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+	"twentieth": 20,
+	"اول":       1, "اولي": 1, "الاول": 1, "الاولي": 1, "ثاني": 2, "ثانيه": 2, "الثاني": 2, "الثانيه": 2,
+	"ثالث": 3, "ثالثه": 3, "الثالث": 3, "الثالثه": 3, "الرابع": 4, "الرابعه": 4,
+	"الخامس": 5, "الخامسه": 5, "السادس": 6, "السادسه": 6, "السابع": 7, "السابعه": 7,
+	"الثامن": 8, "الثامنه": 8, "التاسع": 9, "التاسعه": 9, "العاشر": 10, "العاشره": 10,
+}
+
+// ordinalSuffixes follow a digit in "1st", "2nd", split by prepNumbers.
+var ordinalSuffixes = map[string]bool{"st": true, "nd": true, "rd": true, "th": true}
+
+// multipliers scale the number before them: "2 million", "2m", "32 الفا".
+var multipliers = map[string]float64{
+	"thousand": 1e3, "thousands": 1e3, "k": 1e3, "الف": 1e3, "الفا": 1e3, "الاف": 1e3,
+	"million": 1e6, "millions": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "مليون": 1e6, "ملايين": 1e6,
+	"billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "مليار": 1e9, "مليارات": 1e9,
+	"trillion": 1e12, "tn": 1e12, "تريليون": 1e12,
+}
+
+// numberAt reads a number starting at raw[i] (normalized words, before
+// Stem): digits, or a number word, possibly followed by عشر, a
+// multiplier or an ordinal suffix. It returns the number's token and how
+// many words it took, or 0 words if there is none. Ordinals come out as
+// "ord" and the number ("ord3" for third, الثالث, 3rd).
+func numberAt(raw []string, i int) (string, int) {
+	w := raw[i]
+	if r, ok := strings.CutPrefix(w, "ال"); ok && isNumeral(r) {
+		return "ord" + r, 1 // الـ19, the 19th
+	}
+	if o, ok := ordinalWords[w]; ok && o < 10 && i+1 < len(raw) && (raw[i+1] == "عشر" || raw[i+1] == "عشره") {
+		return "ord" + strconv.Itoa(o+10), 2
+	}
+	if o, ok := ordinalWords[w]; ok {
+		return "ord" + strconv.Itoa(o), 1
+	}
+	var v float64
+	n := 1
+	switch {
+	case isNumeral(w):
+		f, err := strconv.ParseFloat(strings.Replace(w, "p", ".", 1), 64)
+		if err != nil {
+			return w, 1 // too long to scale; kept as written
+		}
+		v = f
+		if i+1 < len(raw) && ordinalSuffixes[raw[i+1]] && !strings.Contains(w, "p") {
+			return "ord" + w, 2
+		}
+	default:
+		x, ok := numberWords[w]
+		if !ok {
+			x, ok = numberWords[strings.TrimPrefix(w, "و")]
+		}
+		if t, teen := teenStarts[w]; teen && i+1 < len(raw) && (raw[i+1] == "عشر" || raw[i+1] == "عشره") {
+			x, ok, n = t+10, true, 2
+		} else if ok && x >= 1 && x <= 9 && i+1 < len(raw) && (raw[i+1] == "عشر" || raw[i+1] == "عشره") {
+			x, n = x+10, 2
+		}
+		if !ok {
+			return "", 0
+		}
+		v = float64(x)
+	}
+	if i+n < len(raw) {
+		if m, ok := multipliers[raw[i+n]]; ok {
+			v *= m
+			n++
+		}
+	}
+	return formatNumber(v), n
+}
+
+// isNumeral reports whether w is digits with at most one decimal mark p
+// between them, as prepNumbers writes numbers.
+func isNumeral(w string) bool {
+	if w == "" || !isASCIIDigit(w[0]) || !isASCIIDigit(w[len(w)-1]) {
+		return false
+	}
+	p := 0
+	for i := 0; i < len(w); i++ {
+		switch {
+		case isASCIIDigit(w[i]):
+		case w[i] == 'p':
+			p++
+		default:
+			return false
+		}
+	}
+	return p <= 1 && len(w) <= 18
+}
+
+// formatNumber writes v as digits, with p for a decimal mark.
+func formatNumber(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	return strings.Replace(s, ".", "p", 1)
+}

@@ -1,0 +1,372 @@
+package match
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// qualifiers are words that make the subject another one: Brazil's U-20
+// side is not Brazil, an NGO (منظمة غير حكومية) is not a government body.
+// A headline that has one and a headline that has none are never the same
+// story. Canonical forms (u21 is how prepNumbers writes U-21).
+var qualifiers = map[string]bool{
+	"youth": true, "reserve": true, "junior": true, "women": true, "womens": true,
+	"olympic": true, "amateur": true, "academy": true,
+	"ناشيين": true, "ناشيات": true, "سيدات": true, "اولمبي": true, "رديف": true,
+	"غير": true, "شابات": true,
+}
+
+// isQualifier reports whether t is a qualifier: listed, or an age
+// category such as u21.
+func isQualifier(t string) bool {
+	if qualifiers[t] {
+		return true
+	}
+	return len(t) >= 2 && len(t) <= 3 && t[0] == 'u' && isASCIIDigit(t[1]) && isASCIIDigit(t[len(t)-1])
+}
+
+// symmetric are canonical verbs whose two sides may swap without changing
+// the story: a meets b is b meets a; a draws with b is b draws with a.
+var symmetric = map[string]bool{
+	"meet": true, "يلتقي": true, "draw": true, "draws": true, "drew": true,
+	"tie": true, "ties": true, "يتعادل": true, "تعادل": true, "تتعادل": true,
+	"vs": true, "v": true, "versus": true, "against": true, "ضد": true,
+	"مقابل": true, "between": true, "بين": true,
+}
+
+// Score returns how alike two headlines' canonical tokens (as Canonical
+// returns them, in order) are, from 0 to 1: the weighted score of
+// Similarity, in which a token of one side also matches a token of the
+// other that is the same word with an Arabic preposition glued on (بغزه,
+// غزه) or, for words of five letters or more without digits, a spelling
+// one edit away (بلينكن, بلنكن), and then three rules of meaning that
+// make the score 0:
+//
+//   - a verbal negation on one side only (see Similarity);
+//   - a qualifier on one side only: youth, reserves, women, U-21,
+//     للناشئين, غير … (see qualifiers);
+//   - roles swapped: two shared tokens stand in one order in a and the
+//     other in b, with a shared token between them in both (the verb of
+//     "A sues B" / "B sues A"), unless that token is a symmetric verb
+//     (meets, draws). A phrase moved whole ("In Gaza, X" / "X in Gaza")
+//     has no such token between, and coordinated names ("A and B") none
+//     either.
+//
+// Scorelines are one token each ("3x0"), so 3-0 and 0-3 differ as numbers
+// do. Score is symmetric, does not allocate for headlines of up to 32
+// tokens, and is safe for concurrent use.
+func Score(a, b []string) float64 {
+	s, _ := score(a, b, nil)
+	return s
+}
+
+// pairing is how score matched tokens: for each token of a, the index of
+// its partner in b or -1.
+type pairing struct {
+	ab    [maxTokens]int8
+	ba    [maxTokens]int8
+	fuzzy [maxTokens]bool // a's token matched by a near spelling or preposition
+}
+
+// maxNear is the most tokens Score pairs as near spellings or with a
+// glued preposition in one pair of headlines. Two tellings of one story
+// spell a name or two their own way, not every word; the bound is what
+// lets ScorePrefilter rule candidates out without scoring them.
+const maxNear = 2
+
+// ScorePrefilter prepares the canonical tokens a for a quick test against
+// many stored candidates before Score, as Prefilter does for Similarity:
+// the test gets a candidate's tokens joined by separators and answers
+// false only when Score(a, candidate) < threshold. Score is at most S/W,
+// with W the weight of a's tokens and S the weight a shares; a token
+// shared exactly occurs in joined, and at most maxNear more, of weight
+// one each, are shared as near spellings. A candidate sharing only the
+// common words of a headline is ruled out after a few substring searches.
+// The test does not allocate and is safe for concurrent use.
+func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
+	p := newProbe(a)
+	near := 0
+	for _, w := range p.weight {
+		if w == 1 {
+			near++
+		}
+	}
+	near = min(near, maxNear)
+	return func(joined string) bool {
+		need := threshold*float64(p.total) - 1e-9 - float64(near)
+		found, left := 0, p.total
+		for i, t := range p.tokens {
+			left -= p.weight[i]
+			if strings.Contains(joined, t) {
+				found += p.weight[i]
+			} else if float64(found+left) < need {
+				return false
+			}
+		}
+		return float64(found) >= need
+	}
+}
+
+// Rule names, for Explain.
+const (
+	ruleNone      = ""
+	ruleNegation  = "negation on one side"
+	ruleQualifier = "qualifier on one side"
+	ruleRoles     = "roles swapped around the verb"
+	ruleSubject   = "a name moved past the verb and another took its place"
+)
+
+// score is Score; with p non-nil it also fills p and reports which rule
+// decided.
+func score(a, b []string, p *pairing) (float64, string) {
+	a, b = a[:min(len(a), maxTokens)], b[:min(len(b), maxTokens)]
+	if len(a) == 0 || len(b) == 0 {
+		return 0, ruleNone
+	}
+	if negated(a) != negated(b) {
+		return 0, ruleNegation
+	}
+	if p == nil && lessTokens(b, a) {
+		// Near matches are paired greedily, so one order is fixed for
+		// the score to be symmetric.
+		a, b = b, a
+	}
+	var local pairing
+	if p == nil {
+		p = &local
+	}
+	for i := range a {
+		p.ab[i] = -1
+	}
+	for j := range b {
+		p.ba[j] = -1
+	}
+	// Exact matches first, then near ones among what is left, so that a
+	// near spelling never takes a token its exact twin needs.
+	for i, t := range a {
+		for j, u := range b {
+			if p.ba[j] < 0 && t == u {
+				p.ab[i], p.ba[j] = int8(j), int8(i)
+				break
+			}
+		}
+	}
+	near := 0
+	for i, t := range a {
+		if p.ab[i] >= 0 || near >= maxNear {
+			continue
+		}
+		for j, u := range b {
+			if p.ba[j] < 0 && nearToken(t, u) {
+				p.ab[i], p.ba[j] = int8(j), int8(i)
+				p.fuzzy[i] = true
+				near++
+				break
+			}
+		}
+	}
+	var shared, onlyA, onlyB int
+	for i, t := range a {
+		if p.ab[i] >= 0 {
+			shared += weight(t)
+		} else {
+			if isQualifier(t) {
+				return 0, ruleQualifier
+			}
+			onlyA += weight(t)
+		}
+	}
+	for j, u := range b {
+		if p.ba[j] < 0 {
+			if isQualifier(u) {
+				return 0, ruleQualifier
+			}
+			onlyB += weight(u)
+		}
+	}
+	if shared == 0 {
+		return 0, ruleNone
+	}
+	if rolesSwapped(a, b, p) {
+		return 0, ruleRoles
+	}
+	if subjectChanged(a, b, p.ab[:len(a)], p.ba[:len(b)]) || subjectChanged(b, a, p.ba[:len(b)], p.ab[:len(a)]) {
+		return 0, ruleSubject
+	}
+	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB)), ruleNone
+}
+
+// maxOrder bounds the tokens the role rule looks at: its cost is cubic,
+// and a headline's roles are in its first words.
+const maxOrder = 24
+
+// rolesSwapped reports whether two shared tokens x and y stand in opposite
+// orders in a and b while a shared token v that is not a symmetric verb
+// stands between them in both (see Score).
+func rolesSwapped(a, b []string, p *pairing) bool {
+	n := min(len(a), maxOrder)
+	for x := 0; x < n; x++ {
+		bx := int(p.ab[x])
+		if bx < 0 {
+			continue
+		}
+		for y := x + 2; y < n; y++ {
+			by := int(p.ab[y])
+			if by < 0 || by >= bx {
+				continue
+			}
+			// x before y in a, after it in b: is there a v between both?
+			for v := x + 1; v < y; v++ {
+				bv := int(p.ab[v])
+				if bv > by && bv < bx && !symmetric[a[v]] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// subjectChanged reports whether a shared token x stands before a shared
+// token v in a and after it in b while b has a token of its own before v:
+// "Iran seizes tanker" / "US seizes Iranian tanker", where Iran went from
+// doer to object and another doer came in. ab and ba are the pairing
+// (index of the partner or -1).
+func subjectChanged(a, b []string, ab, ba []int8) bool {
+	n := min(len(a), maxOrder)
+	for v := 1; v < n; v++ {
+		bv := int(ab[v])
+		if bv < 0 || symmetric[a[v]] {
+			continue
+		}
+		// The doer stands right before the verb: x there in a, after
+		// the verb in b, and a word of b's own there instead.
+		if x := v - 1; int(ab[x]) > bv && bv > 0 && ba[bv-1] < 0 && weight(b[bv-1]) == 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// nearToken reports whether t and u are the same word written two ways:
+// one is the other with a glued Arabic preposition (ب ل ك) or conjunction
+// (ف), or both are words of five letters or more, without digits, one
+// edit apart (see oneEdit).
+func nearToken(t, u string) bool {
+	if len(t) < len(u) {
+		t, u = u, t
+	}
+	// Byte-level rejects first: Score tries every pair of tokens left
+	// unmatched, and nearly all are different words. A glued preposition
+	// is two bytes; one edit changes at most four.
+	d := len(t) - len(u)
+	if d > 4 || len(u) < 5 {
+		return false
+	}
+	if d == 2 && t[2:] == u {
+		if _, ok := cutProclitic(t); ok {
+			return true
+		}
+	}
+	if d == 0 && len(t) >= 8 && t[2:] == u[2:] && (t[:2] == "ي" && u[:2] == "ت" || t[:2] == "ت" && u[:2] == "ي") {
+		// An Arabic verb told of a masculine or a feminine subject
+		// (يضرب, تضرب: الزلزال, الهزة).
+		return true
+	}
+	p := 0
+	for p < len(u) && t[p] == u[p] {
+		p++
+	}
+	q := 0
+	for q < len(u)-p && t[len(t)-1-q] == u[len(u)-1-q] {
+		q++
+	}
+	if len(t)-p-q > 4 {
+		return false
+	}
+	if hasDigit(t) || hasDigit(u) {
+		return false
+	}
+	nt, nu := utf8.RuneCountInString(t), utf8.RuneCountInString(u)
+	if nt < 5 || nu < 5 || nt-nu > 1 {
+		return false
+	}
+	return oneEdit(t, u)
+}
+
+// cutProclitic returns t without a leading ب ل ك or ف, when at least three
+// letters remain.
+func cutProclitic(t string) (string, bool) {
+	for _, p := range []string{"ب", "ل", "ك", "ف"} {
+		if r, ok := strings.CutPrefix(t, p); ok && utf8.RuneCountInString(r) >= 3 {
+			return r, true
+		}
+	}
+	return "", false
+}
+
+func hasDigit(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if isASCIIDigit(t[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneEdit reports whether t (at least as long as u) becomes u by deleting
+// one letter, or by replacing one letter with a letter of its sound class
+// (vowels and the letters that write them, g/q/k/c, ه/ة ...): the ways a
+// transliteration varies. Other substitutions are different names
+// (Silwad/Silwan, سلواد/سلوان) and do not count.
+func oneEdit(t, u string) bool {
+	var tb, ub [64]rune
+	tr, ur := appendRunes(tb[:0], t), appendRunes(ub[:0], u)
+	if len(tr) > 64 || len(ur) > 64 {
+		return false
+	}
+	i := 0
+	for i < len(ur) && tr[i] == ur[i] {
+		i++
+	}
+	if len(tr) == len(ur) {
+		if i == len(tr) {
+			return true
+		}
+		return soundAlike(tr[i], ur[i]) && string(tr[i+1:]) == string(ur[i+1:])
+	}
+	// One letter of t deleted at i.
+	return string(tr[i+1:]) == string(ur[i:])
+}
+
+func appendRunes(dst []rune, s string) []rune {
+	for _, r := range s {
+		dst = append(dst, r)
+		if len(dst) > 64 {
+			break
+		}
+	}
+	return dst
+}
+
+// soundClasses groups letters transliterations put for one another.
+var soundClasses = []string{"aeiouy", "gqkc", "szc", "td", "ايوه", "سص", "تط", "دض", "ذزظ", "كق"}
+
+func soundAlike(x, y rune) bool {
+	for _, c := range soundClasses {
+		if strings.ContainsRune(c, x) && strings.ContainsRune(c, y) {
+			return true
+		}
+	}
+	return false
+}
+
+// lessTokens orders token lists, to fix the order score pairs them in.
+func lessTokens(a, b []string) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return len(a) < len(b)
+}

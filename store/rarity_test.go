@@ -1,0 +1,74 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// rarest keys a headline by its two rarest tokens, as match.RareKeys does
+// with a prefix of two.
+func rarest(tokens []string, count func(string) uint32, _ float64) []string {
+	ks := slices.Clone(tokens)
+	slices.SortStableFunc(ks, func(a, b string) int { return int(count(a)) - int(count(b)) })
+	return ks[:min(2, len(ks))]
+}
+
+// TestRareTokenKeys checks that the store files headlines under the keys
+// Dedupe.Keys picks by document frequency, finds duplicates through them,
+// and keeps the counts across a restart.
+func TestRareTokenKeys(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "tickerd.db")
+	c := &clock{t: t0}
+	open := func() *Store {
+		s, err := Open(path, &Options{Now: c.now, Dedupe: Dedupe{Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard, Keys: rarest}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	s := open()
+	// Every headline says gaza and strike; each has its own place.
+	places := []string{"rafah", "jabalia", "beit hanoun", "khan younis", "deir al balah", "nuseirat", "bureij", "maghazi"}
+	for i, p := range places {
+		it := storyItem("a", "a"+itoa(i), "strike on gaza "+p, "", t0.Add(-time.Duration(i+1)*time.Minute))
+		it.Story.Keys = nil // the store chooses
+		if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{it}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.df.count("gaza"); n != uint32(len(places)) {
+		t.Errorf("count(gaza) = %d, want %d", n, len(places))
+	}
+	// The last items were keyed by their places, not by gaza.
+	var gazaKeys int
+	s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketStories).ForEach(func(k, _ []byte) error {
+			if k[0] == 'k' && bytes.HasPrefix(k[5:], []byte("gaza\x00")) {
+				gazaKeys++
+			}
+			return nil
+		})
+	})
+	if gazaKeys > 2 {
+		t.Errorf("%d items are filed under gaza, want only the first ones, before it was common", gazaKeys)
+	}
+	res, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{storyItem("b", "b1", "strike on gaza nuseirat camp", "", t0)})
+	if err != nil || res.Duplicate != 1 {
+		t.Errorf("a telling sharing the rare place = %+v, %v; want a duplicate", res, err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = open()
+	defer s.Close()
+	if n := s.df.count("gaza"); n != uint32(len(places))+1 {
+		t.Errorf("after a restart count(gaza) = %d, want %d", n, len(places)+1)
+	}
+}
