@@ -103,11 +103,11 @@ type daemon struct {
 	// progress finish on the old one.
 	feed atomic.Pointer[feed.Server]
 	ops  *ops.Ops // metrics, readiness and the operator API
+	// desk is the editorial API and console (/api/actions…, /desk).
+	desk *desk.Desk
 	// matcher is the canonical pipeline of the config the daemon
 	// started with: the story index is keyed by it, so a reload keeps it.
 	matcher *match.Matcher
-	// desk is the editorial API and console (/api/actions…, /desk).
-	desk *desk.Desk
 	// hub is tickerd's WebSub hub (websub.hub "self"), or the notifier of
 	// an external one; nil without websub.hub. Set at start: a reload
 	// that changes websub.hub takes a restart.
