@@ -464,7 +464,7 @@ func storeOptions(cfg *config.Config, matcher *match.Matcher, logger *slog.Logge
 
 // withRareKeys has the bbolt store choose keys by rarity (match.RareKeys).
 func withRareKeys(d store.Dedupe) store.Dedupe {
-	d.Keys = match.RareKeys
+	d.Keys, d.LookupKeys = match.RareKeys, match.RareLookupKeys
 	return d
 }
 
