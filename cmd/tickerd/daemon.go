@@ -437,11 +437,14 @@ const matchVersion = match.Version
 
 // newMatcher builds the canonical pipeline of cfg: the built-in lexicon
 // and outlets, dedupe.lexicon and dedupe.outlets, and every source's name
-// as an outlet that may decorate a headline.
+// and configured title as outlets that may decorate a headline.
 func newMatcher(cfg *config.Config) (*match.Matcher, error) {
 	opts := &match.MatcherOptions{Lexicon: cfg.Dedupe.Lexicon, Outlets: cfg.Dedupe.Outlets}
 	for _, s := range cfg.Sources {
 		opts.Outlets = append(opts.Outlets, s.Name)
+		if s.Title != "" {
+			opts.Outlets = append(opts.Outlets, s.Title)
+		}
 	}
 	m, err := match.NewMatcher(opts)
 	if err != nil {
