@@ -343,6 +343,9 @@ func TestBrowserHost(t *testing.T) {
 		if x := eval[float64](t, ctx, shiftJS("main")); math.Abs(x-at) > 200 {
 			t.Errorf("after focus left, the strip is at %v, want near %v where the focused headline was", x, at)
 		}
+		// Focus is read once it settles (a timer), which a loaded machine
+		// may run late: wait for the animation to run, then watch it.
+		waitJS(t, ctx, "the animation running", `document.getElementById('main').shadowRoot.querySelector('.s').getAnimations().some(a => a.playState === 'running')`)
 		if got := moves(t, ctx, "main"); got != -1 {
 			t.Errorf("focus gone: strip moves %+d, want -1", got)
 		}

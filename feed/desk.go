@@ -18,8 +18,9 @@ import (
 // and link shown, a pinned story goes first (fetched from the action when
 // it is older than the ticker's other items), desk headlines join in time
 // order, and a breaking story carries a category and a JSON mark. A desk
-// change in the change log renders every ticker again and sends every
-// live stream a reset: a pin moves a story, which no per-item event says.
+// change in the change log renders every ticker again; live streams get
+// the removal of a story it hides (dropped in place), else a reset: a pin
+// moves a story, which no per-item event says.
 
 // deskState caches the actions in force between desk changes.
 type deskState struct {

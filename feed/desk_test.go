@@ -3,8 +3,12 @@ package feed
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -179,8 +183,8 @@ func TestDeskLiveEvents(t *testing.T) {
 	}
 	d.act(t, store.Action{Kind: store.ActHide, Story: "a/1"})
 	ev := sse.next(t)
-	if ev.event != "reset" || strings.Contains(ev.data, `"one"`) || !strings.Contains(ev.data, `"two"`) {
-		t.Fatalf("after hide: %s %s, want a reset without the story", ev.event, ev.data)
+	if ev.event != "removed" || !strings.Contains(ev.data, "a.example.com/1") || strings.Contains(ev.data, `"one"`) {
+		t.Fatalf("after hide: %s %s, want the story's removal, without its title", ev.event, ev.data)
 	}
 	// A re-poll that changes the hidden item sends its removal, never
 	// the item.
@@ -190,6 +194,15 @@ func TestDeskLiveEvents(t *testing.T) {
 	if ev.event != "removed" || strings.Contains(ev.data, "updated") {
 		t.Fatalf("after re-poll: %s %s, want a removal", ev.event, ev.data)
 	}
+	// Undone, the story is back: the ticker is sent again.
+	d.act(t, store.Action{Kind: store.ActUndo, Story: "a/1", Of: store.ActHide})
+	if ev := sse.next(t); ev.event != "reset" || !strings.Contains(ev.data, "one, updated") {
+		t.Fatalf("after undo: %s %s", ev.event, ev.data)
+	}
+	d.act(t, store.Action{Kind: store.ActHide, Story: "a/1"})
+	if ev := sse.next(t); ev.event != "removed" {
+		t.Fatalf("after the second hide: %s %s", ev.event, ev.data)
+	}
 	// A pin's end is sent as the ticker again.
 	d.act(t, store.Action{Kind: store.ActPin, Story: "a/2", Until: d.clock.now().Add(time.Second)})
 	if ev := sse.next(t); ev.event != "reset" || !strings.Contains(ev.data, `"pinned":true`) {
@@ -198,5 +211,115 @@ func TestDeskLiveEvents(t *testing.T) {
 	d.clock.advance(time.Second)
 	if ev := sse.next(t); ev.event != "reset" || strings.Contains(ev.data, `"pinned":true`) {
 		t.Fatalf("after the pin ended: %s %s", ev.event, ev.data)
+	}
+}
+
+// BenchmarkRenderDesk renders a 50-item ticker from a real store with no
+// desk actions, and with 200 in force (hides, corrections, breaking
+// marks, pins, desk headlines): the cost the desk adds to each render.
+func BenchmarkRenderDesk(b *testing.B) {
+	for _, n := range []int{0, 200} {
+		b.Run(fmt.Sprintf("actions=%d", n), func(b *testing.B) {
+			st, err := store.Open(filepath.Join(b.TempDir(), "tickerd.db"), &store.Options{Now: func() time.Time { return seen }})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			items := benchItems(400)
+			for i := range items {
+				items[i].Source = "wire"
+			}
+			ctx := context.Background()
+			if _, err := st.Ingest(ctx, store.SourceState{Name: "wire"}, items); err != nil {
+				b.Fatal(err)
+			}
+			kinds := []string{store.ActHide, store.ActCorrect, store.ActBreaking, store.ActPin, store.ActAdd}
+			for i := range n {
+				a := store.Action{Kind: kinds[i%len(kinds)], Story: store.StoryRef("wire", items[i*2%len(items)].ID), Title: fmt.Sprintf("desk %d", i)}
+				switch a.Kind {
+				case store.ActHide, store.ActBreaking, store.ActPin:
+					a.Title = ""
+				case store.ActAdd:
+					a.Story = ""
+				}
+				if _, err := st.Act(ctx, a); err != nil {
+					b.Fatal(err)
+				}
+			}
+			s := newTestServer(b, st, nil)
+			s.now = func() time.Time { return seen }
+			t := &s.tickers[0]
+			b.ReportAllocs()
+			for b.Loop() {
+				s.mu.Lock()
+				_, err := s.render(ctx, t, &t.sel, 0, formatAll)
+				s.mu.Unlock()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestDeskPinBeyondLimit: a pinned story older than everything a ticker's
+// limit reaches is still shown first, on the tickers it is pinned on.
+func TestDeskPinBeyondLimit(t *testing.T) {
+	d := newDeskFeed(t, 2)
+	d.ingest(t,
+		newsItem("a", "1", "one", seen.Add(-time.Minute)),
+		newsItem("a", "2", "two", seen.Add(-2*time.Minute)),
+		newsItem("a", "3", "three", seen.Add(-3*time.Minute)),
+	)
+	d.act(t, store.Action{Kind: store.ActPin, Story: "a/3", Tickers: []string{"main"}})
+	if got := d.titles(t, "/feed.json"); got != "three^,one" {
+		t.Errorf("main = %s, want the pinned story first and the limit kept", got)
+	}
+	if got := d.titles(t, "/t/other.json"); got != "one,two" {
+		t.Errorf("other = %s, want no pin", got)
+	}
+	// Hidden wins over pinned, whichever came first.
+	d.act(t, store.Action{Kind: store.ActHide, Story: "a/3"})
+	if got := d.titles(t, "/feed.json"); got != "one,two" {
+		t.Errorf("main after hide = %s", got)
+	}
+}
+
+// TestDeskFeedparser: a real feed reader (Python's feedparser) sees a
+// breaking story's Breaking category and a corrected title, in RSS and
+// Atom.
+func TestDeskFeedparser(t *testing.T) {
+	py := python(t)
+	d := newDeskFeed(t, 10)
+	d.ingest(t, newsItem("a", "1", "one", seen.Add(-time.Minute)), newsItem("a", "2", "two", seen.Add(-2*time.Minute)))
+	d.act(t, store.Action{Kind: store.ActBreaking, Story: "a/1"})
+	d.act(t, store.Action{Kind: store.ActCorrect, Story: "a/2", Title: "two, corrected"})
+	dir := t.TempDir()
+	var files []string
+	for _, f := range []string{"feed.rss", "feed.atom"} {
+		p := filepath.Join(dir, f)
+		if err := os.WriteFile(p, serve(t, d.s.Handler(), "GET", "/"+f).Body.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	out, err := exec.Command(py, append([]string{"-c", feedparserScript}, files...)...).Output()
+	if err != nil {
+		t.Fatalf("feedparser: %v", err)
+	}
+	var parsed []parsedFeed
+	if err := json.Unmarshal(out, &parsed); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range parsed {
+		if p.Bozo != 0 || len(p.Entries) != 2 {
+			t.Fatalf("%s: bozo %d (%s), %d entries", files[i], p.Bozo, p.Error, len(p.Entries))
+		}
+		if e := p.Entries[0]; e.Title != "one" || !slices.Contains(e.Tags, BreakingCategory) {
+			t.Errorf("%s: first entry %q tags %v, want the Breaking category", files[i], e.Title, e.Tags)
+		}
+		if e := p.Entries[1]; e.Title != "two, corrected" || slices.Contains(e.Tags, BreakingCategory) {
+			t.Errorf("%s: second entry %q tags %v", files[i], e.Title, e.Tags)
+		}
 	}
 }

@@ -70,6 +70,16 @@
 // and JSON Feed ids are the item's link when its feed's GUID was that link
 // (isPermaLink="true"), and the tag: URI otherwise.
 //
+// The desk's actions (package desk, store.Action) are applied here, where
+// tickers are built (desk.go): a hidden story is left out of the store
+// query, corrections replace the title and link shown, pinned stories go
+// first, desk headlines join in time order, and a breaking story carries
+// the category Breaking and _tickerd.breaking. Every item of the JSON
+// Feed names its story (_tickerd.story) and each of its tellings
+// (_tickerd.also[].item) for the desk. A desk change renders every ticker
+// again; live streams get a hidden story's removal, and for any other
+// action a reset, as they do when a pin or breaking mark ends.
+//
 // # Caveats
 //
 //   - Ids depend on BaseURL's host: changing base_url makes readers show
@@ -101,4 +111,7 @@
 //     record the source feed's own id, and inventing one would misstate it.
 //   - Memory: each ticker holds three bodies, about 150 KB for 50 items,
 //     and their gzip copies.
+//   - A correction replaces what is shown, after the ticker's keyword
+//     filters judged the story's own title: a story is selected by what
+//     the wire said.
 package feed

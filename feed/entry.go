@@ -51,6 +51,7 @@ type report struct {
 	title string
 	link  string
 	time  time.Time
+	ref   string // store.StoryRef of the telling, for the desk
 }
 
 // BreakingCategory is the RSS and Atom category of a story marked
@@ -102,7 +103,7 @@ func (s *Server) newView(t *ticker, items []store.Item, mod time.Time, sources m
 			e.lang = src.lang
 		}
 		for _, r := range it.Reports {
-			e.reports = append(e.reports, report{src: lookup(r.Source), title: clean(r.Title), link: httpURL(r.Link), time: r.Time.UTC().Truncate(time.Second)})
+			e.reports = append(e.reports, report{src: lookup(r.Source), title: clean(r.Title), link: httpURL(r.Link), time: r.Time.UTC().Truncate(time.Second), ref: store.StoryRef(r.Source, r.TellingID())})
 		}
 		e.guid, e.permalink = e.id, false
 		if e.link != "" && it.GUID == it.Link {

@@ -531,6 +531,11 @@ func (e *liveEncoder) frame(ctx context.Context, t int, c *store.Change) []byte 
 			e.loadEdits(ctx)
 			e.editsFor = c.Seq
 		}
+		if ed := e.edits.Of(&c.Item); ed != nil && ed.Hidden {
+			// A takedown is a removal: the widget drops the story in
+			// place, and nothing else on the strip moves.
+			return e.hidden(t, c)
+		}
 		return e.s.resetFrame(ctx, t, c.Seq)
 	}
 	tk := &e.s.tickers[t]
@@ -569,6 +574,22 @@ func (e *liveEncoder) frame(ctx context.Context, t int, c *store.Change) []byte 
 	}
 	told := c.Item.Telling(i)
 	return e.event(tk, c, c.Op, &told, i)
+}
+
+// hidden returns the removal of desk change c's story, now hidden, as
+// ticker t shows it (another source's telling on a ticker selecting
+// sources), or nil when t does not show it.
+func (e *liveEncoder) hidden(t int, c *store.Change) []byte {
+	tk := &e.s.tickers[t]
+	shown, i := c.Item, -1
+	if tk.sel.sourceSet != nil {
+		var ok bool
+		if i, ok = c.Item.FirstTelling(tk.sel.holds, true); !ok {
+			return nil
+		}
+		shown = c.Item.Telling(i)
+	}
+	return e.event(tk, c, store.OpUpdated, &shown, i)
 }
 
 // event returns the frame of one event about it, which is c's item, or

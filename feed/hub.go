@@ -53,6 +53,7 @@ const (
 	// does not signal them.
 	hubChangePoll = time.Second
 	maxHubSecret  = 199 // the spec: hub.secret is under 200 bytes
+	maxVerifying  = 16  // verifications in flight at once
 )
 
 // Hub is tickerd's own WebSub hub for its feeds: it takes subscriptions
@@ -76,6 +77,10 @@ type Hub struct {
 
 	queue chan delivery
 	wg    sync.WaitGroup // verifications in flight
+	// verifying holds a token per verification in flight: anyone may POST
+	// to /hub, and each POST makes tickerd send a request, so their
+	// number is bounded.
+	verifying chan struct{}
 }
 
 type hubKey struct{ topic, callback string }
@@ -111,7 +116,7 @@ func NewHub(current func() *Server, opts *HubOptions, logger *slog.Logger) *Hub 
 	}
 	return &Hub{opts: o, log: logger.With("component", "hub"), feeds: current, now: time.Now,
 		subs: map[hubKey]*hubSub{}, sent: map[string]string{},
-		queue: make(chan delivery, 4*o.MaxSubscribers)}
+		queue: make(chan delivery, 4*o.MaxSubscribers), verifying: make(chan struct{}, maxVerifying)}
 }
 
 // Subscribers reports how many subscriptions are active.
@@ -172,8 +177,18 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	select {
+	case h.verifying <- struct{}{}:
+	default:
+		w.Header().Set("Retry-After", "10")
+		http.Error(w, "too many subscription requests being verified; try again", http.StatusServiceUnavailable)
+		return
+	}
 	w.WriteHeader(http.StatusAccepted)
-	h.wg.Go(func() { h.verify(key, mode, secret, lease) })
+	h.wg.Go(func() {
+		defer func() { <-h.verifying }()
+		h.verify(key, mode, secret, lease)
+	})
 }
 
 // verify asks the callback to confirm the intent: a GET with

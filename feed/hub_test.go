@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -279,5 +280,37 @@ func TestFeedsAnnounceHub(t *testing.T) {
 	}
 	if _, err := New(st, &Options{Hub: "ftp://hub.example/"}, nil); err == nil || !strings.Contains(err.Error(), `hub "ftp://hub.example/"`) {
 		t.Errorf("New with a hub that is not http(s): %v", err)
+	}
+}
+
+// TestHubBoundsVerifications: anyone may POST to /hub and each POST makes
+// the hub send a request, so while 16 verifications hang, a 17th request
+// is refused with 503 and Retry-After.
+func TestHubBoundsVerifications(t *testing.T) {
+	r := newHubRig(t, nil)
+	release := make(chan struct{})
+	var hanging sync.WaitGroup
+	cb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		hanging.Done()
+		<-release
+	}))
+	defer cb.Close()
+	defer close(release)
+	hanging.Add(maxVerifying)
+	for i := range maxVerifying {
+		if code := r.subscribe(t, url.Values{"hub.mode": {"subscribe"}, "hub.topic": {r.http.URL + "/feed.rss"},
+			"hub.callback": {cb.URL + "/" + strconv.Itoa(i)}}); code != http.StatusAccepted {
+			t.Fatalf("subscription %d: %d", i, code)
+		}
+	}
+	hanging.Wait()
+	resp, err := http.PostForm(r.http.URL+"/hub", url.Values{"hub.mode": {"subscribe"}, "hub.topic": {r.http.URL + "/feed.rss"},
+		"hub.callback": {cb.URL + "/one-more"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a 17th request while 16 verifications hang: %d (Retry-After %q), want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
 }

@@ -62,6 +62,9 @@ type jsonReport struct {
 	Title         string `json:"title,omitempty"`
 	URL           string `json:"url,omitempty"`
 	DatePublished string `json:"date_published,omitempty"`
+	// Item names the telling for the desk (a store.StoryRef): what a
+	// split of the story takes.
+	Item string `json:"item,omitempty"`
 }
 
 // renderJSON writes v as JSON Feed 1.1.
@@ -143,7 +146,7 @@ func jsonReports(rs []report) []jsonReport {
 	}
 	out := make([]jsonReport, len(rs))
 	for i, r := range rs {
-		out[i] = jsonReport{Source: r.src.name, SourceTitle: r.src.title, Title: r.title, URL: r.link}
+		out[i] = jsonReport{Source: r.src.name, SourceTitle: r.src.title, Title: r.title, URL: r.link, Item: r.ref}
 		if !r.time.IsZero() {
 			out[i].DatePublished = r.time.Format(time.RFC3339)
 		}

@@ -1,6 +1,7 @@
 package fetcher
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/http"
@@ -124,7 +125,7 @@ func feedHints(custom map[string]string) (ttl, update time.Duration, updateText 
 	}
 	per := map[string]time.Duration{"hourly": time.Hour, "daily": 24 * time.Hour, "weekly": 7 * 24 * time.Hour,
 		"monthly": 30 * 24 * time.Hour, "yearly": 365 * 24 * time.Hour}
-	p, ok := per[cmpOr(period, "daily")] // the sy: module's default period
+	p, ok := per[cmp.Or(period, "daily")] // the sy: module's default period
 	if !ok {
 		return ttl, 0, ""
 	}
@@ -137,14 +138,7 @@ func feedHints(custom map[string]string) (ttl, update time.Duration, updateText 
 		n = v
 	}
 	update = min(p/time.Duration(n), maxHint)
-	return ttl, update, fmt.Sprintf("sy:updatePeriod %s/%d", cmpOr(period, "daily"), n)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return ttl, update, fmt.Sprintf("sy:updatePeriod %s/%d", cmp.Or(period, "daily"), n)
 }
 
 // rateInterval is the interval that follows a source's publishing rate,

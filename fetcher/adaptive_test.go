@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -300,4 +301,31 @@ func TestLinkHeaderWebSub(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzFreshnessHeaders: the Link, Cache-Control and Expires readers never
+// panic on what a hostile server sends, find only http(s) hubs, and keep
+// hints within maxHint.
+func FuzzFreshnessHeaders(f *testing.F) {
+	f.Add(`<https://hub.example/>; rel="hub", </feed>; rel="self"`, "public, max-age=600", "Mon, 04 May 2026 12:20:00 GMT")
+	f.Add(`<,>;rel=hub,<"">;;rel="hub self"`, `max-age="99999999999999999999"`, "0")
+	f.Add(`<javascript:x>; rel=hub`, "max-age=-1, no-store", "")
+	base := &url.URL{Scheme: "https", Host: "news.example.com", Path: "/feed"}
+	now := time.Date(2026, 5, 4, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, link, cacheControl, expires string) {
+		hubs, self := linkHeaderWebSub([]string{link}, base)
+		for _, h := range append(hubs, self) {
+			if h != "" && !isHTTPURL(h) {
+				t.Errorf("linkHeaderWebSub(%q) found %q", link, h)
+			}
+		}
+		maxAge, exp := cacheHints(http.Header{"Cache-Control": {cacheControl}, "Expires": {expires}}, now)
+		if maxAge < 0 || maxAge > maxHint || exp < 0 || exp > maxHint {
+			t.Errorf("cacheHints(%q, %q) = %s, %s", cacheControl, expires, maxAge, exp)
+		}
+		ttl, update, _ := feedHints(map[string]string{customTTL: cacheControl, customSyPeriod: expires, customSyFrequency: link})
+		if ttl < 0 || ttl > maxHint || update < 0 || update > maxHint {
+			t.Errorf("feedHints = %s, %s", ttl, update)
+		}
+	})
 }

@@ -188,6 +188,11 @@
 //     they are built from did not change. When Concurrency, PerHost or
 //     MaxBody change, fetches still in flight hold the old slots, so for
 //     their remaining moments the new limits may be exceeded by them.
+//   - WebSub: a source on a cron schedule keeps it while pushed (only an
+//     adaptive one slows to IntervalMax); a source whose URL a reload changes
+//     subscribes anew without ending the old subscription, which lapses
+//     at its lease's end; a 304 keeps the last rate, so a source that
+//     falls silent is slowed only by its next changed body or by hints.
 //   - The package embeds the time zone database (time/tzdata, about
 //     450 KB of binary) so that CRON_TZ names resolve on hosts without one.
 //   - A 304 or an identical body updates the source's state in memory

@@ -307,7 +307,7 @@ func New(st Store, opts *Options, logger *slog.Logger) (*Fetcher, error) {
 		polled:      make(chan struct{}),
 		privateKind: privateKind,
 		subs: subs{bySource: map[string]*subscription{}, unsubscribe: map[string]*subscription{},
-			inflight: map[string]bool{}},
+			inflight: map[string]bool{}, reading: make(chan struct{}, maxPushesReading)},
 	}
 	g, err := f.newGeneration(opts, nil)
 	if err != nil {

@@ -50,8 +50,8 @@ const (
 	hubTimeout = 15 * time.Second
 	// renewEvery is how often Run looks for leases to renew.
 	renewEvery = time.Minute
-	// maxSecret bounds hub.secret (the spec: under 200 bytes).
-	maxSecret = 64
+	// maxPushesReading bounds the deliveries read at once.
+	maxPushesReading = 8
 )
 
 // subscription is a source's WebSub subscription as the fetcher knows it.
@@ -78,6 +78,8 @@ type subs struct {
 	bySource    map[string]*subscription
 	unsubscribe map[string]*subscription
 	inflight    map[string]bool // a request to a hub is under way
+	// reading holds a token per delivery body being read.
+	reading chan struct{}
 }
 
 func (f *Fetcher) websub() WebSub { return f.cur.Load().opts.WebSub }
@@ -131,6 +133,9 @@ func (f *Fetcher) discovered(ctx context.Context, s *source, st *store.SourceSta
 	}
 	if hub == "" {
 		hub = info.hub
+	}
+	if hub == "" && s.g.opts.WebSub.CallbackBase != "" {
+		hub = jsonFeedHub(in.body, in.base)
 	}
 	if self == "" {
 		self = info.self
@@ -375,6 +380,16 @@ func (f *Fetcher) deliver(w http.ResponseWriter, r *http.Request, name string) {
 	f.subs.mu.Unlock()
 	if s == nil || sub == nil || secret == "" {
 		http.NotFound(w, r)
+		return
+	}
+	// Anyone can post here: bodies being read are bounded in number, as
+	// each may be fetch.max_body long.
+	select {
+	case f.subs.reading <- struct{}{}:
+		defer func() { <-f.subs.reading }()
+	default:
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "busy", http.StatusServiceUnavailable)
 		return
 	}
 	body, err := readBody(r.Body, s.g.opts.MaxBody, r.ContentLength)

@@ -1,6 +1,8 @@
 package fetcher
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/url"
 	"strings"
 
@@ -78,4 +80,29 @@ func splitLinks(v string) []string {
 		}
 	}
 	return append(out, v[start:])
+}
+
+// jsonFeedHub reads the first WebSub hub of a JSON Feed's "hubs" (gofeed
+// drops them); "" for none, or for a body that is not a JSON object.
+func jsonFeedHub(body []byte, base *url.URL) string {
+	if b := bytes.TrimLeft(body, " \t\r\n\ufeff"); len(b) == 0 || b[0] != '{' {
+		return ""
+	}
+	var doc struct {
+		Hubs []struct {
+			Type string `json:"type"`
+			URL  string `json:"url"`
+		} `json:"hubs"`
+	}
+	if json.Unmarshal(body, &doc) != nil {
+		return ""
+	}
+	for _, h := range doc.Hubs {
+		if strings.EqualFold(strings.TrimSpace(h.Type), "websub") || strings.EqualFold(strings.TrimSpace(h.Type), "pubsubhubbub") {
+			if u := resolveLink(base, h.URL); isHTTPURL(u) {
+				return u
+			}
+		}
+	}
+	return ""
 }

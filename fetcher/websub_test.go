@@ -189,6 +189,11 @@ func TestWebSubDiscovery(t *testing.T) {
 				`"/><atom:link rel="self" href="https://wire.example/rss"/><item><title>A</title><link>https://wire.example/a</link></item></channel></rss>`)
 		}, wantTopic: "https://wire.example/rss"},
 		{name: "hub without self", body: func(hub string) []byte { return atomWithHub(hub, "", "A") }},
+		{name: "JSON Feed hubs", body: func(hub string) []byte {
+			return []byte(`{"version": "https://jsonfeed.org/version/1.1", "title": "t", "feed_url": "https://wire.example/feed.json",
+				"hubs": [{"type": "rssCloud", "url": "https://cloud.example/"}, {"type": "WebSub", "url": "` + hub + `"}],
+				"items": [{"id": "1", "title": "A", "url": "https://wire.example/a"}]}`)
+		}, wantTopic: "https://wire.example/feed.json"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -426,5 +431,47 @@ func TestCheckSignature(t *testing.T) {
 		if err := checkSignature(tc.header, "k", body); (err == nil) != tc.ok {
 			t.Errorf("%s: checkSignature(%q) = %v, want ok %v", tc.name, tc.header, err, tc.ok)
 		}
+	}
+}
+
+// TestWebSubBoundsDeliveries: bodies being read at the callback are
+// bounded in number, so senders dripping bytes cannot hold memory for
+// many: past maxPushesReading the callback answers 503.
+func TestWebSubBoundsDeliveries(t *testing.T) {
+	r := newWebSubRig(t)
+	r.feed.set(atomWithHub(r.hub.URL, "https://wire.example/feed.atom", "First"), http.StatusOK)
+	r.subscribed(t)
+	var writers []*io.PipeWriter
+	var done sync.WaitGroup
+	for range maxPushesReading {
+		pr, pw := io.Pipe()
+		writers = append(writers, pw)
+		req, _ := http.NewRequest(http.MethodPost, r.cb.URL+"/websub/wire", pr)
+		done.Go(func() {
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		})
+		pw.Write([]byte("<feed"))
+	}
+	// Each of those is being read once its first bytes were taken.
+	for {
+		r.f.subs.mu.Lock()
+		n := len(r.f.subs.reading)
+		r.f.subs.mu.Unlock()
+		if n == maxPushesReading {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if code := r.push(t, []byte("<feed/>"), "sha256=00"); code != http.StatusServiceUnavailable {
+		t.Errorf("a delivery while %d are being read: %d, want 503", maxPushesReading, code)
+	}
+	for _, pw := range writers {
+		pw.Close()
+	}
+	done.Wait()
+	if code := r.push(t, []byte("<feed/>"), "sha256=00"); code != http.StatusAccepted {
+		t.Errorf("a delivery once the others ended: %d, want 202 (dropped: bad signature)", code)
 	}
 }

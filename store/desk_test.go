@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -275,4 +276,69 @@ func FuzzActionJSON(f *testing.F) {
 			t.Fatalf("Check accepted %s", data)
 		}
 	})
+}
+
+// BenchmarkAct takes one action per iteration: a durable write (fsync)
+// that reads every action stored so far to judge before and after.
+func BenchmarkAct(b *testing.B) {
+	s, _, _ := openTestStore(b)
+	ctx := context.Background()
+	if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{item("a", "1", "one", t0)}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := s.Act(ctx, Action{Kind: ActBreaking, Story: "a/1"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestEditsOrder: what a story shows depends on the order of its actions
+// in force: the newest correction of each field, the newest pin.
+func TestEditsOrder(t *testing.T) {
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	for _, tc := range []struct {
+		name    string
+		actions []Action
+		want    string
+	}{
+		{"two corrections", []Action{
+			{ID: 1, Kind: ActCorrect, Story: "a/1", Title: "first"},
+			{ID: 2, Kind: ActCorrect, Story: "a/1", Title: "second"},
+		}, "second|"},
+		{"newest undone", []Action{
+			{ID: 1, Kind: ActCorrect, Story: "a/1", Title: "first"},
+			{ID: 2, Kind: ActCorrect, Story: "a/1", Title: "second", UndoneBy: 3},
+		}, "first|"},
+		{"title then link", []Action{
+			{ID: 1, Kind: ActCorrect, Story: "a/1", Title: "first"},
+			{ID: 2, Kind: ActCorrect, Story: "a/1", Link: "https://x.example/"},
+		}, "first|https://x.example/"},
+		{"pin replaced", []Action{
+			{ID: 1, Kind: ActPin, Story: "a/1", Until: at(10)},
+			{ID: 2, Kind: ActPin, Story: "a/1"},
+		}, "|pin 2"},
+		{"pin expired, older pin for ever", []Action{
+			{ID: 1, Kind: ActPin, Story: "a/1"},
+			{ID: 2, Kind: ActPin, Story: "a/1", Until: at(-1)},
+		}, "|pin 1"},
+		{"hidden and pinned", []Action{
+			{ID: 1, Kind: ActPin, Story: "a/1"},
+			{ID: 2, Kind: ActHide, Story: "a/1"},
+		}, "|pin 1 hidden"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := NewEdits(tc.actions, t0).Story("a/1")
+			got := e.Title + "|" + e.Link
+			if e.Pin != nil {
+				got += fmt.Sprintf("pin %d", e.Pin.ID)
+			}
+			if e.Hidden {
+				got += " hidden"
+			}
+			if got != tc.want {
+				t.Errorf("NewEdits = %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

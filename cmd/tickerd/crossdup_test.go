@@ -139,7 +139,7 @@ func TestFetchReportsCrossSourceDuplicates(t *testing.T) {
 	}
 	_, d := openDaemon(t, cfgPath)
 	defer d.close()
-	got := feedStories(t, get(t, d.feed.Load().Handler(), "/feed.json"))
+	got := feedLines(t, get(t, d.feed.Load().Handler(), "/feed.json"))
 	merged := 0
 	for _, line := range got {
 		if strings.Contains(line, "(also ") {

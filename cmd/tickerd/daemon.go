@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"tickerd/config"
+	"tickerd/desk"
 	"tickerd/feed"
 	"tickerd/fetcher"
 	"tickerd/match"
@@ -105,6 +106,8 @@ type daemon struct {
 	// matcher is the canonical pipeline of the config the daemon
 	// started with: the story index is keyed by it, so a reload keeps it.
 	matcher *match.Matcher
+	// desk is the editorial API and console (/api/actions…, /desk).
+	desk *desk.Desk
 	// hub is tickerd's WebSub hub (websub.hub "self"), or the notifier of
 	// an external one; nil without websub.hub. Set at start: a reload
 	// that changes websub.hub takes a restart.
@@ -138,6 +141,10 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 		return nil, err
 	}
 	d.feed.Store(fe)
+	d.desk = desk.New(st, &desk.Options{
+		AdminToken: string(cfg.AdminToken), BaseURL: cfg.BaseURL,
+		Tickers: deskTickers(cfg), WidgetURL: fe.WidgetURL(),
+	}, logger)
 	if cfg.WebSub.Hub != "" {
 		ho := &feed.HubOptions{MaxSubscribers: cfg.WebSub.MaxSubscribers, PushRate: cfg.WebSub.PushRate, UserAgent: userAgent(cfg)}
 		if cfg.WebSub.Hub != "self" {
@@ -149,6 +156,22 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 		}
 	}
 	return d, nil
+}
+
+// deskTickers are the tickers as the desk's console lists them.
+func deskTickers(cfg *config.Config) []desk.Ticker {
+	var out []desk.Ticker
+	for i, t := range feedOptions(cfg).Tickers {
+		path := "/t/" + t.Name + ".json"
+		if i == 0 {
+			path = "/feed.json"
+		}
+		out = append(out, desk.Ticker{Name: t.Name, Title: t.Title, Lang: t.Lang, Path: path})
+	}
+	if len(out) == 0 {
+		out = append(out, desk.Ticker{Name: "main", Title: "tickerd", Path: "/feed.json"})
+	}
+	return out
 }
 
 func (d *daemon) newFeed(cfg *config.Config) (*feed.Server, error) {

@@ -10,6 +10,7 @@
 //	tickerd backup  [-config config.yaml] OUT  copy the data file to OUT
 //	tickerd compact [-config config.yaml]   reclaim the data file's free space
 //	tickerd version                         print the version and commit
+//	tickerd hide|pin|unpin|breaking|correct|add|undo|audit …  the newsroom desk
 //
 // This package only wires the others together: flags, signals, logging and
 // the order things start and stop in.
@@ -65,6 +66,9 @@ commands:
             print why two headlines are or are not one story: canonical forms,
             score, deciding tokens and rule
   version   print the version, commit and Go version, and exit
+  hide, pin, unpin, breaking, correct, add, undo, audit
+            the newsroom desk (through the daemon's API when one runs);
+            tickerd help shows their arguments
 
 flags (every command):
   -config PATH      config file (default "config.yaml")
@@ -98,8 +102,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "version":
 		printVersion(stdout)
 		return nil
+	case "hide", "pin", "unpin", "breaking", "correct", "add", "undo", "audit":
+		return cmdDesk(ctx, cmd, args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, "\n"+deskUsage)
 		return nil
 	default:
 		fmt.Fprint(stderr, usage)

@@ -64,6 +64,7 @@ func (d *daemon) handler() http.Handler {
 		d.feed.Load().Handler().ServeHTTP(w, r)
 	}))
 	d.ops.Register(mux)
+	d.desk.Register(mux)
 	if cfg := d.cfg.Load(); cfg.WebSub.Hub == "self" && d.hub != nil {
 		mux.Handle("/hub", d.hub)
 	}

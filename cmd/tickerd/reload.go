@@ -43,6 +43,7 @@ func (d *daemon) reload(ctx context.Context) {
 	// the tickers' new definitions.
 	d.feed.Swap(fe).CloseLive()
 	d.ops.SetSources(opsSources(cfg))
+	d.desk.SetTickers(deskTickers(cfg), fe.WidgetURL())
 	d.cfg.Store(cfg)
 	d.ops.Reloaded()
 	log.Info("config reloaded", "sources", len(cfg.Sources), "tickers", len(cfg.Tickers),

@@ -15,7 +15,7 @@ import (
 
 // feedStories reads the default ticker's JSON Feed through h as lines
 // "source: title (also a, b)".
-func feedStories(t *testing.T, body []byte) []string {
+func feedLines(t *testing.T, body []byte) []string {
 	t.Helper()
 	var jf jsonFeedOut
 	if err := json.Unmarshal(body, &jf); err != nil {
@@ -72,7 +72,7 @@ sources:
 				t.Fatalf("fetch %s: %v", name, r.Err)
 			}
 		}
-		return feedStories(t, get(t, d.feed.Load().Handler(), "/feed.json"))
+		return feedLines(t, get(t, d.feed.Load().Handler(), "/feed.json"))
 	}
 	merged := []string{"wa: Brazil beat Argentina in World Cup qualifier (also wb)"}
 	if got := fetchAll(); !slices.Equal(got, merged) {
@@ -114,7 +114,7 @@ sources:
 	_, body := httpGet(t, base+"/feed.json")
 	want = append(slices.Clone(apart), "wa: Fed cuts interest rates by a quarter point", "wb: Fed cuts interest rates by a quarter point | AP News")
 	slices.Sort(want)
-	if got := feedStories(t, []byte(body)); !slices.Equal(got, want) {
+	if got := feedLines(t, []byte(body)); !slices.Equal(got, want) {
 		t.Errorf("the daemon's feed after /api/split:\n got %q\nwant %q", got, want)
 	}
 	if _, rss := httpGet(t, base+"/feed.rss"); !strings.Contains(rss, "Quarter Point | AP News") && !strings.Contains(rss, "quarter point | AP News") {

@@ -5,13 +5,16 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -210,5 +213,85 @@ sources:
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// TestWebSubReloadAndHubDown: a real daemon unsubscribes from the hub of a
+// source a SIGHUP reload removes (and confirms the hub's verification of
+// it), while a source whose hub is down stays polled with the hub's
+// failure in /api/sources.
+func TestWebSubReloadAndHubDown(t *testing.T) {
+	ln := listen(t)
+	addr := ln.Addr().String()
+	type hubReq struct{ mode, topic, callback, answer string }
+	reqs := make(chan hubReq, 8)
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.ParseForm()
+		mode, topic, callback := r.PostForm.Get("hub.mode"), r.PostForm.Get("hub.topic"), r.PostForm.Get("hub.callback")
+		w.WriteHeader(http.StatusAccepted)
+		go func() {
+			q := url.Values{"hub.mode": {mode}, "hub.topic": {topic}, "hub.challenge": {"c-" + mode}, "hub.lease_seconds": {"600"}}
+			resp, err := http.Get(callback + "?" + q.Encode())
+			answer := ""
+			if err == nil {
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				answer = fmt.Sprintf("%d %s", resp.StatusCode, b)
+			}
+			reqs <- hubReq{mode, topic, callback, answer}
+		}()
+	}))
+	defer hub.Close()
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close() // nothing answers there now
+	feeds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := hub.URL
+		if r.URL.Path == "/down.atom" {
+			h = deadURL
+		}
+		w.Header().Set("Content-Type", "application/atom+xml")
+		fmt.Fprintf(w, `<feed xmlns="http://www.w3.org/2005/Atom"><title>%[1]s</title><id>urn:%[1]s</id><link rel="hub" href="%[2]s"/>
+<entry><title>From %[1]s</title><id>urn:%[1]s:1</id><link href="https://x.example%[1]s"/><updated>2026-05-04T11:00:00Z</updated></entry></feed>`, r.URL.Path, h)
+	}))
+	defer feeds.Close()
+	head := fmt.Sprintf("listen: %q\ndata: data/test.db\nbase_url: \"http://%[1]s\"\nwebsub: {callback_base: \"http://%[1]s/websub\"}\n", addr)
+	down := fmt.Sprintf("  - {name: down, url: %q}\n", feeds.URL+"/down.atom")
+	dir := t.TempDir()
+	cfgPath := writeConfigText(t, dir, head+"sources:\n"+fmt.Sprintf("  - {name: wire, url: %q}\n", feeds.URL+"/wire.atom")+down)
+	base := startServe(t, cfgPath, ln)
+	waitReady(t, base)
+
+	got := <-reqs
+	if got.mode != "subscribe" || got.answer != "200 c-subscribe" || got.topic != feeds.URL+"/wire.atom" {
+		t.Fatalf("subscription: %+v", got)
+	}
+	eventually(t, "the down hub's failure in /api/sources", func() bool {
+		_, api := httpGet(t, base+"/api/sources")
+		return strings.Contains(api, `"websub": "error"`) && strings.Contains(api, `"websub_error": "Post`)
+	})
+	_, api := httpGet(t, base+"/api/sources")
+	var rep struct {
+		Sources []struct {
+			Name, LastStatus, WebSub string
+			NextFetch                time.Time `json:"next_fetch"`
+		} `json:"sources"`
+	}
+	json.Unmarshal([]byte(api), &rep)
+	for _, s := range rep.Sources {
+		if s.Name == "down" && (s.NextFetch.IsZero()) {
+			t.Errorf("the source whose hub is down is not planned to be polled: %+v", s)
+		}
+	}
+
+	writeConfigText(t, dir, head+"sources:\n"+down)
+	syscall.Kill(os.Getpid(), syscall.SIGHUP)
+	select {
+	case got = <-reqs:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no unsubscribe after the reload removed the source")
+	}
+	if got.mode != "unsubscribe" || got.callback != "http://"+addr+"/websub/wire" || got.answer != "200 c-unsubscribe" {
+		t.Errorf("after the reload: %+v, want an unsubscribe the daemon confirmed", got)
 	}
 }
