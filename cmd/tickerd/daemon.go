@@ -460,11 +460,14 @@ const matchVersion = match.Version
 
 // newMatcher builds the canonical pipeline of cfg: the built-in lexicon
 // and outlets, dedupe.lexicon and dedupe.outlets, and every source's name
-// as an outlet that may decorate a headline.
+// and configured title as outlets that may decorate a headline.
 func newMatcher(cfg *config.Config) (*match.Matcher, error) {
 	opts := &match.MatcherOptions{Lexicon: cfg.Dedupe.Lexicon, Outlets: cfg.Dedupe.Outlets}
 	for _, s := range cfg.Sources {
 		opts.Outlets = append(opts.Outlets, s.Name)
+		if s.Title != "" {
+			opts.Outlets = append(opts.Outlets, s.Title)
+		}
 	}
 	m, err := match.NewMatcher(opts)
 	if err != nil {
@@ -487,7 +490,7 @@ func storeOptions(cfg *config.Config, matcher *match.Matcher, logger *slog.Logge
 
 // withRareKeys has the bbolt store choose keys by rarity (match.RareKeys).
 func withRareKeys(d store.Dedupe) store.Dedupe {
-	d.Keys = match.RareKeys
+	d.Keys, d.LookupKeys = match.RareKeys, match.RareLookupKeys
 	return d
 }
 
