@@ -52,13 +52,6 @@ type Store interface {
 	Audit(ctx context.Context, after uint64, limit int) ([]store.AuditEntry, error)
 }
 
-// Splitter is a store that can take a telling out of the story it was
-// merged into, making it a story of its own (issue 21). The console's
-// Split buttons work when the store is one; otherwise they stay off.
-type Splitter interface {
-	Split(ctx context.Context, source, id string) (store.Item, error)
-}
-
 // Ticker is what the console shows of a configured ticker.
 type Ticker struct {
 	Name  string `json:"name"`
@@ -384,7 +377,9 @@ func (d *Desk) serveLogout(w http.ResponseWriter, r *http.Request, _ string) {
 
 func (d *Desk) serveInfo(w http.ResponseWriter, _ *http.Request, who string) {
 	d.mu.Lock()
-	_, split := d.st.(Splitter)
+	// The console's Split buttons work when the store can split
+	// (store.Splitter); otherwise they stay off.
+	_, split := d.st.(store.Splitter)
 	info := map[string]any{"who": who, "tickers": d.tickers, "widget": d.widgetURL, "split": split}
 	d.mu.Unlock()
 	writeJSON(w, http.StatusOK, info)
@@ -583,7 +578,7 @@ type splitRequest struct {
 // POST /api/split (which takes the admin token only), for the console's
 // session.
 func (d *Desk) serveSplit(w http.ResponseWriter, r *http.Request, who string) {
-	sp, ok := d.st.(Splitter)
+	sp, ok := d.st.(store.Splitter)
 	if !ok {
 		fail(w, http.StatusNotImplemented, "", "this store cannot split stories")
 		return
@@ -599,15 +594,16 @@ func (d *Desk) serveSplit(w http.ResponseWriter, r *http.Request, who string) {
 		return
 	}
 	it, err := sp.Split(r.Context(), source, id)
-	if err != nil {
-		// The store's errors say what was wrong (no such item, not
-		// merged); none of them is the server's fault worth a 500 here.
-		d.log.Warn("desk split refused", "item", req.Item, "who", who, "err", err)
-		code := http.StatusConflict
-		if errors.Is(err, store.ErrNotFound) {
-			code = http.StatusNotFound
-		}
-		fail(w, code, "item", "split %s: %v", req.Item, err)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		fail(w, http.StatusNotFound, "item", "split %s: %v", req.Item, err)
+		return
+	case errors.Is(err, store.ErrNotMerged):
+		fail(w, http.StatusConflict, "item", "split %s: %v", req.Item, err)
+		return
+	case err != nil:
+		d.log.Error("desk split failed", "item", req.Item, "who", who, "err", err)
+		fail(w, http.StatusInternalServerError, "", "split %s: %v", req.Item, err)
 		return
 	}
 	d.log.Info("desk split", "item", req.Item, "who", who)

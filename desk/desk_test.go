@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -246,70 +248,82 @@ func FuzzDecodeAction(f *testing.F) {
 
 func asField(err error, fe **store.FieldError) bool { return errors.As(err, fe) && (*fe).Field != "" }
 
-// splitStore is a store that can split stories (issue 21 adds Split to
-// the store itself): it records what it was asked to split.
-type splitStore struct {
-	*store.Store
-	asked []string
-}
-
-func (s *splitStore) Split(_ context.Context, source, id string) (store.Item, error) {
-	s.asked = append(s.asked, source+"/"+id)
-	if id == "lone" {
-		return store.Item{}, errors.New("not merged into another story")
-	}
-	return store.Item{Source: source, ID: id, Title: "split off"}, nil
-}
+// noSplit is a store that cannot split stories.
+type noSplit struct{ Store }
 
 func TestSplitThroughTheDesk(t *testing.T) {
-	plain, hs := newTestDesk(t)
-	session := loggedIn(t, hs)
-	json := []string{"Content-Type", "application/json", "Origin", hs.URL}
-	// The bbolt store splits; an unknown telling is a 404.
-	if code, body := do(t, session, "POST", hs.URL+"/api/desk/split", `{"item":"b/x1"}`, json...); code != 404 || !strings.Contains(body, "no such item") {
-		t.Errorf("split of an unknown telling: %d %s, want 404", code, body)
+	ctx := context.Background()
+	jaccard := func(a, b []string) float64 {
+		in := 0
+		for _, x := range a {
+			if slices.Contains(b, x) {
+				in++
+			}
+		}
+		return float64(in) / float64(len(a)+len(b)-in)
 	}
-	// A backend without Split (only store.Backend's methods) says so.
-	mux := http.NewServeMux()
-	New(struct{ store.Backend }{plain}, &Options{AdminToken: testToken, Tickers: []Ticker{{Name: "main"}}}, nil).Register(mux)
-	hs = httptest.NewServer(mux)
-	t.Cleanup(hs.Close)
-	session = loggedIn(t, hs)
-	json = []string{"Content-Type", "application/json", "Origin", hs.URL}
-	if code, body := do(t, session, "POST", hs.URL+"/api/desk/split", `{"item":"b/x1"}`, json...); code != 501 {
-		t.Errorf("split on a store that cannot: %d %s, want 501", code, body)
+	st, err := store.Open(filepath.Join(t.TempDir(), "tickerd.db"), &store.Options{
+		Dedupe: store.Dedupe{Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard},
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, body := do(t, session, "GET", hs.URL+"/api/desk", ""); !strings.Contains(body, `"split":false`) {
-		t.Errorf("desk info %s, want split off", body)
+	t.Cleanup(func() { st.Close() })
+	story := func(src, id, title string) store.Item {
+		words := strings.Fields(title)
+		return store.Item{Source: src, ID: id, Title: title, Link: "https://" + src + ".example/" + id, Published: time.Now().Add(-time.Minute),
+			Story: &store.Story{Title: title, Link: "https://" + src + ".example/" + id, Tokens: words, Keys: words}}
 	}
-
-	sp := &splitStore{Store: plain}
-	mux = http.NewServeMux()
-	New(sp, &Options{AdminToken: testToken, Tickers: []Ticker{{Name: "main"}}}, nil).Register(mux)
-	hs2 := httptest.NewServer(mux)
-	t.Cleanup(hs2.Close)
-	session = loggedIn(t, hs2)
-	json = []string{"Content-Type", "application/json", "Origin", hs2.URL}
-	if _, body := do(t, session, "GET", hs2.URL+"/api/desk", ""); !strings.Contains(body, `"split":true`) {
-		t.Errorf("desk info %s, want split on", body)
+	for _, it := range []store.Item{story("a", "1", "ceasefire takes effect in the north"), story("b", "x1", "ceasefire takes effect in the north"), story("b", "lone", "storm closes the road")} {
+		if _, err := st.Ingest(ctx, store.SourceState{Name: it.Source}, []store.Item{it}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if code, _ := do(t, http.DefaultClient, "POST", hs2.URL+"/api/desk/split", `{"item":"b/x1"}`, "Content-Type", "application/json"); code != 401 {
-		t.Errorf("split without credentials = %d", code)
-	}
-	if code, _ := do(t, session, "POST", hs2.URL+"/api/desk/split", `{"item":"b/x1"}`, "Content-Type", "application/json", "Origin", "https://evil.example"); code != 403 {
-		t.Errorf("cross-origin split = %d", code)
-	}
-	code, body := do(t, session, "POST", hs2.URL+"/api/desk/split", `{"item":"b/x1"}`, json...)
-	if code != 200 || !strings.Contains(body, `"story":"b/x1"`) {
-		t.Errorf("split = %d %s", code, body)
-	}
-	if code, body := do(t, session, "POST", hs2.URL+"/api/desk/split", `{"item":"b/lone"}`, json...); code != 409 || !strings.Contains(body, "not merged") {
-		t.Errorf("split of a lone item = %d %s", code, body)
-	}
-	if code, body := do(t, session, "POST", hs2.URL+"/api/desk/split", `{"item":"nothing"}`, json...); code != 400 || !strings.Contains(body, `"field":"item"`) {
-		t.Errorf("split of a bad reference = %d %s", code, body)
-	}
-	if strings.Join(sp.asked, ",") != "b/x1,b/lone" {
-		t.Errorf("the store was asked to split %v", sp.asked)
+	for _, tc := range []struct {
+		name  string
+		st    Store
+		split bool
+	}{{"cannot", noSplit{st}, false}, {"can", st, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			mux := http.NewServeMux()
+			New(tc.st, &Options{AdminToken: testToken, Tickers: []Ticker{{Name: "main"}}}, nil).Register(mux)
+			hs := httptest.NewServer(mux)
+			t.Cleanup(hs.Close)
+			session := loggedIn(t, hs)
+			json := []string{"Content-Type", "application/json", "Origin", hs.URL}
+			if _, body := do(t, session, "GET", hs.URL+"/api/desk", ""); !strings.Contains(body, fmt.Sprintf(`"split":%v`, tc.split)) {
+				t.Errorf("desk info %s, want split %v", body, tc.split)
+			}
+			if !tc.split {
+				if code, body := do(t, session, "POST", hs.URL+"/api/desk/split", `{"item":"b/x1"}`, json...); code != 501 {
+					t.Errorf("split on a store that cannot: %d %s, want 501", code, body)
+				}
+				return
+			}
+			if code, _ := do(t, http.DefaultClient, "POST", hs.URL+"/api/desk/split", `{"item":"b/x1"}`, "Content-Type", "application/json"); code != 401 {
+				t.Errorf("split without credentials = %d", code)
+			}
+			if code, _ := do(t, session, "POST", hs.URL+"/api/desk/split", `{"item":"b/x1"}`, "Content-Type", "application/json", "Origin", "https://evil.example"); code != 403 {
+				t.Errorf("cross-origin split = %d", code)
+			}
+			if items, _ := st.Recent(ctx, store.Query{}); len(items) != 2 {
+				t.Fatalf("before the split the store holds %d stories, want 2", len(items))
+			}
+			code, body := do(t, session, "POST", hs.URL+"/api/desk/split", `{"item":"b/x1"}`, json...)
+			if code != 200 || !strings.Contains(body, `"story":"b/x1"`) {
+				t.Errorf("split = %d %s", code, body)
+			}
+			if items, _ := st.Recent(ctx, store.Query{}); len(items) != 3 {
+				t.Errorf("after the split the store holds %d stories, want 3", len(items))
+			}
+			for _, c := range []struct {
+				body string
+				code int
+			}{{`{"item":"b/lone"}`, 409}, {`{"item":"b/none"}`, 404}, {`{"item":"nothing"}`, 400}} {
+				if code, body := do(t, session, "POST", hs.URL+"/api/desk/split", c.body, json...); code != c.code || !strings.Contains(body, `"field":"item"`) {
+					t.Errorf("split %s = %d %s, want %d naming item", c.body, code, body, c.code)
+				}
+			}
+		})
 	}
 }

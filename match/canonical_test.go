@@ -333,10 +333,17 @@ func TestRareKeys(t *testing.T) {
 		if Score(ta, tb) < defaultThreshold {
 			t.Fatalf("Score(%q, %q) = %v, below the threshold", ta, tb, Score(ta, tb))
 		}
-		ka, kb := RareKeys(ta, count, defaultThreshold), RareKeys(tb, count, defaultThreshold)
-		if !slices.ContainsFunc(ka, func(k string) bool { return slices.Contains(kb, k) }) {
-			t.Errorf("RareKeys %q and %q share no key", ka, kb)
+		// Filed under RareKeys, looked up under RareLookupKeys, either
+		// way round.
+		for _, p := range [][2][]string{{ta, tb}, {tb, ta}} {
+			ka, kb := RareKeys(p[0], count, defaultThreshold), RareLookupKeys(p[1], count, defaultThreshold)
+			if !slices.ContainsFunc(ka, func(k string) bool { return slices.Contains(kb, k) }) {
+				t.Errorf("RareKeys %q and RareLookupKeys %q share no key", ka, kb)
+			}
 		}
+	}
+	if got := RareLookupKeys(toks, count, defaultThreshold); len(got) != len(keys)+1 || !slices.Equal(got[:len(keys)], keys) {
+		t.Errorf("RareLookupKeys(%q) = %q, want RareKeys' %q and one more", toks, got, keys)
 	}
 	if got := RareKeys(toks, nil, defaultThreshold); !slices.Equal(got, Keys(toks, defaultThreshold)) {
 		t.Errorf("RareKeys without counts = %q, want Keys' %q", got, Keys(toks, defaultThreshold))

@@ -277,7 +277,7 @@ func Keys(tokens []string, threshold float64) []string {
 	return sig
 }
 
-// RareKeys is Keys with the tokens ranked by rarity rather than length:
+// RareKeys is Signature with the tokens ranked by rarity rather than length:
 // count gives how many stored headlines had a token, and the rarest come
 // first (ties: longest, then bytewise). A store that files each headline
 // under its RareKeys and looks new ones up under theirs gets, as
@@ -287,6 +287,20 @@ func Keys(tokens []string, threshold float64) []string {
 // counts, and counts that grow between them only reorder tokens whose
 // counts were close. A nil count ranks by length, as Keys.
 func RareKeys(tokens []string, count func(string) uint32, threshold float64) []string {
+	return rareKeys(tokens, count, threshold, 0)
+}
+
+// RareLookupKeys are the keys a new headline is looked up under when
+// stored ones are filed under RareKeys: those and the next rarest token.
+// Reading one more key costs a lookup a short walk; writing it would cost
+// every commit a page. The one more is for a pair that meets on a near
+// spelling: the two spellings, both rare, each take a place in their own
+// headline's keys, and the next token is the one they share.
+func RareLookupKeys(tokens []string, count func(string) uint32, threshold float64) []string {
+	return rareKeys(tokens, count, threshold, 1)
+}
+
+func rareKeys(tokens []string, count func(string) uint32, threshold float64, extra int) []string {
 	if count == nil {
 		return Keys(tokens, threshold)
 	}
@@ -327,8 +341,7 @@ func RareKeys(tokens []string, count func(string) uint32, threshold float64) []s
 		}
 		suffix -= weight(r.t)
 	}
-	// One more than the prefix, for a pair that meets on a near spelling.
-	n = min(n+1, len(rs))
+	n = min(n+extra, len(rs))
 	keys := make([]string, n)
 	for i := range keys {
 		keys[i] = rs[i].t

@@ -51,6 +51,18 @@ type Story struct {
 	// Keys are index keys such that two titles similar enough to match
 	// share at least one.
 	Keys []string
+	// Lookup, when set, are the keys a new headline is looked up under,
+	// a superset of Keys: more keys to read costs a lookup little, more
+	// keys to write costs every commit (see Dedupe.LookupKeys).
+	Lookup []string
+}
+
+// lookupKeys are the keys st is looked up under.
+func (st *Story) lookupKeys() []string {
+	if st.Lookup != nil {
+		return st.Lookup
+	}
+	return st.Keys
 }
 
 // Report is another source's telling of a stored story: enough of that

@@ -142,7 +142,7 @@ func (s *Store) catchUp(items []Item, pre map[int]storyMatch, snap uint64, now t
 			try('l', st.Link)
 			try('t', st.Title)
 			if s.matchesSimilar(&items[i]) {
-				for _, k := range st.Keys {
+				for _, k := range st.lookupKeys() {
 					try('k', k)
 				}
 			}
@@ -243,6 +243,9 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 			if st := items[i].Story; st != nil {
 				c := *st
 				c.Keys = s.dedupe.Keys(c.Tokens, count, s.dedupe.Threshold)
+				if s.dedupe.LookupKeys != nil {
+					c.Lookup = s.dedupe.LookupKeys(c.Tokens, count, s.dedupe.Threshold)
+				}
 				items[i].Story = &c
 			}
 		}
@@ -327,7 +330,7 @@ func (s *Store) settleStory(tx *bolt.Tx, it *Item, pre storyMatch, at seen) stor
 		if !similar || m.rank() >= 2 {
 			continue
 		}
-		for _, k := range it.Story.Keys {
+		for _, k := range it.Story.lookupKeys() {
 			try('k', k)
 		}
 	}

@@ -72,3 +72,45 @@ func TestRareTokenKeys(t *testing.T) {
 		t.Errorf("after a restart count(gaza) = %d, want %d", n, len(places)+1)
 	}
 }
+
+// TestLookupKeysAreReadNotWritten files each headline under one key
+// (Dedupe.Keys) and looks new ones up under two (Dedupe.LookupKeys): the
+// index holds one entry per headline, and a telling whose rarest token is
+// a word of its own finds its story through its second rarest.
+func TestLookupKeysAreReadNotWritten(t *testing.T) {
+	ctx := context.Background()
+	one := func(tokens []string, count func(string) uint32, th float64) []string {
+		return rarest(tokens, count, th)[:1]
+	}
+	c := &clock{t: t0}
+	s, err := Open(filepath.Join(t.TempDir(), "tickerd.db"), &Options{Now: c.now, Dedupe: Dedupe{
+		Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard, Keys: one, LookupKeys: rarest,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i, title := range []string{"alpha beta gamma one", "alpha beta delta two", "qqq alpha beta gamma"} {
+		if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{storyItem("a", "a"+itoa(i), title, "", t0.Add(-time.Duration(i+1)*time.Minute))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries := 0
+	s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketStories).ForEach(func(k, _ []byte) error {
+			if k[0] == 'k' {
+				entries++
+			}
+			return nil
+		})
+	})
+	if entries != 3 {
+		t.Errorf("%d signature entries for 3 headlines, want one each", entries)
+	}
+	// www is rarer than anything stored; qqq, the stored headline's
+	// only key, comes next.
+	res, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{storyItem("b", "b1", "www qqq alpha beta gamma", "", t0)})
+	if err != nil || res.Duplicate != 1 {
+		t.Errorf("a telling that meets its story on its second key = %+v, %v; want a duplicate", res, err)
+	}
+}

@@ -101,6 +101,10 @@ type Dedupe struct {
 	// for the entries it writes (match.RareKeys is one). Without it the
 	// keys are Story.Keys as given.
 	Keys func(tokens []string, count func(string) uint32, threshold float64) []string
+	// LookupKeys, when set with Keys, chooses the keys a new headline is
+	// looked up under (a superset of its Keys; match.RareLookupKeys is
+	// one). Index entries are written under Keys only.
+	LookupKeys func(tokens []string, count func(string) uint32, threshold float64) []string
 }
 
 // Stats counts what the store has done since Open.

@@ -201,7 +201,7 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 	c := b.Cursor()
 	start := itemKey(lo, 0)
 	var prefix, seek []byte
-	for _, sig := range it.Story.Keys {
+	for _, sig := range it.Story.lookupKeys() {
 		n := 0
 		for d := dlo; d <= dhi && n < maxCandidates; d++ {
 			prefix = append(appendStoryKey(prefix[:0], 'k', d, sig), 0)

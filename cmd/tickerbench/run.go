@@ -19,7 +19,7 @@ import (
 // dedupe is the daemon's default dedupe configuration (config's defaults).
 var dedupe = store.Dedupe{
 	Window: tcfg.DefaultDedupeWindow, Threshold: tcfg.DefaultSimilarity,
-	Similarity: match.Score, Keys: match.RareKeys, Prefilter: match.ScorePrefilter,
+	Similarity: match.Score, Keys: match.RareKeys, LookupKeys: match.RareLookupKeys, Prefilter: match.ScorePrefilter,
 	Story: func(it *store.Item) *store.Story {
 		return fetcher.StoryOf(nil, it.Title, it.Link, tcfg.DefaultSimilarity)
 	},

@@ -103,11 +103,11 @@ type daemon struct {
 	// progress finish on the old one.
 	feed atomic.Pointer[feed.Server]
 	ops  *ops.Ops // metrics, readiness and the operator API
+	// desk is the editorial API and console (/api/actions…, /desk).
+	desk *desk.Desk
 	// matcher is the canonical pipeline of the config the daemon
 	// started with: the story index is keyed by it, so a reload keeps it.
 	matcher *match.Matcher
-	// desk is the editorial API and console (/api/actions…, /desk).
-	desk *desk.Desk
 	// hub is tickerd's WebSub hub (websub.hub "self"), or the notifier of
 	// an external one; nil without websub.hub. Set at start: a reload
 	// that changes websub.hub takes a restart.
@@ -460,11 +460,14 @@ const matchVersion = match.Version
 
 // newMatcher builds the canonical pipeline of cfg: the built-in lexicon
 // and outlets, dedupe.lexicon and dedupe.outlets, and every source's name
-// as an outlet that may decorate a headline.
+// and configured title as outlets that may decorate a headline.
 func newMatcher(cfg *config.Config) (*match.Matcher, error) {
 	opts := &match.MatcherOptions{Lexicon: cfg.Dedupe.Lexicon, Outlets: cfg.Dedupe.Outlets}
 	for _, s := range cfg.Sources {
 		opts.Outlets = append(opts.Outlets, s.Name)
+		if s.Title != "" {
+			opts.Outlets = append(opts.Outlets, s.Title)
+		}
 	}
 	m, err := match.NewMatcher(opts)
 	if err != nil {
@@ -488,7 +491,7 @@ func storeOptions(cfg *config.Config, matcher *match.Matcher, logger *slog.Logge
 // withRareKeys has the store (either backend) choose keys by rarity
 // (match.RareKeys).
 func withRareKeys(d store.Dedupe) store.Dedupe {
-	d.Keys = match.RareKeys
+	d.Keys, d.LookupKeys = match.RareKeys, match.RareLookupKeys
 	return d
 }
 

@@ -18,9 +18,9 @@ import (
 	"tickerd/store"
 )
 
-// feedStories reads a ticker's JSON Feed: each item's story reference and
+// deskFeed reads a ticker's JSON Feed: each item's story reference and
 // title, in order.
-func feedStories(t *testing.T, url string) (refs, titles []string) {
+func deskFeed(t *testing.T, url string) (refs, titles []string) {
 	t.Helper()
 	code, body := httpGet(t, url)
 	if code != 200 {
@@ -100,7 +100,7 @@ func TestDeskCommands(t *testing.T) {
 	// A daemon runs: through its API.
 	base := startServe(t, cfgPath, ln)
 	waitReady(t, base)
-	refs, _ := feedStories(t, base+"/feed.json")
+	refs, _ := deskFeed(t, base+"/feed.json")
 	if strings.Contains(strings.Join(refs, " "), first) {
 		t.Errorf("the story hidden on the file is on the feed: %v", refs)
 	}
@@ -143,13 +143,13 @@ func TestDeskCommands(t *testing.T) {
 	if err != nil || !strings.Contains(errOut, "through the daemon at "+base) {
 		t.Fatalf("pin through the daemon: %v\n%s%s", err, out, errOut)
 	}
-	if refs, _ := feedStories(t, base+"/feed.json"); len(refs) == 0 || refs[0] != second {
+	if refs, _ := deskFeed(t, base+"/feed.json"); len(refs) == 0 || refs[0] != second {
 		t.Errorf("after pin the feed starts %v, want %s", refs, second)
 	}
 	if _, _, err := runCmd(t, "correct", "-config", cfgPath, "-title", "Corrected by the desk", second); err != nil {
 		t.Fatal(err)
 	}
-	if _, titles := feedStories(t, base+"/feed.json"); len(titles) == 0 || titles[0] != "Corrected by the desk" {
+	if _, titles := deskFeed(t, base+"/feed.json"); len(titles) == 0 || titles[0] != "Corrected by the desk" {
 		t.Errorf("after correct the feed starts %v", titles)
 	}
 	if _, rss := httpGet(t, base+"/feed.rss"); !strings.Contains(rss, "Corrected by the desk") {
@@ -158,7 +158,7 @@ func TestDeskCommands(t *testing.T) {
 	if _, _, err := runCmd(t, "add", "-config", cfgPath, "-lang", "en", "Desk headline from the CLI"); err != nil {
 		t.Fatal(err)
 	}
-	if _, titles := feedStories(t, base+"/feed.json"); !strings.Contains(strings.Join(titles, "|"), "Desk headline from the CLI") {
+	if _, titles := deskFeed(t, base+"/feed.json"); !strings.Contains(strings.Join(titles, "|"), "Desk headline from the CLI") {
 		t.Errorf("added headline missing: %v", titles)
 	}
 	for _, args := range [][]string{{"unpin", second}, {"undo", "-of", "correct", second}, {"undo", "1"}} {
@@ -166,7 +166,7 @@ func TestDeskCommands(t *testing.T) {
 			t.Fatalf("%v: %v", args, err)
 		}
 	}
-	if refs, _ := feedStories(t, base+"/feed.json"); !strings.Contains(strings.Join(refs, " "), first) {
+	if refs, _ := deskFeed(t, base+"/feed.json"); !strings.Contains(strings.Join(refs, " "), first) {
 		t.Errorf("after undo the hidden story is still off the feed: %v", refs)
 	}
 	out, errOut, err = runCmd(t, "audit", "-config", cfgPath)
@@ -236,7 +236,7 @@ func TestDeskActionSurvivesKill(t *testing.T) {
 		}
 	}
 	cmd, exited := start()
-	refs, _ := feedStories(t, base+"/feed.json")
+	refs, _ := deskFeed(t, base+"/feed.json")
 	var acked []uint64
 	for i, body := range []string{
 		fmt.Sprintf(`{"kind":"hide","story":%q}`, refs[0]),
@@ -267,7 +267,7 @@ func TestDeskActionSurvivesKill(t *testing.T) {
 	}
 
 	cmd, exited = start()
-	after, titles := feedStories(t, base+"/feed.json")
+	after, titles := deskFeed(t, base+"/feed.json")
 	if strings.Contains(strings.Join(after, " "), refs[0]) || !strings.Contains(strings.Join(titles, "|"), "Desk headline") {
 		t.Errorf("after restart the feed shows %v", titles)
 	}

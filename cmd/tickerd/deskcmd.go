@@ -153,25 +153,20 @@ func deskAct(ctx context.Context, cfg *config.Config, req desk.Request) (store.A
 // data file when no daemon holds it (an error wrapping store.ErrInUse
 // when one does).
 func deskBackend(cfg *config.Config, readOnly bool) (store.Backend, string, error) {
-	if readOnly && cfg.Store == "" {
-		st, err := store.Open(cfg.Data, &store.Options{Timeout: lockWait, ReadOnly: true})
-		if err != nil {
-			return nil, "", err
-		}
-		return st, "on " + cfg.Data, nil
-	}
-	// A write opens the store as the daemon would, with the config's
-	// dedupe rules, so the story index stays keyed as the daemon keys it.
+	// Opened as every command that writes the data file opens it: the
+	// story index is keyed by the config's matching rules.
 	matcher, err := newMatcher(cfg)
 	if err != nil {
 		return nil, "", err
 	}
-	quiet := slog.New(slog.DiscardHandler)
+	logger := slog.New(slog.DiscardHandler)
 	if cfg.Store != "" {
-		st, _, err := openStore(cfg, matcher, quiet)
+		st, _, err := openStore(cfg, matcher, logger)
 		return st, "on the database", err
 	}
-	st, err := store.Open(cfg.Data, storeOptions(cfg, matcher, quiet, lockWait))
+	opts := storeOptions(cfg, matcher, logger, lockWait)
+	opts.ReadOnly = readOnly
+	st, err := store.Open(cfg.Data, opts)
 	if err != nil {
 		return nil, "", err
 	}

@@ -13,7 +13,7 @@ import (
 	"tickerd/match"
 )
 
-// feedStories reads the default ticker's JSON Feed through h as lines
+// feedLines reads the default ticker's JSON Feed through h as lines
 // "source: title (also a, b)".
 func feedLines(t *testing.T, body []byte) []string {
 	t.Helper()
