@@ -164,3 +164,27 @@ func TestMigrateRoundTrip(t *testing.T) {
 		t.Errorf("after the new telling: %v", all)
 	}
 }
+
+// TestSourcesCommandOnPostgres: `tickerd sources` with no daemon running
+// reads the states from the database of store:, not a data file.
+func TestSourcesCommandOnPostgres(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.Start(t)
+	dsn := c.NewDatabase(t)
+	st, err := postgres.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveState(ctx, store.SourceState{Name: "a", URL: "http://a.example/", LastStatus: "not_modified", LastAttempt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	cfgPath := writeConfigText(t, t.TempDir(), fmt.Sprintf("listen: %q\nstore: %q\nsources:\n  - {name: a, url: \"http://a.example/\"}\n", freeAddr(t), dsn))
+	var stdout, stderr bytes.Buffer
+	if err := run(ctx, []string{"sources", "-config", cfgPath}, &stdout, &stderr); err != nil {
+		t.Fatalf("sources: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "not_modified") {
+		t.Errorf("sources printed:\n%s\nwant a's state from the database", stdout.String())
+	}
+}

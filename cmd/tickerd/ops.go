@@ -148,6 +148,16 @@ func cmdSources(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func localStatuses(cfg *config.Config) ([]ops.SourceStatus, error) {
+	if cfg.Store != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		st, err := postgres.Open(ctx, cfg.Store, nil)
+		if err != nil {
+			return nil, err
+		}
+		defer st.Close()
+		return ops.Statuses(opsSources(cfg), st.State), nil
+	}
 	if _, err := os.Stat(cfg.Data); err != nil {
 		return nil, err
 	}
