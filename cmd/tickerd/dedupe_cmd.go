@@ -32,6 +32,23 @@ func cmdSplit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var it store.Item
 	var from string
+	if cfg.Store != "" {
+		// PostgreSQL: the database is shared with any running replicas,
+		// and a split takes the same write lock they do.
+		b, pg, err := openStore(cfg, matcher, logger)
+		if err != nil {
+			return fmt.Errorf("split %s %q: %w", source, id, err)
+		}
+		it, err = pg.Split(ctx, source, id)
+		if cerr := b.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("split %s %q: %w", source, id, err)
+		}
+		fmt.Fprintf(stdout, "split: %s %q now tells its story alone (%s), via %s\n", it.Source, it.ID, it.Title, pg.Path())
+		return nil
+	}
 	st, err := store.Open(cfg.Data, storeOptions(cfg, matcher, logger, lockWait))
 	switch {
 	case err == nil:

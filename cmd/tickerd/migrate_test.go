@@ -14,6 +14,7 @@ import (
 	"tickerd/internal/pgtest"
 	"tickerd/store"
 	"tickerd/store/postgres"
+	"tickerd/store/storetest"
 )
 
 // storeView renders what readers of a store see: every ticker-relevant
@@ -186,5 +187,42 @@ func TestSourcesCommandOnPostgres(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "not_modified") {
 		t.Errorf("sources printed:\n%s\nwant a's state from the database", stdout.String())
+	}
+}
+
+// TestSplitCommandOnPostgres: `tickerd split` with store: set splits in
+// the database, which the replicas share.
+func TestSplitCommandOnPostgres(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.Start(t)
+	dsn := c.NewDatabase(t)
+	st, err := postgres.Open(ctx, dsn, &postgres.Options{Dedupe: storetest.DedupeOn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	for _, src := range []string{"a", "b"} {
+		if _, err := st.Ingest(ctx, store.SourceState{Name: src}, []store.Item{
+			storetest.StoryItem(src, src+"1", "ceasefire holds in the north", "https://"+src+".example/1", now.Add(-time.Hour)),
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, _ := st.Recent(ctx, store.Query{}); len(got) != 1 {
+		t.Fatalf("before the split: %d stories, want 1", len(got))
+	}
+	st.Close()
+	cfgPath := writeConfigText(t, t.TempDir(), fmt.Sprintf("listen: %q\nstore: %q\nsources:\n  - {name: a, url: \"http://a.example/\"}\n  - {name: b, url: \"http://b.example/\"}\n", freeAddr(t), dsn))
+	var stdout, stderr bytes.Buffer
+	if err := run(ctx, []string{"split", "-config", cfgPath, "b", "b1"}, &stdout, &stderr); err != nil {
+		t.Fatalf("split: %v\n%s", err, stderr.String())
+	}
+	st, err = postgres.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, _ := st.Recent(ctx, store.Query{}); len(got) != 2 {
+		t.Errorf("after the split: %d stories, want 2 (%s)", len(got), stdout.String())
 	}
 }
