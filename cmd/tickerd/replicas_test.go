@@ -447,7 +447,7 @@ func TestReplicas(t *testing.T) {
 				// first tick after its lease (9/10 of an interval); its
 				// request may then wait for the host slots the dead
 				// replica held (fetch.timeout + 2s).
-				// Both bounds keep half an interval of slack for a
+				// Both bounds keep slack for a
 				// loaded machine, where a tick can run late; a source
 				// left to a dead replica for good would wait forever.
 				bound := 3 * interval
