@@ -132,6 +132,8 @@ type Store struct {
 	recent recentStories
 	// df counts the headlines each canonical token was in; see rarity.go.
 	df docFreq
+	// kept spares addReport decoding the items it rewrites; see keptcache.go.
+	kept keptCache
 
 	mu      sync.Mutex // guards states, dirty and changed
 	states  map[string]SourceState
@@ -622,7 +624,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 					continue
 				}
 				if kept != nil {
-					keptItem, told, err := addReport(tx, kept, &it)
+					ref, updated, told, err := s.addReport(tx, kept, &it)
 					if err != nil {
 						return err
 					}
@@ -635,8 +637,8 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 						res.Duplicate++
 						continue
 					}
-					if keptItem != nil {
-						if lastSeq, err = s.logChange(tx, OpUpdated, kept, keptItem); err != nil {
+					if updated {
+						if lastSeq, err = s.logChange(tx, OpUpdated, kept, &Item{Source: ref.Source, ID: ref.ID}); err != nil {
 							return err
 						}
 					}

@@ -264,35 +264,6 @@ func splitTokens(dst []string, v string) []string {
 // all day must not grow one item, and every rewrite of it, without end.
 const maxReports = 32
 
-// addReport records it as another telling of the item stored at key and
-// lists the telling in the source index. It returns the updated item, or
-// nil when the item already holds as many reports as it keeps; told
-// reports that it's source already told the story (the item or one of its
-// reports), in which case nothing is recorded.
-func addReport(tx *bolt.Tx, key []byte, it *Item) (kept *Item, told bool, err error) {
-	itemsB := tx.Bucket(bucketItems)
-	kept = new(Item)
-	if err := json.Unmarshal(itemsB.Get(key), kept); err != nil {
-		return nil, false, fmt.Errorf("decode stored item at key %x: %w", key, err)
-	}
-	if kept.Source == it.Source || slices.ContainsFunc(kept.Reports, func(r Report) bool { return r.Source == it.Source }) {
-		return nil, true, nil
-	}
-	if len(kept.Reports) >= maxReports {
-		return nil, false, nil
-	}
-	r := newReport(it)
-	kept.Reports = append(kept.Reports, r)
-	v, err := json.Marshal(kept)
-	if err != nil {
-		return nil, false, fmt.Errorf("encode item %q: %w", kept.ID, err)
-	}
-	if err := itemsB.Put(key, v); err != nil {
-		return nil, false, err
-	}
-	return kept, false, indexTellings(tx, key, []Report{r})
-}
-
 // updateReport applies a new version of it, recorded as a report on the
 // item stored at key, to the report. It returns the updated item, or nil
 // when nothing a reader sees changed (or the report is not found: the
