@@ -87,6 +87,8 @@ type Dedupe struct {
 	// test run on each candidate before Similarity. The test gets the
 	// candidate's tokens joined by 0x00 bytes and may answer false only
 	// when their Similarity is below threshold (match.Prefilter is one).
+	// The tokens may come in another order than Story.Tokens (rarest
+	// first); the test must treat them as a set.
 	// Most candidates share one word with the headline and no more, so
 	// skipping them unsplit and unscored is most of a lookup's work saved.
 	Prefilter func(tokens []string, threshold float64) func(joined string) bool

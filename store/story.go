@@ -161,6 +161,15 @@ func usable(tx *bolt.Tx, key []byte, lo, hi, now time.Time) bool {
 // the dedupe window: first by canonical link, then by normalized title,
 // then by the most similar title among those sharing a signature key.
 func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
+	return s.lookupStoryProbe(tx, it, nil)
+}
+
+// lookupStoryProbe is lookupStory, with the headline's tokens handed to
+// the prefilter in the order of probe when it is not nil: the same tokens,
+// rarest first. The prefilter's answer does not depend on the order, but
+// how soon it gives up does: a rare word is the one a candidate that
+// shares only the common words lacks.
+func (s *Store) lookupStoryProbe(tx *bolt.Tx, it *Item, probe []string) storyMatch {
 	if s.dedupe.Window <= 0 || it.Story == nil {
 		return storyMatch{}
 	}
@@ -192,7 +201,10 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 	best := storyMatch{kind: 'k', score: s.dedupe.Threshold}
 	var mayMatch func(string) bool
 	if s.dedupe.Prefilter != nil {
-		mayMatch = s.dedupe.Prefilter(it.Story.Tokens, s.dedupe.Threshold)
+		if probe == nil {
+			probe = it.Story.Tokens
+		}
+		mayMatch = s.dedupe.Prefilter(probe, s.dedupe.Threshold)
 	}
 	// Most candidates are read and dropped: their keys and tokens are
 	// kept in reused memory, not allocated one by one.
