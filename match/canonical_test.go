@@ -410,9 +410,18 @@ func TestScorePrefilterBound(t *testing.T) {
 	for _, th := range []float64{0.5, 0.8, 0.9} {
 		for _, a := range heads {
 			may := ScorePrefilter(a, th)
+			// The store hands the tokens over rarest first: the answer
+			// must not depend on their order.
+			reversed := slices.Clone(a)
+			slices.Reverse(reversed)
+			mayReversed := ScorePrefilter(reversed, th)
 			for _, b := range heads {
-				if s := Score(a, b); s >= th && !may(strings.Join(b, "\x00")) {
+				joined := strings.Join(b, "\x00")
+				if s := Score(a, b); s >= th && !may(joined) {
 					t.Errorf("ScorePrefilter(%q, %v) rules out %q, whose Score is %v", a, th, b, s)
+				}
+				if may(joined) != mayReversed(joined) {
+					t.Errorf("ScorePrefilter(%q, %v) on %q answers %v, on the tokens reversed %v", a, th, b, may(joined), mayReversed(joined))
 				}
 			}
 		}

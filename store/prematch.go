@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"cmp"
 	"math"
 	"slices"
 	"sync"
@@ -232,6 +233,7 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 	if s.dedupe.Window <= 0 {
 		return nil, 0, done, nil
 	}
+	var probes [][]string // by index in items: its tokens, rarest first
 	if s.dedupe.Keys != nil && s.similarOn() {
 		// Keys by rarity as of now: the lookup and the entries written
 		// for the item use the same. Chosen before the read transaction
@@ -239,6 +241,9 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 		// on the database (a writer that remaps the file waits for
 		// readers, and would wait for one waiting on the counts).
 		count, release := s.df.counter()
+		if s.dedupe.Prefilter != nil {
+			probes = make([][]string, len(items))
+		}
 		for i := range items {
 			if st := items[i].Story; st != nil {
 				c := *st
@@ -247,6 +252,9 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 					c.Lookup = s.dedupe.LookupKeys(c.Tokens, count, s.dedupe.Threshold)
 				}
 				items[i].Story = &c
+				if probes != nil {
+					probes[i] = byRarity(c.Tokens, count)
+				}
 			}
 		}
 		release()
@@ -272,9 +280,32 @@ func (s *Store) preMatch(items []Item, now time.Time) (m map[int]storyMatch, sna
 		// look the item up as Ingest will store it.
 		c := *it
 		c.firstSeen(now)
-		m[i] = s.lookupStory(tx, &c)
+		var probe []string
+		if probes != nil {
+			probe = probes[i]
+		}
+		m[i] = s.lookupStoryProbe(tx, &c, probe)
 	}
 	return m, snap, done, nil
+}
+
+// byRarity returns tokens ordered by count, fewest first (ties in their
+// order).
+func byRarity(tokens []string, count func(string) uint32) []string {
+	type ranked struct {
+		t string
+		n uint32
+	}
+	rs := make([]ranked, len(tokens))
+	for i, t := range tokens {
+		rs[i] = ranked{t, count(t)}
+	}
+	slices.SortStableFunc(rs, func(x, y ranked) int { return cmp.Compare(x.n, y.n) })
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.t
+	}
+	return out
 }
 
 // settleStory returns the match for it, which is new, inside write

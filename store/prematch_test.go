@@ -205,3 +205,13 @@ func TestUndatedStoryMatchedBeforeWrite(t *testing.T) {
 		t.Errorf("second undated telling: %+v, want it counted as a duplicate", res)
 	}
 }
+
+func TestByRarity(t *testing.T) {
+	counts := map[string]uint32{"said": 900, "gaza": 40, "minister": 300, "kherson": 2, "talks": 40}
+	count := func(s string) uint32 { return counts[s] }
+	got := byRarity([]string{"minister", "said", "gaza", "talks", "kherson", "unseen"}, count)
+	want := []string{"unseen", "kherson", "gaza", "talks", "minister", "said"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("byRarity = %q, want %q", got, want)
+	}
+}

@@ -87,6 +87,8 @@ type Dedupe struct {
 	// test run on each candidate before Similarity. The test gets the
 	// candidate's tokens joined by 0x00 bytes and may answer false only
 	// when their Similarity is below threshold (match.Prefilter is one).
+	// The tokens may come in another order than Story.Tokens (rarest
+	// first); the test must treat them as a set.
 	// Most candidates share one word with the headline and no more, so
 	// skipping them unsplit and unscored is most of a lookup's work saved.
 	Prefilter func(tokens []string, threshold float64) func(joined string) bool
@@ -132,6 +134,8 @@ type Store struct {
 	recent recentStories
 	// df counts the headlines each canonical token was in; see rarity.go.
 	df docFreq
+	// kept spares addReport decoding the items it rewrites; see keptcache.go.
+	kept keptCache
 
 	mu      sync.Mutex // guards states, dirty and changed
 	states  map[string]SourceState
@@ -622,7 +626,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 					continue
 				}
 				if kept != nil {
-					keptItem, told, err := addReport(tx, kept, &it)
+					ref, updated, told, err := s.addReport(tx, kept, &it)
 					if err != nil {
 						return err
 					}
@@ -635,8 +639,8 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 						res.Duplicate++
 						continue
 					}
-					if keptItem != nil {
-						if lastSeq, err = s.logChange(tx, OpUpdated, kept, keptItem); err != nil {
+					if updated {
+						if lastSeq, err = s.logChange(tx, OpUpdated, kept, &Item{Source: ref.Source, ID: ref.ID}); err != nil {
 							return err
 						}
 					}

@@ -161,6 +161,15 @@ func usable(tx *bolt.Tx, key []byte, lo, hi, now time.Time) bool {
 // the dedupe window: first by canonical link, then by normalized title,
 // then by the most similar title among those sharing a signature key.
 func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
+	return s.lookupStoryProbe(tx, it, nil)
+}
+
+// lookupStoryProbe is lookupStory, with the headline's tokens handed to
+// the prefilter in the order of probe when it is not nil: the same tokens,
+// rarest first. The prefilter's answer does not depend on the order, but
+// how soon it gives up does: a rare word is the one a candidate that
+// shares only the common words lacks.
+func (s *Store) lookupStoryProbe(tx *bolt.Tx, it *Item, probe []string) storyMatch {
 	if s.dedupe.Window <= 0 || it.Story == nil {
 		return storyMatch{}
 	}
@@ -192,7 +201,10 @@ func (s *Store) lookupStory(tx *bolt.Tx, it *Item) storyMatch {
 	best := storyMatch{kind: 'k', score: s.dedupe.Threshold}
 	var mayMatch func(string) bool
 	if s.dedupe.Prefilter != nil {
-		mayMatch = s.dedupe.Prefilter(it.Story.Tokens, s.dedupe.Threshold)
+		if probe == nil {
+			probe = it.Story.Tokens
+		}
+		mayMatch = s.dedupe.Prefilter(probe, s.dedupe.Threshold)
 	}
 	// Most candidates are read and dropped: their keys and tokens are
 	// kept in reused memory, not allocated one by one.
@@ -263,35 +275,6 @@ func splitTokens(dst []string, v string) []string {
 // maxReports bounds the reports kept on one item: a story every wire runs
 // all day must not grow one item, and every rewrite of it, without end.
 const maxReports = 32
-
-// addReport records it as another telling of the item stored at key and
-// lists the telling in the source index. It returns the updated item, or
-// nil when the item already holds as many reports as it keeps; told
-// reports that it's source already told the story (the item or one of its
-// reports), in which case nothing is recorded.
-func addReport(tx *bolt.Tx, key []byte, it *Item) (kept *Item, told bool, err error) {
-	itemsB := tx.Bucket(bucketItems)
-	kept = new(Item)
-	if err := json.Unmarshal(itemsB.Get(key), kept); err != nil {
-		return nil, false, fmt.Errorf("decode stored item at key %x: %w", key, err)
-	}
-	if kept.Source == it.Source || slices.ContainsFunc(kept.Reports, func(r Report) bool { return r.Source == it.Source }) {
-		return nil, true, nil
-	}
-	if len(kept.Reports) >= maxReports {
-		return nil, false, nil
-	}
-	r := newReport(it)
-	kept.Reports = append(kept.Reports, r)
-	v, err := json.Marshal(kept)
-	if err != nil {
-		return nil, false, fmt.Errorf("encode item %q: %w", kept.ID, err)
-	}
-	if err := itemsB.Put(key, v); err != nil {
-		return nil, false, err
-	}
-	return kept, false, indexTellings(tx, key, []Report{r})
-}
 
 // updateReport applies a new version of it, recorded as a report on the
 // item stored at key, to the report. It returns the updated item, or nil
