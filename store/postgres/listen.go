@@ -106,31 +106,61 @@ func parsePayload(p string) (seq uint64, at int64, ok bool) {
 // them wrote them; a state this replica marked and has not written yet
 // keeps its own fields.
 func (s *Store) refreshStates(ctx context.Context, conn *pgx.Conn) error {
-	rows, err := conn.Query(ctx, `SELECT name, data, items FROM sources`)
+	read, err := s.readStates(ctx, conn)
 	if err != nil {
 		return err
 	}
-	type row struct {
-		name  string
-		data  []byte
-		items int
+	s.applyStates(read)
+	return nil
+}
+
+// statesRead is the sources table as one query read it, and the drop
+// epoch before the query ran.
+type statesRead struct {
+	epoch uint64
+	rows  []stateRow
+}
+
+type stateRow struct {
+	name  string
+	data  []byte
+	items int
+}
+
+func (s *Store) readStates(ctx context.Context, conn *pgx.Conn) (statesRead, error) {
+	// A source dropped after this point may still be in what the query
+	// reads (its drop not yet committed when the query ran): applyStates
+	// leaves such rows out. Drops committed before it are the table's truth.
+	s.mu.Lock()
+	out := statesRead{epoch: s.epoch}
+	s.mu.Unlock()
+	rows, err := conn.Query(ctx, `SELECT name, data, items FROM sources`)
+	if err != nil {
+		return out, err
 	}
-	var got []row
+	defer rows.Close()
 	for rows.Next() {
-		var r row
+		var r stateRow
 		if err := rows.Scan(&r.name, &r.data, &r.items); err != nil {
-			rows.Close()
-			return err
+			return out, err
 		}
-		got = append(got, r)
+		out.rows = append(out.rows, r)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
+	return out, rows.Err()
+}
+
+func (s *Store) applyStates(read statesRead) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, r := range got {
+	for name, at := range s.dropped {
+		if at <= read.epoch {
+			delete(s.dropped, name) // the query saw the drop committed
+		}
+	}
+	for _, r := range read.rows {
+		if _, ok := s.dropped[r.name]; ok {
+			continue
+		}
 		st := s.states[r.name]
 		if !s.dirty[r.name] {
 			var db store.SourceState
@@ -142,5 +172,4 @@ func (s *Store) refreshStates(ctx context.Context, conn *pgx.Conn) error {
 		st.Items = r.items
 		s.states[r.name] = st
 	}
-	return nil
 }

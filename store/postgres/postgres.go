@@ -82,10 +82,16 @@ type Store struct {
 	lastChange atomic.Int64
 	writes     atomic.Uint64
 
-	mu      sync.Mutex // guards states, dirty and changed
+	mu      sync.Mutex // guards states, dirty, changed, epoch and dropped
 	states  map[string]store.SourceState
 	dirty   map[string]bool
 	changed chan struct{}
+	// epoch counts the sources dropped; dropped names each dropped source
+	// with the epoch its drop committed at. A refresh of the states that
+	// read the table before a drop committed must not bring the dropped
+	// source's state back (see refreshStates).
+	epoch   uint64
+	dropped map[string]uint64
 
 	// leaseRows and slotRows remember the lease rows (source → true)
 	// and host slot rows (host → slots) known to exist, so a claim

@@ -362,6 +362,11 @@ func (s *Store) DropSources(ctx context.Context, names []string) (int, error) {
 		s.mu.Lock()
 		delete(s.states, name)
 		delete(s.dirty, name)
+		s.epoch++
+		if s.dropped == nil {
+			s.dropped = map[string]uint64{}
+		}
+		s.dropped[name] = s.epoch
 		s.mu.Unlock()
 	}
 	return total, nil
