@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"golang.org/x/text/encoding/charmap"
 
+	"tickerd/internal/browsertest"
 	"tickerd/match"
 )
 
@@ -50,7 +51,7 @@ func TestBidiMarksKeepDisplay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests skipped in -short mode")
 	}
-	browser := startBrowser(t)
+	browser := browsertest.Start(t)
 	titles := seedArabicTitles(t)
 	titles = append(titles,
 		"ارتفاع أسعار النفط بعد تمديد تخفيضات أوبك+\u200F (OPEC+)\u200F",

@@ -16,6 +16,8 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/chromedp"
+
+	"tickerd/internal/browsertest"
 )
 
 // TestMeasureOffscreenCPU measures what the widget costs a page while it
@@ -30,7 +32,7 @@ func TestMeasureOffscreenCPU(t *testing.T) {
 		t.Skip("a measurement, not a check: set TICKERD_MEASURE=1 to run it")
 	}
 	profile := t.TempDir()
-	path := chromiumPath(t)
+	path := browsertest.Chromium(t)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(path), chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true),
 		chromedp.Flag("disable-gpu", true), chromedp.Flag("no-first-run", true), chromedp.UserDataDir(profile))

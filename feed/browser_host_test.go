@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"tickerd/internal/browsertest"
 	"tickerd/store"
 )
 
@@ -117,7 +118,7 @@ func TestBrowserHost(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests skipped in -short mode")
 	}
-	browser := startBrowser(t)
+	browser := browsertest.Start(t)
 
 	st := openTestStore(t)
 	ingestBySource(t, st, hostItems())

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,54 +20,12 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"tickerd/internal/browsertest"
 	"tickerd/store"
 )
 
 // The widget is tested in a real headless Chromium (Debian's chromium
 // package): one browser for the whole test binary, one tab per check.
-
-// chromiumPath finds Debian's chromium, or skips (fails under CI=true).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/chromium", "chromium"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not found: the browser tests need Debian's chromium package (apt-get install chromium)")
-	}
-	t.Skip("chromium not found: install Debian's chromium package (apt-get install chromium) to run the browser tests")
-	return ""
-}
-
-// startBrowser starts one headless Chromium for the test with exactly the
-// flags the project settled on and a fresh profile, and returns a context
-// whose tabs share it.
-func startBrowser(t *testing.T) context.Context {
-	t.Helper()
-	path := chromiumPath(t)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
-	})
-	// The first Run starts the browser; it lives as long as bctx.
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return bctx
-}
 
 // tab opens a tab for the test with a 900×600 viewport; alerts opened in
 // it are counted in dialogs and dismissed.
@@ -252,7 +209,7 @@ func TestBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser tests skipped in -short mode")
 	}
-	browser := startBrowser(t)
+	browser := browsertest.Start(t)
 
 	st := openTestStore(t)
 	items := fixtureItems()

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,50 +15,14 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"tickerd/internal/browsertest"
 )
 
 // The desk in a real headless Chromium against a real daemon on loopback:
 // an editor logs in at /desk and acts; a widget embedded on a page of
-// another origin, and the feeds, follow. The browser helpers follow the
-// feed package's (feed/browser_test.go), whose flags the project settled
-// on; test helpers cannot be shared across packages.
-
-func deskChromium(t *testing.T) string {
-	t.Helper()
-	for _, p := range []string{"/usr/bin/chromium", "chromium"} {
-		if path, err := exec.LookPath(p); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("chromium not found: the browser tests need Debian's chromium package (apt-get install chromium)")
-	}
-	t.Skip("chromium not found: install Debian's chromium package (apt-get install chromium) to run the browser tests")
-	return ""
-}
-
-func deskBrowser(t *testing.T) context.Context {
-	t.Helper()
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(deskChromium(t)),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return bctx
-}
+// another origin, and the feeds, follow. The browser is started as the
+// widget's tests start it (internal/browsertest).
 
 func deskTab(t *testing.T, browser context.Context, w, h int64) context.Context {
 	t.Helper()
@@ -116,7 +79,7 @@ func TestDeskInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a daemon and chromium")
 	}
-	browser := deskBrowser(t)
+	browser := browsertest.Start(t)
 	feeds, feedSrv := newFeedServer(t)
 	lead := "Ceasefire takes effect in the north of the country"
 	wire := []story{
