@@ -109,7 +109,13 @@ tickers:
 `, ln.Addr().String(), daemonURL, testAdminToken, feedSrv.URL))
 	base := startServe(t, cfgPath, ln)
 	waitReady(t, base)
+	// Ready means the first fetches were started, not that every one was
+	// stored: wait for the three wire stories.
 	refs, _ := deskFeed(t, base+"/feed.json")
+	for deadline := time.Now().Add(20 * time.Second); len(refs) < 3 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+		refs, _ = deskFeed(t, base+"/feed.json")
+	}
 	if len(refs) != 3 {
 		t.Fatalf("main ticker holds %v", refs)
 	}
