@@ -259,6 +259,12 @@ func scanItems(body []byte, keep int) (sc itemScan, ok bool) {
 		// The scan resolves the few prefixes it needs and checks nesting.
 		tok, err := d.RawToken()
 		if err == io.EOF {
+			if depth != 0 {
+				// RawToken ends a truncated document without an error:
+				// elements still open are the XML error that leaves the
+				// body whole (gofeed, or its repair, reads it).
+				return sc, false
+			}
 			break
 		}
 		if err != nil {

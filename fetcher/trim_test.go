@@ -2,6 +2,7 @@ package fetcher
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"math"
@@ -338,7 +339,15 @@ func datesDisagree(body []byte) (differs bool) {
 	}()
 	feed, err := gofeed.NewParser().Parse(bytes.NewReader(body))
 	if err != nil {
-		return false
+		// The fetcher then repairs the body and trims what it repaired:
+		// the dates that count are the repaired body's.
+		fixed, rerr := repairXML(context.Background(), body, DefaultMaxBody)
+		if rerr != nil {
+			return false
+		}
+		if feed, err = gofeed.NewParser().Parse(bytes.NewReader(fixed)); err != nil {
+			return false
+		}
 	}
 	differ := func(s string, parsed *time.Time) bool {
 		ours, err := parseFeedDate(s)
