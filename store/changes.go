@@ -122,14 +122,21 @@ func (s *Store) logChangeRef(tx *bolt.Tx, op Op, key []byte, it *Item, told bool
 			return 0, err
 		}
 	}
+	ref := changeRef{Source: it.Source, ID: it.ID, Told: told}
+	if op == OpRemoved {
+		ref.Link, ref.Title, ref.GUID = it.Link, it.Title, it.GUID
+	}
+	return s.appendChange(tx, op, key, &ref)
+}
+
+// appendChange appends one entry to the change log and trims the log to
+// its bound; every kind of change (items, tellings, desk actions) goes
+// through it.
+func (s *Store) appendChange(tx *bolt.Tx, op Op, key []byte, ref *changeRef) (uint64, error) {
 	b := tx.Bucket(bucketChanges)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return 0, err
-	}
-	ref := changeRef{Source: it.Source, ID: it.ID, Told: told}
-	if op == OpRemoved {
-		ref.Link, ref.Title, ref.GUID = it.Link, it.Title, it.GUID
 	}
 	tail, err := json.Marshal(ref)
 	if err != nil {

@@ -181,29 +181,7 @@ func (s *Store) resolveStory(tx *bolt.Tx, actions []Action, ref string) (string,
 
 // logDesk logs a desk change about the story at key (it: its item).
 func (s *Store) logDesk(tx *bolt.Tx, key []byte, it *Item, action uint64) (uint64, error) {
-	b := tx.Bucket(bucketChanges)
-	seq, err := b.NextSequence()
-	if err != nil {
-		return 0, err
-	}
-	tail, err := json.Marshal(changeRef{Source: it.Source, ID: it.ID, Desk: action})
-	if err != nil {
-		return 0, err
-	}
-	v := make([]byte, 0, 17+len(tail))
-	v = append(v, byte(OpUpdated))
-	v = append(v, key...)
-	v = append(v, tail...)
-	if err := b.Put(seqKey(seq), v); err != nil {
-		return 0, err
-	}
-	c := b.Cursor()
-	for k, _ := c.First(); k != nil && seq-binary.BigEndian.Uint64(k)+1 > uint64(s.changeLog); k, _ = c.First() {
-		if err := b.Delete(k); err != nil {
-			return 0, err
-		}
-	}
-	return seq, nil
+	return s.appendChange(tx, OpUpdated, key, &changeRef{Source: it.Source, ID: it.ID, Desk: action})
 }
 
 // readDeskChange completes a desk change: the story's item as stored now,

@@ -117,13 +117,7 @@ func (w *writer) putJSON(sql string, id uint64, v any) error {
 
 // logDesk logs a desk change about the story at key (it: its item).
 func (w *writer) logDesk(key []byte, it *store.Item, action uint64) error {
-	b, err := json.Marshal(changeRef{Source: it.Source, ID: it.ID, Desk: action})
-	if err != nil {
-		return err
-	}
-	w.seq++
-	w.chg = append(w.chg, changeRow{w.seq, store.OpUpdated, key, b})
-	return nil
+	return w.appendChange(store.OpUpdated, key, &changeRef{Source: it.Source, ID: it.ID, Desk: action})
 }
 
 // readActions decodes the actions, oldest first: those in force only

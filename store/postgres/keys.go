@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"encoding/binary"
 	"hash/fnv"
 	"slices"
@@ -9,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"tickerd/store"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // These follow the bbolt backend's key layout (store/store.go), so both
@@ -101,3 +104,20 @@ func joinTokens(tokens []string) string { return strings.Join(tokens, tokenSep) 
 
 // noNUL makes s storable as PostgreSQL text.
 func noNUL(s string) string { return strings.ReplaceAll(s, "\x00", "\uFFFD") }
+
+// keyData is a row of (key, data), as items and told hold them.
+type keyData struct{ key, data []byte }
+
+// readKeyData runs sql, whose rows are (key, data), and reads them all
+// before the transaction's next query.
+func readKeyData(ctx context.Context, tx pgx.Tx, sql string, args ...any) ([]keyData, error) {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (keyData, error) {
+		var e keyData
+		err := r.Scan(&e.key, &e.data)
+		return e, err
+	})
+}

@@ -141,36 +141,22 @@ func (r *reader) byTime() error {
 			sql += fmt.Sprintf(` AND key >= $%d`, len(args))
 		}
 		sql += ` ORDER BY key DESC LIMIT $1`
-		rows, err := r.tx.Query(r.ctx, sql, args...)
+		got, err := readKeyData(r.ctx, r.tx, sql, args...)
 		if err != nil {
-			return err
-		}
-		type kv struct{ k, v []byte }
-		var got []kv
-		for rows.Next() {
-			var e kv
-			if err := rows.Scan(&e.k, &e.v); err != nil {
-				rows.Close()
-				return err
-			}
-			got = append(got, e)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, e := range got {
 			if r.done() {
 				break
 			}
-			if _, err := r.take(e.k, e.v); err != nil {
+			if _, err := r.take(e.key, e.data); err != nil {
 				return err
 			}
 		}
 		if len(got) < chunk {
 			break
 		}
-		before = got[len(got)-1].k
+		before = got[len(got)-1].key
 	}
 	return nil
 }

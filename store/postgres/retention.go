@@ -151,22 +151,8 @@ func (s *Store) removeBatch(ctx context.Context, now time.Time, pick func(*write
 		if len(keys) == 0 {
 			return errNothing
 		}
-		rows, err := w.tx.Query(ctx, `DELETE FROM items WHERE key = ANY($1) RETURNING key, data`, keys)
+		all, err := readKeyData(ctx, w.tx, `DELETE FROM items WHERE key = ANY($1) RETURNING key, data`, keys)
 		if err != nil {
-			return err
-		}
-		type gone struct{ key, data []byte }
-		var all []gone
-		for rows.Next() {
-			var g gone
-			if err := rows.Scan(&g.key, &g.data); err != nil {
-				rows.Close()
-				return err
-			}
-			all = append(all, g)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		// In key order, as bbolt removes them: the log reads alike.
@@ -174,7 +160,7 @@ func (s *Store) removeBatch(ctx context.Context, now time.Time, pick func(*write
 		for i, k := range keys {
 			keyOrder[string(k)] = i
 		}
-		sortGone := func(a, b gone) int { return keyOrder[string(a.key)] - keyOrder[string(b.key)] }
+		sortGone := func(a, b keyData) int { return keyOrder[string(a.key)] - keyOrder[string(b.key)] }
 		slices.SortFunc(all, sortGone)
 		for _, g := range all {
 			var it store.Item
@@ -248,22 +234,8 @@ func (s *Store) pruneTold(ctx context.Context, cutoff time.Time, batch int) (rem
 	end := itemKey(cutoff.Add(s.tombWindow()), 0)
 	err = s.write(ctx, true, func(w *writer) error {
 		removed, more = 0, false
-		rows, err := w.tx.Query(ctx, `SELECT key, data FROM told WHERE key < $1 ORDER BY key`, end)
+		recs, err := readKeyData(ctx, w.tx, `SELECT key, data FROM told WHERE key < $1 ORDER BY key`, end)
 		if err != nil {
-			return err
-		}
-		type rec struct{ key, data []byte }
-		var recs []rec
-		for rows.Next() {
-			var r rec
-			if err := rows.Scan(&r.key, &r.data); err != nil {
-				rows.Close()
-				return err
-			}
-			recs = append(recs, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, rc := range recs {

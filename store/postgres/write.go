@@ -173,6 +173,12 @@ func (w *writer) logChangeRef(op store.Op, key []byte, it *store.Item, told bool
 	if op == store.OpRemoved {
 		ref.Link, ref.Title, ref.GUID = it.Link, it.Title, it.GUID
 	}
+	return w.appendChange(op, key, &ref)
+}
+
+// appendChange queues one change-log entry for flushChanges; every kind
+// of change (items, tellings, desk actions) goes through it.
+func (w *writer) appendChange(op store.Op, key []byte, ref *changeRef) error {
 	b, err := json.Marshal(ref)
 	if err != nil {
 		return err
