@@ -27,6 +27,22 @@ var SecretParams = []string{"key", "api_key", "apikey", "token", "access_token",
 // A string that does not parse as a URL is returned as "", since it
 // cannot be shown to hold nothing secret.
 func RedactURL(raw string, private []string) string {
+	// Dropping parts can leave a string that parses differently from the
+	// URL it was printed from ("//@//" prints as "//", which has no path
+	// at all): redact again until nothing changes, so what is published
+	// is what a reader of it would redact to.
+	out := redactOnce(raw, private)
+	for i := 0; i < 4; i++ {
+		next := redactOnce(out, private)
+		if next == out {
+			return out
+		}
+		out = next
+	}
+	return ""
+}
+
+func redactOnce(raw string, private []string) string {
 	if raw == "" {
 		return ""
 	}

@@ -26,6 +26,7 @@ func TestRedactURL(t *testing.T) {
 		{"everything", "http://u:p@example.com:8080/a/b?password=P&secret=S&auth=A", nil, "http://example.com:8080/a/b?password=REDACTED&secret=REDACTED&auth=REDACTED"},
 		{"unparsable", "http://exa mple.com/%zz", nil, ""},
 		{"empty", "", nil, ""},
+		{"empty host with userinfo", "//@//", nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,6 +40,7 @@ func TestRedactURL(t *testing.T) {
 func FuzzRedactURL(f *testing.F) {
 	f.Add("http://user:PASS@example.com/feed?api_key=K&token=T", "member")
 	f.Add("http://example.com/f?a=1&KEY=x#sig=y", "")
+	f.Add("//@//", "")
 	f.Fuzz(func(t *testing.T, raw, private string) {
 		got := RedactURL(raw, []string{private})
 		if strings.Contains(got, "@") && strings.Contains(raw, "@") {
