@@ -389,28 +389,20 @@ func (w *writer) indexStory(key []byte, it *store.Item) error {
 	for _, k := range it.Story.Keys {
 		w.touch("k", k)
 	}
-	var kinds, vals []string
 	if it.Story.Link != "" {
-		kinds, vals = append(kinds, "l"), append(vals, noNUL(it.Story.Link))
+		w.tx.bulk.putForm("l", noNUL(it.Story.Link), d, key)
 	}
 	if it.Story.Title != "" {
-		kinds, vals = append(kinds, "t"), append(vals, noNUL(it.Story.Title))
-	}
-	if len(kinds) > 0 {
-		if err := w.exec(`INSERT INTO story_forms (kind, val, day, key) SELECT k, v, $3, $4 FROM unnest($1::text[], $2::text[]) AS u(k, v)
-			ON CONFLICT (kind, val, day) DO UPDATE SET key = excluded.key`, kinds, vals, d, key); err != nil {
-			return err
-		}
+		w.tx.bulk.putForm("t", noNUL(it.Story.Title), d, key)
 	}
 	if !s.similarOn() || len(it.Story.Keys) == 0 {
 		return nil
 	}
-	sigs := make([]string, len(it.Story.Keys))
-	for i, k := range it.Story.Keys {
-		sigs[i] = noNUL(k)
+	tokens := noNUL(joinTokens(it.Story.Tokens))
+	for _, k := range it.Story.Keys {
+		w.tx.bulk.putSig(noNUL(k), d, key, tokens)
 	}
-	return w.exec(`INSERT INTO story_keys (sig, day, key, tokens) SELECT DISTINCT sig, $2::integer, $3::bytea, $4::text FROM unnest($1::text[]) AS u(sig)
-		ON CONFLICT (sig, day, key) DO UPDATE SET tokens = excluded.tokens`, sigs, d, key, noNUL(joinTokens(it.Story.Tokens)))
+	return nil
 }
 
 type storyMatch struct {
@@ -740,10 +732,7 @@ func (w *writer) moveReports(oldKey, key []byte, reports []store.Report) error {
 
 func (w *writer) indexTellings(key []byte, reports []store.Report) error {
 	for i := range reports {
-		if err := w.exec(`INSERT INTO bysrc (source, key, story) VALUES ($1, $2, $3)
-			ON CONFLICT (source, key) DO UPDATE SET story = excluded.story`, reports[i].Source, tellingKey(&reports[i]), key); err != nil {
-			return err
-		}
+		w.tx.bulk.putBysrc(reports[i].Source, tellingKey(&reports[i]), key)
 	}
 	return nil
 }

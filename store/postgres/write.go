@@ -21,10 +21,16 @@ var errNothing = errors.New("nothing to do")
 // tables cost one round trip, not five.
 type batchTx struct {
 	pgx.Tx
-	b *pgx.Batch
+	b    *pgx.Batch
+	bulk bulk
 }
 
 func (t *batchTx) queue(sql string, args ...any) {
+	t.bulk.spill(t)
+	t.queueRaw(sql, args...)
+}
+
+func (t *batchTx) queueRaw(sql string, args ...any) {
 	if t.b == nil {
 		t.b = &pgx.Batch{}
 	}
@@ -32,6 +38,7 @@ func (t *batchTx) queue(sql string, args ...any) {
 }
 
 func (t *batchTx) flush(ctx context.Context) error {
+	t.bulk.spill(t)
 	if t.b == nil || t.b.Len() == 0 {
 		return nil
 	}
@@ -267,13 +274,13 @@ func (w *writer) getItem(key []byte) ([]byte, error) {
 }
 
 func (w *writer) putItemData(key []byte, source string, v []byte) error {
-	return w.exec(`INSERT INTO items (key, source, data) VALUES ($1, $2, $3)
-		ON CONFLICT (key) DO UPDATE SET source = excluded.source, data = excluded.data`, key, source, v)
+	w.tx.bulk.putItem(key, source, v)
+	return nil
 }
 
 func (w *writer) indexSource(key []byte, source string) error {
-	return w.exec(`INSERT INTO bysrc (source, key, story) VALUES ($1, $2, NULL)
-		ON CONFLICT (source, key) DO UPDATE SET story = NULL`, source, key)
+	w.tx.bulk.putBysrc(source, key, nil)
+	return nil
 }
 
 func (w *writer) unindexSource(key []byte, source string) error {
@@ -288,11 +295,6 @@ type idEntry struct {
 }
 
 func (w *writer) setID(source, id string, e idEntry) error {
-	var exp *int64
-	if e.kind == 't' {
-		exp = &e.expiry
-	}
-	return w.exec(`INSERT INTO ids (source, id, kind, ref, expiry) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (source, id) DO UPDATE SET kind = excluded.kind, ref = excluded.ref, expiry = excluded.expiry`,
-		source, noNUL(id), string(rune(e.kind)), e.ref, exp)
+	w.tx.bulk.putID(source, noNUL(id), e)
+	return nil
 }
