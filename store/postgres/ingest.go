@@ -302,7 +302,10 @@ func (w *writer) rekey(items []*store.Item) error {
 		}
 	}
 	counts := map[string]uint32{}
-	rows, err := w.tx.Query(w.ctx, `SELECT token, least(n, 4294967295) FROM token_counts WHERE token = ANY($1)`, tokens)
+	// One index probe per token (see readCandidates): with = ANY the
+	// planner scanned the whole table while its statistics were young.
+	rows, err := w.tx.Query(w.ctx, `SELECT u.token, least(c.n, 4294967295) FROM unnest($1::text[]) AS u(token)
+		CROSS JOIN LATERAL (SELECT n FROM token_counts WHERE token = u.token OFFSET 0) c`, tokens)
 	if err != nil {
 		return err
 	}
@@ -453,16 +456,21 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 			}
 		}
 	}
-	usable := `EXISTS (SELECT 1 FROM items i WHERE i.key = c.key) OR EXISTS (SELECT 1 FROM tombs t WHERE t.key = c.key AND t.expiry > $1)`
+	// Every lookup here is written to be an index probe per row whatever
+	// the planner thinks of the tables' sizes: on a young table (or with
+	// the custom plans a connection's first executions get) it chose
+	// hash joins over whole-table scans of story_forms and items, whose
+	// cost grows with the store. LATERAL keeps the forms lookup per item;
+	// OFFSET 0 keeps each EXISTS a correlated probe, not a hashed scan.
+	usable := `EXISTS (SELECT 1 FROM items i WHERE i.key = c.key OFFSET 0) OR EXISTS (SELECT 1 FROM tombs t WHERE t.key = c.key AND t.expiry > $1 OFFSET 0)`
 	if len(ns) > 0 {
-		// Two joins, each an index lookup per item (an OR in one join
-		// would read the whole table).
-		rows, err := w.tx.Query(w.ctx, `WITH u AS (SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[]) AS u(n, link, title, dlo, dhi)),
-			c AS (
-				SELECT u.n, 0 AS k, f.day, f.key FROM u JOIN story_forms f ON f.kind = 'l' AND f.val = u.link AND f.day BETWEEN u.dlo AND u.dhi WHERE u.link <> ''
+		rows, err := w.tx.Query(w.ctx, `SELECT u.n, c.key, `+usable+`
+			FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[]) AS u(n, link, title, dlo, dhi)
+			CROSS JOIN LATERAL (
+				SELECT 0 AS k, day, key FROM story_forms WHERE kind = 'l' AND val = u.link AND day BETWEEN u.dlo AND u.dhi AND u.link <> ''
 				UNION ALL
-				SELECT u.n, 1, f.day, f.key FROM u JOIN story_forms f ON f.kind = 't' AND f.val = u.title AND f.day BETWEEN u.dlo AND u.dhi WHERE u.title <> '')
-			SELECT c.n, c.key, `+usable+` FROM c ORDER BY c.n, c.k, c.day DESC`, now.UnixNano(), ns, links, titles, fdlo, fdhi)
+				SELECT 1, day, key FROM story_forms WHERE kind = 't' AND val = u.title AND day BETWEEN u.dlo AND u.dhi AND u.title <> '') c
+			ORDER BY u.n, c.k, c.day DESC`, now.UnixNano(), ns, links, titles, fdlo, fdhi)
 		if err != nil {
 			return nil, err
 		}
