@@ -214,7 +214,7 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 			if err != nil {
 				return res, 0, err
 			}
-			if err := w.indexStory(key, &it); err != nil {
+			if err := w.indexNewStory(key, &it); err != nil {
 				return res, 0, err
 			}
 			if err := w.logChange(store.OpAdded, key, &it); err != nil {
@@ -326,6 +326,9 @@ func (w *writer) rekey(items []*store.Item) error {
 	for _, it := range items {
 		st := *it.Story
 		st.Keys = w.s.dedupe.Keys(st.Tokens, count, w.s.dedupe.Threshold)
+		if w.s.dedupe.LookupKeys != nil {
+			st.Lookup = w.s.dedupe.LookupKeys(st.Tokens, count, w.s.dedupe.Threshold)
+		}
 		it.Story = &st
 	}
 	return nil
@@ -371,6 +374,18 @@ func (w *writer) putItem(h uint64, it *store.Item) ([]byte, error) {
 	return key, w.setID(it.Source, it.ID, idEntry{kind: 'i', ref: key})
 }
 
+// lookupKeys are the keys st is looked up under: its Lookup keys (a
+// superset of its Keys, as the bbolt backend reads them) when set.
+func lookupKeys(st *store.Story) []string {
+	if st.Lookup != nil {
+		return st.Lookup
+	}
+	return st.Keys
+}
+
+// noFresh is set by tests only (export_test.go).
+var noFresh bool
+
 // maxReports and maxCandidates are the bbolt backend's bounds
 // (store/story.go).
 const (
@@ -380,17 +395,33 @@ const (
 
 func (s *Store) similarOn() bool { return s.dedupe.Threshold > 0 && s.dedupe.Similarity != nil }
 
-// indexStory adds it, stored under key, to the story index.
+// indexStory adds it, stored under key, to the story index; lookups
+// later in the transaction that would read what it writes read again.
 func (w *writer) indexStory(key []byte, it *store.Item) error {
+	return w.putStoryIndex(key, it, false)
+}
+
+// indexNewStory is indexStory for an item stored under a key nothing
+// held before in this transaction: later lookups add it to what they
+// read before (writer.fresh), without reading again.
+func (w *writer) indexNewStory(key []byte, it *store.Item) error {
+	return w.putStoryIndex(key, it, true)
+}
+
+func (w *writer) putStoryIndex(key []byte, it *store.Item, fresh bool) error {
 	s := w.s
 	if s.dedupe.Window <= 0 || it.Story == nil {
 		return nil
 	}
 	d := dayOf(it.Time())
-	w.touch("l", it.Story.Link)
-	w.touch("t", it.Story.Title)
-	for _, k := range it.Story.Keys {
-		w.touch("k", k)
+	if fresh && !noFresh {
+		w.fresh.add(key, it.Story, d, s.similarOn())
+	} else {
+		w.touch("l", it.Story.Link)
+		w.touch("t", it.Story.Title)
+		for _, k := range it.Story.Keys {
+			w.touch("k", k)
+		}
 	}
 	if it.Story.Link != "" {
 		w.tx.bulk.putForm("l", noNUL(it.Story.Link), d, key)
@@ -419,12 +450,19 @@ type storyMatch struct {
 // most maxCandidates each), each with whether it may be matched.
 type candidates struct {
 	forms, keys []cand
+	// rows counts the index entries read under each of the item's keys,
+	// before scoring: at maxCandidates, more may exist.
+	rows []int
 }
 
 type cand struct {
 	key    []byte
 	score  float64 // of a near-duplicate candidate
 	usable bool    // stored, or removed within the window (a live tombstone)
+	// ord is 0 for a link form, 1 for a title form; for a near-duplicate
+	// candidate, the index of the first of the item's keys it was found
+	// under. day is the index entry's day.
+	ord, day int32
 }
 
 // window is the span of item times that may tell the same story as it.
@@ -449,7 +487,7 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 			fdlo, fdhi = append(fdlo, dlo), append(fdhi, dhi)
 		}
 		if s.similarOn() && len(it.Story.Tokens) > 0 {
-			for j, k := range it.Story.Keys {
+			for j, k := range lookupKeys(it.Story) {
 				kns, ords, sigs = append(kns, int32(i)), append(ords, int32(j)), append(sigs, noNUL(k))
 				kdlo, kdhi = append(kdlo, dlo), append(kdhi, dhi)
 				klo, khi = append(klo, itemKey(lo, 0)), append(khi, itemKey(hi, ^uint64(0)))
@@ -464,7 +502,7 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 	// OFFSET 0 keeps each EXISTS a correlated probe, not a hashed scan.
 	usable := `EXISTS (SELECT 1 FROM items i WHERE i.key = c.key OFFSET 0) OR EXISTS (SELECT 1 FROM tombs t WHERE t.key = c.key AND t.expiry > $1 OFFSET 0)`
 	if len(ns) > 0 {
-		rows, err := w.tx.Query(w.ctx, `SELECT u.n, c.key, `+usable+`
+		rows, err := w.tx.Query(w.ctx, `SELECT u.n, c.k, c.day, c.key, `+usable+`
 			FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::int[]) AS u(n, link, title, dlo, dhi)
 			CROSS JOIN LATERAL (
 				SELECT 0 AS k, day, key FROM story_forms WHERE kind = 'l' AND val = u.link AND day BETWEEN u.dlo AND u.dhi AND u.link <> ''
@@ -477,7 +515,7 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 		for rows.Next() {
 			var n int32
 			var c cand
-			if err := rows.Scan(&n, &c.key, &c.usable); err != nil {
+			if err := rows.Scan(&n, &c.ord, &c.day, &c.key, &c.usable); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -492,7 +530,7 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 		// Candidates come with their tokens and are scored here; only the
 		// few that score enough are then checked for usability, in one
 		// more query (most candidates share one common word and no more).
-		rows, err := w.tx.Query(w.ctx, `SELECT u.n, c.key, c.tokens
+		rows, err := w.tx.Query(w.ctx, `SELECT u.n, u.ord, c.day, c.key, c.tokens
 			FROM unnest($1::int[], $2::int[], $3::text[], $4::int[], $5::int[], $6::bytea[], $7::bytea[]) AS u(n, ord, sig, dlo, dhi, klo, khi)
 			CROSS JOIN LATERAL (SELECT key, tokens, day FROM story_keys
 				WHERE sig = u.sig AND day BETWEEN u.dlo AND u.dhi AND key >= u.klo AND key <= u.khi
@@ -507,14 +545,18 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 		var tokens []string
 		var check [][]byte
 		for rows.Next() {
-			var n int32
+			var n, ord, day int32
 			var key []byte
 			var joined string
-			if err := rows.Scan(&n, &key, &joined); err != nil {
+			if err := rows.Scan(&n, &ord, &day, &key, &joined); err != nil {
 				rows.Close()
 				return nil, err
 			}
 			it := items[n]
+			if out[n].rows == nil {
+				out[n].rows = make([]int, len(lookupKeys(it.Story)))
+			}
+			out[n].rows[ord]++
 			if n != cur {
 				cur, seen, mayMatch = n, map[string]bool{}, nil
 				if s.dedupe.Prefilter != nil {
@@ -531,7 +573,7 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 			}
 			tokens = append(tokens[:0], strings.Split(joined, "\x00")...)
 			if score := s.dedupe.Similarity(it.Story.Tokens, tokens); score >= s.dedupe.Threshold {
-				out[n].keys = append(out[n].keys, cand{key: key, score: score})
+				out[n].keys = append(out[n].keys, cand{key: key, score: score, ord: ord, day: day})
 				check = append(check, key)
 			}
 		}
@@ -577,7 +619,7 @@ func (w *writer) touches(it *store.Item) bool {
 	if w.touched["l\x00"+it.Story.Link] || w.touched["t\x00"+it.Story.Title] {
 		return true
 	}
-	for _, k := range it.Story.Keys {
+	for _, k := range lookupKeys(it.Story) {
 		if w.touched["k\x00"+k] {
 			return true
 		}
@@ -603,6 +645,10 @@ func (w *writer) lookupStory(it *store.Item, now time.Time, pre *candidates) (st
 	if s.dedupe.Window <= 0 || it.Story == nil {
 		return storyMatch{}, nil
 	}
+	lo, hi := s.window(it)
+	if pre != nil && !w.touches(it) && w.fresh.meets(it.Story) {
+		pre = w.fresh.merge(s, it, pre, lo, hi)
+	}
 	if pre == nil || w.touches(it) {
 		got, err := w.readCandidates([]*store.Item{it}, now)
 		if err != nil {
@@ -610,7 +656,6 @@ func (w *writer) lookupStory(it *store.Item, now time.Time, pre *candidates) (st
 		}
 		pre = &got[0]
 	}
-	lo, hi := s.window(it)
 	ok := func(c *cand) bool {
 		if len(c.key) != 16 || !c.usable || w.gone[string(c.key)] {
 			return false

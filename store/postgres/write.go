@@ -89,6 +89,7 @@ type writer struct {
 	// read before are stale where they meet these.
 	touched map[string]bool
 	gone    map[string]bool
+	fresh   freshIndex
 }
 
 type changeRow struct {

@@ -1,0 +1,6 @@
+package postgres
+
+// NoFresh makes every lookup that meets this transaction's own index
+// entries read again, as before freshIndex: the reference freshIndex's
+// merge is compared with.
+var NoFresh = &noFresh
