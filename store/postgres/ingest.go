@@ -135,6 +135,17 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 		if cands, err = w.readCandidates(news, now); err != nil {
 			return res, 0, err
 		}
+		// The stored item each would join as things stand, read at once:
+		// a feed's duplicates cost one query, not one each.
+		var keys [][]byte
+		for j, it := range news {
+			if m, err := w.lookupStory(it, now, &cands[j]); err == nil && m.key != nil {
+				keys = append(keys, m.key)
+			}
+		}
+		if err := w.readItems(keys); err != nil {
+			return res, 0, err
+		}
 	} else {
 		for i := range preIndex {
 			preIndex[i] = -1
@@ -259,6 +270,7 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 		if err := w.exec(`DELETE FROM items WHERE key = $1`, oldKey); err != nil {
 			return res, 0, err
 		}
+		w.cacheItem(oldKey, nil)
 		w.markGone(oldKey)
 		if err := w.unindexSource(oldKey, prev.Source); err != nil {
 			return res, 0, err
@@ -296,9 +308,13 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 // rarest tokens by token_counts, as Dedupe.Keys chooses them.
 func (w *writer) rekey(items []*store.Item) error {
 	var tokens []string
+	asked := map[string]bool{}
 	for _, it := range items {
 		for _, t := range it.Story.Tokens {
-			tokens = append(tokens, noNUL(t))
+			if t = noNUL(t); !asked[t] {
+				asked[t] = true
+				tokens = append(tokens, t)
+			}
 		}
 	}
 	counts := map[string]uint32{}
@@ -719,7 +735,7 @@ func (w *writer) addReport(key, data []byte, it *store.Item) (kept *store.Item, 
 	if err != nil {
 		return nil, false, fmt.Errorf("encode item %q: %w", kept.ID, err)
 	}
-	if err := w.exec(`UPDATE items SET data = $2 WHERE key = $1`, key, v); err != nil {
+	if err := w.setItemData(key, v); err != nil {
 		return nil, false, err
 	}
 	return kept, false, w.indexTellings(key, []store.Report{r})
@@ -757,7 +773,7 @@ func (w *writer) updateReport(key []byte, it *store.Item) (*store.Item, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode item %q: %w", kept.ID, err)
 	}
-	if err := w.exec(`UPDATE items SET data = $2 WHERE key = $1`, key, nv); err != nil {
+	if err := w.setItemData(key, nv); err != nil {
 		return nil, err
 	}
 	return &kept, w.indexTellings(key, []store.Report{r})

@@ -151,6 +151,7 @@ func (s *Store) removeBatch(ctx context.Context, now time.Time, pick func(*write
 		if len(keys) == 0 {
 			return errNothing
 		}
+		w.items = nil
 		all, err := readKeyData(ctx, w.tx, `DELETE FROM items WHERE key = ANY($1) RETURNING key, data`, keys)
 		if err != nil {
 			return err

@@ -90,6 +90,10 @@ type writer struct {
 	touched map[string]bool
 	gone    map[string]bool
 	fresh   freshIndex
+	// items caches the JSON of items this transaction read or wrote,
+	// by key (nil: none there); every write of items' data through the
+	// writer keeps it true.
+	items map[string][]byte
 }
 
 type changeRow struct {
@@ -266,6 +270,9 @@ func (w *writer) exec(sql string, args ...any) error {
 
 // getItem returns the stored JSON of the item at key, or nil.
 func (w *writer) getItem(key []byte) ([]byte, error) {
+	if v, ok := w.items[string(key)]; ok {
+		return v, nil
+	}
 	var v []byte
 	err := w.tx.QueryRow(w.ctx, `SELECT data FROM items WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -276,7 +283,46 @@ func (w *writer) getItem(key []byte) ([]byte, error) {
 
 func (w *writer) putItemData(key []byte, source string, v []byte) error {
 	w.tx.bulk.putItem(key, source, v)
+	w.cacheItem(key, v)
 	return nil
+}
+
+// setItemData replaces the JSON of the item stored at key.
+func (w *writer) setItemData(key, v []byte) error {
+	w.cacheItem(key, v)
+	return w.exec(`UPDATE items SET data = $2 WHERE key = $1`, key, v)
+}
+
+// cacheItem records what this transaction left at key (nil: nothing),
+// for getItem.
+func (w *writer) cacheItem(key, v []byte) {
+	if w.items == nil {
+		w.items = map[string][]byte{}
+	}
+	w.items[string(key)] = v
+}
+
+// readItems reads the items at keys into the cache getItem reads first.
+func (w *writer) readItems(keys [][]byte) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	rows, err := w.tx.Query(w.ctx, `SELECT u.key, i.data FROM unnest($1::bytea[]) AS u(key)
+		LEFT JOIN LATERAL (SELECT data FROM items WHERE key = u.key OFFSET 0) i ON true`, keys)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v []byte
+		if err := rows.Scan(&k, &v); err != nil {
+			return err
+		}
+		if _, ok := w.items[string(k)]; !ok {
+			w.cacheItem(k, v)
+		}
+	}
+	return rows.Err()
 }
 
 func (w *writer) indexSource(key []byte, source string) error {
