@@ -42,10 +42,22 @@ func (s *Store) Ingest(ctx context.Context, st store.SourceState, items []store.
 	pending := s.takeDirty()
 	s.mu.Unlock()
 	var count int
-	err := s.write(ctx, true, func(w *writer) error {
+	var plan *ingestPlan
+	read := func(w *writer) (err error) {
+		w.recordBatch()
+		plan, err = w.ingestRead(st, items, now)
+		return err
+	}
+	err := s.writeRead(ctx, true, read, func(w *writer) error {
+		if !w.catchUp(st.Name) {
+			w.fresh, w.items = freshIndex{}, nil
+			if err := read(w); err != nil {
+				return err
+			}
+		}
 		res = store.IngestResult{}
 		var err error
-		res, count, err = w.ingest(st, items, now)
+		res, count, err = w.ingestWrite(plan, now)
 		if err != nil {
 			return err
 		}
@@ -68,8 +80,21 @@ type ownRow struct {
 	data []byte // the item's JSON for kind 'i'
 }
 
-func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time) (store.IngestResult, int, error) {
-	var res store.IngestResult
+// ingestPlan is what ingestRead found out about a feed, for
+// ingestWrite.
+type ingestPlan struct {
+	st       store.SourceState
+	items    []store.Item
+	ids      []string
+	own      map[string]ownRow
+	preIndex []int // index in news and cands of each item looked up, or -1
+	news     []*store.Item
+	cands    []candidates
+}
+
+// ingestRead reads what the feed's items are matched against; it runs
+// before the write lock is taken (see recentLog).
+func (w *writer) ingestRead(st store.SourceState, items []store.Item, now time.Time) (*ingestPlan, error) {
 	// Every id of the feed, with its item, in one query: a steady poll
 	// of an unchanged feed costs this and the state write.
 	ids := make([]string, len(items))
@@ -81,21 +106,21 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 		FROM ids LEFT JOIN items ON ids.kind = 'i' AND items.key = ids.ref
 		WHERE ids.source = $1 AND ids.id = ANY($2)`, st.Name, ids)
 	if err != nil {
-		return res, 0, err
+		return nil, err
 	}
 	for rows.Next() {
 		var id, kind string
 		var r ownRow
 		if err := rows.Scan(&id, &kind, &r.e.ref, &r.e.expiry, &r.data); err != nil {
 			rows.Close()
-			return res, 0, err
+			return nil, err
 		}
 		r.e.kind = kind[0]
 		own[id] = r
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return res, 0, err
+		return nil, err
 	}
 
 	// The dedupe candidates of every item that may be new, read at once:
@@ -122,7 +147,7 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 		// are the caller's: their stories are copied, not changed).
 		items = slices.Clone(items)
 		if err := w.rekey(news); err != nil {
-			return res, 0, err
+			return nil, err
 		}
 		for i, j := range preIndex {
 			if j >= 0 {
@@ -133,7 +158,7 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 	var cands []candidates
 	if len(news) > 0 {
 		if cands, err = w.readCandidates(news, now); err != nil {
-			return res, 0, err
+			return nil, err
 		}
 		// The stored item each would join as things stand, read at once:
 		// a feed's duplicates cost one query, not one each.
@@ -144,7 +169,7 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 			}
 		}
 		if err := w.readItems(keys); err != nil {
-			return res, 0, err
+			return nil, err
 		}
 	} else {
 		for i := range preIndex {
@@ -152,6 +177,14 @@ func (w *writer) ingest(st store.SourceState, items []store.Item, now time.Time)
 		}
 	}
 
+	return &ingestPlan{st: st, items: items, ids: ids, own: own, preIndex: preIndex, news: news, cands: cands}, nil
+}
+
+// ingestWrite stores the feed's items as plan found them, under the
+// write lock.
+func (w *writer) ingestWrite(p *ingestPlan, now time.Time) (store.IngestResult, int, error) {
+	var res store.IngestResult
+	st, items, own, preIndex, news, cands := p.st, p.items, p.own, p.preIndex, p.news, p.cands
 	added := 0
 	seen := make(map[uint64]bool, len(items))
 	for i := range items {
@@ -399,8 +432,11 @@ func lookupKeys(st *store.Story) []string {
 	return st.Keys
 }
 
-// noFresh is set by tests only (export_test.go).
-var noFresh bool
+// noFresh and beforeLock are set by tests only (export_test.go).
+var (
+	noFresh    bool
+	beforeLock func()
+)
 
 // maxReports and maxCandidates are the bbolt backend's bounds
 // (store/story.go).
@@ -432,7 +468,9 @@ func (w *writer) putStoryIndex(key []byte, it *store.Item, fresh bool) error {
 	d := dayOf(it.Time())
 	if fresh && !noFresh {
 		w.fresh.add(key, it.Story, d, s.similarOn())
+		w.recordEntry(key, it.Story, d)
 	} else {
+		w.recordUnclean()
 		w.touch("l", it.Story.Link)
 		w.touch("t", it.Story.Title)
 		for _, k := range it.Story.Keys {
@@ -828,6 +866,7 @@ func (w *writer) unindexStory(oldKey []byte, old *store.Item, key []byte, it *st
 		return nil
 	}
 	d := dayOf(old.Time())
+	w.recordUnclean()
 	w.touch("l", was.Link)
 	w.touch("t", was.Title)
 	for _, k := range was.Keys {

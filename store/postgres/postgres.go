@@ -98,6 +98,10 @@ type Store struct {
 	// costs one round trip.
 	leaseRows, slotRows sync.Map
 
+	// recent is what this process's ingests committed lately, for the
+	// next ingest's reads made before the write lock (see recentLog).
+	recent recentLog
+
 	// listenErr is the listener's last error, nil while it listens.
 	listenErr atomic.Pointer[error]
 	stop      context.CancelFunc

@@ -94,6 +94,10 @@ type writer struct {
 	// by key (nil: none there); every write of items' data through the
 	// writer keeps it true.
 	items map[string][]byte
+	// read is the last sequence number as the reads made before the
+	// write lock began; batch records an ingest's changes (recentLog).
+	read  uint64
+	batch *recentBatch
 }
 
 type changeRow struct {
@@ -109,8 +113,14 @@ type changeRow struct {
 // the order of their sequence numbers. A serialization failure or
 // deadlock runs fn again, from scratch.
 func (s *Store) write(ctx context.Context, logs bool, fn func(*writer) error) error {
+	return s.writeRead(ctx, logs, nil, fn)
+}
+
+// writeRead is write with read, when set, run first in the same
+// transaction, before the write lock is taken (see recentLog).
+func (s *Store) writeRead(ctx context.Context, logs bool, read, fn func(*writer) error) error {
 	for attempt := 0; ; attempt++ {
-		err := s.writeOnce(ctx, logs, fn)
+		err := s.writeOnce(ctx, logs, read, fn)
 		var pe *pgconn.PgError
 		if attempt < 5 && errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01") {
 			continue
@@ -119,13 +129,26 @@ func (s *Store) write(ctx context.Context, logs bool, fn func(*writer) error) er
 	}
 }
 
-func (s *Store) writeOnce(ctx context.Context, logs bool, fn func(*writer) error) error {
+func (s *Store) writeOnce(ctx context.Context, logs bool, read, fn func(*writer) error) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback(context.Background())
 	w := &writer{s: s, ctx: ctx, tx: &batchTx{Tx: tx}}
+	if read != nil {
+		var last int64
+		if err := tx.QueryRow(ctx, `SELECT last FROM seq`).Scan(&last); err != nil {
+			return err
+		}
+		w.read = uint64(last)
+		if err := read(w); err != nil {
+			return err
+		}
+		if beforeLock != nil {
+			beforeLock()
+		}
+	}
 	if logs {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(lockWrite)); err != nil {
 			return fmt.Errorf("take the write lock: %w", err)
@@ -148,7 +171,16 @@ func (s *Store) writeOnce(ctx context.Context, logs bool, fn func(*writer) error
 	if err := w.tx.flush(ctx); err != nil {
 		return err
 	}
+	if w.batch != nil && w.seq > w.start {
+		// Put before the commit, which releases the write lock: the next
+		// writer may look for it as soon as it takes the lock.
+		w.batch.from, w.batch.to = w.start, w.seq
+		s.recent.put(w.batch)
+	}
 	if err := tx.Commit(ctx); err != nil {
+		if w.batch != nil {
+			s.recent.remove(w.batch)
+		}
 		return err
 	}
 	s.writes.Add(1)
@@ -226,6 +258,7 @@ func (w *writer) flushChanges() error {
 }
 
 func (w *writer) markGone(key []byte) {
+	w.recordUnclean()
 	if w.gone == nil {
 		w.gone = map[string]bool{}
 	}
@@ -290,6 +323,9 @@ func (w *writer) putItemData(key []byte, source string, v []byte) error {
 // setItemData replaces the JSON of the item stored at key.
 func (w *writer) setItemData(key, v []byte) error {
 	w.cacheItem(key, v)
+	if w.batch != nil {
+		w.batch.updated = append(w.batch.updated, key)
+	}
 	return w.exec(`UPDATE items SET data = $2 WHERE key = $1`, key, v)
 }
 
@@ -342,6 +378,9 @@ type idEntry struct {
 }
 
 func (w *writer) setID(source, id string, e idEntry) error {
+	if w.batch != nil {
+		w.batch.sources[source] = true
+	}
 	w.tx.bulk.putID(source, noNUL(id), e)
 	return nil
 }

@@ -1,0 +1,134 @@
+package postgres
+
+import (
+	"bytes"
+	"slices"
+	"sync"
+
+	"tickerd/store"
+)
+
+// Ingest reads what a feed's items are matched against (their own ids,
+// rarity counts, dedupe candidates, the stories they would join) before
+// it takes the write lock, so that feeds read side by side while one
+// writes; only the writes are serialized. Under the lock it then has to
+// account for what committed since those reads: the sequence number
+// read first says whether anything did, and recentLog says what, for the
+// ingests this process committed. Their new items' index entries are
+// added to the transaction's freshIndex, as its own are; the items they
+// rewrote are dropped from its cache. Anything else committed meanwhile
+// (another replica's writes, a prune, a desk action, an ingest that
+// updated or removed index entries, or of the same source) and the reads
+// are made again under the lock, as before.
+type recentLog struct {
+	mu      sync.Mutex
+	batches []*recentBatch // in commit order; a rolled-back one is removed
+}
+
+// recentLogSize bounds the batches kept: a read older than that many
+// commits is made again.
+const recentLogSize = 256
+
+// recentBatch is what one ingest transaction, holding sequence numbers
+// from+1 to to, changed.
+type recentBatch struct {
+	from, to uint64
+	entries  []recentEntry
+	updated  [][]byte        // keys of items whose data it rewrote
+	sources  map[string]bool // sources whose ids it wrote
+	clean    bool            // nothing but new entries and rewritten data
+}
+
+type recentEntry struct {
+	key   []byte
+	story *store.Story
+	day   int32
+}
+
+func (r *recentLog) put(b *recentBatch) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.batches = append(r.batches, b)
+	if n := len(r.batches) - recentLogSize; n > 0 {
+		r.batches = slices.Delete(r.batches, 0, n)
+	}
+}
+
+func (r *recentLog) remove(b *recentBatch) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.batches = slices.DeleteFunc(r.batches, func(x *recentBatch) bool { return x == b })
+}
+
+// between returns the batches that hold sequence numbers from+1 to to,
+// in order, when they are all here and clean, each exactly once.
+func (r *recentLog) between(from, to uint64) ([]*recentBatch, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*recentBatch
+	at := from
+	for at < to {
+		var next *recentBatch
+		for _, b := range r.batches {
+			if b.from == at {
+				if next != nil { // a rolled-back batch not yet removed
+					return nil, false
+				}
+				next = b
+			}
+		}
+		if next == nil || !next.clean || next.to > to {
+			return nil, false
+		}
+		out = append(out, next)
+		at = next.to
+	}
+	return out, true
+}
+
+// batch starts recording this transaction's changes for recentLog.
+func (w *writer) recordBatch() {
+	w.batch = &recentBatch{clean: true, sources: map[string]bool{}}
+}
+
+func (w *writer) recordEntry(key []byte, st *store.Story, day int32) {
+	if w.batch == nil {
+		return
+	}
+	// A copy: the caller may reuse its items once Ingest returns.
+	c := &store.Story{Title: st.Title, Link: st.Link, Tokens: slices.Clone(st.Tokens), Keys: slices.Clone(st.Keys)}
+	w.batch.entries = append(w.batch.entries, recentEntry{key: bytes.Clone(key), story: c, day: day})
+}
+
+func (w *writer) recordUnclean() {
+	if w.batch != nil {
+		w.batch.clean = false
+	}
+}
+
+// catchUp accounts for what committed between the reads made before the
+// write lock (at sequence number w.read) and now (w.start): it reports
+// false when they must be made again.
+func (w *writer) catchUp(source string) bool {
+	if w.start == w.read {
+		return true
+	}
+	bs, ok := w.s.recent.between(w.read, w.start)
+	if !ok {
+		return false
+	}
+	for _, b := range bs {
+		if b.sources[source] {
+			return false
+		}
+	}
+	for _, b := range bs {
+		for _, e := range b.entries {
+			w.fresh.add(e.key, e.story, e.day, w.s.similarOn())
+		}
+		for _, k := range b.updated {
+			delete(w.items, string(k))
+		}
+	}
+	return true
+}
