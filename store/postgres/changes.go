@@ -28,7 +28,7 @@ func (s *Store) Changes(ctx context.Context, after uint64, limit int) ([]store.C
 		return nil, fmt.Errorf("read changes after %d: %w", after, err)
 	}
 	defer tx.Rollback(context.Background())
-	out, err := readChanges(ctx, tx, after, limit)
+	out, err := readChanges(ctx, tx, after, limit, s.changeLog)
 	if err != nil {
 		if errors.Is(err, store.ErrChangesTrimmed) {
 			return nil, err
@@ -38,12 +38,15 @@ func (s *Store) Changes(ctx context.Context, after uint64, limit int) ([]store.C
 	return out, nil
 }
 
-func readChanges(ctx context.Context, tx pgx.Tx, after uint64, limit int) ([]store.Change, error) {
+// readChanges reads the changes after after, of the last keep logged.
+func readChanges(ctx context.Context, tx pgx.Tx, after uint64, limit, keep int) ([]store.Change, error) {
 	var last int64
 	if err := tx.QueryRow(ctx, `SELECT last FROM seq`).Scan(&last); err != nil {
 		return nil, err
 	}
-	if after > uint64(last) {
+	// The table may hold more than keep (flushChanges trims it now and
+	// then); what it promises is the last keep.
+	if after > uint64(last) || int64(after) < last-int64(keep) {
 		return nil, store.ErrChangesTrimmed
 	}
 	if after == uint64(last) {

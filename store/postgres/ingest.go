@@ -41,7 +41,6 @@ func (s *Store) Ingest(ctx context.Context, st store.SourceState, items []store.
 	delete(s.dirty, st.Name)
 	pending := s.takeDirty()
 	s.mu.Unlock()
-	var count int
 	var plan *ingestPlan
 	read := func(w *writer) (err error) {
 		w.recordBatch()
@@ -57,7 +56,7 @@ func (s *Store) Ingest(ctx context.Context, st store.SourceState, items []store.
 		}
 		res = store.IngestResult{}
 		var err error
-		res, count, err = w.ingestWrite(plan, now)
+		res, err = w.ingestWrite(plan, now)
 		if err != nil {
 			return err
 		}
@@ -67,7 +66,8 @@ func (s *Store) Ingest(ctx context.Context, st store.SourceState, items []store.
 		s.remark(pending)
 		return store.IngestResult{}, fmt.Errorf("ingest %s: %w", st.Name, err)
 	}
-	st.Items = count
+	s.countTokens(ctx, plan.news)
+	st.Items = plan.count
 	s.mu.Lock()
 	s.states[st.Name] = st
 	s.mu.Unlock()
@@ -90,6 +90,7 @@ type ingestPlan struct {
 	preIndex []int // index in news and cands of each item looked up, or -1
 	news     []*store.Item
 	cands    []candidates
+	count    int // the source's items after the write, set at commit
 }
 
 // ingestRead reads what the feed's items are matched against; it runs
@@ -182,9 +183,9 @@ func (w *writer) ingestRead(st store.SourceState, items []store.Item, now time.T
 
 // ingestWrite stores the feed's items as plan found them, under the
 // write lock.
-func (w *writer) ingestWrite(p *ingestPlan, now time.Time) (store.IngestResult, int, error) {
+func (w *writer) ingestWrite(p *ingestPlan, now time.Time) (store.IngestResult, error) {
 	var res store.IngestResult
-	st, items, own, preIndex, news, cands := p.st, p.items, p.own, p.preIndex, p.news, p.cands
+	st, items, own, preIndex, cands := p.st, p.items, p.own, p.preIndex, p.cands
 	added := 0
 	seen := make(map[uint64]bool, len(items))
 	for i := range items {
@@ -216,28 +217,28 @@ func (w *writer) ingestWrite(p *ingestPlan, now time.Time) (store.IngestResult, 
 			}
 			m, err := w.lookupStory(&it, now, pre)
 			if err != nil {
-				return res, 0, err
+				return res, err
 			}
 			if m.key != nil {
 				keptData, err := w.getItem(m.key)
 				if err != nil {
-					return res, 0, err
+					return res, err
 				}
 				if keptData == nil {
 					// The story's item was pruned within the window.
 					expiry, _, err := w.tombAlive(m.key, now)
 					if err != nil {
-						return res, 0, err
+						return res, err
 					}
 					if err := w.setID(it.Source, it.ID, idEntry{kind: 't', expiry: expiry.UnixNano()}); err != nil {
-						return res, 0, err
+						return res, err
 					}
 					res.Duplicate++
 					continue
 				}
 				kept, told, err := w.addReport(m.key, keptData, &it)
 				if err != nil {
-					return res, 0, err
+					return res, err
 				}
 				if told {
 					res.Duplicate++
@@ -245,24 +246,24 @@ func (w *writer) ingestWrite(p *ingestPlan, now time.Time) (store.IngestResult, 
 				}
 				if kept != nil {
 					if err := w.logChange(store.OpUpdated, m.key, kept); err != nil {
-						return res, 0, err
+						return res, err
 					}
 				}
 				if err := w.setID(it.Source, it.ID, idEntry{kind: 'd', ref: m.key}); err != nil {
-					return res, 0, err
+					return res, err
 				}
 				res.Duplicate++
 				continue
 			}
 			key, err := w.putItem(h, &it)
 			if err != nil {
-				return res, 0, err
+				return res, err
 			}
 			if err := w.indexNewStory(key, &it); err != nil {
-				return res, 0, err
+				return res, err
 			}
 			if err := w.logChange(store.OpAdded, key, &it); err != nil {
-				return res, 0, err
+				return res, err
 			}
 			res.New++
 			added++
@@ -271,24 +272,24 @@ func (w *writer) ingestWrite(p *ingestPlan, now time.Time) (store.IngestResult, 
 		if old.e.kind == 'd' {
 			kept, err := w.updateReport(old.e.ref, &it)
 			if err != nil {
-				return res, 0, err
+				return res, err
 			}
 			if kept == nil {
 				res.Unchanged++
 				continue
 			}
 			if err := w.logChange(store.OpUpdated, old.e.ref, kept); err != nil {
-				return res, 0, err
+				return res, err
 			}
 			res.Updated++
 			continue
 		}
 		if old.data == nil {
-			return res, 0, fmt.Errorf("item %q: its id names key %x, which holds nothing", it.ID, old.e.ref)
+			return res, fmt.Errorf("item %q: its id names key %x, which holds nothing", it.ID, old.e.ref)
 		}
 		var prev store.Item
 		if err := json.Unmarshal(old.data, &prev); err != nil {
-			return res, 0, fmt.Errorf("decode stored item %q: %w", it.ID, err)
+			return res, fmt.Errorf("decode stored item %q: %w", it.ID, err)
 		}
 		if sameContent(&prev, &it) {
 			res.Unchanged++
@@ -301,40 +302,35 @@ func (w *writer) ingestWrite(p *ingestPlan, now time.Time) (store.IngestResult, 
 			it.Updated = now
 		}
 		if err := w.exec(`DELETE FROM items WHERE key = $1`, oldKey); err != nil {
-			return res, 0, err
+			return res, err
 		}
 		w.cacheItem(oldKey, nil)
 		w.markGone(oldKey)
 		if err := w.unindexSource(oldKey, prev.Source); err != nil {
-			return res, 0, err
+			return res, err
 		}
 		key, err := w.putItem(h, &it)
 		if err != nil {
-			return res, 0, err
+			return res, err
 		}
 		if err := w.unindexStory(oldKey, &prev, key, &it); err != nil {
-			return res, 0, err
+			return res, err
 		}
 		if !bytes.Equal(key, oldKey) {
 			if err := w.moveReports(oldKey, key, it.Reports); err != nil {
-				return res, 0, err
+				return res, err
 			}
 		}
 		if err := w.indexStory(key, &it); err != nil {
-			return res, 0, err
+			return res, err
 		}
 		if err := w.logChange(store.OpUpdated, key, &it); err != nil {
-			return res, 0, err
+			return res, err
 		}
 		res.Updated++
 	}
-	if w.s.dedupe.Keys != nil && w.s.similarOn() {
-		if err := w.countTokens(news); err != nil {
-			return res, 0, err
-		}
-	}
-	n, err := w.addItems(st.Name, added)
-	return res, n, err
+	w.queueAddItems(st.Name, added, &p.count)
+	return res, nil
 }
 
 // rekey sets the keys of items' stories (copied) by rarity: their
@@ -385,6 +381,37 @@ func (w *writer) rekey(items []*store.Item) error {
 
 // countTokens counts one more headline for each token of items.
 func (w *writer) countTokens(items []*store.Item) error {
+	if tokens, ns := tokenCounts(items); len(tokens) > 0 {
+		return w.exec(countSQL, tokens, ns)
+	}
+	return nil
+}
+
+// countTokens is writer.countTokens in a statement of its own, after
+// the ingest's commit: the counts only rank tokens by rarity, so they
+// need not commit with the items, and their upsert of a few hundred
+// rows was the costliest statement under the write lock. Tokens go in
+// sorted order, so that two such statements lock shared rows in the
+// same order and never deadlock.
+func (s *Store) countTokens(ctx context.Context, items []*store.Item) {
+	if s.dedupe.Keys == nil || !s.similarOn() {
+		return
+	}
+	tokens, ns := tokenCounts(items)
+	if len(tokens) == 0 {
+		return
+	}
+	if _, err := s.pool.Exec(ctx, countSQL, tokens, ns); err != nil {
+		s.logger.Warn("count tokens for rarity keys", "err", err)
+	}
+}
+
+const countSQL = `INSERT INTO token_counts (token, n) SELECT * FROM unnest($1::text[], $2::bigint[])
+	ON CONFLICT (token) DO UPDATE SET n = token_counts.n + excluded.n`
+
+// tokenCounts returns each token of items with the number of items
+// that have it, in token order.
+func tokenCounts(items []*store.Item) ([]string, []int64) {
 	add := map[string]int64{}
 	for _, it := range items {
 		for _, t := range it.Story.Tokens {
@@ -393,16 +420,16 @@ func (w *writer) countTokens(items []*store.Item) error {
 			}
 		}
 	}
-	if len(add) == 0 {
-		return nil
-	}
 	tokens := make([]string, 0, len(add))
-	ns := make([]int64, 0, len(add))
-	for t, n := range add {
-		tokens, ns = append(tokens, t), append(ns, n)
+	for t := range add {
+		tokens = append(tokens, t)
 	}
-	return w.exec(`INSERT INTO token_counts (token, n) SELECT * FROM unnest($1::text[], $2::bigint[])
-		ON CONFLICT (token) DO UPDATE SET n = token_counts.n + excluded.n`, tokens, ns)
+	slices.Sort(tokens)
+	ns := make([]int64, len(tokens))
+	for i, t := range tokens {
+		ns[i] = add[t]
+	}
+	return tokens, ns
 }
 
 // putItem stores it under its key, indexes it by source and points its
@@ -757,26 +784,61 @@ func (w *writer) tombAlive(key []byte, now time.Time) (time.Time, bool, error) {
 // many reports as it keeps; told reports that it's source told the story
 // already, in which case nothing is recorded.
 func (w *writer) addReport(key, data []byte, it *store.Item) (kept *store.Item, told bool, err error) {
-	kept = new(store.Item)
-	if err := json.Unmarshal(data, kept); err != nil {
+	// Only whose tellings the item holds is read, and the report is
+	// spliced into the stored JSON: a story every wire runs holds up to
+	// maxReports reports with their summaries, and decoding and encoding
+	// all of it for each further copy was the most CPU an ingest spent
+	// under the write lock.
+	var head struct {
+		Source  string `json:"src"`
+		ID      string `json:"id"`
+		Reports []struct {
+			Source string `json:"src"`
+		} `json:"also"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
 		return nil, false, fmt.Errorf("decode stored item at key %x: %w", key, err)
 	}
-	if kept.Source == it.Source || slices.ContainsFunc(kept.Reports, func(r store.Report) bool { return r.Source == it.Source }) {
+	if head.Source == it.Source || slices.ContainsFunc(head.Reports, func(r struct {
+		Source string `json:"src"`
+	}) bool {
+		return r.Source == it.Source
+	}) {
 		return nil, true, nil
 	}
-	if len(kept.Reports) >= maxReports {
+	if len(head.Reports) >= maxReports {
 		return nil, false, nil
 	}
 	r := newReport(it)
-	kept.Reports = append(kept.Reports, r)
-	v, err := json.Marshal(kept)
+	v, err := spliceReport(data, len(head.Reports) > 0, &r)
 	if err != nil {
-		return nil, false, fmt.Errorf("encode item %q: %w", kept.ID, err)
+		return nil, false, fmt.Errorf("encode item %q: %w", head.ID, err)
 	}
 	if err := w.setItemData(key, v); err != nil {
 		return nil, false, err
 	}
-	return kept, false, w.indexTellings(key, []store.Report{r})
+	return &store.Item{Source: head.Source, ID: head.ID}, false, w.indexTellings(key, []store.Report{r})
+}
+
+// spliceReport returns data, json.Marshal of an Item, with r appended to
+// its reports, as encoding the item with r appended gives: reports are
+// the item's last field (and, when it has none, left out).
+func spliceReport(data []byte, hasReports bool, r *store.Report) ([]byte, error) {
+	rv, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimRight(data, " \t\r\n")
+	var v []byte
+	switch {
+	case hasReports && bytes.HasSuffix(data, []byte("]}")):
+		v = append(append(append(append(make([]byte, 0, len(data)+len(rv)+1), data[:len(data)-2]...), ','), rv...), "]}"...)
+	case !hasReports && bytes.HasSuffix(data, []byte("}")) && len(data) > 2:
+		v = append(append(append(append(make([]byte, 0, len(data)+len(rv)+9), data[:len(data)-1]...), `,"also":[`...), rv...), "]}"...)
+	default:
+		return nil, fmt.Errorf("stored item is not an encoded item: %.40q", data)
+	}
+	return v, nil
 }
 
 // updateReport applies a new version of it, recorded as a report on the

@@ -25,16 +25,16 @@ type batchTx struct {
 	bulk bulk
 }
 
-func (t *batchTx) queue(sql string, args ...any) {
+func (t *batchTx) queue(sql string, args ...any) *pgx.QueuedQuery {
 	t.bulk.spill(t)
-	t.queueRaw(sql, args...)
+	return t.queueRaw(sql, args...)
 }
 
-func (t *batchTx) queueRaw(sql string, args ...any) {
+func (t *batchTx) queueRaw(sql string, args ...any) *pgx.QueuedQuery {
 	if t.b == nil {
 		t.b = &pgx.Batch{}
 	}
-	t.b.Queue(sql, args...)
+	return t.b.Queue(sql, args...)
 }
 
 func (t *batchTx) flush(ctx context.Context) error {
@@ -150,12 +150,15 @@ func (s *Store) writeOnce(ctx context.Context, logs bool, read, fn func(*writer)
 		}
 	}
 	if logs {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(lockWrite)); err != nil {
-			return fmt.Errorf("take the write lock: %w", err)
-		}
+		// The lock and the sequence number in one round trip: the
+		// round trips made while holding the lock are what every other
+		// writer waits for.
+		b := &pgx.Batch{}
+		b.Queue(`SELECT pg_advisory_xact_lock($1)`, int64(lockWrite))
 		var last int64
-		if err := tx.QueryRow(ctx, `SELECT last FROM seq`).Scan(&last); err != nil {
-			return err
+		b.Queue(`SELECT last FROM seq`).QueryRow(func(r pgx.Row) error { return r.Scan(&last) })
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("take the write lock: %w", err)
 		}
 		w.start, w.seq = uint64(last), uint64(last)
 	}
@@ -245,16 +248,18 @@ func (w *writer) flushChanges() error {
 	for i, c := range w.chg {
 		seqs[i], ops[i], keys[i], refs[i] = int64(c.seq), int16(c.op), c.key, c.ref
 	}
-	b := &pgx.Batch{}
-	b.Queue(`INSERT INTO changes (seq, op, key, ref) SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bytea[], $4::bytea[])`, seqs, ops, keys, refs)
+	b := w.tx
+	b.queue(`INSERT INTO changes (seq, op, key, ref) SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bytea[], $4::bytea[])`, seqs, ops, keys, refs)
 	w.at = w.s.now().UnixNano()
-	b.Queue(`UPDATE seq SET last = $1, at = $2`, int64(w.seq), w.at)
-	b.Queue(`DELETE FROM changes WHERE seq <= $1`, int64(w.seq)-int64(w.s.changeLog))
-	b.Queue(`SELECT pg_notify($1, $2)`, Channel, strconv.FormatUint(w.seq, 10)+" "+strconv.FormatInt(w.at, 10))
-	if err := w.tx.flush(w.ctx); err != nil {
-		return err
+	b.queue(`UPDATE seq SET last = $1, at = $2`, int64(w.seq), w.at)
+	// Trimmed when the sequence passes a multiple of an eighth of the
+	// log, not at every commit: a delete that finds nothing to delete
+	// still cost each ingest a statement under the write lock.
+	if step := uint64(max(w.s.changeLog/8, 1)); w.seq/step != w.start/step {
+		b.queue(`DELETE FROM changes WHERE seq <= $1`, int64(w.seq)-int64(w.s.changeLog))
 	}
-	return w.tx.Tx.SendBatch(w.ctx, b).Close()
+	b.queue(`SELECT pg_notify($1, $2)`, Channel, strconv.FormatUint(w.seq, 10)+" "+strconv.FormatInt(w.at, 10))
+	return nil
 }
 
 func (w *writer) markGone(key []byte) {
@@ -280,17 +285,24 @@ func (w *writer) putStates(states []store.SourceState) error {
 		}
 		names[i], datas[i] = st.Name, v
 	}
-	_, err := w.tx.Exec(w.ctx, `INSERT INTO sources (name, data) SELECT * FROM unnest($1::text[], $2::bytea[])
+	return w.exec(`INSERT INTO sources (name, data) SELECT * FROM unnest($1::text[], $2::bytea[])
 		ON CONFLICT (name) DO UPDATE SET data = excluded.data`, names, datas)
-	return err
 }
+
+// queueAddItems is addItems sent with the transaction's other writes:
+// *count is set when they are.
+func (w *writer) queueAddItems(name string, n int, count *int) {
+	w.tx.queue(addItemsSQL, name, []byte(`{"name":`+strconv.Quote(name)+`}`), n).
+		QueryRow(func(r pgx.Row) error { return r.Scan(count) })
+}
+
+const addItemsSQL = `INSERT INTO sources (name, data, items) VALUES ($1, $2, greatest($3, 0))
+	ON CONFLICT (name) DO UPDATE SET items = greatest(sources.items + $3, 0) RETURNING items`
 
 // addItems moves a source's item count by n and returns the new count.
 func (w *writer) addItems(name string, n int) (int, error) {
 	var items int
-	err := w.tx.QueryRow(w.ctx, `INSERT INTO sources (name, data, items) VALUES ($1, $2, greatest($3, 0))
-		ON CONFLICT (name) DO UPDATE SET items = greatest(sources.items + $3, 0) RETURNING items`,
-		name, []byte(`{"name":`+strconv.Quote(name)+`}`), n).Scan(&items)
+	err := w.tx.QueryRow(w.ctx, addItemsSQL, name, []byte(`{"name":`+strconv.Quote(name)+`}`), n).Scan(&items)
 	return items, err
 }
 
