@@ -8,3 +8,13 @@ var NoFresh = &noFresh
 // BeforeLock, when set, runs in Ingest between the reads made before
 // the write lock and taking it.
 var BeforeLock = &beforeLock
+
+// GroupGate, when set, holds the group writer until it is closed.
+var GroupGate = &groupGate
+
+// Queued is the number of ingests waiting for the group writer.
+func (s *Store) Queued() int {
+	s.gmu.Lock()
+	defer s.gmu.Unlock()
+	return len(s.groups.queue)
+}

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -252,4 +253,130 @@ func TestReadsBeforeLock(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGroupOrders: feeds written in one transaction (group.go) give
+// what writing them one by one in the group's order gives, for every
+// order of three feeds that share stories; a feed that fails in a group
+// fails alone, and the others are stored.
+func TestGroupOrders(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.Start(t)
+	d := store.Dedupe{
+		Window: 48 * time.Hour, Threshold: 0.7,
+		Similarity: match.Score, Prefilter: match.ScorePrefilter,
+	}
+	now := func() time.Time { return storetest.T0.Add(time.Hour) }
+	open := func() *postgres.Store {
+		s, err := postgres.Open(ctx, c.NewDatabase(t), &postgres.Options{Dedupe: d, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	// Three feeds of distinct sources, each telling stories the others
+	// tell, after a first feed all three meet.
+	all := freshCorpus(rand.New(rand.NewPCG(11, 25)), 4, 30)
+	first, feeds := all[0], all[1:]
+	for i := range feeds {
+		for j := range feeds[i] {
+			feeds[i][j].Source = fmt.Sprint("group", i)
+		}
+	}
+	// group ingests fs in one transaction, in their order.
+	group := func(s *postgres.Store, fs [][]store.Item) ([]store.IngestResult, []error) {
+		gate := make(chan struct{})
+		*postgres.GroupGate = gate
+		defer func() { *postgres.GroupGate = nil }()
+		res := make([]store.IngestResult, len(fs))
+		errs := make([]error, len(fs))
+		var wg sync.WaitGroup
+		for i, f := range fs {
+			wg.Go(func() { res[i], errs[i] = s.Ingest(ctx, store.SourceState{Name: f[0].Source}, f) })
+			for s.Queued() < i+1 { // queued in this order
+				time.Sleep(time.Millisecond)
+			}
+		}
+		close(gate)
+		wg.Wait()
+		return res, errs
+	}
+	for _, order := range [][]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
+		t.Run(fmt.Sprint(order), func(t *testing.T) {
+			s, ref := open(), open()
+			for _, st := range []*postgres.Store{s, ref} {
+				if _, err := st.Ingest(ctx, store.SourceState{Name: first[0].Source}, first); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var fs [][]store.Item
+			for _, i := range order {
+				fs = append(fs, feeds[i])
+			}
+			got, errs := group(s, fs)
+			merged := 0
+			for k, f := range fs {
+				if errs[k] != nil {
+					t.Fatal(errs[k])
+				}
+				want, err := ref.Ingest(ctx, store.SourceState{Name: f[0].Source}, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				merged += want.Duplicate
+				if got[k] != want {
+					t.Errorf("feed %d of the group: %+v, one by one %+v", k, got[k], want)
+				}
+			}
+			if g, w := storyLines(t, s), storyLines(t, ref); !slices.Equal(g, w) {
+				t.Errorf("stories differ from writing one by one:\n got %q\nwant %q", g, w)
+			}
+			if s.Stats().Writes >= ref.Stats().Writes {
+				t.Errorf("%d writes for the group, %d one by one: not one transaction", s.Stats().Writes, ref.Stats().Writes)
+			}
+			if merged == 0 {
+				t.Fatal("no feed of the group met another's stories")
+			}
+		})
+	}
+	t.Run("one feed fails", func(t *testing.T) {
+		s := open()
+		bad := slices.Clone(feeds[1])
+		// An id no btree index takes (over 2,704 bytes, incompressible).
+		r := rand.New(rand.NewPCG(1, 2))
+		long := make([]byte, 6000)
+		for i := range long {
+			long[i] = 'a' + byte(r.IntN(26))
+		}
+		bad[0].ID = string(long)
+		_, errs := group(s, [][]store.Item{feeds[0], bad, feeds[2]})
+		if errs[0] != nil || errs[2] != nil || errs[1] == nil {
+			t.Fatalf("errors = %v, want only the second feed's", errs)
+		}
+		got := storyLines(t, s)
+		for _, f := range [][]store.Item{feeds[0], feeds[2]} {
+			if !slices.ContainsFunc(got, func(l string) bool { return strings.HasPrefix(l, f[0].Source+"/") }) {
+				t.Errorf("nothing stored of %s", f[0].Source)
+			}
+		}
+	})
+}
+
+func storyLines(t *testing.T, s *postgres.Store) []string {
+	t.Helper()
+	got, err := s.Recent(context.Background(), store.Query{Limit: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, it := range got {
+		line := it.Source + "/" + it.ID + " ←"
+		for _, r := range it.Reports {
+			line += " " + r.Source + "/" + r.ID
+		}
+		out = append(out, line)
+	}
+	slices.Sort(out)
+	return out
 }

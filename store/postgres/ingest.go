@@ -37,41 +37,25 @@ func (s *Store) Ingest(ctx context.Context, st store.SourceState, items []store.
 		}
 	}
 	now := s.now().UTC()
+	plan, err := s.readPlan(ctx, st, items, now)
+	if err != nil {
+		return res, fmt.Errorf("ingest %s: %w", st.Name, err)
+	}
 	s.mu.Lock()
 	delete(s.dirty, st.Name)
 	pending := s.takeDirty()
 	s.mu.Unlock()
-	var plan *ingestPlan
-	read := func(w *writer) (err error) {
-		w.recordBatch()
-		plan, err = w.ingestRead(st, items, now)
-		return err
-	}
-	err := s.writeRead(ctx, true, read, func(w *writer) error {
-		if !w.catchUp(st.Name) {
-			w.fresh, w.items = freshIndex{}, nil
-			if err := read(w); err != nil {
-				return err
-			}
-		}
-		res = store.IngestResult{}
-		var err error
-		res, err = w.ingestWrite(plan, now)
-		if err != nil {
-			return err
-		}
-		return w.putStates(append(pending, st))
-	})
-	if err != nil {
+	r := &ingestReq{ctx: ctx, plan: plan, now: now, states: append(pending, st), done: make(chan struct{})}
+	if err := s.submit(r); err != nil {
 		s.remark(pending)
 		return store.IngestResult{}, fmt.Errorf("ingest %s: %w", st.Name, err)
 	}
 	s.countTokens(ctx, plan.news)
-	st.Items = plan.count
+	st.Items = r.count
 	s.mu.Lock()
 	s.states[st.Name] = st
 	s.mu.Unlock()
-	return res, nil
+	return r.res, nil
 }
 
 // ownRow is what the database holds for one of the feed's ids.
@@ -90,7 +74,10 @@ type ingestPlan struct {
 	preIndex []int // index in news and cands of each item looked up, or -1
 	news     []*store.Item
 	cands    []candidates
-	count    int // the source's items after the write, set at commit
+	// read is the last sequence number as the reads began; kept holds
+	// the stored items its news would join, by key (nil: none there).
+	read uint64
+	kept map[string][]byte
 }
 
 // ingestRead reads what the feed's items are matched against; it runs
@@ -183,7 +170,7 @@ func (w *writer) ingestRead(st store.SourceState, items []store.Item, now time.T
 
 // ingestWrite stores the feed's items as plan found them, under the
 // write lock.
-func (w *writer) ingestWrite(p *ingestPlan, now time.Time) (store.IngestResult, error) {
+func (w *writer) ingestWrite(p *ingestPlan, now time.Time, count *int) (store.IngestResult, error) {
 	var res store.IngestResult
 	st, items, own, preIndex, cands := p.st, p.items, p.own, p.preIndex, p.cands
 	added := 0
@@ -329,7 +316,7 @@ func (w *writer) ingestWrite(p *ingestPlan, now time.Time) (store.IngestResult, 
 		}
 		res.Updated++
 	}
-	w.queueAddItems(st.Name, added, &p.count)
+	w.queueAddItems(st.Name, added, count)
 	return res, nil
 }
 

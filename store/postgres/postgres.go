@@ -101,6 +101,9 @@ type Store struct {
 	// recent is what this process's ingests committed lately, for the
 	// next ingest's reads made before the write lock (see recentLog).
 	recent recentLog
+	// groups queues ingests for the group writer (group.go).
+	gmu    sync.Mutex
+	groups grouper
 
 	// listenErr is the listener's last error, nil while it listens.
 	listenErr atomic.Pointer[error]

@@ -10,16 +10,18 @@ import (
 
 // Ingest reads what a feed's items are matched against (their own ids,
 // rarity counts, dedupe candidates, the stories they would join) before
-// it takes the write lock, so that feeds read side by side while one
-// writes; only the writes are serialized. Under the lock it then has to
-// account for what committed since those reads: the sequence number
-// read first says whether anything did, and recentLog says what, for the
-// ingests this process committed. Their new items' index entries are
-// added to the transaction's freshIndex, as its own are; the items they
-// rewrote are dropped from its cache. Anything else committed meanwhile
-// (another replica's writes, a prune, a desk action, an ingest that
-// updated or removed index entries, or of the same source) and the reads
-// are made again under the lock, as before.
+// its group takes the write lock (readPlan), so that feeds read side by
+// side while one group writes; only the writes are serialized. Under the
+// lock, settle accounts for what committed since those reads: the
+// sequence number read first says whether anything did, and recentLog
+// says what, for the ingests this process committed. Their new items'
+// index entries are added to the transaction's freshIndex, as its own
+// are; the items they rewrote are not taken from the reads. Anything
+// else committed meanwhile (another replica's writes, a prune, a desk
+// action, an ingest that updated or removed index entries, or one of the
+// same source) and the reads are made again under the lock. Rarity
+// counts are not caught up: a feed's keys are chosen by the counts as it
+// read them, as in the bbolt backend.
 type recentLog struct {
 	mu      sync.Mutex
 	batches []*recentBatch // in commit order; a rolled-back one is removed
@@ -29,8 +31,8 @@ type recentLog struct {
 // commits is made again.
 const recentLogSize = 256
 
-// recentBatch is what one ingest transaction, holding sequence numbers
-// from+1 to to, changed.
+// recentBatch is what one ingest transaction (a group of feeds),
+// holding sequence numbers from+1 to to, changed.
 type recentBatch struct {
 	from, to uint64
 	entries  []recentEntry
@@ -106,29 +108,40 @@ func (w *writer) recordUnclean() {
 	}
 }
 
-// catchUp accounts for what committed between the reads made before the
-// write lock (at sequence number w.read) and now (w.start): it reports
-// false when they must be made again.
-func (w *writer) catchUp(source string) bool {
-	if w.start == w.read {
-		return true
+// settle returns the plan of r brought up to what committed since its
+// reads (w.start): the new entries of this process's ingests, added to
+// the transaction's freshIndex, and its stored items less those they
+// rewrote, added to the transaction's cache. When recentLog cannot tell
+// (see recentLog), the reads are made again, here under the lock.
+func (w *writer) settle(r *ingestReq) (*ingestPlan, error) {
+	p := r.plan
+	bs, ok := w.s.recent.between(p.read, w.start)
+	for _, b := range bs {
+		ok = ok && !b.sources[p.st.Name]
 	}
-	bs, ok := w.s.recent.between(w.read, w.start)
 	if !ok {
-		return false
+		return w.ingestRead(p.st, p.items, r.now)
 	}
+	stale := map[string]bool{}
 	for _, b := range bs {
-		if b.sources[source] {
-			return false
+		for _, k := range b.updated {
+			stale[string(k)] = true
 		}
-	}
-	for _, b := range bs {
+		if w.caught[b] {
+			continue
+		}
+		if w.caught == nil {
+			w.caught = map[*recentBatch]bool{}
+		}
+		w.caught[b] = true
 		for _, e := range b.entries {
 			w.fresh.add(e.key, e.story, e.day, w.s.similarOn())
 		}
-		for _, k := range b.updated {
-			delete(w.items, string(k))
+	}
+	for k, v := range p.kept {
+		if _, ok := w.items[k]; !ok && !stale[k] {
+			w.cacheItem([]byte(k), v)
 		}
 	}
-	return true
+	return p, nil
 }

@@ -94,10 +94,9 @@ type writer struct {
 	// by key (nil: none there); every write of items' data through the
 	// writer keeps it true.
 	items map[string][]byte
-	// read is the last sequence number as the reads made before the
-	// write lock began; batch records an ingest's changes (recentLog).
-	read  uint64
-	batch *recentBatch
+	// batch records an ingest's changes (recentLog).
+	batch  *recentBatch
+	caught map[*recentBatch]bool // batches settle added to fresh
 }
 
 type changeRow struct {
@@ -113,14 +112,8 @@ type changeRow struct {
 // the order of their sequence numbers. A serialization failure or
 // deadlock runs fn again, from scratch.
 func (s *Store) write(ctx context.Context, logs bool, fn func(*writer) error) error {
-	return s.writeRead(ctx, logs, nil, fn)
-}
-
-// writeRead is write with read, when set, run first in the same
-// transaction, before the write lock is taken (see recentLog).
-func (s *Store) writeRead(ctx context.Context, logs bool, read, fn func(*writer) error) error {
 	for attempt := 0; ; attempt++ {
-		err := s.writeOnce(ctx, logs, read, fn)
+		err := s.writeOnce(ctx, logs, fn)
 		var pe *pgconn.PgError
 		if attempt < 5 && errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01") {
 			continue
@@ -129,26 +122,13 @@ func (s *Store) writeRead(ctx context.Context, logs bool, read, fn func(*writer)
 	}
 }
 
-func (s *Store) writeOnce(ctx context.Context, logs bool, read, fn func(*writer) error) error {
+func (s *Store) writeOnce(ctx context.Context, logs bool, fn func(*writer) error) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback(context.Background())
 	w := &writer{s: s, ctx: ctx, tx: &batchTx{Tx: tx}}
-	if read != nil {
-		var last int64
-		if err := tx.QueryRow(ctx, `SELECT last FROM seq`).Scan(&last); err != nil {
-			return err
-		}
-		w.read = uint64(last)
-		if err := read(w); err != nil {
-			return err
-		}
-		if beforeLock != nil {
-			beforeLock()
-		}
-	}
 	if logs {
 		// The lock and the sequence number in one round trip: the
 		// round trips made while holding the lock are what every other
