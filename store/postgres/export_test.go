@@ -18,3 +18,7 @@ func (s *Store) Queued() int {
 	defer s.gmu.Unlock()
 	return len(s.groups.queue)
 }
+
+// IngestFault, when set, fails the write of a feed of the sources it
+// returns an error for.
+var IngestFault = &ingestFault

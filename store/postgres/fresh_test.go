@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -342,15 +343,14 @@ func TestGroupOrders(t *testing.T) {
 	}
 	t.Run("one feed fails", func(t *testing.T) {
 		s := open()
-		bad := slices.Clone(feeds[1])
-		// An id no btree index takes (over 2,704 bytes, incompressible).
-		r := rand.New(rand.NewPCG(1, 2))
-		long := make([]byte, 6000)
-		for i := range long {
-			long[i] = 'a' + byte(r.IntN(26))
+		*postgres.IngestFault = func(source string) error {
+			if source == feeds[1][0].Source {
+				return errors.New("injected")
+			}
+			return nil
 		}
-		bad[0].ID = string(long)
-		_, errs := group(s, [][]store.Item{feeds[0], bad, feeds[2]})
+		defer func() { *postgres.IngestFault = nil }()
+		_, errs := group(s, feeds)
 		if errs[0] != nil || errs[2] != nil || errs[1] == nil {
 			t.Fatalf("errors = %v, want only the second feed's", errs)
 		}
@@ -361,6 +361,38 @@ func TestGroupOrders(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestLongValues: an id, link or title longer than a btree index entry
+// takes (a hostile feed's) is stored, found again on the next poll, and
+// kept apart from another that shares its first kilobyte.
+func TestLongValues(t *testing.T) {
+	ctx := context.Background()
+	c := pgtest.Start(t)
+	s, err := postgres.Open(ctx, c.NewDatabase(t), &postgres.Options{Dedupe: storetest.DedupeOn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	long := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = 'a' + byte(r.IntN(26))
+		}
+		return string(b)
+	}
+	id, word := long(6000), long(4000)
+	feed := []store.Item{
+		storetest.StoryItem("x", id+"1", word+" one", "https://x.example/"+long(5000), storetest.T0),
+		storetest.StoryItem("x", id+"2", "other "+long(4000), "https://x.example/2", storetest.T0),
+	}
+	for poll, want := range []store.IngestResult{{New: 2}, {Unchanged: 2}} {
+		got, err := s.Ingest(ctx, store.SourceState{Name: "x"}, feed)
+		if err != nil || got != want {
+			t.Fatalf("poll %d: %+v, %v; want %+v", poll, got, err, want)
+		}
+	}
 }
 
 func storyLines(t *testing.T, s *postgres.Store) []string {

@@ -172,6 +172,11 @@ func (w *writer) ingestRead(st store.SourceState, items []store.Item, now time.T
 // write lock.
 func (w *writer) ingestWrite(p *ingestPlan, now time.Time, count *int) (store.IngestResult, error) {
 	var res store.IngestResult
+	if ingestFault != nil {
+		if err := ingestFault(p.st.Name); err != nil {
+			return res, err
+		}
+	}
 	st, items, own, preIndex, cands := p.st, p.items, p.own, p.preIndex, p.cands
 	added := 0
 	seen := make(map[uint64]bool, len(items))
@@ -448,8 +453,9 @@ func lookupKeys(st *store.Story) []string {
 
 // noFresh and beforeLock are set by tests only (export_test.go).
 var (
-	noFresh    bool
-	beforeLock func()
+	noFresh     bool
+	beforeLock  func()
+	ingestFault func(source string) error
 )
 
 // maxReports and maxCandidates are the bbolt backend's bounds
@@ -500,7 +506,7 @@ func (w *writer) putStoryIndex(key []byte, it *store.Item, fresh bool) error {
 	if !s.similarOn() || len(it.Story.Keys) == 0 {
 		return nil
 	}
-	tokens := noNUL(joinTokens(it.Story.Tokens))
+	tokens := textNoNUL(joinTokens(it.Story.Tokens))
 	for _, k := range it.Story.Keys {
 		w.tx.bulk.putSig(noNUL(k), d, key, tokens)
 	}

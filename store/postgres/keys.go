@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"hash/fnv"
 	"slices"
 	"strings"
@@ -102,8 +104,30 @@ const tokenSep = "\x1f"
 
 func joinTokens(tokens []string) string { return strings.Join(tokens, tokenSep) }
 
-// noNUL makes s storable as PostgreSQL text.
-func noNUL(s string) string { return strings.ReplaceAll(s, "\x00", "\uFFFD") }
+// noNUL makes s storable as PostgreSQL text in an indexed column: NUL
+// replaced, and a value longer than maxIndexText bytes (a hostile feed's
+// 6 KB GUID, a headline that is one long word) cut and suffixed with a
+// hash of the whole, so that two such values stay apart and no btree
+// refuses the row (an index entry holds at most about 2.7 KB), which
+// would fail every ingest of the feed. The result is its own noNUL.
+func noNUL(s string) string {
+	s = textNoNUL(s)
+	if len(s) <= maxIndexText {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	cut := maxIndexText - 3 - 32
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…" + hex.EncodeToString(sum[:16])
+}
+
+// maxIndexText bounds the text values noNUL gives.
+const maxIndexText = 1000
+
+// textNoNUL makes s storable as PostgreSQL text.
+func textNoNUL(s string) string { return strings.ReplaceAll(s, "\x00", "\uFFFD") }
 
 // keyData is a row of (key, data), as items and told hold them.
 type keyData struct{ key, data []byte }
