@@ -22,3 +22,7 @@ func (s *Store) Queued() int {
 // IngestFault, when set, fails the write of a feed of the sources it
 // returns an error for.
 var IngestFault = &ingestFault
+
+// Serializable runs item writes as SERIALIZABLE transactions retried on
+// conflict instead of under the write lock.
+var Serializable = &serializable
