@@ -19,6 +19,31 @@ import (
 	"tickerd/store/storetest"
 )
 
+// matchDedupe is the daemon's matching with the stories' own keys;
+// rareDedupe adds keys chosen by rarity, as the daemon has them.
+var matchDedupe = store.Dedupe{
+	Window: 48 * time.Hour, Threshold: 0.7,
+	Similarity: match.Score, Prefilter: match.ScorePrefilter,
+}
+
+func rareDedupe() store.Dedupe {
+	d := matchDedupe
+	d.Keys, d.LookupKeys = match.RareKeys, match.RareLookupKeys
+	return d
+}
+
+// openAt opens a store on dsn for the test's length, its clock an hour
+// past storetest.T0.
+func openAt(t testing.TB, dsn string, d store.Dedupe) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), dsn, &postgres.Options{Dedupe: d, Now: func() time.Time { return storetest.T0.Add(time.Hour) }, MaxConns: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // TestFreshMergeReadsAsAgain: a lookup that adds the entries its own
 // transaction wrote to what it read before (freshIndex) finds what
 // reading them all again finds, item by item, on feeds whose headlines
@@ -26,11 +51,7 @@ import (
 // with the real matcher, rarity keys and the 64-candidate cut.
 func TestFreshMergeReadsAsAgain(t *testing.T) {
 	c := pgtest.Start(t)
-	d := store.Dedupe{
-		Window: 48 * time.Hour, Threshold: 0.7,
-		Similarity: match.Score, Prefilter: match.ScorePrefilter,
-		Keys: match.RareKeys, LookupKeys: match.RareLookupKeys,
-	}
+	d := rareDedupe()
 	t.Run("rare keys", func(t *testing.T) {
 		testFreshMerge(t, c, d, freshCorpus(rand.New(rand.NewPCG(7, 21)), 24, 40))
 	})
@@ -51,11 +72,7 @@ func testFreshMerge(t *testing.T, c *pgtest.Cluster, d store.Dedupe, feeds [][]s
 	run := func(noFresh bool) (results []store.IngestResult, items []string) {
 		*postgres.NoFresh = noFresh
 		defer func() { *postgres.NoFresh = false }()
-		s, err := postgres.Open(ctx, c.NewDatabase(t), &postgres.Options{Dedupe: d, Now: func() time.Time { return storetest.T0.Add(time.Hour) }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := openAt(t, c.NewDatabase(t), d)
 		for i, f := range feeds {
 			res, err := s.Ingest(ctx, store.SourceState{Name: f[0].Source}, f)
 			if err != nil {
@@ -63,19 +80,7 @@ func testFreshMerge(t *testing.T, c *pgtest.Cluster, d store.Dedupe, feeds [][]s
 			}
 			results = append(results, res)
 		}
-		got, err := s.Recent(ctx, store.Query{Limit: 10000})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, it := range got {
-			var also []string
-			for _, r := range it.Reports {
-				also = append(also, r.Source+"/"+r.ID)
-			}
-			items = append(items, it.Source+"/"+it.ID+" ← "+strings.Join(also, ","))
-		}
-		slices.Sort(items)
-		return results, items
+		return results, storyLines(t, s)
 	}
 	wantRes, wantItems := run(true)
 	gotRes, gotItems := run(false)
@@ -166,20 +171,9 @@ func at(s []string, i int) string {
 func TestReadsBeforeLock(t *testing.T) {
 	ctx := context.Background()
 	c := pgtest.Start(t)
-	d := store.Dedupe{
-		Window: 48 * time.Hour, Threshold: 0.7,
-		Similarity: match.Score, Prefilter: match.ScorePrefilter,
-	}
+	d := matchDedupe
 	feeds := freshCorpus(rand.New(rand.NewPCG(9, 23)), 16, 40)
-	now := func() time.Time { return storetest.T0.Add(time.Hour) }
-	open := func(dsn string) *postgres.Store {
-		s, err := postgres.Open(ctx, dsn, &postgres.Options{Dedupe: d, Now: now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
+	open := func(dsn string) *postgres.Store { return openAt(t, dsn, d) }
 	ingest := func(s *postgres.Store, f []store.Item) store.IngestResult {
 		t.Helper()
 		res, err := s.Ingest(ctx, store.SourceState{Name: f[0].Source}, f)
@@ -187,22 +181,6 @@ func TestReadsBeforeLock(t *testing.T) {
 			t.Fatal(err)
 		}
 		return res
-	}
-	stories := func(s *postgres.Store) []string {
-		got, err := s.Recent(ctx, store.Query{Limit: 10000})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, it := range got {
-			line := it.Source + "/" + it.ID + " ←"
-			for _, r := range it.Reports {
-				line += " " + r.Source + "/" + r.ID
-			}
-			out = append(out, line)
-		}
-		slices.Sort(out)
-		return out
 	}
 	for _, tc := range []struct {
 		name string
@@ -249,7 +227,7 @@ func TestReadsBeforeLock(t *testing.T) {
 					}
 				}
 			}
-			if got, want := stories(s), stories(ref); !slices.Equal(got, want) {
+			if got, want := storyLines(t, s), storyLines(t, ref); !slices.Equal(got, want) {
 				t.Errorf("stories differ from the other feed ingested first:\n got %q\nwant %q", got, want)
 			}
 		})
@@ -263,19 +241,8 @@ func TestReadsBeforeLock(t *testing.T) {
 func TestGroupOrders(t *testing.T) {
 	ctx := context.Background()
 	c := pgtest.Start(t)
-	d := store.Dedupe{
-		Window: 48 * time.Hour, Threshold: 0.7,
-		Similarity: match.Score, Prefilter: match.ScorePrefilter,
-	}
-	now := func() time.Time { return storetest.T0.Add(time.Hour) }
-	open := func() *postgres.Store {
-		s, err := postgres.Open(ctx, c.NewDatabase(t), &postgres.Options{Dedupe: d, Now: now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
+	d := matchDedupe
+	open := func() *postgres.Store { return openAt(t, c.NewDatabase(t), d) }
 	// Three feeds of distinct sources, each telling stories the others
 	// tell, after a first feed all three meet.
 	all := freshCorpus(rand.New(rand.NewPCG(11, 25)), 4, 30)
@@ -369,11 +336,7 @@ func TestGroupOrders(t *testing.T) {
 func TestLongValues(t *testing.T) {
 	ctx := context.Background()
 	c := pgtest.Start(t)
-	s, err := postgres.Open(ctx, c.NewDatabase(t), &postgres.Options{Dedupe: storetest.DedupeOn})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openAt(t, c.NewDatabase(t), storetest.DedupeOn)
 	r := rand.New(rand.NewPCG(1, 2))
 	long := func(n int) string {
 		b := make([]byte, n)
@@ -420,11 +383,7 @@ func storyLines(t *testing.T, s *postgres.Store) []string {
 func BenchmarkReplicaWrites(b *testing.B) {
 	ctx := context.Background()
 	c := pgtest.Start(b)
-	d := store.Dedupe{
-		Window: 48 * time.Hour, Threshold: 0.7,
-		Similarity: match.Score, Prefilter: match.ScorePrefilter,
-		Keys: match.RareKeys, LookupKeys: match.RareLookupKeys,
-	}
+	d := rareDedupe()
 	for _, mode := range []struct {
 		name         string
 		serializable bool
@@ -435,12 +394,7 @@ func BenchmarkReplicaWrites(b *testing.B) {
 			dsn := c.NewDatabase(b)
 			var replicas []*postgres.Store
 			for range 2 {
-				s, err := postgres.Open(ctx, dsn, &postgres.Options{Dedupe: d, MaxConns: 12})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer s.Close()
-				replicas = append(replicas, s)
+				replicas = append(replicas, openAt(b, dsn, d))
 			}
 			r := rand.New(rand.NewPCG(3, 4))
 			items, round := 0, 0
