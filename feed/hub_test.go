@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"tickerd/fetcher"
 	"time"
 
 	"tickerd/store"
@@ -313,4 +315,61 @@ func TestHubBoundsVerifications(t *testing.T) {
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("a 17th request while 16 verifications hang: %d (Retry-After %q), want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
 	}
+}
+
+// TestHubCallbacksStayPublic: with the client the daemon gives the hub
+// under fetch.block_private (fetcher.PublicClient), a subscription whose
+// callback is on the daemon's own network is refused at the dial, so
+// nothing is ever requested or posted there; the same hub with the
+// default client does verify it (the rig's callbacks are all loopback).
+func TestHubCallbacksStayPublic(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		client *http.Client
+	}{{"default client", nil}, {"public client", fetcher.PublicClient(5 * time.Second)}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newHubRig(t, &HubOptions{Client: tc.client})
+			failed := make(chan string, 1)
+			r.hub.log = slog.New(logFunc(func(msg string, attrs map[string]string) {
+				if msg == "hub: verification failed" {
+					failed <- attrs["err"]
+				}
+			}))
+			sub := newHubSubscriber(t)
+			if code := r.subscribe(t, url.Values{"hub.mode": {"subscribe"}, "hub.topic": {r.http.URL + "/feed.atom"},
+				"hub.callback": {sub.URL + "/cb"}}); code != http.StatusAccepted {
+				t.Fatalf("subscribe: %d, want 202 (verification is asynchronous)", code)
+			}
+			select {
+			case <-sub.verified:
+				if tc.client != nil {
+					t.Fatal("the hub requested a loopback callback")
+				}
+			case err := <-failed:
+				if tc.client == nil {
+					t.Fatalf("verification failed: %s", err)
+				}
+				if !strings.Contains(err, fetcher.ErrPrivateAddress.Error()) {
+					t.Errorf("verification error %q does not say the address is refused", err)
+				}
+				if n := r.hub.Subscribers(); n != 0 {
+					t.Errorf("%d subscribers, want 0", n)
+				}
+			}
+		})
+	}
+}
+
+// logFunc is a slog.Handler that calls f with each record's message and
+// attributes.
+type logFunc func(msg string, attrs map[string]string)
+
+func (f logFunc) Enabled(context.Context, slog.Level) bool { return true }
+func (f logFunc) WithAttrs([]slog.Attr) slog.Handler       { return f }
+func (f logFunc) WithGroup(string) slog.Handler            { return f }
+func (f logFunc) Handle(_ context.Context, r slog.Record) error {
+	attrs := map[string]string{}
+	r.Attrs(func(a slog.Attr) bool { attrs[a.Key] = a.Value.String(); return true })
+	f(r.Message, attrs)
+	return nil
 }

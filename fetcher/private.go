@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/netip"
 	"syscall"
+	"time"
 )
 
 // ErrPrivateAddress is matched (errors.Is) by the error of a fetch refused
@@ -64,4 +66,24 @@ func controlConn(kind func(netip.Addr) string) func(network, address string, _ s
 		}
 		return nil
 	}
+}
+
+// PublicClient returns an HTTP client that refuses, as fetch.block_private
+// does for sources, to connect to loopback, private, link-local or
+// unspecified addresses (checked on the address dialed, after name
+// resolution and on every redirect), and ignores proxy settings, which
+// would connect for it. tickerd's own WebSub hub uses it for the callback
+// URLs strangers subscribe with: without it, a subscription to
+// http://169.254.169.254/ or an intranet address would have the daemon
+// request it (verification) and post feeds to it.
+func PublicClient(timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{Timeout: min(timeout, 10*time.Second), KeepAlive: 30 * time.Second, Control: controlConn(privateKind)}
+	return &http.Client{Timeout: timeout, Transport: &http.Transport{
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   min(timeout, 10*time.Second),
+		ResponseHeaderTimeout: timeout,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   2,
+	}}
 }

@@ -147,6 +147,11 @@ func newDaemon(cfg *config.Config, logger *slog.Logger) (*daemon, error) {
 	}, logger)
 	if cfg.WebSub.Hub != "" {
 		ho := &feed.HubOptions{MaxSubscribers: cfg.WebSub.MaxSubscribers, PushRate: cfg.WebSub.PushRate, UserAgent: userAgent(cfg)}
+		if cfg.Fetch.BlockPrivate {
+			// Subscribers name the callbacks the hub requests: the same
+			// rule as for sources keeps them off the daemon's network.
+			ho.Client = fetcher.PublicClient(10 * time.Second)
+		}
 		if cfg.WebSub.Hub != "self" {
 			ho.External = cfg.WebSub.Hub
 		}
