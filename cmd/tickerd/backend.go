@@ -46,8 +46,9 @@ func openStore(cfg *config.Config, matcher *match.Matcher, logger *slog.Logger) 
 		Dedupe: withRareKeys(storeDedupe(cfg, matcher)),
 		// Room for every fetch's lease and slot calls beside ingest
 		// and the feed's reads.
-		MaxConns: int32(cfg.Fetch.Concurrency + 8),
-		Logger:   logger.With("component", "store"),
+		MaxConns:     int32(cfg.Fetch.Concurrency + 8),
+		Logger:       logger.With("component", "store"),
+		MatchVersion: matchVersion,
 	})
 	if err != nil {
 		return nil, nil, err

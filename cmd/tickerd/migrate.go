@@ -28,7 +28,7 @@ type transferStore interface {
 // is respected).
 func openTransfer(ctx context.Context, cfg *config.Config, matcher *match.Matcher, logger *slog.Logger, where string, source bool) (transferStore, error) {
 	if strings.HasPrefix(where, "postgres://") || strings.HasPrefix(where, "postgresql://") {
-		return postgres.Open(ctx, where, &postgres.Options{Dedupe: withRareKeys(storeDedupe(cfg, matcher)), Logger: logger})
+		return postgres.Open(ctx, where, &postgres.Options{Dedupe: withRareKeys(storeDedupe(cfg, matcher)), Logger: logger, MatchVersion: matchVersion})
 	}
 	opts := storeOptions(cfg, matcher, logger, time.Second)
 	opts.ReadOnly = source

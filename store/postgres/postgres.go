@@ -50,6 +50,10 @@ type Options struct {
 	MaxConns int32
 	// Logger receives the listener's reconnects; nil discards them.
 	Logger *slog.Logger
+	// MatchVersion identifies the canonical pipeline and key rule of
+	// Dedupe (as store.Options.MatchVersion); when the database's index
+	// was built under another, Open rebuilds it. Zero never rebuilds.
+	MatchVersion uint64
 }
 
 // PasswordEnv names the environment variable Open takes the password
@@ -162,6 +166,10 @@ func Open(ctx context.Context, dsn string, opts *Options) (*Store, error) {
 	if err := s.load(ctx); err != nil {
 		s.pool.Close()
 		return nil, fmt.Errorf("read %s: %w", s.path, err)
+	}
+	if err := s.ensureMatchVersion(ctx, opts.MatchVersion); err != nil {
+		s.pool.Close()
+		return nil, fmt.Errorf("%s: %w", s.path, err)
 	}
 	lctx, cancel := context.WithCancel(context.Background())
 	s.stop = cancel
