@@ -25,11 +25,13 @@ import (
 type recentLog struct {
 	mu      sync.Mutex
 	batches []*recentBatch // in commit order; a rolled-back one is removed
+	entries int            // of all batches
 }
 
-// recentLogSize bounds the batches kept: a read older than that many
-// commits is made again.
-const recentLogSize = 256
+// recentLogEntries bounds the index entries the log keeps (about 300
+// bytes each), oldest batches dropped first: it serves only reads in
+// flight, and a read older than what it keeps is made again.
+const recentLogEntries = 16384
 
 // recentBatch is what one ingest transaction (a group of feeds),
 // holding sequence numbers from+1 to to, changed.
@@ -51,15 +53,23 @@ func (r *recentLog) put(b *recentBatch) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.batches = append(r.batches, b)
-	if n := len(r.batches) - recentLogSize; n > 0 {
-		r.batches = slices.Delete(r.batches, 0, n)
+	r.entries += len(b.entries)
+	n := 0
+	for ; n < len(r.batches)-1 && r.entries > recentLogEntries; n++ {
+		r.entries -= len(r.batches[n].entries)
 	}
+	r.batches = slices.Delete(r.batches, 0, n)
 }
 
 func (r *recentLog) remove(b *recentBatch) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.batches = slices.DeleteFunc(r.batches, func(x *recentBatch) bool { return x == b })
+	r.batches = slices.DeleteFunc(r.batches, func(x *recentBatch) bool {
+		if x == b {
+			r.entries -= len(x.entries)
+		}
+		return x == b
+	})
 }
 
 // between returns the batches that hold sequence numbers from+1 to to,
