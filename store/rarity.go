@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"sync"
 	"time"
 
@@ -21,19 +22,30 @@ var bucketDF = []byte("df")
 // matters, and writing them with every ingest would double its writes.
 const dfFlushEvery = 10 * time.Second
 
-// docFreq is the document frequency table in memory.
+// docFreq is the document frequency table in memory, keyed by a 64-bit
+// hash of the token rather than the token: a news vocabulary at a
+// million headlines holds hundreds of thousands of tokens, and the
+// strings were most of the store's live heap (figure 6). Two tokens
+// sharing a hash (about one pair in 10^8 at a million tokens) would
+// share a count, which only makes a ranking a little off.
 type docFreq struct {
 	mu        sync.RWMutex // guards m, dirty and lastFlush
-	m         map[string]uint32
-	dirty     map[string]bool // changed since the last flush
+	m         map[uint64]uint32
+	dirty     map[string]bool // changed since the last flush, by token
 	lastFlush time.Time
 }
+
+// dfSeed seeds the tokens' hashes; the table in memory is built anew by
+// each process, so any seed will do.
+var dfSeed = maphash.MakeSeed()
+
+func dfKey(t string) uint64 { return maphash.String(dfSeed, t) }
 
 // load reads the table from tx.
 func (d *docFreq) load(tx *bolt.Tx) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.m = make(map[string]uint32)
+	d.m = make(map[uint64]uint32)
 	d.dirty = make(map[string]bool)
 	b := tx.Bucket(bucketDF)
 	if b == nil {
@@ -41,7 +53,7 @@ func (d *docFreq) load(tx *bolt.Tx) {
 	}
 	b.ForEach(func(k, v []byte) error {
 		if len(v) == 4 {
-			d.m[string(k)] = binary.BigEndian.Uint32(v)
+			d.m[maphash.Bytes(dfSeed, k)] = binary.BigEndian.Uint32(v)
 		}
 		return nil
 	})
@@ -51,7 +63,7 @@ func (d *docFreq) load(tx *bolt.Tx) {
 func (d *docFreq) count(token string) uint32 {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
-	return d.m[token]
+	return d.m[dfKey(token)]
 }
 
 // counter returns a function that reads counts under one read lock taken
@@ -59,7 +71,7 @@ func (d *docFreq) count(token string) uint32 {
 // caller must call release.
 func (d *docFreq) counter() (count func(string) uint32, release func()) {
 	d.mu.RLock()
-	return func(t string) uint32 { return d.m[t] }, d.mu.RUnlock
+	return func(t string) uint32 { return d.m[dfKey(t)] }, d.mu.RUnlock
 }
 
 // add counts one more headline with each of tokens.
@@ -67,14 +79,14 @@ func (d *docFreq) add(tokens []string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.m == nil {
-		d.m, d.dirty = make(map[string]uint32), make(map[string]bool)
+		d.m, d.dirty = make(map[uint64]uint32), make(map[string]bool)
 	}
 	for _, t := range tokens {
 		if len(t) > 255 {
 			continue // not a word anyone will look up; bounds key size
 		}
-		if d.m[t] < ^uint32(0) {
-			d.m[t]++
+		if k := dfKey(t); d.m[k] < ^uint32(0) {
+			d.m[k]++
 		}
 		d.dirty[t] = true
 	}
@@ -97,7 +109,7 @@ func (d *docFreq) flush(tx *bolt.Tx, now time.Time, force bool) error {
 	}
 	out := make([]kv, 0, len(d.dirty))
 	for t := range d.dirty {
-		out = append(out, kv{t, d.m[t]})
+		out = append(out, kv{t, d.m[dfKey(t)]})
 	}
 	clear(d.dirty)
 	d.lastFlush = now

@@ -68,7 +68,7 @@ func (s *Store) ensureMatchVersion(want uint64, logger *slog.Logger) error {
 	// rebuilt are chosen as well as those of the last.
 	if s.dedupe.Story != nil {
 		s.df.mu.Lock()
-		s.df.m, s.df.dirty = make(map[string]uint32), make(map[string]bool)
+		s.df.m, s.df.dirty = make(map[uint64]uint32), make(map[string]bool)
 		s.df.mu.Unlock()
 		err := s.db.View(func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketItems).ForEach(func(k, v []byte) error {
