@@ -124,7 +124,11 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 	switch code := resp.StatusCode; {
 	case code == http.StatusNotModified && conditional:
 		r := response{notModified: true, etag: resp.Header.Get("ETag"), lastModified: resp.Header.Get("Last-Modified")}
-		r.maxAge, r.expires = cacheHints(resp.Header, s.g.opts.Now())
+		// Only an adaptive source's plan reads the cache headers; a
+		// 304 cycle of thousands of sources paid for parsing them.
+		if s.adaptive {
+			r.maxAge, r.expires = cacheHints(resp.Header, s.g.opts.Now())
+		}
 		return r, nil
 	case code < 200 || code > 299 || code == http.StatusPartialContent:
 		// Read a little of the error page so the connection can be reused.
@@ -145,7 +149,10 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 		return response{}, fmt.Errorf("read body of %s: %w", s.redactURL(resp.Request.URL), err)
 	}
 	_, permanent := redirects(resp)
-	maxAge, expires := cacheHints(resp.Header, s.g.opts.Now())
+	var maxAge, expires time.Duration
+	if s.adaptive {
+		maxAge, expires = cacheHints(resp.Header, s.g.opts.Now())
+	}
 	return response{
 		maxAge:          maxAge,
 		expires:         expires,
