@@ -57,8 +57,9 @@ type Story struct {
 	Lookup []string
 }
 
-// lookupKeys are the keys st is looked up under.
-func (st *Story) lookupKeys() []string {
+// LookupKeys are the keys st is looked up under: Lookup when set, else
+// Keys. Both backends read the story index under them.
+func (st *Story) LookupKeys() []string {
 	if st.Lookup != nil {
 		return st.Lookup
 	}

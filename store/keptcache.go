@@ -117,19 +117,32 @@ func (s *Store) addReport(tx *bolt.Tx, key []byte, it *Item) (ref itemRef, updat
 		return ref, false, false, nil
 	}
 	r := newReport(it)
-	rv, err := json.Marshal(&r)
+	v, err := AppendReportJSON(e.raw, true, &r)
 	if err != nil {
 		return ref, false, false, fmt.Errorf("encode report of %q: %w", it.ID, err)
 	}
-	// e.raw is json.Marshal of an Item whose reports, its last field, are
-	// not empty, so it ends in "]}"; the report goes before them, as
-	// encoding the item with it appended would put it.
-	v := make([]byte, 0, len(e.raw)+1+len(rv))
-	v = append(v, e.raw[:len(e.raw)-2]...)
-	v = append(v, ',')
-	v = append(v, rv...)
-	v = append(v, "]}"...)
 	return ref, true, false, s.putReport(tx, key, v, e, r)
+}
+
+// AppendReportJSON returns data, json.Marshal of an Item, with r appended
+// to its reports: the bytes encoding the item with r appended would give,
+// without decoding it. Reports are an Item's last field, left out when
+// there are none (hasReports false). Both backends add a telling to a
+// stored story this way; a story every wire runs holds up to 32 reports
+// with their summaries, too much to decode and encode for each copy.
+func AppendReportJSON(data []byte, hasReports bool, r *Report) ([]byte, error) {
+	rv, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimRight(data, " \t\r\n")
+	switch {
+	case hasReports && bytes.HasSuffix(data, []byte("]}")):
+		return append(append(append(append(make([]byte, 0, len(data)+len(rv)+1), data[:len(data)-2]...), ','), rv...), "]}"...), nil
+	case !hasReports && bytes.HasSuffix(data, []byte("}")) && len(data) > 2:
+		return append(append(append(append(make([]byte, 0, len(data)+len(rv)+9), data[:len(data)-1]...), `,"also":[`...), rv...), "]}"...), nil
+	}
+	return nil, fmt.Errorf("stored item is not an encoded item: %.40q", data)
 }
 
 // putReport stores v, the item at key with report r added to those e

@@ -143,7 +143,7 @@ func (s *Store) catchUp(items []Item, pre map[int]storyMatch, snap uint64, now t
 			try('l', st.Link)
 			try('t', st.Title)
 			if s.matchesSimilar(&items[i]) {
-				for _, k := range st.lookupKeys() {
+				for _, k := range st.LookupKeys() {
 					try('k', k)
 				}
 			}
@@ -361,7 +361,7 @@ func (s *Store) settleStory(tx *bolt.Tx, it *Item, pre storyMatch, at seen) stor
 		if !similar || m.rank() >= 2 {
 			continue
 		}
-		for _, k := range it.Story.lookupKeys() {
+		for _, k := range it.Story.LookupKeys() {
 			try('k', k)
 		}
 	}

@@ -213,7 +213,7 @@ func (s *Store) lookupStoryProbe(tx *bolt.Tx, it *Item, probe []string) storyMat
 	c := b.Cursor()
 	start := itemKey(lo, 0)
 	var prefix, seek []byte
-	for _, sig := range it.Story.lookupKeys() {
+	for _, sig := range it.Story.LookupKeys() {
 		n := 0
 		for d := dlo; d <= dhi && n < maxCandidates; d++ {
 			prefix = append(appendStoryKey(prefix[:0], 'k', d, sig), 0)

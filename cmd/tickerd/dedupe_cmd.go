@@ -72,7 +72,7 @@ func remoteSplit(ctx context.Context, cfg *config.Config, source, id string) (st
 		return store.Item{}, "", fmt.Errorf("a daemon holds %s; splitting through its API needs the admin token: set admin_token in the config or %s", cfg.Data, adminTokenEnv)
 	}
 	body, _ := json.Marshal(ops.SplitRequest{Source: source, ID: id})
-	resp, from, err := daemonDo(ctx, cfg, http.MethodPost, "/api/split", body, string(cfg.AdminToken), &http.Client{Timeout: 30 * time.Second})
+	resp, from, err := daemonDo(ctx, cfg, http.MethodPost, "/api/split", body, string(cfg.AdminToken), &http.Client{Timeout: 30 * time.Second}, nil)
 	if err != nil {
 		return store.Item{}, "", err
 	}
@@ -96,8 +96,9 @@ func remoteSplit(ctx context.Context, cfg *config.Config, source, id string) (st
 	return store.Item{Source: r.Source, ID: r.ID, Title: r.Title}, "the daemon at " + from, nil
 }
 
-// daemonDo is daemonGet for any method, with a JSON body.
-func daemonDo(ctx context.Context, cfg *config.Config, method, path string, body []byte, token string, client *http.Client) (*http.Response, string, error) {
+// daemonDo is daemonGet for any method, with a JSON body (nil: none)
+// and header's fields besides.
+func daemonDo(ctx context.Context, cfg *config.Config, method, path string, body []byte, token string, client *http.Client, header http.Header) (*http.Response, string, error) {
 	var errs []error
 	for _, base := range daemonURLs(cfg) {
 		req, err := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(body))
@@ -105,7 +106,12 @@ func daemonDo(ctx context.Context, cfg *config.Config, method, path string, body
 			errs = append(errs, err)
 			continue
 		}
-		req.Header.Set("Content-Type", "application/json")
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -179,39 +178,24 @@ func deskCall(ctx context.Context, cfg *config.Config, method, path string, body
 	if cfg.AdminToken == "" {
 		return "", fmt.Errorf("a daemon holds %s; the desk's API needs the admin token: set admin_token in the config or %s", cfg.Data, adminTokenEnv)
 	}
-	client := &http.Client{Timeout: 10 * time.Second}
-	var errs []error
-	for _, base := range daemonURLs(cfg) {
-		req, err := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(body))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		req.Header.Set("Authorization", "Bearer "+string(cfg.AdminToken))
-		req.Header.Set("X-Tickerd-User", "cli")
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		defer resp.Body.Close()
-		data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-		if err != nil {
-			return base, fmt.Errorf("%s %s%s: %w", method, base, path, err)
-		}
-		if resp.StatusCode/100 != 2 {
-			var e struct{ Error string }
-			if json.Unmarshal(data, &e) != nil || e.Error == "" {
-				e.Error = strings.TrimSpace(string(data))
-			}
-			return base, fmt.Errorf("the daemon at %s answered %s: %s", base, resp.Status, e.Error)
-		}
-		return base, json.Unmarshal(data, out)
+	resp, base, err := daemonDo(ctx, cfg, method, path, body, string(cfg.AdminToken), &http.Client{Timeout: 10 * time.Second},
+		http.Header{"X-Tickerd-User": {"cli"}})
+	if err != nil {
+		return "", err
 	}
-	return "", fmt.Errorf("the data file is in use, but no daemon answered: %w", errors.Join(errs...))
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return base, fmt.Errorf("%s %s%s: %w", method, base, path, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		var e struct{ Error string }
+		if json.Unmarshal(data, &e) != nil || e.Error == "" {
+			e.Error = strings.TrimSpace(string(data))
+		}
+		return base, fmt.Errorf("the daemon at %s answered %s: %s", base, resp.Status, e.Error)
+	}
+	return base, json.Unmarshal(data, out)
 }
 
 func deskAudit(ctx context.Context, cfg *config.Config, after uint64, limit int, stdout, stderr io.Writer) error {

@@ -62,7 +62,7 @@ func (f *freshIndex) meets(st *store.Story) bool {
 	if st.Link != "" && f.vals["l\x00"+noNUL(st.Link)] || st.Title != "" && f.vals["t\x00"+noNUL(st.Title)] {
 		return true
 	}
-	for _, sig := range lookupKeys(st) {
+	for _, sig := range st.LookupKeys() {
 		if len(f.sigs[noNUL(sig)]) > 0 {
 			return true
 		}
@@ -111,7 +111,7 @@ func (f *freshIndex) merge(s *Store, it *store.Item, pre *candidates, lo, hi tim
 		seen[string(c.key)] = true
 	}
 	var added []cand
-	for j, sig := range lookupKeys(it.Story) {
+	for j, sig := range it.Story.LookupKeys() {
 		n := 0
 		for _, e := range f.sigs[noNUL(sig)] {
 			if e.day < dlo || e.day > dhi || bytes.Compare(e.key, klo) < 0 || bytes.Compare(e.key, khi) > 0 {

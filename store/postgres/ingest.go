@@ -442,15 +442,6 @@ func (w *writer) putItem(h uint64, it *store.Item) ([]byte, error) {
 	return key, w.setID(it.Source, it.ID, idEntry{kind: 'i', ref: key})
 }
 
-// lookupKeys are the keys st is looked up under: its Lookup keys (a
-// superset of its Keys, as the bbolt backend reads them) when set.
-func lookupKeys(st *store.Story) []string {
-	if st.Lookup != nil {
-		return st.Lookup
-	}
-	return st.Keys
-}
-
 // noFresh and beforeLock are set by tests only (export_test.go).
 var (
 	noFresh     bool
@@ -561,7 +552,7 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 			fdlo, fdhi = append(fdlo, dlo), append(fdhi, dhi)
 		}
 		if s.similarOn() && len(it.Story.Tokens) > 0 {
-			for j, k := range lookupKeys(it.Story) {
+			for j, k := range it.Story.LookupKeys() {
 				kns, ords, sigs = append(kns, int32(i)), append(ords, int32(j)), append(sigs, noNUL(k))
 				kdlo, kdhi = append(kdlo, dlo), append(kdhi, dhi)
 				klo, khi = append(klo, itemKey(lo, 0)), append(khi, itemKey(hi, ^uint64(0)))
@@ -628,7 +619,7 @@ func (w *writer) readCandidates(items []*store.Item, now time.Time) ([]candidate
 			}
 			it := items[n]
 			if out[n].rows == nil {
-				out[n].rows = make([]int, len(lookupKeys(it.Story)))
+				out[n].rows = make([]int, len(it.Story.LookupKeys()))
 			}
 			out[n].rows[ord]++
 			if n != cur {
@@ -693,7 +684,7 @@ func (w *writer) touches(it *store.Item) bool {
 	if w.touched["l\x00"+it.Story.Link] || w.touched["t\x00"+it.Story.Title] {
 		return true
 	}
-	for _, k := range lookupKeys(it.Story) {
+	for _, k := range it.Story.LookupKeys() {
 		if w.touched["k\x00"+k] {
 			return true
 		}
@@ -803,7 +794,7 @@ func (w *writer) addReport(key, data []byte, it *store.Item) (kept *store.Item, 
 		return nil, false, nil
 	}
 	r := newReport(it)
-	v, err := spliceReport(data, len(head.Reports) > 0, &r)
+	v, err := store.AppendReportJSON(data, len(head.Reports) > 0, &r)
 	if err != nil {
 		return nil, false, fmt.Errorf("encode item %q: %w", head.ID, err)
 	}
@@ -811,27 +802,6 @@ func (w *writer) addReport(key, data []byte, it *store.Item) (kept *store.Item, 
 		return nil, false, err
 	}
 	return &store.Item{Source: head.Source, ID: head.ID}, false, w.indexTellings(key, []store.Report{r})
-}
-
-// spliceReport returns data, json.Marshal of an Item, with r appended to
-// its reports, as encoding the item with r appended gives: reports are
-// the item's last field (and, when it has none, left out).
-func spliceReport(data []byte, hasReports bool, r *store.Report) ([]byte, error) {
-	rv, err := json.Marshal(r)
-	if err != nil {
-		return nil, err
-	}
-	data = bytes.TrimRight(data, " \t\r\n")
-	var v []byte
-	switch {
-	case hasReports && bytes.HasSuffix(data, []byte("]}")):
-		v = append(append(append(append(make([]byte, 0, len(data)+len(rv)+1), data[:len(data)-2]...), ','), rv...), "]}"...)
-	case !hasReports && bytes.HasSuffix(data, []byte("}")) && len(data) > 2:
-		v = append(append(append(append(make([]byte, 0, len(data)+len(rv)+9), data[:len(data)-1]...), `,"also":[`...), rv...), "]}"...)
-	default:
-		return nil, fmt.Errorf("stored item is not an encoded item: %.40q", data)
-	}
-	return v, nil
 }
 
 // updateReport applies a new version of it, recorded as a report on the

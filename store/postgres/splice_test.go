@@ -26,7 +26,7 @@ func TestSpliceReport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := spliceReport(data, n > 0, &r)
+		got, err := store.AppendReportJSON(data, n > 0, &r)
 		if err != nil {
 			t.Fatalf("%d reports: %v", n, err)
 		}
@@ -36,7 +36,7 @@ func TestSpliceReport(t *testing.T) {
 			t.Errorf("%d reports:\n got %s\nwant %s", n, got, want)
 		}
 	}
-	if _, err := spliceReport([]byte(`[1,2]`), true, &r); err == nil {
-		t.Error("spliceReport of a JSON array: no error")
+	if _, err := store.AppendReportJSON([]byte(`[1,2]`), true, &r); err == nil {
+		t.Error("AppendReportJSON of a JSON array: no error")
 	}
 }

@@ -62,16 +62,9 @@ func (s *Store) Split(ctx context.Context, source, id string) (store.Item, error
 // splitReport makes the report of source with id, recorded on the item
 // at keptKey, an item of its own.
 func (w *writer) splitReport(source, id string, keptKey []byte, counts map[string]int) (store.Item, error) {
-	raw, err := w.getItem(keptKey)
+	kept, err := w.readItem(keptKey, fmt.Sprintf("the story %s %q was told in is gone", source, id))
 	if err != nil {
 		return store.Item{}, err
-	}
-	if raw == nil {
-		return store.Item{}, fmt.Errorf("%w: the story %s %q was told in is gone", store.ErrNotFound, source, id)
-	}
-	var kept store.Item
-	if err := json.Unmarshal(raw, &kept); err != nil {
-		return store.Item{}, fmt.Errorf("decode stored item at key %x: %w", keptKey, err)
 	}
 	i := slices.IndexFunc(kept.Reports, func(r store.Report) bool { return r.Source == source && r.TellingID() == noNUL(id) })
 	if i < 0 {
@@ -107,16 +100,9 @@ func (w *writer) splitReport(source, id string, keptKey []byte, counts map[strin
 // splitItem leaves the item of source with id, at key, alone; its first
 // report becomes the item its other reports are recorded on.
 func (w *writer) splitItem(source, id string, key []byte, counts map[string]int) (store.Item, error) {
-	raw, err := w.getItem(key)
+	it, err := w.readItem(key, fmt.Sprintf("%s %q", source, id))
 	if err != nil {
 		return store.Item{}, err
-	}
-	if raw == nil {
-		return store.Item{}, fmt.Errorf("%w: %s %q", store.ErrNotFound, source, id)
-	}
-	var it store.Item
-	if err := json.Unmarshal(raw, &it); err != nil {
-		return store.Item{}, fmt.Errorf("decode stored item at key %x: %w", key, err)
 	}
 	if len(it.Reports) == 0 {
 		return store.Item{}, fmt.Errorf("split %s %q: %w", source, id, store.ErrNotMerged)
@@ -187,4 +173,21 @@ func (w *writer) putItemJSON(key []byte, it *store.Item) error {
 		return fmt.Errorf("encode item %q: %w", it.ID, err)
 	}
 	return w.putItemData(key, it.Source, v)
+}
+
+// readItem decodes the item stored at key; missing names it in the
+// store.ErrNotFound error when there is none.
+func (w *writer) readItem(key []byte, missing string) (store.Item, error) {
+	var it store.Item
+	raw, err := w.getItem(key)
+	if err != nil {
+		return it, err
+	}
+	if raw == nil {
+		return it, fmt.Errorf("%w: %s", store.ErrNotFound, missing)
+	}
+	if err := json.Unmarshal(raw, &it); err != nil {
+		return it, fmt.Errorf("decode stored item at key %x: %w", key, err)
+	}
+	return it, nil
 }
