@@ -332,11 +332,14 @@ func TestBrowserHost(t *testing.T) {
 
 	t.Run("leaving focus resumes from the focused headline", func(t *testing.T) {
 		eval[any](t, ctx, `document.getElementById('main').shadowRoot.querySelectorAll('ul.g:first-child a')[5].focus()`)
-		time.Sleep(300 * time.Millisecond)
-		at := eval[float64](t, ctx, shiftJS("main"))
+		// As below: the pause waits for focus to settle, a timer.
+		waitJS(t, ctx, "the animation paused", `document.getElementById('main').shadowRoot.querySelector('.s').getAnimations().every(a => a.playState === 'paused')`)
 		if got := moves(t, ctx, "main"); got != 0 {
 			t.Errorf("focused: strip moves %+d, want 0", got)
 		}
+		// Read once still: the paused strip first moves to show the
+		// focused headline whole (reveal).
+		at := eval[float64](t, ctx, shiftJS("main"))
 		eval[any](t, ctx, `document.getElementById('main').shadowRoot.activeElement.blur()`)
 		time.Sleep(100 * time.Millisecond)
 		// 200 px/s: within a second of motion of where focus left it, not

@@ -31,11 +31,7 @@ import (
 // it are counted in dialogs and dismissed.
 func tab(t *testing.T, browser context.Context, dialogs *atomic.Int32) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(900, 600)); err != nil {
-		t.Fatalf("open tab: %v", err)
-	}
+	ctx := browsertest.Tab(t, browser, 900, 600)
 	events := chromedp.Events(ctx, page.JavascriptDialogOpening)
 	go func() {
 		for _, err := range events {

@@ -26,12 +26,7 @@ import (
 
 func deskTab(t *testing.T, browser context.Context, w, h int64) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
-		t.Fatalf("open tab: %v", err)
-	}
-	return ctx
+	return browsertest.Tab(t, browser, w, h)
 }
 
 func jsEval[T any](t *testing.T, ctx context.Context, js string) T {

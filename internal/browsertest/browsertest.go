@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -56,4 +57,23 @@ func Start(t testing.TB) context.Context {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return bctx
+}
+
+// Tab opens a tab of browser with a w×h viewport, closed when t ends.
+// The tab acts as the focused one whatever other tabs do: a browser
+// gives focus to one tab at a time, and in a tab without it
+// element.focus() moves document.activeElement but fires no focusin, so
+// a test of focus would pass or fail by which tab the browser last
+// activated.
+func Tab(t testing.TB, browser context.Context, w, h int64) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
+		t.Fatalf("open tab: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		t.Fatalf("open tab: emulate focus: %v", err)
+	}
+	return ctx
 }
