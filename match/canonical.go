@@ -3,6 +3,7 @@ package match
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -25,7 +26,10 @@ import (
 //     leading "عاجل:"/"Breaking:".
 //  4. Per word: Latin diacritics folded (é is e), Stem (Arabic و and ال),
 //     then the lexicon (lexicon.txt and the config), phrases of up to three
-//     words first; English words not in it lose a plural s. Stop words go.
+//     words first; English words not in it lose their inflection
+//     (englishBase: "seized", "seizes", "seize" meet). Stop words go.
+//     A passive ("Five killed in strike", "Barcelona beaten by Madrid")
+//     is put in the order of the active voice (see participle).
 //  5. Numbers (numbers.go): number words 0–20 and their Arabic compounds
 //     become digits, ordinals "ordN", a number before thousand/million/
 //     billion (الف, مليون, مليار, bn, m) is multiplied out.
@@ -200,6 +204,9 @@ func (m *Matcher) tokens(normalized string) []string {
 			toks = append(toks, t)
 		}
 	}
+	// The verb of a passive headline ("Five killed in Israeli strike")
+	// and whether "by" names the doer: see participle.
+	passive, agent, sawVerb := -1, false, false
 	for i := 0; i < len(words); i++ {
 		if n := m.phraseAt(words, i); n > 0 {
 			add(m.phrases[strings.Join(words[i:i+n], " ")]) // rare: allocating is fine
@@ -217,28 +224,42 @@ func (m *Matcher) tokens(normalized string) []string {
 			continue
 		}
 		w := words[i]
-		if isStop(w) || isStop(raw[i]) || fillers[w] {
+		c, known := m.canonicalWord(w)
+		if passive < 0 {
+			if p, by := participle(raw, i, c, sawVerb); p && (known || !isStop(w)) {
+				passive, agent = len(toks), by
+			}
+		}
+		if finiteVerb(raw[i], c) {
+			sawVerb = true
+		}
+		if isStop(w) || isStop(raw[i]) || fillers[w] || fillers[c] {
+			if passive == len(toks) {
+				passive = -1
+			}
 			continue
 		}
 		if r, ok := strings.CutPrefix(raw[i], "و"); ok && isStop(r) {
 			continue
 		}
-		if c, ok := m.words[w]; ok {
-			if !fillers[c] {
-				add(c)
-			}
-			continue
+		n := len(toks)
+		add(c)
+		if passive == n && len(toks) == n {
+			passive = -1 // a word said before, which has no place
 		}
-		if s, ok := englishSingular(w); ok {
-			if c, ok := m.words[s]; ok {
-				if !fillers[c] {
-					add(c)
-				}
-				continue
-			}
-			w = s
+	}
+	if passive > 0 && passive < len(toks) {
+		// Put the passive as the active voice would: "Barcelona beaten by
+		// Real Madrid" is read "Real Madrid beat Barcelona". Without a
+		// doer, the verb goes last, where it stands between no two
+		// others: "Five killed in Israeli strike" neither says nor denies
+		// that the strike killed.
+		v := toks[passive]
+		if agent {
+			toks = slices.Concat(toks[passive+1:], []string{v}, toks[:passive])
+		} else {
+			toks = append(slices.Delete(toks, passive, passive+1), v)
 		}
-		add(w)
 	}
 	if repeated != 0 {
 		// A token said twice ("arrives … on visit", both visit) has no
@@ -255,6 +276,22 @@ func (m *Matcher) tokens(normalized string) []string {
 		toks = append(once, twice...)
 	}
 	return toks
+}
+
+// canonicalWord returns the canonical form of one stemmed word: its
+// lexicon entry, else its English base (see englishBase) or the lexicon
+// entry of that, else the word. known says the lexicon had it.
+func (m *Matcher) canonicalWord(w string) (c string, known bool) {
+	if c, ok := m.words[w]; ok {
+		return c, true
+	}
+	if s, ok := englishBase(w); ok && !isStop(s) {
+		if c, ok := m.words[s]; ok {
+			return c, true
+		}
+		return s, false
+	}
+	return w, false
 }
 
 // phraseAt reports how many words of a lexicon phrase start at words[i],
@@ -283,34 +320,6 @@ func contains(toks []string, t string) bool {
 		}
 	}
 	return false
-}
-
-// englishSingular returns w without a plural or third-person s: ASCII
-// letters only, five or more, not ending in ss, us or is ("news" and
-// "Paris" keep theirs). Both sides of a comparison get the same rule, so
-// a wrong cut ("Texas") is harmless.
-func englishSingular(w string) (string, bool) {
-	n := len(w)
-	if n < 5 || w[n-1] != 's' {
-		return "", false
-	}
-	for i := 0; i < n; i++ {
-		if w[i] < 'a' || w[i] > 'z' {
-			return "", false
-		}
-	}
-	switch {
-	case strings.HasSuffix(w, "ies") && n >= 6:
-		return w[:n-3] + "y", true // worries
-	case strings.HasSuffix(w, "sses"), strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"),
-		strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "zes"):
-		return w[:n-2], true // passes, clashes
-	}
-	switch w[n-2] {
-	case 's', 'u', 'i':
-		return "", false
-	}
-	return w[:n-1], true
 }
 
 // foldLatin removes the diacritics of Latin letters (é → e, ğ → g, ø stays

@@ -10,7 +10,8 @@ import (
 // A headline that has one and a headline that has none are never the same
 // story. Canonical forms (u21 is how prepNumbers writes U-21).
 var qualifiers = map[string]bool{
-	"youth": true, "reserve": true, "junior": true, "women": true, "womens": true,
+	// English as englishBase leaves it: reserves and reserve are reserv.
+	"youth": true, "reserv": true, "junior": true, "women": true,
 	"olympic": true, "amateur": true, "academy": true,
 	"ناشيين": true, "ناشيات": true, "سيدات": true, "اولمبي": true, "رديف": true,
 	"غير": true, "شابات": true,
@@ -46,11 +47,13 @@ var symmetric = map[string]bool{
 //   - a qualifier on one side only: youth, reserves, women, U-21,
 //     للناشئين, غير … (see qualifiers);
 //   - roles swapped: two shared tokens stand in one order in a and the
-//     other in b, with a shared token between them in both (the verb of
-//     "A sues B" / "B sues A"), unless that token is a symmetric verb
-//     (meets, draws). A phrase moved whole ("In Gaza, X" / "X in Gaza")
-//     has no such token between, and coordinated names ("A and B") none
-//     either.
+//     other in b, with a shared verb between them in both ("A sues B" /
+//     "B sues A"), unless that verb is symmetric (meets, draws). A phrase
+//     moved whole ("In Gaza, X" / "X in Gaza") has no token between, a
+//     phrase rearranged ("quake of magnitude 6.1" / "6.1 magnitude
+//     quake") no verb, and coordinated names ("A and B") neither. What
+//     counts as a verb is isVerb's: verbs.txt, English participles, the
+//     Arabic present tense, scorelines ("A 2-1 B").
 //
 // Scorelines are one token each ("3x0"), so 3-0 and 0-3 differ as numbers
 // do. Score is symmetric, does not allocate for headlines of up to 32
@@ -218,7 +221,7 @@ func rolesSwapped(a, b []string, p *pairing) bool {
 			// x before y in a, after it in b: is there a v between both?
 			for v := x + 1; v < y; v++ {
 				bv := int(p.ab[v])
-				if bv > by && bv < bx && !symmetric[a[v]] {
+				if bv > by && bv < bx && !symmetric[a[v]] && isVerb(a[v]) {
 					return true
 				}
 			}
@@ -233,10 +236,12 @@ func rolesSwapped(a, b []string, p *pairing) bool {
 // doer to object and another doer came in. ab and ba are the pairing
 // (index of the partner or -1).
 func subjectChanged(a, b []string, ab, ba []int8) bool {
-	n := min(len(a), maxOrder)
+	// The last token is no verb to read around: a passive's verb and a
+	// word said twice are put there (see tokens).
+	n := min(len(a)-1, maxOrder)
 	for v := 1; v < n; v++ {
 		bv := int(ab[v])
-		if bv < 0 || symmetric[a[v]] {
+		if bv < 0 || symmetric[a[v]] || !isVerb(a[v]) {
 			continue
 		}
 		// The doer stands right before the verb: x there in a, after
