@@ -207,6 +207,8 @@ func (m *Matcher) tokens(normalized string) []string {
 	// The verb of a passive headline ("Five killed in Israeli strike")
 	// and whether "by" names the doer: see participle.
 	passive, agent, sawVerb := -1, false, false
+	// Where "says" stood: the tokens before it are who says (see below).
+	speaker := -1
 	for i := 0; i < len(words); i++ {
 		if n := m.phraseAt(words, i); n > 0 {
 			add(m.phrases[strings.Join(words[i:i+n], " ")]) // rare: allocating is fine
@@ -230,7 +232,15 @@ func (m *Matcher) tokens(normalized string) []string {
 				passive, agent = len(toks), by
 			}
 		}
-		if finiteVerb(raw[i], c) {
+		if finiteVerb(raw, i, c) {
+			sawVerb = true
+		}
+		if sayings[c] {
+			// "Ukraine says it downed": the speaker is the doer, and
+			// stays where a doer stands.
+			if speaker < 0 && !sawVerb && passive < 0 && (i+1 >= len(raw) || !subjectPronouns[raw[i+1]]) {
+				speaker = len(toks)
+			}
 			sawVerb = true
 		}
 		if isStop(w) || isStop(raw[i]) || fillers[w] || fillers[c] {
@@ -248,7 +258,15 @@ func (m *Matcher) tokens(normalized string) []string {
 			passive = -1 // a word said before, which has no place
 		}
 	}
-	if passive > 0 && passive < len(toks) {
+	if speaker > 0 && speaker < len(toks) {
+		// Who says goes after what is said, so that the verb said stands
+		// between the speaker and the doer as a verb would: "Israel says
+		// Hamas rejected deal" and "Hamas says Israel rejected deal" are
+		// read "Hamas rejected deal, Israel" and "Israel rejected deal,
+		// Hamas", whose names swapped across "rejected". Saying itself is
+		// a filler and not compared.
+		toks = slices.Concat(toks[speaker:], toks[:speaker])
+	} else if passive > 0 && passive < len(toks) {
 		// Put the passive as the active voice would: "Barcelona beaten by
 		// Real Madrid" is read "Real Madrid beat Barcelona". Without a
 		// doer, the verb goes last, where it stands between no two
@@ -359,6 +377,9 @@ var rawQualifiers = map[string]string{
 	"للشباب": "youth", "للناشيين": "youth", "للناشيات": "youth", "للاواسط": "youth",
 	"للسيدات": "women", "للشابات": "women", "للرديف": "reserve",
 }
+
+// sayings are the canonical forms of the verbs of saying among fillers.
+var sayings = map[string]bool{"say": true, "claim": true, "claims": true, "يقول": true}
 
 // fillers are intensifiers wires add or leave out at will ("massive drone
 // attack", "هجوم عنيف"); like stop words, they are not compared.

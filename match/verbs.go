@@ -115,14 +115,26 @@ func participle(raw []string, i int, c string, sawVerb bool) (passive, agent boo
 	return true, agent
 }
 
-// finiteVerb reports whether raw, an English word of canonical form c,
-// reads as the main verb of a headline: a present tense ("kills",
-// "says"), or an auxiliary of the active voice ("has", "will").
-func finiteVerb(raw, c string) bool {
-	if activeAux[raw] {
+// finiteVerb reports whether raw[i], an English word of canonical form
+// c, reads as the main verb of a headline: a present tense ("kills",
+// "says"), or an auxiliary of the active voice ("has", "will"). A verb's
+// -s form that a preposition or the end follows is taken for a plural
+// noun: "Houthi targets in Yemen struck by US".
+func finiteVerb(raw []string, i int, c string) bool {
+	w := raw[i]
+	if activeAux[w] {
 		return true
 	}
-	return len(raw) > 2 && raw[len(raw)-1] == 's' && raw != c && (verbSet()[c] || fillers[c]) && isASCIIWord(raw)
+	if len(w) <= 2 || w[len(w)-1] != 's' || w == c || !verbSet()[c] || !isASCIIWord(w) {
+		return false
+	}
+	return i+1 < len(raw) && !prepositions[raw[i+1]]
+}
+
+var prepositions = map[string]bool{
+	"in": true, "on": true, "at": true, "of": true, "for": true, "from": true, "near": true,
+	"against": true, "after": true, "over": true, "across": true, "to": true, "by": true,
+	"with": true, "amid": true, "as": true, "and": true, "into": true, "inside": true,
 }
 
 var activeAux = map[string]bool{"has": true, "have": true, "had": true, "will": true, "would": true, "to": true, "can": true, "could": true, "may": true}
