@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"time"
 
 	tcfg "tickerd/config"
@@ -43,7 +44,14 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 	// The store of figure 2 is the one figures 4 and 7 serve from.
 	var ingested *store.Store
 	if c.want(2) || c.want(4) || c.want(7) {
-		r, st, err := figIngest(ctx, c, corp, base)
+		// Each row runs under a profiler label (fig), so that one
+		// -cpuprofile tells the rows apart: pprof -tagfocus fig=2d.
+		var (
+			r   row
+			st  *store.Store
+			err error
+		)
+		pprof.Do(ctx, pprof.Labels("fig", "2"), func(ctx context.Context) { r, st, err = figIngest(ctx, c, corp, base) })
 		if st != nil {
 			defer st.Close()
 		}
@@ -52,17 +60,18 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 		}
 		if c.want(2) {
 			rows = append(rows, r)
-			r, err := figIngestNoStore(ctx, c, corp, base)
+			var err error
+			pprof.Do(ctx, pprof.Labels("fig", "2b"), func(ctx context.Context) { r, err = figIngestNoStore(ctx, c, corp, base) })
 			rows = append(rows, r)
 			if err != nil {
 				return rows, fmt.Errorf("figure 2b: %w", err)
 			}
-			r, err = figIngestFloor(ctx, c, corp, base)
+			pprof.Do(ctx, pprof.Labels("fig", "2c"), func(ctx context.Context) { r, err = figIngestFloor(ctx, c, corp, base) })
 			rows = append(rows, r)
 			if err != nil {
 				return rows, fmt.Errorf("figure 2c: %w", err)
 			}
-			r, err = figIngestNoDedupe(ctx, c, corp, base)
+			pprof.Do(ctx, pprof.Labels("fig", "2d"), func(ctx context.Context) { r, err = figIngestNoDedupe(ctx, c, corp, base) })
 			rows = append(rows, r)
 			if err != nil {
 				return rows, fmt.Errorf("figure 2d: %w", err)
