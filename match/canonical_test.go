@@ -59,7 +59,12 @@ func TestClassDecorations(t *testing.T) {
 		{"according to ar", "مقتل 4 في انفجار بمدينة حلب، بحسب مصادر محلية", "مقتل 4 في انفجار بمدينة حلب", true},
 		{"sources say ar", "مصادر: الوفد المصري يصل إلى الدوحة لاستئناف المفاوضات", "الوفد المصري يصل إلى الدوحة لاستئناف المفاوضات", true},
 		{"quotes and case", "UN Chief Urges \"Immediate\" Ceasefire In Sudan", "UN chief urges ‘immediate’ ceasefire in Sudan", true},
+		{"chained labels", "CORRECTED-UPDATE 1-Israel strikes Rafah as truce talks stall", "Israel strikes Rafah as truce talks stall", true},
+		{"latin outlet after arabic", "الاحتلال يقصف رفح مع تعثر مفاوضات الهدنة - RT Arabic", "الاحتلال يقصف رفح مع تعثر مفاوضات الهدنة", true},
+		{"arabic outlet after english", "Israel strikes Rafah as truce talks stall | قناة الغد", "Israel strikes Rafah as truce talks stall", true},
+		{"turkish agency word", "Israel strikes Rafah as truce talks stall - Anadolu Ajansı", "Israel strikes Rafah as truce talks stall", true},
 		// Decorations never hide what differs.
+		{"latin tail with a score stays", "نهائي دوري أبطال أوروبا - Real Madrid 2-1", "نهائي دوري أبطال أوروبا - Real Madrid 1-2", false},
 		{"outlet suffix but other place", "Sudan army retakes presidential palace - Reuters", "Sudan army retakes Khartoum airport - Reuters", false},
 		{"speaker is not an attribution", "Trump says tariffs on China will rise", "Biden says tariffs on China will rise", false},
 		{"attribution but other number ar", "مقتل 4 في انفجار بمدينة حلب، بحسب مصادر محلية", "مقتل 7 في انفجار بمدينة حلب", false},

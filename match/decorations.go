@@ -59,6 +59,9 @@ var outletWords = map[string]bool{
 	"herald": true, "tribune": true, "journal": true, "online": true,
 	"وكاله": true, "قناه": true, "صحيفه": true, "موقع": true, "شبكه": true,
 	"تلفزيون": true, "اذاعه": true, "جريده": true,
+	// Other languages' wires republished in English or Arabic feeds.
+	"ajansı": true, "ajansi": true, "haber": true, "agence": true, "agencia": true,
+	"presse": true, "zeitung": true, "noticias": true, "nachrichten": true,
 }
 
 // attributors are who a headline is attributed to without being a party
@@ -111,7 +114,10 @@ func (m *Matcher) Strip(title string) string {
 		title = title[:maxInputBytes]
 	}
 	s := strings.TrimSpace(title)
-	s = stripWireLabel(s)
+	// Labels come chained: "CORRECTED-UPDATE 1-".
+	for range 3 {
+		s = stripWireLabel(s)
+	}
 	// A decoration in parentheses at the end: "(رويترز)", "(AP)".
 	for range 3 {
 		t := strings.TrimRight(s, " .")
@@ -131,7 +137,7 @@ func (m *Matcher) Strip(title string) string {
 			if i < 0 || !isAttribution(Normalize(s[i+len(sep):]), false) {
 				break
 			}
-		} else if !m.isDecoration(s[i+len(sep):], true) {
+		} else if !m.isDecoration(s[i+len(sep):], true) && !foreignTail(s[:i], s[i+len(sep):]) {
 			break
 		}
 		if strings.TrimSpace(s[:i]) == "" {
@@ -302,3 +308,38 @@ func firstSep(s string, seps []string) (int, string) {
 // sepStart reports whether a separator of the tables above may start
 // with byte c: a space, a comma, a colon, or the lead byte of "،".
 func sepStart(c byte) bool { return c == ' ' || c == ',' || c == ':' || c == 0xD8 }
+
+// foreignTail reports whether tail, a segment after a separator, is a
+// short name in another script than body: "… - RT Arabic" after an
+// Arabic headline, "… - الجزيرة" after an English one. A headline does
+// not switch script for its last words; an outlet's Latin name does.
+// Digits make it a score or a figure, not a name.
+func foreignTail(body, tail string) bool {
+	n := Normalize(tail)
+	if n == "" || strings.Count(n, " ") >= 3 || hasDigit(n) {
+		return false
+	}
+	b, t := scriptOf(body), scriptOf(n)
+	return b != 0 && t != 0 && b != t
+}
+
+// scriptOf returns 'a' when s's letters are mostly Arabic, 'l' when
+// mostly Latin, 0 otherwise.
+func scriptOf(s string) byte {
+	var arabic, latin int
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Arabic, r):
+			arabic++
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		}
+	}
+	switch {
+	case arabic > 3*latin && arabic > 0:
+		return 'a'
+	case latin > 3*arabic && latin > 0:
+		return 'l'
+	}
+	return 0
+}
