@@ -333,6 +333,9 @@ func TestRareKeys(t *testing.T) {
 		{"Israeli strike kills 5 at school in Jabalia, Gaza", "Israeli strike kills five at Jabalia school in Gaza - Reuters"},
 		{"الاحتلال يعتقل 12 فلسطينيا في الضفة الغربية", "الاحتلال يحتجز 12 فلسطينيا في الضفة الغربية"},
 		{"بلينكن يصل إلى الرياض في جولة إقليمية", "بلنكن يصل إلى الرياض في جولة إقليمية"},
+		{"French President Emmanuel Macron visits Egypt", "Macron visits Egypt"},
+		{"الرئيس الفرنسي إيمانويل ماكرون يزور مصر", "ماكرون يزور مصر"},
+		{"US Secretary of State Blinken arrives in Cairo", "Blinken arrives in Cairo"},
 	} {
 		ta, tb := m.Tokens(c[0]), m.Tokens(c[1])
 		if Score(ta, tb) < defaultThreshold {
@@ -409,6 +412,9 @@ func TestScorePrefilterBound(t *testing.T) {
 		{"بلينكن يصل إلى الرياض في جولة إقليمية", "بلنكن يصل الى الرياض في جولة إقليمية"},
 		{"غارات إسرائيلية عنيفة بغزة الليلة", "غارات إسرائيلية عنيفة في غزة الليلة"},
 		{"Zelenskyy visits Kherson front line", "Zelensky visits Kherson front line"},
+		{"French President Emmanuel Macron visits Egypt", "Macron visits Egypt"},
+		{"الرئيس الفرنسي إيمانويل ماكرون يزور مصر", "ماكرون يزور مصر"},
+		{"Saudi Crown Prince Mohammed bin Salman receives Erdogan", "Mohammed bin Salman receives Erdogan"},
 	} {
 		heads = append(heads, m.Tokens(c[0]), m.Tokens(c[1]))
 	}
@@ -456,6 +462,14 @@ func TestClassVoiceAndOrder(t *testing.T) {
 		{"fires launches rockets", "Hezbollah fires rockets at northern Israel", "Hezbollah launches rockets at northern Israel", true},
 		{"kills idiom ar", "حريق يودي بحياة 10 أشخاص في مستشفى بالقاهرة", "مقتل 10 أشخاص في حريق بمستشفى في القاهرة", true},
 		{"speakers swapped", "Israel says Hamas rejected ceasefire deal", "Hamas says Israel rejected ceasefire deal", false},
+		{"title and first name", "French President Emmanuel Macron visits Egypt", "Macron visits Egypt", true},
+		{"title ar", "الرئيس الفرنسي إيمانويل ماكرون يزور مصر", "ماكرون يزور مصر", true},
+		{"long title", "US Secretary of State Antony Blinken arrives in Cairo", "Blinken arrives in Cairo", true},
+		{"crown prince", "Saudi Crown Prince Mohammed bin Salman receives Erdogan", "Mohammed bin Salman receives Erdogan", true},
+		{"two titles are two people", "Israeli President meets Blinken", "Israeli PM meets Blinken", false},
+		{"two ministers", "Defence minister resigns", "Foreign minister resigns", false},
+		{"whose commander", "Israeli strike kills Hamas commander", "Israeli strike kills Hezbollah commander", false},
+		{"whose minister", "Ukraine's defence minister resigns", "Russia's defence minister resigns", false},
 		{"passive of the opposite", "Apple sues Samsung over patents", "Apple sued by Samsung over patents", false},
 		{"passive of the opposite beat", "Real Madrid defeats Barcelona in Clasico", "Real Madrid defeated by Barcelona in Clasico", false},
 		{"active past is not passive", "Ukraine says it downed 20 Russian drones", "Russia says it downed 20 Ukrainian drones", false},
@@ -491,4 +505,20 @@ func TestVerbsKeepRolesApart(t *testing.T) {
 	if n < 300 {
 		t.Errorf("verbs.txt has %d verbs, want the list (300 or more)", n)
 	}
+}
+
+// ScorePrefilter may rule out only what Score puts below the threshold,
+// whatever the headlines: titles, near spellings, passives and all.
+func FuzzScorePrefilter(f *testing.F) {
+	f.Add("French President Emmanuel Macron visits Egypt", "Macron visits Egypt", uint8(80))
+	f.Add("بلينكن يصل إلى الرياض", "وزير الخارجية الأمريكي بلنكن يصل الرياض", uint8(80))
+	f.Add("Barcelona beaten by Real Madrid 2-1", "Real Madrid beat Barcelona 2-1", uint8(50))
+	m := Default()
+	f.Fuzz(func(t *testing.T, x, y string, pct uint8) {
+		a, b := m.Tokens(x), m.Tokens(y)
+		th := float64(pct%101) / 100
+		if s := Score(a, b); s >= th && !ScorePrefilter(a, th)(strings.Join(b, "\x00")) {
+			t.Errorf("Score(%q, %q) = %v >= %v, but ScorePrefilter is false", a, b, s, th)
+		}
+	})
 }
