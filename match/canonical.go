@@ -29,7 +29,9 @@ import (
 //     words first; English words not in it lose their inflection
 //     (englishBase: "seized", "seizes", "seize" meet). Stop words go.
 //     A passive ("Five killed in strike", "Barcelona beaten by Madrid")
-//     is put in the order of the active voice (see participle).
+//     is put in the order of the active voice (see participle), who says
+//     goes after what is said, and a person's title is dropped where a
+//     name follows (see dropTitles).
 //  5. Numbers (numbers.go): number words 0–20 and their Arabic compounds
 //     become digits, ordinals "ordN", a number before thousand/million/
 //     billion (الف, مليون, مليار, bn, m) is multiplied out.
@@ -209,6 +211,16 @@ func (m *Matcher) tokens(normalized string) []string {
 	passive, agent, sawVerb := -1, false, false
 	// Where "says" stood: the tokens before it are who says (see below).
 	speaker := -1
+	// Bit i of boundary: something that is not a name stands between
+	// toks[i] and the next token (a dropped word, a verb said before, a
+	// preposition glued to the next word), so a title in toks[i] is not
+	// followed by a name (see dropTitles).
+	var boundary uint64
+	sep := func() {
+		if n := len(toks); n > 0 && n <= 64 {
+			boundary |= 1 << (n - 1)
+		}
+	}
 	for i := 0; i < len(words); i++ {
 		if n := m.phraseAt(words, i); n > 0 {
 			add(m.phrases[strings.Join(words[i:i+n], " ")]) // rare: allocating is fine
@@ -247,15 +259,53 @@ func (m *Matcher) tokens(normalized string) []string {
 			if passive == len(toks) {
 				passive = -1
 			}
+			if !titleJoiners[raw[i]] {
+				sep()
+			}
 			continue
 		}
 		if r, ok := strings.CutPrefix(raw[i], "و"); ok && isStop(r) {
+			sep()
 			continue
+		}
+		if gluedArticle(raw[i]) {
+			sep()
 		}
 		n := len(toks)
 		add(c)
-		if passive == n && len(toks) == n {
-			passive = -1 // a word said before, which has no place
+		if len(toks) == n {
+			if passive == n {
+				passive = -1 // a word said before, which has no place
+			}
+			if isVerb(c) {
+				sep()
+			}
+		}
+	}
+	// Which tokens were said twice, by value: the steps below reorder.
+	var twice []string
+	for i, t := range toks {
+		if i < 64 && repeated&(1<<i) != 0 {
+			twice = append(twice, t)
+		}
+	}
+	if drop := dropTitles(toks, boundary); drop != nil {
+		kept := make([]string, 0, len(toks))
+		p, sp := -1, 0
+		for i, t := range toks {
+			if i == passive && !drop[i] {
+				p = len(kept)
+			}
+			if i < speaker && !drop[i] {
+				sp++
+			}
+			if !drop[i] {
+				kept = append(kept, t)
+			}
+		}
+		toks, passive = kept, p
+		if speaker >= 0 {
+			speaker = sp
 		}
 	}
 	if speaker > 0 && speaker < len(toks) {
@@ -279,19 +329,20 @@ func (m *Matcher) tokens(normalized string) []string {
 			toks = append(slices.Delete(toks, passive, passive+1), v)
 		}
 	}
-	if repeated != 0 {
+	if len(twice) > 0 {
 		// A token said twice ("arrives … on visit", both visit) has no
 		// one place, so it goes last, where it stands between no two
 		// others when Score reads the order.
-		var once, twice []string
-		for i, t := range toks {
-			if repeated&(1<<i) != 0 {
-				twice = append(twice, t)
+		once := make([]string, 0, len(toks))
+		var last []string
+		for _, t := range toks {
+			if slices.Contains(twice, t) {
+				last = append(last, t)
 			} else {
 				once = append(once, t)
 			}
 		}
-		toks = append(once, twice...)
+		toks = append(once, last...)
 	}
 	return toks
 }

@@ -60,10 +60,12 @@
 //     a role swap around a verb it does not know ("A stonewalls B") is not
 //     seen. It errs towards verbs; an English word used as both ("strike",
 //     "attack") counts as one.
-//   - A title before a name one side has and the other has not ("French
-//     President Emmanuel Macron" / "Macron") does not count, up to four
-//     words; so "Former President Trump" is "President Trump". Titles
-//     are a fixed list (titles.go), not the config's.
+//   - A title with a name after it is dropped with the country or body
+//     before it and an English first name ("French President Emmanuel
+//     Macron" is "Macron"; "Former President Trump" is "Trump"). A title
+//     without a name stays, as it is the only word for who acted, so
+//     "Sudan's army chief visits Egypt" and "Sudan army chief Burhan
+//     visits Egypt" stay apart. Titles are a fixed list (titles.go).
 //   - A passive is known in English only ("killed", "beaten by"); an Arabic
 //     passive written without diacritics looks like the active.
 //   - Keyword matching takes off no suffixes ("kill" misses "killed",

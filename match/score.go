@@ -83,8 +83,7 @@ const maxNear = 2
 // false only when Score(a, candidate) < threshold. Score is at most S/W,
 // with W the weight of a's tokens and S the weight a shares; a token
 // shared exactly occurs in joined, and at most maxNear more, of weight
-// one each, are shared as near spellings, and a headline with a title
-// may have up to maxTitleDiscount of W not counted. A candidate sharing only the
+// one each, are shared as near spellings. A candidate sharing only the
 // common words of a headline is ruled out after a few substring searches.
 // The test does not allocate and is safe for concurrent use.
 func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
@@ -96,13 +95,8 @@ func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
 		}
 	}
 	near = min(near, maxNear)
-	// Up to maxTitleDiscount of a's weight may not count (titles.go).
-	total := p.total
-	if hasTitle(a) {
-		total -= maxTitleDiscount
-	}
 	return func(joined string) bool {
-		need := threshold*float64(total) - 1e-9 - float64(near)
+		need := threshold*float64(p.total) - 1e-9 - float64(near)
 		found, left := 0, p.total
 		for i, t := range p.tokens {
 			left -= p.weight[i]
@@ -201,13 +195,6 @@ func score(a, b []string, p *pairing) (float64, string) {
 	}
 	if subjectChanged(a, b, p.ab[:len(a)], p.ba[:len(b)]) || subjectChanged(b, a, p.ba[:len(b)], p.ab[:len(a)]) {
 		return 0, ruleSubject
-	}
-	// A person introduced with a title on one side only (see titles.go).
-	if onlyA > 0 {
-		onlyA -= titleDiscount(a, p.ab[:len(a)], p.ba[:len(b)])
-	}
-	if onlyB > 0 {
-		onlyB -= titleDiscount(b, p.ba[:len(b)], p.ab[:len(a)])
 	}
 	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB)), ruleNone
 }

@@ -332,13 +332,7 @@ func rareKeys(tokens []string, count func(string) uint32, threshold float64, ext
 	for _, r := range rs {
 		total += weight(r.t)
 	}
-	// Score may leave up to maxTitleDiscount of a headline with a title
-	// uncounted (titles.go): a match then shares that much less.
-	counted := total
-	if hasTitle(tokens) {
-		counted -= maxTitleDiscount
-	}
-	need := threshold*float64(counted) - 1e-9
+	need := threshold*float64(total) - 1e-9
 	suffix, n := total, len(rs)
 	for i, r := range rs {
 		if float64(suffix) < need {

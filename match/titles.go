@@ -3,23 +3,19 @@ package match
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Wires name one person their own way: "French President Emmanuel Macron",
-// "Macron", "الرئيس الفرنسي ماكرون". A run of words that one headline has
-// and the other has not, standing right before a name both share and
-// holding a title (president, minister, الرئيس, وزير ...), is how the person
-// is introduced, not what happened: Score does not count it. The bounds
-// below keep that from hiding a story: the run is at most maxTitleRun
-// words without digits, it must end at a shared word that is not a verb
-// ("Israeli President meets Blinken" / "Israeli PM meets Blinken" keep
-// their titles, which name two people), and a headline loses at most
-// maxTitleDiscount words so. ScorePrefilter and the keys allow for it.
-
-const (
-	maxTitleRun      = 4
-	maxTitleDiscount = 4
-)
+// "Macron", "الرئيس الفرنسي ماكرون". The introduction (a title, the
+// country or body before it in English, the adjectives after it in
+// Arabic, and a first name) says who the person is, not what happened,
+// so the pipeline drops it when a name follows (dropTitles); a title with
+// no name after it ("Israeli President meets Blinken", "Defence minister
+// resigns") stays, as it is the only word for who acted. Dropping it from
+// the tokens, rather than not counting it when two headlines are scored,
+// keeps the index keys as they are: a discount in Score would have every
+// headline with a title filed under more keys.
 
 // titleWords are the words of titles, in the surface forms wires write;
 // titleSet holds them as the pipeline writes them.
@@ -45,44 +41,110 @@ var titleSet = sync.OnceValue(func() map[string]bool {
 	return set
 })
 
-// titleDiscount returns the weight of the tokens of t that Score does not
-// count as introductions of a person (see above); partner[i] is the index
-// of t[i]'s partner in the other headline, or -1, and otherPartner the
-// same for the other headline's tokens.
-func titleDiscount(t []string, partner, otherPartner []int8) int {
-	d := 0
-	ts := titleSet()
-	for i := 0; i < len(t); {
-		if partner[i] >= 0 {
-			i++
-			continue
-		}
-		j := i
-		title := false
-		digits := false
-		for j < len(t) && partner[j] < 0 {
-			title = title || ts[t[j]]
-			digits = digits || weight(t[j]) != 1
-			j++
-		}
-		// The other headline names the person bare: nothing of its own
-		// stands right before the shared name.
-		bare := j < len(t) && (partner[j] == 0 || partner[j] > 0 && otherPartner[partner[j]-1] >= 0)
-		if bare && j-i <= maxTitleRun && title && !digits && !isVerb(t[j]) {
-			d += j - i
-		}
-		i = j
-	}
-	return min(d, maxTitleDiscount)
+// arabicTitleWords may continue an Arabic title before the name: وزير
+// الخارجية, رئيس الوزراء, ولي العهد, الأمين العام (as Stem leaves them).
+var arabicTitleWords = map[string]bool{
+	"خارجيه": true, "دفاع": true, "داخليه": true, "ماليه": true, "وزراء": true,
+	"عهد": true, "عام": true, "حكومه": true, "امن": true, "قومي": true, "اعلي": true,
+	"سابق": true, "اسبق": true,
 }
 
-// hasTitle reports whether tokens hold a title word, so that Score may
-// discount up to maxTitleDiscount of their weight.
-func hasTitle(tokens []string) bool {
-	for _, t := range tokens {
-		if titleSet()[t] {
+// inTitle reports whether t continues a title run that has started: a
+// title word, an Arabic title's complement, an Arabic adjective of
+// relation (الفرنسي: ending in ي), or a country the lexicon writes such
+// adjectives of (الأمريكي is امريكا, ملك الأردن names no one).
+func inTitle(t string, arabic bool) bool {
+	if titleSet()[t] {
+		return true
+	}
+	if !arabic {
+		return false
+	}
+	return arabicTitleWords[t] || nisbaPlaces()[t] || strings.HasSuffix(t, "ي") && utf8.RuneCountInString(t) >= 4
+}
+
+// nisbaPlaces are the canonical forms the lexicon gives Arabic adjectives
+// of relation (اسراييلي → اسراييل): countries and directions.
+var nisbaPlaces = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for v, c := range Default().words {
+		if strings.HasSuffix(v, "ي") && !isASCIIWord(c) && !strings.Contains(c, " ") {
+			set[c] = true
+		}
+	}
+	return set
+})
+
+// titleJoiners are the words a dropped stop word may be inside an English
+// title or right before it: "Secretary of State", "Egypt's President".
+var titleJoiners = map[string]bool{"of": true, "s": true, "the": true}
+
+// gluedArticle reports whether an Arabic word starts with a preposition
+// and the article glued on (بالقاهرة, للأمم): a place or a thing after a
+// title, not a name.
+func gluedArticle(raw string) bool {
+	for _, p := range []string{"بال", "لل", "كال", "فال", "وبال", "ولل", "وال"} {
+		if strings.HasPrefix(raw, p) && utf8.RuneCountInString(raw) > utf8.RuneCountInString(p)+1 {
 			return true
 		}
 	}
 	return false
+}
+
+// dropTitles marks the tokens of toks that introduce a person (see
+// above): a run of title words with a name after it, the one English
+// word before the run ("French", "Hamas"), and the first of a name of two
+// words ("Emmanuel Macron"). boundary has bit i set when a verb of saying
+// was dropped right after toks[i]; it ends a name. It returns nil when
+// nothing is dropped.
+func dropTitles(toks []string, boundary uint64) []bool {
+	var drop []bool
+	at := func(i int) bool { return i < 64 && boundary&(1<<i) != 0 }
+	nameWord := func(t string) bool { return weight(t) == 1 && !isVerb(t) && !titleSet()[t] }
+	for i := 0; i < len(toks); {
+		if !titleSet()[toks[i]] {
+			i++
+			continue
+		}
+		arabic := !isASCIIWord(toks[i])
+		j := i + 1
+		for j < len(toks) && !at(j-1) && inTitle(toks[j], arabic) {
+			j++
+		}
+		e := j
+		for e < len(toks) && !at(e-1) && nameWord(toks[e]) {
+			e++
+		}
+		if e == j || at(j-1) {
+			i = j // no name follows: the title is who acted
+			continue
+		}
+		if drop == nil {
+			drop = make([]bool, len(toks))
+		}
+		for k := i; k < j; k++ {
+			drop[k] = true
+		}
+		// The body the title is of, before it in English: up to two
+		// words ("French", "Sudan army").
+		for k := i - 1; k >= max(0, i-2) && !arabic && !drop[k] && !at(k) && nameWord(toks[k]); k-- {
+			drop[k] = true
+		}
+		// A first name: two name words, neither with a verb's ending
+		// ("Netanyahu vows" is a name and an unlisted verb). In Arabic
+		// only right before a verb: two words after a title are as often
+		// a name and a place.
+		if e-j == 2 && isASCIIWord(toks[j]) && !looksInflected(toks[j]) && !looksInflected(toks[j+1]) ||
+			e-j == 2 && !isASCIIWord(toks[j]) && e < len(toks) && !at(e-1) && isVerb(toks[e]) {
+			drop[j] = true
+		}
+		i = e
+	}
+	return drop
+}
+
+// looksInflected reports whether an English token ends like a verb form
+// englishBase did not take off (short words: "vows", "eyes").
+func looksInflected(t string) bool {
+	return strings.HasSuffix(t, "s") || strings.HasSuffix(t, "ed")
 }
