@@ -360,7 +360,35 @@ func (m *Matcher) canonicalWord(w string) (c string, known bool) {
 		}
 		return s, false
 	}
+	if s, ok := arabicSingular(w); ok {
+		if c, ok := m.words[s]; ok {
+			return c, true
+		}
+		return s, false
+	}
 	return w, false
+}
+
+// arabicSingular returns an Arabic word without the suffix of a sound
+// masculine plural or a plural verb (ون, ين, وا), when at least four
+// letters remain (three for وا): مستوطنون and مستوطنين are مستوطن,
+// يهاجمون is يهاجم, اقتحموا is اقتحم. Shorter words keep theirs (البحرين
+// is not البحر).
+func arabicSingular(w string) (string, bool) {
+	for _, suf := range []string{"ون", "ين", "وا"} {
+		r, ok := strings.CutSuffix(w, suf)
+		if !ok {
+			continue
+		}
+		least := 4
+		if suf == "وا" {
+			least = 3
+		}
+		if n := utf8.RuneCountInString(r); n >= least && !isASCIIWord(r) && !hasDigit(r) {
+			return r, true
+		}
+	}
+	return "", false
 }
 
 // phraseAt reports how many words of a lexicon phrase start at words[i],
@@ -442,5 +470,6 @@ var fillers = map[string]bool{
 	"her": true, "we": true, "our": true, "you": true,
 	"massive": true, "huge": true, "large": true, "big": true, "major": true,
 	"heavy": true, "fierce": true, "intense": true, "violent": true,
+	"بنسبه": true, "نسبه": true,
 	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "واسع": true, "واسعه": true,
 }
