@@ -465,6 +465,61 @@ func TestConcurrencyLimits(t *testing.T) {
 	}
 }
 
+// TestBusyHostHoldsNoOtherHost: a cycle works each host's sources in
+// its own queue, so while one host holds every request of its share, the
+// other host's sources are all fetched, in either order of the config.
+func TestBusyHostHoldsNoOtherHost(t *testing.T) {
+	for _, busyFirst := range []bool{true, false} {
+		t.Run(fmt.Sprint("busy host first ", busyFirst), func(t *testing.T) {
+			busy := newBlockingServer(t, readTestdata(t, "rss2.xml"))
+			body := readTestdata(t, "rss2.xml")
+			free := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
+			t.Cleanup(free.Close)
+			var busySources, freeSources []Source
+			for i := range 4 {
+				busySources = append(busySources, Source{Name: fmt.Sprint("busy", i), URL: fmt.Sprintf("%s/%d", busy.URL, i)})
+				// Another host name: slots are per host name, not port.
+				freeSources = append(freeSources, Source{Name: fmt.Sprint("free", i), URL: fmt.Sprintf("%s/%d", strings.Replace(free.URL, "127.0.0.1", "localhost", 1), i)})
+			}
+			sources := append(slices.Clone(freeSources), busySources...)
+			if busyFirst {
+				sources = append(slices.Clone(busySources), freeSources...)
+			}
+			freeDone := make(chan string, len(freeSources))
+			opts := &Options{Sources: sources, PerHost: 2, Concurrency: 4, OnResult: func(r Result) {
+				if strings.HasPrefix(r.Source, "free") {
+					freeDone <- r.Source
+				}
+			}}
+			f, _ := newTestFetcher(t, newMemStore(), opts)
+			done := make(chan []Result)
+			go func() { done <- f.FetchAll(context.Background()) }()
+			waitArrival(t, busy)
+			waitArrival(t, busy)
+			// The busy host holds its two slots: every free source is
+			// fetched meanwhile.
+			for range freeSources {
+				select {
+				case <-freeDone:
+				case <-time.After(10 * time.Second):
+					t.Fatal("a free host's source waited on the busy host")
+				}
+			}
+			for i := range busySources {
+				busy.release <- struct{}{}
+				if i+2 < len(busySources) {
+					waitArrival(t, busy)
+				}
+			}
+			for _, r := range <-done {
+				if r.Status != StatusNew {
+					t.Errorf("%s: %+v", r.Source, r)
+				}
+			}
+		})
+	}
+}
+
 // TestNoConcurrentFetchOfOneSource: while a source is being fetched, a
 // second fetch of it returns at once as skipped, without a request.
 func TestNoConcurrentFetchOfOneSource(t *testing.T) {

@@ -531,11 +531,44 @@ func (f *Fetcher) Fetch(ctx context.Context, name string) Result {
 // FetchAll fetches every source once, concurrently within the limits, and
 // returns their results in config order.
 func (f *Fetcher) FetchAll(ctx context.Context) []Result {
-	sources := f.cur.Load().sources
+	g := f.cur.Load()
+	sources := g.sources
 	results := make([]Result, len(sources))
-	var wg sync.WaitGroup
+	// One queue per host, worked by as many goroutines as the host has
+	// slots (files, which take none, by as many as there are global
+	// slots). Each fetch still takes its host slot and then a global one,
+	// so no global slot waits on a busy host; but a cycle of 10,000
+	// sources on one host runs 16 goroutines, not 10,000 that each grow
+	// a stack to wait in line (figure 3a, all 304: 1.4-1.7 times the
+	// bare client's cycle with a goroutine per source, 1.2-1.3 so).
+	queues := map[string][]int{}
+	var hosts []string
 	for i, s := range sources {
-		wg.Go(func() { results[i] = f.fetch(ctx, s) })
+		h := f.requestHost(s)
+		if _, ok := queues[h]; !ok {
+			hosts = append(hosts, h)
+		}
+		queues[h] = append(queues[h], i)
+	}
+	var wg sync.WaitGroup
+	for _, h := range hosts {
+		q := queues[h]
+		workers := max(g.opts.PerHost, 1)
+		if h == "" {
+			workers = max(g.opts.Concurrency, 1)
+		}
+		var next atomic.Int64
+		for range min(workers, len(q)) {
+			wg.Go(func() {
+				for {
+					i := next.Add(1) - 1
+					if i >= int64(len(q)) {
+						return
+					}
+					results[q[i]] = f.fetch(ctx, sources[q[i]])
+				}
+			})
+		}
 	}
 	wg.Wait()
 	return results

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -204,11 +205,18 @@ func figPoll(ctx context.Context, c *config, corp *corpus, cs *remoteCorpus, bas
 		}
 		writes := st.Stats().Writes
 		var t tally
-		full, ceiling, err := pairedMin(3, func() (time.Duration, error) {
-			start := time.Now()
-			t = tallyOf(f.FetchAll(ctx))
-			return time.Since(start), t.err
-		}, func() (time.Duration, error) { return bare.cycle(ctx, c.sources, corp, tc.mode) })
+		// Labelled, as figure 2's rows: pprof -tagfocus fig=3a-fetcher.
+		full, ceiling, err := pairedMin(3, func() (d time.Duration, err error) {
+			pprof.Do(ctx, pprof.Labels("fig", tc.fig+"-fetcher"), func(ctx context.Context) {
+				start := time.Now()
+				t = tallyOf(f.FetchAll(ctx))
+				d, err = time.Since(start), t.err
+			})
+			return d, err
+		}, func() (d time.Duration, err error) {
+			pprof.Do(ctx, pprof.Labels("fig", tc.fig+"-bare"), func(ctx context.Context) { d, err = bare.cycle(ctx, c.sources, corp, tc.mode) })
+			return d, err
+		})
 		if err != nil {
 			return rows, err
 		}
