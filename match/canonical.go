@@ -282,10 +282,12 @@ func (m *Matcher) tokens(normalized string) []string {
 			}
 		}
 	}
-	// Which tokens were said twice, by value: the steps below reorder.
+	// Which verbs were said twice, by value: the steps below reorder. A
+	// name said twice keeps its first place, which is its role: "China
+	// warns Philippines over South China Sea".
 	var twice []string
 	for i, t := range toks {
-		if i < 64 && repeated&(1<<i) != 0 {
+		if i < 64 && repeated&(1<<i) != 0 && isVerb(t) {
 			twice = append(twice, t)
 		}
 	}
@@ -330,7 +332,7 @@ func (m *Matcher) tokens(normalized string) []string {
 		}
 	}
 	if len(twice) > 0 {
-		// A token said twice ("arrives … on visit", both visit) has no
+		// A verb said twice ("arrives … on visit", both visit) has no
 		// one place, so it goes last, where it stands between no two
 		// others when Score reads the order.
 		once := make([]string, 0, len(toks))
