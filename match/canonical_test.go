@@ -482,6 +482,8 @@ func TestClassVoiceAndOrder(t *testing.T) {
 		{"central bank ar", "البنك المركزي المصري يرفع أسعار الفائدة 2%", "المركزي المصري يرفع الفائدة بنسبة 2 بالمئة", true},
 		{"bahrain is not the sea ar", "سفينة تغرق قبالة البحرين", "سفينة تغرق في البحر", false},
 		{"name said twice keeps its role", "China warns Philippines over South China Sea", "Philippines warns China over South China Sea", false},
+		{"quake strength ar", "زلزال بقوة 6.2 درجة يضرب جنوب تركيا", "زلزال قوته 6.2 درجات يضرب جنوبي تركيا", true},
+		{"citizen of another country ar", "مقتل مواطن مصري في حادث سير", "مقتل فلسطيني في حادث سير", false},
 		{"passive of the opposite", "Apple sues Samsung over patents", "Apple sued by Samsung over patents", false},
 		{"passive of the opposite beat", "Real Madrid defeats Barcelona in Clasico", "Real Madrid defeated by Barcelona in Clasico", false},
 		{"active past is not passive", "Ukraine says it downed 20 Russian drones", "Russia says it downed 20 Ukrainian drones", false},
