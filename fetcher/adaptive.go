@@ -115,7 +115,9 @@ func cacheHints(h http.Header, now time.Time) (maxAge, expires time.Duration) {
 func feedHints(custom map[string]string) (ttl, update time.Duration, updateText string) {
 	if v := strings.TrimSpace(custom[customTTL]); v != "" {
 		if m, err := strconv.ParseInt(v, 10, 64); err == nil && m > 0 {
-			ttl = min(time.Duration(m)*time.Minute, maxHint)
+			// Capped before multiplying: a hostile <ttl> of 170000000
+			// minutes overflows a Duration into the negative.
+			ttl = time.Duration(min(m, int64(maxHint/time.Minute))) * time.Minute
 		}
 	}
 	period := strings.ToLower(strings.TrimSpace(custom[customSyPeriod]))
