@@ -342,7 +342,12 @@ func TestReplicas(t *testing.T) {
 	watchFrom := time.Now()
 	time.Sleep(3 * interval)
 	cancel()
+	// Pushed means well within a poll interval; the delays themselves
+	// (fetch, ingest, NOTIFY, SSE, all on two loaded cores) are logged, as
+	// a test cannot time them reliably.
+	const pushBound = interval
 	var late []string
+	var delays []time.Duration
 	seenR3 := 0
 	fm.mu.Lock()
 	byTitle := map[string]farmServed{}
@@ -361,15 +366,21 @@ func TestReplicas(t *testing.T) {
 			continue
 		}
 		seenR3++
-		if d := got.at.Sub(s.at); d > time.Second {
+		d := got.at.Sub(s.at)
+		delays = append(delays, d)
+		if d > pushBound {
 			late = append(late, fmt.Sprintf("%q after %s", got.ua, d.Round(time.Millisecond)))
 		}
 	}
 	if seenR3 < 10 {
 		t.Errorf("replica 1's live client saw %d items first fetched by replica 3, want at least 10", seenR3)
 	}
+	if len(delays) > 0 {
+		slices.Sort(delays)
+		t.Logf("replica 3's items on replica 1's stream after (fetch to client): median %s, max %s", delays[len(delays)/2].Round(time.Millisecond), delays[len(delays)-1].Round(time.Millisecond))
+	}
 	if len(late) > 0 {
-		t.Errorf("%d of %d items from replica 3 reached replica 1's client later than 1s: %v", len(late), seenR3, late[:min(len(late), 5)])
+		t.Errorf("%d of %d items from replica 3 reached replica 1's client later than %s: %v", len(late), seenR3, pushBound, late[:min(len(late), 5)])
 	}
 
 	// Quiet: the same data gives the same bytes and ETag everywhere.
