@@ -491,6 +491,7 @@ func TestClassVoiceAndOrder(t *testing.T) {
 		{"condemns ar", "السعودية تدين الغارة الإسرائيلية على رفح", "السعودية تندد بالغارة الإسرائيلية على رفح", true},
 		{"soldiers ar", "مقتل 3 جنود في هجوم على حاجز", "مقتل 3 جندي في هجوم على حاجز", true},
 		{"condemns is not welcomes ar", "السعودية تدين قرار مجلس الأمن", "السعودية ترحب بقرار مجلس الأمن", false},
+		{"name in ي after a title ar", "الرئيس السيسي يستقبل وزير الخارجية الأمريكي", "السيسي يستقبل وزير الخارجية الأمريكي", true},
 		{"passive of the opposite", "Apple sues Samsung over patents", "Apple sued by Samsung over patents", false},
 		{"passive of the opposite beat", "Real Madrid defeats Barcelona in Clasico", "Real Madrid defeated by Barcelona in Clasico", false},
 		{"active past is not passive", "Ukraine says it downed 20 Russian drones", "Russia says it downed 20 Ukrainian drones", false},

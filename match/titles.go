@@ -115,6 +115,12 @@ func dropTitles(toks []string, boundary uint64) []bool {
 		for e < len(toks) && !at(e-1) && nameWord(toks[e]) {
 			e++
 		}
+		if e == j && j-1 > i && arabic && !titleSet()[toks[j-1]] && !arabicTitleWords[toks[j-1]] && !nisbaPlaces()[toks[j-1]] {
+			// Taken for an adjective by its ي, the last word was the name:
+			// الرئيس السيسي يستقبل.
+			j--
+			e = j + 1
+		}
 		if e == j || at(j-1) {
 			i = j // no name follows: the title is who acted
 			continue
