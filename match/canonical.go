@@ -150,11 +150,17 @@ func (m *Matcher) stems(v string) []string {
 // Canonical returns the forms under which title is compared: its
 // normalized text without decorations (for equal-title matching) and its
 // canonical tokens (for Score), as the pipeline above describes. The
-// tokens are unique, in order of first appearance, at most 64.
+// tokens are unique, at most 64, in order of first appearance but for
+// the reorderings of step 4 (a passive, a speaker).
 func (m *Matcher) Canonical(title string) (normalized string, tokens []string) {
-	stripped := m.Strip(title)
-	normalized = Normalize(prepNumbers(stripped))
-	return normalized, m.tokens(normalized)
+	return m.canonical(title, nil)
+}
+
+// canonical is Canonical; with read non-nil it also says there what step
+// 4 reordered or dropped (see tokens).
+func (m *Matcher) canonical(title string, read *[]string) (normalized string, tokens []string) {
+	normalized = Normalize(prepNumbers(m.Strip(title)))
+	return normalized, m.tokens(normalized, read)
 }
 
 // Tokens returns the canonical tokens of title (see Canonical).
@@ -164,7 +170,10 @@ func (m *Matcher) Tokens(title string) []string {
 }
 
 // tokens runs steps 4 and 5 on a normalized headline.
-func (m *Matcher) tokens(normalized string) []string {
+//
+// With read non-nil, each reordering or dropping of words is also said
+// there, for Explain.
+func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	if normalized == "" {
 		return nil
 	}
@@ -292,6 +301,15 @@ func (m *Matcher) tokens(normalized string) []string {
 		}
 	}
 	if drop := dropTitles(toks, boundary); drop != nil {
+		if read != nil {
+			var gone []string
+			for i, d := range drop {
+				if d {
+					gone = append(gone, toks[i])
+				}
+			}
+			*read = append(*read, "a title before a name, dropped: "+strings.Join(gone, " "))
+		}
 		kept := make([]string, 0, len(toks))
 		p, sp := -1, 0
 		for i, t := range toks {
@@ -317,6 +335,9 @@ func (m *Matcher) tokens(normalized string) []string {
 		// read "Hamas rejected deal, Israel" and "Israel rejected deal,
 		// Hamas", whose names swapped across "rejected". Saying itself is
 		// a filler and not compared.
+		if read != nil {
+			*read = append(*read, "who says, put after what is said: "+strings.Join(toks[:speaker], " "))
+		}
 		toks = slices.Concat(toks[speaker:], toks[:speaker])
 	} else if passive > 0 && passive < len(toks) {
 		// Put the passive as the active voice would: "Barcelona beaten by
@@ -325,6 +346,13 @@ func (m *Matcher) tokens(normalized string) []string {
 		// others: "Five killed in Israeli strike" neither says nor denies
 		// that the strike killed.
 		v := toks[passive]
+		if read != nil {
+			how := "without a doer: the verb put last"
+			if agent {
+				how = "the doer put first"
+			}
+			*read = append(*read, "passive ("+v+") read as the active voice, "+how)
+		}
 		if agent {
 			toks = slices.Concat(toks[passive+1:], []string{v}, toks[:passive])
 		} else {

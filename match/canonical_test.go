@@ -544,3 +544,24 @@ func FuzzScorePrefilter(f *testing.F) {
 		}
 	})
 }
+
+// Explain says how the pipeline reordered or dropped words, and its
+// tokens are Canonical's.
+func TestExplainSaysHowItRead(t *testing.T) {
+	m := Default()
+	for _, c := range []struct{ title, read string }{
+		{"Five killed in Israeli strike on Gaza", "passive (kill) read as the active voice, without a doer: the verb put last"},
+		{"Barcelona beaten by Real Madrid", "passive (beat) read as the active voice, the doer put first"},
+		{"French President Emmanuel Macron visits Egypt", "a title before a name, dropped: france president emmanuel"},
+		{"Israel says Hamas rejected deal", "who says, put after what is said: israel"},
+		{"Israeli strike kills five in Gaza", ""},
+	} {
+		e := m.Explain(c.title, c.title, defaultThreshold)
+		if got := strings.Join(e.ReadA, "; "); got != c.read {
+			t.Errorf("Explain(%q) read %q, want %q", c.title, got, c.read)
+		}
+		if _, want := m.Canonical(c.title); !slices.Equal(e.TokensA, want) {
+			t.Errorf("Explain(%q) tokens %q, Canonical %q", c.title, e.TokensA, want)
+		}
+	}
+}

@@ -11,6 +11,9 @@ type Explanation struct {
 	A, B         string   // the headlines without decorations, normalized
 	TokensA      []string // canonical tokens of A, in order
 	TokensB      []string // canonical tokens of B, in order
+	// ReadA and ReadB say how the pipeline reordered or dropped words of
+	// each (a passive, a speaker, a title); empty when it did neither.
+	ReadA, ReadB []string
 	Score        float64
 	Threshold    float64
 	Same         bool
@@ -25,8 +28,8 @@ type Explanation struct {
 // story whatever the threshold, as in the store.
 func (m *Matcher) Explain(a, b string, threshold float64) Explanation {
 	e := Explanation{Threshold: threshold}
-	e.A, e.TokensA = m.Canonical(a)
-	e.B, e.TokensB = m.Canonical(b)
+	e.A, e.TokensA = m.canonical(a, &e.ReadA)
+	e.B, e.TokensB = m.canonical(b, &e.ReadB)
 	var p pairing
 	e.Score, e.Rule = score(e.TokensA, e.TokensB, &p)
 	ta, tb := e.TokensA[:min(len(e.TokensA), maxTokens)], e.TokensB[:min(len(e.TokensB), maxTokens)]
@@ -60,7 +63,13 @@ func (m *Matcher) Explain(a, b string, threshold float64) Explanation {
 func (e Explanation) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "A: %s\n   tokens: %s\n", e.A, strings.Join(e.TokensA, " · "))
+	for _, r := range e.ReadA {
+		fmt.Fprintf(&b, "   read: %s\n", r)
+	}
 	fmt.Fprintf(&b, "B: %s\n   tokens: %s\n", e.B, strings.Join(e.TokensB, " · "))
+	for _, r := range e.ReadB {
+		fmt.Fprintf(&b, "   read: %s\n", r)
+	}
 	fmt.Fprintf(&b, "score: %.3f (threshold %.2f)\n", e.Score, e.Threshold)
 	if len(e.Shared) > 0 {
 		fmt.Fprintf(&b, "shared: %s\n", strings.Join(e.Shared, " · "))
