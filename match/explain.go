@@ -8,9 +8,9 @@ import (
 // Explanation says why two headlines are, or are not, one story: what
 // Explain found.
 type Explanation struct {
-	A, B         string   // the headlines without decorations, normalized
-	TokensA      []string // canonical tokens of A, in order
-	TokensB      []string // canonical tokens of B, in order
+	A, B    string   // the headlines without decorations, normalized
+	TokensA []string // canonical tokens of A, in order
+	TokensB []string // canonical tokens of B, in order
 	// ReadA and ReadB say how the pipeline reordered or dropped words of
 	// each (a passive, a speaker, a title); empty when it did neither.
 	ReadA, ReadB []string
