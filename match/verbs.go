@@ -43,8 +43,9 @@ var verbSet = sync.OnceValue(func() map[string]bool {
 
 // isVerb reports whether the canonical token t may be a verb: listed (see
 // verbSet), a scoreline ("Liverpool 2-1 Chelsea" reads "Liverpool beat
-// Chelsea 2-1"), an English past participle the pipeline kept whole ("downed":
-// its base is a stop word), or an Arabic word in the form of the present
+// Chelsea 2-1"), an English word still ending in -ed (englishBase keeps a
+// participle whole when its base would be a stop word, and takes no -ed
+// off words under six letters: "freed", "tied"), or an Arabic word in the form of the present
 // tense (يـ or تـ and at least three more letters) that is not one of the
 // nouns of that form (arabicNotVerbs, the verbal nouns تفعيل, plurals in
 // ـات, adjectives in ـيه). When unsure it says yes: a verb taken for a
@@ -151,7 +152,7 @@ var irregularParticiples = map[string]bool{
 	"overtaken": true, "shaken": true, "withdrawn": true, "frozen": true,
 	"hidden": true, "bitten": true, "sworn": true, "chosen": true, "sent": true,
 	"kept": true, "brought": true, "fought": true, "sought": true, "led": true,
-	"hung": true, "stricken": true, "downed": true, "knocked": true, "blown": true,
+	"hung": true, "stricken": true, "blown": true,
 }
 
 func isASCIIWord(w string) bool {
