@@ -8,8 +8,8 @@ import (
 
 // Wires name one person their own way: "French President Emmanuel Macron",
 // "Macron", "الرئيس الفرنسي ماكرون". The introduction (a title, the
-// country or body before it in English, the adjectives after it in
-// Arabic, and a first name) says who the person is, not what happened,
+// country or body before it in English, the adjectives and places after
+// it in Arabic, and a first name) says who the person is, not what happened,
 // so the pipeline drops it when a name follows (dropTitles); a title with
 // no name after it ("Israeli President meets Blinken", "Defence minister
 // resigns") stays, as it is the only word for who acted. Dropping it from
@@ -92,11 +92,13 @@ func gluedArticle(raw string) bool {
 }
 
 // dropTitles marks the tokens of toks that introduce a person (see
-// above): a run of title words with a name after it, the one English
-// word before the run ("French", "Hamas"), and the first of a name of two
-// words ("Emmanuel Macron"). boundary has bit i set when a verb of saying
-// was dropped right after toks[i]; it ends a name. It returns nil when
-// nothing is dropped.
+// above): a run of title words with a name after it, up to two English
+// words before the run ("French", "Sudan army"), and the first of a name
+// of two words ("Emmanuel Macron"; in Arabic only right before a verb).
+// boundary has bit i set when something that is no name stands between
+// toks[i] and the next token (a dropped word, a verb said before, a
+// preposition glued to the next word); it ends a title's run and a name.
+// It returns nil when nothing is dropped.
 func dropTitles(toks []string, boundary uint64) []bool {
 	var drop []bool
 	at := func(i int) bool { return i < 64 && boundary&(1<<i) != 0 }
