@@ -81,6 +81,16 @@ type pollHints struct {
 	expires    time.Duration // Expires, less the response's Date
 }
 
+// cacheHints are the cache headers' hints for s: none unless s is
+// adaptive, as only an adaptive source's plan reads them (a 304 cycle of
+// thousands of sources paid for parsing them).
+func (s *source) cacheHints(h http.Header) (maxAge, expires time.Duration) {
+	if !s.adaptive {
+		return 0, 0
+	}
+	return cacheHints(h, s.g.opts.Now())
+}
+
 // cacheHints reads Cache-Control max-age and Expires (against Date, else
 // now) from a response's header. no-cache, no-store and a max-age of 0
 // say nothing about how often to poll, so they count as not said.

@@ -124,11 +124,7 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 	switch code := resp.StatusCode; {
 	case code == http.StatusNotModified && conditional:
 		r := response{notModified: true, etag: resp.Header.Get("ETag"), lastModified: resp.Header.Get("Last-Modified")}
-		// Only an adaptive source's plan reads the cache headers; a
-		// 304 cycle of thousands of sources paid for parsing them.
-		if s.adaptive {
-			r.maxAge, r.expires = cacheHints(resp.Header, s.g.opts.Now())
-		}
+		r.maxAge, r.expires = s.cacheHints(resp.Header)
 		return r, nil
 	case code < 200 || code > 299 || code == http.StatusPartialContent:
 		// Read a little of the error page so the connection can be reused.
@@ -149,10 +145,7 @@ func (f *Fetcher) get(ctx context.Context, s *source, target string, st *store.S
 		return response{}, fmt.Errorf("read body of %s: %w", s.redactURL(resp.Request.URL), err)
 	}
 	_, permanent := redirects(resp)
-	var maxAge, expires time.Duration
-	if s.adaptive {
-		maxAge, expires = cacheHints(resp.Header, s.g.opts.Now())
-	}
+	maxAge, expires := s.cacheHints(resp.Header)
 	return response{
 		maxAge:          maxAge,
 		expires:         expires,

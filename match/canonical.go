@@ -247,9 +247,10 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			continue
 		}
 		w := words[i]
-		c, known := m.canonicalWord(w)
+		c := m.canonicalWord(w)
 		if passive < 0 {
-			if p, by := participle(raw, i, c, sawVerb); p && (known || !isStop(w)) {
+			// A stop word taken for one is let go below.
+			if p, by := participle(raw, i, c, sawVerb); p {
 				passive, agent = len(toks), by
 			}
 		}
@@ -378,25 +379,24 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 }
 
 // canonicalWord returns the canonical form of one stemmed word: its
-// lexicon entry, else its English base (see englishBase) or the lexicon
-// entry of that, else the word. known says the lexicon had it.
-func (m *Matcher) canonicalWord(w string) (c string, known bool) {
+// lexicon entry, else its English base (see englishBase) or Arabic
+// singular (see arabicSingular) or the lexicon entry of that, else the
+// word.
+func (m *Matcher) canonicalWord(w string) string {
 	if c, ok := m.words[w]; ok {
-		return c, true
+		return c
 	}
-	if s, ok := englishBase(w); ok && !isStop(s) {
-		if c, ok := m.words[s]; ok {
-			return c, true
-		}
-		return s, false
+	base, ok := englishBase(w)
+	if !ok || isStop(base) {
+		base, ok = arabicSingular(w)
 	}
-	if s, ok := arabicSingular(w); ok {
-		if c, ok := m.words[s]; ok {
-			return c, true
-		}
-		return s, false
+	if !ok {
+		return w
 	}
-	return w, false
+	if c, ok := m.words[base]; ok {
+		return c
+	}
+	return base
 }
 
 // arabicSingular returns an Arabic word without the suffix of a sound

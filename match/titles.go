@@ -32,7 +32,7 @@ var titleSet = sync.OnceValue(func() map[string]bool {
 	set := map[string]bool{}
 	for _, w := range titleWords {
 		for _, n := range strings.Fields(Normalize(w)) {
-			c, _ := m.canonicalWord(Stem(foldLatin(n)))
+			c := m.canonicalWord(Stem(foldLatin(n)))
 			for _, t := range strings.Fields(c) {
 				set[t] = true
 			}

@@ -17,9 +17,11 @@ import (
 //go:embed verbs.txt
 var verbsText string
 
-// verbSet holds the canonical forms of the verbs of verbs.txt and of the
-// lexicon's verbs, as the default pipeline writes them ("seize" is
-// "seiz"). Built once, after the default Matcher.
+// verbSet holds the canonical forms of the verbs of verbs.txt, in every
+// form a headline gives them, as the default pipeline writes them
+// (through the lexicon: "detain" is "arrest", "seizes" is "capture";
+// else by englishBase: "accuses" is "accus"). Lexicon lines that are not
+// in verbs.txt are not verbs here. Built once, after the default Matcher.
 var verbSet = sync.OnceValue(func() map[string]bool {
 	m := Default()
 	set := map[string]bool{}
@@ -31,7 +33,7 @@ var verbSet = sync.OnceValue(func() map[string]bool {
 			// The forms a headline gives the verb, as the pipeline
 			// writes them: short words keep their s ("bans").
 			for _, f := range []string{w, presentTense(w), w + "ed"} {
-				c, _ := m.canonicalWord(Stem(foldLatin(f)))
+				c := m.canonicalWord(Stem(foldLatin(f)))
 				if !fillers[c] {
 					set[c] = true
 				}

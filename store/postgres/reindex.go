@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"tickerd/store"
 )
 
@@ -26,12 +28,11 @@ func (s *Store) ensureMatchVersion(ctx context.Context, want uint64) error {
 	if want == 0 || s.dedupe.Story == nil {
 		return nil
 	}
-	var have int64
-	err := s.pool.QueryRow(ctx, `SELECT coalesce((SELECT value FROM tickerd_meta WHERE name = 'match_version'), 0)`).Scan(&have)
+	have, err := readMatchVersion(s.pool.QueryRow(ctx, matchVersionQuery))
 	if err != nil {
 		return fmt.Errorf("read match version: %w", err)
 	}
-	if uint64(have) == want {
+	if have == want {
 		return nil
 	}
 	start := time.Now()
@@ -45,11 +46,11 @@ func (s *Store) ensureMatchVersion(ctx context.Context, want uint64) error {
 		done, skipped = 0, false
 		// Another replica may have rebuilt it while this one waited for
 		// the lock.
-		var now int64
-		if err := w.tx.QueryRow(ctx, `SELECT coalesce((SELECT value FROM tickerd_meta WHERE name = 'match_version'), 0)`).Scan(&now); err != nil {
+		now, err := readMatchVersion(w.tx.QueryRow(ctx, matchVersionQuery))
+		if err != nil {
 			return err
 		}
-		if uint64(now) == want {
+		if now == want {
 			skipped = true
 			return errNothing
 		}
@@ -63,7 +64,7 @@ func (s *Store) ensureMatchVersion(ctx context.Context, want uint64) error {
 		}); err != nil {
 			return fmt.Errorf("count tokens: %w", err)
 		}
-		err := w.eachItemBatch(func(items []*store.Item, keys [][]byte) error {
+		err = w.eachItemBatch(func(items []*store.Item, keys [][]byte) error {
 			if s.dedupe.Keys != nil && s.similarOn() {
 				if err := w.rekey(items); err != nil {
 					return err
@@ -92,6 +93,15 @@ func (s *Store) ensureMatchVersion(ctx context.Context, want uint64) error {
 	}
 	s.logger.Info("story index rebuilt", "items", done, "version", want, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// matchVersionQuery reads the match version recorded, 0 for none.
+const matchVersionQuery = `SELECT coalesce((SELECT value FROM tickerd_meta WHERE name = 'match_version'), 0)`
+
+func readMatchVersion(row pgx.Row) (uint64, error) {
+	var v int64
+	err := row.Scan(&v)
+	return uint64(v), err
 }
 
 // eachItemBatch calls fn with the stored items, in key order, a batch at
