@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -25,25 +26,30 @@ var metaMatchVersion = []byte("match_version")
 const reindexBatch = 20_000
 
 // ensureMatchVersion rebuilds the story index when it was built under
-// another match version than want (Options.MatchVersion) and records
-// want. Keys computed under other rules would not be found again: a
-// rebuild is the only way to keep dedupe right, never silently wrong.
-// The log says when it starts, how far it got and when it is done. A
-// rebuild cut short by a crash is started over at the next Open: the
-// version is recorded only at its end.
+// another match version than want (Options.MatchVersion; zero: whichever
+// it was) or stored in another layout than storyLayout, and records both.
+// Keys computed under other rules would not be found again: a rebuild is
+// the only way to keep dedupe right, never silently wrong. The log says
+// when it starts, how far it got and when it is done. A rebuild cut short
+// by a crash is started over at the next Open: the version and layout are
+// recorded only at its end.
 func (s *Store) ensureMatchVersion(want uint64, logger *slog.Logger) error {
-	var have uint64
+	var have, layout uint64
 	if err := s.db.View(func(tx *bolt.Tx) error {
 		if b := tx.Bucket(bucketMeta); b != nil {
 			if v := b.Get(metaMatchVersion); len(v) == 8 {
 				have = binary.BigEndian.Uint64(v)
+			}
+			if v := b.Get(metaStoryLayout); len(v) == 8 {
+				layout = binary.BigEndian.Uint64(v)
 			}
 		}
 		return nil
 	}); err != nil {
 		return err
 	}
-	if have == want {
+	rules := want != 0 && have != want
+	if !rules && layout == storyLayout {
 		return nil
 	}
 	start := time.Now()
@@ -52,21 +58,35 @@ func (s *Store) ensureMatchVersion(want uint64, logger *slog.Logger) error {
 		total = tx.Bucket(bucketItems).Stats().KeyN
 		return nil
 	})
-	logger.Info("rebuilding story index", "from_version", have, "to_version", want, "items", total)
+	if total == 0 {
+		logger = slog.New(slog.DiscardHandler) // a new file: nothing to tell
+	}
+	logger.Info("rebuilding story index", "from_version", have, "to_version", cmp.Or(want, have), "from_layout", layout, "to_layout", storyLayout, "items", total)
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketStories); err != nil && err != bolt.ErrBucketNotFound {
+		for _, b := range [][]byte{bucketStories, bucketStoryLog} {
+			if err := tx.DeleteBucket(b); err != nil && err != bolt.ErrBucketNotFound {
+				return err
+			}
+		}
+		if _, err := tx.CreateBucket(bucketStories); err != nil {
 			return err
 		}
-		_, err := tx.CreateBucket(bucketStories)
+		_, err := tx.CreateBucket(bucketStoryLog)
 		return err
 	})
+	// Items from twice the window back go to the log, older ones to the
+	// keyed part, as folds would have left them.
+	s.mem.mu.Lock()
+	s.mem.disk = s.foldPoint(s.now())
+	split := s.mem.disk
+	s.mem.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("clear story index: %w", err)
 	}
 	// The counts are of canonical tokens, whose rules just changed:
 	// count them again first, so that the keys of the first items
 	// rebuilt are chosen as well as those of the last.
-	if s.dedupe.Story != nil {
+	if rules && s.dedupe.Story != nil {
 		s.df.mu.Lock()
 		s.df.m, s.df.dirty = make(map[uint64]uint32), make(map[string]bool)
 		s.df.mu.Unlock()
@@ -93,6 +113,12 @@ func (s *Store) ensureMatchVersion(want uint64, logger *slog.Logger) error {
 		})
 		if err != nil {
 			return fmt.Errorf("record token counts: %w", err)
+		}
+	} else if s.dedupe.Story != nil {
+		// Only the layout changed: the counts on file stand, and keys
+		// are chosen by them.
+		if err := s.db.View(func(tx *bolt.Tx) error { s.df.load(tx); return nil }); err != nil {
+			return err
 		}
 	}
 	var after []byte // last item key indexed
@@ -139,12 +165,20 @@ func (s *Store) ensureMatchVersion(want uint64, logger *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		return b.Put(metaMatchVersion, binary.BigEndian.AppendUint64(nil, want))
+		if want != 0 {
+			if err := b.Put(metaMatchVersion, binary.BigEndian.AppendUint64(nil, want)); err != nil {
+				return err
+			}
+		}
+		if err := b.Put(metaStoryDisk, split); err != nil {
+			return err
+		}
+		return b.Put(metaStoryLayout, binary.BigEndian.AppendUint64(nil, storyLayout))
 	})
 	if err != nil {
 		return fmt.Errorf("record match version: %w", err)
 	}
-	logger.Info("story index rebuilt", "items", done, "version", want, "duration", time.Since(start).Round(time.Millisecond))
+	logger.Info("story index rebuilt", "items", done, "version", cmp.Or(want, have), "layout", storyLayout, "duration", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

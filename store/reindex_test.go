@@ -2,13 +2,19 @@ package store
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/binary"
+	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // versionedStory derives a Story from an item's title under the rules of
@@ -160,4 +166,79 @@ func storyDigest(items []Item) string {
 		b.WriteString("] ")
 	}
 	return b.String()
+}
+
+// TestOpenUpgradesLayout1 opens a data file the release before the story
+// log wrote (store/testdata/layout1.db.gz: tickerd at 05c8e70, match
+// version 1, source a's four stories and b's telling of the first merged
+// into it, the index in bucket "stories"). Open builds the log from the
+// items, drops the old bucket, records the layout and keeps every item
+// and report; a new telling of a stored story merges into it, by title
+// and by near-duplicate title. (The old index was in bucket "stories",
+// which the keyed part now reuses: the rebuild empties it first.)
+func TestOpenUpgradesLayout1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "tickerd.db")
+	gz, err := os.ReadFile("testdata/layout1.db.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	c := &clock{t: t0.Add(time.Hour)}
+	s, err := Open(path, &Options{Now: c.now, MatchVersion: 1, Logger: slog.New(slog.NewTextHandler(&log, nil)), Dedupe: Dedupe{
+		Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard,
+		Story: func(it *Item) *Story { return storyItem(it.Source, it.ID, it.Title, it.Link, it.Published).Story },
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !strings.Contains(log.String(), "from_layout=0 to_layout=2") || !strings.Contains(log.String(), "story index rebuilt") {
+		t.Errorf("the log does not tell of the rebuild:\n%s", log.String())
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if n := tx.Bucket(bucketStories).Stats().KeyN; n != 0 {
+			t.Errorf("the keyed part holds %d entries, want none: every item is newer than the split", n)
+		}
+		if n := tx.Bucket(bucketStoryLog).Stats().KeyN; n != 4 {
+			t.Errorf("story log holds %d entries, want one per stored item (4)", n)
+		}
+		if v := tx.Bucket(bucketMeta).Get(metaStoryLayout); len(v) != 8 || binary.BigEndian.Uint64(v) != storyLayout {
+			t.Errorf("layout recorded as %x", v)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.MatchVersion(); v != 1 {
+		t.Errorf("MatchVersion = %d, want 1 kept", v)
+	}
+	got, err := s.Recent(ctx, Query{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 || len(got[0].Reports) != 1 || got[0].Reports[0].Source != "b" {
+		t.Fatalf("after the upgrade: %d items, newest %q with reports %+v; want 4, the ceasefire with b's telling", len(got), got[0].Title, got[0].Reports)
+	}
+	for _, tc := range []struct{ src, title string }{
+		{"c", "central bank holds rates"},   // the same title
+		{"d", "storm hits the coast today"}, // a near duplicate
+	} {
+		res, err := s.Ingest(ctx, SourceState{Name: tc.src}, []Item{storyItem(tc.src, "1", tc.title, "https://"+tc.src+".example/1", t0)})
+		if err != nil || res.Duplicate != 1 {
+			t.Errorf("%s's %q = %+v, %v; want a duplicate of the stored story", tc.src, tc.title, res, err)
+		}
+	}
 }

@@ -410,26 +410,30 @@ func (s *Store) expireTombs(ctx context.Context, now time.Time, batch int) (int,
 	return n, err
 }
 
-// trimStories deletes story index entries of days up to last.
+// trimStories deletes the story index entries of items of days up to
+// last: in the keyed part, and in the log (which holds them only when the
+// age limit is shorter than memory's two windows). Memory forgets them at
+// folds.
 func (s *Store) trimStories(ctx context.Context, last uint32, batch int) (int, error) {
-	total := 0
-	for _, kind := range []byte{'l', 't', 'k'} {
-		end := storyKey(kind, last+1, "")
-		n, err := s.inBatches(ctx, batch, func(tx *bolt.Tx) (int, error) {
-			n := 0
-			c := tx.Bucket(bucketStories).Cursor()
-			for k, _ := c.Seek([]byte{kind}); k != nil && n < batch && k[0] == kind && bytes.Compare(k, end) < 0; k, _ = c.Seek([]byte{kind}) {
-				if err := c.Delete(); err != nil {
-					return n, err
-				}
-				n++
+	total, err := s.trimKeyed(ctx, last, batch)
+	if err != nil {
+		return total, err
+	}
+	end := itemKey(time.Unix(int64(last+1)*int64(day/time.Second), 0), 0)
+	n, err := s.inBatches(ctx, batch, func(tx *bolt.Tx) (int, error) {
+		n := 0
+		c := tx.Bucket(bucketStoryLog).Cursor()
+		for k, _ := c.First(); k != nil && n < batch && bytes.Compare(k, end) < 0; k, _ = c.First() {
+			if err := c.Delete(); err != nil {
+				return n, err
 			}
-			return n, nil
-		})
-		total += n
-		if err != nil {
-			return total, fmt.Errorf("trim story index: %w", err)
+			n++
 		}
+		return n, nil
+	})
+	total += n
+	if err != nil {
+		return total, fmt.Errorf("trim story log: %w", err)
 	}
 	return total, nil
 }

@@ -41,7 +41,7 @@ var (
 	bucketItems   = []byte("items")   // time(8) + hash(8) → JSON Item
 	bucketIDs     = []byte("ids")     // source + 0x00 + hash(8) → item key
 	bucketSources = []byte("sources") // source name → JSON SourceState
-	bucketStories = []byte("stories") // story index, see story.go
+	bucketStories = []byte("stories") // the story index before storyLayout 2; see memindex.go
 	// bucketChanges is the change log, see changes.go.
 )
 
@@ -132,6 +132,8 @@ type Store struct {
 	// recent is what write transactions added to the story index, for
 	// dedupe lookups made before them; see prematch.go.
 	recent recentStories
+	// mem is the story index in memory; see memindex.go.
+	mem memIndex
 	// df counts the headlines each canonical token was in; see rarity.go.
 	df docFreq
 	// kept spares addReport decoding the items it rewrites; see keptcache.go.
@@ -183,7 +185,7 @@ func Open(path string, opts *Options) (*Store, error) {
 		// its temporary files left is from one that was killed.
 		removeStaleCompactions(path)
 		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories, bucketChanges, bucketTombs, bucketTombExp, bucketDesk, bucketAudit} {
+			for _, b := range [][]byte{bucketItems, bucketIDs, bucketSources, bucketStories, bucketStoryLog, bucketChanges, bucketTombs, bucketTombExp, bucketDesk, bucketAudit} {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
 				}
@@ -198,7 +200,7 @@ func Open(path string, opts *Options) (*Store, error) {
 			return nil, fmt.Errorf("initialize %s: %w", path, err)
 		}
 	}
-	if !opts.ReadOnly && opts.MatchVersion != 0 {
+	if !opts.ReadOnly {
 		logger := opts.Logger
 		if logger == nil {
 			logger = slog.New(slog.DiscardHandler)
@@ -206,6 +208,12 @@ func Open(path string, opts *Options) (*Store, error) {
 		if err := s.ensureMatchVersion(opts.MatchVersion, logger); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("upgrade %s: %w", path, err)
+		}
+	}
+	if !opts.ReadOnly && s.dedupe.Window > 0 {
+		if err := s.openIndex(); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("read story index of %s: %w", path, err)
 		}
 	}
 	// Source states are few and read on every fetch: keep them in memory.

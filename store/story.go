@@ -6,31 +6,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// The story index, in bucket "stories", partitioned by the UTC day of the
-// item's time (4 bytes, big-endian days since 1970):
+// The story index: see memindex.go for where it is kept. A lookup reads
+// only the items the dedupe window spans, and signature candidates come in
+// time order, so the cost per ingested item depends on how many items
+// share a key inside the window, not on how many are stored.
 //
-//	"l" day canonical-link          → item key of the newest item with it
-//	"t" day normalized-title        → item key of the newest item with it
-//	"k" day signature-key 0x00 item key → the item's tokens, 0x00-separated
-//
-// The day prefix keeps writes local: new items land in the last few days'
-// part of the tree, so an insert dirties the same few pages whether the
-// store holds ten thousand items or a million, and a lookup reads only the
-// days the dedupe window spans. Signature entries end in the item key,
-// which starts with the item's time, so candidates come in time order and a
-// walk stops at the window's end: the cost per ingested item depends on how
-// many items share a key inside the window, not on how many are stored.
-//
-// Entries are never rewritten when an item moves (its date changed) or is
-// pruned; lookups skip keys whose item is gone, unless a tombstone says it
-// was pruned within the dedupe window (retention.go). Prune deletes the
-// entries of days older than the age limit and a window.
+// Entries are not rewritten when an item is pruned; lookups skip keys
+// whose item is gone, unless a tombstone says it was pruned within the
+// dedupe window (retention.go). Prune deletes the log entries of days
+// older than the age limit and a window.
 
 // dupMark starts an ids value that records an item merged into another
 // item's story: dupMark + the kept item's key.
@@ -49,18 +40,6 @@ func dayOf(t time.Time) uint32 {
 	return uint32(t.Unix() / int64(day/time.Second))
 }
 
-func storyKey(kind byte, d uint32, s string) []byte {
-	return appendStoryKey(make([]byte, 0, len(s)+5), kind, d, s)
-}
-
-// appendStoryKey appends storyKey(kind, d, s) to dst, for lookups that
-// reuse one buffer.
-func appendStoryKey(dst []byte, kind byte, d uint32, s string) []byte {
-	dst = append(dst, kind)
-	dst = binary.BigEndian.AppendUint32(dst, d)
-	return append(dst, s...)
-}
-
 func keyTime(key []byte) time.Time {
 	return time.Unix(0, int64(binary.BigEndian.Uint64(key[:8])))
 }
@@ -74,33 +53,31 @@ func (s *Store) indexStory(tx *bolt.Tx, key []byte, it *Item) error {
 	return s.putStoryIndex(tx, key, it)
 }
 
-// putStoryIndex writes the story index entries of it, stored under key.
+// putStoryIndex files the story of it, stored under key, in the story
+// index: in the log and memory, or for an item before the split, in the
+// keyed bucket (memindex.go). Memory is changed before the transaction
+// commits: a lookup whose snapshot predates it finds the item unusable
+// there, and one begun after the commit finds it. A transaction that
+// rolls back leaves entries of items that are not stored, which lookups
+// skip in the same way. It folds the log when a fold is due.
 func (s *Store) putStoryIndex(tx *bolt.Tx, key []byte, it *Item) error {
 	if s.dedupe.Window <= 0 || it.Story == nil {
 		return nil
 	}
-	b := tx.Bucket(bucketStories)
-	d := dayOf(it.Time())
-	if it.Story.Link != "" {
-		if err := b.Put(storyKey('l', d, it.Story.Link), key); err != nil {
-			return err
-		}
-	}
-	if it.Story.Title != "" {
-		if err := b.Put(storyKey('t', d, it.Story.Title), key); err != nil {
-			return err
-		}
-	}
+	st := it.Story
 	if !s.similarOn() {
-		return nil
+		st = &Story{Link: st.Link, Title: st.Title}
 	}
-	// The tokens ride along in the index so that scoring a candidate
-	// needs no decoding of the item.
-	tokens := []byte(strings.Join(it.Story.Tokens, "\x00"))
-	for _, k := range it.Story.Keys {
-		sk := append(storyKey('k', d, k), 0)
-		if err := b.Put(append(sk, key...), tokens); err != nil {
-			return err
+	if !s.mem.inLog(key) {
+		return s.putKeyed(tx, key, st)
+	}
+	if err := tx.Bucket(bucketStoryLog).Put(key, encodeLogEntry(st)); err != nil {
+		return err
+	}
+	s.mem.add(key, st, s.similarOn())
+	if now := s.now(); s.mem.on && s.foldDue(now) {
+		if _, err := s.fold(tx, s.foldPoint(now)); err != nil {
+			return fmt.Errorf("fold story log: %w", err)
 		}
 	}
 	return nil
@@ -176,77 +153,112 @@ func (s *Store) lookupStoryProbe(tx *bolt.Tx, it *Item, probe []string) storyMat
 	lo, hi := s.window(it)
 	now := s.now()
 	// Nothing is stored with a time past now and FutureSlack (Item.Time
-	// falls back on FirstSeen), so the days after it need no seeks.
+	// falls back on FirstSeen), so later candidates need no look.
 	if limit := now.Add(FutureSlack); hi.After(limit) && !lo.After(limit) {
 		hi = limit
 	}
-	dlo, dhi := dayOf(lo), dayOf(hi)
-	b := tx.Bucket(bucketStories)
-	for _, f := range []struct {
-		kind byte
-		v    string
-	}{{'l', it.Story.Link}, {'t', it.Story.Title}} {
-		if f.v == "" {
-			continue
-		}
-		for d := dhi; d >= dlo && d <= dhi; d-- {
-			if key := b.Get(storyKey(f.kind, d, f.v)); key != nil && usable(tx, key, lo, hi, now) {
-				return storyMatch{key: bytes.Clone(key), kind: f.kind}
-			}
-		}
-	}
-	if !s.matchesSimilar(it) {
-		return storyMatch{}
-	}
-	best := storyMatch{kind: 'k', score: s.dedupe.Threshold}
-	var mayMatch func(string) bool
-	if s.dedupe.Prefilter != nil {
+	l := storyLookup{s: s, tx: tx, st: it.Story, lo: lo, hi: hi, now: now, similar: s.matchesSimilar(it)}
+	if l.similar && s.dedupe.Prefilter != nil {
 		if probe == nil {
 			probe = it.Story.Tokens
 		}
-		mayMatch = s.dedupe.Prefilter(probe, s.dedupe.Threshold)
+		l.mayMatch = s.dedupe.Prefilter(probe, s.dedupe.Threshold)
 	}
-	// Most candidates are read and dropped: their keys and tokens are
-	// kept in reused memory, not allocated one by one.
-	seen := map[[16]byte]bool{}
-	var tokens []string
-	c := b.Cursor()
-	start := itemKey(lo, 0)
-	var prefix, seek []byte
-	for _, sig := range it.Story.LookupKeys() {
-		n := 0
-		for d := dlo; d <= dhi && n < maxCandidates; d++ {
-			prefix = append(appendStoryKey(prefix[:0], 'k', d, sig), 0)
-			seek = append(append(seek[:0], prefix...), start...)
-			for k, v := c.Seek(seek); k != nil && bytes.HasPrefix(k, prefix) && n < maxCandidates; k, v = c.Next() {
-				key := k[len(prefix):]
-				if len(key) != 16 {
-					continue
-				}
-				if keyTime(key).After(hi) {
-					break
-				}
-				n++
-				if seen[[16]byte(key)] {
-					continue
-				}
-				seen[[16]byte(key)] = true
-				joined := string(v)
-				if mayMatch != nil && !mayMatch(joined) {
-					continue
-				}
-				tokens = splitTokens(tokens[:0], joined)
-				score := s.dedupe.Similarity(it.Story.Tokens, tokens)
-				if score >= best.score && usable(tx, key, lo, hi, now) {
-					best.key, best.score = bytes.Clone(key), score
-				}
+	m, split := l.memory()
+	if split == nil || bytes.Compare(itemKey(lo, 0), split) < 0 {
+		// The window reaches items before the split: read the keyed part.
+		until := hi
+		if split != nil {
+			until = keyTime(split)
+		}
+		if d := l.keyed(until); m.improves(d) {
+			m = d
+		}
+	}
+	return m
+}
+
+// storyLookup is one dedupe lookup of story st over item times [lo, hi].
+type storyLookup struct {
+	s        *Store
+	tx       *bolt.Tx
+	st       *Story
+	lo, hi   time.Time
+	now      time.Time
+	similar  bool              // look for near-duplicate titles too
+	mayMatch func(string) bool // the prefilter, or nil
+	tokens   []string          // reused for candidates' tokens
+}
+
+// memory looks the story up in the memory part of the index. It returns
+// the best match there, and the split before which the keyed part must be
+// read too (nil when the store keeps no index in memory: all of it).
+func (l *storyLookup) memory() (storyMatch, []byte) {
+	m := &l.s.mem
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if !m.on {
+		return storyMatch{}, nil
+	}
+	for _, f := range []struct {
+		kind byte
+		v    string
+	}{{'l', l.st.Link}, {'t', l.st.Title}} {
+		if f.v == "" {
+			continue
+		}
+		list := m.lists[memKey(f.kind, f.v)]
+		for i := len(list) - 1; i >= 0; i-- {
+			key := list[i].key[:]
+			if kt := keyTime(key); kt.After(l.hi) {
+				continue
+			} else if kt.Before(l.lo) {
+				break
+			}
+			if logHas(l.tx, key, f.kind, f.v) && usable(l.tx, key, l.lo, l.hi, l.now) {
+				return storyMatch{key: bytes.Clone(key), kind: f.kind}, m.disk
 			}
 		}
 	}
-	if best.key == nil {
-		return storyMatch{}
+	if !l.similar {
+		return storyMatch{}, m.disk
 	}
-	return best
+	best := storyMatch{kind: 'k', score: l.s.dedupe.Threshold}
+	seen := map[[16]byte]bool{}
+	start := itemKey(l.lo, 0)
+	for _, sig := range l.st.LookupKeys() {
+		list := m.lists[memKey('k', sig)]
+		i := sort.Search(len(list), func(i int) bool { return bytes.Compare(list[i].key[:], start) >= 0 })
+		for n := 0; i < len(list) && n < maxCandidates; i++ {
+			e := &list[i]
+			if keyTime(e.key[:]).After(l.hi) {
+				break
+			}
+			n++
+			if seen[e.key] {
+				continue
+			}
+			seen[e.key] = true
+			l.consider(&best, e.key[:], e.tokens)
+		}
+	}
+	if best.key == nil {
+		return storyMatch{}, m.disk
+	}
+	return best, m.disk
+}
+
+// consider scores the candidate at key, whose tokens are 0x00-separated
+// in tokens, and keeps it in best when it scores at least as well.
+func (l *storyLookup) consider(best *storyMatch, key []byte, tokens string) {
+	if l.mayMatch != nil && !l.mayMatch(tokens) {
+		return
+	}
+	l.tokens = splitTokens(l.tokens[:0], tokens)
+	score := l.s.dedupe.Similarity(l.st.Tokens, l.tokens)
+	if score >= best.score && usable(l.tx, key, l.lo, l.hi, l.now) {
+		best.key, best.score = bytes.Clone(key), score
+	}
 }
 
 // matchesSimilar reports whether it, which has a story, may match a
@@ -346,64 +358,58 @@ func moveReports(tx *bolt.Tx, oldKey, key []byte, reports []Report) error {
 	return nil
 }
 
-// unindexStory deletes the story index entries of old, the previous
-// version of an item, stored at oldKey, except those that indexing its new
-// version it at key writes again. Without Dedupe.Story there is no telling
-// which entries old had; they stay until Prune trims their day.
+// unindexStory takes out of the story index the entry of old, the
+// previous version of an item, stored at oldKey; indexing its new version
+// at key follows. The log entry says what old was filed under. Memory
+// forgets it when the transaction commits: a rolled-back one must leave
+// the item findable, and until the commit an entry pointing at the item's
+// old place finds nothing usable there or the item itself.
 func (s *Store) unindexStory(tx *bolt.Tx, oldKey []byte, old *Item, key []byte, it *Item) error {
-	if s.dedupe.Window <= 0 || s.dedupe.Story == nil {
+	if s.dedupe.Window <= 0 || len(oldKey) != 16 {
 		return nil
 	}
-	was := s.dedupe.Story(old)
-	if was == nil {
+	lb := tx.Bucket(bucketStoryLog)
+	v := lb.Get(oldKey)
+	if v == nil {
+		// Filed in the keyed part, or never filed (no Story then).
+		return s.unindexKeyed(tx, oldKey, old, key, it)
+	}
+	was, ok := decodeLogEntry(v)
+	if !ok {
 		return nil
 	}
-	if s.dedupe.Keys != nil && s.similarOn() {
-		// The entries were written under the keys rarity gave then; the
-		// keys rarity gives now are the same unless counts moved past
-		// one another, in which case the rest stay until Prune.
-		withKeys := Item{Story: was}
-		s.rekey(&withKeys)
-		was = withKeys.Story
-	}
-	b := tx.Bucket(bucketStories)
-	d := dayOf(old.Time())
-	// Entries the new version writes again are left alone: the same
-	// item key under the same day.
+	// Entries the new version files again under the same key stay.
 	var now *Story
-	if it.Story != nil && bytes.Equal(oldKey, key) && dayOf(it.Time()) == d {
+	if it.Story != nil && bytes.Equal(oldKey, key) {
 		withKeys := *it
 		s.rekey(&withKeys)
 		now = withKeys.Story
 	}
-	for _, f := range []struct {
-		kind     byte
-		was, now string
-	}{{'l', was.Link, storyLink(now)}, {'t', was.Title, storyTitle(now)}} {
-		if f.was == "" || f.was == f.now {
-			continue
-		}
-		// The entry names the newest item with the link or title; it
-		// may be another item's by now.
-		k := storyKey(f.kind, d, f.was)
-		if bytes.Equal(b.Get(k), oldKey) {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
+	var gone []uint64
+	if was.link != "" && was.link != storyLink(now) {
+		gone = append(gone, memKey('l', was.link))
+	}
+	if was.title != "" && was.title != storyTitle(now) {
+		gone = append(gone, memKey('t', was.title))
+	}
+	for _, sig := range was.keys {
+		if now == nil || !slices.Contains(now.Keys, sig) {
+			gone = append(gone, memKey('k', sig))
 		}
 	}
-	if !s.similarOn() {
-		return nil
-	}
-	for _, sig := range was.Keys {
-		if now != nil && slices.Contains(now.Keys, sig) {
-			continue // rewritten with the new tokens
-		}
-		k := append(append(storyKey('k', d, sig), 0), oldKey...)
-		if err := b.Delete(k); err != nil {
+	if !bytes.Equal(oldKey, key) {
+		if err := lb.Delete(oldKey); err != nil {
 			return err
 		}
 	}
+	k := [16]byte(oldKey)
+	tx.OnCommit(func() {
+		s.mem.mu.Lock()
+		defer s.mem.mu.Unlock()
+		for _, h := range gone {
+			s.mem.remove(h, k)
+		}
+	})
 	return nil
 }
 
