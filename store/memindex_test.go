@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -209,4 +210,37 @@ func TestFoldAfterSnapshot(t *testing.T) {
 		}
 	}
 	snap.Rollback()
+}
+
+// BenchmarkMemIndexHeap reports the heap the memory part of the story
+// index holds per item (heap-B/item), for items shaped as the fetcher
+// makes them: a link, a title, eight tokens, two signature keys drawn
+// from a vocabulary in which most keys are shared by a few items.
+func BenchmarkMemIndexHeap(b *testing.B) {
+	const items = 100_000
+	stories := make([]*Story, items)
+	keys := make([][]byte, items)
+	for i := range stories {
+		toks := make([]string, 8)
+		for j := range toks {
+			toks[j] = "word" + itoa((i*7+j*13)%20000)
+		}
+		stories[i] = &Story{Link: "https://wire.example/news/" + itoa(i), Title: strings.Join(toks, " "), Tokens: toks, Keys: toks[6:]}
+		keys[i] = itemKey(t0.Add(time.Duration(i)*time.Second), uint64(i))
+	}
+	var perItem float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		m := &memIndex{lists: make(map[uint64][]memEntry), on: true}
+		for i, st := range stories {
+			m.add(keys[i], st, true)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perItem = float64(after.HeapAlloc-before.HeapAlloc) / items
+		runtime.KeepAlive(m)
+	}
+	b.ReportMetric(perItem, "heap-B/item")
 }
