@@ -190,6 +190,8 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	}
 	n := trailingAttribution(words)
 	raw, words = raw[:n], words[:n]
+	raw, words = leavesDead(raw, words)
+	raw, words = casualtiesAs(raw, words)
 	toks := make([]string, 0, min(len(words), maxTokens))
 	var repeated uint64 // bit i: toks[i] occurs more than once (first 64)
 	var add func(t string)
@@ -231,6 +233,15 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 	}
 	for i := 0; i < len(words); i++ {
+		if _, known := m.words[words[i]]; !known && !m.starts[words[i]] {
+			// A preposition glued to a word the lexicon knows (برصاص,
+			// لوقف اطلاق النار): the word is the lexicon's.
+			if r, ok := cutProclitic(words[i]); ok {
+				if _, known := m.words[r]; known || m.starts[r] {
+					words[i] = r
+				}
+			}
+		}
 		if n := m.phraseAt(words, i); n > 0 {
 			add(m.phrases[strings.Join(words[i:i+n], " ")]) // rare: allocating is fine
 			i += n - 1
@@ -502,4 +513,63 @@ var fillers = map[string]bool{
 	"heavy": true, "fierce": true, "intense": true, "violent": true,
 	"بنسبه": true, "نسبه": true,
 	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "واسع": true, "واسعه": true,
+	// Where in a place, when the place is named: "Al-Aqsa compound",
+	// باحات المسجد الأقصى.
+	"compound": true, "courtyard": true, "courtyards": true, "باحات": true, "ساحات": true,
+}
+
+// leaveWords and leftStates make the idiom "X leaves N dead": the state
+// said after the count is what X did to them.
+var (
+	leaveWords = map[string]bool{"leave": true, "leaves": true, "left": true, "leaving": true}
+	leftStates = map[string]bool{"dead": true, "injured": true, "wounded": true, "hurt": true}
+)
+
+// leavesDead rewrites "leaves N dead" as "kills N" ("Storm leaves
+// thousands dead in Libya" / "Thousands killed by storm in Libya"): the
+// state word takes the place of "leaves", so the doer stands before the
+// verb as in the active voice. raw and words are changed in place.
+func leavesDead(raw, words []string) ([]string, []string) {
+	for i := 0; i+2 < len(raw); i++ {
+		if !leaveWords[raw[i]] {
+			continue
+		}
+		for j := i + 2; j < len(raw) && j <= i+4; j++ {
+			if leftStates[raw[j]] {
+				raw[i], words[i] = raw[j], words[j]
+				raw = slices.Delete(raw, j, j+1)
+				words = slices.Delete(words, j, j+1)
+				return raw, words
+			}
+		}
+	}
+	return raw, words
+}
+
+// casualtyWords say what befell people; a clause of them before "as"
+// tells the toll of what the clause after it says happened.
+var casualtyWords = map[string]bool{
+	"dead": true, "killed": true, "injured": true, "wounded": true, "hurt": true,
+	"missing": true, "evacuated": true, "displaced": true, "stranded": true, "arrested": true,
+	"detained": true,
+}
+
+// casualtiesAs puts the cause first in "N dead as floods hit Brazil": read
+// "floods hit Brazil, N dead", as "Floods in Brazil kill N" has it, so the
+// order rules see the doer before the toll. Only a clause of two to five
+// words with a casualty word in it moves, after a clause of at least two
+// words.
+func casualtiesAs(raw, words []string) ([]string, []string) {
+	at := slices.Index(raw, "as")
+	if at < 2 || at > 5 || len(raw)-at-1 < 2 {
+		return raw, words
+	}
+	toll := false
+	for _, w := range raw[:at] {
+		toll = toll || casualtyWords[w]
+	}
+	if !toll {
+		return raw, words
+	}
+	return slices.Concat(raw[at+1:], raw[:at]), slices.Concat(words[at+1:], words[:at])
 }

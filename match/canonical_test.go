@@ -209,6 +209,14 @@ func TestOutletsAreNormalized(t *testing.T) {
 	}
 }
 
+func TestLabelSegmentsAreNormalized(t *testing.T) {
+	for l := range labelSegments {
+		if got := Normalize(l); got != l && got != "" {
+			t.Errorf("label %q normalizes to %q", l, got)
+		}
+	}
+}
+
 func TestNewMatcherOptions(t *testing.T) {
 	m, err := NewMatcher(&MatcherOptions{
 		Lexicon: []string{"dabbah | dabba | dabbeh"},
@@ -401,6 +409,34 @@ func TestClassWireVariety(t *testing.T) {
 		{"calls swapped", "Biden calls Netanyahu", "Netanyahu calls Biden", false},
 		{"expels swapped", "Russia expels US diplomats", "US expels Russian diplomats", false},
 		{"place differs ar", "إصابة 3 مواطنين برصاص الاحتلال في قلقيلية", "إصابة 3 مواطنين برصاص الاحتلال في طولكرم", false},
+	})
+}
+
+// Wire synonyms of the lexicon's second edition, country adjectives, the
+// "leaves N dead" idiom, a preposition glued to a lexicon word, label
+// segments and place fillers; with the pairs those must not join.
+func TestClassWireSynonyms(t *testing.T) {
+	checkClass(t, []classCase{
+		{"new fresh us", "US imposes new sanctions on Iranian oil exports", "United States imposes fresh sanctions on Iran's oil exports", true},
+		{"pope urges", "Pope Francis calls for ceasefire in Sudan", "Pope urges ceasefire in Sudan", true},
+		{"holds keeps rates", "Bank of England holds rates at 5.25%", "Bank of England keeps interest rates at 5.25 percent", true},
+		{"vehicles cars", "Tesla recalls 2 million vehicles over Autopilot", "Tesla recalls 2m cars over Autopilot flaw", true},
+		{"polls close voting ends", "Polls close in Turkey's presidential runoff", "Voting ends in Turkey presidential run-off", true},
+		{"pm steps down", "Japan's prime minister resigns", "Japanese PM steps down", true},
+		{"leaves dead", "Storm Daniel leaves thousands dead in Libya", "Thousands killed by Storm Daniel in Libya", true},
+		{"home house", "Israeli forces demolish Palestinian home in East Jerusalem", "Israeli army demolishes Palestinian house in East Jerusalem", true},
+		{"live updates label", "Oil prices jump after OPEC+ surprise cut", "Oil prices jump after OPEC+ surprise cut - live updates", true},
+		{"glued preposition ar", "استشهاد شاب برصاص الاحتلال في جنين", "استشهاد شاب بنيران قوات الاحتلال في جنين", true},
+		{"glued phrase ar", "مجلس الأمن يفشل في تبني قرار لوقف إطلاق النار في غزة", "فشل مجلس الأمن في تبني قرار وقف إطلاق النار بغزة", true},
+		{"courtyards ar", "المستوطنون يقتحمون المسجد الأقصى", "مستوطنون يقتحمون باحات المسجد الأقصى", true},
+		{"shakes strikes ar", "زلزال بقوة 5.8 درجات يضرب تركيا", "زلزال قوته 5.8 درجة يهز تركيا", true},
+		{"polls open close", "Polls open in Turkey's presidential runoff", "Polls close in Turkey's presidential runoff", false},
+		{"keeps raises", "Bank of England keeps rates at 5.25%", "Bank of England raises rates to 5.25%", false},
+		{"pm fm", "Japanese PM resigns", "Japanese foreign minister resigns", false},
+		{"leaves dead injured", "Storm leaves 12 dead in Libya", "Storm leaves 12 injured in Libya", false},
+		{"house place", "Israeli army demolishes Palestinian house in Silwan", "Israeli army demolishes Palestinian house in Jenin", false},
+		{"fails succeeds ar", "مجلس الأمن يفشل في تبني قرار بشأن غزة", "مجلس الأمن ينجح في تبني قرار بشأن غزة", false},
+		{"country adjective differs", "Japanese PM visits Kyiv", "Italian PM visits Kyiv", false},
 	})
 }
 

@@ -51,6 +51,20 @@ var wireLabels = []string{
 	"تحديث", "حصري", "تصحيح", "عاجل", "محدث", "مباشر", "فيديو",
 }
 
+// labelSegments are segments made only of a label, after or before a
+// separator: "… - live updates", "Video: …", "… | صور". They are compared
+// as Normalize writes them (TestLabelSegmentsAreNormalized).
+var labelSegments = map[string]bool{
+	"live": true, "live updates": true, "live blog": true, "latest updates": true,
+	"latest": true, "updates": true, "update": true, "as it happened": true,
+	"video": true, "videos": true, "watch": true, "photos": true, "pictures": true,
+	"in pictures": true, "breaking": true, "breaking news": true, "developing": true,
+	"developing story": true, "exclusive": true, "analysis": true, "explainer": true,
+	"فيديو": true, "بالفيديو": true, "صور": true, "بالصور": true, "فيديو وصور": true,
+	"شاهد": true, "مباشر": true, "بث مباشر": true, "تحديث": true, "تحديثات": true,
+	"تحديثات مباشره": true, "لحظه بلحظه": true, "عاجل": true, "خاص": true, "حصري": true,
+}
+
 // outletWords mark a short segment as an outlet's name even when the
 // outlet is not listed ("… - Gulf News", "… - وكالة الأنباء اليمنية").
 var outletWords = map[string]bool{
@@ -177,7 +191,7 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 	if words > maxOutletWords {
 		return false
 	}
-	if m.outlets[n] || strings.HasPrefix(n, "the ") && m.outlets[n[4:]] {
+	if m.outlets[n] || strings.HasPrefix(n, "the ") && m.outlets[n[4:]] || labelSegments[n] {
 		return true
 	}
 	if words <= 4 {

@@ -194,7 +194,7 @@ func englishBase(w string) (string, bool) {
 		return "", false // speed
 	case strings.HasSuffix(w, "ed") && n >= 6:
 		return undouble(w[:n-2]), true
-	case strings.HasSuffix(w, "ing") && n >= 7:
+	case strings.HasSuffix(w, "ing") && n >= 6:
 		return undouble(w[:n-3]), true
 	case w[n-1] == 's':
 		switch w[n-2] {
