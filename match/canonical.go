@@ -312,6 +312,17 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			twice = append(twice, t)
 		}
 	}
+	// The doer a passive names after "by" runs to the next break: "killed
+	// by Israeli fire near Ramallah" names the fire, and Ramallah is where.
+	agentEnd := len(toks)
+	if passive >= 0 && agent {
+		for k := passive + 1; k < len(toks)-1 && k < 64; k++ {
+			if boundary&(1<<k) != 0 {
+				agentEnd = k + 1
+				break
+			}
+		}
+	}
 	if drop := dropTitles(toks, boundary); drop != nil {
 		if read != nil {
 			var gone []string
@@ -323,10 +334,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			*read = append(*read, "a title before a name, dropped: "+strings.Join(gone, " "))
 		}
 		kept := make([]string, 0, len(toks))
-		p, sp := -1, 0
+		p, sp, ae := -1, 0, -1
 		for i, t := range toks {
 			if i == passive && !drop[i] {
 				p = len(kept)
+			}
+			if i == agentEnd {
+				ae = len(kept)
 			}
 			if i < speaker && !drop[i] {
 				sp++
@@ -335,7 +349,10 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 				kept = append(kept, t)
 			}
 		}
-		toks, passive = kept, p
+		if ae < 0 {
+			ae = len(kept)
+		}
+		toks, passive, agentEnd = kept, p, ae
 		if speaker >= 0 {
 			speaker = sp
 		}
@@ -366,7 +383,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			*read = append(*read, "passive ("+v+") read as the active voice, "+how)
 		}
 		if agent {
-			toks = slices.Concat(toks[passive+1:], []string{v}, toks[:passive])
+			toks = slices.Concat(toks[passive+1:agentEnd], []string{v}, toks[:passive], toks[agentEnd:])
 		} else {
 			toks = append(slices.Delete(toks, passive, passive+1), v)
 		}

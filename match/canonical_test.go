@@ -437,6 +437,14 @@ func TestClassWireSynonyms(t *testing.T) {
 		{"house place", "Israeli army demolishes Palestinian house in Silwan", "Israeli army demolishes Palestinian house in Jenin", false},
 		{"fails succeeds ar", "مجلس الأمن يفشل في تبني قرار بشأن غزة", "مجلس الأمن ينجح في تبني قرار بشأن غزة", false},
 		{"country adjective differs", "Japanese PM visits Kyiv", "Italian PM visits Kyiv", false},
+		{"doer of a passive then a place", "Palestinian killed by Israeli fire near Ramallah", "Israeli forces shoot dead Palestinian near Ramallah", true},
+		{"toll as cause", "Nine dead as floods hit southern Brazil", "Floods in southern Brazil kill nine", true},
+		{"toll as cause injured", "Dozens injured as train derails in India", "Train derailment in India injures dozens", true},
+		{"settlers as wafa writes them ar", "مستوطنون يحرقون منزلا في بلدة حوارة", "مستعمرون يحرقون منزلا في بلدة حوارة", true},
+		{"capital for country", "Saudi Arabia and Iran restore diplomatic ties", "Riyadh and Tehran restore diplomatic relations", true},
+		{"toll as cause place differs", "Nine dead as floods hit southern Brazil", "Floods in northern Brazil kill nine", false},
+		{"one house two houses ar", "الاحتلال يهدم منزلا في سلوان", "الاحتلال يهدم منزلين في سلوان", false},
+		{"capital swapped", "Saudi FM visits Tehran", "Iranian FM visits Riyadh", false},
 	})
 }
 

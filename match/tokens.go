@@ -29,6 +29,9 @@ var stopWords = map[string]struct{}{
 	"as": {}, "is": {}, "are": {}, "was": {}, "were": {}, "be": {}, "been": {},
 	"has": {}, "have": {}, "had": {}, "it": {}, "its": {}, "that": {},
 	"this": {}, "into": {}, "s": {}, "t": {},
+	// Near a place is where it happened as much as in it: "near Ramallah",
+	// قرب الخليل, بالقرب من الخليل.
+	"near": {}, "قرب": {}, "بالقرب": {},
 }
 
 func isStop(t string) bool {
