@@ -259,6 +259,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		w := words[i]
 		c := m.canonicalWord(w)
+		if raw[i] == "for" && slices.ContainsFunc(toks[max(0, len(toks)-4):], func(t string) bool { return stanceVerbs[t] }) {
+			// "rally for", "vote for", "rally in Tel Aviv for": the side
+			// taken, which "against" reverses (see Score).
+			add(stancePro)
+			sep()
+			continue
+		}
 		if passive < 0 {
 			// A stop word taken for one is let go below.
 			if p, by := participle(raw, i, c, sawVerb); p {
@@ -589,4 +596,15 @@ func casualtiesAs(raw, words []string) ([]string, []string) {
 		return raw, words
 	}
 	return slices.Concat(raw[at+1:], raw[:at]), slices.Concat(words[at+1:], words[:at])
+}
+
+// stancePro is the token of a side taken ("rally for", "vote for",
+// دعما); "against" and ضد are the other side. The lexicon writes the
+// Arabic words as it.
+const stancePro = "pro"
+
+// stanceVerbs take a side with "for" after them, as canonical forms.
+var stanceVerbs = map[string]bool{
+	"protest": true, "rally": true, "march": true, "poll": true, "campaign": true,
+	"lobby": true, "strike": true, "pray": true,
 }

@@ -445,6 +445,21 @@ func TestClassWireSynonyms(t *testing.T) {
 		{"toll as cause place differs", "Nine dead as floods hit southern Brazil", "Floods in northern Brazil kill nine", false},
 		{"one house two houses ar", "الاحتلال يهدم منزلا في سلوان", "الاحتلال يهدم منزلين في سلوان", false},
 		{"capital swapped", "Saudi FM visits Tehran", "Iranian FM visits Riyadh", false},
+		{"tens in words", "Fifty killed in Nigeria attack", "50 killed in Nigeria attack", true},
+		{"tens and units", "Twenty five wounded in Kabul blast", "25 wounded in Kabul blast", true},
+		{"units and tens ar", "مقتل خمسة وعشرين شخصا في انفجار", "مقتل 25 شخصا في انفجار", true},
+		{"tens ar", "مستوطنون يقطعون 50 شجرة زيتون في ترمسعيا", "مستعمرون يقطعون خمسين شجرة زيتون في ترمسعيا", true},
+		{"tens differ", "Fifty killed in Nigeria attack", "Sixty killed in Nigeria attack", false},
+		{"toll as a state", "Bus crash kills 15 in Peru", "15 dead in Peru bus accident", true},
+		{"lay off", "Amazon to cut 9,000 more jobs", "Amazon to lay off 9000 more workers", true},
+		{"buy acquire", "Microsoft agrees to buy Activision", "Microsoft agrees to acquire Activision", true},
+		{"buy sell", "Microsoft agrees to buy Activision", "Microsoft agrees to sell Activision", false},
+		{"sworn in", "Nigeria's president sworn in", "Nigerian president takes oath", true},
+		{"rally for against", "Thousands rally in Tel Aviv against judicial overhaul", "Thousands rally in Tel Aviv for judicial overhaul", false},
+		{"vote for against", "Senate votes for Ukraine aid bill", "Senate votes against Ukraine aid bill", false},
+		{"for against ar", "مظاهرة دعما لغزة في لندن", "مظاهرة ضد غزة في لندن", false},
+		{"protest is against", "Thousands protest judicial overhaul", "Thousands rally against judicial overhaul", true},
+		{"opens closes ar", "إسرائيل تغلق معبر كرم أبو سالم", "إسرائيل تفتح معبر كرم أبو سالم", false},
 	})
 }
 

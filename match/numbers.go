@@ -113,8 +113,8 @@ func digitValue(r rune) int {
 	return -1
 }
 
-// numberWords are the number words 0–20, Arabic and English, as Normalize
-// writes them (before Stem: "الاثنين" is Monday, "اثنين" two).
+// numberWords are the number words 0–20 and the tens to 90, Arabic and
+// English, as Normalize writes them (before Stem: "الاثنين" is Monday, "اثنين" two).
 var numberWords = map[string]int{
 	"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 	"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -124,6 +124,12 @@ var numberWords = map[string]int{
 	"ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5, "خمسه": 5,
 	"ست": 6, "سته": 6, "سبع": 7, "سبعه": 7, "ثمان": 8, "ثماني": 8, "ثمانيه": 8,
 	"تسع": 9, "تسعه": 9, "عشر": 10, "عشره": 10, "عشرون": 20, "عشرين": 20,
+	// The tens, which the units may come before ("twenty five", خمسة
+	// وعشرون: see numberAt).
+	"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+	"ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40, "خمسون": 50, "خمسين": 50,
+	"ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80, "ثمانين": 80,
+	"تسعون": 90, "تسعين": 90,
 }
 
 // teenStarts are the Arabic words that make 11 and 12 only before عشر
@@ -194,6 +200,17 @@ func numberAt(raw []string, i int) (string, int) {
 		}
 		if !ok {
 			return "", 0
+		}
+		if next := i + n; next < len(raw) {
+			// Tens and units: "twenty five"; the units first in Arabic,
+			// the tens with و: "خمسه وعشرون".
+			if y, isWord := numberWords[raw[next]]; isWord && x >= 20 && x%10 == 0 && y >= 1 && y <= 9 && isASCIIWord(raw[next]) {
+				x, n = x+y, n+1
+			} else if t, ok := strings.CutPrefix(raw[next], "و"); ok && x >= 1 && x <= 9 {
+				if y, isWord := numberWords[t]; isWord && y >= 20 && y%10 == 0 {
+					x, n = x+y, n+1
+				}
+			}
 		}
 		v = float64(x)
 	}

@@ -114,6 +114,7 @@ func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
 const (
 	ruleNone      = ""
 	ruleNegation  = "negation on one side"
+	ruleStance    = "one side for, the other against"
 	ruleQualifier = "qualifier on one side"
 	ruleRoles     = "roles swapped around the verb"
 	ruleSubject   = "a name moved past the verb and another took its place"
@@ -128,6 +129,9 @@ func score(a, b []string, p *pairing) (float64, string) {
 	}
 	if negated(a) != negated(b) {
 		return 0, ruleNegation
+	}
+	if opposedStances(a, b) {
+		return 0, ruleStance
 	}
 	if p == nil && lessTokens(b, a) {
 		// Near matches are paired greedily, so one order is fixed for
@@ -374,4 +378,19 @@ func lessTokens(a, b []string) bool {
 		}
 	}
 	return len(a) < len(b)
+}
+
+// opposedStances reports whether one headline takes a side ("rally for",
+// دعما) that the other takes against ("rally against", ضد): the same
+// words, opposite stories.
+func opposedStances(a, b []string) bool {
+	has := func(toks []string, t string) bool {
+		for _, x := range toks {
+			if x == t {
+				return true
+			}
+		}
+		return false
+	}
+	return has(a, stancePro) && has(b, "against") || has(a, "against") && has(b, stancePro)
 }

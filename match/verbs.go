@@ -155,6 +155,9 @@ var irregularParticiples = map[string]bool{
 	"hidden": true, "bitten": true, "sworn": true, "chosen": true, "sent": true,
 	"kept": true, "brought": true, "fought": true, "sought": true, "led": true,
 	"hung": true, "stricken": true, "blown": true,
+	// A toll told as a state ("15 dead in bus crash") reads as the
+	// passive it is ("15 killed in bus crash").
+	"dead": true, "hurt": true,
 }
 
 func isASCIIWord(w string) bool {
