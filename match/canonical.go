@@ -159,8 +159,54 @@ func (m *Matcher) Canonical(title string) (normalized string, tokens []string) {
 // canonical is Canonical; with read non-nil it also says there what step
 // 4 reordered or dropped (see tokens).
 func (m *Matcher) canonical(title string, read *[]string) (normalized string, tokens []string) {
-	normalized = Normalize(prepNumbers(m.Strip(title)))
+	normalized = Normalize(prepNumbers(expandNegations(m.Strip(title))))
 	return normalized, m.tokens(normalized, read)
+}
+
+// expandNegations writes English negative contractions out ("won't" is
+// "will not", "doesn't" "does not"): Normalize would split "won't" into
+// "won" and "t", losing the negation and reading a verb of winning.
+func expandNegations(s string) string {
+	if !strings.Contains(s, "n't") && !strings.Contains(s, "n\u2019t") && !strings.Contains(s, "N'T") && !strings.Contains(s, "N\u2019T") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		rest := s[i:]
+		apos := 0
+		switch {
+		case len(rest) >= 3 && (rest[0] == 'n' || rest[0] == 'N') && rest[1] == '\'' && (rest[2] == 't' || rest[2] == 'T'):
+			apos = 1
+		case len(rest) >= 5 && (rest[0] == 'n' || rest[0] == 'N') && rest[1:4] == "\u2019" && (rest[4] == 't' || rest[4] == 'T'):
+			apos = 3
+		}
+		if apos == 0 || i > 0 && !isASCIILetter(s[i-1]) || len(rest) > apos+2 && isASCIILetter(rest[apos+2]) {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		// The word so far, without its n: "won" is "will", "can" and
+		// "ca" stay, "does" keeps its letters.
+		w := b.String()
+		start := len(w)
+		for start > 0 && isASCIILetter(w[start-1]) {
+			start--
+		}
+		switch strings.ToLower(w[start:]) {
+		case "wo":
+			b.Reset()
+			b.WriteString(w[:start] + "will")
+		case "ca":
+			b.Reset()
+			b.WriteString(w[:start] + "can")
+		case "sha":
+			b.Reset()
+			b.WriteString(w[:start] + "shall")
+		}
+		b.WriteString(" not")
+		i += apos + 2
+	}
+	return b.String()
 }
 
 // Tokens returns the canonical tokens of title (see Canonical).
@@ -298,6 +344,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		if gluedArticle(raw[i]) {
 			sep()
+		}
+		if n := len(toks); n > 0 && isVerb(toks[n-1]) && isVerb(c) && isASCIIWord(raw[i]) && i+1 < len(raw) &&
+			!isStop(raw[i+1]) && !prepositions[raw[i+1]] && (strings.HasSuffix(raw[i], "ed") || irregularParticiples[raw[i]]) {
+			// A participle right after a verb describes its object
+			// ("free kidnapped soldiers"): not the act itself, which
+			// "kidnap soldiers" is.
+			c += "~adj"
 		}
 		n := len(toks)
 		add(c)

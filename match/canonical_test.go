@@ -460,6 +460,13 @@ func TestClassWireSynonyms(t *testing.T) {
 		{"for against ar", "مظاهرة دعما لغزة في لندن", "مظاهرة ضد غزة في لندن", false},
 		{"protest is against", "Thousands protest judicial overhaul", "Thousands rally against judicial overhaul", true},
 		{"opens closes ar", "إسرائيل تغلق معبر كرم أبو سالم", "إسرائيل تفتح معبر كرم أبو سالم", false},
+		{"contraction and speaker", "Kremlin says Putin will not attend G20 summit", "Putin won't attend G20 summit, Kremlin says", true},
+		{"contraction curly", "Putin won’t attend G20 summit", "Putin will attend G20 summit", false},
+		{"contraction does", "Aid doesn't reach north Gaza", "Aid does not reach north Gaza", true},
+		{"die as a toll", "Heatwave kills 12 in Pakistan", "12 die in Pakistan heatwave", true},
+		{"eases slows", "UK inflation eases to 6.7%", "British inflation slows to 6.7 percent", true},
+		{"participle of the object", "Colombian rebels free kidnapped soldiers", "Colombian rebels kidnap soldiers", false},
+		{"participle of the object both", "Colombian rebels free kidnapped soldiers", "Colombian rebels release abducted soldiers", true},
 	})
 }
 

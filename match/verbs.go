@@ -158,6 +158,8 @@ var irregularParticiples = map[string]bool{
 	// A toll told as a state ("15 dead in bus crash") reads as the
 	// passive it is ("15 killed in bus crash").
 	"dead": true, "hurt": true,
+	// Dying is what befalls, as being killed is: "12 die in heatwave".
+	"die": true, "dies": true, "perish": true, "perishes": true,
 }
 
 func isASCIIWord(w string) bool {
