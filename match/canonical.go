@@ -576,14 +576,14 @@ var rawQualifiers = map[string]string{
 }
 
 // sayings are the canonical forms of the verbs of saying among fillers.
-var sayings = map[string]bool{"say": true, "claim": true, "claims": true, "يقول": true}
+var sayings = map[string]bool{"say": true, "claim": true, "claims": true, "يقول": true, "announce": true, "يعلن": true}
 
 // fillers are intensifiers wires add or leave out at will ("massive drone
 // attack", "هجوم عنيف"); like stop words, they are not compared.
 var fillers = map[string]bool{
 	// Saying is how a wire frames a story, not the story: "Houthis say
 	// they attacked" is "Houthis claim attack" (canonical forms).
-	"say": true, "claim": true, "claims": true, "يقول": true,
+	"say": true, "claim": true, "claims": true, "يقول": true, "announce": true, "يعلن": true,
 	"they": true, "their": true, "them": true, "he": true, "she": true, "his": true,
 	"her": true, "we": true, "our": true, "you": true,
 	"massive": true, "huge": true, "large": true, "big": true, "major": true,

@@ -467,6 +467,12 @@ func TestClassWireSynonyms(t *testing.T) {
 		{"eases slows", "UK inflation eases to 6.7%", "British inflation slows to 6.7 percent", true},
 		{"participle of the object", "Colombian rebels free kidnapped soldiers", "Colombian rebels kidnap soldiers", false},
 		{"participle of the object both", "Colombian rebels free kidnapped soldiers", "Colombian rebels release abducted soldiers", true},
+		{"leading according to", "According to officials, flood toll in Libya rises to 5,300", "Flood toll in Libya rises to 5300", true},
+		{"announces is how it is told ar", "الجيش اللبناني يعلن مقتل جندي بقصف إسرائيلي", "مقتل جندي لبناني بقصف إسرائيلي بحسب الجيش اللبناني", true},
+		{"sends dispatches", "US sends aircraft carrier to eastern Mediterranean", "United States dispatches aircraft carrier to eastern Mediterranean", true},
+		{"denies announces ar", "مصر تنفي التوصل إلى اتفاق بشأن الهدنة في غزة", "مصر تعلن التوصل إلى اتفاق بشأن الهدنة في غزة", false},
+		{"denies says", "Egypt denies reaching Gaza truce deal", "Egypt says it reached Gaza truce deal", false},
+		{"who announces", "Israel announces ceasefire in Lebanon", "Hezbollah announces ceasefire in Lebanon", false},
 	})
 }
 

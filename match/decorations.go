@@ -166,6 +166,15 @@ func (m *Matcher) Strip(title string) string {
 			s = strings.TrimSpace(s[:i])
 		}
 	}
+	// An attribution leading with its cue and a comma: "According to
+	// officials, …", "بحسب مصادر، …".
+	if i, sep := firstSep(s, commaSeps); i > 0 {
+		if words := strings.Fields(Normalize(s[:i])); len(words) >= 2 && len(words) <= maxAttribution && attributionCues[Stem(words[0])] {
+			if rest := strings.TrimSpace(s[i+len(sep):]); rest != "" {
+				s = rest
+			}
+		}
+	}
 	for range 2 {
 		i, sep := firstSep(s, leadingSeps)
 		if i <= 0 || !m.isDecoration(s[:i], false) {

@@ -26,6 +26,9 @@ const strongWeight = 3
 var negations = map[string]bool{
 	"لا": true, "لم": true, "لن": true, "ليس": true, "عدم": true,
 	"not": true, "never": true,
+	// A denial says it did not happen: "Egypt denies reaching deal" is
+	// not "Egypt announces deal" (the lexicon's canonical forms).
+	"deny": true, "ينفي": true,
 	"غير": false, "دون": false, "بدون": false, "no": false, "without": false, "nor": false,
 }
 
@@ -65,7 +68,7 @@ func negated(tokens []string) bool {
 // set). Duplicates count once and only the first 64 tokens of each are
 // looked at, as in Tokens.
 //
-// A verbal negation (not, never, لا, لم, لن, ليس, عدم) on one side only
+// A verbal negation (not, never, لا, لم, لن, ليس, عدم; a denial) on one side only
 // makes the score 0: the two say opposite things. Otherwise each token
 // weighs 1, or 3 when it holds a digit or is a negation. With S the weight
 // of the shared tokens, and A and B the weight of the tokens only one side
