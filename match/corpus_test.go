@@ -27,9 +27,12 @@ type pair struct {
 }
 
 // readPairs loads testdata/pairs.tsv: verdict<TAB>headline A<TAB>headline B.
-func readPairs(t testing.TB) []pair {
+func readPairs(t testing.TB) []pair { return readPairsFile(t, "testdata/pairs.tsv") }
+
+// readPairsFile reads a pair corpus in the format of pairs.tsv.
+func readPairsFile(t testing.TB, name string) []pair {
 	t.Helper()
-	f, err := os.Open("testdata/pairs.tsv")
+	f, err := os.Open(name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +46,7 @@ func readPairs(t testing.TB) []pair {
 		}
 		fields := strings.Split(line, "\t")
 		if len(fields) != 3 || (fields[0] != "same" && fields[0] != "different") {
-			t.Fatalf("pairs.tsv:%d: want verdict<TAB>headline<TAB>headline with verdict same or different, got %q", n, line)
+			t.Fatalf("%s:%d: want verdict<TAB>headline<TAB>headline with verdict same or different, got %q", name, n, line)
 		}
 		pairs = append(pairs, pair{
 			line:   n,
