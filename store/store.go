@@ -362,6 +362,11 @@ func (s *Store) Close() error {
 	if cerr := s.db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close data file: %w", cerr)
 	}
+	// A closed store may stay referenced (a test, a benchmark harness);
+	// its index in memory, the one part that grows with the items, goes.
+	s.mem.mu.Lock()
+	s.mem.lists, s.mem.on = nil, false
+	s.mem.mu.Unlock()
 	return err
 }
 

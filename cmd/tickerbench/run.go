@@ -53,7 +53,11 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 		)
 		pprof.Do(ctx, pprof.Labels("fig", "2"), func(ctx context.Context) { r, st, err = figIngest(ctx, c, corp, base) })
 		if st != nil {
-			defer st.Close()
+			defer func() {
+				if ingested != nil {
+					ingested.Close()
+				}
+			}()
 		}
 		if err != nil {
 			return rows, fmt.Errorf("figure 2: %w", err)
@@ -102,11 +106,26 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 	}
 	// From here on the harness needs only validators and hashes.
 	corp.dropBodies()
+	if (c.want(5) || c.want(6)) && ingested != nil {
+		// Figure 6 is one daemon's heap: figure 2's store, which keeps its
+		// new items' story index in memory, is closed meanwhile, and
+		// opened again for figure 7.
+		if err := ingested.Close(); err != nil {
+			return rows, err
+		}
+		ingested = nil
+	}
 	if c.want(5) || c.want(6) {
 		rs, err := figScale(ctx, c, corp, cs, base)
 		rows = append(rows, rs...)
 		if err != nil {
 			return rows, fmt.Errorf("figures 5 and 6: %w", err)
+		}
+	}
+	if c.want(7) && ingested == nil {
+		var err error
+		if ingested, err = openStore(c, "ingest.db"); err != nil {
+			return rows, fmt.Errorf("figure 7: %w", err)
 		}
 	}
 	if c.want(7) {
