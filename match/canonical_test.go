@@ -500,6 +500,13 @@ func TestClassWireSynonyms(t *testing.T) {
 		{"denies announces ar", "مصر تنفي التوصل إلى اتفاق بشأن الهدنة في غزة", "مصر تعلن التوصل إلى اتفاق بشأن الهدنة في غزة", false},
 		{"denies says", "Egypt denies reaching Gaza truce deal", "Egypt says it reached Gaza truce deal", false},
 		{"who announces", "Israel announces ceasefire in Lebanon", "Hezbollah announces ceasefire in Lebanon", false},
+		{"vetoes blocks", "US vetoes UN resolution on Gaza ceasefire", "US blocks UN resolution on Gaza ceasefire", true},
+		{"vetoes adopts", "US vetoes UN resolution on Gaza ceasefire", "UN adopts resolution on Gaza ceasefire", false},
+		{"postpones delays", "Iraq postpones provincial elections", "Iraq delays provincial elections", true},
+		{"charged acquitted", "Former president charged with corruption", "Former president acquitted of corruption", false},
+		{"settlers assault ar", "مستوطنون يعتدون على مزارعين في مسافر يطا", "مستوطنون يهاجمون مزارعين في مسافر يطا", true},
+		{"extends ar", "الاحتلال يمدد الاعتقال الإداري للأسير", "الاحتلال يجدد الاعتقال الإداري للأسير", false},
+		{"approves rejects ar", "الكنيست يصادق على قانون الإعدام", "الكنيست يرفض قانون الإعدام", false},
 	})
 }
 
