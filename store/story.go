@@ -20,8 +20,8 @@ import (
 //
 // Entries are not rewritten when an item is pruned; lookups skip keys
 // whose item is gone, unless a tombstone says it was pruned within the
-// dedupe window (retention.go). Prune deletes the log entries of days
-// older than the age limit and a window.
+// dedupe window (retention.go). Prune deletes the entries, keyed and in
+// the log, of days older than the age limit and a window.
 
 // dupMark starts an ids value that records an item merged into another
 // item's story: dupMark + the kept item's key.
