@@ -507,6 +507,10 @@ func TestClassWireSynonyms(t *testing.T) {
 		{"settlers assault ar", "مستوطنون يعتدون على مزارعين في مسافر يطا", "مستوطنون يهاجمون مزارعين في مسافر يطا", true},
 		{"extends ar", "الاحتلال يمدد الاعتقال الإداري للأسير", "الاحتلال يجدد الاعتقال الإداري للأسير", false},
 		{"approves rejects ar", "الكنيست يصادق على قانون الإعدام", "الكنيست يرفض قانون الإعدام", false},
+		{"house style group", "Islamic State claims attack on Kabul mosque", "Daesh claims attack on Kabul mosque", true},
+		{"seat of government", "Kremlin rejects Ukraine peace plan", "Russia rejects Ukraine peace plan", true},
+		{"seat of government ar", "الكرملين يرفض خطة السلام الأوكرانية", "روسيا ترفض خطة السلام الأوكرانية", true},
+		{"seat of government swapped", "Kremlin rejects US peace plan", "White House rejects Russian peace plan", false},
 	})
 }
 
