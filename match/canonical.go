@@ -484,6 +484,15 @@ func (m *Matcher) canonicalWord(w string) string {
 	if c, ok := m.words[base]; ok {
 		return c
 	}
+	if !isASCIIWord(base) {
+		// A verb whose last letter is weak loses it before the plural's
+		// ending: يعتدون is يعتدي, يدعون يدعو.
+		for _, weak := range []string{"ي", "و"} {
+			if c, ok := m.words[base+weak]; ok {
+				return c
+			}
+		}
+	}
 	return base
 }
 

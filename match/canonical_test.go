@@ -511,6 +511,10 @@ func TestClassWireSynonyms(t *testing.T) {
 		{"seat of government", "Kremlin rejects Ukraine peace plan", "Russia rejects Ukraine peace plan", true},
 		{"seat of government ar", "الكرملين يرفض خطة السلام الأوكرانية", "روسيا ترفض خطة السلام الأوكرانية", true},
 		{"seat of government swapped", "Kremlin rejects US peace plan", "White House rejects Russian peace plan", false},
+		{"weak verb plural ar", "مستوطنون يعتدون على مزارعين في مسافر يطا", "مستوطنون يهاجمون مزارعين في مسافر يطا", true},
+		{"occupied west bank ar", "الاحتلال يعتقل 20 مواطنا من الضفة", "قوات الاحتلال تعتقل 20 مواطنا من الضفة الغربية المحتلة", true},
+		{"occupied west bank", "Israeli forces raid homes in occupied West Bank", "Israeli forces raid homes in West Bank", true},
+		{"west bank gaza ar", "الاحتلال يعتقل 20 مواطنا من الضفة", "الاحتلال يعتقل 20 مواطنا من غزة", false},
 	})
 }
 
