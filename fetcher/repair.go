@@ -318,7 +318,8 @@ func (r *repairer) markup() error {
 		first := len(r.out) == 0
 		mark := len(r.out)
 		r.copyFiltered(i, i+end+2)
-		if !r.validName(r.out[mark+2 : nameEnd(r.out, mark+2)]) {
+		target = r.out[mark+2 : nameEnd(r.out, mark+2)] // as filtered
+		if !r.validName(target) {
 			// A dropped character joined the target to what followed it
 			// ("<?A\x18::?>" would read "<?A::?>"): the instruction is
 			// text, as a second repair would find it.
@@ -326,7 +327,7 @@ func (r *repairer) markup() error {
 			r.i = i + 1
 			return nil
 		}
-		if target := r.out[mark+2 : nameEnd(r.out, mark+2)]; bytes.EqualFold(target, []byte("xml")) {
+		if bytes.EqualFold(target, []byte("xml")) {
 			// The body is UTF-8 by now (toUTF8 rewrote the declaration);
 			// a declaration with another version, or anywhere but first,
 			// is an error that says nothing the fetcher needs.

@@ -329,7 +329,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 			sawVerb = true
 		}
-		if isStop(w) || isStop(raw[i]) || fillers[w] || fillers[c] {
+		if isStop(w) || isStop(raw[i]) || isFiller(w) || isFiller(c) {
 			if passive == len(toks) {
 				passive = -1
 			}
@@ -584,15 +584,15 @@ var rawQualifiers = map[string]string{
 	"للسيدات": "women", "للشابات": "women", "للرديف": "reserve",
 }
 
-// sayings are the canonical forms of the verbs of saying among fillers.
+// sayings are the canonical forms of the verbs of saying; they are
+// fillers too (isFiller).
 var sayings = map[string]bool{"say": true, "claim": true, "claims": true, "يقول": true, "announce": true, "يعلن": true}
 
 // fillers are intensifiers wires add or leave out at will ("massive drone
 // attack", "هجوم عنيف"); like stop words, they are not compared.
 var fillers = map[string]bool{
-	// Saying is how a wire frames a story, not the story: "Houthis say
-	// they attacked" is "Houthis claim attack" (canonical forms).
-	"say": true, "claim": true, "claims": true, "يقول": true, "announce": true, "يعلن": true,
+	// Saying (sayings) is how a wire frames a story, not the story:
+	// "Houthis say they attacked" is "Houthis claim attack".
 	"they": true, "their": true, "them": true, "he": true, "she": true, "his": true,
 	"her": true, "we": true, "our": true, "you": true,
 	"massive": true, "huge": true, "large": true, "big": true, "major": true,
@@ -603,6 +603,10 @@ var fillers = map[string]bool{
 	// باحات المسجد الأقصى.
 	"compound": true, "courtyard": true, "courtyards": true, "باحات": true, "ساحات": true,
 }
+
+// isFiller reports whether t is a filler or a verb of saying: words not
+// compared.
+func isFiller(t string) bool { return fillers[t] || sayings[t] }
 
 // leaveWords and leftStates make the idiom "X leaves N dead": the state
 // said after the count is what X did to them.

@@ -384,13 +384,5 @@ func lessTokens(a, b []string) bool {
 // دعما) that the other takes against ("rally against", ضد): the same
 // words, opposite stories.
 func opposedStances(a, b []string) bool {
-	has := func(toks []string, t string) bool {
-		for _, x := range toks {
-			if x == t {
-				return true
-			}
-		}
-		return false
-	}
-	return has(a, stancePro) && has(b, "against") || has(a, "against") && has(b, stancePro)
+	return contains(a, stancePro) && contains(b, "against") || contains(a, "against") && contains(b, stancePro)
 }

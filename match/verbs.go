@@ -34,7 +34,7 @@ var verbSet = sync.OnceValue(func() map[string]bool {
 			// writes them: short words keep their s ("bans").
 			for _, f := range []string{w, presentTense(w), w + "ed"} {
 				c := m.canonicalWord(Stem(foldLatin(f)))
-				if !fillers[c] {
+				if !isFiller(c) {
 					set[c] = true
 				}
 			}

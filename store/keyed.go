@@ -76,10 +76,7 @@ func (l *storyLookup) keyed(until time.Time) storyMatch {
 	}
 	dlo, dhi := dayOf(l.lo), dayOf(hi)
 	b := l.tx.Bucket(bucketStories)
-	for _, f := range []struct {
-		kind byte
-		v    string
-	}{{'l', l.st.Link}, {'t', l.st.Title}} {
+	for _, f := range exactForms(l.st) {
 		if f.v == "" {
 			continue
 		}
@@ -127,7 +124,7 @@ func (l *storyLookup) keyed(until time.Time) storyMatch {
 
 // unindexKeyed deletes the keyed entries of old, the previous version of
 // an item, stored at oldKey, except those that indexing its new version
-// it at key writes again. Without Dedupe.Story there is no telling which
+// it (its keys chosen) at key writes again. Without Dedupe.Story there is no telling which
 // entries old had; they stay until Prune trims their day.
 func (s *Store) unindexKeyed(tx *bolt.Tx, oldKey []byte, old *Item, key []byte, it *Item) error {
 	if s.dedupe.Story == nil {
@@ -149,12 +146,7 @@ func (s *Store) unindexKeyed(tx *bolt.Tx, oldKey []byte, old *Item, key []byte, 
 	d := dayOf(keyTime(oldKey))
 	// Entries the new version writes again are left alone: the same
 	// item key, which is filed here too.
-	var now *Story
-	if it.Story != nil && bytes.Equal(oldKey, key) {
-		withKeys := *it
-		s.rekey(&withKeys)
-		now = withKeys.Story
-	}
+	now := refiled(oldKey, key, it)
 	for _, f := range []struct {
 		kind     byte
 		was, now string
@@ -190,18 +182,7 @@ func (s *Store) unindexKeyed(tx *bolt.Tx, oldKey []byte, old *Item, key []byte, 
 func (s *Store) trimKeyed(ctx context.Context, last uint32, batch int) (int, error) {
 	total := 0
 	for _, kind := range []byte{'l', 't', 'k'} {
-		end := storyKey(kind, last+1, "")
-		n, err := s.inBatches(ctx, batch, func(tx *bolt.Tx) (int, error) {
-			n := 0
-			c := tx.Bucket(bucketStories).Cursor()
-			for k, _ := c.Seek([]byte{kind}); k != nil && n < batch && k[0] == kind && bytes.Compare(k, end) < 0; k, _ = c.Seek([]byte{kind}) {
-				if err := c.Delete(); err != nil {
-					return n, err
-				}
-				n++
-			}
-			return n, nil
-		})
+		n, err := s.deleteRange(ctx, bucketStories, []byte{kind}, storyKey(kind, last+1, ""), batch)
 		total += n
 		if err != nil {
 			return total, fmt.Errorf("trim story index: %w", err)

@@ -182,9 +182,10 @@ func (s *Store) foldPoint(now time.Time) []byte {
 }
 
 // foldDue reports whether the split is more than foldEvery behind where
-// it belongs.
+// it belongs (foldPoint). It runs for every item indexed, so it compares
+// times rather than building the key.
 func (s *Store) foldDue(now time.Time) bool {
-	return keyTime(s.foldPoint(now)).Sub(keyTime(s.mem.split())) >= foldEvery
+	return now.Add(-2*s.dedupe.Window).Sub(keyTime(s.mem.split())) >= foldEvery
 }
 
 // fold moves, inside write transaction tx, the log's entries of items

@@ -74,15 +74,15 @@ func (s *Store) ensureMatchVersion(want uint64, logger *slog.Logger) error {
 		_, err := tx.CreateBucket(bucketStoryLog)
 		return err
 	})
-	// Items from twice the window back go to the log, older ones to the
-	// keyed part, as folds would have left them.
-	s.mem.mu.Lock()
-	s.mem.disk = s.foldPoint(s.now())
-	split := s.mem.disk
-	s.mem.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("clear story index: %w", err)
 	}
+	// Items from twice the window back go to the log, older ones to the
+	// keyed part, as folds would have left them.
+	split := s.foldPoint(s.now())
+	s.mem.mu.Lock()
+	s.mem.disk = split
+	s.mem.mu.Unlock()
 	// The counts are of canonical tokens, whose rules just changed:
 	// count them again first, so that the keys of the first items
 	// rebuilt are chosen as well as those of the last.

@@ -420,10 +420,30 @@ func (s *Store) trimStories(ctx context.Context, last uint32, batch int) (int, e
 		return total, err
 	}
 	end := itemKey(time.Unix(int64(last+1)*int64(day/time.Second), 0), 0)
-	n, err := s.inBatches(ctx, batch, func(tx *bolt.Tx) (int, error) {
+	n, err := s.deleteRange(ctx, bucketStoryLog, nil, end, batch)
+	total += n
+	if err != nil {
+		return total, fmt.Errorf("trim story log: %w", err)
+	}
+	return total, nil
+}
+
+// deleteRange deletes the keys of bucket from start (nil: the first) up
+// to end, batch keys a write transaction (see inBatches). It returns how
+// many deletions committed.
+func (s *Store) deleteRange(ctx context.Context, bucket, start, end []byte, batch int) (int, error) {
+	return s.inBatches(ctx, batch, func(tx *bolt.Tx) (int, error) {
+		c := tx.Bucket(bucket).Cursor()
+		seek := func() []byte {
+			if start == nil {
+				k, _ := c.First()
+				return k
+			}
+			k, _ := c.Seek(start)
+			return k
+		}
 		n := 0
-		c := tx.Bucket(bucketStoryLog).Cursor()
-		for k, _ := c.First(); k != nil && n < batch && bytes.Compare(k, end) < 0; k, _ = c.First() {
+		for k := seek(); k != nil && n < batch && bytes.Compare(k, end) < 0; k = seek() {
 			if err := c.Delete(); err != nil {
 				return n, err
 			}
@@ -431,11 +451,6 @@ func (s *Store) trimStories(ctx context.Context, last uint32, batch int) (int, e
 		}
 		return n, nil
 	})
-	total += n
-	if err != nil {
-		return total, fmt.Errorf("trim story log: %w", err)
-	}
-	return total, nil
 }
 
 // inBatches runs step in one write transaction after another until a

@@ -721,6 +721,7 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 			}
 			// The old text's index entries go, so a source retitling its
 			// items on every poll does not grow the index.
+			s.rekey(&it)
 			if err := s.unindexStory(tx, oldKey, &old, key, &it); err != nil {
 				return err
 			}
@@ -729,7 +730,6 @@ func (s *Store) Ingest(ctx context.Context, st SourceState, items []Item) (Inges
 					return err
 				}
 			}
-			s.rekey(&it)
 			if err := s.indexStory(tx, key, &it); err != nil {
 				return err
 			}

@@ -200,10 +200,7 @@ func (l *storyLookup) memory() (storyMatch, []byte) {
 	if !m.on {
 		return storyMatch{}, nil
 	}
-	for _, f := range []struct {
-		kind byte
-		v    string
-	}{{'l', l.st.Link}, {'t', l.st.Title}} {
+	for _, f := range exactForms(l.st) {
 		if f.v == "" {
 			continue
 		}
@@ -246,6 +243,19 @@ func (l *storyLookup) memory() (storyMatch, []byte) {
 		return storyMatch{}, m.disk
 	}
 	return best, m.disk
+}
+
+// exactForm is a form a story is found by as it is: 'l' and its
+// canonical link, 't' and its normalized title.
+type exactForm struct {
+	kind byte
+	v    string
+}
+
+// exactForms are st's exact forms, in the order lookups try them: a link
+// match ranks above a title match.
+func exactForms(st *Story) [2]exactForm {
+	return [2]exactForm{{'l', st.Link}, {'t', st.Title}}
 }
 
 // consider scores the candidate at key, whose tokens are 0x00-separated
@@ -360,7 +370,7 @@ func moveReports(tx *bolt.Tx, oldKey, key []byte, reports []Report) error {
 
 // unindexStory takes out of the story index the entry of old, the
 // previous version of an item, stored at oldKey; indexing its new version
-// at key follows. The log entry says what old was filed under. Memory
+// it (its keys already chosen) at key follows. The log entry says what old was filed under. Memory
 // forgets it when the transaction commits: a rolled-back one must leave
 // the item findable, and until the commit an entry pointing at the item's
 // old place finds nothing usable there or the item itself.
@@ -378,13 +388,7 @@ func (s *Store) unindexStory(tx *bolt.Tx, oldKey []byte, old *Item, key []byte, 
 	if !ok {
 		return nil
 	}
-	// Entries the new version files again under the same key stay.
-	var now *Story
-	if it.Story != nil && bytes.Equal(oldKey, key) {
-		withKeys := *it
-		s.rekey(&withKeys)
-		now = withKeys.Story
-	}
+	now := refiled(oldKey, key, it)
 	var gone []uint64
 	if was.link != "" && was.link != storyLink(now) {
 		gone = append(gone, memKey('l', was.link))
@@ -410,6 +414,15 @@ func (s *Store) unindexStory(tx *bolt.Tx, oldKey []byte, old *Item, key []byte, 
 			s.mem.remove(h, k)
 		}
 	})
+	return nil
+}
+
+// refiled is the story an update files again under the key it had
+// (entries of it that stay), or nil when the item moved.
+func refiled(oldKey, key []byte, it *Item) *Story {
+	if it.Story != nil && bytes.Equal(oldKey, key) {
+		return it.Story
+	}
 	return nil
 }
 
