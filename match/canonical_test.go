@@ -289,6 +289,11 @@ func TestCanonicalNumbers(t *testing.T) {
 		{"50% rise", "50 pct rise"},
 		{"الاثنين", "اثنين"}, // Monday
 		{"اثنين", "2"},
+		{"زلزال بقوة 5,8 درجات", "زلزال قوه 5p8 درجه"},
+		{"1,25 million", "1250000"},
+		{"a million barrels", "1000000 barrel"},
+		{"مليون برميل", "1000000 برميل"},
+		{"millions of people", "million peopl"},
 	}
 	m := Default()
 	for _, tt := range tests {
@@ -683,4 +688,24 @@ func TestExplainSaysHowItRead(t *testing.T) {
 			t.Errorf("Explain(%q) tokens %q, Canonical %q", c.title, e.TokensA, want)
 		}
 	}
+}
+
+// A weak-rooted Arabic verb ends in ي as an adjective of relation does:
+// taken for one, it joined the title before it, and "his counterpart"
+// was read as the name the title introduced. Every minister meeting his
+// Iranian counterpart then matched every president meeting his. Numbers
+// written with a decimal comma, or a million with no number before it,
+// are the numbers written the other way.
+func TestClassCounterpartsAndNumberForms(t *testing.T) {
+	checkClass(t, []classCase{
+		{"counterpart of another title ar", "وزير الخارجية السعودي يلتقي نظيره الإيراني", "الرئيس يلتقي نظيره الإيراني", false},
+		{"counterpart of another country ar", "وزير الخارجية السعودي يلتقي نظيره الإيراني", "وزير الخارجية المصري يلتقي نظيره الإيراني", false},
+		{"counterpart, meets as convenes ar", "وزير الخارجية السعودي يلتقي نظيره الإيراني في بكين", "وزير الخارجية السعودي يجتمع مع نظيره الإيراني في بكين", true},
+		{"counterpart en", "Saudi foreign minister meets Iranian counterpart", "Egyptian foreign minister meets Iranian counterpart", false},
+		{"decimal comma ar", "زلزال بقوة 5.8 درجة يضرب جنوب إيران", "زلزال بقوة 5,8 درجات يضرب جنوب إيران", true},
+		{"decimal comma differs", "زلزال بقوة 5,8 درجات يضرب جنوب إيران", "زلزال بقوة 5,6 درجات يضرب جنوب إيران", false},
+		{"bare million ar", "السعودية تعلن خفض إنتاج النفط مليون برميل يوميا", "السعودية تعلن خفض إنتاج النفط 1 مليون برميل يوميا", true},
+		{"bare million en", "Saudi Arabia to cut oil output by a million barrels a day", "Saudi Arabia to cut oil output by 1 million barrels a day", true},
+		{"million is not two million", "Saudi Arabia to cut oil output by a million barrels a day", "Saudi Arabia to cut oil output by 2 million barrels a day", false},
+	})
 }

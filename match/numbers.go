@@ -10,7 +10,7 @@ import (
 // prepNumbers rewrites the numbers of a raw headline so that Normalize
 // keeps each as one word in one form (step 2 of the pipeline, see
 // canonical.go): digits of every script in ASCII; "12,000" and "12٬000"
-// as 12000; "6.1" and "٦٫١" as 6p1; a scoreline or range "3-0" as 3x0, so
+// as 12000; "6.1", "٦٫١" and "5,8" (one or two digits after the comma) as 6p1 and 5p8; a scoreline or range "3-0" as 3x0, so
 // that it stays one token whose order counts; "U-21" as u21; a number
 // glued to letters ("2bn", "3rd") split from them; % and ٪ as the word
 // pct. A headline without digits or percent signs comes back as it is,
@@ -41,6 +41,13 @@ func prepNumbers(s string) string {
 		case ',', '٬', '\'':
 			// A thousands separator: exactly three digits follow.
 			if prev >= 0 && next >= 0 && digit(i+3) >= 0 && digit(i+4) < 0 {
+				continue
+			}
+			// A comma before one or two digits is no thousands
+			// separator: it is the decimal mark of Arabic and European
+			// writing ("5,8 درجات", "2,9 Prozent").
+			if r == ',' && prev >= 0 && next >= 0 && digit(i+3) < 0 {
+				b = append(b, 'p')
 				continue
 			}
 		case '.', '٫':
@@ -160,6 +167,14 @@ var multipliers = map[string]float64{
 	"trillion": 1e12, "tn": 1e12, "تريليون": 1e12,
 }
 
+// bareMultipliers are the multipliers that, with no number before them,
+// mean one or two of their unit: "a million", "مليونين". Plurals
+// ("millions of") and abbreviations ("m") are not numbers alone.
+var bareMultipliers = map[string]float64{
+	"million": 1e6, "billion": 1e9, "trillion": 1e12,
+	"مليون": 1e6, "مليار": 1e9, "تريليون": 1e12, "مليونين": 2e6, "مليارين": 2e9,
+}
+
 // numberAt reads a number starting at raw[i] (normalized words, before
 // Stem): digits, or a number word, possibly followed by عشر, a
 // multiplier or an ordinal suffix. It returns the number's token and how
@@ -199,6 +214,10 @@ func numberAt(raw []string, i int) (string, int) {
 			x, n = x+10, 2
 		}
 		if !ok {
+			if m, bare := bareMultipliers[w]; bare {
+				// "a million barrels", "مليون برميل": one of them.
+				return formatNumber(m), 1
+			}
 			return "", 0
 		}
 		if next := i + n; next < len(raw) {

@@ -51,7 +51,7 @@ var arabicTitleWords = map[string]bool{
 
 // inTitle reports whether t continues a title run that has started: a
 // title word, an Arabic title's complement, an Arabic adjective of
-// relation (الفرنسي: ending in ي), or a country the lexicon writes such
+// relation (الفرنسي: ending in ي, and not a verb), or a country the lexicon writes such
 // adjectives of (الأمريكي is امريكا, ملك الأردن names no one).
 func inTitle(t string, arabic bool) bool {
 	if titleSet()[t] {
@@ -60,7 +60,9 @@ func inTitle(t string, arabic bool) bool {
 	if !arabic {
 		return false
 	}
-	return arabicTitleWords[t] || nisbaPlaces()[t] || strings.HasSuffix(t, "ي") && utf8.RuneCountInString(t) >= 4
+	// A present-tense verb of a weak root ends in ي too (يلتقي, ينفي):
+	// it ends the title, it does not describe it.
+	return arabicTitleWords[t] || nisbaPlaces()[t] || strings.HasSuffix(t, "ي") && utf8.RuneCountInString(t) >= 4 && !isVerb(t)
 }
 
 // nisbaPlaces are the canonical forms the lexicon gives Arabic adjectives
@@ -68,7 +70,10 @@ func inTitle(t string, arabic bool) bool {
 var nisbaPlaces = sync.OnceValue(func() map[string]bool {
 	set := map[string]bool{}
 	for v, c := range Default().words {
-		if strings.HasSuffix(v, "ي") && !isASCIIWord(c) && !strings.Contains(c, " ") {
+		// The adjective is the place with ي (مصري, مصر; امريكي,
+		// امريكا): a lexicon line may hold other words that end in ي,
+		// such as a verb's past tense (تقي for يلتقي).
+		if stem, ok := strings.CutSuffix(v, "ي"); ok && stem != "" && v != c && strings.HasPrefix(c, stem) && !isVerb(c) && !isASCIIWord(c) && !strings.Contains(c, " ") {
 			set[c] = true
 		}
 	}
