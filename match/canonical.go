@@ -266,6 +266,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// The verb of a passive headline ("Five killed in Israeli strike")
 	// and whether "by" names the doer: see participle.
 	passive, agent, sawVerb := -1, false, false
+	// doerDone: a verb has been read, so a capital is a place from here
+	// on (see doerCapital). sawVerb is narrower, English finite verbs.
+	doerDone := false
 	// Where "says" stood: the tokens before it are who says (see below).
 	speaker := -1
 	// Bit i of boundary: something that is not a name stands between
@@ -305,6 +308,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		w := words[i]
 		c := m.canonicalWord(w)
+		if country, ok := doerCapital(raw, i, c, len(toks), !sawVerb && !doerDone && passive < 0); ok {
+			c = country
+		}
 		if raw[i] == "for" && slices.ContainsFunc(toks[max(0, len(toks)-4):], func(t string) bool { return stanceVerbs[t] }) {
 			// "rally for", "vote for", "rally in Tel Aviv for": the side
 			// taken, which "against" reverses (see Score).
@@ -354,6 +360,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		n := len(toks)
 		add(c)
+		if isVerb(c) {
+			doerDone = true
+		}
 		if len(toks) == n {
 			if passive == n {
 				passive = -1 // a word said before, which has no place

@@ -709,3 +709,26 @@ func TestClassCounterpartsAndNumberForms(t *testing.T) {
 		{"million is not two million", "Saudi Arabia to cut oil output by a million barrels a day", "Saudi Arabia to cut oil output by 2 million barrels a day", false},
 	})
 }
+
+// A capital is its country where the country acts, and a place where
+// something happens (see doerCapital); the lexicon's third edition.
+func TestClassCapitalsAndThirdLexicon(t *testing.T) {
+	checkClass(t, []classCase{
+		{"capital as doer", "Cairo rejects plan to displace Palestinians", "Egypt rejects plan to displace Palestinians", true},
+		{"capital as doer ar", "مصر ترفض تهجير الفلسطينيين إلى سيناء", "القاهرة ترفض تهجير الفلسطينيين إلى سيناء", true},
+		{"capital as speaker", "Moscow says it will respond to new sanctions", "Russia says it will respond to new sanctions", true},
+		{"capital as place", "Israeli strike kills 5 in south Lebanon", "Israeli strike kills 5 in Beirut", false},
+		{"capital as place, north", "Car bomb kills 10 in northern Syria", "Car bomb kills 10 in Damascus", false},
+		{"capital as object", "Russian missiles hit western Ukraine", "Russian missiles hit Kyiv", false},
+		{"capital as place ar", "غارة إسرائيلية تقتل 5 في جنوب لبنان", "غارة إسرائيلية تقتل 5 في بيروت", false},
+		{"capital inside a name", "Real Madrid beat Barcelona 2-1", "Real Spain beat Barcelona 2-1", false},
+		{"initials", "Sudan's RSF seizes key town of Wad Madani", "Sudan's Rapid Support Forces seize key town of Wad Madani", true},
+		{"halts blocks", "Kenyan court halts deployment of police to Haiti", "Kenya court blocks deployment of police to Haiti", true},
+		{"fighting clashes", "Fighting resumes in Khartoum after truce collapses", "Clashes resume in Khartoum after truce collapses", true},
+		{"flee evacuate", "Thousands flee as wildfire spreads near Athens", "Thousands evacuate as wildfire spreads near Athens", true},
+		{"shrinks contracts", "UK economy shrinks 0.1% in third quarter", "British economy contracts 0.1% in third quarter", true},
+		{"shrinks is not grows", "UK economy shrinks 0.1% in third quarter", "UK economy grows 0.1% in third quarter", false},
+		{"rise noun ar", "ارتفاع أسعار الذهب إلى مستوى قياسي", "صعود أسعار الذهب إلى مستوى قياسي", true},
+		{"clashes ar", "اشتباكات عنيفة في الخرطوم بين الجيش والدعم السريع", "معارك عنيفة في الخرطوم بين الجيش والدعم السريع", true},
+	})
+}
