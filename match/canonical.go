@@ -276,6 +276,10 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// preposition glued to the next word), so a title in toks[i] is not
 	// followed by a name (see dropTitles).
 	var boundary uint64
+	// Bit i of inflected: toks[i] was written like an English verb form
+	// (ends in s or ed) before Stem took the ending off, so it is no
+	// first name ("Kishida reshuffles" is a name and a verb).
+	var inflected uint64
 	sep := func() {
 		if n := len(toks); n > 0 && n <= 64 {
 			boundary |= 1 << (n - 1)
@@ -363,6 +367,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		if isVerb(c) {
 			doerDone = true
 		}
+		if len(toks) > n && n < 64 && isASCIIWord(raw[i]) && looksInflected(raw[i]) {
+			inflected |= 1 << n
+		}
 		if len(toks) == n {
 			if passive == n {
 				passive = -1 // a word said before, which has no place
@@ -392,7 +399,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 		}
 	}
-	if drop := dropTitles(toks, boundary); drop != nil {
+	if drop := dropTitles(toks, boundary, inflected); drop != nil {
 		if read != nil {
 			var gone []string
 			for i, d := range drop {

@@ -732,3 +732,18 @@ func TestClassCapitalsAndThirdLexicon(t *testing.T) {
 		{"clashes ar", "اشتباكات عنيفة في الخرطوم بين الجيش والدعم السريع", "معارك عنيفة في الخرطوم بين الجيش والدعم السريع", true},
 	})
 }
+
+// A name followed by an English verb whose ending Stem took off
+// ("Kishida reshuffles") is not a first name and a surname; an Arabic
+// first name of two words (عبد الفتاح) goes with the title before it.
+func TestClassNamesAfterTitles(t *testing.T) {
+	checkClass(t, []classCase{
+		{"name then verb en", "Kishida reshuffles cabinet", "Japanese PM Kishida reshuffles his cabinet", true},
+		{"name then verb, other name", "Kishida reshuffles cabinet", "Japanese PM Suga reshuffles his cabinet", false},
+		{"compound first name ar", "السيسي يفتتح محطة الضبعة النووية", "الرئيس عبد الفتاح السيسي يفتتح محطة الضبعة النووية", true},
+		{"compound first name, other name ar", "السيسي يفتتح محطة الضبعة النووية", "الرئيس عبد المجيد تبون يفتتح محطة الضبعة النووية", false},
+		{"nationals citizens", "Iran frees two French nationals", "Iran releases two French citizens", true},
+		{"mundial ar", "المغرب يتأهل إلى نصف نهائي كأس العالم", "المغرب يتأهل إلى نصف نهائي المونديال", true},
+		{"phone call ar", "ولي العهد السعودي يتلقى اتصالا هاتفيا من ماكرون", "ولي العهد السعودي يتلقى اتصالاً من ماكرون", true},
+	})
+}

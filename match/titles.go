@@ -100,13 +100,15 @@ func gluedArticle(raw string) bool {
 // above): a run of title words with a name after it, up to two English
 // words before the run ("French", "Sudan army"), and the first of a name
 // of two words ("Emmanuel Macron"; in Arabic only right before a verb).
-// boundary has bit i set when something that is no name stands between
+// inflected has bit i set when toks[i] was written as an English verb
+// form. boundary has bit i set when something that is no name stands between
 // toks[i] and the next token (a dropped word, a verb said before, a
 // preposition glued to the next word); it ends a title's run and a name.
 // It returns nil when nothing is dropped.
-func dropTitles(toks []string, boundary uint64) []bool {
+func dropTitles(toks []string, boundary, inflected uint64) []bool {
 	var drop []bool
 	at := func(i int) bool { return i < 64 && boundary&(1<<i) != 0 }
+	inflectedAt := func(i int) bool { return looksInflected(toks[i]) || i < 64 && inflected&(1<<i) != 0 }
 	nameWord := func(t string) bool { return weight(t) == 1 && !isVerb(t) && !titleSet()[t] }
 	for i := 0; i < len(toks); {
 		if !titleSet()[toks[i]] {
@@ -147,14 +149,23 @@ func dropTitles(toks []string, boundary uint64) []bool {
 		// ("Netanyahu vows" is a name and an unlisted verb). In Arabic
 		// only right before a verb: two words after a title are as often
 		// a name and a place.
-		if e-j == 2 && isASCIIWord(toks[j]) && !looksInflected(toks[j]) && !looksInflected(toks[j+1]) ||
+		if e-j == 2 && isASCIIWord(toks[j]) && !inflectedAt(j) && !inflectedAt(j+1) ||
 			e-j == 2 && !isASCIIWord(toks[j]) && e < len(toks) && !at(e-1) && isVerb(toks[e]) {
 			drop[j] = true
+		}
+		// An Arabic compound first name (عبد الفتاح السيسي, أبو محمد
+		// الجولاني) before a verb.
+		if e-j == 3 && arabicCompoundNames[toks[j]] && e < len(toks) && !at(e-1) && isVerb(toks[e]) {
+			drop[j], drop[j+1] = true, true
 		}
 		i = e
 	}
 	return drop
 }
+
+// arabicCompoundNames start a first name of two words: عبد الفتاح, أبو
+// محمد (as Stem leaves them).
+var arabicCompoundNames = map[string]bool{"عبد": true, "ابو": true}
 
 // looksInflected reports whether an English token ends like a verb form
 // englishBase did not take off (short words: "vows", "eyes").
