@@ -236,6 +236,8 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	}
 	n := trailingAttribution(words)
 	raw, words = raw[:n], words[:n]
+	raw, words = withoutAtLeast(raw, words)
+	raw, words = m.tollRises(raw, words)
 	raw, words = leavesDead(raw, words)
 	raw, words = casualtiesAs(raw, words)
 	toks := make([]string, 0, min(len(words), maxTokens))
@@ -630,6 +632,109 @@ var (
 	leaveWords = map[string]bool{"leave": true, "leaves": true, "left": true, "leaving": true}
 	leftStates = map[string]bool{"dead": true, "injured": true, "wounded": true, "hurt": true}
 )
+
+// atLeast are the ways wires say a count is a floor ("kills at least 20",
+// "مقتل ما لا يقل عن 20"): the story is the count's, and the Arabic form's
+// لا is no negation. Normalized words.
+var atLeast = [][]string{
+	{"at", "least"}, {"no", "fewer", "than"}, {"no", "less", "than"}, {"not", "less", "than"},
+	{"ما", "لا", "يقل", "عن"}, {"ما", "لا", "تقل", "عن"}, {"لا", "يقل", "عن"}, {"لا", "تقل", "عن"},
+}
+
+// withoutAtLeast drops the words of atLeast. raw and words are changed in
+// place.
+func withoutAtLeast(raw, words []string) ([]string, []string) {
+	for i := 0; i < len(raw); i++ {
+		for _, p := range atLeast {
+			if i+len(p) <= len(raw) && slices.Equal(raw[i:i+len(p)], p) {
+				raw = slices.Delete(raw, i, i+len(p))
+				words = slices.Delete(words, i, i+len(p))
+				break
+			}
+		}
+	}
+	return raw, words
+}
+
+// tollNouns may stand before a toll ("death toll") and say nothing more;
+// hurtWords make it a toll of the hurt (stemmed words).
+var (
+	tollNouns = map[string]bool{"death": true, "deaths": true, "casualty": true, "casualties": true}
+	hurtWords = map[string]bool{"injured": true, "wounded": true, "hurt": true, "injuries": true, "جرحي": true, "مصابين": true, "اصابات": true}
+)
+
+// tollRises reads "death toll rises to N" as "kills N", as a wire that
+// does not follow the count writes it: "Quake death toll climbs to 2,900"
+// / "Quake kills 2,900", "ارتفاع حصيلة ضحايا الزلزال إلى 2900" / "الزلزال
+// يقتل 2900". A toll of the hurt is read as "wounds". The rising verb is
+// one the lexicon reads as rise (rises, climbs, jumps, ارتفاع), from three
+// words before the toll (toll, حصيلة) to five after; the "to" before the number goes with it. raw
+// and words are changed in place.
+func (m *Matcher) tollRises(raw, words []string) ([]string, []string) {
+	// عدد (number) is a toll only as the number of the dead or hurt:
+	// "ارتفاع عدد" is said of anything counted, infections, the
+	// displaced, visitors.
+	t := -1
+	for i, w := range words {
+		if w == "toll" || w == "حصيله" || w == "عدد" && i+1 < len(words) && (words[i+1] == "ضحايا" || m.casualty(words[i+1])) {
+			t = i
+			break
+		}
+	}
+	if t < 0 {
+		return raw, words
+	}
+	k := -1
+	for j := max(0, t-3); j < len(words) && j <= t+5; j++ {
+		if c := m.canonicalWord(words[j]); j != t && (c == "rise" || c == "يرتفع") {
+			k = j
+			break
+		}
+	}
+	if k < 0 {
+		return raw, words
+	}
+	hurt := slices.ContainsFunc(words, func(w string) bool { return hurtWords[w] })
+	switch {
+	case isASCIIWord(raw[t]) && hurt:
+		raw[t], words[t] = "wounds", Stem("wounds")
+	case isASCIIWord(raw[t]):
+		raw[t], words[t] = "kills", Stem("kills")
+	case hurt:
+		raw[t], words[t] = "يصيب", "يصيب"
+	default:
+		raw[t], words[t] = "يقتل", "يقتل"
+	}
+	// The "to" (إلى) right before the number.
+	for j := max(t, k) + 1; j+1 < len(raw) && j <= max(t, k)+6; j++ {
+		if (raw[j] == "to" || raw[j] == "الي") && hasDigit(raw[j+1]) {
+			raw, words = slices.Delete(raw, j, j+1), slices.Delete(words, j, j+1)
+			break
+		}
+	}
+	// Whose toll, after it (ضحايا, الشهداء), is said by the verb now.
+	if t+1 < len(words) && (words[t+1] == "ضحايا" || !isASCIIWord(words[t+1]) && m.casualty(words[t+1])) {
+		raw, words = slices.Delete(raw, t+1, t+2), slices.Delete(words, t+1, t+2)
+		if k > t {
+			k--
+		}
+	}
+	raw, words = slices.Delete(raw, k, k+1), slices.Delete(words, k, k+1)
+	if k < t {
+		t--
+	}
+	if t > 0 && tollNouns[raw[t-1]] {
+		raw, words = slices.Delete(raw, t-1, t), slices.Delete(words, t-1, t)
+	}
+	return raw, words
+}
+
+// casualty reports whether the stemmed word w names the dead (شهداء,
+// قتلى) or the wounded (جرحى). Not إصابات, which counts infections too.
+func (m *Matcher) casualty(w string) bool {
+	c := m.canonicalWord(w)
+	return c == "يقتل" || c == "kill" || w == "جرحي"
+}
 
 // leavesDead rewrites "leaves N dead" as "kills N" ("Storm leaves
 // thousands dead in Libya" / "Thousands killed by storm in Libya"): the

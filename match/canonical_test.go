@@ -747,3 +747,21 @@ func TestClassNamesAfterTitles(t *testing.T) {
 		{"phone call ar", "ولي العهد السعودي يتلقى اتصالا هاتفيا من ماكرون", "ولي العهد السعودي يتلقى اتصالاً من ماكرون", true},
 	})
 }
+
+// A floor on a count ("at least", "ما لا يقل عن", whose لا is no
+// negation) and a toll that rises are how wires that follow a count
+// write the count.
+func TestClassTollsAndFloors(t *testing.T) {
+	checkClass(t, []classCase{
+		{"at least", "Hurricane Otis kills at least 27 in Acapulco", "Hurricane Otis kills 27 in Acapulco", true},
+		{"not less than ar", "مقتل ما لا يقل عن 20 شخصا في غارة على غزة", "مقتل 20 شخصا في غارة على غزة", true},
+		{"not less than, other count ar", "مقتل ما لا يقل عن 20 شخصا في غارة على غزة", "مقتل 30 شخصا في غارة على غزة", false},
+		{"no fewer than", "Floods kill no fewer than 40 in Kenya", "Floods kill 40 in Kenya", true},
+		{"toll rises to", "Hurricane Otis death toll rises to 27 in Acapulco", "Hurricane Otis kills 27 in Acapulco", true},
+		{"toll from, climbs", "Death toll from Morocco quake climbs to 2,900", "Morocco quake kills 2,900", true},
+		{"toll rises ar", "ارتفاع حصيلة ضحايا زلزال المغرب إلى 2900", "زلزال المغرب يقتل 2900", true},
+		{"toll differs", "Death toll from Morocco quake rises to 2,900", "Morocco quake kills 2,800", false},
+		{"toll of the hurt ar", "ارتفاع حصيلة الجرحى في انفجار بيروت إلى 300", "انفجار بيروت يقتل 300", false},
+		{"toll of the hurt, same ar", "ارتفاع حصيلة الجرحى في انفجار بيروت إلى 300", "إصابة 300 في انفجار بيروت", true},
+	})
+}
