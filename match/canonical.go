@@ -100,7 +100,48 @@ func NewMatcher(opts *MatcherOptions) (*Matcher, error) {
 			}
 		}
 	}
+	m.settleCanonicals()
 	return m, nil
+}
+
+// settleCanonicals writes each word of a canonical form of several words
+// as the pipeline writes that word alone: "launch missile" holds missil,
+// as "missiles" gives, so that "fires missiles" (the entry) and "with
+// missiles" (a plain word) share a token.
+func (m *Matcher) settleCanonicals() {
+	settled := map[string]string{}
+	settle := func(c string) string {
+		if !strings.Contains(c, " ") {
+			return c
+		}
+		if s, ok := settled[c]; ok {
+			return s
+		}
+		ws := strings.Fields(c)
+		for i, w := range ws {
+			// A word that is itself a variant of a longer form
+			// (macedonia, north macedonia) stays as written.
+			if cw := m.canonicalWord(w); !strings.Contains(cw, " ") {
+				ws[i] = cw
+			}
+		}
+		settled[c] = strings.Join(ws, " ")
+		return settled[c]
+	}
+	// Settled from the forms as written: canonicalWord reads m.words,
+	// which is rewritten only after.
+	for _, c := range m.words {
+		settle(c)
+	}
+	for _, c := range m.phrases {
+		settle(c)
+	}
+	for k, c := range m.words {
+		m.words[k] = settle(c)
+	}
+	for k, c := range m.phrases {
+		m.phrases[k] = settle(c)
+	}
 }
 
 // maxPhrase is the most words a lexicon variant has.
@@ -159,8 +200,18 @@ func (m *Matcher) Canonical(title string) (normalized string, tokens []string) {
 // canonical is Canonical; with read non-nil it also says there what step
 // 4 reordered or dropped (see tokens).
 func (m *Matcher) canonical(title string, read *[]string) (normalized string, tokens []string) {
-	normalized = Normalize(prepNumbers(expandNegations(m.Strip(title))))
-	return normalized, m.tokens(normalized, read)
+	stripped := m.Strip(title)
+	normalized = Normalize(prepNumbers(expandNegations(stripped)))
+	from := normalized
+	if s, country := dropPossessiveCountry(stripped); country != "" {
+		// Only the tokens: the normalized text is compared whole, and
+		// the country is part of it.
+		from = Normalize(prepNumbers(expandNegations(s)))
+		if read != nil {
+			*read = append(*read, "a country's possessive before a name, dropped: "+country)
+		}
+	}
+	return normalized, m.tokens(from, read)
 }
 
 // expandNegations writes English negative contractions out ("won't" is

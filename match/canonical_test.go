@@ -765,3 +765,18 @@ func TestClassTollsAndFloors(t *testing.T) {
 		{"toll of the hurt, same ar", "ارتفاع حصيلة الجرحى في انفجار بيروت إلى 300", "إصابة 300 في انفجار بيروت", true},
 	})
 }
+
+// A country's possessive before a name is the country a title's run
+// names (see dropPossessiveCountry); bodies and Title Case keep it.
+func TestClassPossessiveCountry(t *testing.T) {
+	checkClass(t, []classCase{
+		{"possessive and title", "Japan's Kishida reshuffles cabinet", "Japanese PM Kishida reshuffles his cabinet", true},
+		{"possessive and bare name", "Kishida reshuffles cabinet", "Japan's Kishida reshuffles cabinet", true},
+		{"plural possessive", "Philippines' Marcos vows to defend territory in South China Sea", "Philippine President Marcos vows to defend territory in South China Sea", true},
+		{"possessive, other name", "Japan's Kishida reshuffles cabinet", "Japan's Suga reshuffles cabinet", false},
+		{"body keeps its country", "Egypt's Parliament approves new cabinet", "Jordan's Parliament approves new cabinet", false},
+		{"title case keeps its country", "Egypt's Central Bank Holds Rates", "Turkey's Central Bank Holds Rates", false},
+		{"title keeps its country", "Egypt's President meets Hamas delegation", "Turkey's President meets Hamas delegation", false},
+		{"missiles in an entry and alone, same verb", "Yemen's Houthis fire missiles at US warship", "Houthis launch missiles at US warship", true},
+	})
+}

@@ -1,8 +1,11 @@
 package match
 
 import (
+	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Wires name a country by its capital when the country acts: "Cairo
@@ -74,4 +77,95 @@ func doerCapital(raw []string, i int, c string, n int, beforeVerb bool) (string,
 		return "", false
 	}
 	return country, true
+}
+
+// Wires name a person or group with the country before it in one of two
+// ways: "Japan's Kishida" (Reuters) or "Japanese PM Kishida" (dropped
+// with the title, see dropTitles). So the possessive goes too, when what
+// follows is a name: one capitalized word followed by a word in lower
+// case, which also shows the headline is not written in Title Case, where
+// a capital letter tells nothing. Titles and bodies are not names: "Egypt's
+// President says", "Egypt's Parliament approves" keep their country.
+
+// possessorCountries are countries as their possessive names them.
+var possessorCountries = strings.Fields(`
+afghanistan algeria argentina armenia australia azerbaijan bahrain bangladesh belarus brazil
+britain canada chad chile china colombia congo cuba egypt ethiopia france georgia germany ghana
+greece haiti hungary india indonesia iran iraq ireland israel italy japan jordan kenya korea kuwait
+lebanon libya mali mexico moldova morocco myanmar nepal nicaragua niger nigeria oman pakistan
+palestine peru philippines poland portugal qatar romania russia rwanda senegal serbia somalia spain
+sudan sweden syria taiwan thailand tunisia turkey uganda ukraine venezuela vietnam yemen zimbabwe
+`)
+
+// notNames are capitalized words that follow a country's possessive and
+// name no one: bodies, offices and things ("Egypt's Parliament").
+var notNames = strings.Fields(`
+army military police government cabinet parliament senate congress navy court judiciary
+opposition ruling central supreme high top national foreign economy inflation currency stock
+stocks league team embassy capital south north east west southern northern eastern western
+state interior defence defense health finance justice energy oil gas exports imports election
+elections parliamentary presidential first new former ex main largest biggest
+`)
+
+var possessives = sync.OnceValue(func() (sets struct{ countries, notNames map[string]bool }) {
+	m := Default()
+	form := func(w string) string { return m.canonicalWord(Stem(foldLatin(Normalize(w)))) }
+	sets.countries = map[string]bool{}
+	for _, c := range possessorCountries {
+		sets.countries[form(c)] = true
+	}
+	sets.notNames = map[string]bool{}
+	for _, w := range notNames {
+		sets.notNames[form(w)] = true
+	}
+	return sets
+})
+
+// dropPossessiveCountry returns s without a country's possessive before a
+// name ("Japan's Kishida reshuffles" is "Kishida reshuffles"), and the
+// country it dropped, or s and "" (see above).
+func dropPossessiveCountry(s string) (string, string) {
+	if !strings.ContainsAny(s, "'’") {
+		return s, ""
+	}
+	m := Default()
+	words := strings.Fields(s)
+	for i := 0; i+2 < len(words); i++ {
+		w := words[i]
+		var country string
+		for _, suf := range []string{"'s", "’s", "'", "’"} {
+			if c, ok := strings.CutSuffix(w, suf); ok && c != "" {
+				country = c
+				break
+			}
+		}
+		if country == "" {
+			continue
+		}
+		name, next := words[i+1], words[i+2]
+		if !startsUpper(name) || startsUpper(next) || !startsLetter(next) {
+			continue
+		}
+		sets := possessives()
+		n := Normalize(name)
+		if strings.Contains(n, " ") || sets.notNames[m.canonicalWord(Stem(foldLatin(n)))] || titleSet()[m.canonicalWord(Stem(foldLatin(n)))] {
+			continue
+		}
+		c := Normalize(country)
+		if strings.Contains(c, " ") || !sets.countries[m.canonicalWord(Stem(foldLatin(c)))] {
+			continue
+		}
+		return strings.Join(slices.Concat(words[:i], words[i+1:]), " "), c
+	}
+	return s, ""
+}
+
+func startsUpper(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsUpper(r)
+}
+
+func startsLetter(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.IsLetter(r)
 }
