@@ -420,7 +420,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		if isVerb(c) {
 			doerDone = true
 		}
-		if len(toks) > n && n < 64 && isASCIIWord(raw[i]) && looksInflected(raw[i]) {
+		if len(toks) > n && n < 64 && writtenInflected(raw[i]) {
 			inflected |= 1 << n
 		}
 		if len(toks) == n {

@@ -780,3 +780,25 @@ func TestClassPossessiveCountry(t *testing.T) {
 		{"missiles in an entry and alone, same verb", "Yemen's Houthis fire missiles at US warship", "Houthis launch missiles at US warship", true},
 	})
 }
+
+// Related acts pair as near spellings do (see related), and the order
+// rules still read them; the fourth lexicon additions.
+func TestClassRelatedActs(t *testing.T) {
+	checkClass(t, []classCase{
+		{"strike attack", "Russian strike on Kharkiv kills 7, officials say", "Russian attack on Kharkiv kills seven", true},
+		{"strike attack ar", "مقتل 5 في قصف روسي على خاركيف", "مقتل 5 في هجوم روسي على خاركيف", true},
+		{"fire blaze", "Fire at Bangladesh shopping mall kills 43", "Blaze at Bangladesh shopping mall kills 43", true},
+		{"strike attack, roles swapped", "Israel strikes Hezbollah in Lebanon", "Hezbollah attacks Israel from Lebanon", false},
+		{"strike attack, place differs", "Russian strike on Kharkiv kills 7", "Russian attack on Odesa kills 7", false},
+		{"fires missile is no fire", "North Korea fires ballistic missile into sea", "North Korea launches ballistic missile into sea", true},
+		{"armed men", "Armed men kidnap 30 students in Kaduna", "Gunmen abduct thirty students in Kaduna", true},
+		{"state of emergency", "Ecuador declares state of emergency after gang violence", "Ecuador declares emergency after gang violence", true},
+		{"agrees accepts", "Hamas accepts Egyptian-Qatari ceasefire proposal", "Hamas agrees to Egyptian-Qatari truce proposal", true},
+		{"capital before its name ar", "انفجار ضخم يهز العاصمة اللبنانية بيروت", "انفجار ضخم يهز بيروت", true},
+		{"capital before its name", "Huge blast rocks Lebanese capital Beirut", "Huge blast rocks Beirut", true},
+		{"capital without a name stays", "Huge blast rocks Lebanese capital", "Huge blast rocks Syrian capital", false},
+		{"regain ar", "الجيش السوري يعلن استعادة السيطرة على حلب", "الجيش السوري يستعيد السيطرة على حلب", true},
+		{"kingdom ar", "السعودية تدين اقتحام المستوطنين للمسجد الأقصى", "المملكة العربية السعودية تدين اقتحام مستوطنين المسجد الأقصى", true},
+		{"boat ar", "غرق مركب للمهاجرين قبالة سواحل ليبيا", "غرق قارب مهاجرين قبالة السواحل الليبية", true},
+	})
+}

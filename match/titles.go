@@ -23,8 +23,10 @@ var titleWords = strings.Fields(`
 president vice prime minister pm premier chancellor king queen prince princess crown emir sheikh sultan
 secretary foreign defence defense interior finance state general gen chief leader supreme spokesman
 spokeswoman spokesperson envoy ambassador mayor governor senator congressman commander head former
+capital
 رئيس الرئيس وزير الوزير ملك الملك العاهل امير الامير ولي العهد شيخ الشيخ سلطان مستشار المستشار
 قائد زعيم امين الامين عام المتحدث متحدث سفير السفير مبعوث المبعوث حاكم نائب السابق
+عاصمه العاصمه
 `)
 
 var titleSet = sync.OnceValue(func() map[string]bool {
@@ -108,7 +110,8 @@ func gluedArticle(raw string) bool {
 func dropTitles(toks []string, boundary, inflected uint64) []bool {
 	var drop []bool
 	at := func(i int) bool { return i < 64 && boundary&(1<<i) != 0 }
-	inflectedAt := func(i int) bool { return looksInflected(toks[i]) || i < 64 && inflected&(1<<i) != 0 }
+	writtenAt := func(i int) bool { return i < 64 && inflected&(1<<i) != 0 }
+	inflectedAt := func(i int) bool { return looksInflected(toks[i]) || writtenAt(i) }
 	nameWord := func(t string) bool { return weight(t) == 1 && !isVerb(t) && !titleSet()[t] }
 	for i := 0; i < len(toks); {
 		if !titleSet()[toks[i]] {
@@ -141,8 +144,9 @@ func dropTitles(toks []string, boundary, inflected uint64) []bool {
 			drop[k] = true
 		}
 		// The body the title is of, before it in English: up to two
-		// words ("French", "Sudan army").
-		for k := i - 1; k >= max(0, i-2) && !arabic && !drop[k] && !at(k) && nameWord(toks[k]); k-- {
+		// words ("French", "Sudan army"), not a verb ("rocks Lebanese
+		// capital Beirut").
+		for k := i - 1; k >= max(0, i-2) && !arabic && !drop[k] && !at(k) && nameWord(toks[k]) && !writtenAt(k); k-- {
 			drop[k] = true
 		}
 		// A first name: two name words, neither with a verb's ending
@@ -161,6 +165,26 @@ func dropTitles(toks []string, boundary, inflected uint64) []bool {
 		i = e
 	}
 	return drop
+}
+
+// writtenInflected reports whether the English word w, as written, ends
+// like a verb's third person or past: "rocks", "vowed". Names and short
+// words that end in s do not (US, Paris, Marcos, Tunis).
+func writtenInflected(w string) bool {
+	if len(w) < 4 || !isASCIIWord(w) {
+		return false
+	}
+	if strings.HasSuffix(w, "ed") {
+		return true
+	}
+	if !strings.HasSuffix(w, "s") {
+		return false
+	}
+	switch w[len(w)-2] {
+	case 'i', 'u', 'o', 'a', 's':
+		return false
+	}
+	return true
 }
 
 // arabicCompoundNames start a first name of two words: عبد الفتاح, أبو
