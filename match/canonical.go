@@ -47,7 +47,7 @@ var lexiconText string
 // concurrent use; the zero value is not usable, use NewMatcher or Default.
 type Matcher struct {
 	words   map[string]string // one-word variant → canonical
-	phrases map[string]string // variant of 2 or 3 words → canonical
+	phrases map[string]string // variant of 2 to 4 words → canonical
 	starts  map[string]bool   // first words of the phrases
 	outlets map[string]bool   // normalized outlet names
 }
@@ -145,7 +145,7 @@ func (m *Matcher) settleCanonicals() {
 }
 
 // maxPhrase is the most words a lexicon variant has.
-const maxPhrase = 3
+const maxPhrase = 4
 
 // addEntry adds one lexicon line; blank lines and comments are skipped.
 func (m *Matcher) addEntry(line string) error {

@@ -261,7 +261,7 @@ func TestNewMatcherOptions(t *testing.T) {
 	if got := m.Strip("Kuwait names new crown prince | Hurriya Press Wire"); got != "Kuwait names new crown prince" {
 		t.Errorf("Strip = %q, want the outlet from the options gone", got)
 	}
-	for _, bad := range []string{"no bar here", " | variant", "x | a b c d"} {
+	for _, bad := range []string{"no bar here", " | variant", "x | a b c d e"} {
 		if _, err := NewMatcher(&MatcherOptions{Lexicon: []string{bad}}); err == nil {
 			t.Errorf("NewMatcher(%q) = nil error, want one naming the entry", bad)
 		} else if !strings.Contains(err.Error(), "lexicon entry 1") {
@@ -800,5 +800,29 @@ func TestClassRelatedActs(t *testing.T) {
 		{"regain ar", "الجيش السوري يعلن استعادة السيطرة على حلب", "الجيش السوري يستعيد السيطرة على حلب", true},
 		{"kingdom ar", "السعودية تدين اقتحام المستوطنين للمسجد الأقصى", "المملكة العربية السعودية تدين اقتحام مستوطنين المسجد الأقصى", true},
 		{"boat ar", "غرق مركب للمهاجرين قبالة سواحل ليبيا", "غرق قارب مهاجرين قبالة السواحل الليبية", true},
+	})
+}
+
+// The verbal noun of a derived Arabic verb pairs with its present tense
+// (see verbalNoun); a hundred as a word; the possessive at a headline's
+// end; the lexicon's fifth additions.
+func TestClassVerbalNounsAndHundreds(t *testing.T) {
+	checkClass(t, []classCase{
+		{"nominal and verbal sentence ar", "الجيش اللبناني ينتشر في الجنوب", "انتشار الجيش اللبناني في الجنوب", true},
+		{"form iv noun ar", "إيران تعدم 4 أشخاص بتهمة التجسس لإسرائيل", "إعدام أربعة أشخاص في إيران بتهمة التجسس لإسرائيل", true},
+		{"other act ar", "الجيش ينسحب من جنين", "الجيش ينتشر في جنين", false},
+		{"other act, noun ar", "انسحاب الجيش من جنين", "انتشار الجيش في جنين", false},
+		{"hundred ar", "حزب الله يطلق 100 صاروخ على شمال إسرائيل", "حزب الله يطلق مئة صاروخ على شمال إسرائيل", true},
+		{"hundred is not percent ar", "ارتفاع الأسعار 5 في المئة", "ارتفاع الأسعار 5 بالمئة", true},
+		{"hundred thousand ar", "مئة ألف نازح في رفح", "100 ألف نازح في رفح", true},
+		{"hundred is not two hundred", "Hezbollah fires a hundred rockets at Israel", "Hezbollah fires 200 rockets at Israel", false},
+		{"possessive at the end", "Storm Daniel: thousands feared dead in Libya's Derna", "Thousands feared dead in Libya's Derna after Storm Daniel", true},
+		{"guards keep their country", "Iran's Guards seize tanker", "Iraq's Guards seize tanker", false},
+		{"un chief ar", "غوتيريش يدعو إلى وقف فوري لإطلاق النار في لبنان", "الأمين العام للأمم المتحدة يطالب بوقف فوري لإطلاق النار في لبنان", true},
+		{"quake verbs", "Earthquake jolts Taiwan, no immediate reports of damage", "Quake shakes Taiwan; no immediate reports of damage", true},
+		{"teen", "Police in Sydney arrest teenager after church stabbing", "Sydney police detain teen after church stabbing", true},
+		{"toppled ousted", "French PM Barnier ousted in no-confidence vote", "France's Barnier toppled in no-confidence vote", true},
+		{"neutralised ar", "تركيا تعلن مقتل 12 مسلحا شمالي العراق", "تركيا: تحييد 12 مسلحا في شمال العراق", true},
+		{"traffic accident ar", "مصرع 5 أشخاص في حادث سير على طريق القاهرة الإسكندرية", "وفاة خمسة أشخاص في حادث مروري على طريق القاهرة الإسكندرية", true},
 	})
 }

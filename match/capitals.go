@@ -105,6 +105,9 @@ opposition ruling central supreme high top national foreign economy inflation cu
 stocks league team embassy capital south north east west southern northern eastern western
 state interior defence defense health finance justice energy oil gas exports imports election
 elections parliamentary presidential first new former ex main largest biggest
+guard guards ministry forces force troops coast air special federal constitutional electoral
+commission council assembly media television tv radio agency exchange bourse airline airlines
+airways railways prime crown royal republican revolutionary islamic
 `)
 
 var possessives = sync.OnceValue(func() (sets struct{ countries, notNames map[string]bool }) {
@@ -130,7 +133,19 @@ func dropPossessiveCountry(s string) (string, string) {
 	}
 	m := Default()
 	words := strings.Fields(s)
-	for i := 0; i+2 < len(words); i++ {
+	// Sentence case: some word after the first, of four letters or
+	// more, starts in lower case.
+	sentence := false
+	for _, w := range words[min(1, len(words)):] {
+		if utf8.RuneCountInString(w) >= 4 && startsLetter(w) && !startsUpper(w) {
+			sentence = true
+			break
+		}
+	}
+	if !sentence {
+		return s, ""
+	}
+	for i := 0; i+1 < len(words); i++ {
 		w := words[i]
 		var country string
 		for _, suf := range []string{"'s", "’s", "'", "’"} {
@@ -142,8 +157,10 @@ func dropPossessiveCountry(s string) (string, string) {
 		if country == "" {
 			continue
 		}
-		name, next := words[i+1], words[i+2]
-		if !startsUpper(name) || startsUpper(next) || !startsLetter(next) {
+		// The name is one word: what follows it, if anything, is in
+		// lower case or not a word.
+		name := words[i+1]
+		if !startsUpper(name) || i+2 < len(words) && startsUpper(words[i+2]) {
 			continue
 		}
 		sets := possessives()

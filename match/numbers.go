@@ -137,6 +137,9 @@ var numberWords = map[string]int{
 	"ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40, "خمسون": 50, "خمسين": 50,
 	"ستون": 60, "ستين": 60, "سبعون": 70, "سبعين": 70, "ثمانون": 80, "ثمانين": 80,
 	"تسعون": 90, "تسعين": 90,
+	// Two hundred as one word; مئة alone is a hundred, with the article
+	// (في المئة, بالمئة) it is percent, which the lexicon reads.
+	"ميتان": 200, "ميتين": 200, "ميتا": 200, "ميتي": 200,
 }
 
 // teenStarts are the Arabic words that make 11 and 12 only before عشر
@@ -161,6 +164,7 @@ var ordinalSuffixes = map[string]bool{"st": true, "nd": true, "rd": true, "th": 
 
 // multipliers scale the number before them: "2 million", "2m", "32 الفا".
 var multipliers = map[string]float64{
+	"hundred": 1e2, "ميه": 1e2, "مايه": 1e2,
 	"thousand": 1e3, "thousands": 1e3, "k": 1e3, "الف": 1e3, "الفا": 1e3, "الاف": 1e3,
 	"million": 1e6, "millions": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "مليون": 1e6, "ملايين": 1e6,
 	"billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "مليار": 1e9, "مليارات": 1e9,
@@ -171,6 +175,7 @@ var multipliers = map[string]float64{
 // mean one or two of their unit: "a million", "مليونين". Plurals
 // ("millions of") and abbreviations ("m") are not numbers alone.
 var bareMultipliers = map[string]float64{
+	"hundred": 1e2, "ميه": 1e2, "مايه": 1e2,
 	"million": 1e6, "billion": 1e9, "trillion": 1e12,
 	"مليون": 1e6, "مليار": 1e9, "تريليون": 1e12, "مليونين": 2e6, "مليارين": 2e9,
 }
@@ -214,11 +219,14 @@ func numberAt(raw []string, i int) (string, int) {
 			x, n = x+10, 2
 		}
 		if !ok {
-			if m, bare := bareMultipliers[w]; bare {
-				// "a million barrels", "مليون برميل": one of them.
-				return formatNumber(m), 1
+			b, bare := bareMultipliers[w]
+			if !bare {
+				return "", 0
 			}
-			return "", 0
+			// "a million barrels", "مليون برميل": one of them; "مئة
+			// ألف", a hundred of the next.
+			v = b
+			break
 		}
 		if next := i + n; next < len(raw) {
 			// Tens and units: "twenty five"; the units first in Arabic,

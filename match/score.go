@@ -268,6 +268,9 @@ func nearToken(t, u string) bool {
 	if len(t) < len(u) {
 		t, u = u, t
 	}
+	if verbalNoun(t, u) {
+		return true
+	}
 	// Byte-level rejects first: Score tries every pair of tokens left
 	// unmatched, and nearly all are different words. A glued preposition
 	// is two bytes; one edit changes at most four.
@@ -314,6 +317,23 @@ func nearToken(t, u string) bool {
 // holds, and as shared for the order rules.
 var related = map[[2]string]bool{
 	{"strike", "attack"}: true, {"يقصف", "يهاجم"}: true, {"fire", "wildfire"}: true,
+}
+
+// verbalNoun reports whether t is the verbal noun of the present-tense
+// verb u, in the derived forms whose nouns take an alif before the
+// root and one before its last letter: إفعال, انفعال, افتعال, استفعال
+// (اعدام, يعدم; انسحاب, ينسحب; انتشار, ينتشر; استهداف, يستهدف). Wires
+// tell one event in a nominal sentence ("انتشار الجيش في الجنوب") or a
+// verbal one ("الجيش ينتشر في الجنوب"). t is the longer; at least two
+// letters stand between the alifs, so short words do not pair by chance.
+func verbalNoun(t, u string) bool {
+	const alif, ya, ta = "ا", "ي", "ت"
+	// Arabic letters are two bytes: t is ا X ا c, u is ي X c or ت X c.
+	if len(t) != len(u)+2 || len(u) < 8 || !strings.HasPrefix(t, alif) || !strings.HasPrefix(u, ya) && !strings.HasPrefix(u, ta) {
+		return false
+	}
+	n := len(t)
+	return t[n-4:n-2] == alif && t[n-2:] == u[len(u)-2:] && t[2:n-4] == u[2:len(u)-2]
 }
 
 // cutProclitic returns t without a leading ب ل ك or ف, when at least three
