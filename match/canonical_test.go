@@ -826,3 +826,20 @@ func TestClassVerbalNounsAndHundreds(t *testing.T) {
 		{"traffic accident ar", "مصرع 5 أشخاص في حادث سير على طريق القاهرة الإسكندرية", "وفاة خمسة أشخاص في حادث مروري على طريق القاهرة الإسكندرية", true},
 	})
 }
+
+// The Arabic plural of the pattern أفعال pairs with its singular (see
+// brokenPlural); planes and warplanes are related; the sixth additions.
+func TestClassPluralsAndSixthLexicon(t *testing.T) {
+	checkClass(t, []classCase{
+		{"broken plural ar", "وزير الخارجية المصري يبحث مع نظيره الأمريكي الوضع في غزة", "وزير الخارجية المصري يناقش مع نظيره الأمريكي الأوضاع في غزة", true},
+		{"broken plural, price ar", "ارتفاع سعر النفط بعد هجمات البحر الأحمر", "ارتفاع أسعار النفط بعد هجمات البحر الأحمر", true},
+		{"broken plural, other root ar", "ارتفاع سعر النفط بعد هجمات البحر الأحمر", "ارتفاع أسهم النفط بعد هجمات البحر الأحمر", false},
+		{"jets warplanes", "Turkish jets hit Kurdish militants in northern Iraq", "Turkish warplanes strike Kurdish militants in northern Iraq", true},
+		{"proposes offers", "Colombia's Petro proposes new peace talks with rebels", "Colombia's Petro offers new peace talks with rebels", true},
+		{"disperse scatter", "Police disperse protesters in Tbilisi with water cannon", "Police scatter protesters in Tbilisi with water cannon", true},
+		{"junta", "Niger junta expels French ambassador", "Niger's military rulers expel French ambassador", true},
+		{"swap exchange", "Venezuela frees five Americans in prisoner swap", "Venezuela releases five Americans in prisoner exchange", true},
+		{"hosts receives", "Erdogan hosts Zelensky in Istanbul", "Erdoğan receives Zelenskyy in Istanbul", true},
+		{"passes budget", "Israel's parliament approves budget", "Israel's parliament passes budget", true},
+	})
+}

@@ -268,7 +268,7 @@ func nearToken(t, u string) bool {
 	if len(t) < len(u) {
 		t, u = u, t
 	}
-	if verbalNoun(t, u) {
+	if verbalNoun(t, u) || brokenPlural(t, u) {
 		return true
 	}
 	// Byte-level rejects first: Score tries every pair of tokens left
@@ -317,6 +317,7 @@ func nearToken(t, u string) bool {
 // holds, and as shared for the order rules.
 var related = map[[2]string]bool{
 	{"strike", "attack"}: true, {"يقصف", "يهاجم"}: true, {"fire", "wildfire"}: true,
+	{"plane", "warplane"}: true,
 }
 
 // verbalNoun reports whether t is the verbal noun of the present-tense
@@ -334,6 +335,18 @@ func verbalNoun(t, u string) bool {
 	}
 	n := len(t)
 	return t[n-4:n-2] == alif && t[n-2:] == u[len(u)-2:] && t[2:n-4] == u[2:len(u)-2]
+}
+
+// brokenPlural reports whether t is the plural of the pattern أفعال of the
+// three-letter noun u: اوضاع, وضع; اسعار, سعر; اطفال, طفل. One wire writes
+// "الأوضاع في غزة", another "الوضع في غزة". t is the longer.
+func brokenPlural(t, u string) bool {
+	const alif = "ا"
+	// Arabic letters are two bytes: t is ا a b ا c, u is a b c.
+	if len(t) != 10 || len(u) != 6 || t[:2] != alif || t[6:8] != alif || u[:2] == alif {
+		return false
+	}
+	return t[2:6] == u[:4] && t[8:] == u[4:]
 }
 
 // cutProclitic returns t without a leading ب ل ك or ف, when at least three
