@@ -843,3 +843,24 @@ func TestClassPluralsAndSixthLexicon(t *testing.T) {
 		{"passes budget", "Israel's parliament approves budget", "Israel's parliament passes budget", true},
 	})
 }
+
+// The seventh lexicon additions: common headline verbs and their wire
+// synonyms, each against an act it must not join.
+func TestClassSeventhLexicon(t *testing.T) {
+	checkClass(t, []classCase{
+		{"curb restrict", "China curbs exports of rare earth metals", "China restricts exports of rare earth metals", true},
+		{"lift remove", "US lifts sanctions on Syria", "US removes sanctions on Syria", true},
+		{"lift is not impose", "US lifts sanctions on Syria", "US imposes sanctions on Syria", false},
+		{"step up intensify", "Israel steps up strikes on Gaza", "Israel intensifies strikes on Gaza", true},
+		{"rebound recover", "Oil prices rebound after sharp drop", "Oil prices recover after sharp drop", true},
+		{"boost raise", "Saudi Arabia to boost oil output", "Saudi Arabia to raise oil output", true},
+		{"boost is not cut", "Saudi Arabia to boost oil output", "Saudi Arabia to cut oil output", false},
+		{"files lawsuit sues", "Musk files lawsuit against OpenAI over for-profit shift", "Musk sues OpenAI over for-profit shift", true},
+		{"begin start", "Israel begins ground operation in Rafah", "Israel starts ground operation in Rafah", true},
+		{"leave return", "Thousands leave northern Gaza", "Thousands return to northern Gaza", false},
+		{"dismiss ar", "الرئيس التونسي يقيل وزير الداخلية", "الرئيس التونسي يعفي وزير الداخلية", true},
+		{"threaten vow ar", "الحوثيون يهددون بمهاجمة السفن الأمريكية", "الحوثيون يتوعدون بمهاجمة السفن الأمريكية", true},
+		{"leave is not return ar", "آلاف النازحين يغادرون شمال غزة", "آلاف النازحين يعودون إلى شمال غزة", false},
+		{"resume ar", "إسرائيل تستأنف القصف على غزة", "إسرائيل تعاود القصف على غزة", true},
+	})
+}
