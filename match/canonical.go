@@ -333,6 +333,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// (ends in s or ed) before Stem took the ending off, so it is no
 	// first name ("Kishida reshuffles" is a name and a verb).
 	var inflected uint64
+	// Bit i of thirdPerson: of those, ends in s ("vows"); -ed also ends
+	// names (Mohammed, Khaled).
+	var thirdPerson uint64
 	sep := func() {
 		if n := len(toks); n > 0 && n <= 64 {
 			boundary |= 1 << (n - 1)
@@ -422,6 +425,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		if len(toks) > n && n < 64 && writtenInflected(raw[i]) {
 			inflected |= 1 << n
+			if strings.HasSuffix(raw[i], "s") {
+				thirdPerson |= 1 << n
+			}
 		}
 		if len(toks) == n {
 			if passive == n {
@@ -452,7 +458,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 		}
 	}
-	if drop := dropTitles(toks, boundary, inflected); drop != nil {
+	if drop := dropTitles(toks, boundary, inflected, thirdPerson); drop != nil {
 		if read != nil {
 			var gone []string
 			for i, d := range drop {

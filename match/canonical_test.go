@@ -864,3 +864,20 @@ func TestClassSeventhLexicon(t *testing.T) {
 		{"resume ar", "إسرائيل تستأنف القصف على غزة", "إسرائيل تعاود القصف على غزة", true},
 	})
 }
+
+// An office with no name after it is read as its long-serving holder
+// (see officeHolders); a former holder's title and a spokesman's are not.
+func TestClassOfficeHolders(t *testing.T) {
+	checkClass(t, []classCase{
+		{"office ar", "بوتين يصل إلى بكين في زيارة رسمية", "الرئيس الروسي يصل إلى بكين في زيارة رسمية", true},
+		{"office en", "Turkish president meets Hamas delegation", "Erdogan meets Hamas delegation", true},
+		{"supreme leader", "Iran's supreme leader vows revenge for Haniyeh killing", "Khamenei vows revenge for Haniyeh killing", true},
+		{"supreme leader ar", "المرشد الأعلى الإيراني يتوعد إسرائيل", "خامنئي يتوعد إسرائيل", true},
+		{"foreign minister ar", "وزير الخارجية الروسي يصل إلى القاهرة", "لافروف يصل إلى القاهرة", true},
+		{"office and name", "Russian President Vladimir Putin visits Beijing", "Russian president visits Beijing", true},
+		{"former holder", "Former Egyptian president dies", "Sisi dies", false},
+		{"former holder ar", "الرئيس المصري الأسبق يتوفى", "السيسي يتوفى", false},
+		{"spokesman", "Russian president's spokesman says talks are stalled", "Putin says talks are stalled", false},
+		{"other office", "Egyptian foreign minister visits Ankara", "Sisi visits Ankara", false},
+	})
+}

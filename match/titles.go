@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -26,7 +27,7 @@ spokeswoman spokesperson envoy ambassador mayor governor senator congressman com
 capital
 رئيس الرئيس وزير الوزير ملك الملك العاهل امير الامير ولي العهد شيخ الشيخ سلطان مستشار المستشار
 قائد زعيم امين الامين عام المتحدث متحدث سفير السفير مبعوث المبعوث حاكم نائب السابق
-عاصمه العاصمه
+عاصمه العاصمه مرشد المرشد
 `)
 
 var titleSet = sync.OnceValue(func() map[string]bool {
@@ -103,11 +104,11 @@ func gluedArticle(raw string) bool {
 // words before the run ("French", "Sudan army"), and the first of a name
 // of two words ("Emmanuel Macron"; in Arabic only right before a verb).
 // inflected has bit i set when toks[i] was written as an English verb
-// form. boundary has bit i set when something that is no name stands between
+// form, thirdPerson when that form ends in s. boundary has bit i set when something that is no name stands between
 // toks[i] and the next token (a dropped word, a verb said before, a
 // preposition glued to the next word); it ends a title's run and a name.
 // It returns nil when nothing is dropped.
-func dropTitles(toks []string, boundary, inflected uint64) []bool {
+func dropTitles(toks []string, boundary, inflected, thirdPerson uint64) []bool {
 	var drop []bool
 	at := func(i int) bool { return i < 64 && boundary&(1<<i) != 0 }
 	writtenAt := func(i int) bool { return i < 64 && inflected&(1<<i) != 0 }
@@ -124,7 +125,9 @@ func dropTitles(toks []string, boundary, inflected uint64) []bool {
 			j++
 		}
 		e := j
-		for e < len(toks) && !at(e-1) && nameWord(toks[e]) {
+		// A name ends at a word written as an English verb's third
+		// person ("supreme leader vows revenge").
+		for e < len(toks) && !at(e-1) && nameWord(toks[e]) && !(e < 64 && thirdPerson&(1<<e) != 0) {
 			e++
 		}
 		if e == j && j-1 > i && arabic && !titleSet()[toks[j-1]] && !arabicTitleWords[toks[j-1]] && !nisbaPlaces()[toks[j-1]] {
@@ -134,7 +137,18 @@ func dropTitles(toks []string, boundary, inflected uint64) []bool {
 			e = j + 1
 		}
 		if e == j || at(j-1) {
-			i = j // no name follows: the title is who acted
+			// No name follows: the title is who acted, and a listed
+			// office is its holder (see officeHolders).
+			if h, s := officeHolder(toks, i, j, !arabic); h != "" && !slices.Contains(toks, h) {
+				if drop == nil {
+					drop = make([]bool, len(toks))
+				}
+				toks[s] = h
+				for k := s + 1; k < j; k++ {
+					drop[k] = true
+				}
+			}
+			i = j
 			continue
 		}
 		if drop == nil {
