@@ -674,6 +674,10 @@ var fillers = map[string]bool{
 	"heavy": true, "fierce": true, "intense": true, "violent": true,
 	"بنسبه": true, "نسبه": true,
 	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "واسع": true, "واسعه": true,
+	"deadly": true, "devastating": true, "powerful": true, "strong": true,
+	"مدمر": true, "مدمره": true, "قوي": true, "قويه": true, "شديد": true, "شديده": true,
+	// Said of feasts and months, not of events: عيد الفطر المبارك.
+	"مبارك": true,
 	// Where in a place, when the place is named: "Al-Aqsa compound",
 	// باحات المسجد الأقصى.
 	"compound": true, "courtyard": true, "courtyards": true, "باحات": true, "ساحات": true,

@@ -881,3 +881,15 @@ func TestClassOfficeHolders(t *testing.T) {
 		{"other office", "Egyptian foreign minister visits Ankara", "Sisi visits Ankara", false},
 	})
 }
+
+// Intensifiers wires add (deadly, مدمرة) are not compared, and a word that
+// follows a title as a preposition does (إثر) is no name.
+func TestClassIntensifiersAndPrepositionalNouns(t *testing.T) {
+	checkClass(t, []classCase{
+		{"devastating ar", "ليبيا: فيضانات درنة تودي بحياة الآلاف", "فيضانات مدمرة تقتل الآلاف في درنة الليبية", true},
+		{"deadly", "Floods kill 40 in Kenya", "Deadly floods kill 40 in Kenya", true},
+		{"blessed ar", "السعودية تعلن موعد عيد الفطر", "السعودية تعلن موعد عيد الفطر المبارك", true},
+		{"after the title ar", "وفاة الرئيس الإيراني في تحطم مروحية", "وفاة الرئيس الإيراني إثر تحطم مروحية", true},
+		{"after the title, other country ar", "وفاة الرئيس الإيراني إثر تحطم مروحية", "وفاة الرئيس الأذربيجاني إثر تحطم مروحية", false},
+	})
+}

@@ -113,7 +113,7 @@ func dropTitles(toks []string, boundary, inflected, thirdPerson uint64) []bool {
 	at := func(i int) bool { return i < 64 && boundary&(1<<i) != 0 }
 	writtenAt := func(i int) bool { return i < 64 && inflected&(1<<i) != 0 }
 	inflectedAt := func(i int) bool { return looksInflected(toks[i]) || writtenAt(i) }
-	nameWord := func(t string) bool { return weight(t) == 1 && !isVerb(t) && !titleSet()[t] }
+	nameWord := func(t string) bool { return weight(t) == 1 && !isVerb(t) && !titleSet()[t] && !arabicNotNames[t] }
 	for i := 0; i < len(toks); {
 		if !titleSet()[toks[i]] {
 			i++
@@ -199,6 +199,14 @@ func writtenInflected(w string) bool {
 		return false
 	}
 	return true
+}
+
+// arabicNotNames are Arabic words that follow a title as prepositions
+// do, not as names: مصرع الرئيس الإيراني إثر سقوط مروحية.
+var arabicNotNames = map[string]bool{
+	"اثر": true, "عقب": true, "بعد": true, "قبل": true, "خلال": true, "جراء": true, "بسبب": true,
+	"وسط": true, "بين": true, "امام": true, "داخل": true, "خارج": true, "حول": true, "نحو": true,
+	"ضد": true, "دون": true, "منذ": true, "يوم": true, "امس": true, "غدا": true, "لدي": true,
 }
 
 // arabicCompoundNames start a first name of two words: عبد الفتاح, أبو
