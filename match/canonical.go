@@ -678,6 +678,10 @@ var fillers = map[string]bool{
 	"مدمر": true, "مدمره": true, "قوي": true, "قويه": true, "شديد": true, "شديده": true,
 	// Said of feasts and months, not of events: عيد الفطر المبارك.
 	"مبارك": true,
+	// A country's team is the country in a sports headline: المنتخب
+	// المغربي يتأهل, Morocco qualifies. Its age or sex is a qualifier,
+	// which Score reads apart (see qualifiers).
+	"منتخب": true, "team": true, "squad": true,
 	// Where in a place, when the place is named: "Al-Aqsa compound",
 	// باحات المسجد الأقصى.
 	"compound": true, "courtyard": true, "courtyards": true, "باحات": true, "ساحات": true,

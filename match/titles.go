@@ -65,7 +65,12 @@ func inTitle(t string, arabic bool) bool {
 	}
 	// A present-tense verb of a weak root ends in ي too (يلتقي, ينفي):
 	// it ends the title, it does not describe it.
-	return arabicTitleWords[t] || nisbaPlaces()[t] || strings.HasSuffix(t, "ي") && utf8.RuneCountInString(t) >= 4 && !isVerb(t)
+	if arabicTitleWords[t] || nisbaPlaces()[t] {
+		return true
+	}
+	// The feminine ends in يه: العاصمة الصومالية.
+	n := utf8.RuneCountInString(t)
+	return (strings.HasSuffix(t, "ي") && n >= 4 || strings.HasSuffix(t, "يه") && n >= 5) && !isVerb(t)
 }
 
 // nisbaPlaces are the canonical forms the lexicon gives Arabic adjectives
