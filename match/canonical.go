@@ -458,16 +458,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 		}
 	}
-	if drop := dropTitles(toks, boundary, inflected, thirdPerson); drop != nil {
-		if read != nil {
-			var gone []string
-			for i, d := range drop {
-				if d {
-					gone = append(gone, toks[i])
-				}
-			}
-			*read = append(*read, "a title before a name, dropped: "+strings.Join(gone, " "))
-		}
+	if drop := dropTitles(toks, boundary, inflected, thirdPerson, read); drop != nil {
 		kept := make([]string, 0, len(toks))
 		p, sp, ae := -1, 0, -1
 		for i, t := range toks {

@@ -679,6 +679,8 @@ func TestExplainSaysHowItRead(t *testing.T) {
 		{"French President Emmanuel Macron visits Egypt", "a title before a name, dropped: france president emmanuel"},
 		{"Israel says Hamas rejected deal", "who says, put after what is said: israel"},
 		{"Israeli strike kills five in Gaza", ""},
+		{"Turkish president meets Hamas delegation", "an office read as its holder: turkey president → erdogan"},
+		{"Japan's Kishida reshuffles cabinet", "a country's possessive before a name, dropped: japan"},
 	} {
 		e := m.Explain(c.title, c.title, defaultThreshold)
 		if got := strings.Join(e.ReadA, "; "); got != c.read {

@@ -113,8 +113,12 @@ func gluedArticle(raw string) bool {
 // toks[i] and the next token (a dropped word, a verb said before, a
 // preposition glued to the next word); it ends a title's run and a name.
 // It returns nil when nothing is dropped.
-func dropTitles(toks []string, boundary, inflected, thirdPerson uint64) []bool {
+func dropTitles(toks []string, boundary, inflected, thirdPerson uint64, read *[]string) []bool {
 	var drop []bool
+	// What offices became, and which tokens went with them, for Explain
+	// (with read non-nil).
+	var held []string
+	var office []bool
 	at := func(i int) bool { return i < 64 && boundary&(1<<i) != 0 }
 	writtenAt := func(i int) bool { return i < 64 && inflected&(1<<i) != 0 }
 	inflectedAt := func(i int) bool { return looksInflected(toks[i]) || writtenAt(i) }
@@ -148,9 +152,18 @@ func dropTitles(toks []string, boundary, inflected, thirdPerson uint64) []bool {
 				if drop == nil {
 					drop = make([]bool, len(toks))
 				}
+				if read != nil {
+					held = append(held, strings.Join(toks[s:j], " ")+" → "+h)
+					if office == nil {
+						office = make([]bool, len(toks))
+					}
+				}
 				toks[s] = h
 				for k := s + 1; k < j; k++ {
 					drop[k] = true
+					if office != nil {
+						office[k] = true
+					}
 				}
 			}
 			i = j
@@ -182,6 +195,20 @@ func dropTitles(toks []string, boundary, inflected, thirdPerson uint64) []bool {
 			drop[j], drop[j+1] = true, true
 		}
 		i = e
+	}
+	if read != nil && drop != nil {
+		var gone []string
+		for k, d := range drop {
+			if d && (office == nil || !office[k]) {
+				gone = append(gone, toks[k])
+			}
+		}
+		if len(gone) > 0 {
+			*read = append(*read, "a title before a name, dropped: "+strings.Join(gone, " "))
+		}
+		for _, h := range held {
+			*read = append(*read, "an office read as its holder: "+h)
+		}
 	}
 	return drop
 }
