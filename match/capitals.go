@@ -128,7 +128,9 @@ var possessives = sync.OnceValue(func() (sets struct{ countries, notNames map[st
 // name ("Japan's Kishida reshuffles" is "Kishida reshuffles"), and the
 // country it dropped, or s and "" (see above).
 func dropPossessiveCountry(s string) (string, string) {
-	if !strings.ContainsAny(s, "'’") {
+	// IndexByte and Contains, not ContainsAny: with a non-ASCII
+	// character in its set, ContainsAny decodes every rune.
+	if strings.IndexByte(s, '\'') < 0 && !strings.Contains(s, "’") {
 		return s, ""
 	}
 	m := Default()

@@ -51,7 +51,14 @@ func officeKey(toks []string) string {
 	return strings.Join(slices.Compact(s), " ")
 }
 
-var offices = sync.OnceValue(func() map[string]string {
+// officeTable is offices by key, and every token of any key: a run with
+// another token names no listed office and is not looked up.
+type officeTable struct {
+	byKey map[string]string
+	words map[string]bool
+}
+
+var offices = sync.OnceValue(func() officeTable {
 	m := Default()
 	// The tokens of an office as the pipeline reads a title: lexicon
 	// phrases (وزير الخارجية), canonical words, no stop words. Not
@@ -73,18 +80,29 @@ var offices = sync.OnceValue(func() map[string]string {
 		}
 		return out
 	}
-	set := map[string]string{}
+	tab := officeTable{byKey: map[string]string{}, words: map[string]bool{}}
 	for _, o := range officeHolders {
 		holder := form(o.holder)
 		if len(holder) != 1 {
 			panic("match: office holder of more than one token: " + o.holder)
 		}
 		for _, office := range strings.Split(o.offices, "|") {
-			set[officeKey(form(office))] = holder[0]
+			toks := form(office)
+			if len(toks) > maxOfficeTokens {
+				panic("match: office of more than four tokens: " + office)
+			}
+			tab.byKey[officeKey(toks)] = holder[0]
+			for _, t := range toks {
+				tab.words[t] = true
+			}
 		}
 	}
-	return set
+	return tab
 })
+
+// maxOfficeTokens bounds an office's tokens, so that a run's key is built
+// without allocating.
+const maxOfficeTokens = 4
 
 // formerWords make a title someone who held it before.
 var formerWords = map[string]bool{"former": true, "ex": true, "late": true, "سابق": true, "اسبق": true, "راحل": true}
@@ -101,7 +119,24 @@ func officeHolder(toks []string, from, to int, english bool) (holder string, sta
 		if s < from && !english || s > 0 && formerWords[toks[s-1]] {
 			break
 		}
-		if h, ok := offices()[officeKey(toks[s:to])]; ok {
+		run := toks[s:to]
+		if len(run) > maxOfficeTokens || slices.ContainsFunc(run, func(t string) bool { return !offices().words[t] }) {
+			continue
+		}
+		// officeKey without allocating: sort a copy in an array, join
+		// in a buffer (a map index by string(bytes) does not copy).
+		var sorted [maxOfficeTokens]string
+		n := copy(sorted[:], run)
+		slices.Sort(sorted[:n])
+		var buf [128]byte
+		key := buf[:0]
+		for k, t := range slices.Compact(sorted[:n]) {
+			if k > 0 {
+				key = append(key, ' ')
+			}
+			key = append(key, t...)
+		}
+		if h, ok := offices().byKey[string(key)]; ok {
 			return h, s
 		}
 	}

@@ -262,7 +262,7 @@ func subjectChanged(a, b []string, ab, ba []int8) bool {
 // (ف), or both are words of five letters or more, without digits, one
 // edit apart (see oneEdit).
 func nearToken(t, u string) bool {
-	if related[[2]string{t, u}] || related[[2]string{u, t}] {
+	if related(t, u) {
 		return true
 	}
 	if len(t) < len(u) {
@@ -309,15 +309,33 @@ func nearToken(t, u string) bool {
 	return oneEdit(t, u)
 }
 
-// related are canonical tokens that name one act or thing in most
-// headlines but must stay two tokens: a strike and an attack (merged,
-// "Israel strikes Hamas targets" would hold one verb twice and lose the
-// order that tells who struck whom), a fire and a blaze. Score pairs them
-// as it pairs near spellings: within maxNear, so ScorePrefilter's bound
-// holds, and as shared for the order rules.
-var related = map[[2]string]bool{
-	{"strike", "attack"}: true, {"يقصف", "يهاجم"}: true, {"fire", "wildfire"}: true,
-	{"plane", "warplane"}: true,
+// related reports whether t and u are canonical tokens that name one act
+// or thing in most headlines but must stay two tokens: a strike and an
+// attack (merged, "Israel strikes Hamas targets" would hold one verb twice
+// and lose the order that tells who struck whom), a fire and a blaze.
+// Score pairs them as it pairs near spellings: within maxNear, so
+// ScorePrefilter's bound holds, and as shared for the order rules. A
+// switch, not a map: Score asks it of every pair of unmatched tokens.
+func related(t, u string) bool {
+	switch t {
+	case "strike":
+		return u == "attack"
+	case "attack":
+		return u == "strike"
+	case "يقصف":
+		return u == "يهاجم"
+	case "يهاجم":
+		return u == "يقصف"
+	case "fire":
+		return u == "wildfire"
+	case "wildfire":
+		return u == "fire"
+	case "plane":
+		return u == "warplane"
+	case "warplane":
+		return u == "plane"
+	}
+	return false
 }
 
 // verbalNoun reports whether t is the verbal noun of the present-tense
