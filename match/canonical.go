@@ -356,6 +356,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			i += n - 1
 			continue
 		}
+		if (raw[i] == "عبد" || raw[i] == "وعبد") && i+1 < len(raw) && !isStop(raw[i+1]) {
+			// عبد الله and عبدالله are one name, written in two words
+			// or one.
+			add(m.canonicalWord("عبد" + raw[i+1]))
+			i++
+			continue
+		}
 		if t, n := numberAt(raw, i); n > 0 {
 			add(t)
 			i += n - 1

@@ -909,3 +909,18 @@ func TestClassTeamsAndEighthLexicon(t *testing.T) {
 		{"host ar", "قطر تستضيف جولة جديدة من مفاوضات وقف إطلاق النار", "الدوحة تحتضن جولة جديدة من محادثات الهدنة", true},
 	})
 }
+
+// Written after the measurement of set 12: عبد and the name after it are
+// one token however written; the Palestinian president's office; and the
+// one house that is not two (the indefinite accusative's alif is not taken
+// off: a dual reads as its singular, so منزلا would meet منزلين).
+func TestClassAbdNamesAndPalestine(t *testing.T) {
+	checkClass(t, []classCase{
+		{"abd in one or two words ar", "الملك عبد الله يستقبل عباس في عمان", "الملك عبدالله يستقبل عباس في عمان", true},
+		{"abd, other name ar", "الملك عبد الله يستقبل عباس في عمان", "الملك عبد العزيز يستقبل عباس في عمان", false},
+		{"palestinian president ar", "الملك عبد الله يستقبل الرئيس الفلسطيني في عمان", "الملك عبدالله يستقبل عباس في عمان", true},
+		{"warn ar", "الأمم المتحدة تحذر من مجاعة في شمال غزة", "الأمم المتحدة تنبه من مجاعة في شمال غزة", true},
+		{"torch", "Protesters torch parliament in Nairobi", "Protesters set fire to parliament in Nairobi", true},
+		{"one house is not two ar", "الاحتلال يهدم منزلا في سلوان", "الاحتلال يهدم منزلين في سلوان", false},
+	})
+}

@@ -189,8 +189,8 @@ func dropTitles(toks []string, boundary, inflected, thirdPerson uint64, read *[]
 			e-j == 2 && !isASCIIWord(toks[j]) && e < len(toks) && !at(e-1) && isVerb(toks[e]) {
 			drop[j] = true
 		}
-		// An Arabic compound first name (عبد الفتاح السيسي, أبو محمد
-		// الجولاني) before a verb.
+		// An Arabic compound first name (أبو محمد الجولاني) before a
+		// verb.
 		if e-j == 3 && arabicCompoundNames[toks[j]] && e < len(toks) && !at(e-1) && isVerb(toks[e]) {
 			drop[j], drop[j+1] = true, true
 		}
@@ -241,9 +241,9 @@ var arabicNotNames = map[string]bool{
 	"ضد": true, "دون": true, "منذ": true, "يوم": true, "امس": true, "غدا": true, "لدي": true,
 }
 
-// arabicCompoundNames start a first name of two words: عبد الفتاح, أبو
-// محمد (as Stem leaves them).
-var arabicCompoundNames = map[string]bool{"عبد": true, "ابو": true}
+// arabicCompoundNames start a first name of two words: أبو محمد (as Stem
+// leaves it). عبد الفتاح is one token already (see tokens).
+var arabicCompoundNames = map[string]bool{"ابو": true}
 
 // looksInflected reports whether an English token ends like a verb form
 // englishBase did not take off (short words: "vows", "eyes").
