@@ -112,7 +112,9 @@ func (m *Matcher) settleCanonicals() {
 	settled := map[string]string{}
 	settle := func(c string) string {
 		if !strings.Contains(c, " ") {
-			return c
+			// Written as Stem leaves the word, as text gives it
+			// (وزاره is زاره wherever it appears).
+			return Stem(c)
 		}
 		if s, ok := settled[c]; ok {
 			return s
@@ -121,6 +123,8 @@ func (m *Matcher) settleCanonicals() {
 		for i, w := range ws {
 			// A word that is itself a variant of a longer form
 			// (macedonia, north macedonia) stays as written.
+			w = Stem(w)
+			ws[i] = w
 			if cw := m.canonicalWord(w); !strings.Contains(cw, " ") {
 				ws[i] = cw
 			}
@@ -552,6 +556,9 @@ func (m *Matcher) canonicalWord(w string) string {
 		base, ok = arabicSingular(w)
 	}
 	if !ok {
+		if c, ok := m.arabicDualVerb(w); ok {
+			return c
+		}
 		return w
 	}
 	if c, ok := m.words[base]; ok {
@@ -567,6 +574,20 @@ func (m *Matcher) canonicalWord(w string) string {
 		}
 	}
 	return base
+}
+
+// arabicDualVerb returns the canonical form of an Arabic verb in the
+// dual of the present tense (يصلان, تلتقيان: "the two arrive") when the
+// lexicon knows its singular: "A and B arrive" is told "A arrives with B"
+// too. Only verbs the lexicon knows lose the ending, since many names
+// have this form (تايوان, اليونان).
+func (m *Matcher) arabicDualVerb(w string) (string, bool) {
+	r, ok := strings.CutSuffix(w, "ان")
+	if !ok || !strings.HasPrefix(r, "ي") && !strings.HasPrefix(r, "ت") || utf8.RuneCountInString(r) < 3 {
+		return "", false
+	}
+	c, ok := m.words[r]
+	return c, ok
 }
 
 // arabicSingular returns an Arabic word without the suffix of a sound
@@ -671,7 +692,8 @@ var fillers = map[string]bool{
 	"massive": true, "huge": true, "large": true, "big": true, "major": true,
 	"heavy": true, "fierce": true, "intense": true, "violent": true,
 	"بنسبه": true, "نسبه": true,
-	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "واسع": true, "واسعه": true,
+	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "اسع": true, "اسعه": true, // واسع, واسعة: its waw reads as the conjunction (Stem)
+
 	"deadly": true, "devastating": true, "powerful": true, "strong": true,
 	"مدمر": true, "مدمره": true, "قوي": true, "قويه": true, "شديد": true, "شديده": true,
 	// Said of feasts and months, not of events: عيد الفطر المبارك.

@@ -924,3 +924,23 @@ func TestClassAbdNamesAndPalestine(t *testing.T) {
 		{"one house is not two ar", "الاحتلال يهدم منزلا في سلوان", "الاحتلال يهدم منزلين في سلوان", false},
 	})
 }
+
+// Written in the fourth session: a word's own waw (وزير, وكالة, وفقا) is
+// read as the conjunction however the word is written, bare, after the
+// article or after the conjunction, so every form of it gives one token;
+// and the commonest Arabic attribution, وفقاً لـ, is one.
+func TestClassWawWordsAndAttribution(t *testing.T) {
+	checkClass(t, []classCase{
+		{"minister, bare and with the article ar", "السيسي يستقبل وزير الخارجية الأمريكي في القاهرة", "السيسي يستقبل الوزير الأمريكي للخارجية في القاهرة", true},
+		{"agency, bare and with the article ar", "الوكالة الدولية للطاقة الذرية تحذر من تصعيد في زابوريجيا", "وكالة الطاقة الذرية تحذر من تصعيد في زابوريجيا", true},
+		{"prime minister ar", "نتنياهو يرفض وقف الحرب على غزة", "رئيس الوزراء الإسرائيلي نتنياهو يرفض إنهاء الحرب على غزة", true},
+		{"and the minister ar", "بلينكن ووزير الدفاع يصلان إلى تل أبيب", "بلينكن يصل إلى تل أبيب مع وزير الدفاع", true},
+		{"according to, trailing ar", "مقتل 5 في غارة إسرائيلية على خان يونس وفقاً لمصادر طبية", "مقتل 5 في غارة إسرائيلية على خان يونس", true},
+		{"according to, leading ar", "وفقاً لمسؤولين، مقتل 5 في غارة إسرائيلية على خان يونس", "مقتل 5 في غارة على خان يونس", true},
+		{"according to, other count stays apart ar", "مقتل 5 في غارة إسرائيلية على خان يونس وفقاً لمصادر طبية", "مقتل 7 في غارة إسرائيلية على خان يونس", false},
+		{"two meet ar", "السيسي وماكرون يلتقيان في القاهرة", "السيسي يلتقي ماكرون في القاهرة", true},
+		{"two discuss ar", "عباس وأردوغان يبحثان الوضع في غزة", "عباس يبحث مع أردوغان الوضع في غزة", true},
+		{"a dual of the same verb, other place stays apart ar", "السيسي وماكرون يلتقيان في القاهرة", "السيسي يلتقي ماكرون في باريس", false},
+		{"a name of the dual's form stays itself ar", "زلزال بقوة 6 درجات يضرب تايوان", "زلزال بقوة 6 درجات يضرب اليونان", false},
+	})
+}

@@ -102,10 +102,11 @@ var sayVerbs = map[string]bool{
 }
 
 // attributionCues start a trailing attribution ("according to police",
-// "وفق مصادر طبية", "نقلا عن مسؤولين"); they are compared after Stem.
+// "وفق مصادر طبية", "نقلا عن مسؤولين"); they are compared after Stem,
+// so وفقا is written فقا.
 var attributionCues = map[string]bool{
 	"according": true, "citing": true, "per": true, "via": true,
-	"وفق": true, "وفقا": true, "بحسب": true, "حسب": true, "نقلا": true,
+	"وفق": true, "فقا": true, "بحسب": true, "حسب": true, "نقلا": true,
 }
 
 // maxAttribution is the most words an attribution has.

@@ -45,9 +45,10 @@ var titleSet = sync.OnceValue(func() map[string]bool {
 })
 
 // arabicTitleWords may continue an Arabic title before the name: وزير
-// الخارجية, رئيس الوزراء, ولي العهد, الأمين العام (as Stem leaves them).
+// الخارجية, رئيس الوزراء, ولي العهد, الأمين العام (as Stem leaves them:
+// الوزراء is زراء, a word's own waw read as the conjunction).
 var arabicTitleWords = map[string]bool{
-	"خارجيه": true, "دفاع": true, "داخليه": true, "ماليه": true, "وزراء": true,
+	"خارجيه": true, "دفاع": true, "داخليه": true, "ماليه": true, "زراء": true,
 	"عهد": true, "عام": true, "حكومه": true, "امن": true, "قومي": true, "اعلي": true,
 	"سابق": true, "اسبق": true,
 }

@@ -106,5 +106,11 @@ func Stem(token string) string {
 			break
 		}
 	}
+	// A word that begins with و loses it bare (وزير gives زير), so it
+	// loses it too after the article or the conjunction (الوزير,
+	// ووزير): every form of one word gives one token.
+	if r, ok := strings.CutPrefix(token, "و"); ok && utf8.RuneCountInString(r) >= minStem {
+		token = r
+	}
 	return token
 }
