@@ -577,17 +577,38 @@ func (m *Matcher) canonicalWord(w string) string {
 }
 
 // arabicDualVerb returns the canonical form of an Arabic verb in the
-// dual of the present tense (يصلان, تلتقيان: "the two arrive") when the
-// lexicon knows its singular: "A and B arrive" is told "A arrives with B"
-// too. Only verbs the lexicon knows lose the ending, since many names
-// have this form (تايوان, اليونان).
+// dual of the present tense (يصلان, تلتقيان: "the two arrive") or in a
+// plural too short for arabicSingular (ينفون, "they deny", is ينفي) when
+// the lexicon knows its singular: "A and B arrive" is told "A arrives
+// with B" too, and a denial in the plural is still a denial. Only verbs
+// the lexicon knows lose the ending, since many names have this form
+// (تايوان, اليونان).
 func (m *Matcher) arabicDualVerb(w string) (string, bool) {
-	r, ok := strings.CutSuffix(w, "ان")
-	if !ok || !strings.HasPrefix(r, "ي") && !strings.HasPrefix(r, "ت") || utf8.RuneCountInString(r) < 3 {
+	if r, ok := strings.CutSuffix(w, "وا"); ok && utf8.RuneCountInString(r) == 2 {
+		// The past plural of a weak verb: نفوا ("they denied") is نفي.
+		for _, f := range []string{r + "ي", r + "ا"} {
+			if c, ok := m.words[f]; ok {
+				return c, true
+			}
+		}
+	}
+	if !strings.HasPrefix(w, "ي") && !strings.HasPrefix(w, "ت") {
 		return "", false
 	}
-	c, ok := m.words[r]
-	return c, ok
+	for _, suf := range []string{"ان", "ون"} {
+		r, ok := strings.CutSuffix(w, suf)
+		if !ok || utf8.RuneCountInString(r) < 3 {
+			continue
+		}
+		// A weak last letter goes before the plural's ending (ينفون,
+		// يدعون) and stays before the dual's (ينفيان).
+		for _, f := range []string{r, r + "ي", r + "و"} {
+			if c, ok := m.words[f]; ok {
+				return c, true
+			}
+		}
+	}
+	return "", false
 }
 
 // arabicSingular returns an Arabic word without the suffix of a sound
@@ -691,6 +712,7 @@ var fillers = map[string]bool{
 	"her": true, "we": true, "our": true, "you": true,
 	"massive": true, "huge": true, "large": true, "big": true, "major": true,
 	"heavy": true, "fierce": true, "intense": true, "violent": true,
+	"rage": true, "rag": true, // "as wildfire rages", "raging fighting"
 	"بنسبه": true, "نسبه": true,
 	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "اسع": true, "اسعه": true, // واسع, واسعة: its waw reads as the conjunction (Stem)
 

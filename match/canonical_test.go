@@ -941,6 +941,39 @@ func TestClassWawWordsAndAttribution(t *testing.T) {
 		{"two meet ar", "السيسي وماكرون يلتقيان في القاهرة", "السيسي يلتقي ماكرون في القاهرة", true},
 		{"two discuss ar", "عباس وأردوغان يبحثان الوضع في غزة", "عباس يبحث مع أردوغان الوضع في غزة", true},
 		{"a dual of the same verb, other place stays apart ar", "السيسي وماكرون يلتقيان في القاهرة", "السيسي يلتقي ماكرون في باريس", false},
+		{"a denial in the plural stays apart ar", "الحوثيون يعلنون استهداف سفينة في البحر الأحمر", "الحوثيون ينفون استهداف سفينة في البحر الأحمر", false},
+		{"a denial in the plural is one ar", "الحوثيون ينفون استهداف سفينة في البحر الأحمر", "الحوثي ينفي استهداف سفينة في البحر الأحمر", true},
+		{"a denial in the past plural stays apart ar", "مسؤولون إيرانيون نفوا إرسال أسلحة إلى الحوثيين", "مسؤولون إيرانيون أعلنوا إرسال أسلحة إلى الحوثيين", false},
 		{"a name of the dual's form stays itself ar", "زلزال بقوة 6 درجات يضرب تايوان", "زلزال بقوة 6 درجات يضرب اليونان", false},
+	})
+}
+
+// Written after set 13 (20/40 at writing): the forms of a verb of three
+// letters, duals of numbers, prepositions wires swap, a refusal as a
+// negation, and the lexicon's ninth batch; each with what must stay apart.
+func TestClassFormOneVerbsAndNinthLexicon(t *testing.T) {
+	checkClass(t, []classCase{
+		{"present and noun of a three-letter verb ar", "السعودية تعلن رفع أسعار البنزين بنسبة 5%", "المملكة العربية السعودية ترفع أسعار البنزين 5 بالمئة", true},
+		{"a refusal is not the act ar", "السعودية ترفع أسعار البنزين", "السعودية ترفض رفع أسعار البنزين", false},
+		{"a refusal is not the act", "Jordan raises minimum wage", "Jordan refuses to raise minimum wage", false},
+		{"dual of million ar", "الأمم المتحدة: 2 مليون شخص مهددون بالمجاعة في السودان", "الأمم المتحدة: مليونا شخص مهددون بالمجاعة في السودان", true},
+		{"construct dual of million ar", "2 مليون شخص مهددون بالمجاعة في السودان", "مليوني شخص مهددون بالمجاعة في السودان", true},
+		{"dual of million is not a million ar", "مليون شخص مهددون بالمجاعة في السودان", "مليوني شخص مهددون بالمجاعة في السودان", false},
+		{"a number word after bi ar", "المغرب يفوز على الكونغو بثلاثة أهداف", "المغرب يفوز على الكونغو ب3 أهداف", true},
+		{"during and in ar", "اعتقال 15 فلسطينيا خلال حملة مداهمات في الضفة", "اعتقال 15 فلسطينيا في حملة مداهمات بالضفة", true},
+		{"on friday ar", "مجلس الأمن يصوت يوم الجمعة على مشروع قرار بشأن غزة", "مجلس الأمن الدولي يصوت الجمعة على مشروع قرار حول غزة", true},
+		{"another day stays apart ar", "مجلس الأمن يصوت يوم الجمعة على مشروع قرار بشأن غزة", "مجلس الأمن يصوت يوم الاثنين على مشروع قرار بشأن غزة", false},
+		{"wounded ar", "إصابة 3 جنود إسرائيليين بعملية دهس قرب الخليل", "جرح ثلاثة جنود إسرائيليين في عملية دهس قرب الخليل", true},
+		{"killed is not wounded ar", "مصرع 3 في حريق بمصنع في القاهرة", "إصابة 3 في حريق بمصنع في القاهرة", false},
+		{"parliament ar", "البرلمان العراقي يفشل في انتخاب رئيس جديد", "مجلس النواب العراقي يخفق في انتخاب رئيس جديد", true},
+		{"the other chamber stays apart ar", "البرلمان الأردني يقر الموازنة العامة", "مجلس الأعيان الأردني يقر الموازنة العامة", false},
+		{"an execution told two ways ar", "إيران تعدم 4 أشخاص بتهمة التجسس لإسرائيل", "إيران تنفذ حكم الإعدام بحق 4 أشخاص بتهمة التجسس لإسرائيل", true},
+		{"prisoners and detainees", "Israel frees 90 Palestinian prisoners under truce deal", "Israel releases 90 Palestinian detainees under truce deal", true},
+		{"a survived vote is a won one", "Spanish PM Sanchez wins confidence vote", "Spanish PM Sanchez survives confidence vote", true},
+		{"a lost vote stays apart", "Spanish PM Sanchez wins confidence vote", "Spanish PM Sanchez loses confidence vote", false},
+		{"declared and imposed emergency", "Sri Lanka declares state of emergency amid protests", "Sri Lanka imposes emergency amid protests", true},
+		{"a lifted emergency stays apart", "Sri Lanka declares state of emergency", "Sri Lanka lifts state of emergency", false},
+		{"a raid and an attack", "Israeli forces raid Jenin refugee camp", "Israeli forces attack Jenin refugee camp", true},
+		{"who raided whom stays apart", "Israeli forces raid Jenin refugee camp", "Gunmen attack Israeli forces in Jenin refugee camp", false},
 	})
 }

@@ -177,7 +177,11 @@ var multipliers = map[string]float64{
 var bareMultipliers = map[string]float64{
 	"hundred": 1e2, "ميه": 1e2, "مايه": 1e2,
 	"million": 1e6, "billion": 1e9, "trillion": 1e12,
-	"مليون": 1e6, "مليار": 1e9, "تريليون": 1e12, "مليونين": 2e6, "مليارين": 2e9,
+	"مليون": 1e6, "مليار": 1e9, "تريليون": 1e12,
+	// Duals, and their construct forms before a noun (مليوني شخص).
+	"مليونين": 2e6, "مليونان": 2e6, "مليونا": 2e6, "مليوني": 2e6,
+	"مليارين": 2e9, "ملياران": 2e9, "مليارا": 2e9, "ملياري": 2e9,
+	"الفين": 2e3, "الفان": 2e3, "الفي": 2e3,
 }
 
 // numberAt reads a number starting at raw[i] (normalized words, before
@@ -189,6 +193,14 @@ func numberAt(raw []string, i int) (string, int) {
 	w := raw[i]
 	if r, ok := strings.CutPrefix(w, "ال"); ok && isNumeral(r) {
 		return "ord" + r, 1 // الـ19, the 19th
+	}
+	for _, p := range []string{"ب", "ل", "و"} {
+		// A preposition or the conjunction glued to digits: بـ3
+		// أهداف, "by 3 goals"; لـ5 سنوات.
+		if r, ok := strings.CutPrefix(w, p); ok && isNumeral(r) {
+			w = r
+			break
+		}
 	}
 	if o, ok := ordinalWords[w]; ok && o < 10 && i+1 < len(raw) && (raw[i+1] == "عشر" || raw[i+1] == "عشره") {
 		return "ord" + strconv.Itoa(o+10), 2
@@ -212,6 +224,11 @@ func numberAt(raw []string, i int) (string, int) {
 		x, ok := numberWords[w]
 		if !ok {
 			x, ok = numberWords[strings.TrimPrefix(w, "و")]
+		}
+		if !ok {
+			// "by three goals", بثلاثة أهداف: the preposition ب glued
+			// on, as on any Arabic word.
+			x, ok = numberWords[strings.TrimPrefix(w, "ب")]
 		}
 		if t, teen := teenStarts[w]; teen && i+1 < len(raw) && (raw[i+1] == "عشر" || raw[i+1] == "عشره") {
 			x, ok, n = t+10, true, 2

@@ -282,6 +282,13 @@ func nearToken(t, u string) bool {
 		if _, ok := cutProclitic(t); ok {
 			return true
 		}
+		if len(u) == 6 && (t[:2] == "ي" || t[:2] == "ت") && u[:2] != "ا" {
+			// A verb of three letters told in the present (يرفع,
+			// ترفع) and in the past or as its noun (رفع): one wire
+			// writes "السعودية ترفع الأسعار", another "السعودية تعلن
+			// رفع الأسعار".
+			return true
+		}
 	}
 	if d == 0 && len(t) >= 8 && t[2:] == u[2:] && (t[:2] == "ي" && u[:2] == "ت" || t[:2] == "ت" && u[:2] == "ي") {
 		// An Arabic verb told of a masculine or a feminine subject
@@ -321,11 +328,15 @@ func related(t, u string) bool {
 	case "strike":
 		return u == "attack"
 	case "attack":
-		return u == "strike"
+		return u == "strike" || u == "raid"
+	case "raid":
+		return u == "attack"
 	case "يقصف":
 		return u == "يهاجم"
 	case "يهاجم":
-		return u == "يقصف"
+		return u == "يقصف" || u == "يقتحم"
+	case "يقتحم":
+		return u == "يهاجم"
 	case "fire":
 		return u == "wildfire"
 	case "wildfire":

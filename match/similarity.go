@@ -29,6 +29,9 @@ var negations = map[string]bool{
 	// A denial says it did not happen: "Egypt denies reaching deal" is
 	// not "Egypt announces deal" (the lexicon's canonical forms).
 	"deny": true, "ينفي": true,
+	// So does a refusal: "Saudi Arabia refuses to raise fuel prices"
+	// is not "Saudi Arabia raises fuel prices".
+	"reject": true, "يرفض": true,
 	"غير": false, "دون": false, "بدون": false, "no": false, "without": false, "nor": false,
 }
 

@@ -32,6 +32,12 @@ var stopWords = map[string]struct{}{
 	// Near a place is where it happened as much as in it: "near Ramallah",
 	// قرب الخليل, بالقرب من الخليل.
 	"near": {}, "قرب": {}, "بالقرب": {},
+	// Prepositions one wire uses where another writes في or nothing:
+	// "during a raid" (خلال حملة / في حملة), "amid protests", "vote on a
+	// resolution" (بشأن, حول), "on Friday" (يوم الجمعة, الجمعة), "for
+	// Israel" (لصالح إسرائيل, لإسرائيل).
+	"خلال": {}, "بشان": {}, "حول": {}, "يوم": {}, "لصالح": {}, "بحق": {},
+	"amid": {}, "during": {}, "over": {}, "about": {}, "regarding": {},
 }
 
 func isStop(t string) bool {
