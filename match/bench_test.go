@@ -130,3 +130,24 @@ func BenchmarkScore(b *testing.B) {
 		Score(a, others[i%len(others)])
 	}
 }
+
+// BenchmarkScorePrefilter is ScorePrefilter on candidates as the rare-key
+// index hands them over: one that shares the common words only, one of
+// fewer tokens (where a doer left out may matter), and a near duplicate.
+func BenchmarkScorePrefilter(b *testing.B) {
+	m := Default()
+	x := ScorePrefilter(m.Tokens("Israeli strike kills 7 at school in Jabalia, Gaza"), 0.8)
+	for _, tc := range []struct{ name, other string }{
+		{"miss", "Gaza health ministry says toll rises after strike on Rafah"},
+		{"short", "Strike on Rafah kills 7"},
+		{"near", "Seven killed in Israeli strike on Jabalia school"},
+	} {
+		joined := strings.Join(m.Tokens(tc.other), "\x00")
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				x(joined)
+			}
+		})
+	}
+}

@@ -977,3 +977,20 @@ func TestClassFormOneVerbsAndNinthLexicon(t *testing.T) {
 		{"who raided whom stays apart", "Israeli forces raid Jenin refugee camp", "Gunmen attack Israeli forces in Jenin refugee camp", false},
 	})
 }
+
+// A doer one wire names and another leaves out (a verbal noun that opens
+// an Arabic headline, an English passive) is not counted, as long as the
+// headline without it has nothing of its own: no other doer, place,
+// count or victim.
+func TestClassDoerLeftOut(t *testing.T) {
+	checkClass(t, []classCase{
+		{"occupation named and not ar", "اعتقال 15 فلسطينيا في حملة مداهمات بالضفة الغربية", "الاحتلال يعتقل 15 فلسطينيا خلال حملة مداهمات في الضفة", true},
+		{"police named and not", "14 arrested after clashes in Paris", "Police detain 14 after clashes in Paris", true},
+		{"rockets fired", "Rockets fired at northern Israel", "Hezbollah fires rockets at northern Israel", true},
+		{"another place stays apart", "14 arrested after clashes in Berlin", "Police detain 14 after clashes in Paris", false},
+		{"other victims stay apart", "3 Israelis killed in Jenin", "Israeli forces kill 3 Palestinians in Jenin", false},
+		{"other victims stay apart ar", "مقتل 3 جنود إسرائيليين في جنين", "الاحتلال يقتل 3 فلسطينيين في جنين", false},
+		{"another doer named stays apart", "5 killed in Israeli strike on Gaza", "Hamas attack kills 5 in Gaza", false},
+		{"the sued is not the suer", "Samsung sued over patents", "Samsung sues Apple over patents", false},
+	})
+}
