@@ -87,13 +87,10 @@ const maxNear = 2
 // common words of a headline is ruled out after a few substring searches.
 // The test does not allocate and is safe for concurrent use.
 //
-// A doer a names before its verb is not counted against a candidate that
-// names none and has no token a lacks (see doerPrefix): the bound then
-// allows for two tokens fewer, but only for a candidate whose tokens are
-// all in a, but for maxNear near spellings. The order of a does not
-// matter (the stores hand tokens over rarest first), so any verb in a may
-// have a doer. joined is taken to separate tokens with NUL, as the stores
-// join them; joined otherwise only loosens the test.
+// A headline that is a without the doer a names before its verb scores 1
+// (see doerPrefix), so a candidate lacking up to two of a's tokens may
+// still pass when a has a verb; the order of a does not matter here (the
+// stores hand tokens over rarest first).
 func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
 	p := newProbe(a)
 	near := 0
@@ -109,55 +106,24 @@ func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
 		doer = min(near-1, maxDoer)
 	}
 	near = min(near, maxNear)
-	tight := threshold*float64(p.total) - 1e-9 - float64(near)
-	loose := threshold*float64(p.total-doer) - 1e-9 - float64(near)
-	own := strings.Join(p.tokens, "\x00")
+	// A candidate that is a without its doer scores 1 while it lacks up
+	// to doer of a's tokens.
+	need := threshold*float64(p.total) - 1e-9 - float64(near)
+	if doer > 0 {
+		need = min(need, float64(p.total-doer-near)-1e-9)
+	}
 	return func(joined string) bool {
-		// The loose bound holds only for a candidate that may be the
-		// one without a doer: one of no more tokens than a may pair
-		// with (counted only once the tight bound fails), and in the
-		// end one whose tokens are all in a but maxNear.
-		nb, pairable := -1, len(p.tokens)+near
 		found, left := 0, p.total
 		for i, t := range p.tokens {
 			left -= p.weight[i]
 			if strings.Contains(joined, t) {
 				found += p.weight[i]
-				continue
-			}
-			pairable--
-			if most := float64(found + left); most < tight {
-				if doer == 0 || most < loose {
-					return false
-				}
-				if nb < 0 {
-					nb = strings.Count(joined, "\x00") + 1
-				}
-				if nb > pairable {
-					return false
-				}
-			}
-		}
-		if float64(found) >= tight {
-			return true
-		}
-		return doer > 0 && float64(found) >= loose && allIn(joined, own, maxNear)
-	}
-}
-
-// allIn reports whether every NUL-separated token of joined but at most
-// spare occurs in own.
-func allIn(joined, own string, spare int) bool {
-	for joined != "" {
-		t, rest, _ := strings.Cut(joined, "\x00")
-		if t != "" && !strings.Contains(own, t) {
-			if spare--; spare < 0 {
+			} else if float64(found+left) < need {
 				return false
 			}
 		}
-		joined = rest
+		return float64(found) >= need
 	}
-	return true
 }
 
 // Rule names, for Explain.
@@ -251,20 +217,12 @@ func score(a, b []string, p *pairing) (float64, string) {
 	if subjectChanged(a, b, p.ab[:len(a)], p.ba[:len(b)]) || subjectChanged(b, a, p.ba[:len(b)], p.ab[:len(a)]) {
 		return 0, ruleSubject
 	}
-	rule := ruleNone
 	switch {
-	case onlyB == 0 && onlyA > 0:
-		if k := doerPrefix(a, p.ab[:len(a)]); k > 0 {
-			onlyA -= k
-			rule = ruleDoer
-		}
-	case onlyA == 0 && onlyB > 0:
-		if k := doerPrefix(b, p.ba[:len(b)]); k > 0 {
-			onlyB -= k
-			rule = ruleDoer
-		}
+	case onlyB == 0 && onlyA > 0 && doerPrefix(a, p.ab[:len(a)]) == onlyA,
+		onlyA == 0 && onlyB > 0 && doerPrefix(b, p.ba[:len(b)]) == onlyB:
+		return 1, ruleDoer
 	}
-	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB)), rule
+	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB)), ruleNone
 }
 
 // maxDoer is the most tokens a doer that one side leaves out may have
@@ -276,12 +234,13 @@ const maxDoer = 2
 // index of each token's partner, or -1) the doer must be unpaired and the
 // verb paired.
 //
-// Score does not count such a doer when the other headline has no token
-// of its own: wires leave the doer out ("اعتقال 15 فلسطينيا", "14
+// Two headlines that differ only by such a doer are one story (Score
+// gives 1): wires leave the doer out ("اعتقال 15 فلسطينيا", "14
 // arrested in Paris") where others name it ("الاحتلال يعتقل 15
 // فلسطينيا", "Police detain 14 in Paris"), and a headline that names no
-// doer and says nothing else contradicts none. A headline that names
-// another doer, or another place or count, still has a token of its own.
+// doer contradicts none. A headline that names another doer, or another
+// place or count, has a token of its own; with one word more on either
+// side the pair is scored as any other.
 func doerPrefix(toks []string, partner []int8) int {
 	for k := 1; k <= maxDoer && k < len(toks); k++ {
 		d := toks[k-1]
