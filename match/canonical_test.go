@@ -994,3 +994,20 @@ func TestClassDoerLeftOut(t *testing.T) {
 		{"the sued is not the suer", "Samsung sued over patents", "Samsung sues Apple over patents", false},
 	})
 }
+
+// Written after set 14 (11/40 and three false merges at writing): a
+// failure is a negation, and an act that undoes the act both headlines
+// share is another story.
+func TestClassFailureAndUndoneActs(t *testing.T) {
+	checkClass(t, []classCase{
+		{"a failed election ar", "لبنان: انتخاب جوزيف عون رئيسا للجمهورية", "لبنان: فشل انتخاب جوزيف عون رئيسا للجمهورية", false},
+		{"a failed election", "Lebanon's parliament elects Joseph Aoun president", "Lebanon's parliament fails to elect Joseph Aoun president", false},
+		{"two failures are one", "Iraqi parliament fails to elect new speaker", "Iraq's parliament fails to elect a new speaker", true},
+		{"release of the detained", "Venezuela releases 110 detained protesters", "Venezuela detains 110 protesters", false},
+		{"release of the jailed", "UAE frees 43 jailed for terrorism", "UAE jails 43 for terrorism", false},
+		{"release of the jailed ar", "الإمارات تفرج عن 43 مسجونا بتهم إرهاب", "الإمارات تسجن 43 بتهم إرهاب", false},
+		{"release told two ways", "Venezuela releases 110 detained protesters", "Venezuela frees 110 protesters detained in crackdown", true},
+		{"prisoners released", "Israel releases 90 Palestinian prisoners", "Israel frees 90 Palestinian detainees", true},
+		{"reopened is not closed", "Israel reopens Kerem Shalom crossing closed since May", "Israel closes Kerem Shalom crossing", false},
+	})
+}

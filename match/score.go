@@ -135,6 +135,7 @@ const (
 	ruleRoles     = "roles swapped around the verb"
 	ruleSubject   = "a name moved past the verb and another took its place"
 	ruleDoer      = "a doer one side names and the other leaves out, not counted"
+	ruleAct       = "one side's act undoes what both report"
 )
 
 // score is Score; with p non-nil it also fills p and reports which rule
@@ -217,12 +218,64 @@ func score(a, b []string, p *pairing) (float64, string) {
 	if subjectChanged(a, b, p.ab[:len(a)], p.ba[:len(b)]) || subjectChanged(b, a, p.ba[:len(b)], p.ab[:len(a)]) {
 		return 0, ruleSubject
 	}
+	if actReversed(a, b, p.ab[:len(a)]) || actReversed(b, a, p.ba[:len(b)]) {
+		return 0, ruleAct
+	}
 	switch {
 	case onlyB == 0 && onlyA > 0 && doerPrefix(a, p.ab[:len(a)]) == onlyA,
 		onlyA == 0 && onlyB > 0 && doerPrefix(b, p.ba[:len(b)]) == onlyB:
 		return 1, ruleDoer
 	}
 	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB)), ruleNone
+}
+
+// firstVerb returns the index of the first verb of toks that is not
+// symmetric (the act the headline reports), or -1.
+func firstVerb(toks []string) int {
+	for i, t := range toks[:min(len(toks), maxOrder)] {
+		if isVerb(t) && !symmetric[t] {
+			return i
+		}
+	}
+	return -1
+}
+
+// actReversed reports whether the act a reports (its first verb) is not
+// in b and is the opposite of an act both share: "Venezuela releases 110
+// detained protesters" / "Venezuela detains 110 protesters", "UAE frees 43
+// jailed for terrorism" / "UAE jails 43". Every word is shared but the
+// act, and the act undoes what b reports.
+func actReversed(a, b []string, ab []int8) bool {
+	i := firstVerb(a)
+	if i < 0 || ab[i] >= 0 {
+		return false
+	}
+	for k, t := range a {
+		if ab[k] >= 0 && opposite(a[i], t) {
+			return true
+		}
+	}
+	return false
+}
+
+// opposite reports whether canonical acts t and u undo each other. A
+// switch, as related is.
+func opposite(t, u string) bool {
+	switch t {
+	case "release", "يطلق":
+		return u == "arrest" || u == "sentence" || u == "يعتقل" || u == "يسجن"
+	case "arrest", "sentence", "يعتقل", "يسجن":
+		return u == "release" || u == "يطلق"
+	case "open", "يفتح":
+		return u == "close" || u == "يغلق"
+	case "close", "يغلق":
+		return u == "open" || u == "يفتح"
+	case "lift":
+		return u == "impose"
+	case "impose":
+		return u == "lift"
+	}
+	return false
 }
 
 // maxDoer is the most tokens a doer that one side leaves out may have

@@ -32,6 +32,9 @@ var negations = map[string]bool{
 	// So does a refusal: "Saudi Arabia refuses to raise fuel prices"
 	// is not "Saudi Arabia raises fuel prices".
 	"reject": true, "يرفض": true,
+	// And a failure: "Lebanon's parliament fails to elect Aoun" is not
+	// "Lebanon's parliament elects Aoun".
+	"fail": true, "يفشل": true,
 	"غير": false, "دون": false, "بدون": false, "no": false, "without": false, "nor": false,
 }
 
