@@ -337,8 +337,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// (ends in s or ed) before Stem took the ending off, so it is no
 	// first name ("Kishida reshuffles" is a name and a verb).
 	var inflected uint64
-	// Bit i of thirdPerson: of those, ends in s ("vows"); -ed also ends
-	// names (Mohammed, Khaled).
+	// Bit i of thirdPerson: the same; it ends a name ("vows",
+	// "hospitalized"), since names written like verbs are not read so
+	// (Kais, Abbas, Khaled: see writtenInflected and edNames).
 	var thirdPerson uint64
 	sep := func() {
 		if n := len(toks); n > 0 && n <= 64 {
@@ -423,7 +424,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			sep()
 		}
 		if n := len(toks); n > 0 && isVerb(toks[n-1]) && isVerb(c) && isASCIIWord(raw[i]) && i+1 < len(raw) &&
-			!isStop(raw[i+1]) && !prepositions[raw[i+1]] && (strings.HasSuffix(raw[i], "ed") || irregularParticiples[raw[i]]) {
+			!isStop(raw[i+1]) && !prepositions[raw[i+1]] && (strings.HasSuffix(raw[i], "ed") && !edNames[raw[i]] || irregularParticiples[raw[i]]) {
 			// A participle right after a verb describes its object
 			// ("free kidnapped soldiers"): not the act itself, which
 			// "kidnap soldiers" is.
@@ -436,9 +437,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		if len(toks) > n && n < 64 && writtenInflected(raw[i]) {
 			inflected |= 1 << n
-			if strings.HasSuffix(raw[i], "s") {
-				thirdPerson |= 1 << n
-			}
+			thirdPerson |= 1 << n
 		}
 		if len(toks) == n {
 			if passive == n {
@@ -550,6 +549,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 func (m *Matcher) canonicalWord(w string) string {
 	if c, ok := m.words[w]; ok {
 		return c
+	}
+	if a := americanSpelling(w); a != w {
+		// The lexicon may hold either spelling.
+		if c, ok := m.words[a]; ok {
+			return c
+		}
+		w = a
 	}
 	base, ok := englishBase(w)
 	if !ok || isStop(base) {

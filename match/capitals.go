@@ -95,6 +95,12 @@ greece haiti hungary india indonesia iran iraq ireland israel italy japan jordan
 lebanon libya mali mexico moldova morocco myanmar nepal nicaragua niger nigeria oman pakistan
 palestine peru philippines poland portugal qatar romania russia rwanda senegal serbia somalia spain
 sudan sweden syria taiwan thailand tunisia turkey uganda ukraine venezuela vietnam yemen zimbabwe
+paraguay uruguay bolivia ecuador guatemala honduras panama jamaica austria belgium netherlands
+denmark norway finland switzerland slovakia slovenia croatia bosnia albania kosovo montenegro
+bulgaria lithuania latvia estonia iceland luxembourg malta cyprus malaysia singapore cambodia laos
+mongolia kazakhstan uzbekistan kyrgyzstan tajikistan turkmenistan maldives angola botswana burundi
+cameroon djibouti eritrea gabon gambia guinea liberia madagascar malawi mauritania mozambique
+namibia tanzania togo zambia benin uae
 `)
 
 // notNames are capitalized words that follow a country's possessive and

@@ -222,7 +222,7 @@ func writtenInflected(w string) bool {
 		return false
 	}
 	if strings.HasSuffix(w, "ed") {
-		return true
+		return !edNames[w]
 	}
 	if !strings.HasSuffix(w, "s") {
 		return false
@@ -248,6 +248,11 @@ var arabicCompoundNames = map[string]bool{"ابو": true}
 
 // looksInflected reports whether an English token ends like a verb form
 // englishBase did not take off (short words: "vows", "eyes").
+// Names end in s after a vowel or s as verbs rarely do (Kais, Abbas,
+// Idris), as writtenInflected reads them.
 func looksInflected(t string) bool {
-	return strings.HasSuffix(t, "s") || strings.HasSuffix(t, "ed")
+	if strings.HasSuffix(t, "ed") {
+		return !edNames[t]
+	}
+	return writtenInflected(t)
 }

@@ -120,3 +120,28 @@ func Stem(token string) string {
 	}
 	return token
 }
+
+// britishEndings are English endings British wires (Reuters, AFP) spell
+// one way and American ones (AP) another, with the American form the
+// tokens hold: hospitalised is hospitalized, labour labor, centre center.
+var britishEndings = []struct{ british, american string }{
+	{"isations", "izations"}, {"isation", "ization"}, {"ised", "ized"}, {"ises", "izes"},
+	{"ising", "izing"}, {"ise", "ize"}, {"ours", "ors"}, {"oured", "ored"},
+	{"ouring", "oring"}, {"our", "or"}, {"tres", "ters"}, {"tre", "ter"},
+}
+
+// americanSpelling returns an ASCII word of six letters or more with a
+// British ending in its American form (see canonicalWord). Both sides of a comparison get
+// it, so words that have the ending in both spellings (promise, devour)
+// only change their token. It allocates only when it changes w.
+func americanSpelling(w string) string {
+	if len(w) < 6 || !isASCIIWord(w) {
+		return w
+	}
+	for _, e := range britishEndings {
+		if stem, ok := strings.CutSuffix(w, e.british); ok && len(stem) >= 3 {
+			return stem + e.american
+		}
+	}
+	return w
+}
