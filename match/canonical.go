@@ -357,7 +357,16 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 		}
 		if n := m.phraseAt(words, i); n > 0 {
-			add(m.phrases[strings.Join(words[i:i+n], " ")]) // rare: allocating is fine
+			c := m.phrases[strings.Join(words[i:i+n], " ")] // rare: allocating is fine
+			if passive < 0 {
+				// A passive told in a phrase: "shot dead by Israeli
+				// forces", "gunned down by". The doer's "by" follows
+				// the phrase.
+				if p, _ := participle(raw, i, c, sawVerb); p {
+					passive, agent = len(toks), i+n < len(raw) && raw[i+n] == "by"
+				}
+			}
+			add(c)
 			i += n - 1
 			continue
 		}

@@ -186,8 +186,10 @@ func TestProbeCorpus(t *testing.T) {
 	}
 	recall := float64(tp) / float64(same)
 	t.Logf("recall %.3f (%d/%d)", recall, tp, same)
-	if recall < 0.83 {
-		t.Errorf("recall %.3f (%d/%d), want at least 0.83 (0.84 when the test was written)", recall, tp, same)
+	// 0.84 when the test was written; 0.82 once set 14, freer
+	// paraphrase at 13 of 40, was added.
+	if recall < 0.81 {
+		t.Errorf("recall %.3f (%d/%d), want at least 0.81", recall, tp, same)
 	}
 }
 
@@ -1031,4 +1033,16 @@ func TestClassEdNamesAndSpellings(t *testing.T) {
 	if got := Default().Tokens("Sheikh Mohamed bin Zayed receives Ahmed Saeed"); !slices.Contains(got, "ahmed") || !slices.Contains(got, "saeed") {
 		t.Errorf("tokens %q: Ahmed Saeed read as a verb form", got)
 	}
+}
+
+// Written after set 15 (25/30 at writing): a passive told in a lexicon
+// phrase, and يوقف of people as an arrest.
+func TestClassPassivePhrasesAndTawqif(t *testing.T) {
+	checkClass(t, []classCase{
+		{"shot dead by", "Palestinian killed by Israeli fire near Jenin", "Palestinian shot dead by Israeli forces near Jenin", true},
+		{"who shot whom stays apart", "Israeli soldier shot dead by Palestinian near Nablus", "Palestinian shot dead by Israeli soldier near Nablus", false},
+		{"detained as stopped ar", "الأردن يعتقل 16 شخصا بتهمة التخطيط لهجمات", "الأردن يوقف 16 شخصا بتهمة التخطيط لهجمات", true},
+		{"another count stays apart ar", "الأردن يوقف 16 شخصا بتهمة التخطيط لهجمات", "الأردن يعتقل 61 شخصا بتهمة التخطيط لهجمات", false},
+		{"arrest as a noun ar", "توقيف 5 أشخاص يشتبه في انتمائهم لداعش في المغرب", "اعتقال 5 أشخاص يشتبه في انتمائهم لداعش في المغرب", true},
+	})
 }

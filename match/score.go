@@ -440,6 +440,10 @@ func related(t, u string) bool {
 		return u == "attack"
 	case "يقصف":
 		return u == "يهاجم"
+	case "يعتقل":
+		return u == "يوقف" // يوقف 16 شخصا: detains; elsewhere, stops
+	case "يوقف":
+		return u == "يعتقل"
 	case "يهاجم":
 		return u == "يقصف" || u == "يقتحم"
 	case "يقتحم":
