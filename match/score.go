@@ -218,7 +218,8 @@ func score(a, b []string, p *pairing) (float64, string) {
 	if subjectChanged(a, b, p.ab[:len(a)], p.ba[:len(b)]) || subjectChanged(b, a, p.ba[:len(b)], p.ab[:len(a)]) {
 		return 0, ruleSubject
 	}
-	if actReversed(a, b, p.ab[:len(a)]) || actReversed(b, a, p.ba[:len(b)]) {
+	// A side's act can undo the other's only if it is its own.
+	if onlyA > 0 && actReversed(a, b, p.ab[:len(a)]) || onlyB > 0 && actReversed(b, a, p.ba[:len(b)]) {
 		return 0, ruleAct
 	}
 	switch {
