@@ -25,7 +25,7 @@ func TestSmoke(t *testing.T) {
 	if err := run(context.Background(), args, &out, &errs); err != nil {
 		t.Fatalf("run(%q): %v\nstdout:\n%s\nstderr:\n%s", args, err, &out, &errs)
 	}
-	for _, fig := range []string{"2 ", "2b ", "2c ", "2d ", "3a ", "3b ", "4a ", "4b ", "4c ", "5a ", "5b ", "5c ", "6 ", "7 ", "8a ", "8b ", "8c ", "8d ", "9a ", "9b ", "9c ", "9d "} {
+	for _, fig := range []string{"2 ", "2e ", "2b ", "2c ", "2d ", "3a ", "3b ", "4a ", "4b ", "4c ", "5a ", "5b ", "5c ", "6 ", "7 ", "8a ", "8b ", "8c ", "8d ", "9a ", "9b ", "9c ", "9d "} {
 		if !strings.Contains(out.String(), "\n"+fig) {
 			t.Errorf("table has no row for figure %s:\n%s", fig, &out)
 		}

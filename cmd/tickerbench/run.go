@@ -63,7 +63,7 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 			return rows, fmt.Errorf("figure 2: %w", err)
 		}
 		if c.want(2) {
-			rows = append(rows, r)
+			rows = append(rows, r, figIngestGetParse(c))
 			var err error
 			pprof.Do(ctx, pprof.Labels("fig", "2b"), func(ctx context.Context) { r, err = figIngestNoStore(ctx, c, corp, base) })
 			rows = append(rows, r)
