@@ -218,14 +218,17 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 // separator, is an attribution: it starts with a cue ("according to",
 // "وفق"), ends with a saying verb after an attributor ("police said"), or
 // is one or two attributor words ("report", "مصادر طبية"). At the start of
-// a headline ("Police: …", "Report -") only attributor words count.
+// a headline ("Police: …", "Report -") only attributor words and a cue
+// with its source count.
 func isAttribution(n string, leading bool) bool {
 	words := strings.Fields(n)
 	if len(words) == 0 || len(words) > maxAttribution {
 		return false
 	}
 	first, last := Stem(words[0]), words[len(words)-1]
-	if !leading && attributionCues[first] {
+	if attributionCues[first] && (!leading || len(words) >= 2) {
+		// At the start too: "According to officials: …", "نقلاً عن
+		// مصادر أمنية: …". A cue always says who told it.
 		return true
 	}
 	if attributors[words[0]] || attributors[first] {

@@ -106,6 +106,12 @@ func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
 		doer = min(near-1, maxDoer)
 	}
 	near = min(near, maxNear)
+	for _, t := range p.tokens {
+		if len(t) >= 8 && isASCIIWord(t) {
+			// A compound may be shared as two (see compoundAt).
+			near = maxNear
+		}
+	}
 	// A candidate that is a without its doer scores 1 while it lacks up
 	// to doer of a's tokens.
 	need := threshold*float64(p.total) - 1e-9 - float64(near)
@@ -190,10 +196,27 @@ func score(a, b []string, p *pairing) (float64, string) {
 			}
 		}
 	}
+	// A compound written closed on one side and open on the other
+	// (schoolchildren, school children; frontline, front line) takes the
+	// whole near budget, and weighs two as its open form does.
+	single := -1
+	if near == 0 {
+		if i, j, ok := compoundAt(a, b, p.ab[:len(a)], p.ba[:len(b)]); ok {
+			p.ab[i], p.ba[j], p.ba[j+1] = int8(j), int8(i), int8(i)
+			p.fuzzy[i] = true
+			single = i
+		} else if j, i, ok := compoundAt(b, a, p.ba[:len(b)], p.ab[:len(a)]); ok {
+			p.ba[j], p.ab[i], p.ab[i+1] = int8(i), int8(j), int8(j)
+			p.fuzzy[i], p.fuzzy[i+1] = true, true
+		}
+	}
 	var shared, onlyA, onlyB int
 	for i, t := range a {
 		if p.ab[i] >= 0 {
 			shared += weight(t)
+			if i == single {
+				shared++
+			}
 		} else {
 			if isQualifier(t) {
 				return 0, ruleQualifier
@@ -311,6 +334,34 @@ func doerPrefix(toks []string, partner []int8) int {
 	return 0
 }
 
+// compoundAt finds a token x[i] of x that is the two adjacent tokens
+// y[j], y[j+1] of y written as one word, all three unpaired (see
+// compound); partners are each side's pairing.
+func compoundAt(x, y []string, xPartner, yPartner []int8) (i, j int, ok bool) {
+	for i, t := range x {
+		if xPartner[i] >= 0 || len(t) < 8 || !isASCIIWord(t) {
+			continue
+		}
+		for j := 0; j+1 < len(y); j++ {
+			if yPartner[j] < 0 && yPartner[j+1] < 0 && compound(t, y[j], y[j+1]) {
+				return i, j, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// compound reports whether t is u and v written as one word, as the
+// pipeline writes each (the joined word loses a final e as englishBase
+// takes it off: frontline is frontlin).
+func compound(t, u, v string) bool {
+	if len(u)+len(v) < len(t) || len(u) < 3 || len(v) < 3 || !strings.HasPrefix(t, u) {
+		return false
+	}
+	rest := t[len(u):]
+	return rest == v || rest+"e" == v
+}
+
 // maxOrder bounds the tokens the role rule looks at: its cost is cubic,
 // and a headline's roles are in its first words.
 const maxOrder = 24
@@ -383,6 +434,15 @@ func nearToken(t, u string) bool {
 	// unmatched, and nearly all are different words. A glued preposition
 	// is two bytes; one edit changes at most four.
 	d := len(t) - len(u)
+	if d == 2 && len(u) == 4 && u[0] >= utf8.RuneSelf && t[2:] == u {
+		// A preposition glued to an Arabic word of two letters (لضم,
+		// ضم: "to annex"), which cutProclitic leaves alone: only paired
+		// with the bare word on the other side.
+		switch t[:2] {
+		case "ب", "ل", "ك", "ف":
+			return true
+		}
+	}
 	if d > 4 || len(u) < 5 {
 		return false
 	}

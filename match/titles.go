@@ -24,7 +24,7 @@ var titleWords = strings.Fields(`
 president vice prime minister pm premier chancellor king queen prince princess crown emir sheikh sultan
 secretary foreign defence defense interior finance state general gen chief leader supreme spokesman
 spokeswoman spokesperson envoy ambassador mayor governor senator congressman commander head former
-capital
+capital agency
 رئيس الرئيس وزير الوزير ملك الملك العاهل امير الامير ولي العهد شيخ الشيخ سلطان مستشار المستشار
 قائد زعيم امين الامين عام المتحدث متحدث سفير السفير مبعوث المبعوث حاكم نائب السابق
 عاصمه العاصمه مرشد المرشد
