@@ -377,6 +377,12 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			i++
 			continue
 		}
+		if abdNames[raw[i]] && i+1 < len(raw) && isASCIIWord(raw[i+1]) && !isStop(raw[i+1]) {
+			// So are Abdul Malik, Abdul-Malik and Abdulmalik.
+			add(m.canonicalWord(raw[i] + raw[i+1]))
+			i++
+			continue
+		}
 		if t, n := numberAt(raw, i); n > 0 {
 			add(t)
 			i += n - 1
@@ -717,6 +723,9 @@ var rawQualifiers = map[string]string{
 // sayings are the canonical forms of the verbs of saying; they are
 // fillers too (isFiller).
 var sayings = map[string]bool{"say": true, "claim": true, "claims": true, "يقول": true, "announce": true, "يعلن": true}
+
+// abdNames are عبد as English wires write it before the rest of a name.
+var abdNames = map[string]bool{"abdul": true, "abdel": true, "abd": true, "abdal": true, "abdol": true}
 
 // fillers are intensifiers wires add or leave out at will ("massive drone
 // attack", "هجوم عنيف"); like stop words, they are not compared.

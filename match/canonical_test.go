@@ -1068,3 +1068,20 @@ func TestClassCompoundsAndLeadingCues(t *testing.T) {
 		{"who hands over stays apart ar", "الجيش اللبناني يتسلم مواقع من حزب الله جنوب الليطاني", "حزب الله يتسلم مواقع من الجيش اللبناني جنوب الليطاني", false},
 	})
 }
+
+// Written after set 17 (26/30 at writing): عبد as English wires write it,
+// seizures, and an act undone (a ban lifted, a visit cancelled) as a
+// negation.
+func TestClassAbdulAndUndoneActs(t *testing.T) {
+	checkClass(t, []classCase{
+		{"abdul-malik", "Houthi leader Abdul-Malik al-Houthi vows more attacks", "Houthi leader Abdulmalik al-Houthi vows more attacks", true},
+		{"abdul malik", "Abdul Malik al-Houthi vows more attacks on ships", "Abdulmalik al-Houthi vows more attacks on ships", true},
+		{"another abdul stays apart", "Abdul Malik al-Houthi vows more attacks on ships", "Abdul Rahman al-Houthi vows more attacks on ships", false},
+		{"confiscate", "Police seize 2 tonnes of cocaine in Ecuador port", "Police confiscate 2 tonnes of cocaine in Ecuador port", true},
+		{"seize ar", "السلطات الليبية تحتجز ناقلة نفط في طرابلس", "السلطات الليبية تضبط ناقلة نفط في طرابلس", true},
+		{"a lifted ban", "Iraq bans Israeli-linked companies", "Iraq lifts ban on Israeli-linked companies", false},
+		{"a revoked ban is a lifted one", "Iraq lifts ban on Israeli-linked companies", "Iraq revokes ban on Israeli-linked companies", true},
+		{"a cancelled visit", "Modi visits Washington", "Modi cancels visit to Washington", false},
+		{"a cancelled visit ar", "مودي يزور واشنطن", "مودي يلغي زيارة إلى واشنطن", false},
+	})
+}

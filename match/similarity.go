@@ -35,6 +35,9 @@ var negations = map[string]bool{
 	// And a failure: "Lebanon's parliament fails to elect Aoun" is not
 	// "Lebanon's parliament elects Aoun".
 	"fail": true, "يفشل": true,
+	// And an act undone: "Iraq lifts ban on …" is not "Iraq bans …",
+	// "X cancels visit" not "X visits".
+	"lift": true, "cancel": true, "يلغي": true,
 	"غير": false, "دون": false, "بدون": false, "no": false, "without": false, "nor": false,
 }
 
