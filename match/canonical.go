@@ -737,6 +737,7 @@ var fillers = map[string]bool{
 	"massive": true, "huge": true, "large": true, "big": true, "major": true,
 	"heavy": true, "fierce": true, "intense": true, "violent": true,
 	"rage": true, "rag": true, // "as wildfire rages", "raging fighting"
+	"undergo": true, "undergoes": true, "underwent": true, // "undergoes surgery", "has surgery"
 	"بنسبه": true, "نسبه": true,
 	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "اسع": true, "اسعه": true, // واسع, واسعة: its waw reads as the conjunction (Stem)
 

@@ -1085,3 +1085,17 @@ func TestClassAbdulAndUndoneActs(t *testing.T) {
 		{"a cancelled visit ar", "مودي يزور واشنطن", "مودي يلغي زيارة إلى واشنطن", false},
 	})
 }
+
+// Acts one English word names two ways (passes, fires, seize) pair with
+// each of their senses' words, as related acts do.
+func TestClassWordsOfTwoActs(t *testing.T) {
+	checkClass(t, []classCase{
+		{"passes a budget", "Netanyahu's coalition approves 2025 budget", "Netanyahu coalition passes 2025 budget", true},
+		{"fires a commander", "Zelenskiy fires air force commander", "Zelensky dismisses air force commander", true},
+		{"seizes passengers", "Gunmen seize 20 passengers in Nigeria", "Gunmen abduct 20 passengers in Nigeria", true},
+		{"undergoes surgery", "Brazil's Lula undergoes brain surgery", "Brazil's Lula has brain surgery", true},
+		{"another commander stays apart", "Zelensky fires air force commander", "Zelensky fires navy commander", false},
+		{"who captured whom stays apart", "Rebels capture 20 soldiers in Congo", "Army captures 20 rebels in Congo", false},
+		{"a rejected budget stays apart", "Parliament passes 2025 budget", "Parliament rejects 2025 budget", false},
+	})
+}

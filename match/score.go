@@ -513,6 +513,18 @@ func related(t, u string) bool {
 		return u == "wildfire"
 	case "wildfire":
 		return u == "fire"
+	case "approve":
+		return u == "surpass" // passes 2025 budget: passes is both
+	case "surpass":
+		return u == "approve"
+	case "launch":
+		return u == "sack" // fires commander: fires is both
+	case "sack":
+		return u == "launch"
+	case "capture":
+		return u == "kidnap" // gunmen seize passengers
+	case "kidnap":
+		return u == "capture"
 	case "plane":
 		return u == "warplane"
 	case "warplane":
