@@ -182,56 +182,27 @@ func gofeedAll(corp *corpus) (time.Duration, error) {
 func getParseAll(ctx context.Context, c *config, corp *corpus, base string) (time.Duration, error) {
 	bare := newBareClient(c, base)
 	defer bare.close()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make([]error, c.conc)
-	start := time.Now()
-	for w := range c.conc {
-		wg.Go(func() {
-			p := gofeed.NewParser()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(corp.feeds) {
-					return
-				}
-				req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/f/%d", base, i), nil)
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				resp, err := bare.client.Do(req)
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				body, err := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if err == nil && resp.StatusCode != http.StatusOK {
-					err = fmt.Errorf("status %d", resp.StatusCode)
-				}
-				if err != nil {
-					errs[w] = fmt.Errorf("bare GET %d: %w", i, err)
-					return
-				}
-				feed, err := p.Parse(bytes.NewReader(body))
-				if err == nil && len(feed.Items) != corp.items {
-					err = fmt.Errorf("%d items, want %d", len(feed.Items), corp.items)
-				}
-				if err != nil {
-					errs[w] = fmt.Errorf("gofeed on feed %d (%s): %w", i, corp.feeds[i].kind, err)
-					return
-				}
-			}
-		})
+	parsers := make([]*gofeed.Parser, c.conc)
+	for w := range parsers {
+		parsers[w] = gofeed.NewParser()
 	}
-	wg.Wait()
-	took := time.Since(start)
-	for _, err := range errs {
-		if err != nil {
-			return 0, err
+	return workers(c.conc, len(corp.feeds), func(w, i int) error {
+		body, status, err := bare.get(ctx, i, "")
+		if err == nil && status != http.StatusOK {
+			err = fmt.Errorf("status %d", status)
 		}
-	}
-	return took, nil
+		if err != nil {
+			return fmt.Errorf("bare GET %d: %w", i, err)
+		}
+		feed, err := parsers[w].Parse(bytes.NewReader(body))
+		if err == nil && len(feed.Items) != corp.items {
+			err = fmt.Errorf("%d items, want %d", len(feed.Items), corp.items)
+		}
+		if err != nil {
+			return fmt.Errorf("gofeed on feed %d (%s): %w", i, corp.feeds[i].kind, err)
+		}
+		return nil
+	})
 }
 
 // figIngestGetParse is row 2e: figure 2's full path against the ceiling as
@@ -336,38 +307,54 @@ func newBareClient(c *config, base string) *bareClient {
 func (b *bareClient) close() { b.client.CloseIdleConnections() }
 
 func (b *bareClient) cycle(ctx context.Context, n int, corp *corpus, mode int32) (time.Duration, error) {
+	return workers(b.c.conc, n, func(_, i int) error {
+		etag := ""
+		if mode == modeConditional {
+			etag = corp.feed(i).etag
+		}
+		_, status, err := b.get(ctx, i, etag)
+		if err == nil && status != http.StatusOK && status != http.StatusNotModified {
+			err = fmt.Errorf("bare GET %d: status %d", i, status)
+		}
+		return err
+	})
+}
+
+// get fetches feed i, with If-None-Match when etag is set, and reads the
+// body whole.
+func (b *bareClient) get(ctx context.Context, i int, etag string) ([]byte, int, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/f/%d", b.base, i), nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	if etag != "" {
+		req.Header.Set("If-None-Match", etag)
+	}
+	resp, err := b.client.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return body, resp.StatusCode, err
+}
+
+// workers runs fn(w, i) for every i below n on conc goroutines (w is the
+// goroutine's number); each goroutine stops at its first error. It
+// returns the wall time and the first error.
+func workers(conc, n int, fn func(w, i int) error) (time.Duration, error) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	errs := make([]error, b.c.conc)
+	errs := make([]error, conc)
 	start := time.Now()
-	for w := range b.c.conc {
+	for w := range conc {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= n {
 					return
 				}
-				req, err := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/f/%d", b.base, i), nil)
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				if mode == modeConditional {
-					req.Header.Set("If-None-Match", corp.feed(i).etag)
-				}
-				resp, err := b.client.Do(req)
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				_, err = io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNotModified {
-					errs[w] = fmt.Errorf("bare GET %d: status %d", i, resp.StatusCode)
+				if errs[w] = fn(w, i); errs[w] != nil {
 					return
 				}
 			}
