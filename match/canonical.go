@@ -323,6 +323,8 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// The verb of a passive headline ("Five killed in Israeli strike")
 	// and whether "by" names the doer: see participle.
 	passive, agent, sawVerb := -1, false, false
+	// The word after a number: its counted noun (see below).
+	counted := -1
 	// doerDone: a verb has been read, so a capital is a place from here
 	// on (see doerCapital). sawVerb is narrower, English finite verbs.
 	doerDone := false
@@ -386,6 +388,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		if t, n := numberAt(raw, i); n > 0 {
 			add(t)
 			i += n - 1
+			counted = i + 1
 			continue
 		}
 		if q, ok := rawQualifiers[raw[i]]; ok {
@@ -394,6 +397,12 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			continue
 		}
 		w := words[i]
+		if i == counted && !isASCIIWord(w) && utf8.RuneCountInString(w) >= 4 {
+			// The counted noun after a number takes the accusative's
+			// alif (15 فلسطينيا, 12 منزلا), where other wires write the
+			// plural or the bare noun: the number says how many.
+			w = strings.TrimSuffix(w, "ا")
+		}
 		c := m.canonicalWord(w)
 		if country, ok := doerCapital(raw, i, c, len(toks), !sawVerb && !doerDone && passive < 0); ok {
 			c = country
