@@ -1113,3 +1113,17 @@ func TestClassCountedNouns(t *testing.T) {
 		{"one house is still not two ar", "الاحتلال يهدم منزلا في سلوان", "الاحتلال يهدم منزلين في سلوان", false},
 	})
 }
+
+// Written after set 18 (24/30 at writing): more words wires swap, and
+// stripping as an undoing (Kuwait strips 1,600 of citizenship / revokes
+// the citizenship of 1,600).
+func TestClassTenthLexicon(t *testing.T) {
+	checkClass(t, []classCase{
+		{"strips is revokes", "Kuwait revokes citizenship of 1,600 people", "Kuwait strips 1,600 people of citizenship", true},
+		{"stripped is not granted", "Kuwait strips 1,600 people of citizenship", "Kuwait grants citizenship to 1,600 people", false},
+		{"removes is dismisses", "Thai court dismisses PM Srettha over ethics breach", "Thai court removes PM Srettha over ethics breach", true},
+		{"eliminates is kills ar", "الجيش الباكستاني يقتل 12 مسلحا في وزيرستان", "الجيش الباكستاني يقضي على 12 مسلحا في وزيرستان", true},
+		{"killed is not arrested ar", "الجيش الباكستاني يقضي على 12 مسلحا في وزيرستان", "الجيش الباكستاني يعتقل 12 مسلحا في وزيرستان", false},
+		{"catches is arrests ar", "قوات الأمن العراقية تعتقل قياديا في داعش", "قوات الأمن العراقية تلقي القبض على قيادي في داعش", true},
+	})
+}
