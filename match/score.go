@@ -88,22 +88,16 @@ const maxNear = 2
 // The test does not allocate and is safe for concurrent use.
 //
 // A headline that is a without the doer a names before its verb scores 1
-// (see doerPrefix), so a candidate lacking up to two of a's tokens may
-// still pass when a has a verb; the order of a does not matter here (the
-// stores hand tokens over rarest first).
+// (see doerPrefix), but only when it holds every other token of a exactly:
+// all but two, of weight one, which the bound lets through at any
+// threshold, since a doer and its verb make near two.
 func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
 	p := newProbe(a)
 	near := 0
-	hasVerb := false
-	for i, w := range p.weight {
+	for _, w := range p.weight {
 		if w == 1 {
 			near++
 		}
-		hasVerb = hasVerb || isVerb(p.tokens[i])
-	}
-	doer := 0
-	if hasVerb {
-		doer = min(near-1, maxDoer)
 	}
 	near = min(near, maxNear)
 	for _, t := range p.tokens {
@@ -112,12 +106,7 @@ func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
 			near = maxNear
 		}
 	}
-	// A candidate that is a without its doer scores 1 while it lacks up
-	// to doer of a's tokens.
 	need := threshold*float64(p.total) - 1e-9 - float64(near)
-	if doer > 0 {
-		need = min(need, float64(p.total-doer-near)-1e-9)
-	}
 	return func(joined string) bool {
 		found, left := 0, p.total
 		for i, t := range p.tokens {
@@ -204,10 +193,11 @@ func score(a, b []string, p *pairing) (float64, string) {
 		if i, j, ok := compoundAt(a, b, p.ab[:len(a)], p.ba[:len(b)]); ok {
 			p.ab[i], p.ba[j], p.ba[j+1] = int8(j), int8(i), int8(i)
 			p.fuzzy[i] = true
-			single = i
+			single, near = i, maxNear
 		} else if j, i, ok := compoundAt(b, a, p.ba[:len(b)], p.ab[:len(a)]); ok {
 			p.ba[j], p.ab[i], p.ab[i+1] = int8(i), int8(j), int8(j)
 			p.fuzzy[i], p.fuzzy[i+1] = true, true
+			near = maxNear
 		}
 	}
 	var shared, onlyA, onlyB int
@@ -245,7 +235,11 @@ func score(a, b []string, p *pairing) (float64, string) {
 	if onlyA > 0 && actReversed(a, b, p.ab[:len(a)]) || onlyB > 0 && actReversed(b, a, p.ba[:len(b)]) {
 		return 0, ruleAct
 	}
+	// The doer rule only where every other token is shared exactly (no
+	// near pair, no compound): such a candidate holds all of a's tokens
+	// but two, which ScorePrefilter's bound lets through as it is.
 	switch {
+	case near > 0:
 	case onlyB == 0 && onlyA > 0 && doerPrefix(a, p.ab[:len(a)]) == onlyA,
 		onlyA == 0 && onlyB > 0 && doerPrefix(b, p.ba[:len(b)]) == onlyB:
 		return 1, ruleDoer
