@@ -337,12 +337,10 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	var boundary uint64
 	// Bit i of inflected: toks[i] was written like an English verb form
 	// (ends in s or ed) before Stem took the ending off, so it is no
-	// first name ("Kishida reshuffles" is a name and a verb).
-	var inflected uint64
-	// Bit i of thirdPerson: the same; it ends a name ("vows",
-	// "hospitalized"), since names written like verbs are not read so
+	// first name ("Kishida reshuffles" is a name and a verb) and it ends
+	// a name ("vows", "hospitalized"); names written so are not read so
 	// (Kais, Abbas, Khaled: see writtenInflected and edNames).
-	var thirdPerson uint64
+	var inflected uint64
 	sep := func() {
 		if n := len(toks); n > 0 && n <= 64 {
 			boundary |= 1 << (n - 1)
@@ -448,7 +446,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			sep()
 		}
 		if n := len(toks); n > 0 && isVerb(toks[n-1]) && isVerb(c) && isASCIIWord(raw[i]) && i+1 < len(raw) &&
-			!isStop(raw[i+1]) && !prepositions[raw[i+1]] && (strings.HasSuffix(raw[i], "ed") && !edNames[raw[i]] || irregularParticiples[raw[i]]) {
+			!isStop(raw[i+1]) && !prepositions[raw[i+1]] && (pastForm(raw[i]) || irregularParticiples[raw[i]]) {
 			// A participle right after a verb describes its object
 			// ("free kidnapped soldiers"): not the act itself, which
 			// "kidnap soldiers" is.
@@ -461,7 +459,6 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		if len(toks) > n && n < 64 && writtenInflected(raw[i]) {
 			inflected |= 1 << n
-			thirdPerson |= 1 << n
 		}
 		if len(toks) == n {
 			if passive == n {
@@ -492,7 +489,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 		}
 	}
-	if drop := dropTitles(toks, boundary, inflected, thirdPerson, read); drop != nil {
+	if drop := dropTitles(toks, boundary, inflected, read); drop != nil {
 		kept := make([]string, 0, len(toks))
 		p, sp, ae := -1, 0, -1
 		for i, t := range toks {

@@ -104,6 +104,7 @@ func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
 		if len(t) >= 8 && isASCIIWord(t) {
 			// A compound may be shared as two (see compoundAt).
 			near = maxNear
+			break
 		}
 	}
 	need := threshold*float64(p.total) - 1e-9 - float64(near)
@@ -301,9 +302,8 @@ func opposite(t, u string) bool {
 const maxDoer = 2
 
 // doerPrefix returns how many tokens (one or two) stand before the first
-// verb of toks as its doer, or 0. With partner non-nil (the pairing: the
-// index of each token's partner, or -1) the doer must be unpaired and the
-// verb paired.
+// verb of toks as its doer, unpaired, the verb paired (partner is the
+// pairing: the index of each token's partner, or -1), or 0.
 //
 // Two headlines that differ only by such a doer are one story (Score
 // gives 1): wires leave the doer out ("اعتقال 15 فلسطينيا", "14
@@ -315,11 +315,11 @@ const maxDoer = 2
 func doerPrefix(toks []string, partner []int8) int {
 	for k := 1; k <= maxDoer && k < len(toks); k++ {
 		d := toks[k-1]
-		if weight(d) != 1 || partner != nil && partner[k-1] >= 0 {
+		if weight(d) != 1 || partner[k-1] >= 0 {
 			return 0
 		}
 		if v := toks[k]; isVerb(v) && !symmetric[v] {
-			if partner != nil && partner[k] < 0 {
+			if partner[k] < 0 {
 				return 0
 			}
 			return k
@@ -428,14 +428,11 @@ func nearToken(t, u string) bool {
 	// unmatched, and nearly all are different words. A glued preposition
 	// is two bytes; one edit changes at most four.
 	d := len(t) - len(u)
-	if d == 2 && len(u) == 4 && u[0] >= utf8.RuneSelf && t[2:] == u {
+	if d == 2 && len(u) == 4 && u[0] >= utf8.RuneSelf && t[2:] == u && isProclitic(t[:2]) {
 		// A preposition glued to an Arabic word of two letters (لضم,
 		// ضم: "to annex"), which cutProclitic leaves alone: only paired
 		// with the bare word on the other side.
-		switch t[:2] {
-		case "ب", "ل", "ك", "ف":
-			return true
-		}
+		return true
 	}
 	if d > 4 || len(u) < 5 {
 		return false
@@ -559,12 +556,23 @@ func brokenPlural(t, u string) bool {
 // cutProclitic returns t without a leading ب ل ك or ف, when at least three
 // letters remain.
 func cutProclitic(t string) (string, bool) {
-	for _, p := range []string{"ب", "ل", "ك", "ف"} {
-		if r, ok := strings.CutPrefix(t, p); ok && utf8.RuneCountInString(r) >= 3 {
-			return r, true
-		}
+	if len(t) < 2 || !isProclitic(t[:2]) {
+		return "", false
+	}
+	if r := t[2:]; utf8.RuneCountInString(r) >= 3 {
+		return r, true
 	}
 	return "", false
+}
+
+// isProclitic reports whether p, one Arabic letter, is one that glues to
+// the next word: the prepositions ب ل ك and the conjunction ف.
+func isProclitic(p string) bool {
+	switch p {
+	case "ب", "ل", "ك", "ف":
+		return true
+	}
+	return false
 }
 
 func hasDigit(t string) bool {

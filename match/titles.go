@@ -110,11 +110,11 @@ func gluedArticle(raw string) bool {
 // words before the run ("French", "Sudan army"), and the first of a name
 // of two words ("Emmanuel Macron"; in Arabic only right before a verb).
 // inflected has bit i set when toks[i] was written as an English verb
-// form, thirdPerson when that form ends in s. boundary has bit i set when something that is no name stands between
+// form. boundary has bit i set when something that is no name stands between
 // toks[i] and the next token (a dropped word, a verb said before, a
 // preposition glued to the next word); it ends a title's run and a name.
 // It returns nil when nothing is dropped.
-func dropTitles(toks []string, boundary, inflected, thirdPerson uint64, read *[]string) []bool {
+func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []bool {
 	var drop []bool
 	// What offices became, and which tokens went with them, for Explain
 	// (with read non-nil).
@@ -135,9 +135,9 @@ func dropTitles(toks []string, boundary, inflected, thirdPerson uint64, read *[]
 			j++
 		}
 		e := j
-		// A name ends at a word written as an English verb's third
-		// person ("supreme leader vows revenge").
-		for e < len(toks) && !at(e-1) && nameWord(toks[e]) && !(e < 64 && thirdPerson&(1<<e) != 0) {
+		// A name ends at a word written as an English verb form
+		// ("supreme leader vows revenge").
+		for e < len(toks) && !at(e-1) && nameWord(toks[e]) && !writtenAt(e) {
 			e++
 		}
 		if e == j && j-1 > i && arabic && !titleSet()[toks[j-1]] && !arabicTitleWords[toks[j-1]] && !nisbaPlaces()[toks[j-1]] {
@@ -222,7 +222,7 @@ func writtenInflected(w string) bool {
 		return false
 	}
 	if strings.HasSuffix(w, "ed") {
-		return !edNames[w]
+		return pastForm(w)
 	}
 	if !strings.HasSuffix(w, "s") {
 		return false
@@ -252,7 +252,7 @@ var arabicCompoundNames = map[string]bool{"ابو": true}
 // Idris), as writtenInflected reads them.
 func looksInflected(t string) bool {
 	if strings.HasSuffix(t, "ed") {
-		return !edNames[t]
+		return pastForm(t)
 	}
 	return writtenInflected(t)
 }

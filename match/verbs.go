@@ -57,7 +57,7 @@ func isVerb(t string) bool {
 	if verbSet()[t] || isScoreline(t) {
 		return true
 	}
-	if len(t) >= 5 && strings.HasSuffix(t, "ed") && isASCIIWord(t) && !edNames[t] {
+	if len(t) >= 5 && pastForm(t) && isASCIIWord(t) {
 		return true
 	}
 	if !strings.HasPrefix(t, "ي") && !strings.HasPrefix(t, "ت") {
@@ -103,12 +103,12 @@ var arabicNotVerbs = map[string]bool{
 // passive; "has killed" is not, as "has" counts as a finite verb.
 func participle(raw []string, i int, c string, sawVerb bool) (passive, agent bool) {
 	w := raw[i]
-	if sawVerb || i == 0 || !isASCIIWord(w) || subjectPronouns[raw[i-1]] || edNames[w] {
+	if sawVerb || i == 0 || !isASCIIWord(w) || subjectPronouns[raw[i-1]] {
 		return false, false
 	}
 	agent = i+1 < len(raw) && raw[i+1] == "by"
 	switch {
-	case len(w) >= 5 && strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "eed"):
+	case len(w) >= 5 && pastForm(w) && !strings.HasSuffix(w, "eed"):
 	case irregularParticiples[w]:
 	case agent && verbSet()[c]:
 		// hit, cut, set ... whose participle is their base.
@@ -228,6 +228,12 @@ func dropE(s string) string {
 		return s[:len(s)-1]
 	}
 	return s
+}
+
+// pastForm reports whether the English word w ends as a past tense or
+// participle does, and is not a name that only looks so (edNames).
+func pastForm(w string) bool {
+	return strings.HasSuffix(w, "ed") && !edNames[w]
 }
 
 // edNames are given names that end as an English past participle does,

@@ -63,9 +63,8 @@ type config struct {
 	pg       string        // an empty PostgreSQL database for figure 9; "" starts a throwaway cluster
 	corpus   string        // "vocab" (Zipf vocabulary) or "names"
 	fig2CPU  time.Duration // CPU of figure 2's full path, for row 2d's ratio
-	// Figure 2's wall time, and the bare GET+gofeed client's, for row 2e.
-	fig2Took, fig2GetParse time.Duration
-	progress               io.Writer
+	fig2Took time.Duration // wall time of figure 2's full path, for row 2e
+	progress io.Writer
 }
 
 func (c *config) want(fig int) bool { return len(c.only) == 0 || slices.Contains(c.only, fig) }

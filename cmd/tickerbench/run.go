@@ -63,8 +63,13 @@ func runAll(ctx context.Context, c *config) ([]row, error) {
 			return rows, fmt.Errorf("figure 2: %w", err)
 		}
 		if c.want(2) {
-			rows = append(rows, r, figIngestGetParse(c))
+			rows = append(rows, r)
 			var err error
+			pprof.Do(ctx, pprof.Labels("fig", "2e"), func(ctx context.Context) { r, err = figIngestGetParse(ctx, c, corp, base) })
+			rows = append(rows, r)
+			if err != nil {
+				return rows, fmt.Errorf("figure 2e: %w", err)
+			}
 			pprof.Do(ctx, pprof.Labels("fig", "2b"), func(ctx context.Context) { r, err = figIngestNoStore(ctx, c, corp, base) })
 			rows = append(rows, r)
 			if err != nil {
