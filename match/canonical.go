@@ -356,6 +356,17 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 				}
 			}
 		}
+		if noun, ok := nounSenses[words[i]]; ok && (len(toks) == 0 || i > 0 && nounCues[raw[i-1]] ||
+			i+1 < len(words) && isVerb(m.canonicalWord(words[i+1]))) {
+			// The noun of a word the lexicon reads as a verb, where an
+			// English headline has its subject: first, after an
+			// adjective no verb follows, or before a verb. "Storm
+			// kills five" is weather, not a raid; "Fires rage" is no
+			// launch; "Hit-and-run kills 3" is no strike.
+			add(noun)
+			sep()
+			continue
+		}
 		if n := m.phraseAt(words, i); n > 0 {
 			c := m.phrases[strings.Join(words[i:i+n], " ")] // rare: allocating is fine
 			if passive < 0 {
@@ -658,6 +669,30 @@ func arabicSingular(w string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// nounSenses are English words the lexicon reads as verbs of another
+// act (storm is raid, fires is launch, pound and rock are strike) that are
+// also nouns of their own, and the token of the noun.
+var nounSenses = map[string]string{
+	"storm": "storm", "storms": "storm",
+	"fire": "fire", "fires": "fire",
+	"pound": "pound", "pounds": "pound",
+	"rock": "rock", "rocks": "rock",
+	"hit": "hit",
+}
+
+// nounCues are words that come before a noun of nounSenses, never before
+// a verb: "tropical storm", "deadly fires".
+var nounCues = map[string]bool{
+	"tropical": true, "winter": true, "snow": true, "severe": true, "dust": true,
+	"sand": true, "ice": true, "rain": true, "hail": true, "thunder": true,
+	"deadly": true, "massive": true, "huge": true, "powerful": true, "major": true,
+	"heavy": true, "big": true, "fierce": true, "violent": true, "the": true, "a": true,
+	// Prepositions ("killed by storm Daniel", "after fires"); not "to",
+	// which comes before a verb too.
+	"by": true, "after": true, "before": true, "amid": true, "in": true, "of": true,
+	"from": true, "during": true, "on": true, "at": true, "over": true,
 }
 
 // phraseAt reports how many words of a lexicon phrase start at words[i],

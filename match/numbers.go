@@ -140,6 +140,11 @@ var numberWords = map[string]int{
 	// Two hundred as one word; مئة alone is a hundred, with the article
 	// (في المئة, بالمئة) it is percent, which the lexicon reads.
 	"ميتان": 200, "ميتين": 200, "ميتا": 200, "ميتي": 200,
+	// The hundreds from 300, one word with their unit: ثلاثمئة, خمسمائة.
+	"ثلاثميه": 300, "ثلاثمايه": 300, "اربعميه": 400, "اربعمايه": 400,
+	"خمسميه": 500, "خمسمايه": 500, "ستميه": 600, "ستمايه": 600,
+	"سبعميه": 700, "سبعمايه": 700, "ثمانميه": 800, "ثمانمايه": 800,
+	"ثمانيميه": 800, "ثمانيمايه": 800, "تسعميه": 900, "تسعمايه": 900,
 }
 
 // teenStarts are the Arabic words that make 11 and 12 only before عشر
@@ -163,11 +168,13 @@ var ordinalWords = map[string]int{
 var ordinalSuffixes = map[string]bool{"st": true, "nd": true, "rd": true, "th": true}
 
 // multipliers scale the number before them: "2 million", "2m", "32 الفا".
+// English plurals are not among them: "112, thousands of homes" is two
+// numbers, and no wire writes "2 millions". Arabic's are (9 آلاف).
 var multipliers = map[string]float64{
 	"hundred": 1e2, "ميه": 1e2, "مايه": 1e2,
-	"thousand": 1e3, "thousands": 1e3, "k": 1e3, "الف": 1e3, "الفا": 1e3, "الاف": 1e3,
-	"million": 1e6, "millions": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "مليون": 1e6, "ملايين": 1e6,
-	"billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "مليار": 1e9, "مليارات": 1e9,
+	"thousand": 1e3, "k": 1e3, "الف": 1e3, "الفا": 1e3, "الاف": 1e3,
+	"million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "مليون": 1e6, "ملايين": 1e6,
+	"billion": 1e9, "bn": 1e9, "b": 1e9, "مليار": 1e9, "مليارات": 1e9,
 	"trillion": 1e12, "tn": 1e12, "تريليون": 1e12,
 }
 
@@ -175,7 +182,7 @@ var multipliers = map[string]float64{
 // mean one or two of their unit: "a million", "مليونين". Plurals
 // ("millions of") and abbreviations ("m") are not numbers alone.
 var bareMultipliers = map[string]float64{
-	"hundred": 1e2, "ميه": 1e2, "مايه": 1e2,
+	"hundred": 1e2, "ميه": 1e2, "مايه": 1e2, "thousand": 1e3, "الف": 1e3,
 	"million": 1e6, "billion": 1e9, "trillion": 1e12,
 	"مليون": 1e6, "مليار": 1e9, "تريليون": 1e12,
 	// Duals, and their construct forms before a noun (مليوني شخص).

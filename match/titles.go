@@ -90,8 +90,9 @@ var nisbaPlaces = sync.OnceValue(func() map[string]bool {
 })
 
 // titleJoiners are the words a dropped stop word may be inside an English
-// title or right before it: "Secretary of State", "Egypt's President".
-var titleJoiners = map[string]bool{"of": true, "s": true, "the": true}
+// title or right before it: "Secretary of State", "Egypt's President",
+// and the article that starts a transliterated name ("PM al-Sudani").
+var titleJoiners = map[string]bool{"of": true, "s": true, "the": true, "al": true, "el": true}
 
 // gluedArticle reports whether an Arabic word starts with a preposition
 // and the article glued on (بالقاهرة, للأمم): a place or a thing after a

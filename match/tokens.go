@@ -38,6 +38,9 @@ var stopWords = map[string]struct{}{
 	// Israel" (لصالح إسرائيل, لإسرائيل).
 	"خلال": {}, "بشان": {}, "حول": {}, "يوم": {}, "لصالح": {}, "بحق": {},
 	"amid": {}, "during": {}, "over": {}, "about": {}, "regarding": {},
+	// The Arabic article as Latin transliterations write it, or leave
+	// out: el-Sisi and Sisi, al-Sudani and Sudani are one man.
+	"al": {}, "el": {},
 }
 
 func isStop(t string) bool {
