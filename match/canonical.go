@@ -377,6 +377,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 					passive, agent = len(toks), i+n < len(raw) && raw[i+n] == "by"
 				}
 			}
+			if country, ok := doerCapital(raw, i, c, len(toks), !sawVerb && !doerDone && passive < 0); ok {
+				c = country // "Tel Aviv strikes": see capitals
+			}
 			add(c)
 			i += n - 1
 			continue

@@ -1157,3 +1157,26 @@ func TestClassNounSensesAndArticles(t *testing.T) {
 		{"thousands after a count multiply nothing", "Chile wildfires kill 112, thousands of homes burned", "Chile wildfires kill 112,000", false},
 	})
 }
+
+// Written after set 20 (26/36 at writing): a city Israel is said to act
+// from, foiled and defeated acts, a searched home, leading attributions
+// that name nobody, and j for y in transliterated names.
+func TestClassSetTwenty(t *testing.T) {
+	checkClass(t, []classCase{
+		{"tel aviv as the doer", "Tel Aviv stock exchange falls 2%", "Israel stock exchange falls 2%", true},
+		{"tel aviv as the doer ar", "تل أبيب تقصف مواقع لحزب الله في جنوب لبنان", "إسرائيل تقصف مواقع لحزب الله في جنوب لبنان", true},
+		{"tel aviv as a place stays a place", "Rocket hits Tel Aviv", "Rocket hits Haifa", false},
+		{"voted down is rejected ar", "مجلس الأمن يرفض مشروع قرار روسي بشأن أوكرانيا", "مجلس الأمن يسقط مشروع قرار روسي بشأن أوكرانيا", true},
+		{"voted down is not adopted ar", "مجلس الأمن يسقط مشروع قرار روسي بشأن أوكرانيا", "مجلس الأمن يتبنى مشروع قرار روسي بشأن أوكرانيا", false},
+		{"foiled attempt ar", "الجيش الأردني يحبط محاولة تهريب مخدرات من سوريا", "الجيش الأردني يفشل محاولة تهريب مخدرات من سوريا", true},
+		{"foiled is not failed", "Police foil bomb attack in Paris", "Police fail to stop bomb attack in Paris", false},
+		{"searched is raided", "German police raid homes of suspected far-right extremists", "German police search homes of suspected far-right extremists", true},
+		{"arrests as stops, feminine ar", "الشرطة التركية توقف 40 مشتبها بالانتماء لداعش", "الشرطة التركية تعتقل 40 مشتبها بالانتماء لداعش", true},
+		{"holy see", "The Vatican says Pope Francis had a restful night", "Pope Francis had a restful night, Holy See says", true},
+		{"j for y", "Navalny's widow Yulia Navalnaya addresses European Parliament", "Navalny's widow Yulia Navalnaja addresses European Parliament", true},
+		{"hebrew media at the start ar", "وسائل إعلام عبرية: استقالة رئيس الشاباك", "استقالة رئيس الشاباك", true},
+		{"an official at the start ar", "مسؤول أمريكي: واشنطن ستعلق شحنة أسلحة لإسرائيل", "واشنطن ستعلق شحنة أسلحة لإسرائيل", true},
+		{"an official at the start", "US official: Washington to pause arms shipment to Israel", "Washington to pause arms shipment to Israel", true},
+		{"stripped attributions keep the roles", "US official: Israel to strike Iran soon", "US official: Iran to strike Israel soon", false},
+	})
+}

@@ -32,6 +32,9 @@ var capitalPairs = [][2]string{
 	{"لندن", "بريطانيا"}, {"برلين", "ألمانيا"}, {"طوكيو", "اليابان"}, {"الدوحة", "قطر"},
 	{"الخرطوم", "السودان"}, {"صنعاء", "اليمن"}, {"موسكو", "روسيا"}, {"كييف", "أوكرانيا"},
 	{"واشنطن", "أمريكا"}, {"طهران", "إيران"}, {"كابول", "أفغانستان"}, {"الرباط", "المغرب"},
+	// Not its capital, but where wires say Israel acts from: "Tel Aviv
+	// strikes", "تل أبيب تقصف". The lexicon makes each one word.
+	{"telaviv", "israel"}, {"تلابيب", "إسرائيل"},
 }
 
 var capitals = sync.OnceValue(func() map[string]string {

@@ -87,10 +87,17 @@ var attributors = map[string]bool{
 	"witnesses": true, "witness": true, "medics": true, "doctors": true,
 	"ministry": true, "statement": true, "spokesman": true, "spokesperson": true,
 	"agency": true, "agencies": true, "residents": true, "activists": true,
-	"مصادر": true, "مصدر": true, "مسؤولون": true, "مسؤولين": true,
+	"مصادر": true, "مصدر": true, "مسوول": true,
 	"مسوولون": true, "مسوولين": true, "شهود": true, "تقرير": true, "تقارير": true,
-	"اعلام": true, "وسائل": true, "مسعفون": true, "بيان": true, "متحدث": true,
+	"اعلام": true, "وسايل": true, "سايل": true, "مسعفون": true, "بيان": true, "متحدث": true,
 	"الشرطه": true, "شرطه": true, "مصادر طبيه": true, "ناشطون": true,
+}
+
+// vagueAttributors end an attribution that names nobody, at the start of
+// a headline too: "US officials: …", "Israeli media: …".
+var vagueAttributors = map[string]bool{
+	"official": true, "officials": true, "source": true, "sources": true, "media": true,
+	"report": true, "reports": true,
 }
 
 // sayVerbs end an attribution: ", police said", "- officials say".
@@ -232,9 +239,14 @@ func isAttribution(n string, leading bool) bool {
 		return true
 	}
 	if attributors[words[0]] || attributors[first] {
-		if len(words) <= 2 || sayVerbs[last] {
+		if len(words) <= 3 || sayVerbs[last] {
+			// "مصادر طبية", "وسائل إعلام عبرية", "مسؤول أمريكي كبير"
 			return true
 		}
+	}
+	if leading && len(words) <= 3 && vagueAttributors[last] {
+		// "US official: …", "Israeli media: …": nobody named.
+		return true
 	}
 	if !leading && len(words) <= 3 && (attributors[last] || attributors[Stem(last)]) {
 		// "state media", "health ministry", "مصادر طبيه"

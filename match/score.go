@@ -493,8 +493,8 @@ func related(t, u string) bool {
 	case "يقصف":
 		return u == "يهاجم"
 	case "يعتقل":
-		return u == "يوقف" // يوقف 16 شخصا: detains; elsewhere, stops
-	case "يوقف":
+		return u == "يوقف" || u == "توقف" // يوقف 16 شخصا: detains; elsewhere, stops
+	case "يوقف", "توقف":
 		return u == "يعتقل"
 	case "يهاجم":
 		return u == "يقصف" || u == "يقتحم"
@@ -620,7 +620,9 @@ func appendRunes(dst []rune, s string) []rune {
 }
 
 // soundClasses groups letters transliterations put for one another.
-var soundClasses = []string{"aeiouy", "gqkc", "szc", "td", "ايوه", "سص", "تط", "دض", "ذزظ", "كق"}
+// j is y in the German and Slavic spellings of a name (Navalnaja,
+// Navalnaya), g in the Egyptian of an Arabic one (Gamal, Jamal).
+var soundClasses = []string{"aeiouy", "gqkc", "szc", "td", "jy", "jg", "vw", "ايوه", "سص", "تط", "دض", "ذزظ", "كق"}
 
 func soundAlike(x, y rune) bool {
 	for _, c := range soundClasses {

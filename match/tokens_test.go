@@ -99,3 +99,18 @@ func TestStopWordsAreNormalized(t *testing.T) {
 		}
 	}
 }
+
+// The decoration word sets are looked up with normalized words, so a form
+// written otherwise (وسائل for وسايل) never matches.
+func TestDecorationWordsAreNormalized(t *testing.T) {
+	for name, set := range map[string]map[string]bool{
+		"attributors": attributors, "vagueAttributors": vagueAttributors,
+		"sayVerbs": sayVerbs, "attributionCues": attributionCues,
+	} {
+		for w := range set {
+			if got := Normalize(w); got != w {
+				t.Errorf("%s: %q is not normalized: Normalize gives %q", name, w, got)
+			}
+		}
+	}
+}
