@@ -53,6 +53,19 @@ var capitals = sync.OnceValue(func() map[string]string {
 	return set
 })
 
+// countryTokens are the countries of capitalPairs and possessorCountries
+// as the pipeline writes them, in both languages.
+var countryTokens = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, c := range capitals() {
+		set[c] = true
+	}
+	for c := range possessives().countries {
+		set[c] = true
+	}
+	return set
+})
+
 // placePrepositions make the word after them a place: "in Beirut", "في
 // بيروت" (normalized). "and" is not one: "Riyadh and Tehran" are doers.
 var placePrepositions = map[string]bool{

@@ -73,6 +73,12 @@ var outletWords = map[string]bool{
 	"herald": true, "tribune": true, "journal": true, "online": true,
 	"وكاله": true, "قناه": true, "صحيفه": true, "موقع": true, "شبكه": true,
 	"تلفزيون": true, "اذاعه": true, "جريده": true,
+	"radio": true, "magazine": true, "channel": true, "wire": true, "observer": true,
+	"monitor": true, "insider": true, "telegraph": true, "chronicle": true,
+	// Arabic names of outlets: الجزيرة نت, فلسطين أون لاين, عربي بوست,
+	// سكاي نيوز, شبكة قدس الإخبارية, موقع … الإخباري.
+	"نت": true, "اون": true, "لاين": true, "بوست": true, "نيوز": true, "تايمز": true,
+	"برس": true, "انفو": true, "الاخباريه": true, "الاخباري": true, "مجله": true,
 	// Other languages' wires republished in English or Arabic feeds.
 	"ajansı": true, "ajansi": true, "haber": true, "agence": true, "agencia": true,
 	"presse": true, "zeitung": true, "noticias": true, "nachrichten": true,
@@ -87,7 +93,7 @@ var attributors = map[string]bool{
 	"witnesses": true, "witness": true, "medics": true, "doctors": true,
 	"ministry": true, "statement": true, "spokesman": true, "spokesperson": true,
 	"agency": true, "agencies": true, "residents": true, "activists": true,
-	"مصادر": true, "مصدر": true, "مسوول": true,
+	"مصادر": true, "مصدر": true, "مسوول": true, "وزاره": true,
 	"مسوولون": true, "مسوولين": true, "شهود": true, "تقرير": true, "تقارير": true,
 	"اعلام": true, "وسايل": true, "سايل": true, "مسعفون": true, "بيان": true, "متحدث": true,
 	"الشرطه": true, "شرطه": true, "مصادر طبيه": true, "ناشطون": true,
@@ -97,7 +103,7 @@ var attributors = map[string]bool{
 // a headline too: "US officials: …", "Israeli media: …".
 var vagueAttributors = map[string]bool{
 	"official": true, "officials": true, "source": true, "sources": true, "media": true,
-	"report": true, "reports": true,
+	"report": true, "reports": true, "ministry": true,
 }
 
 // sayVerbs end an attribution: ", police said", "- officials say".

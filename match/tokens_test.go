@@ -105,7 +105,7 @@ func TestStopWordsAreNormalized(t *testing.T) {
 func TestDecorationWordsAreNormalized(t *testing.T) {
 	for name, set := range map[string]map[string]bool{
 		"attributors": attributors, "vagueAttributors": vagueAttributors,
-		"sayVerbs": sayVerbs, "attributionCues": attributionCues,
+		"sayVerbs": sayVerbs, "attributionCues": attributionCues, "outletWords": outletWords,
 	} {
 		for w := range set {
 			if got := Normalize(w); got != w {
