@@ -66,6 +66,33 @@ var countryTokens = sync.OnceValue(func() map[string]bool {
 	return set
 })
 
+// givenNameList are given names wires write before a family name or leave
+// out ("Emmanuel Macron", "Macron"). A given name that is also a family
+// name in the news (Abbas, Saied) or a place (Israel, as in Israel Katz)
+// is not listed: left out, it would be the man himself.
+var givenNameList = strings.Fields(`
+emmanuel joe donald vladimir volodymyr benjamin recep tayyip narendra olaf rishi keir giorgia
+justin kamala antony sergei sergey marco boris angela ursula jair luiz inacio javier nicolas
+gustavo claudia andres abiy cyril bola kais nayib viktor pedro friedrich alexei alexey yulia
+dmitry ramzan naftali yair benny yoav isaac itamar bezalel gideon avigdor ehud herzi eyal
+mohammed muhammad mohamed mohammad ahmed ahmad ali hassan hussein khaled omar yousef yusuf
+ibrahim ismail mahmoud ebrahim masoud yahya khalil hamad bashar hafez muammar moammar saddam
+hosni anwar gamal najib nabih nouri moqtada tammam shehbaz shahbaz imran nawaz
+محمد احمد علي حسن حسين خالد عمر يوسف ابراهيم اسماعيل محمود يحيي خليل حمد بشار حافظ معمر
+صدام حسني انور جمال نجيب نبيه نوري مقتدي قيس رجب طيب ايمانويل جو دونالد فلاديمير فولوديمير
+بنيامين ناريندرا اولاف ريشي كير جورجيا انطوني سيرغي ماركو بوريس اورسولا يوافي يواف ايتمار
+بتسلئيل جدعون مسعود ابراهيم شهباز عمران نواز
+`)
+
+var givenNames = sync.OnceValue(func() map[string]bool {
+	m := Default()
+	set := map[string]bool{}
+	for _, w := range givenNameList {
+		set[m.canonicalWord(Stem(foldLatin(Normalize(w))))] = true
+	}
+	return set
+})
+
 // placePrepositions make the word after them a place: "in Beirut", "في
 // بيروت" (normalized). "and" is not one: "Riyadh and Tehran" are doers.
 var placePrepositions = map[string]bool{

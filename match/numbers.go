@@ -2,6 +2,7 @@ package match
 
 import (
 	"bytes"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -271,7 +272,49 @@ func numberAt(raw []string, i int) (string, int) {
 			n++
 		}
 	}
+	if v >= 100 && v < 1000 && math.Mod(v, 100) == 0 {
+		// Hundreds and what follows them: "مئة وعشرة" (110), "six
+		// hundred and ten", "ثلاثمئة وخمسة وعشرون" (325).
+		v, n = addUnder100(raw, i+n, v, n)
+	}
 	return formatNumber(v), n
+}
+
+// addUnder100 adds to v the number of 1 to 99 that raw[at:] starts with,
+// joined as after a hundred ("و", "and"), and counts its words into n.
+func addUnder100(raw []string, at int, v float64, n int) (float64, int) {
+	word := func(k int) (int, bool) {
+		if k >= len(raw) {
+			return 0, false
+		}
+		w := raw[k]
+		if r, ok := strings.CutPrefix(w, "و"); ok {
+			w = r
+		}
+		y, ok := numberWords[w]
+		return y, ok && y >= 1 && y < 100
+	}
+	k := at
+	if k < len(raw) && raw[k] == "and" {
+		k++
+	}
+	y, ok := word(k)
+	if !ok {
+		return v, n
+	}
+	k++
+	if y <= 9 {
+		// Units before tens in Arabic (خمسة وعشرون), tens before units
+		// in English (twenty five is read below).
+		if t, ok := word(k); ok && t >= 20 && t%10 == 0 && !isASCIIWord(raw[k]) {
+			y, k = y+t, k+1
+		}
+	} else if y >= 20 && y%10 == 0 {
+		if u, ok := word(k); ok && u <= 9 && isASCIIWord(raw[k]) {
+			y, k = y+u, k+1
+		}
+	}
+	return v + float64(y), n + k - at
 }
 
 // isNumeral reports whether w is digits with at most one decimal mark p

@@ -41,6 +41,14 @@ var officeHolders = []struct{ holder, offices string }{
 	{"تبون", "الرئيس الجزائري|رئيس الجزائر"},
 	{"Lavrov", "Russian foreign minister|foreign minister of Russia"},
 	{"لافروف", "وزير الخارجية الروسي"},
+	{"Saied", "Tunisian president|president of Tunisia"},
+	{"سعيد", "الرئيس التونسي|رئيس تونس"},
+	{"Lukashenko", "Belarusian president|president of Belarus"},
+	{"لوكاشينكو", "الرئيس البيلاروسي|رئيس بيلاروسيا"},
+	{"Modi", "Indian prime minister|Indian PM|prime minister of India"},
+	{"مودي", "رئيس الوزراء الهندي|رئيس وزراء الهند"},
+	{"Tamim", "Qatari emir|emir of Qatar|Qatar emir"},
+	{"تميم", "أمير قطر|الأمير القطري"},
 }
 
 // officeKey is the key of a run of tokens: sorted and joined, since one

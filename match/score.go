@@ -132,6 +132,7 @@ const (
 	ruleSubject   = "a name moved past the verb and another took its place"
 	ruleDoer      = "a doer one side names and the other leaves out, not counted"
 	ruleCountry   = "a country one side starts with and the other leaves out, not counted"
+	ruleGiven     = "given names one side writes before a name and the other leaves out, not counted"
 	ruleAct       = "one side's act undoes what both report"
 )
 
@@ -248,6 +249,9 @@ func score(a, b []string, p *pairing) (float64, string) {
 	case onlyB == 0 && onlyA == 1 && leadingCountry(a, p.ab[:len(a)]),
 		onlyA == 0 && onlyB == 1 && leadingCountry(b, p.ba[:len(b)]):
 		return 1, ruleCountry
+	case onlyB == 0 && onlyA <= maxGiven && givenNamesOnly(a, p.ab[:len(a)]),
+		onlyA == 0 && onlyB <= maxGiven && givenNamesOnly(b, p.ba[:len(b)]):
+		return 1, ruleGiven
 	}
 	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB)), ruleNone
 }
@@ -310,6 +314,36 @@ func leadingCountry(toks []string, partner []int8) bool {
 	// Not one of two countries ("US, Iran hold talks"): the other
 	// headline may tell of the second alone.
 	return len(toks) >= 3 && partner[0] < 0 && weight(toks[0]) == 1 && countryTokens()[toks[0]] && !countryTokens()[toks[1]]
+}
+
+// maxGiven is the most given names one side may add before a shared
+// family name: "Recep Tayyip Erdogan", "رجب طيب أردوغان".
+const maxGiven = 2
+
+// givenNamesOnly reports whether the tokens of toks left unpaired are
+// given names (see givenNames), each in a run that a paired token other
+// than a verb ends: "Emmanuel Macron visits Kyiv" and "Macron visits
+// Kyiv", "قيس سعيد يقيل" and "سعيد يقيل". Where every other token is
+// shared exactly, the headline without them names the same man.
+func givenNamesOnly(toks []string, partner []int8) bool {
+	some := false
+	for i, t := range toks {
+		if partner[i] >= 0 {
+			continue
+		}
+		if !givenNames()[t] {
+			return false
+		}
+		j := i + 1
+		for j < len(toks) && partner[j] < 0 && givenNames()[toks[j]] {
+			j++
+		}
+		if j == len(toks) || partner[j] < 0 || isVerb(toks[j]) {
+			return false
+		}
+		some = true
+	}
+	return some
 }
 
 // maxDoer is the most tokens a doer that one side leaves out may have
