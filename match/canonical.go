@@ -367,6 +367,20 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			sep()
 			continue
 		}
+		if (words[i] == "down" || words[i] == "up") && len(toks) > 0 && !sawVerb && passive < 0 && i+1 < len(words) && !isStop(words[i+1]) {
+			switch {
+			case hasDigit(words[i+1]):
+				// "Oil down 2%", "Stocks up 3%": falls, rises.
+				words[i] = "rises"
+				if raw[i] == "down" {
+					words[i] = "falls"
+				}
+			case words[i] == "down":
+				// "Houthis down US drone": the verb of "downs",
+				// "downed".
+				words[i] = "downs"
+			}
+		}
 		if n := m.phraseAt(words, i); n > 0 {
 			c := m.phrases[strings.Join(words[i:i+n], " ")] // rare: allocating is fine
 			if passive < 0 {

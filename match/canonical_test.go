@@ -1230,3 +1230,19 @@ func TestClassSetTwentyTwo(t *testing.T) {
 		{"six hundred and ten is not 600", "Israel frees six hundred and ten prisoners", "Israel frees 600 prisoners", false},
 	})
 }
+
+// Written after set 23 (33/36 at writing): "down" and "up" as verbs where
+// a verb stands, Hezbollah by its own name, a political chief.
+func TestClassSetTwentyThree(t *testing.T) {
+	checkClass(t, []classCase{
+		{"down is shoot down", "Houthis down US MQ-9 drone over Yemen", "Houthis shoot down US MQ-9 drone over Yemen", true},
+		{"down before a number is falls", "Oil down 2% on demand fears", "Oil falls 2% on demand fears", true},
+		{"up before a number is rises", "Stocks up 3% after Fed cut", "Stocks rise 3% after Fed cut", true},
+		{"down is not up", "Oil down 2% on demand fears", "Oil up 2% on demand fears", false},
+		{"who downed whose drone", "Houthis down US MQ-9 drone over Yemen", "US downs Houthi drone over Red Sea", false},
+		{"islamic resistance in lebanon ar", "حزب الله يستهدف موقعا إسرائيليا في مزارع شبعا", "المقاومة الإسلامية في لبنان تستهدف موقعا إسرائيليا في مزارع شبعا", true},
+		{"islamic resistance in iraq is not hezbollah", "Islamic Resistance in Lebanon claims drone attack on Haifa", "Islamic Resistance in Iraq claims drone attack on Haifa", false},
+		{"politburo chief", "Sinwar named Hamas political chief", "Sinwar named Hamas politburo chief", true},
+		{"politburo chief is not military chief", "Sinwar named Hamas political chief", "Sinwar named Hamas military chief", false},
+	})
+}
