@@ -354,6 +354,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 				if _, known := m.words[r]; known || m.starts[r] {
 					words[i] = r
 				}
+			} else if w := words[i]; len(w) >= 6 && w[0] >= utf8.RuneSelf && isProclitic(w[:2]) && m.starts[w[2:]] {
+				// A preposition glued to a phrase's first word of two
+				// letters (بتل أبيب): only where the phrase follows.
+				words[i] = w[2:]
+				if m.phraseAt(words, i) == 0 {
+					words[i] = w
+				}
 			}
 		}
 		if noun, ok := nounSenses[words[i]]; ok && (len(toks) == 0 || i > 0 && nounCues[raw[i-1]] ||
@@ -380,6 +387,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 				// "downed".
 				words[i] = "downs"
 			}
+		}
+		if dismissWords[raw[i]] && slices.ContainsFunc(raw[i+1:min(len(raw), i+5)], func(w string) bool { return rejectedThings[w] }) {
+			// "dismisses claims", "court dismisses case": rejects; a
+			// minister or a chief dismissed is sacked (the lexicon).
+			words[i] = "rejects"
 		}
 		if n := m.phraseAt(words, i); n > 0 {
 			c := m.phrases[strings.Join(words[i:i+n], " ")] // rare: allocating is fine
@@ -687,6 +699,21 @@ func arabicSingular(w string) (string, bool) {
 	}
 	return "", false
 }
+
+// dismissWords are "dismiss" as written; rejectedThings are what is
+// dismissed when it is rejected rather than someone sacked.
+var (
+	dismissWords   = map[string]bool{"dismiss": true, "dismisses": true, "dismissed": true, "dismissing": true}
+	rejectedThings = map[string]bool{
+		"claim": true, "claims": true, "report": true, "reports": true, "allegation": true,
+		"allegations": true, "accusation": true, "accusations": true, "threat": true, "threats": true,
+		"fears": true, "concerns": true, "criticism": true, "call": true, "calls": true,
+		"rumours": true, "rumors": true, "speculation": true, "warning": true, "warnings": true,
+		"idea": true, "talk": true, "suggestion": true, "suggestions": true, "charges": true,
+		"appeal": true, "request": true, "demands": true, "proposal": true, "plan": true,
+		"offer": true, "bid": true, "lawsuit": true, "case": true, "petition": true, "challenge": true,
+	}
+)
 
 // nounSenses are English words the lexicon reads as verbs of another
 // act (storm is raid, fires is launch, pound and rock are strike) that are

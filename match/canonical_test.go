@@ -1246,3 +1246,25 @@ func TestClassSetTwentyThree(t *testing.T) {
 		{"politburo chief is not military chief", "Sinwar named Hamas political chief", "Sinwar named Hamas military chief", false},
 	})
 }
+
+// Written after set 24 (27/36 at writing): a preposition glued to a
+// phrase's two-letter first word, "per cent" that is no attribution,
+// dismissed claims, UNRWA and the UN as wires name them, assassinations,
+// rescues and envoys.
+func TestClassSetTwentyFour(t *testing.T) {
+	checkClass(t, []classCase{
+		{"glued to tel aviv ar", "مظاهرة حاشدة في تل أبيب للمطالبة بصفقة تبادل", "مظاهرة حاشدة بتل أبيب للمطالبة بصفقة تبادل", true},
+		{"tel aviv is not jerusalem ar", "مظاهرة حاشدة في تل أبيب للمطالبة بصفقة تبادل", "مظاهرة حاشدة في القدس للمطالبة بصفقة تبادل", false},
+		{"per cent", "China's exports rise 8.7% in September", "China's exports rise 8.7 per cent in September", true},
+		{"per cent keeps what follows", "China's exports rise 8.7 per cent in September", "China's exports rise 8.7 per cent in October", false},
+		{"dismissed threat is rejected", "Mexico's Sheinbaum rejects Trump tariff threat", "Mexico's Sheinbaum dismisses Trump tariff threat", true},
+		{"a dismissed chief is sacked", "Sheinbaum dismisses security chief", "Sheinbaum sacks security chief", true},
+		{"unrwa", "UN agency for Palestinian refugees says Gaza aid blocked", "UNRWA says Gaza aid blocked", true},
+		{"the international organization ar", "الأمم المتحدة تحذر من مجاعة في شمال غزة", "المنظمة الدولية تحذر من مجاعة في شمال غزة", true},
+		{"assassinated is killed ar", "الاحتلال يغتال قياديا في حماس بغارة على صيدا", "الاحتلال يقتل قياديا في حماس بغارة على صيدا", true},
+		{"sentenced by either verb ar", "المحكمة تقضي بسجن الناشط 5 سنوات", "المحكمة تحكم بسجن الناشط 5 سنوات", true},
+		{"rescued is freed", "Nigerian troops rescue 30 kidnapped students", "Nigerian soldiers free 30 kidnapped students", true},
+		{"envoy is ambassador", "Iran summons British envoy over embassy remarks", "Iran summons British ambassador over embassy remarks", true},
+		{"who summoned whose envoy", "Iran summons British envoy over embassy remarks", "Britain summons Iranian envoy over embassy remarks", false},
+	})
+}

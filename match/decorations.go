@@ -276,7 +276,7 @@ func isAttribution(n string, leading bool) bool {
 func trailingAttribution(words []string) int {
 	n := len(words)
 	for i := max(3, n-maxAttribution); i < n; i++ {
-		if attributionCues[words[i]] && i+1 < n {
+		if attributionCues[words[i]] && i+1 < n && !(words[i] == "per" && words[i+1] == "cent") {
 			return i
 		}
 	}

@@ -562,6 +562,14 @@ func related(t, u string) bool {
 		return u == "approve"
 	case "launch":
 		return u == "sack" // fires commander: fires is both
+	case "rescue":
+		return u == "release" // troops rescue or free kidnapped students
+	case "release":
+		return u == "rescue"
+	case "envoy":
+		return u == "ambassador" // summons British envoy: its ambassador
+	case "ambassador":
+		return u == "envoy"
 	case "sack":
 		return u == "launch"
 	case "capture":
@@ -617,8 +625,6 @@ func cutProclitic(t string) (string, bool) {
 	return "", false
 }
 
-// isProclitic reports whether p, one Arabic letter, is one that glues to
-// the next word: the prepositions ب ل ك and the conjunction ف.
 // accusative reports whether t is the Arabic noun of u, a glued
 // preposition and the noun, with the accusative's alif: "تعدم رجلا" and
 // "تنفذ حكم الإعدام برجل" tell one man. Not the bare noun: the lexicon
@@ -632,6 +638,8 @@ func accusative(t, u string) bool {
 	return isProclitic(u[:2]) && u[2:] == stem
 }
 
+// isProclitic reports whether p, one Arabic letter, is one that glues to
+// the next word: the prepositions ب ل ك and the conjunction ف.
 func isProclitic(p string) bool {
 	switch p {
 	case "ب", "ل", "ك", "ف":
