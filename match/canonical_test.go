@@ -1268,3 +1268,21 @@ func TestClassSetTwentyFour(t *testing.T) {
 		{"who summoned whose envoy", "Iran summons British envoy over embassy remarks", "Britain summons Iranian envoy over embassy remarks", false},
 	})
 }
+
+// Written after set 25 (25/34 at writing): more of wires' words for one
+// thing, Beirut's southern suburbs, and a department as an attribution.
+func TestClassSetTwentyFive(t *testing.T) {
+	checkClass(t, []classCase{
+		{"slips is eases", "Dollar slips as traders await Fed decision", "Dollar eases as traders await Fed decision", true},
+		{"slips is not climbs", "Dollar slips as traders await Fed decision", "Dollar climbs as traders await Fed decision", false},
+		{"state of palestine", "Ireland recognises Palestinian state", "Ireland recognizes State of Palestine", true},
+		{"presidency is the presidential election", "Ghana's opposition leader Mahama wins presidency", "Ghana's opposition leader Mahama wins presidential election", true},
+		{"bans is prevents ar", "اليابان تحظر استخدام الهواتف في المدارس", "اليابان تمنع استخدام الهواتف في المدارس", true},
+		{"citizenship withdrawn ar", "الكويت تسحب الجنسية من 1600 شخص", "الكويت تسقط الجنسية عن 1600 شخص", true},
+		{"citizenship withdrawn is not granted ar", "الكويت تسحب الجنسية من 1600 شخص", "الكويت تمنح الجنسية ل1600 شخص", false},
+		{"dahiyeh", "Beirut's southern suburbs hit by Israeli strikes", "Dahiyeh hit by Israeli strikes", true},
+		{"gantz", "Gantz quits Netanyahu's war cabinet", "Ganz quits Netanyahu's war cabinet", true},
+		{"a department as attribution", "Blinken arrives in Cairo, State Department says", "Blinken arrives in Cairo", true},
+		{"the military as a party stays", "US military says it struck Houthi targets", "Houthis say they struck US military targets", false},
+	})
+}

@@ -93,6 +93,7 @@ var attributors = map[string]bool{
 	"witnesses": true, "witness": true, "medics": true, "doctors": true,
 	"ministry": true, "statement": true, "spokesman": true, "spokesperson": true,
 	"agency": true, "agencies": true, "residents": true, "activists": true,
+	"department": true, "office": true, "authorities": true, "military": true,
 	"مصادر": true, "مصدر": true, "مسوول": true, "وزاره": true, "الصحه": true, "صحه": true,
 	"مسوولون": true, "مسوولين": true, "شهود": true, "تقرير": true, "تقارير": true,
 	"اعلام": true, "وسايل": true, "سايل": true, "مسعفون": true, "بيان": true, "متحدث": true,
