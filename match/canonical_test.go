@@ -1286,3 +1286,20 @@ func TestClassSetTwentyFive(t *testing.T) {
 		{"the military as a party stays", "US military says it struck Houthi targets", "Houthis say they struck US military targets", false},
 	})
 }
+
+// Written after set 26 (28/36 at writing): receives and meets, confiscates
+// and seizes, raises and increases as related acts; "and a half" after a
+// million or a billion; a tank's model.
+func TestClassSetTwentySix(t *testing.T) {
+	checkClass(t, []classCase{
+		{"receives is meets ar", "الرئيس المصري يستقبل وزير الخارجية الأمريكي في القاهرة", "الرئيس المصري يلتقي وزير الخارجية الأمريكي في القاهرة", true},
+		{"receives is meets", "Sisi receives Qatar's emir in Cairo", "Sisi meets Qatar's emir in Cairo", true},
+		{"confiscates is seizes ar", "الاحتلال يصادر 300 دونم من أراضي بلدة عقربا", "الاحتلال يستولي على 300 دونم من أراضي بلدة عقربا", true},
+		{"increases is raises ar", "الحكومة الأردنية ترفع أسعار المحروقات", "الحكومة الأردنية تزيد أسعار المحروقات", true},
+		{"raises is not lowers ar", "الحكومة الأردنية ترفع أسعار المحروقات", "الحكومة الأردنية تخفض أسعار المحروقات", false},
+		{"a billion and a half ar", "البنك الدولي يقرض الأردن 1.5 مليار دولار", "البنك الدولي يقرض الأردن مليار ونصف مليار دولار", true},
+		{"three million and a half ar", "نزوح 3.5 مليون في السودان", "نزوح 3 ملايين ونصف في السودان", true},
+		{"a half is not nothing ar", "نزوح 3 ملايين ونصف في السودان", "نزوح 3 ملايين في السودان", false},
+		{"a tank's model ar", "المقاومة تستهدف دبابة ميركافا في جباليا", "المقاومة تستهدف دبابة إسرائيلية من طراز ميركافا في جباليا", true},
+	})
+}

@@ -266,9 +266,23 @@ func numberAt(raw []string, i int) (string, int) {
 		}
 		v = float64(x)
 	}
+	unit := 0.0 // the multiplier read, for "and a half"
 	if i+n < len(raw) {
 		if m, ok := multipliers[raw[i+n]]; ok {
 			v *= m
+			unit = m
+			n++
+		}
+	}
+	if unit == 0 && n == 1 && !isNumeral(w) {
+		unit = bareMultipliers[w]
+	}
+	if unit >= 1e3 && i+n < len(raw) && raw[i+n] == "ونصف" {
+		// "مليار ونصف" and "مليار ونصف مليار" are 1.5 billion,
+		// "3 ملايين ونصف" 3.5 million.
+		v += unit / 2
+		n++
+		if i+n < len(raw) && multipliers[raw[i+n]] == unit {
 			n++
 		}
 	}

@@ -562,6 +562,22 @@ func related(t, u string) bool {
 		return u == "approve"
 	case "launch":
 		return u == "sack" // fires commander: fires is both
+	case "يستقبل":
+		return u == "يلتقي" // السيسي يستقبل بلينكن: they meet
+	case "يلتقي":
+		return u == "يستقبل"
+	case "receive":
+		return u == "meet"
+	case "meet":
+		return u == "receive"
+	case "يصادر":
+		return u == "يسيطر" // يصادر، يستولي على 300 دونم
+	case "يسيطر":
+		return u == "يصادر"
+	case "يرفع", "ترفع":
+		return u == "يزيد" || u == "تزيد" // ترفع، تزيد الأسعار
+	case "يزيد", "تزيد":
+		return u == "يرفع" || u == "ترفع"
 	case "rescue":
 		return u == "release" // troops rescue or free kidnapped students
 	case "release":
