@@ -187,9 +187,9 @@ func TestProbeCorpus(t *testing.T) {
 	recall := float64(tp) / float64(same)
 	t.Logf("recall %.3f (%d/%d)", recall, tp, same)
 	// 0.84 when the test was written; 0.82 once set 14, freer
-	// paraphrase at 13 of 40, was added.
-	if recall < 0.81 {
-		t.Errorf("recall %.3f (%d/%d), want at least 0.81", recall, tp, same)
+	// paraphrase at 13 of 40, was added; 0.888 after the fifth session.
+	if recall < 0.86 {
+		t.Errorf("recall %.3f (%d/%d), want at least 0.86", recall, tp, same)
 	}
 }
 
