@@ -151,3 +151,23 @@ func BenchmarkScorePrefilter(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScoreMaskFilter is ScoreMaskFilter on the candidates of
+// BenchmarkScorePrefilter.
+func BenchmarkScoreMaskFilter(b *testing.B) {
+	m := Default()
+	x := ScoreMaskFilter(m.Tokens("Israeli strike kills 7 at school in Jabalia, Gaza"), 0.8)
+	for _, tc := range []struct{ name, other string }{
+		{"miss", "Gaza health ministry says toll rises after strike on Rafah"},
+		{"short", "Strike on Rafah kills 7"},
+		{"near", "Seven killed in Israeli strike on Jabalia school"},
+	} {
+		mask := TokenMask(m.Tokens(tc.other))
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				x(mask)
+			}
+		})
+	}
+}

@@ -525,12 +525,29 @@ func TestClassWireSynonyms(t *testing.T) {
 	})
 }
 
-// ScorePrefilter may only rule out what Score puts below the threshold.
+// ScorePrefilter and ScoreMaskFilter may only rule out what Score puts
+// below the threshold.
 func TestScorePrefilterBound(t *testing.T) {
 	m := Default()
 	var heads [][]string
 	for _, p := range readPairs(t) {
 		heads = append(heads, m.Tokens(p.a), m.Tokens(p.b))
+	}
+	// The probe pairs, each with its own partner (all pairs of them
+	// would take a minute).
+	for _, p := range readPairsFile(t, "testdata/probes.tsv") {
+		a, b := m.Tokens(p.a), m.Tokens(p.b)
+		for _, th := range []float64{0.5, 0.8} {
+			for _, xy := range [][2][]string{{a, b}, {b, a}} {
+				s := Score(xy[0], xy[1])
+				if s >= th && !ScorePrefilter(xy[0], th)(strings.Join(xy[1], "\x00")) {
+					t.Errorf("probes.tsv:%d: ScorePrefilter(%q, %v) rules out %q, whose Score is %v", p.line, xy[0], th, xy[1], s)
+				}
+				if s >= th && !ScoreMaskFilter(xy[0], th)(TokenMask(xy[1])) {
+					t.Errorf("probes.tsv:%d: ScoreMaskFilter(%q, %v) rules out %q, whose Score is %v", p.line, xy[0], th, xy[1], s)
+				}
+			}
+		}
 	}
 	for _, c := range [][2]string{
 		{"بلينكن يصل إلى الرياض في جولة إقليمية", "بلنكن يصل الى الرياض في جولة إقليمية"},
@@ -550,10 +567,15 @@ func TestScorePrefilterBound(t *testing.T) {
 			reversed := slices.Clone(a)
 			slices.Reverse(reversed)
 			mayReversed := ScorePrefilter(reversed, th)
+			maskMay := ScoreMaskFilter(a, th)
 			for _, b := range heads {
 				joined := strings.Join(b, "\x00")
-				if s := Score(a, b); s >= th && !may(joined) {
+				s := Score(a, b)
+				if s >= th && !may(joined) {
 					t.Errorf("ScorePrefilter(%q, %v) rules out %q, whose Score is %v", a, th, b, s)
+				}
+				if s >= th && !maskMay(TokenMask(b)) {
+					t.Errorf("ScoreMaskFilter(%q, %v) rules out %q, whose Score is %v", a, th, b, s)
 				}
 				if may(joined) != mayReversed(joined) {
 					t.Errorf("ScorePrefilter(%q, %v) on %q answers %v, on the tokens reversed %v", a, th, b, may(joined), mayReversed(joined))
@@ -665,8 +687,12 @@ func FuzzScorePrefilter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, x, y string, pct uint8) {
 		a, b := m.Tokens(x), m.Tokens(y)
 		th := float64(pct%101) / 100
-		if s := Score(a, b); s >= th && !ScorePrefilter(a, th)(strings.Join(b, "\x00")) {
+		s := Score(a, b)
+		if s >= th && !ScorePrefilter(a, th)(strings.Join(b, "\x00")) {
 			t.Errorf("Score(%q, %q) = %v >= %v, but ScorePrefilter is false", a, b, s, th)
+		}
+		if s >= th && !ScoreMaskFilter(a, th)(TokenMask(b)) {
+			t.Errorf("Score(%q, %q) = %v >= %v, but ScoreMaskFilter is false", a, b, s, th)
 		}
 	})
 }

@@ -68,10 +68,23 @@ const foldEvery = time.Hour
 // memEntry is an item under one memory key.
 type memEntry struct {
 	key [16]byte
-	// tokens are the item's tokens, 0x00-separated, on signature
-	// entries (shared by an item's entries); empty on link and title
-	// entries.
+	// tokens are, on signature entries (shared by an item's entries),
+	// the 8 bytes of the item's token mask (Dedupe.Mask; all ones
+	// without one) and then its tokens, 0x00-separated; empty on link
+	// and title entries. In the string, the mask costs 8 bytes an item
+	// where a field would cost 8 an entry.
 	tokens string
+}
+
+// parts splits a signature entry's tokens into the mask and the tokens.
+func (e *memEntry) parts() (mask uint64, joined string) {
+	if len(e.tokens) < 8 {
+		return ^uint64(0), ""
+	}
+	t := e.tokens
+	mask = uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+	return mask, t[8:]
 }
 
 // memIndex is the story index's memory part.
@@ -84,6 +97,8 @@ type memIndex struct {
 	// on is set once memory holds the log: a read-only store never
 	// loads it.
 	on bool
+	// mask is Dedupe.Mask when the lookup tests masks, else nil.
+	mask func(tokens []string) uint64
 }
 
 func memKey(kind byte, v string) uint64 {
@@ -115,7 +130,11 @@ func (m *memIndex) add(key []byte, st *Story, similar bool) {
 	if !similar || len(st.Keys) == 0 {
 		return
 	}
-	tokens := strings.Join(st.Tokens, "\x00")
+	mask := ^uint64(0)
+	if m.mask != nil {
+		mask = m.mask(st.Tokens)
+	}
+	tokens := string(binary.LittleEndian.AppendUint64(nil, mask)) + strings.Join(st.Tokens, "\x00")
 	for _, sig := range st.Keys {
 		m.insert(memKey('k', sig), memEntry{key: k, tokens: tokens})
 	}

@@ -164,6 +164,9 @@ func (s *Store) lookupStoryProbe(tx *bolt.Tx, it *Item, probe []string) storyMat
 		}
 		l.mayMatch = s.dedupe.Prefilter(probe, s.dedupe.Threshold)
 	}
+	if l.similar && s.mem.mask != nil {
+		l.maskMay = s.dedupe.MaskFilter(it.Story.Tokens, s.dedupe.Threshold)
+	}
 	m, split := l.memory()
 	if split == nil || bytes.Compare(itemKey(lo, 0), split) < 0 {
 		// The window reaches items before the split: read the keyed part.
@@ -187,6 +190,7 @@ type storyLookup struct {
 	now      time.Time
 	similar  bool              // look for near-duplicate titles too
 	mayMatch func(string) bool // the prefilter, or nil
+	maskMay  func(uint64) bool // the mask filter, or nil
 	tokens   []string          // reused for candidates' tokens
 }
 
@@ -221,7 +225,7 @@ func (l *storyLookup) memory() (storyMatch, []byte) {
 		return storyMatch{}, m.disk
 	}
 	best := storyMatch{kind: 'k', score: l.s.dedupe.Threshold}
-	seen := map[[16]byte]bool{}
+	var seen map[[16]byte]bool
 	start := itemKey(l.lo, 0)
 	for _, sig := range l.st.LookupKeys() {
 		list := m.lists[memKey('k', sig)]
@@ -232,11 +236,20 @@ func (l *storyLookup) memory() (storyMatch, []byte) {
 				break
 			}
 			n++
+			mask, tokens := e.parts()
+			if l.maskMay != nil && !l.maskMay(mask) {
+				// Most candidates end here, so the set of those seen
+				// under another key is kept only for the rest.
+				continue
+			}
 			if seen[e.key] {
 				continue
 			}
+			if seen == nil {
+				seen = map[[16]byte]bool{}
+			}
 			seen[e.key] = true
-			l.consider(&best, e.key[:], e.tokens)
+			l.consider(&best, e.key[:], tokens)
 		}
 	}
 	if best.key == nil {

@@ -347,3 +347,63 @@ func TestPrefilter(t *testing.T) {
 		})
 	}
 }
+
+// TestMaskFilter checks that the lookup tests each candidate's mask, as
+// Dedupe.Mask gave it when the candidate was stored or loaded from the
+// log at Open, and that a false answer keeps the candidate from matching.
+func TestMaskFilter(t *testing.T) {
+	for _, pass := range []bool{false, true} {
+		t.Run(fmt.Sprint("pass=", pass), func(t *testing.T) {
+			ctx := context.Background()
+			var asked []uint64
+			mask := func(tokens []string) uint64 { return uint64(len(tokens)) | 1<<40 }
+			opts := &Options{Now: (&clock{t: t0}).now, Dedupe: Dedupe{
+				Window: 48 * time.Hour, Threshold: 0.7, Similarity: jaccard,
+				Mask: mask,
+				MaskFilter: func(tokens []string, threshold float64) func(uint64) bool {
+					if threshold != 0.7 || len(tokens) == 0 {
+						t.Errorf("MaskFilter(%q, %v): want the new headline's tokens and the threshold 0.7", tokens, threshold)
+					}
+					return func(m uint64) bool {
+						asked = append(asked, m)
+						return pass
+					}
+				},
+			}}
+			path := filepath.Join(t.TempDir(), "tickerd.db")
+			s, err := Open(path, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{
+				storyItem("a", "1", "ceasefire takes effect in the north", "https://a.example/1", t0),
+			}); err != nil {
+				t.Fatal(err)
+			}
+			// Reopened, memory is loaded from the log: the mask too.
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if s, err = Open(path, opts); err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			res, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{
+				storyItem("b", "1", "ceasefire takes effect in the north today", "https://b.example/1", t0),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := IngestResult{New: 1}
+			if pass {
+				want = IngestResult{Duplicate: 1}
+			}
+			if res != want {
+				t.Errorf("ingest of a similar title = %+v, want %+v", res, want)
+			}
+			if want := uint64(6) | 1<<40; len(asked) == 0 || asked[0] != want {
+				t.Errorf("MaskFilter's test was asked about %#x, want the stored title's mask %#x", asked, want)
+			}
+		})
+	}
+}

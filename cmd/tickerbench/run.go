@@ -21,6 +21,7 @@ import (
 var dedupe = store.Dedupe{
 	Window: tcfg.DefaultDedupeWindow, Threshold: tcfg.DefaultSimilarity,
 	Similarity: match.Score, Keys: match.RareKeys, LookupKeys: match.RareLookupKeys, Prefilter: match.ScorePrefilter,
+	Mask: match.TokenMask, MaskFilter: match.ScoreMaskFilter,
 	Story: func(it *store.Item) *store.Story {
 		return fetcher.StoryOf(nil, it.Title, it.Link, tcfg.DefaultSimilarity)
 	},

@@ -26,6 +26,8 @@ func storeDedupe(cfg *config.Config, matcher *match.Matcher) store.Dedupe {
 		Threshold:  cfg.Dedupe.Similarity,
 		Similarity: match.Score,
 		Prefilter:  match.ScorePrefilter,
+		Mask:       match.TokenMask,
+		MaskFilter: match.ScoreMaskFilter,
 		Story: func(it *store.Item) *store.Story {
 			return fetcher.StoryOf(matcher, it.Title, it.Link, cfg.Dedupe.Similarity)
 		},
