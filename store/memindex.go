@@ -65,32 +65,37 @@ const foldBatch = 20_000
 // foldEvery is how far behind the split may fall before a fold.
 const foldEvery = time.Hour
 
-// memEntry is an item under one memory key.
+// memEntry is an item under a link or title key of memory.
 type memEntry struct {
 	key [16]byte
-	// tokens are, on signature entries (shared by an item's entries),
-	// the 8 bytes of the item's token mask (Dedupe.Mask; all ones
-	// without one) and then its tokens, 0x00-separated; empty on link
-	// and title entries. In the string, the mask costs 8 bytes an item
-	// where a field would cost 8 an entry.
+}
+
+// sigEntry is an item under a signature key of memory: its key, its
+// tokens' mask (Dedupe.Mask; all ones without one) and its tokens,
+// 0x00-separated (one string shared by the item's entries). The mask is
+// in the entry, not with the tokens, so that the entries a lookup runs
+// through are read in order from one array: most candidates end at the
+// mask, and reading it through the string cost a cache miss each.
+type sigEntry struct {
+	key    [16]byte
+	mask   uint64
 	tokens string
 }
 
-// parts splits a signature entry's tokens into the mask and the tokens.
-func (e *memEntry) parts() (mask uint64, joined string) {
-	if len(e.tokens) < 8 {
-		return ^uint64(0), ""
-	}
-	t := e.tokens
-	mask = uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
-		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
-	return mask, t[8:]
+func (e memEntry) itemKey() [16]byte { return e.key }
+func (e sigEntry) itemKey() [16]byte { return e.key }
+
+// listEntry is an entry of a memory list.
+type listEntry interface {
+	memEntry | sigEntry
+	itemKey() [16]byte
 }
 
 // memIndex is the story index's memory part.
 type memIndex struct {
 	mu    sync.RWMutex
-	lists map[uint64][]memEntry // memKey → entries in item key order
+	lists map[uint64][]memEntry // memKey of a link or title → entries in item key order
+	sigs  map[uint64][]sigEntry // memKey of a signature key → entries in item key order
 	// disk is where the index splits: the entries of items with keys
 	// before it are in the keyed bucket, the others in the log and here.
 	disk []byte
@@ -134,50 +139,70 @@ func (m *memIndex) add(key []byte, st *Story, similar bool) {
 	if m.mask != nil {
 		mask = m.mask(st.Tokens)
 	}
-	tokens := string(binary.LittleEndian.AppendUint64(nil, mask)) + strings.Join(st.Tokens, "\x00")
+	tokens := strings.Join(st.Tokens, "\x00")
 	for _, sig := range st.Keys {
-		m.insert(memKey('k', sig), memEntry{key: k, tokens: tokens})
+		insertEntry(m.sigs, memKey('k', sig), sigEntry{key: k, mask: mask, tokens: tokens})
 	}
 }
 
-// insert puts e in its place in the list under h, under m.mu. Items come
-// mostly in time order, so the place is looked for from the end.
-func (m *memIndex) insert(h uint64, e memEntry) {
-	list := m.lists[h]
+// insert puts e in the list of a link or title under h, under m.mu.
+func (m *memIndex) insert(h uint64, e memEntry) { insertEntry(m.lists, h, e) }
+
+// insertEntry puts e in its place in the list under h. Items come mostly
+// in time order, so the place is looked for from the end.
+func insertEntry[E listEntry](lists map[uint64][]E, h uint64, e E) {
+	list := lists[h]
+	k := e.itemKey()
 	i := len(list)
-	for i > 0 && bytes.Compare(list[i-1].key[:], e.key[:]) > 0 {
+	for i > 0 {
+		prev := list[i-1].itemKey()
+		if bytes.Compare(prev[:], k[:]) <= 0 {
+			break
+		}
 		i--
 	}
-	if i > 0 && list[i-1].key == e.key {
+	if i > 0 && list[i-1].itemKey() == k {
 		list[i-1] = e
 		return
 	}
-	m.lists[h] = slices.Insert(list, i, e)
+	lists[h] = slices.Insert(list, i, e)
 }
 
-// remove takes the item at key out of the list under h.
+// remove takes the item at key out of the list under h, under m.mu. The
+// hash says whether it is a signature's (memKey hashes the kind), so the
+// other map has no list under it.
 func (m *memIndex) remove(h uint64, key [16]byte) {
-	list := m.lists[h]
-	i := sort.Search(len(list), func(i int) bool { return bytes.Compare(list[i].key[:], key[:]) >= 0 })
-	if i == len(list) || list[i].key != key {
+	removeEntry(m.lists, h, key)
+	removeEntry(m.sigs, h, key)
+}
+
+func removeEntry[E listEntry](lists map[uint64][]E, h uint64, key [16]byte) {
+	list := lists[h]
+	i := sort.Search(len(list), func(i int) bool { k := list[i].itemKey(); return bytes.Compare(k[:], key[:]) >= 0 })
+	if i == len(list) || list[i].itemKey() != key {
 		return
 	}
 	if len(list) == 1 {
-		delete(m.lists, h)
+		delete(lists, h)
 		return
 	}
-	m.lists[h] = slices.Delete(list, i, i+1)
+	lists[h] = slices.Delete(list, i, i+1)
 }
 
 // drop forgets the entries of items with keys before cut, under m.mu.
 func (m *memIndex) drop(cut []byte) {
-	for h, list := range m.lists {
-		i := sort.Search(len(list), func(i int) bool { return bytes.Compare(list[i].key[:], cut) >= 0 })
+	dropEntries(m.lists, cut)
+	dropEntries(m.sigs, cut)
+}
+
+func dropEntries[E listEntry](lists map[uint64][]E, cut []byte) {
+	for h, list := range lists {
+		i := sort.Search(len(list), func(i int) bool { k := list[i].itemKey(); return bytes.Compare(k[:], cut) >= 0 })
 		switch {
 		case i == len(list):
-			delete(m.lists, h)
+			delete(lists, h)
 		case i > 0:
-			m.lists[h] = slices.Clone(list[i:])
+			lists[h] = slices.Clone(list[i:])
 		}
 	}
 }
@@ -267,6 +292,7 @@ func (m *memIndex) loadSplit(tx *bolt.Tx) {
 func (m *memIndex) load(tx *bolt.Tx, similar bool) {
 	m.mu.Lock()
 	m.lists = make(map[uint64][]memEntry)
+	m.sigs = make(map[uint64][]sigEntry)
 	m.on = true
 	m.mu.Unlock()
 	b := tx.Bucket(bucketStoryLog)

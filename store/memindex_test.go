@@ -43,6 +43,13 @@ func TestStoryIndexInMemoryAndLog(t *testing.T) {
 				}
 			}
 		}
+		for _, list := range s.mem.sigs {
+			for _, e := range list {
+				if keyTime(e.key[:]).Equal(t0) {
+					n++
+				}
+			}
+		}
 		return n
 	}
 	for _, where := range []string{"memory", "restart", "keyed", "folded", "folded, restart"} {

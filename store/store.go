@@ -377,7 +377,7 @@ func (s *Store) Close() error {
 	// A closed store may stay referenced (a test, a benchmark harness);
 	// its index in memory, the one part that grows with the items, goes.
 	s.mem.mu.Lock()
-	s.mem.lists, s.mem.on = nil, false
+	s.mem.lists, s.mem.sigs, s.mem.on = nil, nil, false
 	s.mem.mu.Unlock()
 	return err
 }

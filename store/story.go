@@ -228,7 +228,7 @@ func (l *storyLookup) memory() (storyMatch, []byte) {
 	var seen map[[16]byte]bool
 	start := itemKey(l.lo, 0)
 	for _, sig := range l.st.LookupKeys() {
-		list := m.lists[memKey('k', sig)]
+		list := m.sigs[memKey('k', sig)]
 		i := sort.Search(len(list), func(i int) bool { return bytes.Compare(list[i].key[:], start) >= 0 })
 		for n := 0; i < len(list) && n < maxCandidates; i++ {
 			e := &list[i]
@@ -236,8 +236,7 @@ func (l *storyLookup) memory() (storyMatch, []byte) {
 				break
 			}
 			n++
-			mask, tokens := e.parts()
-			if l.maskMay != nil && !l.maskMay(mask) {
+			if l.maskMay != nil && !l.maskMay(e.mask) {
 				// Most candidates end here, so the set of those seen
 				// under another key is kept only for the rest.
 				continue
@@ -249,7 +248,7 @@ func (l *storyLookup) memory() (storyMatch, []byte) {
 				seen = map[[16]byte]bool{}
 			}
 			seen[e.key] = true
-			l.consider(&best, e.key[:], tokens)
+			l.consider(&best, e.key[:], e.tokens)
 		}
 	}
 	if best.key == nil {

@@ -316,6 +316,9 @@ func storyEntries(t testing.TB, s *Store) int {
 	for _, list := range s.mem.lists {
 		n += len(list)
 	}
+	for _, list := range s.mem.sigs {
+		n += len(list)
+	}
 	return n
 }
 
