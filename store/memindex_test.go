@@ -240,7 +240,7 @@ func BenchmarkMemIndexHeap(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		m := &memIndex{lists: make(map[uint64][]memEntry), on: true}
+		m := &memIndex{lists: make(map[uint64][]memEntry), sigs: make(map[uint64][]sigEntry), on: true}
 		for i, st := range stories {
 			m.add(keys[i], st, true)
 		}
