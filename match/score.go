@@ -94,18 +94,7 @@ const maxNear = 2
 func ScorePrefilter(a []string, threshold float64) func(joined string) bool {
 	p := newProbe(a)
 	need := p.scoreNeed(threshold)
-	return func(joined string) bool {
-		found, left := 0, p.total
-		for i, t := range p.tokens {
-			left -= p.weight[i]
-			if strings.Contains(joined, t) {
-				found += p.weight[i]
-			} else if float64(found+left) < need {
-				return false
-			}
-		}
-		return float64(found) >= need
-	}
+	return func(joined string) bool { return p.reaches(joined, need) }
 }
 
 // scoreNeed is the weight of a's tokens a candidate must hold exactly for

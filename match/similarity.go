@@ -139,7 +139,10 @@ func Similarity(a, b []string) float64 {
 // The test does not allocate and is safe for concurrent use.
 func Prefilter(a []string, threshold float64) func(joined string) bool {
 	p := newProbe(a)
-	return func(joined string) bool { return p.mayReach(joined, threshold) }
+	// The slack keeps a pair scored at threshold exactly, give or take
+	// rounding, as Signature does.
+	need := threshold*float64(p.total) - 1e-9
+	return func(joined string) bool { return p.reaches(joined, need) }
 }
 
 // probe is a headline's unique tokens and their weights, for Prefilter.
@@ -167,11 +170,10 @@ func newProbe(a []string) *probe {
 	return p
 }
 
-// mayReach is Prefilter's test.
-func (p *probe) mayReach(joined string, threshold float64) bool {
-	// The slack keeps a pair scored at threshold exactly, give or take
-	// rounding, as Signature does.
-	need := threshold*float64(p.total) - 1e-9
+// reaches is the test of Prefilter and ScorePrefilter: whether joined
+// holds at least need of p's weight, given up as soon as too little is
+// left to find.
+func (p *probe) reaches(joined string, need float64) bool {
 	found, left := 0, p.total
 	for i, t := range p.tokens {
 		left -= p.weight[i]
