@@ -837,8 +837,9 @@ var fillers = map[string]bool{
 	// Where in a place, when the place is named: "Al-Aqsa compound",
 	// باحات المسجد الأقصى.
 	"compound": true, "courtyard": true, "courtyards": true, "باحات": true, "ساحات": true,
-	// "دبابة من طراز ميركافا", a Merkava tank.
-	"طراز": true,
+	// "دبابة من طراز ميركافا", a Merkava tank; "Mount Ruang", "Ruang
+	// volcano".
+	"طراز": true, "mount": true, "mt": true, "volcano": true,
 }
 
 // isFiller reports whether t is a filler or a verb of saying: words not

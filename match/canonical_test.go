@@ -1329,3 +1329,22 @@ func TestClassSetTwentySix(t *testing.T) {
 		{"a tank's model ar", "المقاومة تستهدف دبابة ميركافا في جباليا", "المقاومة تستهدف دبابة إسرائيلية من طراز ميركافا في جباليا", true},
 	})
 }
+
+// Written after set 27 (22/30 at writing): possessives of two-word
+// countries, phone calls made and received, a mountain's name, picks as
+// appointments, and who reports whose aircraft.
+func TestClassSetTwentySeven(t *testing.T) {
+	checkClass(t, []classCase{
+		{"two-word country's possessive", "South Africa's Ramaphosa reshuffles cabinet", "South African President Ramaphosa reshuffles cabinet", true},
+		{"another two-word country", "South Africa's Ramaphosa reshuffles cabinet", "South Sudan's Kiir reshuffles cabinet", false},
+		{"a call made or received ar", "وزير الخارجية المصري يجري اتصالا هاتفيا بنظيره الإيراني", "وزير الخارجية المصري يتلقى اتصالا هاتفيا من نظيره الإيراني", true},
+		{"a call with another counterpart ar", "وزير الخارجية المصري يجري اتصالا هاتفيا بنظيره الإيراني", "وزير الخارجية المصري يجري اتصالا هاتفيا بنظيره التركي", false},
+		{"mount and volcano", "Indonesia's Mount Ruang erupts again", "Indonesia's Ruang volcano erupts again", true},
+		{"another mountain", "Indonesia's Mount Ruang erupts again", "Indonesia's Mount Lewotobi erupts again", false},
+		{"picks is names", "Trump names Rubio secretary of state", "Trump picks Rubio as secretary of state", true},
+		{"reports is detects", "Taiwan reports 30 Chinese aircraft near island", "Taiwan detects 30 Chinese aircraft near island", true},
+		{"who reports whose aircraft", "Taiwan reports 30 Chinese aircraft near island", "China reports 30 Taiwanese aircraft near island", false},
+		{"a no-confidence motion survived", "France's Bayrou survives no-confidence motion", "French PM Bayrou survives no-confidence vote", true},
+		{"civil defence as attribution", "Nine killed in Israeli strikes on Gaza, civil defence says", "Nine killed in Israeli strikes on Gaza", true},
+	})
+}

@@ -146,6 +146,15 @@ cameroon djibouti eritrea gabon gambia guinea liberia madagascar malawi mauritan
 namibia tanzania togo zambia benin uae
 `)
 
+// twoWordCountries are countries of two words, as Normalize writes them,
+// for possessives ("South Africa's Ramaphosa").
+var twoWordCountries = map[string]bool{
+	"south africa": true, "south korea": true, "north korea": true, "south sudan": true,
+	"saudi arabia": true, "sri lanka": true, "new zealand": true, "costa rica": true,
+	"el salvador": true, "hong kong": true, "burkina faso": true, "ivory coast": true,
+	"sierra leone": true, "united states": true, "united kingdom": true,
+}
+
 // notNames are capitalized words that follow a country's possessive and
 // name no one: bodies, offices and things ("Egypt's Parliament").
 var notNames = strings.Fields(`
@@ -220,6 +229,12 @@ func dropPossessiveCountry(s string) (string, string) {
 			continue
 		}
 		c := Normalize(country)
+		if i > 0 {
+			// "South Africa's Ramaphosa", "Saudi Arabia's bin Salman".
+			if two := Normalize(words[i-1]) + " " + c; twoWordCountries[two] {
+				return strings.Join(slices.Concat(words[:i-1], words[i+1:]), " "), two
+			}
+		}
 		if strings.Contains(c, " ") || !sets.countries[m.canonicalWord(Stem(foldLatin(c)))] {
 			continue
 		}

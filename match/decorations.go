@@ -79,6 +79,7 @@ var outletWords = map[string]bool{
 	// سكاي نيوز, شبكة قدس الإخبارية, موقع … الإخباري.
 	"نت": true, "اون": true, "لاين": true, "بوست": true, "نيوز": true, "تايمز": true,
 	"برس": true, "انفو": true, "الاخباريه": true, "الاخباري": true, "مجله": true,
+	"البث": true, // هيئة البث الإسرائيلية, a broadcaster
 	// Other languages' wires republished in English or Arabic feeds.
 	"ajansı": true, "ajansi": true, "haber": true, "agence": true, "agencia": true,
 	"presse": true, "zeitung": true, "noticias": true, "nachrichten": true,
@@ -94,6 +95,7 @@ var attributors = map[string]bool{
 	"ministry": true, "statement": true, "spokesman": true, "spokesperson": true,
 	"agency": true, "agencies": true, "residents": true, "activists": true,
 	"department": true, "office": true, "authorities": true, "military": true,
+	"defence": true, "defense": true, "rescuers": true, "paramedics": true, "hospital": true,
 	"مصادر": true, "مصدر": true, "مسوول": true, "وزاره": true, "الصحه": true, "صحه": true,
 	"مسوولون": true, "مسوولين": true, "شهود": true, "تقرير": true, "تقارير": true,
 	"اعلام": true, "وسايل": true, "سايل": true, "مسعفون": true, "بيان": true, "متحدث": true,

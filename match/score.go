@@ -624,6 +624,10 @@ func related(t, u string) bool {
 		return u == "يزيد" || u == "تزيد" // ترفع، تزيد الأسعار
 	case "يزيد", "تزيد":
 		return u == "يرفع" || u == "ترفع"
+	case "report":
+		return u == "detect" // Taiwan reports, detects 30 Chinese aircraft
+	case "detect":
+		return u == "report"
 	case "rescue":
 		return u == "release" // troops rescue or free kidnapped students
 	case "release":
