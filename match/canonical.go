@@ -840,6 +840,8 @@ var fillers = map[string]bool{
 	// "دبابة من طراز ميركافا", a Merkava tank; "Mount Ruang", "Ruang
 	// volcano".
 	"طراز": true, "mount": true, "mt": true, "volcano": true,
+	// "تدين بأشد العبارات", condemns in the strongest terms.
+	"باشد": true, "اشد": true, "عبارات": true,
 }
 
 // isFiller reports whether t is a filler or a verb of saying: words not

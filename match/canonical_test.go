@@ -1348,3 +1348,20 @@ func TestClassSetTwentySeven(t *testing.T) {
 		{"civil defence as attribution", "Nine killed in Israeli strikes on Gaza, civil defence says", "Nine killed in Israeli strikes on Gaza", true},
 	})
 }
+
+// Written after set 28 (23/30 at writing): annulled as cancelled, a court
+// that clears, condemnation in the strongest terms, a pardon decreed, and
+// transliterations that fold together.
+func TestClassSetTwentyEight(t *testing.T) {
+	checkClass(t, []classCase{
+		{"annuls is cancels", "Romania cancels presidential election result", "Romania annuls presidential election result", true},
+		{"annuls is not confirms", "Romania annuls presidential election result", "Romania confirms presidential election result", false},
+		{"a court clears", "Pakistani court acquits Imran Khan in cipher case", "Pakistan court clears Imran Khan in cipher case", true},
+		{"acquits is not convicts", "Pakistani court acquits Imran Khan in cipher case", "Pakistani court convicts Imran Khan in cipher case", false},
+		{"strongest terms ar", "قطر تدين بأشد العبارات قصف مدرسة في غزة", "قطر تدين قصف مدرسة في غزة", true},
+		{"attacks and assaults ar", "الأردن يدين اعتداءات المستوطنين في الضفة الغربية", "الأردن يستنكر هجمات المستوطنين في الضفة الغربية", true},
+		{"a pardon decreed ar", "السيسي يصدر قرارا بالعفو عن 500 سجين", "الرئيس السيسي يعفو عن 500 سجين", true},
+		{"gh is q", "Iranian FM Araqchi arrives in Beirut", "Iran's foreign minister Araghchi arrives in Beirut", true},
+		{"folded names keep their place", "Iranian FM Araqchi arrives in Beirut", "Iranian FM Araqchi arrives in Baghdad", false},
+	})
+}

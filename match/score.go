@@ -535,6 +535,10 @@ func nearToken(t, u string) bool {
 	if d > 4 || len(u) < 5 {
 		return false
 	}
+	if d <= 2 && isASCIIWord(t) && isASCIIWord(u) && sameTransliteration(t, u) {
+		// Araghchi, Araqchi; Youssef, Yousef.
+		return true
+	}
 	if d == 2 && t[2:] == u {
 		if _, ok := cutProclitic(t); ok {
 			return true
@@ -702,6 +706,38 @@ func accusative(t, u string) bool {
 		return false
 	}
 	return isProclitic(u[:2]) && u[2:] == stem
+}
+
+// sameTransliteration reports whether t and u are one Latin
+// transliteration of an Arabic or Persian name, as its variants meet once
+// folded (translitFold): Araghchi and Araqchi, Youssef and Yousef.
+func sameTransliteration(t, u string) bool {
+	var bt, bu [64]byte
+	return string(translitFold(&bt, t)) == string(translitFold(&bu, u))
+}
+
+// translitFold writes w into buf with gh as q (ق), ou and oo as u, ee as i,
+// and a doubled letter once, and returns what it wrote (at most 64 bytes).
+func translitFold(buf *[64]byte, w string) []byte {
+	out := buf[:0]
+	for i := 0; i < len(w) && len(out) < len(buf); i++ {
+		c := w[i]
+		if i+1 < len(w) {
+			switch w[i : i+2] {
+			case "gh":
+				c, i = 'q', i+1
+			case "ou", "oo":
+				c, i = 'u', i+1
+			case "ee":
+				c, i = 'i', i+1
+			}
+		}
+		if n := len(out); n > 0 && out[n-1] == c {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // isProclitic reports whether p, one Arabic letter, is one that glues to
