@@ -535,7 +535,7 @@ func nearToken(t, u string) bool {
 	if d > 4 || len(u) < 5 {
 		return false
 	}
-	if d <= 2 && isASCIIWord(t) && isASCIIWord(u) && sameTransliteration(t, u) {
+	if d <= 2 && t[0] == u[0] && t[len(t)-1] == u[len(u)-1] && isASCIIWord(t) && isASCIIWord(u) && sameTransliteration(t, u) {
 		// Araghchi, Araqchi; Youssef, Yousef.
 		return true
 	}
