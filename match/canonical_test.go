@@ -1365,3 +1365,19 @@ func TestClassSetTwentyEight(t *testing.T) {
 		{"folded names keep their place", "Iranian FM Araqchi arrives in Beirut", "Iranian FM Araqchi arrives in Baghdad", false},
 	})
 }
+
+// Written after set 29 (16/26 at writing): interim and caretaker,
+// terminated as ended, recaptured, until further notice, a court that
+// ousts as one that removes.
+func TestClassSetTwentyNine(t *testing.T) {
+	checkClass(t, []classCase{
+		{"caretaker is interim", "Syria's interim government appoints new central bank governor", "Syria's caretaker government names new central bank governor", true},
+		{"terminates is ends", "Chad ends defence cooperation with France", "Chad terminates defence cooperation with France", true},
+		{"terminates is not renews", "Chad terminates defence cooperation with France", "Chad renews defence cooperation with France", false},
+		{"ousts is removes", "Thai court removes PM over ethics breach", "Thai court ousts PM over ethics breach", true},
+		{"recaptured ar", "الجيش السوداني يعلن استعادة مدينة سنجة", "الجيش السوداني يعلن استرداد مدينة سنجة", true},
+		{"until further notice ar", "إسرائيل تغلق معبر رفح حتى إشعار آخر", "إسرائيل تغلق معبر رفح إلى أجل غير مسمى", true},
+		{"closed is not opened ar", "إسرائيل تغلق معبر رفح إلى أجل غير مسمى", "إسرائيل تفتح معبر رفح إلى أجل غير مسمى", false},
+		{"a presidency as attribution", "Ukraine's Zelensky meets Trump in Paris, Ukrainian presidency says", "Ukraine's Zelensky meets Trump in Paris", true},
+	})
+}

@@ -640,8 +640,10 @@ func related(t, u string) bool {
 		return u == "ambassador" // summons British envoy: its ambassador
 	case "ambassador":
 		return u == "envoy"
+	case "oust":
+		return u == "sack" // a court ousts or removes a PM
 	case "sack":
-		return u == "launch"
+		return u == "launch" || u == "oust"
 	case "capture":
 		return u == "kidnap" // gunmen seize passengers
 	case "kidnap":
