@@ -97,7 +97,7 @@ var attributors = map[string]bool{
 	"department": true, "office": true, "authorities": true, "military": true,
 	"defence": true, "defense": true, "rescuers": true, "paramedics": true, "hospital": true,
 	"presidency": true,
-	"مصادر": true, "مصدر": true, "مسوول": true, "وزاره": true, "الصحه": true, "صحه": true,
+	"مصادر":      true, "مصدر": true, "مسوول": true, "وزاره": true, "الصحه": true, "صحه": true,
 	"مسوولون": true, "مسوولين": true, "شهود": true, "تقرير": true, "تقارير": true,
 	"اعلام": true, "وسايل": true, "سايل": true, "مسعفون": true, "بيان": true, "متحدث": true,
 	"الشرطه": true, "شرطه": true, "مصادر طبيه": true, "ناشطون": true,
