@@ -1381,3 +1381,16 @@ func TestClassSetTwentyNine(t *testing.T) {
 		{"a presidency as attribution", "Ukraine's Zelensky meets Trump in Paris, Ukrainian presidency says", "Ukraine's Zelensky meets Trump in Paris", true},
 	})
 }
+
+// Written after set 30 (19/24 at writing): greenlit as approved, blown up
+// as destroyed, Syria's leader under his nom de guerre.
+func TestClassSetThirty(t *testing.T) {
+	checkClass(t, []classCase{
+		{"greenlights is approves", "Israel approves plan for 3,000 settler homes", "Israel greenlights plan for 3,000 settler homes", true},
+		{"greenlights is not freezes", "Israel greenlights plan for 3,000 settler homes", "Israel freezes plan for 3,000 settler homes", false},
+		{"blew up is destroyed", "Ukraine says it destroyed Russian ammunition depot", "Ukraine says it blew up Russian ammunition depot", true},
+		{"jolani is sharaa", "Abu Mohammed al-Jolani meets Turkish FM", "Ahmed al-Sharaa meets Turkish FM", true},
+		{"jolani is sharaa ar", "أحمد الشرع يلتقي وزير الخارجية التركي", "أبو محمد الجولاني يلتقي وزير الخارجية التركي", true},
+		{"jolani meets another ar", "أحمد الشرع يلتقي وزير الخارجية التركي", "أبو محمد الجولاني يلتقي وزير الخارجية القطري", false},
+	})
+}
