@@ -739,6 +739,13 @@ var nounCues = map[string]bool{
 	"from": true, "during": true, "on": true, "at": true, "over": true,
 }
 
+// wordForm is one word as the pipeline compares it: normalized, Latin
+// diacritics folded, stemmed, and read through the lexicon. The word sets
+// built from lists written by hand (countries, given names) hold it.
+func (m *Matcher) wordForm(w string) string {
+	return m.canonicalWord(Stem(foldLatin(Normalize(w))))
+}
+
 // phraseAt reports how many words of a lexicon phrase start at words[i],
 // longest first; 0 if none.
 func (m *Matcher) phraseAt(words []string, i int) int {

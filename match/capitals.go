@@ -88,7 +88,7 @@ var givenNames = sync.OnceValue(func() map[string]bool {
 	m := Default()
 	set := map[string]bool{}
 	for _, w := range givenNameList {
-		set[m.canonicalWord(Stem(foldLatin(Normalize(w))))] = true
+		set[m.wordForm(w)] = true
 	}
 	return set
 })
@@ -170,14 +170,13 @@ airways railways prime crown royal republican revolutionary islamic
 
 var possessives = sync.OnceValue(func() (sets struct{ countries, notNames map[string]bool }) {
 	m := Default()
-	form := func(w string) string { return m.canonicalWord(Stem(foldLatin(Normalize(w)))) }
 	sets.countries = map[string]bool{}
 	for _, c := range possessorCountries {
-		sets.countries[form(c)] = true
+		sets.countries[m.wordForm(c)] = true
 	}
 	sets.notNames = map[string]bool{}
 	for _, w := range notNames {
-		sets.notNames[form(w)] = true
+		sets.notNames[m.wordForm(w)] = true
 	}
 	return sets
 })

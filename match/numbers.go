@@ -218,6 +218,7 @@ func numberAt(raw []string, i int) (string, int) {
 	}
 	var v float64
 	n := 1
+	unit := 0.0 // the multiplier read, for "and a half"
 	switch {
 	case isNumeral(w):
 		f, err := strconv.ParseFloat(strings.Replace(w, "p", ".", 1), 64)
@@ -250,7 +251,7 @@ func numberAt(raw []string, i int) (string, int) {
 			}
 			// "a million barrels", "مليون برميل": one of them; "مئة
 			// ألف", a hundred of the next.
-			v = b
+			v, unit = b, b
 			break
 		}
 		if next := i + n; next < len(raw) {
@@ -266,16 +267,12 @@ func numberAt(raw []string, i int) (string, int) {
 		}
 		v = float64(x)
 	}
-	unit := 0.0 // the multiplier read, for "and a half"
 	if i+n < len(raw) {
 		if m, ok := multipliers[raw[i+n]]; ok {
 			v *= m
 			unit = m
 			n++
 		}
-	}
-	if unit == 0 && n == 1 && !isNumeral(w) {
-		unit = bareMultipliers[w]
 	}
 	if unit >= 1e3 && i+n < len(raw) && raw[i+n] == "ونصف" {
 		// "مليار ونصف" and "مليار ونصف مليار" are 1.5 billion,

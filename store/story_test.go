@@ -304,7 +304,6 @@ func BenchmarkFindStory(b *testing.B) {
 func TestPrefilter(t *testing.T) {
 	for _, pass := range []bool{false, true} {
 		t.Run(fmt.Sprint("pass=", pass), func(t *testing.T) {
-			ctx := context.Background()
 			var asked []string
 			c := &clock{t: t0}
 			s, err := Open(filepath.Join(t.TempDir(), "tickerd.db"), &Options{Now: c.now, Dedupe: Dedupe{
@@ -323,24 +322,8 @@ func TestPrefilter(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{
-				storyItem("a", "1", "ceasefire takes effect in the north", "https://a.example/1", t0),
-			}); err != nil {
-				t.Fatal(err)
-			}
-			res, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{
-				storyItem("b", "1", "ceasefire takes effect in the north today", "https://b.example/1", t0),
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := IngestResult{New: 1}
-			if pass {
-				want = IngestResult{Duplicate: 1}
-			}
-			if res != want {
-				t.Errorf("ingest of a similar title = %+v, want %+v", res, want)
-			}
+			ingestFirstTelling(t, s)
+			checkSecondTelling(t, s, pass)
 			if len(asked) == 0 || asked[0] != "ceasefire\x00takes\x00effect\x00in\x00the\x00north" {
 				t.Errorf("Prefilter was asked about %q, want the stored title's tokens joined by 0x00", asked)
 			}
@@ -354,7 +337,6 @@ func TestPrefilter(t *testing.T) {
 func TestMaskFilter(t *testing.T) {
 	for _, pass := range []bool{false, true} {
 		t.Run(fmt.Sprint("pass=", pass), func(t *testing.T) {
-			ctx := context.Background()
 			var asked []uint64
 			mask := func(tokens []string) uint64 { return uint64(len(tokens)) | 1<<40 }
 			opts := &Options{Now: (&clock{t: t0}).now, Dedupe: Dedupe{
@@ -375,11 +357,7 @@ func TestMaskFilter(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Ingest(ctx, SourceState{Name: "a"}, []Item{
-				storyItem("a", "1", "ceasefire takes effect in the north", "https://a.example/1", t0),
-			}); err != nil {
-				t.Fatal(err)
-			}
+			ingestFirstTelling(t, s)
 			// Reopened, memory is loaded from the log: the mask too.
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
@@ -388,22 +366,41 @@ func TestMaskFilter(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			res, err := s.Ingest(ctx, SourceState{Name: "b"}, []Item{
-				storyItem("b", "1", "ceasefire takes effect in the north today", "https://b.example/1", t0),
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := IngestResult{New: 1}
-			if pass {
-				want = IngestResult{Duplicate: 1}
-			}
-			if res != want {
-				t.Errorf("ingest of a similar title = %+v, want %+v", res, want)
-			}
+			checkSecondTelling(t, s, pass)
 			if want := uint64(6) | 1<<40; len(asked) == 0 || asked[0] != want {
 				t.Errorf("MaskFilter's test was asked about %#x, want the stored title's mask %#x", asked, want)
 			}
 		})
+	}
+}
+
+// ingestFirstTelling stores a headline from source a, for TestPrefilter
+// and TestMaskFilter.
+func ingestFirstTelling(t *testing.T, s *Store) {
+	t.Helper()
+	if _, err := s.Ingest(context.Background(), SourceState{Name: "a"}, []Item{
+		storyItem("a", "1", "ceasefire takes effect in the north", "https://a.example/1", t0),
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkSecondTelling stores, from source b, the headline of
+// ingestFirstTelling with a word more (Jaccard 6/7, above the tests' 0.7),
+// and checks it was merged when the filter let it pass, else stored new.
+func checkSecondTelling(t *testing.T, s *Store, pass bool) {
+	t.Helper()
+	res, err := s.Ingest(context.Background(), SourceState{Name: "b"}, []Item{
+		storyItem("b", "1", "ceasefire takes effect in the north today", "https://b.example/1", t0),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := IngestResult{New: 1}
+	if pass {
+		want = IngestResult{Duplicate: 1}
+	}
+	if res != want {
+		t.Errorf("ingest of a similar title = %+v, want %+v", res, want)
 	}
 }

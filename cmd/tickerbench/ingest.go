@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -135,33 +134,20 @@ func (nullStore) State(string) (store.SourceState, bool)             { return st
 
 // gofeedAll parses every corpus body with gofeed, one goroutine per CPU.
 func gofeedAll(corp *corpus) (time.Duration, error) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var firstErr error
-	start := time.Now()
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			p := gofeed.NewParser()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(corp.feeds) {
-					return
-				}
-				feed, err := p.Parse(bytes.NewReader(corp.feeds[i].body))
-				if err == nil && len(feed.Items) != corp.items {
-					err = fmt.Errorf("%d items, want %d", len(feed.Items), corp.items)
-				}
-				if err != nil {
-					mu.Lock()
-					firstErr = cmp.Or(firstErr, fmt.Errorf("gofeed on feed %d (%s): %w", i, corp.feeds[i].kind, err))
-					mu.Unlock()
-				}
-			}
-		})
+	parsers := make([]*gofeed.Parser, runtime.GOMAXPROCS(0))
+	for w := range parsers {
+		parsers[w] = gofeed.NewParser()
 	}
-	wg.Wait()
-	return time.Since(start), firstErr
+	return workers(len(parsers), len(corp.feeds), func(w, i int) error {
+		feed, err := parsers[w].Parse(bytes.NewReader(corp.feeds[i].body))
+		if err == nil && len(feed.Items) != corp.items {
+			err = fmt.Errorf("%d items, want %d", len(feed.Items), corp.items)
+		}
+		if err != nil {
+			return fmt.Errorf("gofeed on feed %d (%s): %w", i, corp.feeds[i].kind, err)
+		}
+		return nil
+	})
 }
 
 // getParseAll is the bare GET+gofeed client: every feed fetched over HTTP
