@@ -252,6 +252,9 @@ func numberAt(raw []string, i int) (string, int) {
 			// "a million barrels", "مليون برميل": one of them; "مئة
 			// ألف", a hundred of the next.
 			v, unit = b, b
+			if math.Mod(math.Log10(b), 1) != 0 {
+				unit = b / 2 // a dual, مليونين: twice its unit
+			}
 			break
 		}
 		if next := i + n; next < len(raw) {
