@@ -49,6 +49,13 @@ var officeHolders = []struct{ holder, offices string }{
 	{"مودي", "رئيس الوزراء الهندي|رئيس وزراء الهند"},
 	{"Tamim", "Qatari emir|emir of Qatar|Qatar emir"},
 	{"تميم", "أمير قطر|الأمير القطري"},
+	// Kings, read without their ordinal (see regnalNames).
+	{"Abdullah", "Jordanian king|king of Jordan|Jordan king|Jordanian monarch"},
+	{"عبدالله", "العاهل الأردني|ملك الأردن|الملك الأردني"},
+	{"Mohammed", "Moroccan king|king of Morocco|Morocco king|Moroccan monarch"},
+	{"محمد", "العاهل المغربي|ملك المغرب|الملك المغربي"},
+	{"Salman", "Saudi king|king of Saudi Arabia|Saudi monarch"},
+	{"سلمان", "العاهل السعودي|ملك السعودية|الملك السعودي|خادم الحرمين الشريفين"},
 }
 
 // officeKey is the key of a run of tokens: sorted and joined, since one

@@ -109,7 +109,7 @@ func (p *probe) scoreNeed(threshold float64) float64 {
 	}
 	near = min(near, maxNear)
 	for _, t := range p.tokens {
-		if len(t) >= 8 && isASCIIWord(t) {
+		if compoundWord(t) {
 			// A compound may be shared as two (see compoundAt).
 			near = maxNear
 			break
@@ -428,7 +428,7 @@ func doerPrefix(toks []string, partner []int8) int {
 // compound); partners are each side's pairing.
 func compoundAt(x, y []string, xPartner, yPartner []int8) (i, j int, ok bool) {
 	for i, t := range x {
-		if xPartner[i] >= 0 || len(t) < 8 || !isASCIIWord(t) {
+		if xPartner[i] >= 0 || !compoundWord(t) {
 			continue
 		}
 		for j := 0; j+1 < len(y); j++ {
@@ -442,13 +442,45 @@ func compoundAt(x, y []string, xPartner, yPartner []int8) (i, j int, ok bool) {
 
 // compound reports whether t is u and v written as one word, as the
 // pipeline writes each (the joined word loses a final e as englishBase
-// takes it off: frontline is frontlin).
+// takes it off: frontline is frontlin; an Arabic one keeps the article
+// Stem takes off the second word: ديرالبلح is دير and بلح).
 func compound(t, u, v string) bool {
-	if len(u)+len(v) < len(t) || len(u) < 3 || len(v) < 3 || !strings.HasPrefix(t, u) {
+	if len(u) < 3 || len(v) < 3 || !strings.HasPrefix(t, u) {
 		return false
 	}
 	rest := t[len(u):]
-	return rest == v || rest+"e" == v
+	if t[0] >= utf8.RuneSelf {
+		return arabicCompoundStarts[u] && (rest == v || rest == "ال"+v)
+	}
+	return len(u)+len(v) >= len(t) && (rest == v || rest+"e" == v)
+}
+
+// arabicCompoundStarts are the first words of the Arabic names of places
+// and people that wires write as one word or two: خان يونس, خانيونس; دير
+// البلح; بيت لحم; أبو ظبي. Only these: two Arabic words that happen to
+// spell a third are no compound.
+var arabicCompoundStarts = map[string]bool{
+	"خان": true, "دير": true, "بيت": true, "ابو": true, "ام": true, "عين": true, "تل": true,
+	"كفر": true, "بير": true, "راس": true, "شرم": true, "جبل": true, "بني": true, "سيدي": true,
+	"مزار": true, "بندر": true, "دار": true, "عبد": true,
+}
+
+// compoundWord reports whether t may be a compound written as one word
+// (see compound): a long English word, or an Arabic one that starts
+// like an Arabic compound with at least two letters after.
+func compoundWord(t string) bool {
+	if len(t) < 8 {
+		return false
+	}
+	if t[0] < utf8.RuneSelf {
+		return isASCIIWord(t)
+	}
+	for k := 4; k <= 8 && k+4 <= len(t); k += 2 {
+		if arabicCompoundStarts[t[:k]] {
+			return true
+		}
+	}
+	return false
 }
 
 // maxOrder bounds the tokens the role rule looks at: its cost is cubic,
@@ -599,7 +631,7 @@ func related(t, u string) bool {
 	case "يوقف", "توقف":
 		return u == "يعتقل"
 	case "يهاجم":
-		return u == "يقصف" || u == "يقتحم"
+		return u == "يقصف" || u == "يقتحم" || u == "يطلق"
 	case "يقتحم":
 		return u == "يهاجم"
 	case "fire":
@@ -648,6 +680,20 @@ func related(t, u string) bool {
 		return u == "kidnap" // gunmen seize passengers
 	case "kidnap":
 		return u == "capture"
+	case "تعطيل":
+		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
+	case "تعليق":
+		return u == "تعطيل"
+	case "يتاهل":
+		return u == "يبلغ" // يتأهل، يبلغ النهائي: reaches the final
+	case "يبلغ":
+		return u == "يتاهل"
+	case "رحيل":
+		return u == "يقتل" // رحيل الفنان: his death (وفاة reads as killed)
+	case "يقتل":
+		return u == "رحيل"
+	case "يطلق":
+		return u == "يهاجم" // تطلق 400 مسيرة على، تهاجم بـ400 مسيرة
 	case "plane":
 		return u == "warplane"
 	case "warplane":
