@@ -353,6 +353,12 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			if r, ok := cutProclitic(words[i]); ok {
 				if _, known := m.words[r]; known || m.starts[r] {
 					words[i] = r
+				} else if sr := Stem(r); sr != r {
+					// لوفاة: the word after the preposition may
+					// start with what Stem takes off (وفاة is فاه).
+					if _, known := m.words[sr]; known {
+						words[i] = sr
+					}
 				}
 			} else if w := words[i]; len(w) >= 6 && w[0] >= utf8.RuneSelf && isProclitic(w[:2]) && m.starts[w[2:]] {
 				// A preposition glued to a phrase's first word of two
@@ -438,6 +444,14 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			continue
 		}
 		if t, n := numberAt(raw, i); n > 0 {
+			if u, k := percentPoints(raw, i+n, t); k > 0 {
+				// "100 basis points", "1 percentage point", 100 نقطة
+				// أساس: one rate change, written in its unit.
+				add(u)
+				add("pct")
+				i += n + k - 1
+				continue
+			}
 			add(t)
 			i += n - 1
 			counted = i + 1
@@ -519,6 +533,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		n := len(toks)
 		add(c)
+		if i == counted {
+			// A counted noun is no title before a name: السجن 12 عاما
+			// لزعيم المعارضة (عام is also الأمين العام's).
+			sep()
+		}
 		if isVerb(c) {
 			doerDone = true
 		}
@@ -881,9 +900,17 @@ var fillers = map[string]bool{
 	// How official, and where off: "officially", رسميا, زيارة رسمية;
 	// قبالة (off the coast of).
 	"officially": true, "formally": true, "رسميا": true, "رسمي": true, "رسميه": true, "قباله": true,
-	// Connectives of cause and time (بعد, إثر, عقب; بسبب, جراء): the
-	// events they join are the story.
-	"بعد": true, "بسبب": true,
+	// Connectives of cause (بسبب, جراء, "due to"): the events they join
+	// are the story. Those of time (بعد, إثر) are read, not dropped:
+	// before and after differ.
+	"بسبب": true, "due": true, "بواقع": true,
+	// "2,000 more people", 2000 شخص آخرين, إضافيين: the count is the
+	// story's.
+	"more": true, "additional": true, "further": true,
+	"اخرين": true, "اخريات": true, "اضافي": true, "اضافيين": true, "اضافيه": true,
+	// Light verbs: "gets 14 years" is sentenced to them; يقرر خفض
+	// الفائدة, "decides to cut rates", cuts them. "Heavy" rain, غزيرة.
+	"get": true, "gets": true, "got": true, "يقرر": true, "غزيره": true, "باتجاه": true,
 }
 
 // placeKinds are the words wires put before a place's name or leave out:

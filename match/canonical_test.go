@@ -1458,3 +1458,33 @@ func TestClassSetThirtyOne(t *testing.T) {
 		{"schools closed ar", "الكويت تعلن تعطيل الدراسة غدا بسبب الأمطار", "تعليق الدراسة في الكويت غدا بسبب الأمطار", true},
 	})
 }
+
+// Written after set 32 (14/36 at writing): basis points as hundredths of
+// a percentage point, record lows and highs, light verbs, counted years,
+// a preposition before a word that starts like a conjunction (لوفاة).
+func TestClassSetThirtyTwo(t *testing.T) {
+	checkClass(t, []classCase{
+		{"basis points", "Egypt's central bank cuts rates by 100 basis points", "Egyptian central bank lowers interest rates by 1 percentage point", true},
+		{"basis points ar", "البنك المركزي المصري يخفض الفائدة 100 نقطة أساس", "المركزي المصري يقرر خفض أسعار الفائدة بواقع 1%", true},
+		{"other basis points", "Fed cuts rates by 25 basis points", "Fed cuts rates by 50 basis points", false},
+		{"basis points are no percent", "Egypt's central bank cuts rates by 100 basis points", "Egypt's central bank cuts rates by 100 percent", false},
+		{"record low", "Syrian pound hits record low against dollar", "Syrian pound plunges to all-time low versus US dollar", true},
+		{"record low is no record high", "Gold hits all-time high", "Gold hits all-time low", false},
+		{"declares is announces", "UAE announces three days of mourning for late ruler", "UAE declares 3-day mourning period for late ruler", true},
+		{"hands over is returns", "Hamas hands over bodies of four hostages", "Hamas returns the bodies of 4 hostages", true},
+		{"hands over, roles swapped", "Israel hands over bodies to Hamas", "Hamas hands over bodies to Israel", false},
+		{"restore is resume", "Bahrain and Qatar restore diplomatic ties", "Bahrain, Qatar resume diplomatic relations", true},
+		{"resolve row", "Ethiopia, Somalia agree to end port dispute", "Ethiopia and Somalia agree to resolve port row", true},
+		{"gets a sentence", "Ex-Pakistan PM Imran Khan gets 14-year sentence", "Former Pakistani PM Imran Khan sentenced to 14 years", true},
+		{"years counted ar", "السجن 12 عاما لزعيم المعارضة التونسية", "الحكم بسجن زعيم المعارضة في تونس 12 سنة", true},
+		{"months are no years ar", "السجن 12 عاما لزعيم المعارضة التونسية", "السجن 12 شهرا لزعيم المعارضة التونسية", false},
+		{"sentenced ar", "الحكم على عمران خان بالسجن 14 عاما", "السجن 14 سنة لرئيس الوزراء الباكستاني السابق عمران خان", true},
+		{"preposition before waw ar", "الإمارات تعلن الحداد 3 أيام على وفاة حاكم الشارقة", "الإمارات تعلن الحداد ثلاثة أيام لوفاة حاكم الشارقة", true},
+		{"more is counted", "Kuwait strips citizenship from 2,000 more people", "Kuwait revokes citizenship of 2000 people", true},
+		{"more ar", "الكويت تسحب الجنسية من 2000 شخص آخرين", "سحب الجنسية الكويتية من ألفي شخص إضافي", true},
+		{"bodies ar", "حماس تسلم جثث 4 رهائن", "حماس تسلم جثامين أربعة رهائن", true},
+		{"names is appoints ar", "البرلمان الليبي يسمي حكومة جديدة", "مجلس النواب الليبي يعين حكومة جديدة", true},
+		{"agreement ar", "إثيوبيا والصومال تتفقان على إنهاء نزاع الميناء", "اتفاق إثيوبي صومالي على إنهاء الخلاف حول الميناء", true},
+		{"record low ar", "الليرة السورية تهبط إلى مستوى قياسي أمام الدولار", "الليرة السورية تهبط إلى أدنى مستوى لها أمام الدولار", true},
+	})
+}

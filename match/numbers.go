@@ -355,3 +355,37 @@ func formatNumber(v float64) string {
 	s := strconv.FormatFloat(v, 'f', -1, 64)
 	return strings.Replace(s, ".", "p", 1)
 }
+
+// percentPoints reads a rate change's unit after the number t at raw[i]:
+// basis points (written as hundredths of a percentage point, so that 100
+// basis points is 1) or percentage points, in English and Arabic. It
+// returns the number in percentage points and the words the unit took,
+// or 0 words.
+func percentPoints(raw []string, i int, t string) (string, int) {
+	if i >= len(raw) || !isNumeral(t) {
+		return "", 0
+	}
+	next := ""
+	if i+1 < len(raw) {
+		next = raw[i+1]
+	}
+	var scale float64
+	n := 2
+	switch {
+	case raw[i] == "bps" || raw[i] == "bp":
+		scale, n = 0.01, 1
+	case raw[i] == "basis" && (next == "points" || next == "point"),
+		(raw[i] == "نقطه" || raw[i] == "نقاط") && next == "اساس":
+		scale = 0.01
+	case raw[i] == "percentage" && (next == "points" || next == "point"),
+		(raw[i] == "نقطه" || raw[i] == "نقاط") && (next == "مييه" || next == "مئويه"):
+		scale = 1
+	default:
+		return "", 0
+	}
+	v, err := strconv.ParseFloat(strings.Replace(t, "p", ".", 1), 64)
+	if err != nil {
+		return "", 0
+	}
+	return formatNumber(v * scale), n
+}

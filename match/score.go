@@ -680,6 +680,10 @@ func related(t, u string) bool {
 		return u == "kidnap" // gunmen seize passengers
 	case "kidnap":
 		return u == "capture"
+	case "دراسه":
+		return u == "يبحث" // دراسة، بحث زيادة الإنتاج: considering it
+	case "يبحث":
+		return u == "دراسه"
 	case "تعطيل":
 		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
 	case "تعليق":
