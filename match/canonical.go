@@ -214,6 +214,11 @@ func (m *Matcher) canonical(title string, read *[]string) (normalized string, to
 		if read != nil {
 			*read = append(*read, "a country's possessive before a name, dropped: "+country)
 		}
+	} else if s, country := m.dropTrailingCountry(stripped); country != "" {
+		from = Normalize(prepNumbers(expandNegations(s)))
+		if read != nil {
+			*read = append(*read, "a country after a place, dropped: "+country)
+		}
 	}
 	return normalized, m.tokens(from, read)
 }
@@ -858,7 +863,7 @@ var rawQualifiers = map[string]string{
 
 // sayings are the canonical forms of the verbs of saying; they are
 // fillers too (isFiller).
-var sayings = map[string]bool{"say": true, "claim": true, "claims": true, "يقول": true, "announce": true, "يعلن": true}
+var sayings = map[string]bool{"say": true, "claim": true, "claims": true, "يقول": true, "announce": true, "يعلن": true, "يوكد": true}
 
 // abdNames are عبد as English wires write it before the rest of a name.
 var abdNames = map[string]bool{"abdul": true, "abdel": true, "abd": true, "abdal": true, "abdol": true}
@@ -911,6 +916,10 @@ var fillers = map[string]bool{
 	// Light verbs: "gets 14 years" is sentenced to them; يقرر خفض
 	// الفائدة, "decides to cut rates", cuts them. "Heavy" rain, غزيرة.
 	"get": true, "gets": true, "got": true, "يقرر": true, "غزيره": true, "باتجاه": true,
+	"see": true, "sees": true, "saw": true, // "airport sees record passengers"
+	// يسفر عن مقتل, results in deaths; يجبر على الإخلاء, forces out.
+	"يسفر": true, "اسفر": true, "اسفرت": true, "تسفر": true, "يجبر": true, "تجبر": true, "اجبر": true, "اجبرت": true,
+	"تابعه": true, // شبكة تابعة للحوثيين, a Houthi network
 }
 
 // placeKinds are the words wires put before a place's name or leave out:
@@ -919,7 +928,7 @@ var fillers = map[string]bool{
 // بمدينة); English ones before "of". الجزيرة alone is also the channel,
 // so only بجزيرة (on the island of) is one.
 var placeKinds = map[string]bool{
-	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true,
+	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true, "اقليم": true,
 	"city": true, "town": true, "village": true, "island": true, "province": true, "region": true,
 }
 
@@ -945,7 +954,10 @@ func placeKindAt(raw, words []string, i int) bool {
 // rawFillers are fillers as Normalize writes them, where Stem would read
 // a word wrongly: صاروخ باليستي is the missile, and Stem takes باليستي's
 // بال for a preposition and the article.
-var rawFillers = map[string]bool{"باليستي": true, "باليستيه": true, "بالستي": true, "بالستيه": true}
+var rawFillers = map[string]bool{
+	"باليستي": true, "باليستيه": true, "بالستي": true, "بالستيه": true,
+	"وباء": true, // تفشي وباء الكوليرا: the outbreak of cholera (Stem: باء)
+}
 
 // countNouns are the nouns wires count with or leave out: "kills 23",
 // "kills 23 people", مقتل 23 شخصا. Only after a number.

@@ -251,3 +251,28 @@ func startsLetter(w string) bool {
 	r, _ := utf8.DecodeRuneInString(w)
 	return unicode.IsLetter(r)
 }
+
+// dropTrailingCountry returns s without a country that ends it after a
+// place and a comma ("wildfire rages in Izmir, Turkey"), which other
+// wires write before the place ("in Turkey's Izmir", see
+// dropPossessiveCountry) or leave out. Only at the end, after a
+// preposition of place: "Hamas, Israel agree" names two sides.
+func (m *Matcher) dropTrailingCountry(s string) (string, string) {
+	if strings.IndexByte(s, ',') < 0 {
+		return s, ""
+	}
+	words := strings.Fields(s)
+	n := len(words)
+	if n < 4 {
+		return s, ""
+	}
+	place, ok := strings.CutSuffix(words[n-2], ",")
+	if !ok || place == "" || !startsUpper(place) || !placePrepositions[Normalize(words[n-3])] {
+		return s, ""
+	}
+	c := Normalize(strings.TrimRight(words[n-1], ".!"))
+	if strings.Contains(c, " ") || !possessives().countries[m.canonicalWord(Stem(foldLatin(c)))] {
+		return s, ""
+	}
+	return strings.Join(append(words[:n-2:n-2], place), " "), c
+}

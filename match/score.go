@@ -505,7 +505,7 @@ func rolesSwapped(a, b []string, p *pairing) bool {
 			// x before y in a, after it in b: is there a v between both?
 			for v := x + 1; v < y; v++ {
 				bv := int(p.ab[v])
-				if bv > by && bv < bx && !symmetric[a[v]] && isVerb(a[v]) {
+				if bv > by && bv < bx && !symmetric[a[v]] && isVerb(a[v]) && !quantityBefore(a, v) && !quantityBefore(b, bv) {
 					return true
 				}
 			}
@@ -535,6 +535,18 @@ func subjectChanged(a, b []string, ab, ba []int8) bool {
 		}
 	}
 	return false
+}
+
+// presentPrefixes are the persons of an Arabic present-tense verb: he,
+// she, we.
+var presentPrefixes = map[string]bool{"ي": true, "ت": true, "ن": true}
+
+// quantityBefore reports whether toks[v] follows a percentage: a change
+// of that size ("posts 15% drop in profit"), a noun, not an act whose
+// sides could swap. After a bare number it may be one ("Man, 30, stabs
+// 2").
+func quantityBefore(toks []string, v int) bool {
+	return v > 0 && toks[v-1] == "pct"
 }
 
 // nearToken reports whether t and u are related (see related) or the same
@@ -583,9 +595,10 @@ func nearToken(t, u string) bool {
 			return true
 		}
 	}
-	if d == 0 && len(t) >= 8 && t[2:] == u[2:] && (t[:2] == "ي" && u[:2] == "ت" || t[:2] == "ت" && u[:2] == "ي") {
+	if d == 0 && len(t) >= 8 && t[2:] == u[2:] && t[:2] != u[:2] && presentPrefixes[t[:2]] && presentPrefixes[u[:2]] {
 		// An Arabic verb told of a masculine or a feminine subject
-		// (يضرب, تضرب: الزلزال, الهزة).
+		// (يضرب, تضرب: الزلزال, الهزة), or by the speaker (نسمح, لن
+		// نسمح; تسمح).
 		return true
 	}
 	p := 0
@@ -625,7 +638,7 @@ func related(t, u string) bool {
 	case "raid":
 		return u == "attack"
 	case "يقصف":
-		return u == "يهاجم"
+		return u == "يهاجم" || u == "يضرب"
 	case "يعتقل":
 		return u == "يوقف" || u == "توقف" // يوقف 16 شخصا: detains; elsewhere, stops
 	case "يوقف", "توقف":
@@ -635,7 +648,7 @@ func related(t, u string) bool {
 	case "يقتحم":
 		return u == "يهاجم"
 	case "fire":
-		return u == "wildfire"
+		return u == "wildfire" || u == "sack" // "Al Ahly fire coach": the noun's token
 	case "wildfire":
 		return u == "fire"
 	case "approve":
@@ -675,7 +688,7 @@ func related(t, u string) bool {
 	case "oust":
 		return u == "sack" // a court ousts or removes a PM
 	case "sack":
-		return u == "launch" || u == "oust"
+		return u == "launch" || u == "oust" || u == "fire"
 	case "capture":
 		return u == "kidnap" // gunmen seize passengers
 	case "kidnap":
@@ -684,6 +697,12 @@ func related(t, u string) bool {
 		return u == "يبحث" // دراسة، بحث زيادة الإنتاج: considering it
 	case "يبحث":
 		return u == "دراسه"
+	case "يضرب":
+		return u == "يقصف" // تضرب، تستهدف مصفاة: strikes it
+	case "يفتح":
+		return u == "يفتتح" // تفتتح، تفتح المتحف: opens it
+	case "يفتتح":
+		return u == "يفتح"
 	case "تعطيل":
 		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
 	case "تعليق":

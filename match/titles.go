@@ -30,10 +30,19 @@ capital agency
 عاصمه العاصمه مرشد المرشد
 `)
 
-var titleSet = sync.OnceValue(func() map[string]bool {
+// titleComplements are English title words that make no title alone:
+// "finance minister" is one, "Houthi finance network" is none.
+var titleComplements = sync.OnceValue(func() map[string]bool {
+	return titleForms(strings.Fields("vice prime foreign defence defense interior finance state crown supreme former"))
+})
+
+var titleSet = sync.OnceValue(func() map[string]bool { return titleForms(titleWords) })
+
+// titleForms holds words as the pipeline writes them.
+func titleForms(words []string) map[string]bool {
 	m := Default()
 	set := map[string]bool{}
-	for _, w := range titleWords {
+	for _, w := range words {
 		for _, n := range strings.Fields(Normalize(w)) {
 			c := m.canonicalWord(Stem(foldLatin(n)))
 			for _, t := range strings.Fields(c) {
@@ -42,7 +51,7 @@ var titleSet = sync.OnceValue(func() map[string]bool {
 		}
 	}
 	return set
-})
+}
 
 // arabicTitleWords may continue an Arabic title before the name: وزير
 // الخارجية, رئيس الوزراء, ولي العهد, الأمين العام (as Stem leaves them:
@@ -134,6 +143,10 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		j := i + 1
 		for j < len(toks) && !at(j-1) && inTitle(toks[j], arabic) {
 			j++
+		}
+		if !arabic && !slices.ContainsFunc(toks[i:j], func(t string) bool { return !titleComplements()[t] }) {
+			i = j
+			continue
 		}
 		e := j
 		// A name ends at a word written as an English verb form
