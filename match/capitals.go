@@ -258,7 +258,10 @@ func startsLetter(w string) bool {
 // dropPossessiveCountry) or leave out. Only at the end, after a
 // preposition of place: "Hamas, Israel agree" names two sides.
 func (m *Matcher) dropTrailingCountry(s string) (string, string) {
-	if strings.IndexByte(s, ',') < 0 {
+	k := strings.LastIndexByte(s, ',')
+	if k < 0 || strings.IndexByte(strings.TrimSpace(s[k+1:]), ' ') >= 0 {
+		// Most commas are followed by more than one word (", police
+		// say"): no need to split the headline.
 		return s, ""
 	}
 	words := strings.Fields(s)
