@@ -328,6 +328,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// The verb of a passive headline ("Five killed in Israeli strike")
 	// and whether "by" names the doer: see participle.
 	passive, agent, sawVerb := -1, false, false
+	// An Arabic headline that starts with its act as a noun (مقتل 5,
+	// خمسة قتلى, اعتقال صحفي): where the verb token stands, and where a
+	// word of agency (برصاص, بقصف, على يد) brings in the doer. See
+	// nominalAct.
+	arVerb, arAgent := -1, -1
 	// The word after a number: its counted noun (see below).
 	counted := -1
 	// doerDone: a verb has been read, so a capital is a place from here
@@ -537,6 +542,18 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			c += "~adj"
 		}
 		n := len(toks)
+		if arVerb >= 0 && arAgent < 0 && passive < 0 && n > arVerb+1 && agencyAt(raw, i) {
+			arAgent = n
+			if agencyOnly[raw[i]] {
+				// "by the fire of": the doer follows.
+				continue
+			}
+		}
+		if n == 0 || n == 1 && i == counted {
+			if nominalAct(raw[i], c) {
+				arVerb = n
+			}
+		}
 		add(c)
 		if i == counted {
 			// A counted noun is no title before a name: السجن 12 عاما
@@ -570,6 +587,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// The doer a passive names after "by" runs to the next break: "killed
 	// by Israeli fire near Ramallah" names the fire, and Ramallah is where.
 	agentEnd := len(toks)
+	arAgentEnd := len(toks)
+	for k := arAgent; arAgent > 0 && k < len(toks)-1 && k < 64; k++ {
+		if boundary&(1<<k) != 0 {
+			arAgentEnd = k + 1
+			break
+		}
+	}
 	if passive >= 0 && agent {
 		for k := passive + 1; k < len(toks)-1 && k < 64; k++ {
 			if boundary&(1<<k) != 0 {
@@ -581,12 +605,22 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	if drop := dropTitles(toks, boundary, inflected, read); drop != nil {
 		kept := make([]string, 0, len(toks))
 		p, sp, ae := -1, 0, -1
+		av, aa, aae := -1, -1, -1
 		for i, t := range toks {
 			if i == passive && !drop[i] {
 				p = len(kept)
 			}
 			if i == agentEnd {
 				ae = len(kept)
+			}
+			if i == arVerb && !drop[i] {
+				av = len(kept)
+			}
+			if i == arAgent && !drop[i] {
+				aa = len(kept)
+			}
+			if i == arAgentEnd {
+				aae = len(kept)
 			}
 			if i < speaker && !drop[i] {
 				sp++
@@ -598,7 +632,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		if ae < 0 {
 			ae = len(kept)
 		}
+		if aae < 0 {
+			aae = len(kept)
+		}
 		toks, passive, agentEnd = kept, p, ae
+		arVerb, arAgent, arAgentEnd = av, aa, aae
 		if speaker >= 0 {
 			speaker = sp
 		}
@@ -632,6 +670,24 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			toks = slices.Concat(toks[passive+1:agentEnd], []string{v}, toks[:passive], toks[agentEnd:])
 		} else {
 			toks = append(slices.Delete(toks, passive, passive+1), v)
+		}
+	} else if passive < 0 && arVerb >= 0 && arVerb < len(toks)-1 {
+		// The Arabic act told as a noun is a passive too: "مقتل جندي
+		// برصاص فلسطيني", a soldier killed by a Palestinian's fire, is
+		// read "Palestinian fire killed soldier", as "مقتل فلسطيني
+		// برصاص جندي" is read the other way; without agency, the verb
+		// goes last ("مقتل 30 في قصف").
+		v := toks[arVerb]
+		if arAgent > arVerb && arAgent < arAgentEnd && arAgentEnd <= len(toks) {
+			if read != nil {
+				*read = append(*read, "act told as a noun ("+v+") read as the active voice, the doer put first")
+			}
+			toks = slices.Concat(toks[arAgent:arAgentEnd], []string{v}, toks[:arVerb], toks[arVerb+1:arAgent], toks[arAgentEnd:])
+		} else {
+			if read != nil {
+				*read = append(*read, "act told as a noun ("+v+") read without a doer: the verb put last")
+			}
+			toks = append(slices.Delete(toks, arVerb, arVerb+1), v)
 		}
 	}
 	if len(twice) > 0 {
@@ -919,7 +975,10 @@ var fillers = map[string]bool{
 	"see": true, "sees": true, "saw": true, // "airport sees record passengers"
 	// يسفر عن مقتل, results in deaths; يجبر على الإخلاء, forces out.
 	"يسفر": true, "اسفر": true, "اسفرت": true, "تسفر": true, "يجبر": true, "تجبر": true, "اجبر": true, "اجبرت": true,
-	"تابعه": true, // شبكة تابعة للحوثيين, a Houthi network
+	"تابعه":  true,                              // شبكة تابعة للحوثيين, a Houthi network
+	"entire": true, "whole": true, "كامل": true, // "sacks entire cabinet", يقيل الحكومة بالكامل
+	"مقبل": true, // في مايو المقبل, in May (next)
+	"per":  true, // "rials per dollar": a rate (see perUnits)
 }
 
 // placeKinds are the words wires put before a place's name or leave out:
@@ -957,6 +1016,36 @@ func placeKindAt(raw, words []string, i int) bool {
 var rawFillers = map[string]bool{
 	"باليستي": true, "باليستيه": true, "بالستي": true, "بالستيه": true,
 	"وباء": true, // تفشي وباء الكوليرا: the outbreak of cholera (Stem: باء)
+}
+
+// nominalAct reports whether the Arabic word w, read as the verb c, is
+// the act told as a noun where a headline starts (مقتل, استشهاد, اعتقال,
+// قتلى after a number), or a verb in the past (قتل, اعتقلت): anything but
+// the present tense (يقتل, تعتقل, نعتقل), which has its doer before it.
+// The past of a verb-first headline has its doer after it as the noun
+// has its possessor, and neither sets roles by their order.
+func nominalAct(w, c string) bool {
+	if w == "" || w[0] < utf8.RuneSelf || !isVerb(c) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(w)
+	return r != 'ي' && r != 'ت' && r != 'ن'
+}
+
+// agencyWords bring in who did an act told as a noun: برصاص (by the
+// fire of), بنيران, بقصف, بغارة; على يد (at the hands of) is read at يد.
+var agencyWords = map[string]bool{
+	"برصاص": true, "بنيران": true, "بقصف": true, "بغاره": true, "بغارات": true, "بهجوم": true,
+	"بضربه": true, "بصاروخ": true,
+}
+
+// agencyOnly are the agency words that say nothing but who: برصاص
+// الاحتلال is the army, as "قوات الاحتلال تقتل" is.
+var agencyOnly = map[string]bool{"برصاص": true, "بنيران": true, "يد": true}
+
+// agencyAt reports whether raw[i] brings in a doer (see agencyWords).
+func agencyAt(raw []string, i int) bool {
+	return agencyWords[raw[i]] || raw[i] == "يد" && i > 0 && raw[i-1] == "علي"
 }
 
 // countNouns are the nouns wires count with or leave out: "kills 23",

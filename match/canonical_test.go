@@ -1514,3 +1514,28 @@ func TestClassSetThirtyThree(t *testing.T) {
 		{"evacuation ar", "إجلاء 5 آلاف شخص بسبب حريق غابات في إزمير التركية", "حريق غابات يجبر 5000 شخص على الإخلاء في إزمير بتركيا", true},
 	})
 }
+
+// Written after set 34 (9/36 at writing): the Arabic act told as a noun
+// as a passive (مقتل جندي برصاص فلسطيني), the accusative of a bare noun,
+// "per" before a unit, a smaller unit joined with و after a million.
+func TestClassSetThirtyFour(t *testing.T) {
+	checkClass(t, []classCase{
+		{"act as a noun, doer by agency ar", "مقتل 30 بقصف لقوات الدعم السريع على الفاشر", "الدعم السريع تقصف الفاشر وتقتل 30", true},
+		{"act as a noun, roles swapped ar", "مقتل جندي إسرائيلي برصاص فلسطيني قرب نابلس", "مقتل فلسطيني برصاص جندي إسرائيلي قرب نابلس", false},
+		{"wounded, roles swapped ar", "إصابة شرطي برصاص مستوطن في الخليل", "إصابة مستوطن برصاص شرطي في الخليل", false},
+		{"by the fire of is the doer ar", "استشهاد شاب برصاص الاحتلال قرب نابلس", "قوات الاحتلال تقتل شابا قرب نابلس", true},
+		{"dead after a number ar", "خمسة قتلى جراء فيضانات في عمان", "الفيضانات تودي بحياة 5 أشخاص في سلطنة عمان", true},
+		{"accusative of a bare noun ar", "إيران تعدم رجلا أدين بالتجسس", "إيران تعدم رجل أدين بالتجسس", true},
+		{"one house is not two ar", "هدم منزلين في القدس", "هدم منزلا في القدس", false},
+		{"per dollar", "Iran's currency falls to record low of 1.2 million rials per dollar", "Iranian rial hits record low of 1,200,000 to the dollar", true},
+		{"another rate", "Iran's currency falls to record low of 1.2 million rials per dollar", "Iran's currency falls to record low of 1.3 million rials per dollar", false},
+		{"million and thousands ar", "الريال الإيراني يهبط إلى مستوى قياسي عند 1.2 مليون للدولار", "الريال الإيراني يهبط إلى مستوى قياسي عند مليون و200 ألف للدولار", true},
+		{"other thousands ar", "العملة الإيرانية تسجل أدنى مستوى عند مليون و200 ألف ريال", "العملة الإيرانية تسجل أدنى مستوى عند مليون و300 ألف ريال", false},
+		{"sultan of Oman", "Oman's sultan pardons 170 prisoners", "Sultan Haitham pardons 170 prisoners", true},
+		{"hijack is seize", "Houthis seize cargo ship in Red Sea", "Yemen's Houthis hijack cargo ship in Red Sea", true},
+		{"seize is not release", "Houthis seize cargo ship in Red Sea", "Houthis release cargo ship in Red Sea", false},
+		{"years in prison", "Tunisia jails journalist for 2 years over radio comments", "Tunisian journalist sentenced to two years in prison over radio remarks", true},
+		{"signs and issues ar", "ترامب يوقع أمرا تنفيذيا بشأن الذكاء الاصطناعي", "ترامب يصدر أمرا تنفيذيا حول الذكاء الاصطناعي", true},
+		{"signs is not revokes ar", "ترامب يوقع أمرا تنفيذيا بشأن الذكاء الاصطناعي", "ترامب يلغي أمرا تنفيذيا بشأن الذكاء الاصطناعي", false},
+	})
+}

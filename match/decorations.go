@@ -272,6 +272,16 @@ func isAttribution(n string, leading bool) bool {
 	return false
 }
 
+// perUnits follow "per" where it makes a rate, not an attribution: "per
+// cent", "rials per dollar", "$90 per barrel".
+var perUnits = map[string]bool{
+	"cent": true, "dollar": true, "euro": true, "barrel": true, "ounce": true, "oz": true,
+	"day": true, "week": true, "month": true, "year": true, "hour": true, "capita": true,
+	"person": true, "head": true, "share": true, "kg": true, "kilo": true, "kilogram": true,
+	"litre": true, "liter": true, "gallon": true, "tonne": true, "ton": true, "unit": true,
+	"kwh": true, "mile": true, "km": true, "hectare": true, "household": true,
+}
+
 // trailingAttribution returns how many of words (normalized and stemmed)
 // remain once an attribution written without a separator is cut from the
 // end: "… وفق مصادر طبية", "… نقلا عن مسؤولين", "… according to police",
@@ -279,7 +289,7 @@ func isAttribution(n string, leading bool) bool {
 func trailingAttribution(words []string) int {
 	n := len(words)
 	for i := max(3, n-maxAttribution); i < n; i++ {
-		if attributionCues[words[i]] && i+1 < n && !(words[i] == "per" && words[i+1] == "cent") {
+		if attributionCues[words[i]] && i+1 < n && !(words[i] == "per" && perUnits[words[i+1]]) {
 			return i
 		}
 	}

@@ -286,6 +286,24 @@ func numberAt(raw []string, i int) (string, int) {
 			n++
 		}
 	}
+	if unit >= 1e6 && i+n < len(raw) {
+		// "مليون و200 ألف" is 1,200,000, "مليار و500 مليون" 1.5
+		// billion: a smaller unit's count joined with و.
+		k := i + n
+		d, ok := strings.CutPrefix(raw[k], "و")
+		if ok && d == "" && k+1 < len(raw) {
+			k++
+			d = raw[k]
+		}
+		if ok && isNumeral(d) && !strings.Contains(d, "p") && k+1 < len(raw) {
+			if m2 := multipliers[raw[k+1]]; m2 >= 1e3 && m2 < unit {
+				if y, err := strconv.ParseFloat(d, 64); err == nil && y*m2 < unit {
+					v += y * m2
+					n = k + 2 - i
+				}
+			}
+		}
+	}
 	if v >= 100 && v < 1000 && math.Mod(v, 100) == 0 {
 		// Hundreds and what follows them: "مئة وعشرة" (110), "six
 		// hundred and ten", "ثلاثمئة وخمسة وعشرون" (325).

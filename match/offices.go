@@ -49,6 +49,8 @@ var officeHolders = []struct{ holder, offices string }{
 	{"مودي", "رئيس الوزراء الهندي|رئيس وزراء الهند"},
 	{"Tamim", "Qatari emir|emir of Qatar|Qatar emir"},
 	{"تميم", "أمير قطر|الأمير القطري"},
+	{"Haitham", "Omani sultan|sultan of Oman|Oman sultan|Oman's sultan"},
+	{"هيثم", "سلطان عمان|السلطان العماني"},
 	// Kings, read without their ordinal (see regnalNames).
 	{"Abdullah", "Jordanian king|king of Jordan|Jordan king|Jordanian monarch"},
 	{"عبدالله", "العاهل الأردني|ملك الأردن|الملك الأردني"},

@@ -2,6 +2,7 @@ package match
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -530,7 +531,9 @@ func subjectChanged(a, b []string, ab, ba []int8) bool {
 		}
 		// The doer stands right before the verb: x there in a, after
 		// the verb in b, and a word of b's own there instead.
-		if x := v - 1; int(ab[x]) > bv && bv > 0 && ba[bv-1] < 0 && weight(b[bv-1]) == 1 {
+		// A unit counted after a number ("1.2 million rials") stands
+		// where it does for the number, not as a doer.
+		if x := v - 1; int(ab[x]) > bv && bv > 0 && ba[bv-1] < 0 && weight(b[bv-1]) == 1 && !hasDigit(b[ab[x]-1]) {
 			return true
 		}
 	}
@@ -573,7 +576,7 @@ func nearToken(t, u string) bool {
 		// with the bare word on the other side.
 		return true
 	}
-	if d == 0 && (accusative(t, u) || accusative(u, t)) {
+	if d == 0 && (accusative(t, u) || accusative(u, t)) || d == 2 && bareAccusative(t, u) {
 		return true
 	}
 	if d > 4 || len(u) < 5 {
@@ -640,7 +643,7 @@ func related(t, u string) bool {
 	case "يقصف":
 		return u == "يهاجم" || u == "يضرب"
 	case "يعتقل":
-		return u == "يوقف" || u == "توقف" // يوقف 16 شخصا: detains; elsewhere, stops
+		return u == "يوقف" || u == "توقف" || u == "يسيطر" // يوقف 16 شخصا: detains; elsewhere, stops
 	case "يوقف", "توقف":
 		return u == "يعتقل"
 	case "يهاجم":
@@ -668,7 +671,7 @@ func related(t, u string) bool {
 	case "يصادر":
 		return u == "يسيطر" // يصادر، يستولي على 300 دونم
 	case "يسيطر":
-		return u == "يصادر"
+		return u == "يصادر" || u == "يعتقل" // يستولي على، يحتجز سفينة
 	case "يرفع", "ترفع":
 		return u == "يزيد" || u == "تزيد" // ترفع، تزيد الأسعار
 	case "يزيد", "تزيد":
@@ -690,7 +693,7 @@ func related(t, u string) bool {
 	case "sack":
 		return u == "launch" || u == "oust" || u == "fire"
 	case "capture":
-		return u == "kidnap" // gunmen seize passengers
+		return u == "kidnap" || u == "hijack" // gunmen seize passengers
 	case "kidnap":
 		return u == "capture"
 	case "دراسه":
@@ -703,6 +706,12 @@ func related(t, u string) bool {
 		return u == "يفتتح" // تفتتح، تفتح المتحف: opens it
 	case "يفتتح":
 		return u == "يفتح"
+	case "يوقع":
+		return u == "يصدر" // يوقع، يصدر أمرا تنفيذيا: signs an order
+	case "يصدر":
+		return u == "يوقع"
+	case "hijack":
+		return u == "capture" // seize, hijack a ship
 	case "تعطيل":
 		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
 	case "تعليق":
@@ -778,6 +787,23 @@ func accusative(t, u string) bool {
 	}
 	return isProclitic(u[:2]) && u[2:] == stem
 }
+
+// bareAccusative reports whether t is the Arabic noun u with the
+// accusative's alif: "تقتل شابا", "مقتل شاب". Not for a noun the lexicon
+// writes duals as (منزلين is منزل): "منزلا" is one house.
+func bareAccusative(t, u string) bool {
+	return len(u) >= 6 && u[0] >= utf8.RuneSelf && len(t) == len(u)+2 && t[len(u):] == "ا" && t[:len(u)] == u && !lexiconCanonicals()[u]
+}
+
+// lexiconCanonicals are the one-word canonical forms of the default
+// lexicon.
+var lexiconCanonicals = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, c := range Default().words {
+		set[c] = true
+	}
+	return set
+})
 
 // sameTransliteration reports whether t and u are one Latin
 // transliteration of an Arabic or Persian name, as its variants meet once
