@@ -448,6 +448,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 			continue
 		}
+		if i+1 < len(raw) && (yearWords[raw[i]] && isYear(raw[i+1]) || reachWords[raw[i]] && hasDigit(raw[i+1])) {
+			// "لعام 2027", "the year 2027": the year says it; "تتجاوز
+			// 2200", "tops 2,200": the number does.
+			continue
+		}
 		if (raw[i] == "aged" || raw[i] == "age" || raw[i] == "عمر") && i+1 < len(raw) && hasDigit(raw[i+1]) {
 			// "dies aged 77", "dies at 77", عن عمر 77 عاما: the number
 			// says it.
@@ -723,6 +728,14 @@ func (m *Matcher) canonicalWord(w string) string {
 		}
 		w = a
 	}
+	if r, ok := strings.CutSuffix(w, "ا"); ok && len(r) >= 8 && r[0] >= utf8.RuneSelf {
+		// The accusative of an act the lexicon knows (its canonical
+		// form is a verb, يرتفع): تسجل ارتفاعا. Not of a noun: the lexicon reads some duals as the noun
+		// (منزلين is منزل), and منزلا is one house.
+		if c, ok := m.words[r]; ok && strings.HasPrefix(c, "ي") {
+			return c
+		}
+	}
 	base, ok := englishBase(w)
 	if !ok || isStop(base) {
 		base, ok = arabicSingular(w)
@@ -979,6 +992,14 @@ var fillers = map[string]bool{
 	"entire": true, "whole": true, "كامل": true, // "sacks entire cabinet", يقيل الحكومة بالكامل
 	"مقبل": true, // في مايو المقبل, in May (next)
 	"per":  true, // "rials per dollar": a rate (see perUnits)
+	// More of what Arabic wires add or leave out: a fire "breaks out"
+	// (اندلاع حريق), a "huge" one, "armed" clashes, a "border" crossing,
+	// a session "held", "the situation" in Gaza, "most" areas, "inside"
+	// prisons, "starting from" Sunday, a toll, "records" a rise.
+	"اندلاع": true, "يندلع": true, "تندلع": true, "اندلع": true, "اندلعت": true, "هايل": true, "هايله": true,
+	"مسلحه": true, "حدودي": true, "يعقد": true, "تعقد": true, "اوضاع": true, "معظم": true, "اغلب": true,
+	"داخل": true, "اعتبارا": true, "بدءا": true, "حصيله": true, "يسجل": true, "تسجل": true, "سجل": true,
+	"سجلت": true, "وسط": true, "عامه": true, "اكثر": true, "most": true,
 }
 
 // placeKinds are the words wires put before a place's name or leave out:
@@ -987,7 +1008,7 @@ var fillers = map[string]bool{
 // بمدينة); English ones before "of". الجزيرة alone is also the channel,
 // so only بجزيرة (on the island of) is one.
 var placeKinds = map[string]bool{
-	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true, "اقليم": true,
+	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true, "اقليم": true, "قصر": true,
 	"city": true, "town": true, "village": true, "island": true, "province": true, "region": true,
 }
 
@@ -1048,9 +1069,24 @@ func agencyAt(raw []string, i int) bool {
 	return agencyWords[raw[i]] || raw[i] == "يد" && i > 0 && raw[i-1] == "علي"
 }
 
+// yearWords come before a year: عام 2027, لعام 2027.
+var yearWords = map[string]bool{"عام": true, "لعام": true, "العام": true, "year": true}
+
+// isYear reports whether w is a year of four digits from 1900 to 2099.
+func isYear(w string) bool {
+	return len(w) == 4 && (w[:2] == "19" || w[:2] == "20") && isASCIIDigit(w[2]) && isASCIIDigit(w[3])
+}
+
+// reachWords bring in a count: "toll tops 2,200", "تتجاوز 2200", "بلغ".
+var reachWords = map[string]bool{
+	"tops": true, "exceeds": true, "surpasses": true, "passes": true, "reaches": true, "hits": true,
+	"بلغ": true, "بلغت": true, "يبلغ": true, "تبلغ": true, "يتجاوز": true, "تتجاوز": true,
+	"تجاوز": true, "تجاوزت": true, "يتخطي": true, "تتخطي": true, "تخطي": true, "تخطت": true,
+}
+
 // countNouns are the nouns wires count with or leave out: "kills 23",
 // "kills 23 people", مقتل 23 شخصا. Only after a number.
-var countNouns = map[string]bool{"peopl": true, "person": true, "مواطن": true}
+var countNouns = map[string]bool{"peopl": true, "person": true, "مواطن": true, "شاب": true, "شبان": true}
 
 // romanRegnal are the ordinals of kings and popes in Roman numerals, as
 // Normalize leaves them ("ii"). Not i, v and x, which are words.
@@ -1090,6 +1126,7 @@ var (
 var atLeast = [][]string{
 	{"at", "least"}, {"no", "fewer", "than"}, {"no", "less", "than"}, {"not", "less", "than"},
 	{"ما", "لا", "يقل", "عن"}, {"ما", "لا", "تقل", "عن"}, {"لا", "يقل", "عن"}, {"لا", "تقل", "عن"},
+	{"علي", "الاقل"},
 }
 
 // withoutAtLeast drops the words of atLeast. raw and words are changed in

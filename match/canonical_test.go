@@ -1539,3 +1539,29 @@ func TestClassSetThirtyFour(t *testing.T) {
 		{"signs is not revokes ar", "ترامب يوقع أمرا تنفيذيا بشأن الذكاء الاصطناعي", "ترامب يلغي أمرا تنفيذيا بشأن الذكاء الاصطناعي", false},
 	})
 }
+
+// Written after set 35 (4/36 at writing, all Arabic): what Arabic wires
+// add or leave out (a fire breaking out, a toll, a year's word before the
+// year, starting from, a border crossing), the accusative of an act, "at
+// least" in Arabic, the UN's adjective, army and forces.
+func TestClassSetThirtyFive(t *testing.T) {
+	checkClass(t, []classCase{
+		{"a toll tops a number ar", "ارتفاع حصيلة ضحايا زلزال أفغانستان إلى 2200 قتيل", "حصيلة قتلى زلزال أفغانستان تتجاوز 2200", true},
+		{"another toll ar", "ارتفاع حصيلة ضحايا زلزال أفغانستان إلى 2200 قتيل", "ارتفاع حصيلة ضحايا زلزال أفغانستان إلى 2500 قتيل", false},
+		{"year word before a year ar", "البرلمان الأردني يقر موازنة 2027", "مجلس النواب الأردني يصادق على الموازنة العامة لعام 2027", true},
+		{"another year ar", "البرلمان الأردني يقر موازنة 2027", "البرلمان الأردني يقر موازنة 2026", false},
+		{"records a rise ar", "تونس تسجل ارتفاعا في نسبة البطالة إلى 16%", "نسبة البطالة في تونس ترتفع إلى 16 بالمئة", true},
+		{"a rise is no fall ar", "تونس تسجل ارتفاعا في نسبة البطالة إلى 16%", "تونس تسجل انخفاضا في نسبة البطالة إلى 16%", false},
+		{"at least ar", "أكثر من 40 قتيلا في هجوم على مسجد بنيجيريا", "مقتل 40 على الأقل في هجوم استهدف مسجدا في نيجيريا", true},
+		{"a mosque is no church ar", "أكثر من 40 قتيلا في هجوم على مسجد بنيجيريا", "أكثر من 40 قتيلا في هجوم على كنيسة بنيجيريا", false},
+		{"UN adjective ar", "الأمم المتحدة تحذر من مجاعة في غزة", "تحذير أممي من خطر المجاعة في قطاع غزة", true},
+		{"army and forces ar", "الجيش السوري يعلن السيطرة على منبج", "القوات السورية تسيطر على منبج", true},
+		{"army is not the SDF ar", "الجيش السوري يعلن السيطرة على مدينة منبج", "قوات سوريا الديمقراطية تعلن السيطرة على مدينة منبج", false},
+		{"a fire breaks out ar", "حريق ضخم في سوق شعبي بالقاهرة", "اندلاع حريق ضخم في سوق شعبي بالقاهرة", true},
+		{"a fire out is no fire breaking out ar", "اندلاع حريق ضخم في سوق شعبي بالقاهرة", "إخماد حريق ضخم في سوق شعبي بالقاهرة", false},
+		{"young men counted ar", "إصابة 3 فلسطينيين برصاص الاحتلال في جنين", "إصابة ثلاثة شبان برصاص الاحتلال في جنين", true},
+		{"arrest ar", "الكويت: القبض على شبكة لتهريب المخدرات", "ضبط شبكة تهريب مخدرات في الكويت", true},
+		{"border crossing reopened ar", "الأردن يعيد فتح معبر جابر مع سوريا", "إعادة فتح معبر جابر الحدودي بين الأردن وسوريا", true},
+		{"ceasefire deal ar", "الجامعة العربية ترحب بوقف إطلاق النار في غزة", "جامعة الدول العربية ترحب باتفاق وقف إطلاق النار بغزة", true},
+	})
+}

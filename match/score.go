@@ -344,6 +344,8 @@ func opposite(t, u string) bool {
 		return u == "close" || u == "يغلق"
 	case "close", "يغلق":
 		return u == "open" || u == "يفتح"
+	case "يخمد":
+		return u == "حريق" // اندلاع حريق، إخماد حريق: a fire out is news of its own
 	case "lift":
 		return u == "impose"
 	case "impose":
@@ -703,7 +705,7 @@ func related(t, u string) bool {
 	case "يضرب":
 		return u == "يقصف" // تضرب، تستهدف مصفاة: strikes it
 	case "يفتح":
-		return u == "يفتتح" // تفتتح، تفتح المتحف: opens it
+		return u == "يفتتح" || u == "تشغيل" // تفتتح، تفتح المتحف: opens it
 	case "يفتتح":
 		return u == "يفتح"
 	case "يوقع":
@@ -712,6 +714,12 @@ func related(t, u string) bool {
 		return u == "يوقع"
 	case "hijack":
 		return u == "capture" // seize, hijack a ship
+	case "جيش":
+		return u == "قوات" // الجيش السوري، القوات السورية
+	case "قوات":
+		return u == "جيش"
+	case "تشغيل":
+		return u == "يفتح" // تشغيل، فتح معبر رفح
 	case "تعطيل":
 		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
 	case "تعليق":
