@@ -360,7 +360,10 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		if _, known := m.words[words[i]]; !known && !m.starts[words[i]] {
 			// A preposition glued to a word the lexicon knows (برصاص,
 			// لوقف اطلاق النار): the word is the lexicon's.
-			if r, ok := cutProclitic(words[i]); ok {
+			if r, ok := cutProclitic(words[i]); ok && !strings.HasPrefix(words[i], "ف") {
+				// Not ف, "so": a name starts with it more often than a
+				// headline's word does (فيصل is Faisal, not "so he
+				// arrives").
 				if _, known := m.words[r]; known || m.starts[r] {
 					words[i] = r
 				} else if sr := Stem(r); sr != r {
@@ -999,7 +1002,7 @@ var fillers = map[string]bool{
 	"اندلاع": true, "يندلع": true, "تندلع": true, "اندلع": true, "اندلعت": true, "هايل": true, "هايله": true,
 	"مسلحه": true, "حدودي": true, "يعقد": true, "تعقد": true, "اوضاع": true, "معظم": true, "اغلب": true,
 	"داخل": true, "اعتبارا": true, "بدءا": true, "حصيله": true, "يسجل": true, "تسجل": true, "سجل": true,
-	"سجلت": true, "وسط": true, "عامه": true, "اكثر": true, "most": true,
+	"سجلت": true, "تسجيل": true, "وسط": true, "عامه": true, "اكثر": true, "most": true,
 }
 
 // placeKinds are the words wires put before a place's name or leave out:

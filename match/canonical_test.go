@@ -1565,3 +1565,16 @@ func TestClassSetThirtyFive(t *testing.T) {
 		{"ceasefire deal ar", "الجامعة العربية ترحب بوقف إطلاق النار في غزة", "جامعة الدول العربية ترحب باتفاق وقف إطلاق النار بغزة", true},
 	})
 }
+
+// Verbal nouns of three more patterns, and an adjective of relation in
+// either gender.
+func TestClassMoreVerbalNouns(t *testing.T) {
+	checkClass(t, []classCase{
+		{"istif'al of a weak root ar", "استدعاء السفير الفرنسي لدى الجزائر", "الجزائر تستدعي سفير فرنسا", true},
+		{"taf'il ar", "السعودية تكرم الفائزين بجائزة الملك فيصل", "تكريم الفائزين بجائزة الملك فيصل في السعودية", true},
+		{"faisal is no arrival ar", "الأمير فيصل بن فرحان يزور دمشق", "الأمير فيصل بن فرحان يغادر دمشق", false},
+		{"fu'ul ar", "خروج الأهلي من كأس العالم للأندية", "الأهلي يخرج من كأس العالم للأندية", true},
+		{"fu'ul, another act ar", "خروج الأهلي من كأس العالم للأندية", "الأهلي يفوز بكأس العالم للأندية", false},
+		{"nisba in either gender ar", "حريق في سوق شعبي بالقاهرة", "حريق في سوق شعبية بالقاهرة", true},
+	})
+}

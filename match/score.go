@@ -565,7 +565,7 @@ func nearToken(t, u string) bool {
 	if len(t) < len(u) {
 		t, u = u, t
 	}
-	if verbalNoun(t, u) || brokenPlural(t, u) {
+	if verbalNoun(t, u) || brokenPlural(t, u) || moreVerbalNouns(t, u) || moreVerbalNouns(u, t) || nisbaFeminine(t, u) {
 		return true
 	}
 	// Byte-level rejects first: Score tries every pair of tokens left
@@ -757,6 +757,36 @@ func verbalNoun(t, u string) bool {
 	}
 	n := len(t)
 	return t[n-4:n-2] == alif && t[n-2:] == u[len(u)-2:] && t[2:n-4] == u[2:len(u)-2]
+}
+
+// moreVerbalNouns reports whether t is the verbal noun of the
+// present-tense verb u in three more patterns: تفعيل (تسجيل, يسجل;
+// تفجير, يفجر), فعول (دخول, يدخل; خروج, يخرج), and the derived forms of a
+// root whose last letter is weak (استدعاء, يستدعي; اعتداء, يعتدي).
+func moreVerbalNouns(t, u string) bool {
+	const alif, ya, ta, waw = "ا", "ي", "ت", "و"
+	if len(u) < 8 || u[:2] != ya && u[:2] != ta {
+		return false
+	}
+	switch {
+	case len(t) == 10 && len(u) == 8 && t[:2] == ta:
+		// ت a b ي c and ي a b c.
+		return t[2:6] == u[2:6] && t[6:8] == ya && t[8:] == u[6:]
+	case len(t) == 8 && len(u) == 8 && t[:2] != alif:
+		// a b و c and ي a b c.
+		return t[:4] == u[2:6] && t[4:6] == waw && t[6:] == u[6:]
+	case len(t) == len(u)+2 && len(t) >= 12 && t[:2] == alif && strings.HasSuffix(t, "اء") && strings.HasSuffix(u, ya):
+		// ا X اء and ي X ي.
+		return t[2:len(t)-4] == u[2:len(u)-2]
+	}
+	return false
+}
+
+// nisbaFeminine reports whether t is the feminine of the Arabic adjective
+// of relation u: شعبية, شعبي; دولية, دولي. Wires agree it with a noun of
+// either gender (سوق شعبي, سوق شعبية).
+func nisbaFeminine(t, u string) bool {
+	return len(u) >= 6 && len(t) == len(u)+2 && u[0] >= utf8.RuneSelf && strings.HasSuffix(u, "ي") && t[len(u):] == "ه" && t[:len(u)] == u
 }
 
 // brokenPlural reports whether t is the plural of the pattern أفعال of the
