@@ -204,7 +204,7 @@ func (m *Matcher) Canonical(title string) (normalized string, tokens []string) {
 // canonical is Canonical; with read non-nil it also says there what step
 // 4 reordered or dropped (see tokens).
 func (m *Matcher) canonical(title string, read *[]string) (normalized string, tokens []string) {
-	stripped := m.Strip(title)
+	stripped := islamicState(m.Strip(title))
 	normalized = Normalize(prepNumbers(expandNegations(stripped)))
 	from := normalized
 	if s, country := dropPossessiveCountry(stripped); country != "" {
@@ -221,6 +221,30 @@ func (m *Matcher) canonical(title string, read *[]string) (normalized string, to
 		}
 	}
 	return normalized, m.tokens(from, read)
+}
+
+// islamicState writes "IS" as "ISIS" where a headline in sentence case
+// names the group by it ("12 suspected IS militants"): lower-cased, it
+// would be the stop word "is".
+func islamicState(s string) string {
+	i := strings.Index(s, "IS")
+	if i < 0 || s == strings.ToUpper(s) {
+		return s
+	}
+	var b strings.Builder
+	for i >= 0 {
+		end := i + 2
+		before := i == 0 || !isASCIILetter(s[i-1])
+		after := end == len(s) || !isASCIILetter(s[end])
+		b.WriteString(s[:end])
+		if before && after {
+			b.WriteString("IS")
+		}
+		s = s[end:]
+		i = strings.Index(s, "IS")
+	}
+	b.WriteString(s)
+	return b.String()
 }
 
 // expandNegations writes English negative contractions out ("won't" is
@@ -740,7 +764,8 @@ func (m *Matcher) canonicalWord(w string) string {
 		}
 	}
 	base, ok := englishBase(w)
-	if !ok || isStop(base) {
+	if !ok || isStop(base) || negations[base] {
+		// "notes" is no "not".
 		base, ok = arabicSingular(w)
 	}
 	if !ok {
@@ -793,6 +818,13 @@ func (m *Matcher) arabicDualVerb(w string) (string, bool) {
 		for _, f := range []string{r, r + "ي", r + "و"} {
 			if c, ok := m.words[f]; ok {
 				return c, true
+			}
+			if strings.HasPrefix(f, "ت") {
+				// The feminine dual (توقعان) of a verb the lexicon
+				// writes in the masculine (يوقع).
+				if c, ok := m.words["ي"+f[len("ت"):]]; ok {
+					return c, true
+				}
 			}
 		}
 	}
@@ -1002,6 +1034,7 @@ var fillers = map[string]bool{
 	"اندلاع": true, "يندلع": true, "تندلع": true, "اندلع": true, "اندلعت": true, "هايل": true, "هايله": true,
 	"مسلحه": true, "حدودي": true, "يعقد": true, "تعقد": true, "اوضاع": true, "معظم": true, "اغلب": true,
 	"داخل": true, "اعتبارا": true, "بدءا": true, "حصيله": true, "يسجل": true, "تسجل": true, "سجل": true,
+	"جارفه": true, "بمقدار": true, "سلطات": true, "authorities": true,
 	"سجلت": true, "تسجيل": true, "وسط": true, "عامه": true, "اكثر": true, "most": true,
 }
 
@@ -1012,7 +1045,10 @@ var fillers = map[string]bool{
 // so only بجزيرة (on the island of) is one.
 var placeKinds = map[string]bool{
 	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true, "اقليم": true, "قصر": true,
-	"city": true, "town": true, "village": true, "island": true, "province": true, "region": true,
+	// A group's kind before its name: جماعة الحوثي. Not حركة: حركة فتح
+	// names Fatah, whose name alone reads as "opens".
+	"جماعه": true,
+	"city":  true, "town": true, "village": true, "island": true, "province": true, "region": true,
 }
 
 // placeKindAt reports whether words[i] is a place's kind before its name

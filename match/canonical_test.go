@@ -1578,3 +1578,23 @@ func TestClassMoreVerbalNouns(t *testing.T) {
 		{"nisba in either gender ar", "حريق في سوق شعبي بالقاهرة", "حريق في سوق شعبية بالقاهرة", true},
 	})
 }
+
+// Written after set 36 (10/36 at writing): "notes" read as "not" and
+// لم شمل as a negation (both false negations), "IS" read as "is", the
+// feminine dual of a verb, barrels a day.
+func TestClassSetThirtySix(t *testing.T) {
+	checkClass(t, []classCase{
+		{"notes are no negation", "Syria issues new currency notes", "Syria issues new currency", true},
+		{"reunion is no negation ar", "قطر تعيد 4 أطفال أوكرانيين إلى عائلاتهم", "قطر تنجح في لم شمل 4 أطفال أوكرانيين بعائلاتهم", false},
+		{"IS is Islamic State", "Morocco arrests 12 suspected Islamic State militants", "Morocco arrests 12 suspected IS militants", true},
+		{"IS, another act", "Morocco arrests 12 suspected IS militants", "Morocco frees 12 suspected IS militants", false},
+		{"barrels a day", "Kuwait cuts oil output by 100,000 barrels a day", "Kuwait to reduce crude production by 100,000 bpd", true},
+		{"cut is no rise", "Kuwait cuts oil output by 100,000 barrels a day", "Kuwait raises oil output by 100,000 barrels a day", false},
+		{"feminine dual ar", "الإمارات والهند توقعان اتفاقية تجارة حرة", "الإمارات والهند يوقع اتفاقية تجارة حرة", true},
+		{"delegation with its waw ar", "السيسي يستقبل وفدا من حماس في القاهرة", "السيسي يستقبل وفد حماس في القاهرة", true},
+		{"another delegation ar", "السيسي يستقبل وفدا من حماس في القاهرة", "السيسي يستقبل وفدا من فتح في القاهرة", false},
+		{"policemen", "Gunmen kill 6 policemen in northwest Pakistan", "Gunmen kill 6 police officers in northwest Pakistan", true},
+		{"policemen are no militants", "Six policemen killed in attack in northwest Pakistan", "Six militants killed in attack in northwest Pakistan", false},
+		{"raid and operation", "Three Israeli soldiers wounded in Jenin raid", "3 Israeli troops injured during Jenin operation", true},
+	})
+}

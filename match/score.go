@@ -640,8 +640,6 @@ func related(t, u string) bool {
 		return u == "attack"
 	case "attack":
 		return u == "strike" || u == "raid"
-	case "raid":
-		return u == "attack"
 	case "يقصف":
 		return u == "يهاجم" || u == "يضرب"
 	case "يعتقل":
@@ -720,6 +718,18 @@ func related(t, u string) bool {
 		return u == "جيش"
 	case "تشغيل":
 		return u == "يفتح" // تشغيل، فتح معبر رفح
+	case "raid":
+		return u == "attack" || u == "operation" // a raid, a military operation
+	case "operation":
+		return u == "raid"
+	case "يخفض":
+		return u == "ينكمش" // تخفض، تقلص الإنتاج: cuts it
+	case "ينكمش":
+		return u == "يخفض"
+	case "يزور":
+		return u == "تتفقد" // تزور، تتفقد مخيما: visits it
+	case "تتفقد":
+		return u == "يزور"
 	case "تعطيل":
 		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
 	case "تعليق":
