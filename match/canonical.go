@@ -1045,10 +1045,9 @@ var fillers = map[string]bool{
 // so only بجزيرة (on the island of) is one.
 var placeKinds = map[string]bool{
 	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true, "اقليم": true, "قصر": true,
-	// A group's kind before its name: جماعة الحوثي. Not حركة: حركة فتح
-	// names Fatah, whose name alone reads as "opens".
-	"جماعه": true,
-	"city":  true, "town": true, "village": true, "island": true, "province": true, "region": true,
+	// A group's kind before its name, جماعة الحوثي, is one too. Not
+	// حركة: حركة فتح names Fatah, whose name alone reads as "opens".
+	"جماعه": true, "city": true, "town": true, "village": true, "island": true, "province": true, "region": true,
 }
 
 // placeKindAt reports whether words[i] is a place's kind before its name
