@@ -204,7 +204,7 @@ func (m *Matcher) Canonical(title string) (normalized string, tokens []string) {
 // canonical is Canonical; with read non-nil it also says there what step
 // 4 reordered or dropped (see tokens).
 func (m *Matcher) canonical(title string, read *[]string) (normalized string, tokens []string) {
-	stripped := islamicState(m.Strip(title))
+	stripped := islamicState(dropHitBy(m.Strip(title)))
 	normalized = Normalize(prepNumbers(expandNegations(stripped)))
 	from := normalized
 	if s, country := dropPossessiveCountry(stripped); country != "" {
@@ -221,6 +221,28 @@ func (m *Matcher) canonical(title string, read *[]string) (normalized string, to
 		}
 	}
 	return normalized, m.tokens(from, read)
+}
+
+// hitBy are the endings of English compound adjectives of a place an
+// event struck ("flood-hit Tamanrasset", "quake-stricken"): the event is
+// the story, not a strike.
+var hitBy = []string{"-hit", "-stricken", "-ravaged", "-affected", "-battered"}
+
+// dropHitBy writes such an adjective as its event alone.
+func dropHitBy(s string) string {
+	if strings.IndexByte(s, '-') < 0 {
+		return s
+	}
+	for _, h := range hitBy {
+		for {
+			i := strings.Index(s, h)
+			if i <= 0 || !isASCIILetter(s[i-1]) || i+len(h) < len(s) && isASCIILetter(s[i+len(h)]) {
+				break
+			}
+			s = s[:i] + s[i+len(h):]
+		}
+	}
+	return s
 }
 
 // islamicState writes "IS" as "ISIS" where a headline in sentence case
@@ -406,7 +428,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 				}
 			}
 		}
-		if noun, ok := nounSenses[words[i]]; ok && (len(toks) == 0 || i > 0 && nounCues[raw[i-1]] ||
+		if noun, ok := nounSenses[words[i]]; ok && (len(toks) == 0 || i > 0 && (nounCues[raw[i-1]] || m.nationality(words[i-1])) ||
 			i+1 < len(words) && isVerb(m.canonicalWord(words[i+1]))) {
 			// The noun of a word the lexicon reads as a verb, where an
 			// English headline has its subject: first, after an
@@ -500,7 +522,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			continue
 		}
 		if placeKindAt(raw, words, i) {
-			sep()
+			// No break after it: أمير دولة قطر is the emir of Qatar.
 			continue
 		}
 		if q, ok := rawQualifiers[raw[i]]; ok {
@@ -879,6 +901,14 @@ var nounSenses = map[string]string{
 	"hit": "hit",
 }
 
+// nationality reports whether w is a country's adjective ("Egyptian",
+// "Syrian"): before a word of nounSenses it makes it a noun, "Egyptian
+// pound", where the country itself ("Israel pounds") does not.
+func (m *Matcher) nationality(w string) bool {
+	c := m.canonicalWord(w)
+	return c != w && countryTokens()[c]
+}
+
 // nounCues are words that come before a noun of nounSenses, never before
 // a verb: "tropical storm", "deadly fires".
 var nounCues = map[string]bool{
@@ -890,6 +920,7 @@ var nounCues = map[string]bool{
 	// which comes before a verb too.
 	"by": true, "after": true, "before": true, "amid": true, "in": true, "of": true,
 	"from": true, "during": true, "on": true, "at": true, "over": true,
+	"s": true, // "Egypt's pound weakens"
 }
 
 // wordForm is one word as the pipeline compares it: normalized, Latin
@@ -1034,6 +1065,9 @@ var fillers = map[string]bool{
 	"اندلاع": true, "يندلع": true, "تندلع": true, "اندلع": true, "اندلعت": true, "هايل": true, "هايله": true,
 	"مسلحه": true, "حدودي": true, "يعقد": true, "تعقد": true, "اوضاع": true, "معظم": true, "اغلب": true,
 	"داخل": true, "اعتبارا": true, "بدءا": true, "حصيله": true, "يسجل": true, "تسجل": true, "سجل": true,
+	// تشن ضربات, "carries out strikes"; a "special" envoy; a
+	// "prominent" leader (قيادي بارز).
+	"يشن": true, "تشن": true, "شن": true, "شنت": true, "special": true, "بارز": true, "بارزا": true,
 	"جارفه": true, "بمقدار": true, "سلطات": true, "authorities": true,
 	"سجلت": true, "تسجيل": true, "وسط": true, "عامه": true, "اكثر": true, "most": true,
 }
@@ -1044,7 +1078,7 @@ var fillers = map[string]bool{
 // بمدينة); English ones before "of". الجزيرة alone is also the channel,
 // so only بجزيرة (on the island of) is one.
 var placeKinds = map[string]bool{
-	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true, "اقليم": true, "قصر": true,
+	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true, "اقليم": true, "قصر": true, "لايه": true, "سلطنه": true, "دوله": true,
 	// A group's kind before its name, جماعة الحوثي, is one too. Not
 	// حركة: حركة فتح names Fatah, whose name alone reads as "opens".
 	"جماعه": true, "city": true, "town": true, "village": true, "island": true, "province": true, "region": true,

@@ -1598,3 +1598,23 @@ func TestClassSetThirtySix(t *testing.T) {
 		{"raid and operation", "Three Israeli soldiers wounded in Jenin raid", "3 Israeli troops injured during Jenin operation", true},
 	})
 }
+
+// Written after set 37 (6/36 at writing): a pound after a possessive is
+// money, a place "flood-hit", the Saudi crown prince by his office, a
+// state's or a sultanate's word before its name, lands in.
+func TestClassSetThirtySeven(t *testing.T) {
+	checkClass(t, []classCase{
+		{"a pound after a possessive", "Egypt's pound weakens past 60 per dollar", "Egyptian pound weakens past 60 per dollar", true},
+		{"flood-hit", "Algeria declares state of emergency in Tamanrasset after floods", "Algeria declares state of emergency in flood-hit Tamanrasset", true},
+		{"declared is not lifted", "Algeria declares state of emergency in flood-hit Tamanrasset", "Algeria lifts state of emergency in flood-hit Tamanrasset", false},
+		{"crown prince", "Saudi crown prince receives Ukrainian president in Jeddah", "Mohammed bin Salman receives Ukrainian president in Jeddah", true},
+		{"crown prince ar", "ولي العهد السعودي يستقبل زيلينسكي في جدة", "محمد بن سلمان يستقبل زيلينسكي في جدة", true},
+		{"another crown prince ar", "ولي العهد السعودي يستقبل الرئيس الأوكراني في جدة", "ولي العهد الكويتي يستقبل الرئيس الأوكراني في جدة", false},
+		{"state of ar", "أمير قطر يصل إلى طهران في زيارة رسمية", "أمير دولة قطر يحط في طهران في زيارة رسمية", true},
+		{"sultanate of ar", "عمان تحبط تهريب طن من المخدرات", "سلطنة عمان تحبط تهريب طن من المواد المخدرة", true},
+		{"lands in", "Emir of Qatar arrives in Tehran on official visit", "Emir of Qatar lands in Tehran for official visit", true},
+		{"breaks out is erupts", "Fire breaks out at Tehran refinery", "Fire erupts at Tehran refinery", true},
+		{"another number deported", "Jordan deports 3 foreigners over protest", "Jordan deports 30 foreigners over protest", false},
+		{"deports is expels", "Jordan deports 3 foreigners over protest", "Jordan expels three foreign nationals over protest", true},
+	})
+}

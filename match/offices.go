@@ -49,6 +49,8 @@ var officeHolders = []struct{ holder, offices string }{
 	{"مودي", "رئيس الوزراء الهندي|رئيس وزراء الهند"},
 	{"Tamim", "Qatari emir|emir of Qatar|Qatar emir"},
 	{"تميم", "أمير قطر|الأمير القطري"},
+	{"MBS", "Saudi crown prince|crown prince of Saudi Arabia"},
+	{"محمد بن سلمان", "ولي العهد السعودي|ولي عهد السعودية"},
 	{"Haitham", "Omani sultan|sultan of Oman|Oman sultan|Oman's sultan"},
 	{"هيثم", "سلطان عمان|السلطان العماني"},
 	// Kings, read without their ordinal (see regnalNames).

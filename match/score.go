@@ -641,7 +641,7 @@ func related(t, u string) bool {
 	case "attack":
 		return u == "strike" || u == "raid"
 	case "يقصف":
-		return u == "يهاجم" || u == "يضرب"
+		return u == "يهاجم" || u == "يضرب" || u == "يطلق" // تطلق صواريخ على، تقصف بالصواريخ
 	case "يعتقل":
 		return u == "يوقف" || u == "توقف" || u == "يسيطر" // يوقف 16 شخصا: detains; elsewhere, stops
 	case "يوقف", "توقف":
@@ -730,6 +730,10 @@ func related(t, u string) bool {
 		return u == "تتفقد" // تزور، تتفقد مخيما: visits it
 	case "تتفقد":
 		return u == "يزور"
+	case "official":
+		return u == "chief" // a senior Hamas official, leader
+	case "chief":
+		return u == "official"
 	case "تعطيل":
 		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
 	case "تعليق":
@@ -743,7 +747,7 @@ func related(t, u string) bool {
 	case "يقتل":
 		return u == "رحيل"
 	case "يطلق":
-		return u == "يهاجم" // تطلق 400 مسيرة على، تهاجم بـ400 مسيرة
+		return u == "يهاجم" || u == "يقصف" // تطلق 400 مسيرة على، تهاجم بـ400 مسيرة
 	case "plane":
 		return u == "warplane"
 	case "warplane":
