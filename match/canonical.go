@@ -521,6 +521,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			counted = i + 1
 			continue
 		}
+		if raw[i] == "close" && i+1 < len(raw) && raw[i+1] == "to" {
+			// "close to Ramallah" is near it.
+			i++
+			continue
+		}
 		if placeKindAt(raw, words, i) {
 			// No break after it: أمير دولة قطر is the emir of Qatar.
 			continue
@@ -781,6 +786,12 @@ func (m *Matcher) canonicalWord(w string) string {
 		// The accusative of an act the lexicon knows (its canonical
 		// form is a verb, يرتفع): تسجل ارتفاعا. Not of a noun: the lexicon reads some duals as the noun
 		// (منزلين is منزل), and منزلا is one house.
+		if c, ok := m.words[r]; ok && strings.HasPrefix(c, "ي") {
+			return c
+		}
+	}
+	if r, ok := strings.CutSuffix(w, "نا"); ok && len(r) >= 6 && r[0] >= utf8.RuneSelf {
+		// A past verb the speaker tells (استهدفنا, "we targeted").
 		if c, ok := m.words[r]; ok && strings.HasPrefix(c, "ي") {
 			return c
 		}
@@ -1068,6 +1079,7 @@ var fillers = map[string]bool{
 	// تشن ضربات, "carries out strikes"; a "special" envoy; a
 	// "prominent" leader (قيادي بارز).
 	"يشن": true, "تشن": true, "شن": true, "شنت": true, "special": true, "بارز": true, "بارزا": true,
+	"degree": true, "ميويه": true, // "50C", "50 degrees", 50 درجة مئوية: the number says it
 	"جارفه": true, "بمقدار": true, "سلطات": true, "authorities": true,
 	"سجلت": true, "تسجيل": true, "وسط": true, "عامه": true, "اكثر": true, "most": true,
 }
@@ -1078,7 +1090,7 @@ var fillers = map[string]bool{
 // بمدينة); English ones before "of". الجزيرة alone is also the channel,
 // so only بجزيرة (on the island of) is one.
 var placeKinds = map[string]bool{
-	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true, "اقليم": true, "قصر": true, "لايه": true, "سلطنه": true, "دوله": true,
+	"مدينه": true, "بلده": true, "قريه": true, "مخيم": true, "محافظه": true, "ولايه": true, "بجزيره": true, "اقليم": true, "قصر": true, "لايه": true, "سلطنه": true, "دوله": true, "دول": true,
 	// A group's kind before its name, جماعة الحوثي, is one too. Not
 	// حركة: حركة فتح names Fatah, whose name alone reads as "opens".
 	"جماعه": true, "city": true, "town": true, "village": true, "island": true, "province": true, "region": true,

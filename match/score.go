@@ -336,10 +336,10 @@ func actReversed(a, b []string, ab []int8) bool {
 // switch, as related is.
 func opposite(t, u string) bool {
 	switch t {
-	case "release", "يطلق":
+	case "release", "يفرج":
 		return u == "arrest" || u == "sentence" || u == "يعتقل" || u == "يسجن"
 	case "arrest", "sentence", "يعتقل", "يسجن":
-		return u == "release" || u == "يطلق"
+		return u == "release" || u == "يفرج"
 	case "open", "يفتح":
 		return u == "close" || u == "يغلق"
 	case "close", "يغلق":
@@ -578,7 +578,7 @@ func nearToken(t, u string) bool {
 		// with the bare word on the other side.
 		return true
 	}
-	if d == 0 && (accusative(t, u) || accusative(u, t)) || d == 2 && bareAccusative(t, u) {
+	if d == 0 && (accusative(t, u) || accusative(u, t)) || d == 2 && bareAccusative(t, u) || d == 4 && pluralPossessed(t, u) {
 		return true
 	}
 	if d > 4 || len(u) < 5 {
@@ -730,10 +730,12 @@ func related(t, u string) bool {
 		return u == "تتفقد" // تزور، تتفقد مخيما: visits it
 	case "تتفقد":
 		return u == "يزور"
+	case "governor":
+		return u == "chief" // a central bank's governor, chief
 	case "official":
 		return u == "chief" // a senior Hamas official, leader
 	case "chief":
-		return u == "official"
+		return u == "official" || u == "governor"
 	case "تعطيل":
 		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
 	case "تعليق":
@@ -845,6 +847,13 @@ func accusative(t, u string) bool {
 // writes duals as (منزلين is منزل): "منزلا" is one house.
 func bareAccusative(t, u string) bool {
 	return len(u) >= 6 && u[0] >= utf8.RuneSelf && len(t) == len(u)+2 && t[len(u):] == "ا" && t[:len(u)] == u && !lexiconCanonicals()[u]
+}
+
+// pluralPossessed reports whether t is the Arabic plural u with "its" on
+// it: رحلاتها, رحلات (its flights). Only a plural in ات: on a singular the
+// pronoun may tell whose (سفيرها, its own ambassador, not theirs).
+func pluralPossessed(t, u string) bool {
+	return len(u) >= 8 && u[0] >= utf8.RuneSelf && strings.HasSuffix(u, "ات") && len(t) == len(u)+4 && t[len(u):] == "ها" && t[:len(u)] == u
 }
 
 // lexiconCanonicals are the one-word canonical forms of the default

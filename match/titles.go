@@ -254,6 +254,7 @@ var arabicNotNames = map[string]bool{
 	"اثر": true, "عقب": true, "بعد": true, "قبل": true, "خلال": true, "جراء": true, "بسبب": true,
 	"وسط": true, "بين": true, "امام": true, "داخل": true, "خارج": true, "حول": true, "نحو": true,
 	"ضد": true, "دون": true, "منذ": true, "يوم": true, "امس": true, "غدا": true, "لدي": true,
+	"جديد": true, "جديده": true, "جديدا": true, // يعين رئيس حكومة جديد: a new one, no name
 }
 
 // arabicCompoundNames start a first name of two words: أبو محمد (as Stem
