@@ -1079,6 +1079,7 @@ var fillers = map[string]bool{
 	// تشن ضربات, "carries out strikes"; a "special" envoy; a
 	// "prominent" leader (قيادي بارز).
 	"يشن": true, "تشن": true, "شن": true, "شنت": true, "special": true, "بارز": true, "بارزا": true,
+	"will": true, "unchanged": true, "steady": true, // "says he will resign", "holds rates steady"
 	"degree": true, "ميويه": true, // "50C", "50 degrees", 50 درجة مئوية: the number says it
 	"جارفه": true, "بمقدار": true, "سلطات": true, "authorities": true,
 	"سجلت": true, "تسجيل": true, "وسط": true, "عامه": true, "اكثر": true, "most": true,
@@ -1210,7 +1211,7 @@ var (
 var atLeast = [][]string{
 	{"at", "least"}, {"no", "fewer", "than"}, {"no", "less", "than"}, {"not", "less", "than"},
 	{"ما", "لا", "يقل", "عن"}, {"ما", "لا", "تقل", "عن"}, {"لا", "يقل", "عن"}, {"لا", "تقل", "عن"},
-	{"علي", "الاقل"},
+	{"علي", "الاقل"}, {"more", "than"}, {"اكثر", "من"},
 }
 
 // withoutAtLeast drops the words of atLeast. raw and words are changed in
@@ -1257,8 +1258,8 @@ func (m *Matcher) tollRises(raw, words []string) ([]string, []string) {
 		return raw, words
 	}
 	k := -1
-	for j := max(0, t-3); j < len(words) && j <= t+5; j++ {
-		if c := m.canonicalWord(words[j]); j != t && (c == "rise" || c == "يرتفع") {
+	for j := max(0, t-3); j < len(words) && j <= t+7; j++ {
+		if c := m.canonicalWord(words[j]); j != t && (c == "rise" || c == "يرتفع" || reachWords[raw[j]]) {
 			k = j
 			break
 		}

@@ -1641,3 +1641,22 @@ func TestClassSetThirtyEight(t *testing.T) {
 		{"break into", "Protesters storm parliament in Baghdad", "Protesters break into parliament in Baghdad", true},
 	})
 }
+
+// Written after set 39 (3/18 at writing, English): martial law declared
+// or imposed, a toll that tops or rises further from it, more than, half
+// a point, will.
+func TestClassSetThirtyNine(t *testing.T) {
+	checkClass(t, []classCase{
+		{"martial law", "South Korea's Yoon declares martial law", "South Korea's Yoon imposes martial law", true},
+		{"declared is not lifted", "South Korea's Yoon declares martial law", "South Korea's Yoon lifts martial law", false},
+		{"toll further from its verb", "Typhoon Yagi kills at least 59 in Vietnam", "Death toll from Typhoon Yagi in Vietnam rises to 59", true},
+		{"another toll", "Typhoon Yagi kills at least 59 in Vietnam", "Death toll from Typhoon Yagi in Vietnam rises to 95", false},
+		{"toll tops, more than", "Spain floods death toll tops 200", "More than 200 dead in Spain floods", true},
+		{"half a point", "Fed cuts interest rates by half a point", "Federal Reserve lowers rates by 50 basis points", true},
+		{"half a point is no quarter", "US Fed cuts interest rates by half a point", "Federal Reserve lowers rates by 25 basis points", false},
+		{"holds rates unchanged", "Bank of England holds rates at 5%", "BoE keeps interest rates unchanged at 5 percent", true},
+		{"will resign", "Canada's Trudeau says he will resign", "Canada's Trudeau resigns", true},
+		{"will not resign", "Canada's Trudeau says he will resign", "Canada's Trudeau says he will not resign", false},
+		{"prisoners of war", "Russia and Ukraine swap 190 prisoners of war", "Russia, Ukraine exchange 190 POWs", true},
+	})
+}
