@@ -507,6 +507,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			// says it.
 			continue
 		}
+		if vagueCounts[raw[i]] {
+			// "مئات القتلى", "hundreds dead": a count, whose noun is
+			// counted as after a number.
+			counted = i + 1
+		}
 		if t, n := numberAt(raw, i); n > 0 {
 			if u, k := percentPoints(raw, i+n, t); k > 0 {
 				// "100 basis points", "1 percentage point", 100 نقطة
@@ -1079,6 +1084,9 @@ var fillers = map[string]bool{
 	// تشن ضربات, "carries out strikes"; a "special" envoy; a
 	// "prominent" leader (قيادي بارز).
 	"يشن": true, "تشن": true, "شن": true, "شنت": true, "special": true, "بارز": true, "بارزا": true,
+	// "continues to rise", يواصل الارتفاع; خدمة الإنترنت, the internet.
+	"بين": true, "between": true, // اتصال هاتفي بين أردوغان وبوتين: they talk
+	"يواصل": true, "تواصل": true, "continues": true, "continu": true, "خدمه": true, "مهامه": true,
 	"will": true, "unchanged": true, "steady": true, // "says he will resign", "holds rates steady"
 	"degree": true, "ميويه": true, // "50C", "50 degrees", 50 درجة مئوية: the number says it
 	"جارفه": true, "بمقدار": true, "سلطات": true, "authorities": true,
@@ -1152,6 +1160,11 @@ var agencyOnly = map[string]bool{"برصاص": true, "بنيران": true, "يد
 // agencyAt reports whether raw[i] brings in a doer (see agencyWords).
 func agencyAt(raw []string, i int) bool {
 	return agencyWords[raw[i]] || raw[i] == "يد" && i > 0 && raw[i-1] == "علي"
+}
+
+// vagueCounts are counts without a number: مئات, آلاف, عشرات, "hundreds".
+var vagueCounts = map[string]bool{
+	"ميات": true, "الاف": true, "عشرات": true, "hundreds": true, "thousands": true, "dozens": true,
 }
 
 // yearWords come before a year: عام 2027, لعام 2027.

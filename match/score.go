@@ -715,7 +715,7 @@ func related(t, u string) bool {
 	case "جيش":
 		return u == "قوات" // الجيش السوري، القوات السورية
 	case "قوات":
-		return u == "جيش"
+		return u == "جيش" || u == "عناصر"
 	case "تشغيل":
 		return u == "يفتح" // تشغيل، فتح معبر رفح
 	case "raid":
@@ -736,6 +736,20 @@ func related(t, u string) bool {
 		return u == "chief" // a senior Hamas official, leader
 	case "chief":
 		return u == "official" || u == "governor"
+	case "اتصال":
+		return u == "يتصل" // اتصال هاتفي بين، يهاتف
+	case "يتصل":
+		return u == "اتصال"
+	case "ينقطع":
+		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
+	case "يقطع":
+		return u == "ينقطع"
+	case "عناصر":
+		return u == "قوات" // عناصر الأمن، قوات الأمن
+	case "يقيل":
+		return u == "يعفي" // يقيل، يعفي الوزير من مهامه
+	case "يعفي":
+		return u == "يقيل"
 	case "تعطيل":
 		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
 	case "تعليق":
