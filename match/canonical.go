@@ -1085,6 +1085,7 @@ var fillers = map[string]bool{
 	// "prominent" leader (قيادي بارز).
 	"يشن": true, "تشن": true, "شن": true, "شنت": true, "special": true, "بارز": true, "بارزا": true,
 	// "continues to rise", يواصل الارتفاع; خدمة الإنترنت, the internet.
+	"fatal": true, "مميت": true, "مميته": true, "بوساطه": true, "برعايه": true, // a "fatal" crash; بوساطة صينية, Chinese-brokered
 	"بين": true, "between": true, // اتصال هاتفي بين أردوغان وبوتين: they talk
 	"يواصل": true, "تواصل": true, "continues": true, "continu": true, "خدمه": true, "مهامه": true,
 	"will": true, "unchanged": true, "steady": true, // "says he will resign", "holds rates steady"

@@ -1678,3 +1678,19 @@ func TestClassSetForty(t *testing.T) {
 		{"a cut is no return ar", "انقطاع الإنترنت في إيران", "عودة الإنترنت في إيران", false},
 	})
 }
+
+// Written after set 41 (3/18 at writing): a proposal and a plan, an
+// approval with its pronoun, a tanker with its oil, restored and resumed
+// ties, a crash and a collision.
+func TestClassSetFortyOne(t *testing.T) {
+	checkClass(t, []classCase{
+		{"proposal is plan", "Hamas says it accepts Egyptian ceasefire proposal", "Hamas accepts Egypt's truce plan", true},
+		{"accepts is not rejects", "Hamas says it accepts Egyptian ceasefire proposal", "Hamas says it rejects Egyptian ceasefire proposal", false},
+		{"its approval ar", "حماس تعلن موافقتها على المقترح المصري لوقف إطلاق النار", "حماس توافق على خطة الهدنة المصرية", true},
+		{"approval is not refusal ar", "حماس تعلن موافقتها على المقترح المصري لوقف إطلاق النار", "حماس تعلن رفضها المقترح المصري لوقف إطلاق النار", false},
+		{"oil tanker", "Iran seizes oil tanker in Gulf of Oman", "Iran impounds tanker in Gulf of Oman", true},
+		{"seized is not released", "Iran seizes oil tanker in Gulf of Oman", "Iran releases oil tanker in Gulf of Oman", false},
+		{"restored is resumed ar", "السعودية وإيران تعيدان العلاقات بوساطة صينية", "السعودية وإيران تستأنفان العلاقات برعاية الصين", true},
+		{"collision", "Egypt arrests 15 over deadly train crash", "Egypt arrests 15 over fatal train collision", true},
+	})
+}

@@ -740,6 +740,18 @@ func related(t, u string) bool {
 		return u == "يتصل" // اتصال هاتفي بين، يهاتف
 	case "يتصل":
 		return u == "اتصال"
+	case "مقترح":
+		return u == "خطه" // المقترح المصري، خطة الهدنة المصرية
+	case "خطه":
+		return u == "مقترح"
+	case "propose":
+		return u == "plan" // a ceasefire proposal, plan
+	case "plan":
+		return u == "propose"
+	case "يعيد":
+		return u == "يستانف" // تعيد، تستأنف العلاقات
+	case "يستانف":
+		return u == "يعيد"
 	case "ينقطع":
 		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
 	case "يقطع":
