@@ -795,6 +795,13 @@ func (m *Matcher) canonicalWord(w string) string {
 			return c
 		}
 	}
+	if r, ok := strings.CutPrefix(w, "ت"); ok && len(r) >= 4 {
+		// The feminine present of a verb the lexicon lists in the
+		// masculine only (تدمر, يدمر).
+		if c, ok := m.words["ي"+r]; ok && strings.HasPrefix(c, "ي") {
+			return c
+		}
+	}
 	if r, ok := strings.CutSuffix(w, "نا"); ok && len(r) >= 6 && r[0] >= utf8.RuneSelf {
 		// A past verb the speaker tells (استهدفنا, "we targeted").
 		if c, ok := m.words[r]; ok && strings.HasPrefix(c, "ي") {
@@ -949,6 +956,24 @@ func (m *Matcher) wordForm(w string) string {
 // phraseAt reports how many words of a lexicon phrase start at words[i],
 // longest first; 0 if none.
 func (m *Matcher) phraseAt(words []string, i int) int {
+	if n := m.phraseFrom(words, i); n > 0 {
+		return n
+	}
+	if r, ok := strings.CutPrefix(words[i], "ت"); ok && len(r) >= 4 && m.starts["ي"+r] {
+		// The feminine of a phrase the lexicon lists in the masculine
+		// (تطلق سراح, يطلق سراح).
+		orig := words[i]
+		words[i] = "ي" + r
+		if n := m.phraseFrom(words, i); n > 0 {
+			return n
+		}
+		words[i] = orig
+	}
+	return 0
+}
+
+// phraseFrom is phraseAt for words[i] as it is.
+func (m *Matcher) phraseFrom(words []string, i int) int {
 	if !m.starts[words[i]] {
 		return 0
 	}
@@ -1086,6 +1111,7 @@ var fillers = map[string]bool{
 	"يشن": true, "تشن": true, "شن": true, "شنت": true, "special": true, "بارز": true, "بارزا": true,
 	// "continues to rise", يواصل الارتفاع; خدمة الإنترنت, the internet.
 	"fatal": true, "مميت": true, "مميته": true, "بوساطه": true, "برعايه": true, // a "fatal" crash; بوساطة صينية, Chinese-brokered
+	"خطر": true,                  // تنبه إلى خطر المجاعة, warns of famine
 	"بين": true, "between": true, // اتصال هاتفي بين أردوغان وبوتين: they talk
 	"يواصل": true, "تواصل": true, "continues": true, "continu": true, "خدمه": true, "مهامه": true,
 	"will": true, "unchanged": true, "steady": true, // "says he will resign", "holds rates steady"

@@ -1694,3 +1694,25 @@ func TestClassSetFortyOne(t *testing.T) {
 		{"collision", "Egypt arrests 15 over deadly train crash", "Egypt arrests 15 over fatal train collision", true},
 	})
 }
+
+// Written after set 42 (19/36 at writing; synonyms of acts only): a
+// feminine verb or phrase the lexicon lists in the masculine, and the
+// synonyms wires swap (support, postpone, investigate, pledge, grant,
+// summon).
+func TestClassSetFortyTwo(t *testing.T) {
+	checkClass(t, []classCase{
+		{"feminine phrase ar", "تونس تفرج عن معارض مسجون", "تونس تطلق سراح معارض مسجون", true},
+		{"release is no arrest ar", "تونس تفرج عن معارض مسجون", "تونس تعتقل معارضا مسجونا", false},
+		{"feminine verb ar", "إسرائيل تهدم منازل في مخيم جنين", "إسرائيل تدمر منازل في مخيم جنين", true},
+		{"supports ar", "السعودية تدعم قرار الأمم المتحدة بشأن فلسطين", "السعودية تؤيد قرار الأمم المتحدة حول فلسطين", true},
+		{"supports is not rejects ar", "السعودية تدعم قرار الأمم المتحدة بشأن فلسطين", "السعودية ترفض قرار الأمم المتحدة بشأن فلسطين", false},
+		{"postpones ar", "العراق يؤجل انتخابات مجالس المحافظات", "العراق يرجئ انتخابات مجالس المحافظات", true},
+		{"investigates ar", "المغرب يحقق في حادث حافلة مميت", "المغرب يفتح تحقيقا في حادث حافلة مميت", true},
+		{"grants ar", "الكويت تمنح الجنسية لـ500 من البدون", "الكويت تعطي الجنسية لـ500 من البدون", true},
+		{"grants", "Kuwait grants citizenship to 500 stateless people", "Kuwait gives citizenship to 500 stateless people", true},
+		{"grants is not revokes", "Kuwait grants citizenship to 500 stateless people", "Kuwait revokes citizenship of 500 stateless people", false},
+		{"summons", "Turkey summons Swedish envoy over Koran burning", "Turkey calls in Swedish envoy over Koran burning", true},
+		{"summons, roles swapped", "Turkey summons Swedish envoy over Koran burning", "Sweden summons Turkish envoy over Koran burning", false},
+		{"vows revenge ar", "إيران تتوعد بالانتقام لمقتل القائد", "إيران تتعهد بالثأر لمقتل القائد", true},
+	})
+}

@@ -643,7 +643,7 @@ func related(t, u string) bool {
 	case "يقصف":
 		return u == "يهاجم" || u == "يضرب" || u == "يطلق" // تطلق صواريخ على، تقصف بالصواريخ
 	case "يعتقل":
-		return u == "يوقف" || u == "توقف" || u == "يسيطر" // يوقف 16 شخصا: detains; elsewhere, stops
+		return u == "يوقف" || u == "توقف" || u == "يسيطر" || u == "يصادر" // يوقف 16 شخصا: detains; elsewhere, stops; يضبط مخزن أسلحة, seizes
 	case "يوقف", "توقف":
 		return u == "يعتقل"
 	case "يهاجم":
@@ -669,7 +669,7 @@ func related(t, u string) bool {
 	case "meet":
 		return u == "receive"
 	case "يصادر":
-		return u == "يسيطر" // يصادر، يستولي على 300 دونم
+		return u == "يسيطر" || u == "يعتقل" // يصادر، يستولي على 300 دونم
 	case "يسيطر":
 		return u == "يصادر" || u == "يعتقل" // يستولي على، يحتجز سفينة
 	case "يرفع", "ترفع":
@@ -752,6 +752,10 @@ func related(t, u string) bool {
 		return u == "يستانف" // تعيد، تستأنف العلاقات
 	case "يستانف":
 		return u == "يعيد"
+	case "يهدد":
+		return u == "يتعهد" // تتوعد، تتعهد بالثأر: vows it
+	case "يتعهد":
+		return u == "يهدد"
 	case "ينقطع":
 		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
 	case "يقطع":
