@@ -1716,3 +1716,24 @@ func TestClassSetFortyTwo(t *testing.T) {
 		{"vows revenge ar", "إيران تتوعد بالانتقام لمقتل القائد", "إيران تتعهد بالثأر لمقتل القائد", true},
 	})
 }
+
+// Written after set 43 (12/28 at writing; synonyms of acts): more Arabic
+// acts wires swap, concern expressed, what an arrest is for.
+func TestClassSetFortyThree(t *testing.T) {
+	checkClass(t, []classCase{
+		{"jumps ar", "الذهب يقفز إلى مستوى قياسي", "الذهب يرتفع إلى مستوى قياسي", true},
+		{"jumps is no fall ar", "الذهب يقفز إلى مستوى قياسي", "الذهب يهبط إلى مستوى قياسي", false},
+		{"reveals ar", "الأردن يعلن إحباط مخطط لتهريب أسلحة", "الأردن يكشف عن إحباط مخطط لتهريب أسلحة", true},
+		{"starts ar", "انطلاق القمة العربية في البحرين", "بدء أعمال القمة العربية في البحرين", true},
+		{"resigns ar", "رئيس الوزراء الباكستاني يقدم استقالته", "رئيس الوزراء الباكستاني يستقيل", true},
+		{"concern ar", "الأمم المتحدة تعرب عن قلقها إزاء الوضع في لبنان", "الأمم المتحدة قلقة من الوضع في لبنان", true},
+		{"concern", "UN expresses concern over situation in Lebanon", "UN voices concern about Lebanon situation", true},
+		{"concern elsewhere", "UN expresses concern over situation in Lebanon", "UN expresses concern over situation in Sudan", false},
+		{"on charges of ar", "تركيا تعتقل 30 مشتبها بالتجسس لإسرائيل", "تركيا توقف 30 شخصا بتهمة التجسس لصالح إسرائيل", true},
+		{"arrest is no release ar", "تركيا تعتقل 30 مشتبها بالتجسس لإسرائيل", "تركيا تفرج عن 30 مشتبها بالتجسس لإسرائيل", false},
+		{"demands", "Security Council demands immediate Sudan ceasefire", "UN Security Council calls for immediate ceasefire in Sudan", true},
+		{"liberates ar", "الجيش السوداني يحرر مدينة سنجة", "الجيش السوداني يستعيد مدينة سنجة", true},
+		{"crowned champion ar", "الهلال يتوج بلقب الدوري السعودي", "الهلال يتوج بطلا للدوري السعودي", true},
+		{"another champion ar", "الهلال يتوج بلقب الدوري السعودي", "النصر يتوج بلقب الدوري السعودي", false},
+	})
+}

@@ -756,6 +756,26 @@ func related(t, u string) bool {
 		return u == "يتعهد" // تتوعد، تتعهد بالثأر: vows it
 	case "يتعهد":
 		return u == "يهدد"
+	case "demand":
+		return u == "urge" // demands, calls for a ceasefire
+	case "urge":
+		return u == "demand"
+	case "congratulat":
+		return u == "hail" // congratulates, hails the winner
+	case "hail":
+		return u == "congratulat"
+	case "suspect":
+		return u == "accuse" // 30 suspected, accused of spying
+	case "accuse":
+		return u == "suspect"
+	case "begin":
+		return u == "open" // a summit kicks off, opens
+	case "open":
+		return u == "begin"
+	case "يحرر":
+		return u == "يستعيد" // يحرر، يستعيد مدينة
+	case "يستعيد":
+		return u == "يحرر"
 	case "ينقطع":
 		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
 	case "يقطع":
