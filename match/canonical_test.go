@@ -1737,3 +1737,18 @@ func TestClassSetFortyThree(t *testing.T) {
 		{"another champion ar", "الهلال يتوج بلقب الدوري السعودي", "النصر يتوج بلقب الدوري السعودي", false},
 	})
 }
+
+// Written after set 44 (17/26 at writing; house styles of names): a
+// transliteration with other vowels between the same consonants, as many
+// syllables, not a given name.
+func TestClassSetFortyFour(t *testing.T) {
+	checkClass(t, []classCase{
+		{"other vowels", "Houthis target ship near Hodeidah", "Houthis target ship near Hudaydah", true},
+		{"other vowels again", "Explosion rocks Pakistan's Peshawar", "Explosion rocks Pakistan's Peshawer", true},
+		{"more syllables", "Attack in Ukraine's Kherson kills 3", "Attack in Iran's Khorasan kills 3", false},
+		{"given names by their consonants", "Mahmoud Abbas meets Blinken in Ramallah", "Mohammed Abbas meets Blinken in Ramallah", false},
+		{"AK Party", "Erdogan's AK Party loses Istanbul", "Erdogan's AKP loses Istanbul", true},
+		{"Shifa complex ar", "غارة إسرائيلية على مستشفى الشفاء في غزة", "غارة إسرائيلية على مجمع الشفاء الطبي في غزة", true},
+		{"another hospital ar", "غارة إسرائيلية على مستشفى الشفاء في غزة", "غارة إسرائيلية على مستشفى المعمداني في غزة", false},
+	})
+}

@@ -584,8 +584,11 @@ func nearToken(t, u string) bool {
 	if d > 4 || len(u) < 5 {
 		return false
 	}
-	if d <= 2 && t[0] == u[0] && t[len(t)-1] == u[len(u)-1] && isASCIIWord(t) && isASCIIWord(u) && sameTransliteration(t, u) {
-		// Araghchi, Araqchi; Youssef, Yousef.
+	if d <= 2 && t[0] == u[0] && t[len(t)-1] == u[len(u)-1] && isASCIIWord(t) && isASCIIWord(u) &&
+		(sameTransliteration(t, u) || len(u) >= 6 && sameConsonants(t, u) && !givenNames()[t] && !givenNames()[u]) {
+		// Araghchi, Araqchi; Youssef, Yousef; Hodeidah, Hudaydah;
+		// Misrata, Misurata. Not given names, whose consonants meet by
+		// chance (Mahmoud, Mohammed; Hassan, Hussein).
 		return true
 	}
 	if d == 2 && t[2:] == u {
@@ -922,6 +925,53 @@ var lexiconCanonicals = sync.OnceValue(func() map[string]bool {
 func sameTransliteration(t, u string) bool {
 	var bt, bu [64]byte
 	return string(translitFold(&bt, t)) == string(translitFold(&bu, u))
+}
+
+// sameConsonants reports whether t and u are one Latin transliteration
+// written with other vowels: their consonants, folded as translitFold
+// folds them (gh as q, a doubled letter once), are the same. Arabic
+// names are written in their consonants; each house style puts its own
+// vowels between them.
+func sameConsonants(t, u string) bool {
+	var bt, bu [64]byte
+	return vowelGroups(t) == vowelGroups(u) && string(consonants(&bt, t)) == string(consonants(&bu, u))
+}
+
+// vowelGroups counts the runs of vowels in w: the syllables a house
+// style writes, which another writes in other letters but not in
+// another number (Hodeidah, Hudaydah: three; Kherson two, Khorasan
+// three).
+func vowelGroups(w string) int {
+	n, in := 0, false
+	for i := 0; i < len(w); i++ {
+		v := strings.IndexByte("aeiouy", w[i]) >= 0
+		if v && !in {
+			n++
+		}
+		in = v
+	}
+	return n
+}
+
+// consonants writes w's consonants into buf (see sameConsonants).
+func consonants(buf *[64]byte, w string) []byte {
+	out := buf[:0]
+	for i := 0; i < len(w) && len(out) < len(buf); i++ {
+		c := w[i]
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			continue
+		case 'g':
+			if i+1 < len(w) && w[i+1] == 'h' {
+				c, i = 'q', i+1
+			}
+		}
+		if n := len(out); n > 0 && out[n-1] == c {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // translitFold writes w into buf with gh as q (ق), ou and oo as u, ee as i,
