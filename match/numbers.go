@@ -70,6 +70,17 @@ func prepNumbers(s string) string {
 		case '%', '٪', '﹪', '％':
 			b = append(b, " pct "...)
 			continue
+		case '$', '€':
+			// "$2.7 billion" is "2.7 billion dollars": the currency
+			// as a word, so that euros stay apart from dollars.
+			if next >= 0 {
+				if r == '$' {
+					b = append(b, " dollar "...)
+				} else {
+					b = append(b, " euro "...)
+				}
+				continue
+			}
 		case 'u', 'U':
 			// U-21, U21: an age category, kept as one word.
 			if (i == 0 || !isWordRune(rs[i-1])) && i+2 < len(rs) && rs[i+1] == '-' && digit(i+2) >= 0 {
@@ -175,7 +186,7 @@ var multipliers = map[string]float64{
 	"hundred": 1e2, "ميه": 1e2, "مايه": 1e2,
 	"thousand": 1e3, "k": 1e3, "الف": 1e3, "الفا": 1e3, "الاف": 1e3,
 	"million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "مليون": 1e6, "ملايين": 1e6,
-	"billion": 1e9, "bn": 1e9, "b": 1e9, "مليار": 1e9, "مليارات": 1e9,
+	"billion": 1e9, "bn": 1e9, "bln": 1e9, "b": 1e9, "مليار": 1e9, "مليارات": 1e9,
 	"trillion": 1e12, "tn": 1e12, "تريليون": 1e12,
 }
 
@@ -286,20 +297,23 @@ func numberAt(raw []string, i int) (string, int) {
 			n++
 		}
 	}
-	if unit >= 1e6 && i+n < len(raw) {
+	if unit >= 1e3 && i+n < len(raw) {
 		// "مليون و200 ألف" is 1,200,000, "مليار و500 مليون" 1.5
-		// billion: a smaller unit's count joined with و.
+		// billion, "ألف و200" 1,200: a smaller count joined with و.
 		k := i + n
 		d, ok := strings.CutPrefix(raw[k], "و")
 		if ok && d == "" && k+1 < len(raw) {
 			k++
 			d = raw[k]
 		}
-		if ok && isNumeral(d) && !strings.Contains(d, "p") && k+1 < len(raw) {
-			if m2 := multipliers[raw[k+1]]; m2 >= 1e3 && m2 < unit {
-				if y, err := strconv.ParseFloat(d, 64); err == nil && y*m2 < unit {
+		if ok && isNumeral(d) && !strings.Contains(d, "p") {
+			if y, err := strconv.ParseFloat(d, 64); err == nil {
+				if m2 := multipliers[at(raw, k+1)]; m2 >= 1e3 && m2 < unit && y*m2 < unit {
 					v += y * m2
 					n = k + 2 - i
+				} else if m2 == 0 && y < unit {
+					v += y
+					n = k + 1 - i
 				}
 			}
 		}
@@ -406,4 +420,12 @@ func percentPoints(raw []string, i int, t string) (string, int) {
 		return "", 0
 	}
 	return formatNumber(v * scale), n
+}
+
+// at returns raw[k], or "" past its end.
+func at(raw []string, k int) string {
+	if k < len(raw) {
+		return raw[k]
+	}
+	return ""
 }
