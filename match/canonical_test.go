@@ -1765,3 +1765,14 @@ func TestClassSetFortyFive(t *testing.T) {
 		{"ex is former", "Kuwait jails ex-minister for 7 years", "Kuwait jails former minister for seven years", true},
 	})
 }
+
+// Written after set 46 (18/20 at writing; decorations and glued
+// prepositions): a quote leading a headline before a separator.
+func TestClassSetFortySix(t *testing.T) {
+	checkClass(t, []classCase{
+		{"quote lead ar", `"لن نتراجع" .. نتنياهو يتحدى الضغوط الدولية`, "نتنياهو يتحدى الضغوط الدولية", true},
+		{"quote lead, another doer ar", `"لن نتراجع" .. نتنياهو يتحدى الضغوط الدولية`, `"لن نتراجع" .. حماس تتحدى الضغوط الدولية`, false},
+		{"quote lead", "“Catastrophic”: UN chief warns on Gaza famine", "UN chief warns on Gaza famine", true},
+		{"a quote that is the headline", `"We will respond," Iran says after Israeli strike`, "Iran says it will respond after Israeli strike", true},
+	})
+}

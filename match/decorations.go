@@ -203,7 +203,40 @@ func (m *Matcher) Strip(title string) string {
 		}
 		s = stripWireLabel(rest)
 	}
-	return s
+	return stripQuoteLead(s)
+}
+
+// quotePairs are the quotation marks wires open and close a quote with.
+var quotePairs = map[rune]string{'"': `"`, '“': "”", '«': "»", '\'': "'", '‘': "’", '„': "“”"}
+
+// stripQuoteLead removes a quote that leads a headline before a
+// separator ("'لن نتراجع' .. نتنياهو يتحدى الضغوط", "“We won't back
+// down”: Netanyahu defies pressure"): the headline after it tells the
+// story, and the quote is one wire's choice of words from it.
+func stripQuoteLead(s string) string {
+	open, size := utf8.DecodeRuneInString(s)
+	closers, ok := quotePairs[open]
+	if !ok {
+		return s
+	}
+	end := strings.IndexAny(s[size:], closers)
+	if end <= 0 {
+		return s
+	}
+	rest := strings.TrimSpace(s[size+end:])
+	_, csize := utf8.DecodeRuneInString(rest)
+	rest = strings.TrimSpace(rest[csize:])
+	cut := false
+	for _, sep := range []string{"..", "…", ":", " - ", "-", "–", "|"} {
+		if r, ok := strings.CutPrefix(rest, strings.TrimSpace(sep)); ok {
+			rest, cut = strings.TrimLeft(strings.TrimSpace(r), ".…"), true
+			break
+		}
+	}
+	if !cut || strings.Count(strings.TrimSpace(rest), " ") < 2 {
+		return s
+	}
+	return strings.TrimSpace(rest)
 }
 
 // isDecoration reports whether a segment of a headline is an outlet name
