@@ -798,7 +798,7 @@ func (m *Matcher) canonicalWord(w string) string {
 	if r, ok := strings.CutPrefix(w, "ت"); ok && len(r) >= 4 {
 		// The feminine present of a verb the lexicon lists in the
 		// masculine only (تدمر, يدمر).
-		if c, ok := m.words["ي"+r]; ok && strings.HasPrefix(c, "ي") {
+		if c, ok := m.words["ي"+r]; ok {
 			return c
 		}
 	}

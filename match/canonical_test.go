@@ -1776,3 +1776,21 @@ func TestClassSetFortySix(t *testing.T) {
 		{"a quote that is the headline", `"We will respond," Iran says after Israeli strike`, "Iran says it will respond after Israeli strike", true},
 	})
 }
+
+// Written after set 47 (8/18 at writing; Arabic synonyms of acts).
+func TestClassSetFortySeven(t *testing.T) {
+	checkClass(t, []classCase{
+		{"bolts ar", "إسرائيل تغلق معبر كرم أبو سالم", "إسرائيل توصد معبر كرم أبو سالم", true},
+		{"bolts is not opens ar", "إسرائيل توصد معبر كرم أبو سالم", "إسرائيل تفتح معبر كرم أبو سالم", false},
+		{"denies ar", "مصر تنفي وجود قوات إسرائيلية في سيناء", "مصر تنكر وجود قوات إسرائيلية في سيناء", true},
+		{"denies is not confirms ar", "مصر تنكر وجود قوات إسرائيلية في سيناء", "مصر تؤكد وجود قوات إسرائيلية في سيناء", false},
+		{"deploys ar", "الجيش اللبناني ينتشر في الجنوب", "الجيش اللبناني يتمركز في الجنوب", true},
+		{"elects ar", "البرلمان العراقي ينتخب رئيسا جديدا", "مجلس النواب العراقي يختار رئيسا جديدا", true},
+		{"tests ar", "إيران تختبر صاروخا باليستيا جديدا", "إيران تجرب صاروخا باليستيا جديدا", true},
+		{"jails ar", "تونس تسجن معارضا بارزا", "تونس تحبس معارضا بارزا", true},
+		{"jails is not frees ar", "تونس تحبس معارضا بارزا", "تونس تفرج عن معارض بارز", false},
+		{"welcomes ar", "قطر ترحب بالإفراج عن الرهائن", "قطر تثمن الإفراج عن الرهائن", true},
+		{"deports ar", "الكويت ترحل 200 وافد مخالف", "الكويت تبعد 200 وافد مخالف", true},
+		{"severs ar", "الجزائر تقطع علاقاتها مع المغرب", "الجزائر تنهي علاقاتها مع المغرب", true},
+	})
+}
