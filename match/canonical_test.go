@@ -1794,3 +1794,15 @@ func TestClassSetFortySeven(t *testing.T) {
 		{"severs ar", "الجزائر تقطع علاقاتها مع المغرب", "الجزائر تنهي علاقاتها مع المغرب", true},
 	})
 }
+
+// Written after set 48 (14/18 at writing; English synonyms of acts).
+func TestClassSetFortyEight(t *testing.T) {
+	checkClass(t, []classCase{
+		{"objects", "Philippines protests Chinese coast guard actions", "Philippines objects to Chinese coast guard actions", true},
+		{"objects, roles swapped", "Philippines protests Chinese coast guard actions", "China protests Philippine coast guard actions", false},
+		{"burns", "Chile wildfires destroy 1,000 homes", "Chile wildfires burn 1,000 homes", true},
+		{"extradites", "Mexico extradites cartel boss to US", "Mexico hands over cartel boss to US", true},
+		{"extradites, the other way", "Mexico extradites cartel boss to US", "US extradites cartel boss to Mexico", false},
+		{"outlaws", "Bangladesh bans Jamaat-e-Islami party", "Bangladesh outlaws Jamaat-e-Islami party", true},
+	})
+}

@@ -789,6 +789,18 @@ func related(t, u string) bool {
 		return u == "يكلف" // يعين، يكلف رئيسا للحكومة
 	case "يكلف":
 		return u == "يعين"
+	case "protest":
+		return u == "object" // protests, objects to a neighbour's acts
+	case "object":
+		return u == "protest"
+	case "demolish":
+		return u == "burn" // wildfires destroy, burn homes
+	case "burn":
+		return u == "demolish"
+	case "extradit":
+		return u == "return" // extradites, hands over a suspect
+	case "return":
+		return u == "extradit"
 	case "ينقطع":
 		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
 	case "يقطع":
