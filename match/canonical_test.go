@@ -1806,3 +1806,20 @@ func TestClassSetFortyEight(t *testing.T) {
 		{"outlaws", "Bangladesh bans Jamaat-e-Islami party", "Bangladesh outlaws Jamaat-e-Islami party", true},
 	})
 }
+
+// Written after set 49 (2/18 at writing; Arabic synonyms of acts).
+func TestClassSetFortyNine(t *testing.T) {
+	checkClass(t, []classCase{
+		{"dispatches ar", "الأردن يسير قافلة مساعدات إلى غزة", "الأردن يرسل قافلة مساعدات إلى غزة", true},
+		{"sends is not blocks ar", "الأردن يرسل قافلة مساعدات إلى غزة", "الأردن يمنع قافلة مساعدات إلى غزة", false},
+		{"denounces ar", "الإمارات تدين الهجوم على السفينة", "الإمارات تشجب الهجوم على السفينة", true},
+		{"prepares ar", "تركيا تستعد لعملية عسكرية في سوريا", "تركيا تتأهب لعملية عسكرية في سوريا", true},
+		{"besieges ar", "الجيش السوداني يطوق مدينة الفاشر", "الجيش السوداني يحاصر مدينة الفاشر", true},
+		{"suspends ar", "الكويت تعلق إصدار التأشيرات", "الكويت توقف إصدار التأشيرات", true},
+		{"suspends is not resumes ar", "الكويت تعلق إصدار التأشيرات", "الكويت تستأنف إصدار التأشيرات", false},
+		{"imports ar", "العراق يستورد الغاز من إيران", "العراق يشتري الغاز من إيران", true},
+		{"imports the other way ar", "العراق يستورد الغاز من إيران", "إيران تستورد الغاز من العراق", false},
+		{"organizes ar", "المغرب يستضيف كأس أفريقيا", "المغرب ينظم كأس أفريقيا", true},
+		{"another host ar", "المغرب ينظم كأس أفريقيا", "مصر تنظم كأس أفريقيا", false},
+	})
+}

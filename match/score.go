@@ -647,10 +647,10 @@ func related(t, u string) bool {
 		return u == "يهاجم" || u == "يضرب" || u == "يطلق" // تطلق صواريخ على، تقصف بالصواريخ
 	case "يعتقل":
 		return u == "يوقف" || u == "توقف" || u == "يسيطر" || u == "يصادر" // يوقف 16 شخصا: detains; elsewhere, stops; يضبط مخزن أسلحة, seizes
-	case "يوقف", "توقف":
-		return u == "يعتقل"
+	case "توقف":
+		return u == "يعتقل" || u == "يعلق"
 	case "يهاجم":
-		return u == "يقصف" || u == "يقتحم" || u == "يطلق"
+		return u == "يقصف" || u == "يقتحم" || u == "يطلق" || u == "يقمع"
 	case "يقتحم":
 		return u == "يهاجم"
 	case "fire":
@@ -664,7 +664,7 @@ func related(t, u string) bool {
 	case "launch":
 		return u == "sack" // fires commander: fires is both
 	case "يستقبل":
-		return u == "يلتقي" // السيسي يستقبل بلينكن: they meet
+		return u == "يلتقي" || u == "يتسلم" // السيسي يستقبل بلينكن: they meet
 	case "يلتقي":
 		return u == "يستقبل"
 	case "receive":
@@ -801,6 +801,22 @@ func related(t, u string) bool {
 		return u == "return" // extradites, hands over a suspect
 	case "return":
 		return u == "extradit"
+	case "يتسلم":
+		return u == "يستقبل" // تستقبل، تتسلم دفعة من الجرحى
+	case "يستورد":
+		return u == "يشتري" // تستورد، تشتري الغاز
+	case "يشتري":
+		return u == "يستورد"
+	case "يوقف":
+		return u == "يعتقل" || u == "يعلق" // توقف، تعلق إصدار التأشيرات
+	case "يعلق":
+		return u == "يوقف" || u == "توقف"
+	case "يستضيف":
+		return u == "ينظم"
+	case "ينظم":
+		return u == "يستضيف" // ينظم، يستضيف البطولة
+	case "يقمع":
+		return u == "يهاجم" // يعتدي على، يقمع مسيرة
 	case "ينقطع":
 		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
 	case "يقطع":
