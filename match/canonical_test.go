@@ -1823,3 +1823,15 @@ func TestClassSetFortyNine(t *testing.T) {
 		{"another host ar", "المغرب ينظم كأس أفريقيا", "مصر تنظم كأس أفريقيا", false},
 	})
 }
+
+// Arabic acts written from the news vocabulary, not from a probe set.
+func TestClassArabicActsFromVocabulary(t *testing.T) {
+	checkClass(t, []classCase{
+		{"intercepts and downs ar", "إسرائيل تعترض صاروخا أطلق من اليمن", "إسرائيل تسقط صاروخا أطلق من اليمن", true},
+		{"intercepts, the other way ar", "إسرائيل تعترض صاروخا أطلق من اليمن", "اليمن تعترض صاروخا أطلق من إسرائيل", false},
+		{"appeals ar", "الأونروا تناشد المانحين تمويل عملياتها", "الأونروا تدعو المانحين تمويل عملياتها", true},
+		{"plunges ar", "الليرة التركية تتهاوى أمام الدولار", "الليرة التركية تنخفض أمام الدولار", true},
+		{"plunges is not soars ar", "الليرة التركية تتهاوى أمام الدولار", "الليرة التركية تحلق أمام الدولار", false},
+		{"raids ar", "قوات الاحتلال تدهم منازل في نابلس", "قوات الاحتلال تقتحم منازل في نابلس", true},
+	})
+}

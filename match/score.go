@@ -652,7 +652,7 @@ func related(t, u string) bool {
 	case "يهاجم":
 		return u == "يقصف" || u == "يقتحم" || u == "يطلق" || u == "يقمع"
 	case "يقتحم":
-		return u == "يهاجم"
+		return u == "يهاجم" || u == "يتوغل"
 	case "fire":
 		return u == "wildfire" || u == "sack" // "Al Ahly fire coach": the noun's token
 	case "wildfire":
@@ -817,6 +817,16 @@ func related(t, u string) bool {
 		return u == "يستضيف" // ينظم، يستضيف البطولة
 	case "يقمع":
 		return u == "يهاجم" // يعتدي على، يقمع مسيرة
+	case "يسقط":
+		return u == "يعترض" // تسقط، تعترض مسيرة
+	case "يعترض":
+		return u == "يسقط"
+	case "يتوغل":
+		return u == "يقتحم" // تتوغل، تقتحم بلدة
+	case "يتفاوض":
+		return u == "مفاوضات"
+	case "مفاوضات":
+		return u == "يتفاوض"
 	case "ينقطع":
 		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
 	case "يقطع":
