@@ -1835,3 +1835,18 @@ func TestClassArabicActsFromVocabulary(t *testing.T) {
 		{"raids ar", "قوات الاحتلال تدهم منازل في نابلس", "قوات الاحتلال تقتحم منازل في نابلس", true},
 	})
 }
+
+// Written after set 50 (6/18 at writing; Arabic synonyms of acts): one
+// word with another preposition glued on, and more acts.
+func TestClassSetFifty(t *testing.T) {
+	checkClass(t, []classCase{
+		{"another preposition ar", "قطر تطالب بتحقيق دولي في الهجوم", "قطر تدعو لتحقيق دولي في الهجوم", true},
+		{"prolongs ar", "الحكومة الليبية تمدد حالة الطوارئ", "الحكومة الليبية تطيل حالة الطوارئ", true},
+		{"ratifies and signs ar", "الرئيس الجزائري يصادق على قانون المالية", "الرئيس الجزائري يوقع قانون المالية", true},
+		{"signs is not rejects ar", "الرئيس الجزائري يوقع قانون المالية", "البرلمان الجزائري يرفض قانون المالية", false},
+		{"pursues ar", "الجيش العراقي يلاحق خلايا داعش", "الجيش العراقي يطارد خلايا داعش", true},
+		{"pursues, roles swapped ar", "الجيش العراقي يلاحق خلايا داعش", "خلايا داعش تهاجم الجيش العراقي", false},
+		{"tightens ar", "المغرب يعزز إجراءات الأمن على الحدود", "المغرب يشدد إجراءات الأمن على الحدود", true},
+		{"displaces ar", "الاحتلال يهجر عائلات من الأغوار", "الاحتلال يطرد عائلات من الأغوار", true},
+	})
+}

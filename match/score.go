@@ -572,6 +572,10 @@ func nearToken(t, u string) bool {
 	// unmatched, and nearly all are different words. A glued preposition
 	// is two bytes; one edit changes at most four.
 	d := len(t) - len(u)
+	if d == 0 && len(t) >= 10 && t[0] >= utf8.RuneSelf && t[2:] == u[2:] && isProclitic(t[:2]) && isProclitic(u[:2]) {
+		// One word with another preposition glued on: لتمويل, بتمويل.
+		return true
+	}
 	if d == 2 && len(u) == 4 && u[0] >= utf8.RuneSelf && t[2:] == u && isProclitic(t[:2]) {
 		// A preposition glued to an Arabic word of two letters (لضم,
 		// ضم: "to annex"), which cutProclitic leaves alone: only paired
@@ -650,7 +654,7 @@ func related(t, u string) bool {
 	case "توقف":
 		return u == "يعتقل" || u == "يعلق"
 	case "يهاجم":
-		return u == "يقصف" || u == "يقتحم" || u == "يطلق" || u == "يقمع"
+		return u == "يقصف" || u == "يقتحم" || u == "يطلق" || u == "يقمع" || u == "ينتقد"
 	case "يقتحم":
 		return u == "يهاجم" || u == "يتوغل"
 	case "fire":
@@ -710,7 +714,7 @@ func related(t, u string) bool {
 	case "يفتتح":
 		return u == "يفتح"
 	case "يوقع":
-		return u == "يصدر" // يوقع، يصدر أمرا تنفيذيا: signs an order
+		return u == "يصدر" || u == "يقر" // يوقع، يصدر أمرا تنفيذيا: signs an order
 	case "يصدر":
 		return u == "يوقع"
 	case "hijack":
@@ -782,7 +786,7 @@ func related(t, u string) bool {
 	case "يرحل":
 		return u == "يطرد" // ترحل، تبعد وافدين
 	case "يطرد":
-		return u == "يرحل"
+		return u == "يرحل" || u == "يهجر"
 	case "وقف":
 		return u == "يقطع" // تقطع، تنهي علاقاتها (ينهي is وقف)
 	case "يعين":
@@ -827,6 +831,16 @@ func related(t, u string) bool {
 		return u == "مفاوضات"
 	case "مفاوضات":
 		return u == "يتفاوض"
+	case "يقر":
+		return u == "يوقع" // يصادق على، يوقع قانون المالية
+	case "يعزز":
+		return u == "يشدد" // يعزز، يشدد الإجراءات
+	case "يشدد":
+		return u == "يعزز"
+	case "يهجر":
+		return u == "يطرد" // يهجر، يطرد عائلات
+	case "ينتقد":
+		return u == "يهاجم" // تنتقد، تهاجم العقوبات
 	case "ينقطع":
 		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
 	case "يقطع":
