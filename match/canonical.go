@@ -1111,7 +1111,8 @@ var fillers = map[string]bool{
 	"يشن": true, "تشن": true, "شن": true, "شنت": true, "special": true, "بارز": true, "بارزا": true,
 	// "continues to rise", يواصل الارتفاع; خدمة الإنترنت, the internet.
 	"fatal": true, "مميت": true, "مميته": true, "بوساطه": true, "برعايه": true, // a "fatal" crash; بوساطة صينية, Chinese-brokered
-	"خطر": true, // تنبه إلى خطر المجاعة, warns of famine
+	"خطر":   true,             // تنبه إلى خطر المجاعة, warns of famine
+	"مجددا": true, "ضخ": true, // يفتح حدوده مجددا, again; ضخ استثمارات, pumps investment
 	// "on charges of", "suspected of": what the act is for; "crowned as
 	// champion", "with the title" of a league; إزاء, regarding.
 	"بتهمه": true, "بتهم": true, "مشتبه": true, "مشتبها": true, "مشتبهين": true, "بلقب": true, "بطلا": true, "ازاء": true,

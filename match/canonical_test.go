@@ -1850,3 +1850,18 @@ func TestClassSetFifty(t *testing.T) {
 		{"displaces ar", "الاحتلال يهجر عائلات من الأغوار", "الاحتلال يطرد عائلات من الأغوار", true},
 	})
 }
+
+// Written after set 51 (8/18 at writing; Arabic synonyms of acts): a
+// number word with a glued preposition, objects to (not intercepts).
+func TestClassSetFiftyOne(t *testing.T) {
+	checkClass(t, []classCase{
+		{"a billion with its preposition ar", "السعودية تعلن ضخ استثمارات بمليار دولار في مصر", "السعودية تعلن استثمار مليار دولار في مصر", true},
+		{"one billion is not two ar", "السعودية تعلن ضخ استثمارات بمليار دولار في مصر", "السعودية تعلن ضخ استثمارات بملياري دولار في مصر", false},
+		{"objects to ar", "العراق يحتج على القصف التركي", "العراق يعترض على القصف التركي", true},
+		{"objects to is not intercepts ar", "إسرائيل تعترض صاروخا أطلق من لبنان", "إسرائيل تعترض على قرار مجلس الأمن", false},
+		{"reopens ar", "الأردن يعيد فتح حدوده مع سوريا", "الأردن يفتح حدوده مجددا مع سوريا", true},
+		{"questions ar", "الكويت تستجوب وزير النفط", "الكويت تسائل وزير النفط", true},
+		{"swap ar", "اليمن: تبادل 100 أسير بين الحكومة والحوثيين", "اليمن: مقايضة 100 أسير بين الحكومة والحوثيين", true},
+		{"spying ar", "البحرين تعتقل 3 بتهمة التخابر مع إيران", "البحرين توقف 3 بتهمة التجسس لصالح إيران", true},
+	})
+}

@@ -258,6 +258,10 @@ func numberAt(raw []string, i int) (string, int) {
 		if !ok {
 			b, bare := bareMultipliers[w]
 			if !bare {
+				// بمليار دولار: "with a billion dollars".
+				b, bare = bareMultipliers[strings.TrimPrefix(w, "ب")]
+			}
+			if !bare {
 				return "", 0
 			}
 			// "a million barrels", "مليون برميل": one of them; "مئة

@@ -841,6 +841,8 @@ func related(t, u string) bool {
 		return u == "يطرد" // يهجر، يطرد عائلات
 	case "ينتقد":
 		return u == "يهاجم" // تنتقد، تهاجم العقوبات
+	case "تصفيه":
+		return u == "يقتل" // اغتيال، تصفية قائد
 	case "ينقطع":
 		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
 	case "يقطع":
@@ -862,7 +864,7 @@ func related(t, u string) bool {
 	case "رحيل":
 		return u == "يقتل" // رحيل الفنان: his death (وفاة reads as killed)
 	case "يقتل":
-		return u == "رحيل"
+		return u == "رحيل" || u == "تصفيه"
 	case "يطلق":
 		return u == "يهاجم" || u == "يقصف" // تطلق 400 مسيرة على، تهاجم بـ400 مسيرة
 	case "plane":
