@@ -639,241 +639,105 @@ func nearToken(t, u string) bool {
 // attack (merged, "Israel strikes Hamas targets" would hold one verb twice
 // and lose the order that tells who struck whom), a fire and a blaze.
 // Score pairs them as it pairs near spellings: within maxNear, so
-// ScorePrefilter's bound holds, and as shared for the order rules. A
-// switch, not a map: Score asks it of every pair of unmatched tokens.
+// ScorePrefilter's bound holds, and as shared for the order rules.
 func related(t, u string) bool {
-	switch t {
-	case "strike":
-		return u == "attack"
-	case "attack":
-		return u == "strike" || u == "raid"
-	case "يقصف":
-		return u == "يهاجم" || u == "يضرب" || u == "يطلق" // تطلق صواريخ على، تقصف بالصواريخ
-	case "يعتقل":
-		return u == "يوقف" || u == "توقف" || u == "يسيطر" || u == "يصادر" // يوقف 16 شخصا: detains; elsewhere, stops; يضبط مخزن أسلحة, seizes
-	case "توقف":
-		return u == "يعتقل" || u == "يعلق"
-	case "يهاجم":
-		return u == "يقصف" || u == "يقتحم" || u == "يطلق" || u == "يقمع" || u == "ينتقد"
-	case "يقتحم":
-		return u == "يهاجم" || u == "يتوغل"
-	case "fire":
-		return u == "wildfire" || u == "sack" // "Al Ahly fire coach": the noun's token
-	case "wildfire":
-		return u == "fire"
-	case "approve":
-		return u == "surpass" // passes 2025 budget: passes is both
-	case "surpass":
-		return u == "approve"
-	case "launch":
-		return u == "sack" // fires commander: fires is both
-	case "يستقبل":
-		return u == "يلتقي" || u == "يتسلم" // السيسي يستقبل بلينكن: they meet
-	case "يلتقي":
-		return u == "يستقبل"
-	case "receive":
-		return u == "meet"
-	case "meet":
-		return u == "receive"
-	case "يصادر":
-		return u == "يسيطر" || u == "يعتقل" // يصادر، يستولي على 300 دونم
-	case "يسيطر":
-		return u == "يصادر" || u == "يعتقل" // يستولي على، يحتجز سفينة
-	case "يرفع", "ترفع":
-		return u == "يزيد" || u == "تزيد" // ترفع، تزيد الأسعار
-	case "يزيد", "تزيد":
-		return u == "يرفع" || u == "ترفع"
-	case "report":
-		return u == "detect" // Taiwan reports, detects 30 Chinese aircraft
-	case "detect":
-		return u == "report"
-	case "rescue":
-		return u == "release" // troops rescue or free kidnapped students
-	case "release":
-		return u == "rescue"
-	case "envoy":
-		return u == "ambassador" // summons British envoy: its ambassador
-	case "ambassador":
-		return u == "envoy"
-	case "oust":
-		return u == "sack" // a court ousts or removes a PM
-	case "sack":
-		return u == "launch" || u == "oust" || u == "fire"
-	case "capture":
-		return u == "kidnap" || u == "hijack" // gunmen seize passengers
-	case "kidnap":
-		return u == "capture"
-	case "دراسه":
-		return u == "يبحث" // دراسة، بحث زيادة الإنتاج: considering it
-	case "يبحث":
-		return u == "دراسه"
-	case "يضرب":
-		return u == "يقصف" // تضرب، تستهدف مصفاة: strikes it
-	case "يفتح":
-		return u == "يفتتح" || u == "تشغيل" // تفتتح، تفتح المتحف: opens it
-	case "يفتتح":
-		return u == "يفتح"
-	case "يوقع":
-		return u == "يصدر" || u == "يقر" // يوقع، يصدر أمرا تنفيذيا: signs an order
-	case "يصدر":
-		return u == "يوقع"
-	case "hijack":
-		return u == "capture" // seize, hijack a ship
-	case "جيش":
-		return u == "قوات" // الجيش السوري، القوات السورية
-	case "قوات":
-		return u == "جيش" || u == "عناصر"
-	case "تشغيل":
-		return u == "يفتح" // تشغيل، فتح معبر رفح
-	case "raid":
-		return u == "attack" || u == "operation" // a raid, a military operation
-	case "operation":
-		return u == "raid"
-	case "يخفض":
-		return u == "ينكمش" // تخفض، تقلص الإنتاج: cuts it
-	case "ينكمش":
-		return u == "يخفض"
-	case "يزور":
-		return u == "تتفقد" // تزور، تتفقد مخيما: visits it
-	case "تتفقد":
-		return u == "يزور"
-	case "governor":
-		return u == "chief" // a central bank's governor, chief
-	case "official":
-		return u == "chief" // a senior Hamas official, leader
-	case "chief":
-		return u == "official" || u == "governor"
-	case "اتصال":
-		return u == "يتصل" // اتصال هاتفي بين، يهاتف
-	case "يتصل":
-		return u == "اتصال"
-	case "مقترح":
-		return u == "خطه" // المقترح المصري، خطة الهدنة المصرية
-	case "خطه":
-		return u == "مقترح"
-	case "propose":
-		return u == "plan" // a ceasefire proposal, plan
-	case "plan":
-		return u == "propose"
-	case "يعيد":
-		return u == "يستانف" // تعيد، تستأنف العلاقات
-	case "يستانف":
-		return u == "يعيد"
-	case "يهدد":
-		return u == "يتعهد" // تتوعد، تتعهد بالثأر: vows it
-	case "يتعهد":
-		return u == "يهدد"
-	case "demand":
-		return u == "urge" // demands, calls for a ceasefire
-	case "urge":
-		return u == "demand"
-	case "congratulat":
-		return u == "hail" // congratulates, hails the winner
-	case "hail":
-		return u == "congratulat"
-	case "suspect":
-		return u == "accuse" // 30 suspected, accused of spying
-	case "accuse":
-		return u == "suspect"
-	case "begin":
-		return u == "open" // a summit kicks off, opens
-	case "open":
-		return u == "begin"
-	case "يحرر":
-		return u == "يستعيد" // يحرر، يستعيد مدينة
-	case "يستعيد":
-		return u == "يحرر"
-	case "يرحل":
-		return u == "يطرد" // ترحل، تبعد وافدين
-	case "يطرد":
-		return u == "يرحل" || u == "يهجر"
-	case "وقف":
-		return u == "يقطع" // تقطع، تنهي علاقاتها (ينهي is وقف)
-	case "يعين":
-		return u == "يكلف" // يعين، يكلف رئيسا للحكومة
-	case "يكلف":
-		return u == "يعين"
-	case "protest":
-		return u == "object" // protests, objects to a neighbour's acts
-	case "object":
-		return u == "protest"
-	case "demolish":
-		return u == "burn" // wildfires destroy, burn homes
-	case "burn":
-		return u == "demolish"
-	case "extradit":
-		return u == "return" // extradites, hands over a suspect
-	case "return":
-		return u == "extradit"
-	case "يتسلم":
-		return u == "يستقبل" // تستقبل، تتسلم دفعة من الجرحى
-	case "يستورد":
-		return u == "يشتري" // تستورد، تشتري الغاز
-	case "يشتري":
-		return u == "يستورد"
-	case "يوقف":
-		return u == "يعتقل" || u == "يعلق" // توقف، تعلق إصدار التأشيرات
-	case "يعلق":
-		return u == "يوقف" || u == "توقف"
-	case "يستضيف":
-		return u == "ينظم"
-	case "ينظم":
-		return u == "يستضيف" // ينظم، يستضيف البطولة
-	case "يقمع":
-		return u == "يهاجم" // يعتدي على، يقمع مسيرة
-	case "يسقط":
-		return u == "يعترض" // تسقط، تعترض مسيرة
-	case "يعترض":
-		return u == "يسقط"
-	case "يتوغل":
-		return u == "يقتحم" // تتوغل، تقتحم بلدة
-	case "يتفاوض":
-		return u == "مفاوضات"
-	case "مفاوضات":
-		return u == "يتفاوض"
-	case "يقر":
-		return u == "يوقع" // يصادق على، يوقع قانون المالية
-	case "يعزز":
-		return u == "يشدد" // يعزز، يشدد الإجراءات
-	case "يشدد":
-		return u == "يعزز"
-	case "يهجر":
-		return u == "يطرد" // يهجر، يطرد عائلات
-	case "ينتقد":
-		return u == "يهاجم" // تنتقد، تهاجم العقوبات
-	case "تصفيه":
-		return u == "يقتل" // اغتيال، تصفية قائد
-	case "ينقطع":
-		return u == "يقطع" // انقطاع الإنترنت، إيران تقطع الإنترنت
-	case "يقطع":
-		return u == "ينقطع" || u == "وقف"
-	case "عناصر":
-		return u == "قوات" // عناصر الأمن، قوات الأمن
-	case "يقيل":
-		return u == "يعفي" // يقيل، يعفي الوزير من مهامه
-	case "يعفي":
-		return u == "يقيل"
-	case "تعطيل":
-		return u == "تعليق" // تعطيل، تعليق الدراسة: schools closed
-	case "تعليق":
-		return u == "تعطيل"
-	case "يتاهل":
-		return u == "يبلغ" // يتأهل، يبلغ النهائي: reaches the final
-	case "يبلغ":
-		return u == "يتاهل"
-	case "رحيل":
-		return u == "يقتل" // رحيل الفنان: his death (وفاة reads as killed)
-	case "يقتل":
-		return u == "رحيل" || u == "تصفيه"
-	case "يطلق":
-		return u == "يهاجم" || u == "يقصف" // تطلق 400 مسيرة على، تهاجم بـ400 مسيرة
-	case "plane":
-		return u == "warplane"
-	case "warplane":
-		return u == "plane"
+	for _, x := range relatedTo[t] {
+		if x == u {
+			return true
+		}
 	}
 	return false
 }
+
+// relatedPairs are the pairs related reports, each written once and read
+// both ways (relatedTo).
+var relatedPairs = [][2]string{
+	{"strike", "attack"}, // "Israel strikes", "Israeli attack"
+	{"attack", "raid"},
+	{"يقصف", "يهاجم"},
+	{"يقصف", "يضرب"},   // تضرب، تستهدف مصفاة
+	{"يقصف", "يطلق"},   // تطلق صواريخ على، تقصف بالصواريخ
+	{"يعتقل", "يوقف"},  // يوقف 16 شخصا: detains; elsewhere, stops
+	{"يعتقل", "توقف"},  // the feminine
+	{"يعتقل", "يسيطر"}, // يستولي على، يحتجز سفينة
+	{"يعتقل", "يصادر"}, // يضبط مخزن أسلحة, seizes it
+	{"توقف", "يعلق"},   // توقف، تعلق إصدار التأشيرات
+	{"يهاجم", "يقتحم"},
+	{"يهاجم", "يطلق"},  // تطلق 400 مسيرة على، تهاجم بـ400 مسيرة
+	{"يهاجم", "يقمع"},  // يعتدي على، يقمع مسيرة
+	{"يهاجم", "ينتقد"}, // تنتقد، تهاجم العقوبات
+	{"يقتحم", "يتوغل"}, // تتوغل، تقتحم بلدة
+	{"fire", "wildfire"},
+	{"fire", "sack"},       // "Al Ahly fire coach": the noun's token
+	{"approve", "surpass"}, // passes 2025 budget: passes is both
+	{"launch", "sack"},     // fires commander: fires is both
+	{"يستقبل", "يلتقي"},    // السيسي يستقبل بلينكن: they meet
+	{"يستقبل", "يتسلم"},    // تستقبل، تتسلم دفعة من الجرحى
+	{"receive", "meet"},
+	{"يصادر", "يسيطر"}, // يصادر، يستولي على 300 دونم
+	{"يرفع", "يزيد"},   // ترفع، تزيد الأسعار
+	{"يرفع", "تزيد"},
+	{"ترفع", "يزيد"},
+	{"ترفع", "تزيد"},
+	{"report", "detect"},    // Taiwan reports, detects 30 Chinese aircraft
+	{"rescue", "release"},   // troops rescue or free kidnapped students
+	{"envoy", "ambassador"}, // summons British envoy: its ambassador
+	{"oust", "sack"},        // a court ousts or removes a PM
+	{"capture", "kidnap"},   // gunmen seize passengers
+	{"capture", "hijack"},   // seize, hijack a ship
+	{"دراسه", "يبحث"},       // دراسة، بحث زيادة الإنتاج: considering it
+	{"يفتح", "يفتتح"},       // تفتتح، تفتح المتحف: opens it
+	{"يفتح", "تشغيل"},       // تشغيل، فتح معبر رفح
+	{"يوقع", "يصدر"},        // يوقع، يصدر أمرا تنفيذيا: signs an order
+	{"يوقع", "يقر"},         // يصادق على، يوقع قانون المالية
+	{"جيش", "قوات"},         // الجيش السوري، القوات السورية
+	{"قوات", "عناصر"},       // عناصر الأمن، قوات الأمن
+	{"raid", "operation"},   // a raid, a military operation
+	{"يخفض", "ينكمش"},       // تخفض، تقلص الإنتاج: cuts it
+	{"يزور", "تتفقد"},       // تزور، تتفقد مخيما: visits it
+	{"governor", "chief"},   // a central bank's governor, chief
+	{"official", "chief"},   // a senior Hamas official, leader
+	{"اتصال", "يتصل"},       // اتصال هاتفي بين، يهاتف
+	{"مقترح", "خطه"},        // المقترح المصري، خطة الهدنة المصرية
+	{"propose", "plan"},     // a ceasefire proposal, plan
+	{"يعيد", "يستانف"},      // تعيد، تستأنف العلاقات
+	{"يهدد", "يتعهد"},       // تتوعد، تتعهد بالثأر: vows it
+	{"demand", "urge"},      // demands, calls for a ceasefire
+	{"congratulat", "hail"}, // congratulates, hails the winner
+	{"suspect", "accuse"},   // 30 suspected, accused of spying
+	{"begin", "open"},       // a summit kicks off, opens
+	{"يحرر", "يستعيد"},      // يحرر، يستعيد مدينة
+	{"يرحل", "يطرد"},        // ترحل، تبعد وافدين
+	{"يطرد", "يهجر"},        // يهجر، يطرد عائلات
+	{"وقف", "يقطع"},         // تقطع، تنهي علاقاتها (ينهي is وقف)
+	{"يعين", "يكلف"},        // يعين، يكلف رئيسا للحكومة
+	{"protest", "object"},   // protests, objects to a neighbour's acts
+	{"demolish", "burn"},    // wildfires destroy, burn homes
+	{"extradit", "return"},  // extradites, hands over a suspect
+	{"يستورد", "يشتري"},     // تستورد، تشتري الغاز
+	{"يوقف", "يعلق"},        // توقف، تعلق إصدار التأشيرات
+	{"يستضيف", "ينظم"},      // ينظم، يستضيف البطولة
+	{"يسقط", "يعترض"},       // تسقط، تعترض مسيرة
+	{"يتفاوض", "مفاوضات"},
+	{"يعزز", "يشدد"},   // يعزز، يشدد الإجراءات
+	{"تصفيه", "يقتل"},  // اغتيال، تصفية قائد
+	{"ينقطع", "يقطع"},  // انقطاع الإنترنت، إيران تقطع الإنترنت
+	{"يقيل", "يعفي"},   // يقيل، يعفي الوزير من مهامه
+	{"تعطيل", "تعليق"}, // تعطيل، تعليق الدراسة: schools closed
+	{"يتاهل", "يبلغ"},  // يتأهل، يبلغ النهائي: reaches the final
+	{"رحيل", "يقتل"},   // رحيل الفنان: his death (وفاة reads as killed)
+	{"plane", "warplane"},
+}
+
+// relatedTo holds relatedPairs by either token.
+var relatedTo = func() map[string][]string {
+	m := make(map[string][]string, 2*len(relatedPairs))
+	for _, p := range relatedPairs {
+		m[p[0]] = append(m[p[0]], p[1])
+		m[p[1]] = append(m[p[1]], p[0])
+	}
+	return m
+}()
 
 // verbalNoun reports whether t is the verbal noun of the present-tense
 // verb u, in the derived forms whose nouns take an alif before the
