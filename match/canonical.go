@@ -1113,6 +1113,7 @@ var fillers = map[string]bool{
 	"fatal": true, "مميت": true, "مميته": true, "بوساطه": true, "برعايه": true, // a "fatal" crash; بوساطة صينية, Chinese-brokered
 	"خطر":   true,             // تنبه إلى خطر المجاعة, warns of famine
 	"مجددا": true, "ضخ": true, // يفتح حدوده مجددا, again; ضخ استثمارات, pumps investment
+	"ماليا": true, // تدعم ماليا, funds
 	// "on charges of", "suspected of": what the act is for; "crowned as
 	// champion", "with the title" of a league; إزاء, regarding.
 	"بتهمه": true, "بتهم": true, "مشتبه": true, "مشتبها": true, "مشتبهين": true, "بلقب": true, "بطلا": true, "ازاء": true,

@@ -1865,3 +1865,21 @@ func TestClassSetFiftyOne(t *testing.T) {
 		{"spying ar", "البحرين تعتقل 3 بتهمة التخابر مع إيران", "البحرين توقف 3 بتهمة التجسس لصالح إيران", true},
 	})
 }
+
+// Written after set 52 (4/18 at writing; Arabic synonyms of acts): a
+// repelled attack is no attack launched.
+func TestClassSetFiftyTwo(t *testing.T) {
+	checkClass(t, []classCase{
+		{"opposes is rejects ar", "مصر ترفض تهجير الفلسطينيين إلى سيناء", "مصر تعارض تهجير الفلسطينيين إلى سيناء", true},
+		{"opposes is not supports ar", "مصر تعارض تهجير الفلسطينيين إلى سيناء", "مصر تؤيد تهجير الفلسطينيين إلى سيناء", false},
+		{"refutes is denies ar", "العراق ينفي إرسال قوات إلى سوريا", "العراق يدحض إرسال قوات إلى سوريا", true},
+		{"cuts ar", "الأمم المتحدة تخفض مساعداتها لسوريا", "الأمم المتحدة تقلص مساعداتها لسوريا", true},
+		{"cuts is not raises ar", "الأمم المتحدة تخفض مساعداتها لسوريا", "الأمم المتحدة تزيد مساعداتها لسوريا", false},
+		{"complains ar", "لبنان يشكو إسرائيل إلى مجلس الأمن", "لبنان يقدم شكوى إلى مجلس الأمن", true},
+		{"complains, roles swapped ar", "لبنان يشكو إسرائيل إلى مجلس الأمن", "إسرائيل تشكو لبنان إلى مجلس الأمن", false},
+		{"repels ar", "الجيش السوري يصد هجوما على حلب", "الجيش السوري يتصدى لهجوم على حلب", true},
+		{"repels is not launches ar", "الجيش السوري يصد هجوما على حلب", "الجيش السوري يشن هجوما على حلب", false},
+		{"repels is not launches", "Syrian army repels attack on Aleppo", "Syrian army launches attack on Aleppo", false},
+		{"funds ar", "الإمارات تمول مشروعا للطاقة في مصر", "الإمارات تدعم ماليا مشروعا للطاقة في مصر", true},
+	})
+}

@@ -346,6 +346,8 @@ func opposite(t, u string) bool {
 		return u == "open" || u == "يفتح"
 	case "يخمد":
 		return u == "حريق" // اندلاع حريق، إخماد حريق: a fire out is news of its own
+	case "يتصدي", "repel":
+		return u == "يهاجم" || u == "attack" // يصد هجوما is no attack launched
 	case "lift":
 		return u == "impose"
 	case "impose":
@@ -727,6 +729,9 @@ var relatedPairs = [][2]string{
 	{"يتاهل", "يبلغ"},  // يتأهل، يبلغ النهائي: reaches the final
 	{"رحيل", "يقتل"},   // رحيل الفنان: his death (وفاة reads as killed)
 	{"plane", "warplane"},
+	{"يمول", "يدعم"},  // تمول، تدعم ماليا مشروعا
+	{"يحجز", "يصادر"}, // يحجز، يصادر شحنة
+	{"يحجز", "يوقف"},  // يحجز، يوقف شحنة مخدرات
 }
 
 // relatedTo holds relatedPairs by either token.
