@@ -1883,3 +1883,30 @@ func TestClassSetFiftyTwo(t *testing.T) {
 		{"funds ar", "الإمارات تمول مشروعا للطاقة في مصر", "الإمارات تدعم ماليا مشروعا للطاقة في مصر", true},
 	})
 }
+
+// Written after set 53 (4/18 at writing; Arabic synonyms of acts): holds
+// responsible as accuses, defuses, succeeds in as a filler; and the RSF's
+// Arabic name keeps no verb in it.
+func TestClassSetFiftyThree(t *testing.T) {
+	checkClass(t, []classCase{
+		{"holds responsible ar", "إيران تتهم إسرائيل باغتيال العالم النووي", "إيران تحمل إسرائيل مسؤولية اغتيال العالم النووي", true},
+		{"holds responsible, roles swapped ar", "إيران تحمل إسرائيل مسؤولية اغتيال العالم النووي", "إسرائيل تحمل إيران مسؤولية اغتيال العالم النووي", false},
+		{"a plane carrying aid is no accusation ar", "طائرة تحمل مساعدات تصل إلى غزة", "طائرة مساعدات تصل إلى غزة", true},
+		{"defuses ar", "الجيش اللبناني يفكك عبوة ناسفة في الجنوب", "الجيش اللبناني يبطل مفعول عبوة ناسفة في الجنوب", true},
+		{"succeeds in ar", "قطر تنجح في الإفراج عن رهينتين", "قطر تتمكن من الإفراج عن رهينتين", true},
+		{"permits ar", "مصر تسمح بعبور شاحنات المساعدات إلى غزة", "مصر تأذن بعبور شاحنات المساعدات إلى غزة", true},
+		{"permits is not prevents ar", "مصر تسمح بعبور شاحنات المساعدات إلى غزة", "مصر تمنع عبور شاحنات المساعدات إلى غزة", false},
+		{"the RSF, roles swapped ar", "الجيش السوداني يقصف مواقع الدعم السريع في الفاشر", "الدعم السريع تقصف مواقع الجيش السوداني في الفاشر", false},
+	})
+}
+
+// A name the lexicon writes in several words keeps no verb in it: الدعم
+// السريع (the RSF) is no "supports", whatever the lexicon reads دعم as
+// alone.
+func TestRSFHasNoVerb(t *testing.T) {
+	for _, tok := range Default().Tokens(Normalize("قوات الدعم السريع")) {
+		if isVerb(tok) {
+			t.Errorf("Tokens(قوات الدعم السريع) holds the verb %q", tok)
+		}
+	}
+}
