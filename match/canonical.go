@@ -234,12 +234,18 @@ func dropHitBy(s string) string {
 		return s
 	}
 	for _, h := range hitBy {
-		for {
-			i := strings.Index(s, h)
-			if i <= 0 || !isASCIILetter(s[i-1]) || i+len(h) < len(s) && isASCIILetter(s[i+len(h)]) {
+		for from := 0; ; {
+			i := strings.Index(s[from:], h)
+			if i < 0 {
 				break
 			}
-			s = s[:i] + s[i+len(h):]
+			i += from
+			if i > 0 && isASCIILetter(s[i-1]) && (i+len(h) == len(s) || !isASCIILetter(s[i+len(h)])) {
+				s = s[:i] + s[i+len(h):]
+				from = i
+			} else {
+				from = i + len(h)
+			}
 		}
 	}
 	return s
@@ -249,23 +255,18 @@ func dropHitBy(s string) string {
 // names the group by it ("12 suspected IS militants"): lower-cased, it
 // would be the stop word "is".
 func islamicState(s string) string {
-	i := strings.Index(s, "IS")
-	if i < 0 || s == strings.ToUpper(s) {
+	if !strings.Contains(s, "IS") || s == strings.ToUpper(s) {
 		return s
 	}
 	var b strings.Builder
-	for i >= 0 {
-		end := i + 2
-		before := i == 0 || !isASCIILetter(s[i-1])
-		after := end == len(s) || !isASCIILetter(s[end])
-		b.WriteString(s[:end])
-		if before && after {
-			b.WriteString("IS")
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if s[i] == 'I' && i+1 < len(s) && s[i+1] == 'S' &&
+			(i == 0 || !isASCIILetter(s[i-1])) && (i+2 == len(s) || !isASCIILetter(s[i+2])) {
+			b.WriteString("SIS")
+			i++
 		}
-		s = s[end:]
-		i = strings.Index(s, "IS")
 	}
-	b.WriteString(s)
 	return b.String()
 }
 

@@ -1910,3 +1910,25 @@ func TestRSFHasNoVerb(t *testing.T) {
 		}
 	}
 }
+
+// Found in the review of the sixth session: "ISIS" was written
+// "ISISIS" (the test for a letter before "IS" looked at what was left of
+// the headline, not at the headline), and an "-hit" that was no compound
+// ended the search for one after it.
+func TestClassIsisAndHitBy(t *testing.T) {
+	checkClass(t, []classCase{
+		{"ISIS is Islamic State", "ISIS militants attack army base in Syria", "Islamic State militants attack army base in Syria", true},
+		{"ISIS is IS", "ISIS militants attack army base in Syria", "IS militants attack army base in Syria", true},
+		{"a later compound", "Smash-hitter's tour moves to flood-hit Valencia", "Smash-hitter's tour moves to Valencia after floods", true},
+	})
+	for _, c := range []struct{ in, want string }{
+		{"ISIS militants", "ISIS militants"},
+		{"IS militants, IS-linked", "ISIS militants, ISIS-linked"},
+		{"ISRAEL IS HERE", "ISRAEL IS HERE"},
+		{"Israel's PM", "Israel's PM"},
+	} {
+		if got := islamicState(c.in); got != c.want {
+			t.Errorf("islamicState(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
