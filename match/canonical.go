@@ -489,7 +489,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			i++
 			continue
 		}
-		if n := len(toks); n > 0 && regnalNames()[toks[n-1]] && (romanRegnal[raw[i]] || strings.HasPrefix(raw[i], "ال") && ordinalWords[raw[i]] > 0) {
+		if n := len(toks); n > 0 && (romanRegnal[raw[i]] || strings.HasPrefix(raw[i], "ال") && ordinalWords[raw[i]] > 0) && regnalNames()[toks[n-1]] {
 			// A king's or a pope's ordinal after his name: "King
 			// Abdullah II", الملك عبدالله الثاني, "Jordan's King
 			// Abdullah" are one man, and wires leave it out at will.
@@ -804,10 +804,10 @@ func (m *Matcher) canonicalWord(w string) string {
 			return c
 		}
 	}
-	if r, ok := strings.CutPrefix(w, "ت"); ok && len(r) >= 4 {
+	if mw, ok := masculine(w); ok {
 		// The feminine present of a verb the lexicon lists in the
 		// masculine only (تدمر, يدمر).
-		if c, ok := m.words["ي"+r]; ok {
+		if c, ok := m.words[mw]; ok {
 			return c
 		}
 	}
@@ -873,10 +873,10 @@ func (m *Matcher) arabicDualVerb(w string) (string, bool) {
 			if c, ok := m.words[f]; ok {
 				return c, true
 			}
-			if strings.HasPrefix(f, "ت") {
+			if mf, ok := masculine(f); ok {
 				// The feminine dual (توقعان) of a verb the lexicon
 				// writes in the masculine (يوقع).
-				if c, ok := m.words["ي"+f[len("ت"):]]; ok {
+				if c, ok := m.words[mf]; ok {
 					return c, true
 				}
 			}
@@ -958,9 +958,10 @@ var nounCues = map[string]bool{
 // wordForm is one word as the pipeline compares it: normalized, Latin
 // diacritics folded, stemmed, and read through the lexicon. The word sets
 // built from lists written by hand (countries, given names) hold it.
-func (m *Matcher) wordForm(w string) string {
-	return m.canonicalWord(Stem(foldLatin(Normalize(w))))
-}
+func (m *Matcher) wordForm(w string) string { return m.normalizedForm(Normalize(w)) }
+
+// normalizedForm is wordForm of a word Normalize has already written.
+func (m *Matcher) normalizedForm(n string) string { return m.canonicalWord(Stem(foldLatin(n))) }
 
 // phraseAt reports how many words of a lexicon phrase start at words[i],
 // longest first; 0 if none.
@@ -968,17 +969,27 @@ func (m *Matcher) phraseAt(words []string, i int) int {
 	if n := m.phraseFrom(words, i); n > 0 {
 		return n
 	}
-	if r, ok := strings.CutPrefix(words[i], "ت"); ok && len(r) >= 4 && m.starts["ي"+r] {
+	if mw, ok := masculine(words[i]); ok && m.starts[mw] {
 		// The feminine of a phrase the lexicon lists in the masculine
 		// (تطلق سراح, يطلق سراح).
 		orig := words[i]
-		words[i] = "ي" + r
+		words[i] = mw
 		if n := m.phraseFrom(words, i); n > 0 {
 			return n
 		}
 		words[i] = orig
 	}
 	return 0
+}
+
+// masculine returns the masculine of w, an Arabic present-tense verb
+// told of a feminine subject (تطلق, يطلق): the form the lexicon lists.
+// At least two letters follow the ت.
+func masculine(w string) (string, bool) {
+	if r, ok := strings.CutPrefix(w, "ت"); ok && len(r) >= 4 {
+		return "ي" + r, true
+	}
+	return "", false
 }
 
 // phraseFrom is phraseAt for words[i] as it is.
@@ -1094,47 +1105,51 @@ var fillers = map[string]bool{
 	// are the story. Those of time (بعد, إثر) are read, not dropped:
 	// before and after differ.
 	"بسبب": true, "due": true, "بواقع": true,
-	// "2,000 more people", 2000 شخص آخرين, إضافيين: the count is the
-	// story's.
-	"more": true, "additional": true, "further": true,
-	"اخرين": true, "اخريات": true, "اضافي": true, "اضافيين": true, "اضافيه": true,
-	// Light verbs: "gets 14 years" is sentenced to them; يقرر خفض
-	// الفائدة, "decides to cut rates", cuts them. "Heavy" rain, غزيرة.
-	"get": true, "gets": true, "got": true, "يقرر": true, "غزيره": true, "باتجاه": true,
-	"see": true, "sees": true, "saw": true, // "airport sees record passengers"
-	// يسفر عن مقتل, results in deaths; يجبر على الإخلاء, forces out.
+	// Counts and their qualifiers: "2,000 more people", 2000 شخص آخرين,
+	// "most" areas (معظم, أغلب), "the entire cabinet" (بالكامل), a toll
+	// (حصيلة), "by" an amount (بمقدار); the count is the story's.
+	"more": true, "additional": true, "further": true, "most": true, "entire": true, "whole": true,
+	"اخرين": true, "اخريات": true, "اضافي": true, "اضافيين": true, "اضافيه": true, "اكثر": true,
+	"معظم": true, "اغلب": true, "كامل": true, "حصيله": true, "بمقدار": true,
+	// Light verbs around the act: "gets 14 years" (sentenced), "sees
+	// record passengers", "will resign", "continues to rise" (يواصل),
+	// يقرر خفض الفائدة (decides to cut), تشن ضربات (carries out), يسجل
+	// ارتفاعا (records a rise), يعقد جلسة (holds a session), يسفر عن
+	// (results in), يجبر على (forces to), تنجح في, تتمكن من (succeeds in).
+	"get": true, "gets": true, "got": true, "see": true, "sees": true, "saw": true, "will": true,
+	"continues": true, "continu": true, "يواصل": true, "تواصل": true, "يقرر": true,
+	"يشن": true, "تشن": true, "شن": true, "شنت": true,
+	"يسجل": true, "تسجل": true, "سجل": true, "سجلت": true, "تسجيل": true, "يعقد": true, "تعقد": true,
 	"يسفر": true, "اسفر": true, "اسفرت": true, "تسفر": true, "يجبر": true, "تجبر": true, "اجبر": true, "اجبرت": true,
-	"تابعه":  true,                              // شبكة تابعة للحوثيين, a Houthi network
-	"entire": true, "whole": true, "كامل": true, // "sacks entire cabinet", يقيل الحكومة بالكامل
-	"مقبل": true, // في مايو المقبل, in May (next)
-	"per":  true, // "rials per dollar": a rate (see perUnits)
-	// More of what Arabic wires add or leave out: a fire "breaks out"
-	// (اندلاع حريق), a "huge" one, "armed" clashes, a "border" crossing,
-	// a session "held", "the situation" in Gaza, "most" areas, "inside"
-	// prisons, "starting from" Sunday, a toll, "records" a rise.
+	"تنجح": true, "ينجح": true, "نجحت": true, "تتمكن": true, "يتمكن": true, "تمكنت": true,
+	// How an event is qualified: a fire "breaks out" (اندلاع), a "huge"
+	// one (هائل), "heavy" rain (غزيرة), "sweeping" floods (جارفة),
+	// "armed" clashes, a "border" crossing, a "fatal" crash, a
+	// "special" envoy, a "prominent" leader (بارز), "unchanged" rates,
+	// "general" (عامة), the danger (خطر) of famine, "again" (مجددا).
 	"اندلاع": true, "يندلع": true, "تندلع": true, "اندلع": true, "اندلعت": true, "هايل": true, "هايله": true,
-	"مسلحه": true, "حدودي": true, "يعقد": true, "تعقد": true, "اوضاع": true, "معظم": true, "اغلب": true,
-	"داخل": true, "اعتبارا": true, "بدءا": true, "حصيله": true, "يسجل": true, "تسجل": true, "سجل": true,
-	// تشن ضربات, "carries out strikes"; a "special" envoy; a
-	// "prominent" leader (قيادي بارز).
-	"يشن": true, "تشن": true, "شن": true, "شنت": true, "special": true, "بارز": true, "بارزا": true,
-	// "continues to rise", يواصل الارتفاع; خدمة الإنترنت, the internet.
-	"fatal": true, "مميت": true, "مميته": true, "بوساطه": true, "برعايه": true, // a "fatal" crash; بوساطة صينية, Chinese-brokered
-	"خطر":   true,             // تنبه إلى خطر المجاعة, warns of famine
-	"مجددا": true, "ضخ": true, // يفتح حدوده مجددا, again; ضخ استثمارات, pumps investment
-	"ماليا": true, // تدعم ماليا, funds
-	// "succeeds in", "manages to" free them: the freeing is the story;
-	// بارتكاب مجزرة, of committing a massacre.
-	"تنجح": true, "ينجح": true, "نجحت": true, "تتمكن": true, "يتمكن": true, "تمكنت": true, "بارتكاب": true,
-	// "on charges of", "suspected of": what the act is for; "crowned as
-	// champion", "with the title" of a league; إزاء, regarding.
-	"بتهمه": true, "بتهم": true, "مشتبه": true, "مشتبها": true, "مشتبهين": true, "بلقب": true, "بطلا": true, "ازاء": true,
-	"بين": true, "between": true, // اتصال هاتفي بين أردوغان وبوتين: they talk
-	"يواصل": true, "تواصل": true, "continues": true, "continu": true, "خدمه": true, "مهامه": true,
-	"will": true, "unchanged": true, "steady": true, // "says he will resign", "holds rates steady"
-	"degree": true, "ميويه": true, // "50C", "50 degrees", 50 درجة مئوية: the number says it
-	"جارفه": true, "بمقدار": true, "سلطات": true, "authorities": true,
-	"سجلت": true, "تسجيل": true, "وسط": true, "عامه": true, "اكثر": true, "most": true,
+	"غزيره": true, "جارفه": true, "مسلحه": true, "حدودي": true, "fatal": true, "مميت": true, "مميته": true,
+	"special": true, "بارز": true, "بارزا": true, "unchanged": true, "steady": true, "عامه": true,
+	"خطر": true, "مجددا": true, "اوضاع": true, // "the situation" in Gaza
+	// Where and when: باتجاه (towards), داخل (inside), وسط (central,
+	// amid), في مايو المقبل (next May), اعتبارا من, بدءا من (starting
+	// from), بين (between: اتصال هاتفي بين أردوغان وبوتين, they talk).
+	"باتجاه": true, "داخل": true, "وسط": true, "مقبل": true, "اعتبارا": true, "بدءا": true,
+	"بين": true, "between": true,
+	// Who stands behind the act, beside the doer: شبكة تابعة للحوثيين (a
+	// Houthi network), بوساطة صينية, برعاية (brokered), the authorities
+	// (the state itself), تدعم ماليا (funds), ضخ استثمارات (pumps
+	// investment), من مهامه (from his duties).
+	"تابعه": true, "بوساطه": true, "برعايه": true, "سلطات": true, "authorities": true,
+	"ماليا": true, "ضخ": true, "مهامه": true,
+	// What an act is for: "on charges of" (بتهمة), "suspected of"
+	// (مشتبها), of committing (بارتكاب), "crowned as champion" (بطلا)
+	// "with the title" (بلقب), regarding (إزاء).
+	"بتهمه": true, "بتهم": true, "مشتبه": true, "مشتبها": true, "مشتبهين": true, "بارتكاب": true,
+	"بلقب": true, "بطلا": true, "ازاء": true,
+	// Units the number says: "rials per dollar" (see perUnits), "50C",
+	// "50 degrees", 50 درجة مئوية, خدمة الإنترنت (the internet service).
+	"per": true, "degree": true, "ميويه": true, "خدمه": true,
 }
 
 // placeKinds are the words wires put before a place's name or leave out:

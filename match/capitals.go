@@ -46,7 +46,7 @@ var capitals = sync.OnceValue(func() map[string]string {
 		if len(n) != 1 {
 			panic("match: capital or country of more than one word: " + w)
 		}
-		return m.canonicalWord(Stem(foldLatin(n[0])))
+		return m.normalizedForm(n[0])
 	}
 	set := make(map[string]string, len(capitalPairs))
 	for _, p := range capitalPairs {
@@ -226,7 +226,7 @@ func dropPossessiveCountry(s string) (string, string) {
 		}
 		sets := possessives()
 		n := Normalize(name)
-		if strings.Contains(n, " ") || sets.notNames[m.canonicalWord(Stem(foldLatin(n)))] || titleSet()[m.canonicalWord(Stem(foldLatin(n)))] {
+		if f := m.normalizedForm(n); strings.Contains(n, " ") || sets.notNames[f] || titleSet()[f] {
 			continue
 		}
 		c := Normalize(country)
@@ -236,7 +236,7 @@ func dropPossessiveCountry(s string) (string, string) {
 				return strings.Join(slices.Concat(words[:i-1], words[i+1:]), " "), two
 			}
 		}
-		if strings.Contains(c, " ") || !sets.countries[m.canonicalWord(Stem(foldLatin(c)))] {
+		if strings.Contains(c, " ") || !sets.countries[m.normalizedForm(c)] {
 			continue
 		}
 		return strings.Join(slices.Concat(words[:i], words[i+1:]), " "), c
@@ -276,7 +276,7 @@ func (m *Matcher) dropTrailingCountry(s string) (string, string) {
 		return s, ""
 	}
 	c := Normalize(strings.TrimRight(words[n-1], ".!"))
-	if strings.Contains(c, " ") || !possessives().countries[m.canonicalWord(Stem(foldLatin(c)))] {
+	if strings.Contains(c, " ") || !possessives().countries[m.normalizedForm(c)] {
 		return s, ""
 	}
 	return strings.Join(append(words[:n-2:n-2], place), " "), c

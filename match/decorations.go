@@ -209,6 +209,10 @@ func (m *Matcher) Strip(title string) string {
 // quotePairs are the quotation marks wires open and close a quote with.
 var quotePairs = map[rune]string{'"': `"`, '“': "”", '«': "»", '\'': "'", '‘': "’", '„': "“”"}
 
+// quoteLeadSeps are what a wire puts between a leading quote and the
+// headline.
+var quoteLeadSeps = []string{"..", "…", ":", "-", "–", "|"}
+
 // stripQuoteLead removes a quote that leads a headline before a
 // separator ("'لن نتراجع' .. نتنياهو يتحدى الضغوط", "“We won't back
 // down”: Netanyahu defies pressure"): the headline after it tells the
@@ -227,8 +231,8 @@ func stripQuoteLead(s string) string {
 	_, csize := utf8.DecodeRuneInString(rest)
 	rest = strings.TrimSpace(rest[csize:])
 	cut := false
-	for _, sep := range []string{"..", "…", ":", " - ", "-", "–", "|"} {
-		if r, ok := strings.CutPrefix(rest, strings.TrimSpace(sep)); ok {
+	for _, sep := range quoteLeadSeps {
+		if r, ok := strings.CutPrefix(rest, sep); ok {
 			rest, cut = strings.TrimLeft(strings.TrimSpace(r), ".…"), true
 			break
 		}

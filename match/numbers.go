@@ -401,10 +401,7 @@ func percentPoints(raw []string, i int, t string) (string, int) {
 	if i >= len(raw) || !isNumeral(t) {
 		return "", 0
 	}
-	next := ""
-	if i+1 < len(raw) {
-		next = raw[i+1]
-	}
+	next := at(raw, i+1)
 	var scale float64
 	n := 2
 	switch {

@@ -791,7 +791,7 @@ func moreVerbalNouns(t, u string) bool {
 // of relation u: شعبية, شعبي; دولية, دولي. Wires agree it with a noun of
 // either gender (سوق شعبي, سوق شعبية).
 func nisbaFeminine(t, u string) bool {
-	return len(u) >= 6 && len(t) == len(u)+2 && u[0] >= utf8.RuneSelf && strings.HasSuffix(u, "ي") && t[len(u):] == "ه" && t[:len(u)] == u
+	return len(u) >= 6 && u[0] >= utf8.RuneSelf && strings.HasSuffix(u, "ي") && withSuffix(t, u, "ه")
 }
 
 // brokenPlural reports whether t is the plural of the pattern أفعال of the
@@ -835,14 +835,20 @@ func accusative(t, u string) bool {
 // accusative's alif: "تقتل شابا", "مقتل شاب". Not for a noun the lexicon
 // writes duals as (منزلين is منزل): "منزلا" is one house.
 func bareAccusative(t, u string) bool {
-	return len(u) >= 6 && u[0] >= utf8.RuneSelf && len(t) == len(u)+2 && t[len(u):] == "ا" && t[:len(u)] == u && !lexiconCanonicals()[u]
+	return len(u) >= 6 && u[0] >= utf8.RuneSelf && withSuffix(t, u, "ا") && !lexiconCanonicals()[u]
 }
 
 // pluralPossessed reports whether t is the Arabic plural u with "its" on
 // it: رحلاتها, رحلات (its flights). Only a plural in ات: on a singular the
 // pronoun may tell whose (سفيرها, its own ambassador, not theirs).
 func pluralPossessed(t, u string) bool {
-	return len(u) >= 8 && u[0] >= utf8.RuneSelf && strings.HasSuffix(u, "ات") && len(t) == len(u)+4 && t[len(u):] == "ها" && t[:len(u)] == u
+	return len(u) >= 8 && u[0] >= utf8.RuneSelf && strings.HasSuffix(u, "ات") && withSuffix(t, u, "ها")
+}
+
+// withSuffix reports whether t is u with suf after it (t == u+suf,
+// without building it).
+func withSuffix(t, u, suf string) bool {
+	return len(t) == len(u)+len(suf) && strings.HasPrefix(t, u) && strings.HasSuffix(t, suf)
 }
 
 // lexiconCanonicals are the one-word canonical forms of the default

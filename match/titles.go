@@ -44,7 +44,7 @@ func titleForms(words []string) map[string]bool {
 	set := map[string]bool{}
 	for _, w := range words {
 		for _, n := range strings.Fields(Normalize(w)) {
-			c := m.canonicalWord(Stem(foldLatin(n)))
+			c := m.normalizedForm(n)
 			for _, t := range strings.Fields(c) {
 				set[t] = true
 			}

@@ -33,7 +33,7 @@ var verbSet = sync.OnceValue(func() map[string]bool {
 			// The forms a headline gives the verb, as the pipeline
 			// writes them: short words keep their s ("bans").
 			for _, f := range []string{w, presentTense(w), w + "ed"} {
-				c := m.canonicalWord(Stem(foldLatin(f)))
+				c := m.normalizedForm(f)
 				if !isFiller(c) {
 					set[c] = true
 				}
