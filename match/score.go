@@ -16,6 +16,12 @@ var qualifiers = map[string]bool{
 	"olympic": true, "amateur": true, "academy": true,
 	"ناشيين": true, "ناشيات": true, "سيدات": true, "اولمبي": true, "رديف": true,
 	"غير": true, "شابات": true,
+	// Ranks: a deputy, a former or an interim holder is another person
+	// than the holder, and core inflation another figure than inflation.
+	// Before a name the title goes with its rank (see dropTitles), so
+	// these stay only where the office is all that says who acted.
+	"former": true, "deputy": true, "vice": true, "interim": true, "non": true, "core": true,
+	"سابق": true, "اسبق": true, "نايب": true, "اساسي": true,
 }
 
 // isQualifier reports whether t is a qualifier: listed, or an age

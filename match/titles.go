@@ -24,6 +24,7 @@ var titleWords = strings.Fields(`
 president vice prime minister pm premier chancellor king queen prince princess crown emir sheikh sultan
 secretary foreign defence defense interior finance state general gen chief leader supreme spokesman
 spokeswoman spokesperson envoy ambassador mayor governor senator congressman commander head former
+deputy interim
 capital agency
 رئيس الرئيس وزير الوزير ملك الملك العاهل امير الامير ولي العهد شيخ الشيخ سلطان مستشار المستشار
 قائد زعيم امين الامين عام المتحدث متحدث سفير السفير مبعوث المبعوث حاكم نائب السابق
@@ -33,10 +34,29 @@ capital agency
 // titleComplements are English title words that make no title alone:
 // "finance minister" is one, "Houthi finance network" is none.
 var titleComplements = sync.OnceValue(func() map[string]bool {
-	return titleForms(strings.Fields("vice prime foreign defence defense interior finance state crown supreme former"))
+	return titleForms(strings.Fields("vice prime foreign defence defense interior finance state crown supreme former deputy interim"))
 })
 
 var titleSet = sync.OnceValue(func() map[string]bool { return titleForms(titleWords) })
+
+// bodyWords name a body, not a person: "Governor of Egypt's central bank"
+// and "نائب رئيس هيئة الأركان" introduce no one, as the office is all the
+// headline says of who it is. There a rank in the title (deputy, former:
+// rankWords) is kept, as it makes the office another one.
+var bodyWords = sync.OnceValue(func() map[string]bool {
+	return titleForms(strings.Fields(`
+bank party court council committee authority commission company union federation association
+ministry army police parliament assembly senate board fund university club league organisation
+organization movement front forces guard corps navy command staff service department bureau
+institute corporation bloc alliance coalition government cabinet municipality
+حزب بنك مصرف مجلس محكمة لجنة هيئة شركة اتحاد جمعية وزارة جيش شرطة برلمان منظمة حركة جبهة
+قوات حرس بلدية جامعة نادي صندوق سلطة ائتلاف تحالف مكتب إدارة مؤسسة جهاز مركز وكالة الأركان
+`))
+})
+
+// rankWords make a title another office: a deputy governor is not the
+// governor (canonical forms; see qualifiers).
+var rankWords = map[string]bool{"former": true, "deputy": true, "vice": true, "interim": true, "سابق": true, "اسبق": true, "نايب": true}
 
 // titleForms holds words as the pipeline writes them.
 func titleForms(words []string) map[string]bool {
@@ -187,13 +207,20 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		if drop == nil {
 			drop = make([]bool, len(toks))
 		}
+		body := slices.ContainsFunc(toks[j:e], func(t string) bool { return bodyWords()[t] })
 		for k := i; k < j; k++ {
-			drop[k] = true
+			drop[k] = !body || !rankWords[toks[k]]
 		}
 		// The body the title is of, before it in English: up to two
 		// words ("French", "Sudan army"), not a verb ("rocks Lebanese
 		// capital Beirut").
-		for k := i - 1; k >= max(0, i-2) && !arabic && !drop[k] && !at(k) && nameWord(toks[k]) && !writtenAt(k); k-- {
+		k := i - 1
+		for ; k >= max(0, i-2) && !arabic && !drop[k] && !at(k) && nameWord(toks[k]) && !writtenAt(k); k-- {
+			drop[k] = true
+		}
+		// and the rank before that body goes with the title: "former
+		// Pakistani PM Imran Khan" is Imran Khan.
+		if k >= 0 && k < i-1 && !body && rankWords[toks[k]] && !at(k) {
 			drop[k] = true
 		}
 		// A first name: two name words, neither with a verb's ending

@@ -32,7 +32,12 @@ var verbSet = sync.OnceValue(func() map[string]bool {
 		for _, w := range strings.Fields(Normalize(line)) {
 			// The forms a headline gives the verb, as the pipeline
 			// writes them: short words keep their s ("bans").
-			for _, f := range []string{w, presentTense(w), w + "ed"} {
+			forms := []string{w, presentTense(w), w + "ed"}
+			if isASCIIWord(w) {
+				// A final consonant doubles before -ed: repelled.
+				forms = append(forms, w+w[len(w)-1:]+"ed")
+			}
+			for _, f := range forms {
 				c := m.normalizedForm(f)
 				if !isFiller(c) {
 					set[c] = true
