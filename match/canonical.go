@@ -349,6 +349,10 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	raw, words = casualtiesAs(raw, words)
 	toks := make([]string, 0, min(len(words), maxTokens))
 	var repeated uint64 // bit i: toks[i] occurs more than once (first 64)
+	// A title word said twice is kept twice until dropTitles has read
+	// both: in الرئيس المصري يستقبل رئيس الوزراء الإسباني the second
+	// title introduces another man. Duplicates go after it.
+	dupTitle := false
 	var add func(t string)
 	add = func(t string) {
 		if t == "" {
@@ -364,6 +368,10 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		for i, x := range toks {
 			if x == t {
+				if titleSet()[t] {
+					dupTitle = true
+					break
+				}
 				repeated |= 1 << i
 				return
 			}
@@ -534,6 +542,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 		if placeKindAt(raw, words, i) {
 			// No break after it: أمير دولة قطر is the emir of Qatar.
+			// A glued preposition is one before it: in رئيس الوزراء
+			// الإسباني بقصر الاتحادية the palace is no name of his.
+			if _, ok := cutProclitic(words[i]); ok {
+				sep()
+			}
 			continue
 		}
 		if q, ok := rawQualifiers[raw[i]]; ok {
@@ -675,7 +688,19 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 		}
 	}
-	if drop := dropTitles(toks, boundary, inflected, read); drop != nil {
+	drop := dropTitles(toks, boundary, inflected, read)
+	if dupTitle {
+		if drop == nil {
+			drop = make([]bool, len(toks))
+		}
+		for i, t := range toks {
+			// A duplicate of a token kept before it.
+			for k := 0; k < i && !drop[i]; k++ {
+				drop[i] = toks[k] == t && !drop[k]
+			}
+		}
+	}
+	if drop != nil {
 		kept := make([]string, 0, len(toks))
 		p, sp, ae := -1, 0, -1
 		av, aa, aae := -1, -1, -1

@@ -1968,3 +1968,20 @@ func TestClassFiledAndRepelled(t *testing.T) {
 		{"files, same story", "Lebanon files complaint against Israel at UN Security Council", "Lebanon lodges complaint against Israel at UN Security Council", true},
 	})
 }
+
+// A route is no source, a capital before a court is its place, a title
+// said twice is read twice, and a place's kind with a glued preposition
+// ends the name before it (seventh session, sets by other hands).
+func TestClassRouteCourtTwoTitles(t *testing.T) {
+	checkClass(t, []classCase{
+		{"via is a route", "Aid convoy enters northern Gaza via Zikim crossing", "Aid convoy enters northern Gaza through Zikim crossing", true},
+		{"via a route is kept", "Aid convoy enters northern Gaza via Zikim crossing", "Aid convoy enters northern Gaza via Kerem Shalom crossing", false},
+		{"via a source", "Aid convoy enters northern Gaza, via state media", "Aid convoy enters northern Gaza", true},
+		{"capital's court", "Court in Ankara orders arrest of 20 military officers in coup probe", "Ankara court orders arrest of 20 military officers in coup probe", true},
+		{"capital's prosecutors", "Paris prosecutors open probe into Algerian consulate employee", "Prosecutors in Paris open probe into Algerian consulate employee", true},
+		{"capital as doer still", "Ankara says it will retaliate", "Turkey says it will retaliate", true},
+		{"two titles", "السيسي يستقبل رئيس الوزراء الإسباني بقصر الاتحادية", "الرئيس المصري يستقبل رئيس الوزراء الإسباني بقصر الاتحادية", true},
+		{"two offices", "الرئيس المصري يستقبل الرئيس الفرنسي", "السيسي يستقبل ماكرون", true},
+		{"two offices, another guest", "الرئيس المصري يستقبل الرئيس الفرنسي", "السيسي يستقبل الرئيس التركي", false},
+	})
+}

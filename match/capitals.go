@@ -105,6 +105,20 @@ var placePrepositions = map[string]bool{
 	"حول": true, "عند": true, "نحو": true, "مع": true, "ضد": true,
 }
 
+// placeNouns are what a capital before them is the place of, not the
+// doer: "Ankara court orders" is a court in Ankara, "Paris prosecutors"
+// those of Paris (raw words, held as Normalize writes them).
+var placeNouns = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(`court courts prosecutor prosecutors police mayor governor governorate
+airport university hospital stock exchange metro residents municipality council marathon derby
+summit talks conference embassy zoo museum
+محكمة محاكم نيابة شرطة مطار جامعة مستشفى بورصة بلدية محافظة محافظ سكان قمة مؤتمر سفارة متحف`) {
+		set[Normalize(w)] = true
+	}
+	return set
+})
+
 // doerCapital returns the country of the capital c when it stands in the
 // doer's place: no verb read before it (beforeVerb), and it is the first
 // name of the headline or the second joined to the first by "and" (و).
@@ -115,7 +129,7 @@ func doerCapital(raw []string, i int, c string, n int, beforeVerb bool) (string,
 		return "", false
 	}
 	country, ok := capitals()[c]
-	if !ok || i > 0 && placePrepositions[raw[i-1]] {
+	if !ok || i > 0 && placePrepositions[raw[i-1]] || i+1 < len(raw) && placeNouns()[raw[i+1]] {
 		return "", false
 	}
 	if n == 1 && (i == 0 || raw[i-1] != "and" && !strings.HasPrefix(raw[i], "و")) {

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -326,7 +327,10 @@ var perUnits = map[string]bool{
 func trailingAttribution(words []string) int {
 	n := len(words)
 	for i := max(3, n-maxAttribution); i < n; i++ {
-		if attributionCues[words[i]] && i+1 < n && !(words[i] == "per" && perUnits[words[i+1]]) {
+		if attributionCues[words[i]] && i+1 < n && !(words[i] == "per" && perUnits[words[i+1]]) &&
+			(words[i] != "via" || slices.ContainsFunc(words[i+1:], func(w string) bool { return attributors[w] || outletWords[w] })) {
+			// "via" names a source only when what follows is one ("via
+			// state media"), not a route ("via Zikim crossing").
 			return i
 		}
 	}
