@@ -21,7 +21,8 @@ var qualifiers = map[string]bool{
 	// Before a name the title goes with its rank (see dropTitles), so
 	// these stay only where the office is all that says who acted.
 	"former": true, "deputy": true, "vice": true, "interim": true, "non": true, "core": true,
-	"سابق": true, "اسبق": true, "نايب": true, "اساسي": true,
+	"undersecretary": true, "assistant": true,
+	"سابق": true, "اسبق": true, "نايب": true, "اساسي": true, "كيل": true, "مساعد": true,
 }
 
 // isQualifier reports whether t is a qualifier: listed, or an age

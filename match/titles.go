@@ -55,8 +55,28 @@ institute corporation bloc alliance coalition government cabinet municipality
 })
 
 // rankWords make a title another office: a deputy governor is not the
-// governor (canonical forms; see qualifiers).
-var rankWords = map[string]bool{"former": true, "deputy": true, "vice": true, "interim": true, "سابق": true, "اسبق": true, "نايب": true}
+// governor (canonical forms; see qualifiers). A former holder before his
+// name is the man the name says, but a deputy's rank stays even there:
+// in Arabic a portfolio after a title (وزير الرياضة, أمير منطقة الرياض)
+// reads like a name, and "نائب وزير الرياضة" is not the minister.
+var rankWords = map[string]bool{
+	"former": true, "deputy": true, "vice": true, "interim": true, "undersecretary": true,
+	"assistant": true, "سابق": true, "اسبق": true, "نايب": true, "كيل": true, "مساعد": true,
+}
+
+// keptRanks are the rankWords a title before a name does not take with it.
+var keptRanks = map[string]bool{
+	"deputy": true, "vice": true, "undersecretary": true, "assistant": true, "نايب": true,
+	"كيل": true, "مساعد": true,
+}
+
+// namedPlaces are nouns of places named after a person: "Sheikh Zayed
+// Road", مطار الملك خالد. A title there is part of the place's name.
+var namedPlaces = sync.OnceValue(func() map[string]bool {
+	return titleForms(strings.Fields(`road street avenue highway airport mosque hospital stadium
+university bridge port park square school centre center hall tower canal dam
+شارع طريق مطار مسجد مستشفى ملعب جامعة جسر ميناء حديقة ميدان مدرسة قاعة برج قناة سد`))
+})
 
 // titleForms holds words as the pipeline writes them.
 func titleForms(words []string) map[string]bool {
@@ -207,9 +227,15 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		if drop == nil {
 			drop = make([]bool, len(toks))
 		}
+		if slices.ContainsFunc(toks[j:e], func(t string) bool { return namedPlaces()[t] }) ||
+			arabic && i > 0 && namedPlaces()[toks[i-1]] {
+			// Sheikh Zayed Road, مطار الملك خالد: no one introduced.
+			i = e
+			continue
+		}
 		body := slices.ContainsFunc(toks[j:e], func(t string) bool { return bodyWords()[t] })
 		for k := i; k < j; k++ {
-			drop[k] = !body || !rankWords[toks[k]]
+			drop[k] = !keptRanks[toks[k]] && (!body || !rankWords[toks[k]])
 		}
 		// The body the title is of, before it in English: up to two
 		// words ("French", "Sudan army"), not a verb ("rocks Lebanese
@@ -220,7 +246,7 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		}
 		// and the rank before that body goes with the title: "former
 		// Pakistani PM Imran Khan" is Imran Khan.
-		if k >= 0 && k < i-1 && !body && rankWords[toks[k]] && !at(k) {
+		if k >= 0 && k < i-1 && !body && rankWords[toks[k]] && !keptRanks[toks[k]] && !at(k) {
 			drop[k] = true
 		}
 		// A first name: two name words, neither with a verb's ending
