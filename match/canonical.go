@@ -47,7 +47,7 @@ var lexiconText string
 // concurrent use; the zero value is not usable, use NewMatcher or Default.
 type Matcher struct {
 	words   map[string]string // one-word variant → canonical
-	phrases map[string]string // variant of 2 to 4 words → canonical
+	phrases map[string]string // variant of 2 to maxPhrase words → canonical
 	starts  map[string]bool   // first words of the phrases
 	outlets map[string]bool   // normalized outlet names
 }
@@ -149,7 +149,7 @@ func (m *Matcher) settleCanonicals() {
 }
 
 // maxPhrase is the most words a lexicon variant has.
-const maxPhrase = 4
+const maxPhrase = 5
 
 // addEntry adds one lexicon line; blank lines and comments are skipped.
 func (m *Matcher) addEntry(line string) error {
@@ -437,13 +437,14 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 				}
 			}
 		}
-		if noun, ok := nounSenses[words[i]]; ok && (len(toks) == 0 || i > 0 && (nounCues[raw[i-1]] || m.nationality(words[i-1])) ||
+		if noun, ok := nounSenses[words[i]]; ok && (len(toks) == 0 || i > 0 && (nounCues[raw[i-1]] || m.nationality(words[i-1]) || hasDigit(raw[i-1]) || multipliers[raw[i-1]] > 0) ||
 			i+1 < len(words) && isVerb(m.canonicalWord(words[i+1]))) {
 			// The noun of a word the lexicon reads as a verb, where an
 			// English headline has its subject: first, after an
 			// adjective no verb follows, or before a verb. "Storm
 			// kills five" is weather, not a raid; "Fires rage" is no
-			// launch; "Hit-and-run kills 3" is no strike.
+			// launch; "Hit-and-run kills 3" is no strike; "50
+			// million pounds" is money.
 			add(noun)
 			sep()
 			continue
@@ -953,7 +954,8 @@ var (
 var nounSenses = map[string]string{
 	"storm": "storm", "storms": "storm",
 	"fire": "fire", "fires": "fire",
-	"pound": "pound", "pounds": "pound",
+	// A pound, any country's, as the token £ is written as (prepNumbers).
+	"pound": "gbp", "pounds": "gbp",
 	"rock": "rock", "rocks": "rock",
 	"hit": "hit",
 }

@@ -289,7 +289,7 @@ func TestNewMatcherOptions(t *testing.T) {
 	if got := m.Strip("Kuwait names new crown prince | Hurriya Press Wire"); got != "Kuwait names new crown prince" {
 		t.Errorf("Strip = %q, want the outlet from the options gone", got)
 	}
-	for _, bad := range []string{"no bar here", " | variant", "x | a b c d e"} {
+	for _, bad := range []string{"no bar here", " | variant", "x | a b c d e f"} {
 		if _, err := NewMatcher(&MatcherOptions{Lexicon: []string{bad}}); err == nil {
 			t.Errorf("NewMatcher(%q) = nil error, want one naming the entry", bad)
 		} else if !strings.Contains(err.Error(), "lexicon entry 1") {
@@ -1991,5 +1991,28 @@ func TestClassRouteCourtTwoTitles(t *testing.T) {
 		{"two titles", "السيسي يستقبل رئيس الوزراء الإسباني بقصر الاتحادية", "الرئيس المصري يستقبل رئيس الوزراء الإسباني بقصر الاتحادية", true},
 		{"two offices", "الرئيس المصري يستقبل الرئيس الفرنسي", "السيسي يستقبل ماكرون", true},
 		{"two offices, another guest", "الرئيس المصري يستقبل الرئيس الفرنسي", "السيسي يستقبل الرئيس التركي", false},
+	})
+}
+
+// Numbers, sources and holders that sets by other hands wrote their own
+// way (seventh session).
+func TestClassSeventhSession(t *testing.T) {
+	checkClass(t, []classCase{
+		{"quarter of a percentage point", "Fed cuts interest rates by 25 basis points in June", "Fed cuts interest rates by a quarter of a percentage point in June", true},
+		{"quarter is no half", "Fed cuts interest rates by half a percentage point in June", "Fed cuts interest rates by a quarter of a percentage point in June", false},
+		{"quarter point ar", "المركزي الأوروبي يخفض الفائدة 25 نقطة أساس", "المركزي الأوروبي يخفض الفائدة ربع نقطة مئوية", true},
+		{"dirham sign", "UAE non-oil foreign trade hits record Dh1.5tn in first half", "UAE non-oil foreign trade hits record 1.5 trillion dirhams in first half", true},
+		{"dirham is no riyal", "UAE non-oil foreign trade hits record Dh1.5tn in first half", "UAE non-oil foreign trade hits record 1.5 trillion riyals in first half", false},
+		{"pound sign", "Man City sign midfielder for £50m", "Manchester City sign midfielder for 50 million pounds", true},
+		{"pounds is still a strike", "Israeli jets pound Gaza suburbs", "Israeli jets strike Gaza suburbs", true},
+		{"compound ordinal", "India and Pakistan swap lists of nuclear installations for 35th straight year", "India and Pakistan swap lists of nuclear installations for thirty-fifth straight year", true},
+		{"compound ordinal differs", "India and Pakistan swap lists of nuclear installations for 34th straight year", "India and Pakistan swap lists of nuclear installations for thirty-fifth straight year", false},
+		{"data show", "China's exports beat forecasts in March", "China's exports beat forecasts in March, data show", true},
+		{"court documents show", "Ghana charges former ports authority chief with fraud, court documents show", "Ghana charges former ports authority chief with fraud", true},
+		{"a survey leading is the story", "Survey shows Trump approval falls", "Poll shows Trump approval falls", false},
+		{"holder 2026", "الرئيس الشرع يصل إلى أنقرة في زيارة رسمية", "الرئيس السوري يصل لأنقرة في زيارة رسمية", true},
+		{"holder 2026 en", "UAE President opens new cargo terminal at Zayed International Airport", "Sheikh Mohamed bin Zayed opens new cargo terminal at Zayed International Airport", true},
+		{"nato chief", "NATO chief urges allies to speed up air defence deliveries to Kyiv", "Rutte urges allies to speed up air defence deliveries to Kiev", true},
+		{"a former holder is not him", "Former US president signs order", "Trump signs order", false},
 	})
 }

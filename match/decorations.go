@@ -101,6 +101,9 @@ var attributors = map[string]bool{
 	"مسوولون": true, "مسوولين": true, "شهود": true, "تقرير": true, "تقارير": true,
 	"اعلام": true, "وسايل": true, "سايل": true, "مسعفون": true, "بيان": true, "متحدث": true,
 	"الشرطه": true, "شرطه": true, "مصادر طبيه": true, "ناشطون": true,
+	// What figures come from: ", data show", ", court documents show".
+	"data": true, "figures": true, "documents": true, "statistics": true, "survey": true,
+	"filings": true, "بيانات": true, "احصاءات": true, "ارقام": true,
 }
 
 // vagueAttributors end an attribution that names nobody, at the start of
@@ -114,6 +117,7 @@ var vagueAttributors = map[string]bool{
 var sayVerbs = map[string]bool{
 	"said": true, "says": true, "say": true, "reported": true, "reports": true,
 	"told": true, "claims": true, "claimed": true, "confirmed": true,
+	"show": true, "shows": true, "showed": true, "reveal": true, "reveals": true,
 	"قال": true, "قالت": true, "تقول": true, "يقول": true, "يقولون": true,
 	"افاد": true, "افادت": true, "تفيد": true, "يفيد": true, "اكد": true, "اكدت": true,
 }

@@ -31,6 +31,14 @@ func prepNumbers(s string) string {
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		if d := digitValue(r); d >= 0 {
+			if i > 0 && rs[i-1] < utf8.RuneSelf && isASCIILetter(byte(rs[i-1])) {
+				// "Dh1.5tn", "SR10 billion": the currency's sign
+				// written as a word, as for $ below.
+				start := bytes.LastIndexAny(b, " -(/") + 1
+				if c, ok := currencySigns[strings.ToLower(string(b[start:]))]; ok {
+					b = append(append(b[:start], c...), ' ')
+				}
+			}
 			b = append(b, byte('0'+d))
 			if i+1 < len(rs) && rs[i+1] < utf8.RuneSelf && isASCIILetter(byte(rs[i+1])) {
 				b = append(b, ' ')
@@ -70,6 +78,12 @@ func prepNumbers(s string) string {
 		case '%', '٪', '﹪', '％':
 			b = append(b, " pct "...)
 			continue
+		case '£':
+			if next >= 0 {
+				// Not "pound", which the lexicon reads as strike.
+				b = append(b, " gbp "...)
+				continue
+			}
 		case '$', '€':
 			// "$2.7 billion" is "2.7 billion dollars": the currency
 			// as a word, so that euros stay apart from dollars.
@@ -159,6 +173,13 @@ var numberWords = map[string]int{
 	"ثمانيميه": 800, "ثمانيمايه": 800, "تسعميه": 900, "تسعمايه": 900,
 }
 
+// currencySigns are the Latin signs of currencies wires write before a
+// number ("Dh1.5tn", "SR10bn"), and the word each stands for.
+var currencySigns = map[string]string{
+	"dh": "dirham", "aed": "dirham", "sr": "riyal", "sar": "riyal", "qr": "riyal",
+	"kd": "dinar", "bd": "dinar", "egp": "pound", "usd": "dollar", "eur": "euro",
+}
+
 // teenStarts are the Arabic words that make 11 and 12 only before عشر
 // ("احد عشر"); alone, الأحد is Sunday.
 var teenStarts = map[string]int{"احد": 1, "احدي": 1, "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2}
@@ -169,8 +190,9 @@ var ordinalWords = map[string]int{
 	"seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
 	"twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
 	"sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-	"twentieth": 20,
-	"اول":       1, "اولي": 1, "الاول": 1, "الاولي": 1, "ثاني": 2, "ثانيه": 2, "الثاني": 2, "الثانيه": 2,
+	"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
+	"seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100,
+	"اول": 1, "اولي": 1, "الاول": 1, "الاولي": 1, "ثاني": 2, "ثانيه": 2, "الثاني": 2, "الثانيه": 2,
 	"ثالث": 3, "ثالثه": 3, "الثالث": 3, "الثالثه": 3, "الرابع": 4, "الرابعه": 4,
 	"الخامس": 5, "الخامسه": 5, "السادس": 6, "السادسه": 6, "السابع": 7, "السابعه": 7,
 	"الثامن": 8, "الثامنه": 8, "التاسع": 9, "التاسعه": 9, "العاشر": 10, "العاشره": 10,
@@ -226,6 +248,12 @@ func numberAt(raw []string, i int) (string, int) {
 	}
 	if o, ok := ordinalWords[w]; ok {
 		return "ord" + strconv.Itoa(o), 1
+	}
+	if x, ok := numberWords[w]; ok && x >= 20 && x < 100 && x%10 == 0 && i+1 < len(raw) {
+		// "thirty-fifth": a ten and an ordinal under ten.
+		if o, ok := ordinalWords[raw[i+1]]; ok && o < 10 {
+			return "ord" + strconv.Itoa(x+o), 2
+		}
 	}
 	var v float64
 	n := 1
