@@ -189,9 +189,11 @@ func TestProbeCorpus(t *testing.T) {
 	// 0.84 when the test was written; 0.82 once set 14, freer
 	// paraphrase at 13 of 40, was added; 0.888 after the fifth session;
 	// 0.85 in the sixth, whose sets 31 to 40 (324 pairs, told by two
-	// wires in their own words) merged 0.29 at writing and 0.64 after.
-	if recall < 0.84 {
-		t.Errorf("recall %.3f (%d/%d), want at least 0.84", recall, tp, same)
+	// wires in their own words) merged 0.29 at writing and 0.64 after;
+	// 0.862 in the seventh, with sets 54 to 59 written by helpers that
+	// had seen neither the rules nor the other sets.
+	if recall < 0.85 {
+		t.Errorf("recall %.3f (%d/%d), want at least 0.85", recall, tp, same)
 	}
 }
 
