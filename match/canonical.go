@@ -1214,7 +1214,7 @@ func placeKindAt(raw, words []string, i int) bool {
 // a word wrongly: صاروخ باليستي is the missile, and Stem takes باليستي's
 // بال for a preposition and the article.
 var rawFillers = map[string]bool{
-	"باليستي": true, "باليستيه": true, "بالستي": true, "بالستيه": true,
+	"باليستي": true, "باليستيه": true, "بالستي": true, "بالستيه": true, "باليستيا": true, "بالستيا": true,
 	"وباء": true, // تفشي وباء الكوليرا: the outbreak of cholera (Stem: باء)
 }
 

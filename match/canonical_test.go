@@ -2018,3 +2018,17 @@ func TestClassSeventhSession(t *testing.T) {
 		{"a former holder is not him", "Former US president signs order", "Trump signs order", false},
 	})
 }
+
+// A foreign g or ch as Arabic wires write it, the Koreas as one word
+// each and Pyongyang as the North when it acts (seventh session).
+func TestClassKoreasAndArabicG(t *testing.T) {
+	checkClass(t, []classCase{
+		{"g as غ or ج", "كيم جونغ أون يشرف على تجربة صاروخ باليستي جديد", "كيم جونج أون يشرف على تجربة صاروخ باليستي جديد", true},
+		{"ch as تش or ج", "عراقجي يصل إلى الدوحة في مستهل جولة خليجية", "عراقتشي يصل إلى الدوحة في مستهل جولة خليجية", true},
+		{"pyongyang acts", "Pyongyang test-fires new strategic cruise missile, Seoul says", "North Korea test-fires new strategic cruise missile, Seoul says", true},
+		{"pyongyang acts ar", "كوريا الشمالية تطلق صاروخا باليستيا باتجاه بحر اليابان", "بيونغ يانغ تطلق صاروخا باليستيا باتجاه بحر اليابان", true},
+		{"north is no south", "North Korea test-fires cruise missile", "South Korea test-fires cruise missile", false},
+		{"north is no south ar", "كوريا الشمالية تطلق صاروخا باتجاه البحر", "كوريا الجنوبية تطلق صاروخا باتجاه البحر", false},
+		{"seoul is floods too", "فيضانات تجتاح ليبيا وتقتل المئات", "مئات القتلى جراء فيضانات تجتاح ليبيا", true},
+	})
+}

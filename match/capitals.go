@@ -34,6 +34,8 @@ var capitalPairs = [][2]string{
 	{"واشنطن", "أمريكا"}, {"طهران", "إيران"}, {"كابول", "أفغانستان"}, {"الرباط", "المغرب"},
 	{"أبوظبي", "الإمارات"}, {"المنامة", "البحرين"}, {"مسقط", "عمان"}, {"نواكشوط", "موريتانيا"},
 	{"manama", "bahrain"}, {"muscat", "oman"}, {"nouakchott", "mauritania"},
+	{"pyongyang", "nkorea"}, {"seoul", "skorea"}, {"بيونغيانغ", "كورياشماليه"},
+	// Not سيول, Seoul: it is also floods.
 	// Not its capital, but where wires say Israel acts from: "Tel Aviv
 	// strikes", "تل أبيب تقصف". The lexicon makes each one word.
 	{"telaviv", "israel"}, {"تلابيب", "إسرائيل"},

@@ -594,6 +594,12 @@ func nearToken(t, u string) bool {
 	if d == 0 && (accusative(t, u) || accusative(u, t)) || d == 2 && bareAccusative(t, u) || d == 4 && pluralPossessed(t, u) {
 		return true
 	}
+	if d <= 2 && len(u) >= 8 && t[0] >= utf8.RuneSelf && u[0] >= utf8.RuneSelf && strings.ContainsAny(t, "غجشچگ") && strings.ContainsAny(u, "غجشچگ") &&
+		arabicG.Replace(t) == arabicG.Replace(u) {
+		// A foreign name's g or ch as Arabic wires write it: جونغ,
+		// جونج; عراقجي, عراقتشي; a Persian letter for either.
+		return true
+	}
 	if d > 4 || len(u) < 5 {
 		return false
 	}
@@ -642,6 +648,10 @@ func nearToken(t, u string) bool {
 	}
 	return oneEdit(t, u)
 }
+
+// arabicG writes the letters Arabic transliterations use for a foreign
+// g or ch as one (see nearToken).
+var arabicG = strings.NewReplacer("تش", "ج", "غ", "ج", "چ", "ج", "گ", "ج")
 
 // related reports whether t and u are canonical tokens that name one act
 // or thing in most headlines but must stay two tokens: a strike and an
