@@ -478,6 +478,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 					passive, agent = len(toks), i+n < len(raw) && raw[i+n] == "by"
 				}
 			}
+			if fillers[c] {
+				// A phrase the lexicon reads as a filler (دون تغيير,
+				// "unchanged") is dropped as the word is.
+				sep()
+				i += n - 1
+				continue
+			}
 			if country, ok := doerCapital(raw, i, c, len(toks), !sawVerb && !doerDone && passive < 0); ok {
 				c = country // "Tel Aviv strikes": see capitals
 			}

@@ -2032,3 +2032,13 @@ func TestClassKoreasAndArabicG(t *testing.T) {
 		{"seoul is floods too", "فيضانات تجتاح ليبيا وتقتل المئات", "مئات القتلى جراء فيضانات تجتاح ليبيا", true},
 	})
 }
+
+// A phrase the lexicon reads as a filler is dropped as a filler word is
+// (it had become a token of its own), and a count recorded is reported.
+func TestClassFillerPhrase(t *testing.T) {
+	checkClass(t, []classCase{
+		{"unchanged ar", "المركزي المصري يثبت أسعار الفائدة للمرة الثالثة على التوالي", "المركزي المصري يبقي أسعار الفائدة دون تغيير للمرة الثالثة على التوالي", true},
+		{"unchanged is no cut ar", "المركزي المصري يبقي أسعار الفائدة دون تغيير", "المركزي المصري يخفض أسعار الفائدة", false},
+		{"records reports", "Nigeria records 300 Lassa fever deaths this year, health agency says", "Nigeria reports 300 Lassa fever deaths this year", true},
+	})
+}
