@@ -104,6 +104,7 @@ var attributors = map[string]bool{
 	// What figures come from: ", data show", ", court documents show".
 	"data": true, "figures": true, "documents": true, "statistics": true, "survey": true,
 	"filings": true, "بيانات": true, "احصاءات": true, "ارقام": true,
+	"aide": true, "aides": true, "adviser": true, "advisers": true,
 }
 
 // vagueAttributors end an attribution that names nobody, at the start of
@@ -301,6 +302,10 @@ func isAttribution(n string, leading bool) bool {
 	}
 	if !leading && len(words) <= 3 && (attributors[last] || attributors[Stem(last)]) {
 		// "state media", "health ministry", "مصادر طبيه"
+		return true
+	}
+	if !leading && len(words) <= 4 && sayVerbs[words[0]] && (attributors[last] || attributors[Stem(last)]) {
+		// Said the other way round: ", says aide", ", said police".
 		return true
 	}
 	if !leading && sayVerbs[last] && len(words) <= 5 {

@@ -23,6 +23,23 @@ var qualifiers = map[string]bool{
 	"former": true, "deputy": true, "vice": true, "interim": true, "non": true, "core": true,
 	"undersecretary": true, "assistant": true,
 	"سابق": true, "اسبق": true, "نايب": true, "اساسي": true, "كيل": true, "مساعد": true,
+	// Who stands to someone: "Netanyahu's son", "Erdogan ally", "Putin's
+	// envoy" are not the man.
+	"son": true, "daughter": true, "wife": true, "husband": true, "brother": true, "sister": true,
+	"father": true, "mother": true, "nephew": true, "widow": true, "lawyer": true, "aide": true,
+	"adviser": true, "advisor": true, "ally": true, "envoy": true,
+	"نجل": true, "زوجه": true, "شقيق": true, "شقيقه": true, "ارمله": true, "محامي": true,
+	"حليف": true, "مبعوث": true,
+	// An act planned, threatened, sought or near is not the act done:
+	// "considering a pardon" / "pardons", يهدد بفرض / يفرض, يخطر بهدم /
+	// يهدم. (consider, mull and weigh are plan in the lexicon.)
+	"plan": true, "threaten": true, "seek": true, "ready": true,
+	"يهدد": true, "يقترب": true, "يخطر": true, "اخطار": true, "اخطارات": true, "مستعد": true,
+	"يعتزم": true, "ينوي": true,
+	// Negation as a noun: بعدم دستورية is unconstitutional.
+	"عدم": true, "بعدم": true, "لعدم": true,
+	// "A year since the fall of Assad" is not the fall.
+	"anniversary": true, "ذكري": true,
 }
 
 // isQualifier reports whether t is a qualifier: listed, or an age
@@ -646,7 +663,32 @@ func nearToken(t, u string) bool {
 	if nt < 5 || nu < 5 || nt-nu > 1 {
 		return false
 	}
+	if genderPair(t, u) || genderPair(u, t) {
+		return false
+	}
 	return oneEdit(t, u)
+}
+
+// personNouns are Arabic nouns of a person whose feminine (with ة) is
+// another person: أسيرة is not أسيرا, مرابطة not مرابط. Templated wire
+// headlines differ in that alone ("الاحتلال يحول أسيرا/أسيرة إلى
+// الاعتقال الإداري"). A list, since a foreign name ends either way
+// (بنزيمة, بنزيما). As Stem leaves them.
+var personNouns = map[string]bool{
+	"اسير": true, "معتقل": true, "طفل": true, "شاب": true, "مواطن": true, "مرابط": true,
+	"طالب": true, "مسن": true, "ناشط": true, "مستوطن": true, "صحفي": true, "مصاب": true,
+	"جريح": true, "شهيد": true, "قتيل": true, "مسعف": true, "معلم": true, "طبيب": true,
+	"لاعب": true, "مدرب": true, "محامي": true, "قاضي": true, "نايب": true, "زير": true,
+}
+
+// genderPair reports whether t is the feminine (ة, written ه) of the
+// person noun u or of its accusative (see personNouns).
+func genderPair(t, u string) bool {
+	f, ok := strings.CutSuffix(t, "ه")
+	if !ok {
+		return false
+	}
+	return personNouns[f] && (u == f || u == f+"ا")
 }
 
 // arabicG writes the letters Arabic transliterations use for a foreign
