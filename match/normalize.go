@@ -192,6 +192,12 @@ loop:
 				continue
 			}
 		}
+		if r == '.' && inWord && i > 1 && isASCIILetter(s[i-1]) && isASCIILetter(s[i-2]) && i+1 < len(s) && isASCIILetter(s[i+1]) {
+			// A dot inside a name (Binance.US, Amazon.com) joins it:
+			// Binance.US is not Binance. After two letters or more, so
+			// that "x.com" stays two words.
+			continue
+		}
 		r, k := classify(r)
 		switch k {
 		case kindDrop:
