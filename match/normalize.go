@@ -198,6 +198,11 @@ loop:
 			// that "x.com" stays two words.
 			continue
 		}
+		if (r == '\'' || r == '’') && inWord && i > 1 && isASCIILetter(s[i-1]) && isASCIILetter(s[i-2]) && transliterationMark(s[i+utf8.RuneLen(r):]) {
+			// Ma'aden, Sana'a: the mark of a transliteration is part
+			// of the name, which wires write with it or without.
+			continue
+		}
 		r, k := classify(r)
 		switch k {
 		case kindDrop:
@@ -307,6 +312,24 @@ func needsFold(s string) bool {
 		}
 	}
 	return false
+}
+
+// transliterationMark reports whether rest, what follows an apostrophe
+// inside a word, makes it a transliteration's mark (Ma'aden) rather than
+// an English possessive or contraction ('s, n't, 're, 've, 'll, 'd, 'm).
+func transliterationMark(rest string) bool {
+	n := 0
+	for n < len(rest) && isASCIILetter(rest[n]) {
+		n++
+	}
+	if n == 0 {
+		return false
+	}
+	switch strings.ToLower(rest[:n]) {
+	case "s", "t", "re", "ve", "ll", "d", "m":
+		return false
+	}
+	return true
 }
 
 // acronymEnd reports where a dotted acronym of single ASCII letters that
