@@ -625,7 +625,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			sep()
 			continue
 		}
-		if gluedArticle(raw[i]) {
+		if gluedArticle(raw[i]) && !(i > 0 && agencyAt(raw, i-1) && strings.HasPrefix(raw[i], "لل")) {
+			// Not after a word of agency: in بهجوم للحشد the ل brings
+			// in the doer.
 			sep()
 		}
 		if n := len(toks); n > 0 && isVerb(toks[n-1]) && isVerb(c) && isASCIIWord(raw[i]) && i+1 < len(raw) &&

@@ -234,6 +234,10 @@ func dropPossessiveCountry(s string) (string, string) {
 		if country == "" {
 			continue
 		}
+		if i > 0 && placePrepositions[Normalize(words[i-1])] {
+			// "in India's Punjab": a place, whose country says which.
+			continue
+		}
 		// The name is one word: what follows it, if anything, is in
 		// lower case or not a word.
 		name := words[i+1]

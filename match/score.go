@@ -40,6 +40,11 @@ var qualifiers = map[string]bool{
 	"عدم": true, "بعدم": true, "لعدم": true,
 	// "A year since the fall of Assad" is not the fall.
 	"anniversary": true, "ذكري": true,
+	// A verdict is not a charge: "indicted on charges" / "convicted on
+	// charges" (the charges stand on both sides).
+	"convict": true, "acquit": true,
+	// "Declares end of outbreak" is not declaring one.
+	"endof": true,
 }
 
 // isQualifier reports whether t is a qualifier: listed, or an age
@@ -205,6 +210,8 @@ const (
 	ruleCountry   = "a country one side starts with and the other leaves out, not counted"
 	ruleGiven     = "given names one side writes before a name and the other leaves out, not counted"
 	ruleAct       = "one side's act undoes what both report"
+	ruleStage     = "one side's own verb governs the act both report"
+	ruleOffice    = "a title both share, of another portfolio"
 )
 
 // score is Score; with p non-nil it also fills p and reports which rule
@@ -302,6 +309,15 @@ func score(a, b []string, p *pairing) (float64, string) {
 	if rolesSwapped(a, b, p) {
 		return 0, ruleRoles
 	}
+	if actGoverned(a, b, p.ab[:len(a)]) || actGoverned(b, a, p.ba[:len(b)]) {
+		return 0, ruleStage
+	}
+	if anotherOffice(a, b, p.ab[:len(a)], p.ba[:len(b)]) {
+		return 0, ruleOffice
+	}
+	if oppositesSwapped(a, p.ab[:len(a)], len(b)) {
+		return 0, ruleRoles
+	}
 	if subjectChanged(a, b, p.ab[:len(a)], p.ba[:len(b)]) || subjectChanged(b, a, p.ba[:len(b)], p.ab[:len(a)]) {
 		return 0, ruleSubject
 	}
@@ -376,6 +392,36 @@ func opposite(t, u string) bool {
 		return u == "impose"
 	case "impose":
 		return u == "lift"
+	case "rise":
+		return u == "fall"
+	case "fall":
+		return u == "rise"
+	case "يرتفع":
+		return u == "ينخفض"
+	case "ينخفض":
+		return u == "يرتفع"
+	}
+	return false
+}
+
+// oppositesSwapped reports whether two acts both tell, opposite to each
+// other, stand in one order in a and the other in b: "gold falls as
+// yields rise" / "gold rises as yields fall". ab is the pairing.
+func oppositesSwapped(a []string, ab []int8, lenB int) bool {
+	for i := 0; i < len(a) && i < maxOrder; i++ {
+		if ab[i] < 0 {
+			continue
+		}
+		for j := i + 1; j < len(a) && j < maxOrder; j++ {
+			// The verb of a passive or of an act told as a noun is put
+			// last (see tokens), whatever its place in the headline: a
+			// swap that puts one side's act last and not the other's is
+			// that move ("تراجع الذهب مع صعود الدولار" / "الذهب ...
+			// انخفاض"), not a swap.
+			if ab[j] >= 0 && ab[j] < ab[i] && opposite(a[i], a[j]) && (j == len(a)-1) == (int(ab[i]) == lenB-1) {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -420,6 +466,53 @@ func givenNamesOnly(toks []string, partner []int8) bool {
 	}
 	return some
 }
+
+// actGoverned reports whether a has a verb of its own that puts off,
+// promises, refuses or stops (stageVerbs) right before what both share:
+// "delays opening" / "opens", "vows to strike" / "strikes", يؤجل جلسة /
+// يعقد جلسة. The act one reports is planned, put off or refused in the
+// other.
+func actGoverned(a, b []string, ab []int8) bool {
+	for i := 0; i+1 < len(a) && i+1 < maxOrder; i++ {
+		if ab[i] < 0 && ab[i+1] >= 0 && stageVerbs()[a[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// anotherOffice reports whether a title both share is followed on each
+// side by a word of its own, one the other side has nowhere: وزير
+// الاقتصاد and وزير الطاقة, "minister of economy" and "minister of
+// energy", two offices. ab and ba are the pairing.
+func anotherOffice(a, b []string, ab, ba []int8) bool {
+	for i := 0; i+1 < len(a) && i < maxOrder; i++ {
+		j := int(ab[i])
+		if j < 0 || j+1 >= len(b) || !titleSet()[a[i]] {
+			continue
+		}
+		x, y := a[i+1], b[j+1]
+		if (ab[i+1] < 0 || ba[j+1] < 0) && x != y && !isVerb(x) && !isVerb(y) && !titleSet()[x] && !titleSet()[y] && !nearToken(x, y) {
+			return true
+		}
+	}
+	return false
+}
+
+// stageVerbs are verbs that put another act off, promise, try, refuse or
+// stop it (see actGoverned), as the pipeline writes them. Only these: a
+// verb of telling before the act ("reveals", يتبنى, "imposes sanctions")
+// tells the same act.
+var stageVerbs = sync.OnceValue(func() map[string]bool {
+	m := Default()
+	set := map[string]bool{}
+	for _, w := range strings.Fields(`delays postpones defers pledges vows promises fails tries
+refuses rejects prepares cancels scraps suspends halts stops resumes discusses studies
+يؤجل يرجئ يتعهد يفشل يحاول يرفض يستعد يلغي يعلق يوقف يستانف يبحث يدرس تعليق تأجيل إلغاء إرجاء`) {
+		set[m.normalizedForm(Normalize(w))] = true
+	}
+	return set
+})
 
 // maxDoer is the most tokens a doer that one side leaves out may have
 // (الاحتلال is جيش اسراييل).

@@ -200,6 +200,13 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 			j--
 			e = j + 1
 		}
+		if arabic && e > j && slices.ContainsFunc(toks[j:e], func(t string) bool { return nisbaPlaces()[t] }) {
+			// وزير الاقتصاد السوري يبحث: a portfolio and a country
+			// follow, not a name (the portfolio had been taken for a
+			// first name and dropped, so the economy minister met the
+			// energy minister).
+			e = j
+		}
 		if e == j || at(j-1) {
 			// No name follows: the title is who acted, and a listed
 			// office is its holder (see officeHolders).
