@@ -1148,8 +1148,9 @@ func appendRunes(dst []rune, s string) []rune {
 
 // soundClasses groups letters transliterations put for one another.
 // j is y in the German and Slavic spellings of a name (Navalnaja,
-// Navalnaya), g in the Egyptian of an Arabic one (Gamal, Jamal).
-var soundClasses = []string{"aeiouy", "gqkc", "szc", "td", "jy", "jg", "vw", "ايوه", "سص", "تط", "دض", "ذزظ", "كق"}
+// Navalnaya), g in the Egyptian of an Arabic one (Gamal, Jamal); a
+// foreign s as س, ش or ز (فيرستابن, فيرشتابن; ألكاراز, ألكاراس).
+var soundClasses = []string{"aeiouy", "gqkc", "szc", "td", "jy", "jg", "vw", "ايوه", "سص", "تط", "دض", "ذزظ", "كق", "سشز"}
 
 func soundAlike(x, y rune) bool {
 	for _, c := range soundClasses {
