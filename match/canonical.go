@@ -421,6 +421,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 				// arrives").
 				if _, known := m.words[r]; known || m.starts[r] {
 					words[i] = r
+					// The preposition still ends what came before: in
+					// رئيس كازاخستان بذكرى the anniversary is no name.
+					// Not after a word of agency, whose ل brings in the
+					// doer (بهجوم لداعش).
+					if i == 0 || !agencyAt(raw, i-1) {
+						sep()
+					}
 				} else if sr := Stem(r); sr != r {
 					// لوفاة: the word after the preposition may
 					// start with what Stem takes off (وفاة is فاه).

@@ -265,7 +265,8 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 	}
 	if words <= 4 {
 		for _, w := range strings.Fields(n) {
-			if outletWords[w] {
+			// With the article too: الوكالة الوطنية للإعلام.
+			if outletWords[w] || outletWords[strings.TrimPrefix(w, "ال")] {
 				return true
 			}
 		}

@@ -246,8 +246,24 @@ func numberAt(raw []string, i int) (string, int) {
 	if o, ok := ordinalWords[w]; ok && o < 10 && i+1 < len(raw) && (raw[i+1] == "عشر" || raw[i+1] == "عشره") {
 		return "ord" + strconv.Itoa(o+10), 2
 	}
+	if o, ok := ordinalWords[w]; ok && o < 10 && i+1 < len(raw) {
+		// الخامسة والثلاثين, the 35th: a unit and "and" a ten.
+		if x, ok := numberWords[strings.TrimPrefix(strings.TrimPrefix(raw[i+1], "و"), "ال")]; ok && x >= 20 && x < 100 && x%10 == 0 {
+			return "ord" + strconv.Itoa(x+o), 2
+		}
+	}
 	if o, ok := ordinalWords[w]; ok {
 		return "ord" + strconv.Itoa(o), 1
+	}
+	if w == "نصف" || w == "half" {
+		// "half a million", نصف مليون.
+		k := i + 1
+		if w == "half" && at(raw, k) == "a" {
+			k++
+		}
+		if x := multipliers[at(raw, k)]; x >= 1e3 {
+			return formatNumber(x / 2), k - i + 1
+		}
 	}
 	if x, ok := numberWords[w]; ok && x >= 20 && x < 100 && x%10 == 0 && i+1 < len(raw) {
 		// "thirty-fifth": a ten and an ordinal under ten.

@@ -45,6 +45,9 @@ var qualifiers = map[string]bool{
 	"convict": true, "acquit": true,
 	// "Declares end of outbreak" is not declaring one.
 	"endof": true,
+	// Another event of a meeting or a race: the sprint is not the Grand
+	// Prix, the hurdles not the flat 400m, a rehearsal not the launch.
+	"sprint": true, "hurdl": true, "relay": true, "rehearsal": true, "حواجز": true, "تتابع": true,
 }
 
 // isQualifier reports whether t is a qualifier: listed, or an age
@@ -704,10 +707,10 @@ func nearToken(t, u string) bool {
 	if d == 0 && (accusative(t, u) || accusative(u, t)) || d == 2 && bareAccusative(t, u) || d == 4 && pluralPossessed(t, u) {
 		return true
 	}
-	if d <= 2 && len(u) >= 8 && t[0] >= utf8.RuneSelf && u[0] >= utf8.RuneSelf && strings.ContainsAny(t, "غجشچگ") && strings.ContainsAny(u, "غجشچگ") &&
+	if d <= 2 && len(u) >= 8 && t[0] >= utf8.RuneSelf && u[0] >= utf8.RuneSelf && strings.ContainsAny(t, "غجشچگزس") && strings.ContainsAny(u, "غجشچگزس") &&
 		arabicG.Replace(t) == arabicG.Replace(u) {
-		// A foreign name's g or ch as Arabic wires write it: جونغ,
-		// جونج; عراقجي, عراقتشي; a Persian letter for either.
+		// A foreign name's g, ch or ts as Arabic wires write it: جونغ,
+		// جونج; عراقجي, عراقتشي; ميرتس, ميرز; a Persian letter.
 		return true
 	}
 	if d > 4 || len(u) < 5 {
@@ -785,8 +788,8 @@ func genderPair(t, u string) bool {
 }
 
 // arabicG writes the letters Arabic transliterations use for a foreign
-// g or ch as one (see nearToken).
-var arabicG = strings.NewReplacer("تش", "ج", "غ", "ج", "چ", "ج", "گ", "ج")
+// g, ch or ts as one (see nearToken).
+var arabicG = strings.NewReplacer("تش", "ج", "تس", "ز", "غ", "ج", "چ", "ج", "گ", "ج")
 
 // related reports whether t and u are canonical tokens that name one act
 // or thing in most headlines but must stay two tokens: a strike and an
