@@ -2140,3 +2140,30 @@ func TestClassSetsSixtyEightToSeventyOne(t *testing.T) {
 		{"rehearsal", "NASA scrubs Artemis II launch", "NASA scrubs Artemis II launch rehearsal", false},
 	})
 }
+
+// What sets 72 to 74 by other hands showed (seventh session): dates and
+// counts told in words, a capital told as its country's, spellings of a
+// foreign g and h, bodies by their other names, and events that differ in
+// one word of their name.
+func TestClassSetsSeventyTwoToSeventyFour(t *testing.T) {
+	checkClass(t, []classCase{
+		{"ordinal date ar", "لبنان يجري الانتخابات النيابية في 10 مايو", "لبنان يجري الانتخابات النيابية في العاشر من مايو", true},
+		{"ordinal date is the day ar", "لبنان يجري الانتخابات النيابية في 10 مايو", "لبنان يجري الانتخابات النيابية في الحادي عشر من مايو", false},
+		{"a dozen", "A dozen hurt as tram derails in Lisbon", "12 hurt as tram derails in Lisbon", true},
+		{"thousand and five hundred ar", "إجلاء 1500 شخص بسبب حرائق الغابات في ريف اللاذقية", "إجلاء ألف وخمسمائة شخص بسبب حرائق الغابات في ريف اللاذقية", true},
+		{"a billion and 200 million ar", "البنك الدولي يمنح مصر 1.2 مليار دولار لتطوير التعليم", "البنك الدولي يمنح مصر مليارا و200 مليون دولار لتطوير التعليم", true},
+		{"two billion is still two ar", "البنك الدولي يمنح مصر مليارا دولار", "البنك الدولي يمنح مصر 2 مليار دولار", true},
+		{"quarter of a million ar", "ربع مليون مصل يؤدون صلاة الجمعة في المسجد الأقصى", "250 ألف مصل يؤدون صلاة الجمعة في المسجد الأقصى", true},
+		{"capital told as the country's ar", "انقطاع الكهرباء عن أحياء واسعة في العاصمة السورية بعد عاصفة ثلجية", "انقطاع الكهرباء عن أحياء واسعة في دمشق بعد عاصفة ثلجية", true},
+		{"capital that acts", "Riyadh to host Sudan ceasefire talks next week", "Saudi capital to host Sudan ceasefire talks next week", true},
+		{"capital and its name ar", "الرئيس الفلسطيني يصل إلى عمان", "عباس يصل العاصمة الأردنية عمان", true},
+		{"g as ك ar", "هزة أرضية بقوة 4.1 درجات تضرب إقليم أغادير", "هزة أرضية بقوة 4.1 درجات تضرب إقليم أكادير", true},
+		{"h as ح ar", "تيدروس أدهانوم يحذر من تفشي الحصبة في أوروبا", "تيدروس أدحانوم يحذر من تفشي الحصبة في أوروبا", true},
+		{"new delhi ar", "تلوث الهواء يغلق مدارس نيودلهي لمدة أسبوع", "تلوث الهواء يغلق مدارس نيو دلهي لمدة أسبوع", true},
+		{"iaea", "IAEA inspectors return to Iran's Fordow site", "UN nuclear watchdog inspectors return to Iran's Fordow site", true},
+		{"half marathon", "Kenyan runner breaks half marathon world record in Valencia", "Kenyan runner breaks marathon world record in Valencia", false},
+		{"dominica", "Hurricane warning issued for Dominica", "Hurricane warning issued for Dominican Republic", false},
+		{"guinea-bissau ar", "الجيش يحبط محاولة انقلاب في غينيا بيساو", "الجيش يحبط محاولة انقلاب في غينيا", false},
+		{"arab-islamic summit ar", "الدوحة تستضيف قمة عربية طارئة", "الدوحة تستضيف قمة عربية إسلامية طارئة", false},
+	})
+}

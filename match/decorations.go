@@ -104,7 +104,7 @@ var attributors = map[string]bool{
 	// What figures come from: ", data show", ", court documents show".
 	"data": true, "figures": true, "documents": true, "statistics": true, "survey": true,
 	"filings": true, "بيانات": true, "احصاءات": true, "ارقام": true,
-	"aide": true, "aides": true, "adviser": true, "advisers": true,
+	"aide": true, "aides": true, "adviser": true, "advisers": true, "staff": true,
 }
 
 // vagueAttributors end an attribution that names nobody, at the start of

@@ -149,7 +149,7 @@ func digitValue(r rune) int {
 // numberWords are the number words 0–20 and the tens to 90, Arabic and
 // English, as Normalize writes them (before Stem: "الاثنين" is Monday, "اثنين" two).
 var numberWords = map[string]int{
-	"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+	"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "dozen": 12,
 	"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
 	"thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
 	"seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
@@ -180,6 +180,22 @@ var currencySigns = map[string]string{
 	"kd": "dinar", "bd": "dinar", "egp": "pound", "usd": "dollar", "eur": "euro",
 }
 
+// monthNames are the months, as Normalize writes them: an ordinal before
+// one is a date (see numberAt).
+var monthNames = func() map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(`january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec
+يناير فبراير مارس أبريل ابريل مايو يونيو يونيه يوليو يوليه أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
+كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين`) {
+		set[Normalize(w)] = true
+	}
+	return set
+}()
+
+// fractions before a multiplier make a count: "half a million", ربع مليون.
+var fractions = map[string]float64{"half": 0.5, "نصف": 0.5, "quarter": 0.25, "ربع": 0.25}
+
 // teenStarts are the Arabic words that make 11 and 12 only before عشر
 // ("احد عشر"); alone, الأحد is Sunday.
 var teenStarts = map[string]int{"احد": 1, "احدي": 1, "اثنا": 2, "اثني": 2, "اثنتا": 2, "اثنتي": 2}
@@ -193,7 +209,7 @@ var ordinalWords = map[string]int{
 	"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60,
 	"seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100,
 	"اول": 1, "اولي": 1, "الاول": 1, "الاولي": 1, "ثاني": 2, "ثانيه": 2, "الثاني": 2, "الثانيه": 2,
-	"ثان": 2, "ثالث": 3, "ثالثه": 3, "الثالث": 3, "الثالثه": 3, "الرابع": 4, "الرابعه": 4,
+	"الحادي": 1, "الحاديه": 1, "ثان": 2, "ثالث": 3, "ثالثه": 3, "الثالث": 3, "الثالثه": 3, "الرابع": 4, "الرابعه": 4,
 	"الخامس": 5, "الخامسه": 5, "السادس": 6, "السادسه": 6, "السابع": 7, "السابعه": 7,
 	"الثامن": 8, "الثامنه": 8, "التاسع": 9, "التاسعه": 9, "العاشر": 10, "العاشره": 10,
 }
@@ -244,6 +260,9 @@ func numberAt(raw []string, i int) (string, int) {
 		}
 	}
 	if o, ok := ordinalWords[w]; ok && o < 10 && i+1 < len(raw) && (raw[i+1] == "عشر" || raw[i+1] == "عشره") {
+		if at(raw, i+2) == "من" && monthNames[at(raw, i+3)] {
+			return strconv.Itoa(o + 10), 3 // الحادي عشر من مايو
+		}
 		return "ord" + strconv.Itoa(o+10), 2
 	}
 	if o, ok := ordinalWords[w]; ok && o < 10 && i+1 < len(raw) {
@@ -253,16 +272,23 @@ func numberAt(raw []string, i int) (string, int) {
 		}
 	}
 	if o, ok := ordinalWords[w]; ok {
+		if (at(raw, i+1) == "من" || at(raw, i+1) == "of") && monthNames[at(raw, i+2)] {
+			// العاشر من مايو, "the 10th of May": a date, as 10 مايو.
+			return strconv.Itoa(o), 2
+		}
 		return "ord" + strconv.Itoa(o), 1
 	}
-	if w == "نصف" || w == "half" {
-		// "half a million", نصف مليون.
+	if frac, ok := fractions[w]; ok {
+		// "half a million", نصف مليون, ربع مليون.
 		k := i + 1
-		if w == "half" && at(raw, k) == "a" {
+		if at(raw, k) == "of" {
+			k++
+		}
+		if at(raw, k) == "a" {
 			k++
 		}
 		if x := multipliers[at(raw, k)]; x >= 1e3 {
-			return formatNumber(x / 2), k - i + 1
+			return formatNumber(x * frac), k - i + 1
 		}
 	}
 	if x, ok := numberWords[w]; ok && x >= 20 && x < 100 && x%10 == 0 && i+1 < len(raw) {
@@ -313,6 +339,11 @@ func numberAt(raw []string, i int) (string, int) {
 			v, unit = b, b
 			if math.Mod(math.Log10(b), 1) != 0 {
 				unit = b / 2 // a dual, مليونين: twice its unit
+				if strings.HasSuffix(w, "ا") && strings.HasPrefix(at(raw, i+1), "و") {
+					// مليارا و200 مليون: the accusative of one, with
+					// a smaller count after it, not the dual.
+					v = unit
+				}
 			}
 			break
 		}
@@ -354,7 +385,11 @@ func numberAt(raw []string, i int) (string, int) {
 			k++
 			d = raw[k]
 		}
-		if ok && isNumeral(d) && !strings.Contains(d, "p") {
+		if w, isWord := numberWords[d]; ok && isWord && w > 0 && float64(w) < unit && multipliers[at(raw, k+1)] == 0 {
+			// ألف وخمسمائة, 1,500: the smaller count as a word.
+			v += float64(w)
+			n = k + 1 - i
+		} else if ok && isNumeral(d) && !strings.Contains(d, "p") {
 			if y, err := strconv.ParseFloat(d, 64); err == nil {
 				if m2 := multipliers[at(raw, k+1)]; m2 >= 1e3 && m2 < unit && y*m2 < unit {
 					v += y * m2

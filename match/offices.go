@@ -113,6 +113,23 @@ var offices = sync.OnceValue(func() officeTable {
 		return out
 	}
 	tab := officeTable{byKey: map[string]string{}, words: map[string]bool{}}
+	// A capital told as the country's capital (العاصمة السورية, "the
+	// Syrian capital") is the capital: an office its city holds.
+	for _, p := range capitalPairs {
+		word := "capital"
+		if !isASCIIWord(p[0]) {
+			word = "العاصمة"
+		}
+		city, country := form(p[0]), form(p[1])
+		if len(city) != 1 || len(country) != 1 {
+			continue
+		}
+		toks := append(form(word), country[0])
+		tab.byKey[officeKey(toks)] = city[0]
+		for _, t := range toks {
+			tab.words[t] = true
+		}
+	}
 	for _, o := range officeHolders {
 		holder := form(o.holder)
 		if len(holder) != 1 {

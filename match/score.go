@@ -587,7 +587,7 @@ func compound(t, u, v string) bool {
 var arabicCompoundStarts = map[string]bool{
 	"خان": true, "دير": true, "بيت": true, "ابو": true, "ام": true, "عين": true, "تل": true,
 	"كفر": true, "بير": true, "راس": true, "شرم": true, "جبل": true, "بني": true, "سيدي": true,
-	"مزار": true, "بندر": true, "دار": true, "عبد": true,
+	"مزار": true, "بندر": true, "دار": true, "عبد": true, "نيو": true,
 }
 
 // compoundWord reports whether t may be a compound written as one word
@@ -707,10 +707,11 @@ func nearToken(t, u string) bool {
 	if d == 0 && (accusative(t, u) || accusative(u, t)) || d == 2 && bareAccusative(t, u) || d == 4 && pluralPossessed(t, u) {
 		return true
 	}
-	if d <= 2 && len(u) >= 8 && t[0] >= utf8.RuneSelf && u[0] >= utf8.RuneSelf && strings.ContainsAny(t, "غجشچگزس") && strings.ContainsAny(u, "غجشچگزس") &&
+	if d <= 2 && len(u) >= 8 && t[0] >= utf8.RuneSelf && u[0] >= utf8.RuneSelf && strings.ContainsAny(t, "غجشچگزسك") && strings.ContainsAny(u, "غجشچگزسك") &&
 		arabicG.Replace(t) == arabicG.Replace(u) {
 		// A foreign name's g, ch or ts as Arabic wires write it: جونغ,
-		// جونج; عراقجي, عراقتشي; ميرتس, ميرز; a Persian letter.
+		// جونج; أغادير, أكادير; عراقجي, عراقتشي; ميرتس, ميرز; a
+		// Persian letter.
 		return true
 	}
 	if d > 4 || len(u) < 5 {
@@ -789,7 +790,7 @@ func genderPair(t, u string) bool {
 
 // arabicG writes the letters Arabic transliterations use for a foreign
 // g, ch or ts as one (see nearToken).
-var arabicG = strings.NewReplacer("تش", "ج", "تس", "ز", "غ", "ج", "چ", "ج", "گ", "ج")
+var arabicG = strings.NewReplacer("تش", "ج", "تس", "ز", "غ", "ج", "چ", "ج", "گ", "ج", "ك", "ج")
 
 // related reports whether t and u are canonical tokens that name one act
 // or thing in most headlines but must stay two tokens: a strike and an
@@ -1153,7 +1154,7 @@ func appendRunes(dst []rune, s string) []rune {
 // j is y in the German and Slavic spellings of a name (Navalnaja,
 // Navalnaya), g in the Egyptian of an Arabic one (Gamal, Jamal); a
 // foreign s as س, ش or ز (فيرستابن, فيرشتابن; ألكاراز, ألكاراس).
-var soundClasses = []string{"aeiouy", "gqkc", "szc", "td", "jy", "jg", "vw", "ايوه", "سص", "تط", "دض", "ذزظ", "كق", "سشز"}
+var soundClasses = []string{"aeiouy", "gqkc", "szc", "td", "jy", "jg", "vw", "ايوه", "سص", "تط", "دض", "ذزظ", "كق", "سشز", "هح"}
 
 func soundAlike(x, y rune) bool {
 	for _, c := range soundClasses {

@@ -210,7 +210,14 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		if e == j || at(j-1) {
 			// No name follows: the title is who acted, and a listed
 			// office is its holder (see officeHolders).
-			if h, s := officeHolder(toks, i, j, !arabic); h != "" && !slices.Contains(toks, h) {
+			h, s := officeHolder(toks, i, j, !arabic)
+			if country, ok := capitals()[h]; ok && s == 0 {
+				// "Saudi capital to host talks": a capital that acts
+				// is its country, as "Riyadh to host" is (see
+				// doerCapital).
+				h = country
+			}
+			if h != "" && !slices.Contains(toks, h) {
 				if drop == nil {
 					drop = make([]bool, len(toks))
 				}
