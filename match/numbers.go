@@ -33,10 +33,22 @@ func prepNumbers(s string) string {
 		if d := digitValue(r); d >= 0 {
 			if i > 0 && rs[i-1] < utf8.RuneSelf && isASCIILetter(byte(rs[i-1])) {
 				// "Dh1.5tn", "SR10 billion": the currency's sign
-				// written as a word, as for $ below.
-				start := bytes.LastIndexAny(b, " -(/") + 1
-				if c, ok := currencySigns[strings.ToLower(string(b[start:]))]; ok {
-					b = append(append(b[:start], c...), ' ')
+				// written as a word, as for $ below. A sign is three
+				// letters at most, so only those are looked at: a
+				// look back to the word's start would make long
+				// inputs quadratic.
+				start := len(b)
+				for start > 0 && len(b)-start < 4 && isASCIILetter(b[start-1]) {
+					start--
+				}
+				if len(b)-start <= 3 && (start == 0 || !isASCIILetter(b[start-1])) {
+					var low [3]byte
+					for k, c := range b[start:] {
+						low[k] = c | 0x20
+					}
+					if c, ok := currencySigns[string(low[:len(b)-start])]; ok {
+						b = append(append(b[:start], c...), ' ')
+					}
 				}
 			}
 			b = append(b, byte('0'+d))
