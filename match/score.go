@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -375,37 +376,42 @@ func actReversed(a, b []string, ab []int8) bool {
 	return false
 }
 
-// opposite reports whether canonical acts t and u undo each other. A
-// switch, as related is.
+// opposite reports whether canonical acts t and u undo each other (see
+// oppositePairs and oppositeOneWay).
 func opposite(t, u string) bool {
-	switch t {
-	case "release", "يفرج":
-		return u == "arrest" || u == "sentence" || u == "يعتقل" || u == "يسجن"
-	case "arrest", "sentence", "يعتقل", "يسجن":
-		return u == "release" || u == "يفرج"
-	case "open", "يفتح":
-		return u == "close" || u == "يغلق"
-	case "close", "يغلق":
-		return u == "open" || u == "يفتح"
-	case "يخمد":
-		return u == "حريق" // اندلاع حريق، إخماد حريق: a fire out is news of its own
-	case "يتصدي", "repel":
-		return u == "يهاجم" || u == "attack" // يصد هجوما is no attack launched
-	case "lift":
-		return u == "impose"
-	case "impose":
-		return u == "lift"
-	case "rise":
-		return u == "fall"
-	case "fall":
-		return u == "rise"
-	case "يرتفع":
-		return u == "ينخفض"
-	case "ينخفض":
-		return u == "يرتفع"
-	}
-	return false
+	return slices.Contains(oppositeTo[t], u)
 }
+
+// oppositePairs are acts that undo each other, each pair written once and
+// read both ways.
+var oppositePairs = [][2]string{
+	{"release", "arrest"}, {"release", "sentence"}, {"release", "يعتقل"}, {"release", "يسجن"},
+	{"يفرج", "arrest"}, {"يفرج", "sentence"}, {"يفرج", "يعتقل"}, {"يفرج", "يسجن"},
+	{"open", "close"}, {"open", "يغلق"}, {"يفتح", "close"}, {"يفتح", "يغلق"},
+	{"lift", "impose"},
+	{"rise", "fall"}, {"يرتفع", "ينخفض"},
+}
+
+// oppositeOneWay are acts that undo the other only one way round.
+var oppositeOneWay = [][2]string{
+	// اندلاع حريق، إخماد حريق: a fire put out is news of its own.
+	{"يخمد", "حريق"},
+	// يصد هجوما is no attack launched.
+	{"يتصدي", "يهاجم"}, {"يتصدي", "attack"}, {"repel", "يهاجم"}, {"repel", "attack"},
+}
+
+// oppositeTo holds oppositePairs both ways and oppositeOneWay as written.
+var oppositeTo = func() map[string][]string {
+	m := map[string][]string{}
+	for _, p := range oppositePairs {
+		m[p[0]] = append(m[p[0]], p[1])
+		m[p[1]] = append(m[p[1]], p[0])
+	}
+	for _, p := range oppositeOneWay {
+		m[p[0]] = append(m[p[0]], p[1])
+	}
+	return m
+}()
 
 // oppositesSwapped reports whether two acts both tell, opposite to each
 // other, stand in one order in a and the other in b: "gold falls as
