@@ -418,8 +418,8 @@ var oppositeTo = func() map[string][]string {
 // yields rise" / "gold rises as yields fall". ab is the pairing.
 func oppositesSwapped(a []string, ab []int8, lenB int) bool {
 	for i := 0; i < len(a) && i < maxOrder; i++ {
-		if ab[i] < 0 {
-			continue
+		if ab[i] < 0 || oppositeTo[a[i]] == nil {
+			continue // most tokens have no opposite: one lookup each
 		}
 		for j := i + 1; j < len(a) && j < maxOrder; j++ {
 			// The verb of a passive or of an act told as a noun is put
