@@ -1175,9 +1175,9 @@ var fillers = map[string]bool{
 	"special": true, "بارز": true, "بارزا": true, "unchanged": true, "steady": true, "عامه": true,
 	"خطر": true, "مجددا": true, "اوضاع": true, // "the situation" in Gaza
 	// Where and when: باتجاه (towards), داخل (inside), وسط (central,
-	// amid), في مايو المقبل (next May), اعتبارا من, بدءا من (starting
+	// amid), اعتبارا من, بدءا من (starting
 	// from), بين (between: اتصال هاتفي بين أردوغان وبوتين, they talk).
-	"باتجاه": true, "داخل": true, "وسط": true, "مقبل": true, "اعتبارا": true, "بدءا": true,
+	"باتجاه": true, "داخل": true, "وسط": true, "اعتبارا": true, "بدءا": true,
 	"بين": true, "between": true,
 	// Who stands behind the act, beside the doer: شبكة تابعة للحوثيين (a
 	// Houthi network), بوساطة صينية, برعاية (brokered), the authorities

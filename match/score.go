@@ -49,6 +49,9 @@ var qualifiers = map[string]bool{
 	// Another event of a meeting or a race: the sprint is not the Grand
 	// Prix, the hurdles not the flat 400m, a rehearsal not the launch.
 	"sprint": true, "hurdl": true, "relay": true, "rehearsal": true, "حواجز": true, "تتابع": true,
+	// Next and last: الأسبوع المقبل is not الأسبوع الماضي, العام المقبل
+	// not this year.
+	"مقبل": true, "ماضي": true,
 }
 
 // isQualifier reports whether t is a qualifier: listed, or an age

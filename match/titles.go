@@ -322,6 +322,9 @@ var arabicNotNames = map[string]bool{
 	"وسط": true, "بين": true, "امام": true, "داخل": true, "خارج": true, "حول": true, "نحو": true,
 	"ضد": true, "دون": true, "منذ": true, "يوم": true, "امس": true, "غدا": true, "لدي": true,
 	"جديد": true, "جديده": true, "جديدا": true, // يعين رئيس حكومة جديد: a new one, no name
+	// Accusatives of why or how: تستدعي سفير السويد احتجاجا (in protest).
+	"احتجاجا": true, "تضامنا": true, "ردا": true, "تنديدا": true, "دعما": true, "رسميا": true,
+	"تمهيدا": true, "استعدادا": true, "تعبيرا": true,
 }
 
 // arabicCompoundNames start a first name of two words: أبو محمد (as Stem
