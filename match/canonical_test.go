@@ -2186,3 +2186,13 @@ func TestClassSetsSeventyFiveToSeventySeven(t *testing.T) {
 		{"giant slalom", "Shiffrin wins Olympic gold in slalom at Milan Cortina Games", "Shiffrin wins Olympic gold in giant slalom at Milan Cortina Games", false},
 	})
 }
+
+// A transliteration whose first letters differ as its fold reads them
+// (gh, q), and a gang broken up as one caught (seventh session, the
+// last misses of the sets in the issue's own description).
+func TestClassGhAndGang(t *testing.T) {
+	checkClass(t, []classCase{
+		{"gh and q first", "Iran's parliament speaker Ghalibaf warns US over new sanctions", "Iran's parliament speaker Qalibaf warns US over new sanctions", true},
+		{"gang ar", "الشرطة المصرية تضبط عصابة لتهريب الآثار في الأقصر", "الشرطة المصرية تفكك عصابة لتهريب الآثار في الأقصر", true},
+	})
+}
