@@ -36,10 +36,13 @@ var capitalPairs = [][2]string{
 	{"manama", "bahrain"}, {"muscat", "oman"}, {"nouakchott", "mauritania"},
 	{"pyongyang", "nkorea"}, {"seoul", "skorea"}, {"بيونغيانغ", "كورياشماليه"},
 	// Not سيول, Seoul: it is also floods.
-	// Not its capital, but where wires say Israel acts from: "Tel Aviv
-	// strikes", "تل أبيب تقصف". The lexicon makes each one word.
-	{"telaviv", "israel"}, {"تلابيب", "إسرائيل"},
 }
+
+// seatPairs are cities wires name a country by when it acts, though no
+// capital: "Tel Aviv strikes", "تل أبيب تقصف" (the lexicon makes each one
+// word). A doer there is its country, as a capital is, but "the Israeli
+// capital" is not Tel Aviv (see offices).
+var seatPairs = [][2]string{{"telaviv", "israel"}, {"تلابيب", "إسرائيل"}}
 
 var capitals = sync.OnceValue(func() map[string]string {
 	m := Default()
@@ -50,8 +53,8 @@ var capitals = sync.OnceValue(func() map[string]string {
 		}
 		return m.normalizedForm(n[0])
 	}
-	set := make(map[string]string, len(capitalPairs))
-	for _, p := range capitalPairs {
+	set := make(map[string]string, len(capitalPairs)+len(seatPairs))
+	for _, p := range slices.Concat(capitalPairs, seatPairs) {
 		set[form(p[0])] = form(p[1])
 	}
 	return set

@@ -116,9 +116,6 @@ var offices = sync.OnceValue(func() officeTable {
 	// A capital told as the country's capital (العاصمة السورية, "the
 	// Syrian capital") is the capital: an office its city holds.
 	for _, p := range capitalPairs {
-		if p[0] == "telaviv" || p[0] == "تلابيب" {
-			continue // where Israel acts from, not its capital
-		}
 		word := "capital"
 		if !isASCIIWord(p[0]) {
 			word = "العاصمة"
