@@ -2196,3 +2196,23 @@ func TestClassGhAndGang(t *testing.T) {
 		{"gang ar", "الشرطة المصرية تضبط عصابة لتهريب الآثار في الأقصر", "الشرطة المصرية تفكك عصابة لتهريب الآثار في الأقصر", true},
 	})
 }
+
+// Datelines and a named speaker after a comma (eighth session, set 81's
+// decorated copies): where the desk filed, and who the wire quotes for a
+// fact, say nothing of what happened.
+func TestClassDatelines(t *testing.T) {
+	checkClass(t, []classCase{
+		{"dateline en", "GAZA (Reuters) - Aid convoy enters northern Gaza after weeks of delays", "Aid convoy enters northern Gaza after weeks of delays", true},
+		{"dateline with date en", "KYIV, Dec 7 (Reuters) - Russian missile hits power plant in western Ukraine", "Russian missile hits power plant in western Ukraine", true},
+		{"dateline in parentheses ar", "الرياض (واس) - خادم الحرمين الشريفين يوجه بإطلاق حملة إغاثية للسودان", "خادم الحرمين الشريفين يوجه بإطلاق حملة إغاثية للسودان", true},
+		{"dateline between dashes ar", "رام الله - وفا - الرئيس عباس يستقبل وزير الخارجية الأردني", "الرئيس عباس يستقبل وزير الخارجية الأردني", true},
+		{"named speaker after comma", "Measles cases surge in Europe, WHO says", "Measles cases surge in Europe", true},
+		{"named speaker after comma ar", "إجلاء مئات العائلات بسبب الفيضانات في درنة، قال الهلال الأحمر الليبي", "إجلاء مئات العائلات بسبب الفيضانات في درنة", true},
+		{"as an official said ar", "الرئيس الإيراني يزور السعودية الشهر المقبل، حسبما أفاد مسؤول إيراني", "الرئيس الإيراني يزور السعودية الشهر المقبل", true},
+		{"wsj suffix", "Boeing weighs raising capital - WSJ", "Boeing weighs raising capital", true},
+		// Still apart.
+		{"dateline, other place", "GAZA (Reuters) - Aid convoy enters northern Gaza after weeks of delays", "Aid convoy enters southern Gaza after weeks of delays - Reuters", false},
+		{"what an estimate shows is no speaker", "U.S. economy grew 3% in first quarter, advance estimate shows", "U.S. economy grew 3% in first quarter, second estimate shows", false},
+		{"speaker who says it will", "Ceasefire collapses in Gaza, Hamas says it will retaliate", "Ceasefire collapses in Gaza", false},
+	})
+}

@@ -30,6 +30,10 @@ var builtinOutlets = []string{
 	"fox news", "middle east eye", "the national", "arab news", "wafa", "kuna",
 	"wam", "mena", "rt", "sputnik", "tass", "ynet", "i24news", "axios",
 	"politico", "the hill", "al monitor",
+	"wsj", "wall street journal", "the wall street journal", "ft", "financial times",
+	"the financial times", "cnbc", "kyodo", "yonhap", "pti", "upi", "efe", "dpa",
+	"ansa", "interfax", "irna", "nikkei", "spa", "qna", "bna", "petra", "sana",
+	"the economist", "the telegraph", "the independent", "the times", "le monde", "der spiegel",
 	"رويترز", "فرانس برس", "ا ف ب", "اف ب", "الاناضول", "وكاله الاناضول",
 	"الجزيره", "الجزيره نت", "الجزيره مباشر", "العربيه", "العربيه نت",
 	"سكاي نيوز عربيه", "سكاي نيوز", "بي بي سي", "بي بي سي عربي", "وفا",
@@ -171,7 +175,7 @@ func (m *Matcher) Strip(title string) string {
 		i, sep := lastSep(s, trailingSeps)
 		if i < 0 {
 			i, sep = lastSep(s, commaSeps)
-			if i < 0 || !isAttribution(Normalize(s[i+len(sep):]), false) {
+			if i < 0 || !isAttribution(Normalize(s[i+len(sep):]), false) && !speakerTail(Normalize(s[i+len(sep):])) {
 				break
 			}
 		} else if !m.isDecoration(s[i+len(sep):], true) && !foreignTail(s[:i], s[i+len(sep):]) {
@@ -198,6 +202,7 @@ func (m *Matcher) Strip(title string) string {
 			}
 		}
 	}
+	s = m.stripDateline(s)
 	for range 2 {
 		i, sep := firstSep(s, leadingSeps)
 		if i <= 0 || !m.isDecoration(s[:i], false) {
@@ -319,6 +324,43 @@ func isAttribution(n string, leading bool) bool {
 	}
 	return false
 }
+
+// speakerTail reports whether normalized text after a comma names who
+// told the headline, even by name: ", WHO says", ", Red Crescent said",
+// "، قال الهلال الأحمر الليبي", "، حسبما أفاد مسؤول إيراني". After a
+// comma at the end, the speaker is the wire's source for what went
+// before, not the story; a headline led by its speaker ("WHO says …")
+// keeps it.
+func speakerTail(n string) bool {
+	words := strings.Fields(n)
+	if len(words) < 2 || len(words) > maxAttribution-1 {
+		return false
+	}
+	first, last := words[0], words[len(words)-1]
+	switch {
+	case asCues[first]:
+		return true
+	case (first == "says" || first == "said" || sayVerbs[first] && !isASCIIWord(first)) && !subjectPronouns[words[1]]:
+		// "، قال الهلال الأحمر", ", says Hamas"; not ", says it will".
+		return len(words) <= 4
+	case (last == "says" || last == "said" || last == "say") && len(words) <= 4:
+		// ", Red Crescent says"; not ", Hamas says it will".
+		for _, w := range words[:len(words)-1] {
+			if w == "who" {
+				continue // the WHO
+			}
+			if subjectPronouns[w] || isStop(w) && w != "the" && w != "al" {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// asCues start an Arabic attribution of "as X said": حسبما أفاد, كما
+// أعلن is not one (كما also means "also").
+var asCues = map[string]bool{"حسبما": true, "بحسبما": true, "وفقما": true}
 
 // perUnits follow "per" where it makes a rate, not an attribution: "per
 // cent", "rials per dollar", "$90 per barrel".
@@ -451,4 +493,73 @@ func scriptOf(s string) byte {
 		return 'l'
 	}
 	return 0
+}
+
+// maxDatelineWords bounds the place and date of a dateline.
+const maxDatelineWords = 5
+
+// datelineSeps end a dateline: "GAZA (Reuters) - …", "رام الله - وفا - …".
+var datelineSeps = []string{" - ", " – ", " — ", " -", ": "}
+
+// stripDateline removes a leading dateline, a place (and date) with the
+// outlet that filed from it: "GAZA (Reuters) -", "KYIV, Dec 7 (Reuters) -",
+// "الرياض (واس) -", "رام الله - وفا -". The place is where the wire's
+// desk filed, not what happened; a headline that names its place says it
+// again after. Without an outlet nothing is cut: "Gaza - …" may be a
+// headline's own place, told as a label.
+func (m *Matcher) stripDateline(s string) string {
+	i, sep := firstSep(s, datelineSeps)
+	if i <= 0 {
+		return s
+	}
+	head, rest := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+len(sep):])
+	if rest == "" {
+		return s
+	}
+	if strings.HasSuffix(head, ")") {
+		// "GAZA (Reuters)", "الرياض (واس)", "(AP)".
+		open := strings.LastIndexByte(head, '(')
+		if open < 0 || !m.outletName(head[open+1:len(head)-1]) || !datelinePlace(head[:open]) {
+			return s
+		}
+		return s[i+len(sep):]
+	}
+	// "رام الله - وفا - …": the place, then the outlet between two
+	// separators.
+	if !datelinePlace(head) || head == "" {
+		return s
+	}
+	j, sep2 := firstSep(rest, datelineSeps)
+	if j <= 0 || !m.outletName(rest[:j]) {
+		return s
+	}
+	if after := strings.TrimSpace(rest[j+len(sep2):]); strings.Count(after, " ") >= 2 {
+		return after
+	}
+	return s
+}
+
+// outletName reports whether seg is an outlet's name, listed or known by
+// its words ("وكالة الأنباء اليمنية").
+func (m *Matcher) outletName(seg string) bool {
+	n := Normalize(seg)
+	if n == "" || strings.Count(n, " ") >= maxOutletWords {
+		return false
+	}
+	if m.outlets[n] || strings.HasPrefix(n, "the ") && m.outlets[n[4:]] {
+		return true
+	}
+	for _, w := range strings.Fields(n) {
+		if outletWords[w] || outletWords[strings.TrimPrefix(w, "ال")] {
+			return true
+		}
+	}
+	return false
+}
+
+// datelinePlace reports whether s may be a dateline's place and date: a
+// few words, none a separator's, possibly none at all ("(AP) - …").
+func datelinePlace(s string) bool {
+	n := Normalize(s)
+	return strings.Count(n, " ") < maxDatelineWords && !strings.ContainsAny(s, "|:")
 }
