@@ -348,7 +348,6 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	raw, words = leavesDead(raw, words)
 	raw, words = casualtiesAs(raw, words)
 	toks := make([]string, 0, min(len(words), maxTokens))
-	var repeated uint64 // bit i: toks[i] occurs more than once (first 64)
 	// A title word said twice is kept twice until dropTitles has read
 	// both: in الرئيس المصري يستقبل رئيس الوزراء الإسباني the second
 	// title introduces another man. Duplicates go after it.
@@ -366,13 +365,15 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 			return
 		}
-		for i, x := range toks {
+		// A word said again keeps its first place, which is its role:
+		// "China warns Philippines over South China Sea", "الهلال يفوز
+		// على النصر ويتوج" (crowned is won, said twice).
+		for _, x := range toks {
 			if x == t {
 				if titleSet()[t] {
 					dupTitle = true
 					break
 				}
-				repeated |= 1 << i
 				return
 			}
 		}
@@ -678,15 +679,6 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 		}
 	}
-	// Which verbs were said twice, by value: the steps below reorder. A
-	// name said twice keeps its first place, which is its role: "China
-	// warns Philippines over South China Sea".
-	var twice []string
-	for i, t := range toks {
-		if i < 64 && repeated&(1<<i) != 0 && isVerb(t) {
-			twice = append(twice, t)
-		}
-	}
 	// The doer a passive names after "by" runs to the next break: "killed
 	// by Israeli fire near Ramallah" names the fire, and Ramallah is where.
 	agentEnd := len(toks)
@@ -804,21 +796,6 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 			toks = append(slices.Delete(toks, arVerb, arVerb+1), v)
 		}
-	}
-	if len(twice) > 0 {
-		// A verb said twice ("arrives … on visit", both visit) has no
-		// one place, so it goes last, where it stands between no two
-		// others when Score reads the order.
-		once := make([]string, 0, len(toks))
-		var last []string
-		for _, t := range toks {
-			if slices.Contains(twice, t) {
-				last = append(last, t)
-			} else {
-				once = append(once, t)
-			}
-		}
-		toks = append(once, last...)
 	}
 	return toks
 }

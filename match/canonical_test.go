@@ -2216,3 +2216,12 @@ func TestClassDatelines(t *testing.T) {
 		{"speaker who says it will", "Ceasefire collapses in Gaza, Hamas says it will retaliate", "Ceasefire collapses in Gaza", false},
 	})
 }
+
+// Roles told once a verb is said twice (eighth session, set 81): crowned
+// is won, and the winner stays before it.
+func TestClassVerbSaidTwice(t *testing.T) {
+	checkClass(t, []classCase{
+		{"winner crowned ar", "الهلال يفوز على النصر ويتوج بكأس الملك", "النصر يفوز على الهلال ويتوج بكأس الملك", false},
+		{"arrives on visit", "Macron arrives in Algiers on visit", "Macron visits Algiers", true},
+	})
+}

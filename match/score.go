@@ -654,8 +654,8 @@ func rolesSwapped(a, b []string, p *pairing) bool {
 // doer to object and another doer came in. ab and ba are the pairing
 // (index of the partner or -1).
 func subjectChanged(a, b []string, ab, ba []int8) bool {
-	// The last token is no verb to read around: a passive's verb and a
-	// word said twice are put there (see tokens).
+	// The last token is no verb to read around: a passive's verb
+	// without a doer is put there (see tokens).
 	n := min(len(a)-1, maxOrder)
 	for v := 1; v < n; v++ {
 		bv := int(ab[v])
