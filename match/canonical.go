@@ -384,6 +384,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// The verb of a passive headline ("Five killed in Israeli strike")
 	// and whether "by" names the doer: see participle.
 	passive, agent, sawVerb := -1, false, false
+	agentStart := -1 // where the doer after "by" starts
 	// An Arabic headline that starts with its act as a noun (مقتل 5,
 	// خمسة قتلى, اعتقال صحفي): where the verb token stands, and where a
 	// word of agency (برصاص, بقصف, على يد) brings in the doer. See
@@ -412,6 +413,13 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			boundary |= 1 << (n - 1)
 		}
 	}
+	// Marks of a place's kind and of the day, put last (see kindMarks).
+	var late []string
+	for i, w := range raw {
+		if k, ok := kindMarks[w]; ok && !slices.Contains(late, k) && (i+1 < len(raw) && !isASCIIWord(w) || i > 0 && isASCIIWord(w)) {
+			late = append(late, k)
+		}
+	}
 	for i := 0; i < len(words); i++ {
 		if _, known := m.words[words[i]]; !known && !m.starts[words[i]] {
 			// A preposition glued to a word the lexicon knows (برصاص,
@@ -429,6 +437,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 					if i == 0 || !agencyAt(raw, i-1) {
 						sep()
 					}
+				} else if _, capital := capitals()[r]; capital || countryTokens()[r] {
+					// A capital or a country the lexicon does not list
+					// (بباريس, in Paris): no name of a title before it.
+					words[i] = r
+					sep()
 				} else if sr := Stem(r); sr != r {
 					// لوفاة: the word after the preposition may
 					// start with what Stem takes off (وفاة is فاه).
@@ -620,9 +633,24 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 			sawVerb = true
 		}
+		if raw[i] == "وسط" && i+1 < len(raw) && m.placeFollows(raw, words, i+1) {
+			// وسط قطاع غزة is central Gaza, as جنوب قطاع غزة is the
+			// south; before anything else it is "amid" (وسط مخاوف).
+			add(c)
+			continue
+		}
 		if isStop(w) || isStop(raw[i]) || isFiller(w) || isFiller(c) || rawFillers[raw[i]] {
 			if passive == len(toks) {
 				passive = -1
+			}
+			if raw[i] == "by" && passive >= 0 && agent && agentStart < 0 {
+				agentStart = len(toks)
+			}
+			if onWords[raw[i]] && i+1 < len(raw) && raw[i+1] != "يد" && len(toks) > 0 && !isVerb(toks[len(toks)-1]) && !isMark(toks[len(toks)-1]) {
+				// على between two names: فوز الهلال على النصر. After
+				// a verb it only brings in the object (يحكم على), and
+				// على يد brings in a doer (see agencyAt).
+				add(markOn)
 			}
 			if !titleJoiners[raw[i]] {
 				sep()
@@ -689,8 +717,20 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			break
 		}
 	}
+	// Who an act told as a noun befell runs from it to the next break:
+	// in مقتل مهاجر مغربي طعنا في مورسيا the migrant, and Murcia is where.
+	arPatientEnd := len(toks)
+	for k := arVerb + 1; arVerb >= 0 && k < len(toks)-1 && k < 64; k++ {
+		if boundary&(1<<k) != 0 {
+			arPatientEnd = k + 1
+			break
+		}
+	}
+	if agentStart < 0 {
+		agentStart = passive + 1
+	}
 	if passive >= 0 && agent {
-		for k := passive + 1; k < len(toks)-1 && k < 64; k++ {
+		for k := agentStart; k < len(toks)-1 && k < 64; k++ {
 			if boundary&(1<<k) != 0 {
 				agentEnd = k + 1
 				break
@@ -712,13 +752,16 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	if drop != nil {
 		kept := make([]string, 0, len(toks))
 		p, sp, ae := -1, 0, -1
-		av, aa, aae := -1, -1, -1
+		av, aa, aae, ape, as := -1, -1, -1, -1, -1
 		for i, t := range toks {
 			if i == passive && !drop[i] {
 				p = len(kept)
 			}
 			if i == agentEnd {
 				ae = len(kept)
+			}
+			if i == agentStart {
+				as = len(kept)
 			}
 			if i == arVerb && !drop[i] {
 				av = len(kept)
@@ -728,6 +771,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 			if i == arAgentEnd {
 				aae = len(kept)
+			}
+			if i == arPatientEnd {
+				ape = len(kept)
 			}
 			if i < speaker && !drop[i] {
 				sp++
@@ -742,8 +788,14 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		if aae < 0 {
 			aae = len(kept)
 		}
-		toks, passive, agentEnd = kept, p, ae
-		arVerb, arAgent, arAgentEnd = av, aa, aae
+		if ape < 0 {
+			ape = len(kept)
+		}
+		if as < 0 {
+			as = len(kept)
+		}
+		toks, passive, agentEnd, agentStart = kept, p, ae, as
+		arVerb, arAgent, arAgentEnd, arPatientEnd = av, aa, aae, ape
 		if speaker >= 0 {
 			speaker = sp
 		}
@@ -773,10 +825,14 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 			*read = append(*read, "passive ("+v+") read as the active voice, "+how)
 		}
-		if agent {
-			toks = slices.Concat(toks[passive+1:agentEnd], []string{v}, toks[:passive], toks[agentEnd:])
-		} else {
-			toks = append(slices.Delete(toks, passive, passive+1), v)
+		// Marks say where the doer or the patient ends (see markDoer).
+		switch {
+		case agent:
+			// "to death" between the verb and "by" goes with the verb.
+			as := min(max(agentStart, passive+1), agentEnd)
+			toks = slices.Concat(toks[as:agentEnd], marked(markDoer, len(toks)), []string{v}, toks[passive+1:as], toks[:passive], toks[agentEnd:])
+		default:
+			toks = slices.Concat(toks[:passive], marked(markPatient, len(toks)), toks[passive+1:], []string{v})
 		}
 	} else if passive < 0 && arVerb >= 0 && arVerb < len(toks)-1 {
 		// The Arabic act told as a noun is a passive too: "مقتل جندي
@@ -789,15 +845,44 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			if read != nil {
 				*read = append(*read, "act told as a noun ("+v+") read as the active voice, the doer put first")
 			}
-			toks = slices.Concat(toks[arAgent:arAgentEnd], []string{v}, toks[:arVerb], toks[arVerb+1:arAgent], toks[arAgentEnd:])
+			toks = slices.Concat(toks[arAgent:arAgentEnd], marked(markDoer, len(toks)), []string{v}, toks[:arVerb], toks[arVerb+1:arAgent], toks[arAgentEnd:])
 		} else {
 			if read != nil {
 				*read = append(*read, "act told as a noun ("+v+") read without a doer: the verb put last")
 			}
-			toks = append(slices.Delete(toks, arVerb, arVerb+1), v)
+			if pe := arPatientEnd; pe > arVerb+1 && pe <= len(toks) && patientActs()[v] {
+				toks = slices.Concat(toks[:arVerb], toks[arVerb+1:pe], marked(markPatient, len(toks)), toks[pe:], []string{v})
+			} else {
+				toks = append(slices.Delete(toks, arVerb, arVerb+1), v)
+			}
 		}
 	}
+	for _, k := range late {
+		toks = append(toks, marked(k, len(toks))...)
+	}
 	return toks
+}
+
+// placeFollows reports whether raw[i] starts a place: a kind of place
+// (مدينة, قطاع), a country or a capital.
+func (m *Matcher) placeFollows(raw, words []string, i int) bool {
+	if k := kindMarks[raw[i]]; placeKindMark(k) || placeKindAt(raw, words, i) {
+		return true
+	}
+	c := m.canonicalWord(words[i])
+	_, capital := capitals()[c]
+	return capital || countryTokens()[c]
+}
+
+// kindMarks are the marks of a place's kind, as wires write it before an
+// Arabic name or after an English one (مخيم جنين, "Gaza City"), and of
+// the day a headline names as today: Jenin's camp is not Jenin city, nor
+// Gaza City the Gaza Strip, and a vote today is not tomorrow's. A headline
+// without one names no kind or no day (see kindsClash). Normalized words.
+var kindMarks = map[string]string{
+	"مدينه": "~city", "مخيم": "~camp", "قطاع": "~strip",
+	"city": "~city", "camp": "~camp", "strip": "~strip",
+	"اليوم": "~today",
 }
 
 // canonicalWord returns the canonical form of one stemmed word: its
@@ -1075,6 +1160,10 @@ func foldLatin(w string) string {
 var rawQualifiers = map[string]string{
 	"للشباب": "youth", "للناشيين": "youth", "للناشيات": "youth", "للاواسط": "youth",
 	"للسيدات": "women", "للشابات": "women", "للرديف": "reserve",
+	// What may happen is not what did: "could cut rates" / "cuts rates".
+	"could": "could", "might": "could",
+	// An acting minister (وزير الخارجية بالوكالة) is not the minister.
+	"بالوكاله": "interim",
 }
 
 // sayings are the canonical forms of the verbs of saying; they are
@@ -1298,7 +1387,9 @@ func isFiller(t string) bool { return fillers[t] || sayings[t] }
 // said after the count is what X did to them.
 var (
 	leaveWords = map[string]bool{"leave": true, "leaves": true, "left": true, "leaving": true}
-	leftStates = map[string]bool{"dead": true, "injured": true, "wounded": true, "hurt": true}
+	// What "leaves N dead" did, as the active voice says it: read as a
+	// participle, "dead" would make the cause the toll's victim.
+	leftStates = map[string]string{"dead": "kills", "injured": "injures", "wounded": "wounds", "hurt": "hurts"}
 )
 
 // atLeast are the ways wires say a count is a floor ("kills at least 20",
@@ -1415,8 +1506,8 @@ func leavesDead(raw, words []string) ([]string, []string) {
 			continue
 		}
 		for j := i + 2; j < len(raw) && j <= i+4; j++ {
-			if leftStates[raw[j]] {
-				raw[i], words[i] = raw[j], words[j]
+			if v, ok := leftStates[raw[j]]; ok {
+				raw[i], words[i] = v, Stem(v)
 				raw = slices.Delete(raw, j, j+1)
 				words = slices.Delete(words, j, j+1)
 				return raw, words
@@ -1464,3 +1555,49 @@ var stanceVerbs = map[string]bool{
 	"protest": true, "rally": true, "march": true, "poll": true, "campaign": true,
 	"lobby": true, "strike": true, "pray": true,
 }
+
+// Marks are tokens that say where a role ends, not a word: Score reads
+// them for its order rules, and they weigh nothing, are no index key and
+// set no bit of a TokenMask. Normalize never writes "~", so no word is
+// one. Each is in a headline's tokens at most once.
+const (
+	// markPatient ends who an act without a doer befell: "Syrian man
+	// stabbed in Dresden" is read "syria man ~pat dresden stab", مقتل
+	// مهاجر مغربي في مورسيا "مهاجر مغرب ~pat مورسيا يقتل".
+	markPatient = "~pat"
+	// markDoer ends the doer a passive names: "Man stabbed by Syrian" is
+	// read "syria ~doer stab man".
+	markDoer = "~doer"
+	// markOn stands where على (or أمام) joins two names: فوز الهلال على
+	// النصر, تقدم العراق على الأردن. Who stands before it acts on who
+	// stands after.
+	markOn = "~on"
+)
+
+// marked returns mark as a slice to put among n tokens, or none when
+// they are as many as a headline may have.
+func marked(mark string, n int) []string {
+	if n >= maxTokens {
+		return nil
+	}
+	return []string{mark}
+}
+
+// patientActs are the acts told as a noun whose next words say who they
+// befell (مقتل جندي, اعتقال صحفي), as canonical forms. Most others name
+// the doer there: غارة إسرائيلية, فوز الهلال, زيارة الرئيس.
+var patientActs = sync.OnceValue(func() map[string]bool {
+	m := Default()
+	set := map[string]bool{}
+	for _, w := range strings.Fields(`مقتل استشهاد وفاه اصابه جرح اعتقال احتجاز الافراج غرق انقاذ طرد سجن طعن`) {
+		set[m.normalizedForm(Normalize(w))] = true
+	}
+	return set
+})
+
+// onWords join two names with who acts first (see markOn), as Normalize
+// writes them.
+var onWords = map[string]bool{"علي": true}
+
+// isMark reports whether t is a mark (see markPatient).
+func isMark(t string) bool { return len(t) > 0 && t[0] == '~' }

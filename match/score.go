@@ -34,7 +34,10 @@ var qualifiers = map[string]bool{
 	// An act planned, threatened, sought or near is not the act done:
 	// "considering a pardon" / "pardons", يهدد بفرض / يفرض, يخطر بهدم /
 	// يهدم. (consider, mull and weigh are plan in the lexicon.)
-	"plan": true, "threaten": true, "seek": true, "ready": true,
+	"plan": true, "threaten": true, "seek": true, "ready": true, "could": true,
+	// A club's other section: Real Madrid's basketball side is not the
+	// football club, which a headline means by the name alone.
+	"basketball": true, "handball": true, "volleyball": true, "futsal": true, "سله": true,
 	"يهدد": true, "يقترب": true, "يخطر": true, "اخطار": true, "اخطارات": true, "مستعد": true,
 	"يعتزم": true, "ينوي": true,
 	// Negation as a noun: بعدم دستورية is unconstitutional.
@@ -162,7 +165,9 @@ func (p *probe) scoreNeed(threshold float64) float64 {
 func TokenMask(tokens []string) uint64 {
 	var m uint64
 	for _, t := range tokens[:min(len(tokens), maxTokens)] {
-		m |= tokenBit(t)
+		if !isMark(t) {
+			m |= tokenBit(t)
+		}
 	}
 	return m
 }
@@ -219,6 +224,8 @@ const (
 	ruleAct       = "one side's act undoes what both report"
 	ruleStage     = "one side's own verb governs the act both report"
 	ruleOffice    = "a title both share, of another portfolio"
+	ruleKind      = "another kind of place or another day"
+	rulePatient   = "who an act befell on one side is who did it, or who it did not befall, on the other"
 )
 
 // score is Score; with p non-nil it also fills p and reports which rule
@@ -252,6 +259,11 @@ func score(a, b []string, p *pairing) (float64, string) {
 	// Exact matches first, then near ones among what is left, so that a
 	// near spelling never takes a token its exact twin needs.
 	for i, t := range a {
+		if isMark(t) {
+			// Marks say where roles end; the rules read them by
+			// place, and a pairing of them would move names.
+			continue
+		}
 		for j, u := range b {
 			if p.ba[j] < 0 && t == u {
 				p.ab[i], p.ba[j] = int8(j), int8(i)
@@ -324,6 +336,15 @@ func score(a, b []string, p *pairing) (float64, string) {
 	}
 	if oppositesSwapped(a, p.ab[:len(a)], len(b)) {
 		return 0, ruleRoles
+	}
+	if patientIsDoer(a, b, p.ab[:len(a)]) || patientIsDoer(b, a, p.ba[:len(b)]) || patientsSwapped(a, b, p.ab[:len(a)], p.ba[:len(b)]) {
+		return 0, rulePatient
+	}
+	if onSwapped(a, b, p.ab[:len(a)]) {
+		return 0, ruleRoles
+	}
+	if kindsClash(a, b) || todayClash(a, b, p.ba[:len(b)]) || todayClash(b, a, p.ab[:len(a)]) {
+		return 0, ruleKind
 	}
 	if subjectChanged(a, b, p.ab[:len(a)], p.ba[:len(b)]) || subjectChanged(b, a, p.ba[:len(b)], p.ab[:len(a)]) {
 		return 0, ruleSubject
@@ -461,14 +482,14 @@ const maxGiven = 2
 func givenNamesOnly(toks []string, partner []int8) bool {
 	some := false
 	for i, t := range toks {
-		if partner[i] >= 0 {
+		if partner[i] >= 0 || isMark(t) {
 			continue
 		}
 		if !givenNames()[t] {
 			return false
 		}
 		j := i + 1
-		for j < len(toks) && partner[j] < 0 && givenNames()[toks[j]] {
+		for j < len(toks) && partner[j] < 0 && givenNames()[toks[j]] || j < len(toks) && isMark(toks[j]) {
 			j++
 		}
 		if j == len(toks) || partner[j] < 0 || isVerb(toks[j]) {
@@ -504,6 +525,9 @@ func anotherOffice(a, b []string, ab, ba []int8) bool {
 			continue
 		}
 		x, y := a[i+1], b[j+1]
+		if isMark(x) || isMark(y) {
+			continue
+		}
 		if (ab[i+1] < 0 || ba[j+1] < 0) && x != y && !isVerb(x) && !isVerb(y) && !titleSet()[x] && !titleSet()[y] && !nearToken(x, y) {
 			return true
 		}
@@ -519,7 +543,8 @@ var stageVerbs = sync.OnceValue(func() map[string]bool {
 	m := Default()
 	set := map[string]bool{}
 	for _, w := range strings.Fields(`delays postpones defers pledges vows promises fails tries
-refuses rejects prepares cancels scraps suspends halts stops resumes discusses studies
+refuses rejects prepares cancels scraps suspends halts stops resumes discusses studies proposes
+يقترح
 يؤجل يرجئ يتعهد يفشل يحاول يرفض يستعد يلغي يعلق يوقف يستانف يبحث يدرس تعليق تأجيل إلغاء إرجاء`) {
 		set[m.normalizedForm(Normalize(w))] = true
 	}
@@ -542,17 +567,22 @@ const maxDoer = 2
 // place or count, has a token of its own; with one word more on either
 // side the pair is scored as any other.
 func doerPrefix(toks []string, partner []int8) int {
-	for k := 1; k <= maxDoer && k < len(toks); k++ {
-		d := toks[k-1]
-		if weight(d) != 1 || partner[k-1] >= 0 {
-			return 0
+	doer := 0
+	for k := 0; k < len(toks); k++ {
+		t := toks[k]
+		if isMark(t) {
+			continue // ~doer after a passive's doer
 		}
-		if v := toks[k]; isVerb(v) && !symmetric[v] {
-			if partner[k] < 0 {
+		if isVerb(t) && !symmetric[t] {
+			if doer == 0 || partner[k] < 0 {
 				return 0
 			}
-			return k
+			return doer
 		}
+		if doer == maxDoer || weight(t) != 1 || partner[k] >= 0 {
+			return 0
+		}
+		doer++
 	}
 	return 0
 }
@@ -1191,4 +1221,106 @@ func lessTokens(a, b []string) bool {
 // words, opposite stories.
 func opposedStances(a, b []string) bool {
 	return contains(a, stancePro) && contains(b, "against") || contains(a, "against") && contains(b, stancePro)
+}
+
+// patientIsDoer reports whether a token of who an act without a doer
+// befell in a (before markPatient) is the doer b names (before
+// markDoer): "Syrian man stabbed in Dresden" / "Man stabbed by Syrian in
+// Dresden", مقتل مهاجر مغربي / مقتل رجل على يد مهاجر مغربي. The victim on
+// one side is the attacker on the other. ab is the pairing.
+func patientIsDoer(a, b []string, ab []int8) bool {
+	pa, db := slices.Index(a, markPatient), slices.Index(b, markDoer)
+	if pa < 0 || db < 0 {
+		return false
+	}
+	for i := range pa {
+		if j := int(ab[i]); j >= 0 && j < db && !isMark(a[i]) && !isVerb(a[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// patientsSwapped reports whether two acts without a doer befell each
+// side's own: a token of who it befell in a stands after b's patient, and
+// one of b's stands after a's: "American detained in Venezuela" /
+// "Venezuelan detained in US", احتجاز صيادين تونسيين لدى خفر السواحل
+// الليبي and the other way round. One side only ("Five killed in Gaza" /
+// "In Gaza, five killed") is a phrase moved.
+func patientsSwapped(a, b []string, ab, ba []int8) bool {
+	pa, pb := slices.Index(a, markPatient), slices.Index(b, markPatient)
+	if pa < 0 || pb < 0 {
+		return false
+	}
+	out := func(x []string, p int, xy []int8, q int) bool {
+		for i := range p {
+			if j := int(xy[i]); j > q && !isMark(x[i]) && !isVerb(x[i]) {
+				return true
+			}
+		}
+		return false
+	}
+	return out(a, pa, ab, pb) && out(b, pb, ba, pa)
+}
+
+// onSwapped reports whether two names joined by على (markOn) stand on
+// its other sides in b: فوز الهلال على النصر / فوز النصر على الهلال, تقدم
+// العراق على الأردن / تقدم الأردن على العراق. ab is the pairing.
+func onSwapped(a, b []string, ab []int8) bool {
+	oa, ob := slices.Index(a, markOn), slices.Index(b, markOn)
+	if oa < 0 || ob < 0 {
+		return false
+	}
+	before, after := false, false
+	for i, t := range a {
+		j := int(ab[i])
+		if j < 0 || isMark(t) || isVerb(t) {
+			continue
+		}
+		switch {
+		case symmetric[t]:
+			return false
+		case i < oa && j > ob:
+			before = true
+		case i > oa && j < ob:
+			after = true
+		}
+	}
+	return before && after
+}
+
+// kindsClash reports whether each side names a kind of place the other
+// does not (see kindMarks): مخيم جنين / مدينة جنين, "Gaza City" / "Gaza
+// Strip". One side's kind alone ("in Gaza" / "in Gaza City") is detail.
+func kindsClash(a, b []string) bool {
+	own := func(x, y []string) bool {
+		for _, t := range x {
+			if placeKindMark(t) && !slices.Contains(y, t) {
+				return true
+			}
+		}
+		return false
+	}
+	return own(a, b) && own(b, a)
+}
+
+// placeKindMark reports whether t is a mark of a place's kind.
+func placeKindMark(t string) bool { return t == "~city" || t == "~camp" || t == "~strip" }
+
+// otherDays are the days that are not today, as tokens.
+var otherDays = map[string]bool{"غدا": true, "امس": true, "tomorrow": true, "yesterday": true}
+
+// todayClash reports whether a says today (~today, which is otherwise a
+// filler: اليوم) and b names another day a does not: مجلس الأمن يصوت
+// اليوم / يصوت غدا. ba is b's pairing.
+func todayClash(a, b []string, ba []int8) bool {
+	if !slices.Contains(a, "~today") {
+		return false
+	}
+	for j, u := range b {
+		if ba[j] < 0 && otherDays[u] {
+			return true
+		}
+	}
+	return false
 }

@@ -10,7 +10,7 @@ import (
 // Signature. Anything that stores their results (normalized titles, index
 // keys) should record it and rebuild when it changes: a key computed under
 // other rules will not be found again.
-const Version = 9
+const Version = 10
 
 // strongWeight is the weight of a token that names a number or a negation.
 // A differing count, score or date, or a "not", changes the story however
@@ -47,8 +47,11 @@ var negations = map[string]bool{
 const maxNegation = 8
 
 // weight is how much a token counts in Similarity. Tokens are normalized,
-// so their digits are ASCII.
+// so their digits are ASCII. A mark (see isMark) counts nothing.
 func weight(t string) int {
+	if isMark(t) {
+		return 0
+	}
 	for i := 0; i < len(t); i++ {
 		if '0' <= t[i] && t[i] <= '9' {
 			return strongWeight
@@ -156,7 +159,7 @@ func newProbe(a []string) *probe {
 	a = a[:min(len(a), maxTokens)]
 	p := &probe{tokens: make([]string, 0, len(a))}
 	for i, t := range a {
-		if !slices.Contains(a[:i], t) {
+		if !isMark(t) && !slices.Contains(a[:i], t) {
 			p.tokens = append(p.tokens, t)
 		}
 	}
@@ -246,7 +249,7 @@ func Signature(tokens []string, threshold float64) []string {
 		return nil
 	}
 	threshold = min(threshold, 1)
-	keys := slices.Clone(tokens[:min(len(tokens), maxTokens)])
+	keys := slices.DeleteFunc(slices.Clone(tokens[:min(len(tokens), maxTokens)]), isMark)
 	slices.SortFunc(keys, func(x, y string) int {
 		if c := cmp.Compare(len(y), len(x)); c != 0 {
 			return c
@@ -329,7 +332,7 @@ func rareKeys(tokens []string, count func(string) uint32, threshold float64, ext
 	var buf [maxTokens]ranked
 	rs := buf[:0]
 	for i, t := range tokens[:min(len(tokens), maxTokens)] {
-		if !slices.Contains(tokens[:i], t) {
+		if !isMark(t) && !slices.Contains(tokens[:i], t) {
 			rs = append(rs, ranked{t, count(t)})
 		}
 	}

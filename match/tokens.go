@@ -38,6 +38,8 @@ var stopWords = map[string]struct{}{
 	// Israel" (لصالح إسرائيل, لإسرائيل).
 	"خلال": {}, "بشان": {}, "حول": {}, "يوم": {}, "لصالح": {}, "بحق": {},
 	"amid": {}, "during": {}, "over": {}, "about": {}, "regarding": {},
+	// "flooding across England" is "throughout England".
+	"across": {}, "throughout": {},
 	// "via the Zikim crossing", "through Zikim crossing", عبر معبر.
 	"via": {}, "through": {}, "عبر": {},
 	// The Arabic article as Latin transliterations write it, or leave

@@ -111,7 +111,8 @@ func participle(raw []string, i int, c string, sawVerb bool) (passive, agent boo
 	if sawVerb || i == 0 || !isASCIIWord(w) || subjectPronouns[raw[i-1]] {
 		return false, false
 	}
-	agent = i+1 < len(raw) && raw[i+1] == "by"
+	agent = i+1 < len(raw) && raw[i+1] == "by" ||
+		i+3 < len(raw) && raw[i+1] == "to" && raw[i+2] == "death" && raw[i+3] == "by" // "stabbed to death by"
 	switch {
 	case len(w) >= 5 && pastForm(w) && !strings.HasSuffix(w, "eed"):
 	case irregularParticiples[w]:
