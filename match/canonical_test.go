@@ -202,9 +202,10 @@ func TestProbeCorpus(t *testing.T) {
 	// 0.862 in the seventh, with sets 54 to 59 written by helpers that
 	// had seen neither the rules nor the other sets; 0.85 with sets 60
 	// to 63, whose adversarial set's 30 one-story controls are told in
-	// wholly other words (3 of 30 merged at writing).
-	if recall < 0.84 {
-		t.Errorf("recall %.3f (%d/%d), want at least 0.84", recall, tp, same)
+	// wholly other words (3 of 30 merged at writing); 0.873 in the
+	// eighth, with sets 78 to 83, when the floor went up to 0.86.
+	if recall < 0.86 {
+		t.Errorf("recall %.3f (%d/%d), want at least 0.86", recall, tp, same)
 	}
 }
 
