@@ -2277,3 +2277,11 @@ func TestClassSetsSeventyEightToEightyThree(t *testing.T) {
 		{"court rules ar", "محكمة مصرية تقضي بإعدام 5 متهمين في قضية إرهاب", "محكمة مصرية تحكم بإعدام 5 متهمين في قضية إرهاب", true},
 	})
 }
+
+// Grounds to act are a reason, not a grounding (set 83).
+func TestClassGrounds(t *testing.T) {
+	checkClass(t, []classCase{
+		{"grounds a fleet", "EASA grounds Boeing 737 MAX jets", "EASA finds grounds to probe Boeing 737 MAX jets", false},
+		{"grounds and reason", "Court finds no grounds to delay trial", "Court finds no reason to delay trial", true},
+	})
+}
