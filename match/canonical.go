@@ -646,11 +646,8 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			if raw[i] == "by" && passive >= 0 && agent && agentStart < 0 {
 				agentStart = len(toks)
 			}
-			if onWords[raw[i]] && i+1 < len(raw) && raw[i+1] != "يد" && len(toks) > 0 && !isVerb(toks[len(toks)-1]) && !isMark(toks[len(toks)-1]) {
-				// على between two names: فوز الهلال على النصر. After
-				// a verb it only brings in the object (يحكم على), and
-				// على يد brings in a doer (see agencyAt).
-				add(markOn)
+			if mark := m.roleMark(raw, words, i, toks); mark != "" {
+				add(mark)
 			}
 			if !titleJoiners[raw[i]] {
 				sep()
@@ -1568,11 +1565,52 @@ const (
 	// markDoer ends the doer a passive names: "Man stabbed by Syrian" is
 	// read "syria ~doer stab man".
 	markDoer = "~doer"
-	// markOn stands where على (or أمام) joins two names: فوز الهلال على
-	// النصر, تقدم العراق على الأردن. Who stands before it acts on who
-	// stands after.
-	markOn = "~on"
+	// markOn stands where على joins two names: فوز الهلال على النصر,
+	// تقدم العراق على الأردن. Who stands before it acts on who stands
+	// after. markFrom and markTo stand where from and to do: "deported
+	// from Mexico to Guatemala", سفير سعودي لدى مصر.
+	markOn   = "~on"
+	markFrom = "~from"
+	markTo   = "~to"
 )
+
+// roleMarks are the prepositions that give the names around them their
+// roles (see markOn), as Normalize writes them.
+var roleMarks = map[string]string{
+	"علي": markOn, "امام": markOn, "on": markOn,
+	"من": markFrom, "from": markFrom,
+	"الي": markTo, "لدي": markTo, "to": markTo, "into": markTo,
+}
+
+// partitives are the counts من follows without saying where from: عدد
+// من, عشرات من, آلاف من.
+var partitives = map[string]bool{
+	"عدد": true, "عشرات": true, "ميات": true, "الاف": true, "العديد": true, "مجموعه": true,
+	"بعض": true, "كثير": true, "اكثر": true, "اقل": true, "عشرات الالاف": true, "جمله": true,
+}
+
+// roleMark returns the mark raw[i] stands for (see roleMarks) where it
+// joins two names, or "". After a verb a preposition only brings in the
+// verb's object or place (يحكم على, "returns to"); before a verb "to" is
+// the infinitive's ("Trump to visit"); على يد and من قبل bring in a doer
+// (see agencyAt); من after a count says of what (عدد من الشبان).
+func (m *Matcher) roleMark(raw, words []string, i int, toks []string) string {
+	mark, ok := roleMarks[raw[i]]
+	if !ok || i+1 >= len(raw) || len(toks) == 0 || slices.Contains(toks, mark) {
+		return ""
+	}
+	if last := toks[len(toks)-1]; isVerb(last) || isMark(last) {
+		return ""
+	}
+	next := raw[i+1]
+	if next == "يد" || next == "قبل" || i > 0 && partitives[raw[i-1]] {
+		return ""
+	}
+	if isASCIIWord(next) && (isVerb(m.canonicalWord(words[i+1])) || hasDigit(next) || isStop(next) && next != "the") {
+		return ""
+	}
+	return mark
+}
 
 // marked returns mark as a slice to put among n tokens, or none when
 // they are as many as a headline may have.
@@ -1594,10 +1632,6 @@ var patientActs = sync.OnceValue(func() map[string]bool {
 	}
 	return set
 })
-
-// onWords join two names with who acts first (see markOn), as Normalize
-// writes them.
-var onWords = map[string]bool{"علي": true}
 
 // isMark reports whether t is a mark (see markPatient).
 func isMark(t string) bool { return len(t) > 0 && t[0] == '~' }

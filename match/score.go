@@ -273,7 +273,7 @@ func score(a, b []string, p *pairing) (float64, string) {
 	}
 	near := 0
 	for i, t := range a {
-		if p.ab[i] >= 0 || near >= maxNear {
+		if p.ab[i] >= 0 || near >= maxNear || isMark(t) {
 			continue
 		}
 		for j, u := range b {
@@ -340,7 +340,7 @@ func score(a, b []string, p *pairing) (float64, string) {
 	if patientIsDoer(a, b, p.ab[:len(a)]) || patientIsDoer(b, a, p.ba[:len(b)]) || patientsSwapped(a, b, p.ab[:len(a)], p.ba[:len(b)]) {
 		return 0, rulePatient
 	}
-	if onSwapped(a, b, p.ab[:len(a)]) {
+	if marksSwapped(a, b, p.ab[:len(a)]) {
 		return 0, ruleRoles
 	}
 	if kindsClash(a, b) || todayClash(a, b, p.ba[:len(b)]) || todayClash(b, a, p.ab[:len(a)]) {
@@ -1263,30 +1263,37 @@ func patientsSwapped(a, b []string, ab, ba []int8) bool {
 	return out(a, pa, ab, pb) && out(b, pb, ba, pa)
 }
 
-// onSwapped reports whether two names joined by على (markOn) stand on
-// its other sides in b: فوز الهلال على النصر / فوز النصر على الهلال, تقدم
-// العراق على الأردن / تقدم الأردن على العراق. ab is the pairing.
-func onSwapped(a, b []string, ab []int8) bool {
-	oa, ob := slices.Index(a, markOn), slices.Index(b, markOn)
-	if oa < 0 || ob < 0 {
-		return false
-	}
-	before, after := false, false
-	for i, t := range a {
-		j := int(ab[i])
-		if j < 0 || isMark(t) || isVerb(t) {
+// marksSwapped reports whether two names joined by a preposition that
+// gives them roles (markOn, markFrom, markTo) stand on its other sides in
+// b: فوز الهلال على النصر / فوز النصر على الهلال, "deported from Mexico
+// to Guatemala" / "from Guatemala to Mexico", سفير سعودي لدى مصر / سفير
+// مصري لدى السعودية. ab is the pairing.
+func marksSwapped(a, b []string, ab []int8) bool {
+	for _, mark := range [...]string{markOn, markFrom, markTo} {
+		oa, ob := slices.Index(a, mark), slices.Index(b, mark)
+		if oa < 0 || ob < 0 {
 			continue
 		}
-		switch {
-		case symmetric[t]:
-			return false
-		case i < oa && j > ob:
-			before = true
-		case i > oa && j < ob:
-			after = true
+		before, after := false, false
+		for i, t := range a {
+			j := int(ab[i])
+			if j < 0 || isMark(t) || isVerb(t) {
+				continue
+			}
+			switch {
+			case symmetric[t] && isVerb(t):
+				return false
+			case i < oa && j > ob:
+				before = true
+			case i > oa && j < ob:
+				after = true
+			}
+		}
+		if before && after {
+			return true
 		}
 	}
-	return before && after
+	return false
 }
 
 // kindsClash reports whether each side names a kind of place the other
