@@ -633,6 +633,14 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 			sawVerb = true
 		}
+		if mark := m.roleMark(raw, words, i, toks); mark != "" && passive != len(toks) {
+			add(mark)
+		}
+		if clauseStarts[raw[i]] {
+			// "fined by EU after complaint from Spotify": the doer
+			// ends where the clause of when or why begins.
+			sep()
+		}
 		if raw[i] == "وسط" && i+1 < len(raw) && m.placeFollows(raw, words, i+1) {
 			// وسط قطاع غزة is central Gaza, as جنوب قطاع غزة is the
 			// south; before anything else it is "amid" (وسط مخاوف).
@@ -645,9 +653,6 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			}
 			if raw[i] == "by" && passive >= 0 && agent && agentStart < 0 {
 				agentStart = len(toks)
-			}
-			if mark := m.roleMark(raw, words, i, toks); mark != "" {
-				add(mark)
 			}
 			if !titleJoiners[raw[i]] {
 				sep()
@@ -1320,11 +1325,11 @@ var agencyWords = map[string]bool{
 
 // agencyOnly are the agency words that say nothing but who: برصاص
 // الاحتلال is the army, as "قوات الاحتلال تقتل" is.
-var agencyOnly = map[string]bool{"برصاص": true, "بنيران": true, "يد": true}
+var agencyOnly = map[string]bool{"برصاص": true, "بنيران": true, "يد": true, "قبل": true}
 
 // agencyAt reports whether raw[i] brings in a doer (see agencyWords).
 func agencyAt(raw []string, i int) bool {
-	return agencyWords[raw[i]] || raw[i] == "يد" && i > 0 && raw[i-1] == "علي"
+	return agencyWords[raw[i]] || (raw[i] == "يد" && i > 0 && raw[i-1] == "علي") || (raw[i] == "قبل" && i > 0 && raw[i-1] == "من")
 }
 
 // vagueCounts are counts without a number: مئات, آلاف, عشرات, "hundreds".
@@ -1582,6 +1587,18 @@ var roleMarks = map[string]string{
 	"الي": markTo, "لدي": markTo, "to": markTo, "into": markTo,
 }
 
+// clauseStarts begin a clause of when or why, which ends a name or a
+// doer before it.
+var clauseStarts = map[string]bool{"after": true, "before": true, "following": true, "بعد": true, "اثر": true}
+
+// compoundPrepositions end with a preposition that gives no role: "due
+// to", "according to", بالإضافة إلى.
+var compoundPrepositions = map[string]bool{
+	"due": true, "according": true, "close": true, "next": true, "owing": true, "thanks": true,
+	"prior": true, "up": true, "bid": true, "بالاضافه": true, "اضافه": true, "استنادا": true,
+	"نظرا": true, "بالنسبه": true, "بالقرب": true, "قريبا": true,
+}
+
 // partitives are the counts من follows without saying where from: عدد
 // من, عشرات من, آلاف من.
 var partitives = map[string]bool{
@@ -1603,7 +1620,7 @@ func (m *Matcher) roleMark(raw, words []string, i int, toks []string) string {
 		return ""
 	}
 	next := raw[i+1]
-	if next == "يد" || next == "قبل" || i > 0 && partitives[raw[i-1]] {
+	if next == "يد" || next == "قبل" || i > 0 && (partitives[raw[i-1]] || compoundPrepositions[raw[i-1]]) {
 		return ""
 	}
 	if isASCIIWord(next) && (isVerb(m.canonicalWord(words[i+1])) || hasDigit(next) || isStop(next) && next != "the") {

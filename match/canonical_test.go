@@ -2285,3 +2285,26 @@ func TestClassGrounds(t *testing.T) {
 		{"grounds and reason", "Court finds no grounds to delay trial", "Court finds no reason to delay trial", true},
 	})
 }
+
+// Prepositions that give roles (set 84): from, to, لدى, على and أمام.
+func TestClassRolePrepositions(t *testing.T) {
+	checkClass(t, []classCase{
+		{"from and to", "Migrants deported from Mexico to Guatemala on chartered flights", "Migrants deported from Guatemala to Mexico on chartered flights", false},
+		{"into", "Thousands of refugees cross from Chad into Sudan's Darfur", "Thousands of refugees cross from Sudan's Darfur into Chad", false},
+		{"ambassador to", "Germany's ambassador to Israel recalled for consultations", "Israel's ambassador to Germany recalled for consultations", false},
+		{"tariffs on", "US tariffs on Chinese goods raised to 125%", "Chinese tariffs on US goods raised to 125%", false},
+		{"complaint from", "Apple fined by EU after complaint from Spotify", "Spotify fined by EU after complaint from Apple", false},
+		{"ambassador ladai ar", "سفير سعودي جديد لدى مصر يقدم أوراق اعتماده", "سفير مصري جديد لدى السعودية يقدم أوراق اعتماده", false},
+		{"from and to ar", "ترحيل مئات المهاجرين من الجزائر إلى النيجر", "ترحيل مئات المهاجرين من النيجر إلى الجزائر", false},
+		{"hands over to ar", "سلمت السلطات الكويتية مطلوبين إلى العراق", "سلمت السلطات العراقية مطلوبين إلى الكويت", false},
+		{"loss before ar", "خسارة الهلال أمام النصر في ديربي الرياض", "خسارة النصر أمام الهلال في ديربي الرياض", false},
+		{"knocked out at the hands of ar", "إقصاء الوداد على يد الرجاء من كأس العرش", "إقصاء الرجاء على يد الوداد من كأس العرش", false},
+		{"by the hand of ar", "استهداف دورية للجيش اللبناني من قبل مسلحين", "استهداف مسلحين من قبل دورية للجيش اللبناني", false},
+		{"speaker swap", "Hamas says Israel violated Gaza ceasefire deal", "Israel says Hamas violated Gaza ceasefire deal", false},
+		{"bowl out", "India bowl out Pakistan for 146 in Asia Cup final", "Pakistan bowl out India for 146 in Asia Cup final", false},
+		// Still one story.
+		{"a count of ar", "الاحتلال يعتقل 20 فلسطينيا من الضفة الغربية", "اعتقال 20 فلسطينيا من الضفة الغربية", true},
+		{"from and to moved", "Flights resume from Cairo to Beirut", "Flights to Beirut from Cairo resume", true},
+		{"to visit", "Trump to visit China next month", "Trump visits China next month", true},
+	})
+}
