@@ -220,7 +220,23 @@ func (m *Matcher) canonical(title string, read *[]string) (normalized string, to
 			*read = append(*read, "a country after a place, dropped: "+country)
 		}
 	}
-	return normalized, m.tokens(from, read)
+	return normalized, m.tokens(from, leadSpeaker(stripped), read)
+}
+
+// leadSpeaker returns how many words, as Normalize writes them, a
+// speaker before a colon has ("حماس: إسرائيل خرقت الاتفاق", "Israel:
+// Hamas violated truce"), or 0. The speaker keeps its place in the
+// tokens; a mark after it (markSaid) tells what it said from who said it.
+func leadSpeaker(s string) int {
+	i := strings.IndexByte(s, ':')
+	if i <= 0 || i+1 >= len(s) || s[i+1] != ' ' || hasDigit(s[:i]) {
+		return 0
+	}
+	head := strings.Fields(Normalize(s[:i]))
+	if len(head) == 0 || len(head) > 3 || len(strings.Fields(s[i+1:])) < 3 {
+		return 0
+	}
+	return len(head)
 }
 
 // hitBy are the endings of English compound adjectives of a place an
@@ -326,7 +342,7 @@ func (m *Matcher) Tokens(title string) []string {
 //
 // With read non-nil, each reordering or dropping of words is also said
 // there, for Explain.
-func (m *Matcher) tokens(normalized string, read *[]string) []string {
+func (m *Matcher) tokens(normalized string, lead int, read *[]string) []string {
 	if normalized == "" {
 		return nil
 	}
@@ -385,6 +401,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// and whether "by" names the doer: see participle.
 	passive, agent, sawVerb := -1, false, false
 	agentStart := -1 // where the doer after "by" starts
+	sayFirst := false // a verb of saying is the first word
 	// An Arabic headline that starts with its act as a noun (مقتل 5,
 	// خمسة قتلى, اعتقال صحفي): where the verb token stands, and where a
 	// word of agency (برصاص, بقصف, على يد) brings in the doer. See
@@ -630,11 +647,21 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			// stays where a doer stands.
 			if speaker < 0 && !sawVerb && passive < 0 && (i+1 >= len(raw) || !subjectPronouns[raw[i+1]]) {
 				speaker = len(toks)
+				// Said first (قالت الخارجية الباكستانية إن الهند
+				// انتهكت): the speaker runs to إن, below.
+				sayFirst = speaker == 0
 			}
 			sawVerb = true
 		}
+		if i == lead && len(toks) > 0 {
+			add(markSaid)
+			sep()
+		}
 		if mark := m.roleMark(raw, words, i, toks); mark != "" && passive != len(toks) {
 			add(mark)
+		}
+		if sayFirst && speaker == 0 && (raw[i] == "ان" || raw[i] == "that") {
+			speaker = len(toks)
 		}
 		if clauseStarts[raw[i]] {
 			// "fined by EU after complaint from Spotify": the doer
@@ -683,7 +710,8 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 				continue
 			}
 		}
-		if n == 0 || n == 1 && i == counted {
+		if n == 0 || n == 1 && i == counted || toks[n-1] == markSaid {
+			// First, or first after a speaker's colon (غزة: استشهاد).
 			if nominalAct(raw[i], c) {
 				arVerb = n
 			}
@@ -1574,6 +1602,8 @@ const (
 	// تقدم العراق على الأردن. Who stands before it acts on who stands
 	// after. markFrom and markTo stand where from and to do: "deported
 	// from Mexico to Guatemala", سفير سعودي لدى مصر.
+	// markSaid ends a speaker before a colon (see leadSpeaker).
+	markSaid = "~said"
 	markOn   = "~on"
 	markFrom = "~from"
 	markTo   = "~to"

@@ -2308,3 +2308,15 @@ func TestClassRolePrepositions(t *testing.T) {
 		{"to visit", "Trump to visit China next month", "Trump visits China next month", true},
 	})
 }
+
+// Speakers said first or before a colon (set 84): what one side says of
+// the other is not what the other says of it.
+func TestClassSpeakersFirst(t *testing.T) {
+	checkClass(t, []classCase{
+		{"said first ar", "قالت الخارجية الباكستانية إن الهند انتهكت الهدنة", "قالت الخارجية الهندية إن باكستان انتهكت الهدنة", false},
+		{"speaker colon ar", "حماس: إسرائيل خرقت اتفاق وقف إطلاق النار في غزة", "إسرائيل: حماس خرقت اتفاق وقف إطلاق النار في غزة", false},
+		{"speaker colon", "Israel: Hamas violated Gaza truce", "Hamas: Israel violated Gaza truce", false},
+		{"speaker colon and says", "Hamas: Israel violated Gaza truce", "Hamas says Israel violated Gaza truce", true},
+		{"place colon ar", "غزة: استشهاد 5 فلسطينيين بقصف إسرائيلي", "استشهاد 5 فلسطينيين بقصف إسرائيلي في غزة", true},
+	})
+}
