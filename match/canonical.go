@@ -400,7 +400,7 @@ func (m *Matcher) tokens(normalized string, lead int, read *[]string) []string {
 	// The verb of a passive headline ("Five killed in Israeli strike")
 	// and whether "by" names the doer: see participle.
 	passive, agent, sawVerb := -1, false, false
-	agentStart := -1 // where the doer after "by" starts
+	agentStart := -1  // where the doer after "by" starts
 	sayFirst := false // a verb of saying is the first word
 	// An Arabic headline that starts with its act as a noun (مقتل 5,
 	// خمسة قتلى, اعتقال صحفي): where the verb token stands, and where a

@@ -2320,3 +2320,12 @@ func TestClassSpeakersFirst(t *testing.T) {
 		{"place colon ar", "غزة: استشهاد 5 فلسطينيين بقصف إسرائيلي", "استشهاد 5 فلسطينيين بقصف إسرائيلي في غزة", true},
 	})
 }
+
+// A speaker's colon one side writes and the other leaves out names no
+// one the other contradicts, as a doer left out does.
+func TestClassSpeakerColonLeftOut(t *testing.T) {
+	checkClass(t, []classCase{
+		{"civil defence colon ar", "الدفاع المدني: إخماد حريق ضخم في مصنع للبلاستيك بالشارقة", "إخماد حريق ضخم في مصنع للبلاستيك بالشارقة", true},
+		{"guard colon ar", "غرق قارب مهاجرين قبالة سواحل صفاقس", "الحرس الوطني: غرق قارب مهاجرين قبالة سواحل صفاقس", true},
+	})
+}
