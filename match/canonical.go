@@ -595,12 +595,24 @@ func (m *Matcher) tokens(normalized string, lead int, read *[]string) []string {
 			}
 			continue
 		}
+		if raw[i] == "قد" && i+1 < len(raw) && arabicPresent(raw[i+1]) {
+			// قد before the present tense is "may": الإضراب قد يشل
+			// الموانئ is not الإضراب يشل الموانئ.
+			add("could")
+			continue
+		}
 		if q, ok := rawQualifiers[raw[i]]; ok {
 			// "للشباب" is a youth team; "شباب" alone, young men.
 			add(q)
 			continue
 		}
 		w := words[i]
+		if base, ok := dualOf(w); ok && !hasDigit(strings.Join(toks[max(0, len(toks)-1):], "")) {
+			// A dual is a count: جنديين, two soldiers, as 2 جنديين;
+			// مقتل جندي is one, مقتل جنود many.
+			add("2")
+			w, counted = base, i
+		}
 		if i == counted && !isASCIIWord(w) && utf8.RuneCountInString(w) >= 4 {
 			// The counted noun after a number takes the accusative's
 			// alif (15 فلسطينيا, 12 منزلا), where other wires write the
@@ -904,6 +916,41 @@ func (m *Matcher) placeFollows(raw, words []string, i int) bool {
 	return capital || countryTokens()[c]
 }
 
+// arabicPresent reports whether the Arabic word w is written as a verb in
+// the present tense (يفعل, تفعل, نفعل, يشل) of three letters or more.
+func arabicPresent(w string) bool {
+	r, size := utf8.DecodeRuneInString(w)
+	return presentPrefixes[string(r)] && utf8.RuneCountInString(w[size:]) >= 2
+}
+
+// dualBases are Arabic nouns whose plural is broken (جنود, أطفال), so
+// that their form in -ين or -ان is a dual, two of them; a noun with a
+// sound plural (مواطنين) may be either. As Stem writes them.
+var dualBases = map[string]bool{
+	"جندي": true, "شخص": true, "طفل": true, "شاب": true, "ضابط": true, "عنصر": true,
+	"قارب": true, "منزل": true, "شهيد": true, "قتيل": true, "جريح": true, "اسير": true,
+	"طالب": true, "طبيب": true, "رجل": true, "سايح": true, "عامل": true, "صاروخ": true,
+	"طايره": true, "سياره": true, "مبني": true, "لاعب": true, "هدف": true,
+}
+
+// dualOf returns the noun of w when w is its dual (see dualBases).
+func dualOf(w string) (string, bool) {
+	for _, suf := range [...]string{"ين", "ان"} {
+		base, ok := strings.CutSuffix(w, suf)
+		if !ok {
+			continue
+		}
+		if dualBases[base] {
+			return base, true
+		}
+		// A feminine's ة is ت before the ending: طائرتين.
+		if b, ok := strings.CutSuffix(base, "ت"); ok && dualBases[b+"ه"] {
+			return b + "ه", true
+		}
+	}
+	return "", false
+}
+
 // kindMarks are the marks of a place's kind, as wires write it before an
 // Arabic name or after an English one (مخيم جنين, "Gaza City"), and of
 // the day a headline names as today: Jenin's camp is not Jenin city, nor
@@ -913,6 +960,11 @@ var kindMarks = map[string]string{
 	"مدينه": "~city", "مخيم": "~camp", "قطاع": "~strip",
 	"city": "~city", "camp": "~camp", "strip": "~strip",
 	"اليوم": "~today",
+	// The highest and the lowest, which the lexicon reads as a record
+	// either way (the verb says which way: تهبط إلى مستوى قياسي).
+	"اعلي": "~high", "ادني": "~low", "highest": "~high", "lowest": "~low",
+	// A state's kind: سلطنة عمان is Oman, العاصمة عمان Amman.
+	"سلطنه": "~country", "مملكه": "~country", "العاصمه": "~city",
 }
 
 // canonicalWord returns the canonical form of one stemmed word: its

@@ -2329,3 +2329,23 @@ func TestClassSpeakerColonLeftOut(t *testing.T) {
 		{"guard colon ar", "غرق قارب مهاجرين قبالة سواحل صفاقس", "الحرس الوطني: غرق قارب مهاجرين قبالة سواحل صفاقس", true},
 	})
 }
+
+// What set 85 showed: the highest and the lowest, Oman and Amman, a
+// capital's province, a draft, a shortfall, Fahrenheit, a dual, may.
+func TestClassSetEightyFive(t *testing.T) {
+	checkClass(t, []classCase{
+		{"highest and lowest ar", "البورصة المصرية تغلق عند أعلى مستوى منذ 2008", "البورصة المصرية تغلق عند أدنى مستوى منذ 2008", false},
+		{"oman and amman ar", "مظاهرات في سلطنة عمان احتجاجا على البطالة", "مظاهرات في العاصمة عمان احتجاجا على البطالة", false},
+		{"khartoum state ar", "ولاية الخرطوم تعلن حظر التجول ليلا", "السودان يعلن حظر التجول ليلا", false},
+		{"draft ar", "مسودة الدستور الجديد تلغي منصب رئيس الوزراء", "الدستور الجديد يلغي منصب رئيس الوزراء", false},
+		{"falls short", "Turnout exceeds 60 percent in Senegal presidential election", "Turnout falls short of 60 percent in Senegal presidential election", false},
+		{"fahrenheit", "Temperatures plunge to minus 20 degrees Celsius in Minnesota", "Temperatures plunge to minus 20 degrees Fahrenheit in Minnesota", false},
+		{"one and two ar", "مقتل جندي في هجوم على نقطة تفتيش", "مقتل جنديين في هجوم على نقطة تفتيش", false},
+		{"two and many ar", "إصابة جنديين في انفجار عبوة ناسفة", "إصابة جنود في انفجار عبوة ناسفة", false},
+		{"may ar", "الإضراب قد يشل حركة الموانئ", "الإضراب يشل حركة الموانئ", false},
+		// Still one story.
+		{"record low ar", "الليرة السورية تهبط إلى مستوى قياسي أمام الدولار", "الليرة السورية تهبط إلى أدنى مستوى لها أمام الدولار", true},
+		{"two people ar", "مصرع شخصين وإصابة 12 في حادث تصادم على الطريق الإقليمي بالمنوفية", "مصرع 2 وإصابة 12 في حادث تصادم على الطريق الإقليمي بالمنوفية", true},
+		{"capital acts ar", "الخرطوم تعلن حظر التجول ليلا", "السودان يعلن حظر التجول ليلا", true},
+	})
+}

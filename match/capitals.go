@@ -134,13 +134,20 @@ func doerCapital(raw []string, i int, c string, n int, beforeVerb bool) (string,
 		return "", false
 	}
 	country, ok := capitals()[c]
-	if !ok || i > 0 && placePrepositions[raw[i-1]] || i+1 < len(raw) && placeNouns()[raw[i+1]] {
+	if !ok || i > 0 && (placePrepositions[raw[i-1]] || provinceWords[raw[i-1]]) || i+1 < len(raw) && placeNouns()[raw[i+1]] {
 		return "", false
 	}
 	if n == 1 && (i == 0 || raw[i-1] != "and" && !strings.HasPrefix(raw[i], "و")) {
 		return "", false
 	}
 	return country, true
+}
+
+// provinceWords name a capital's province or city, not its country:
+// ولاية الخرطوم تعلن is Khartoum state, not Sudan.
+var provinceWords = map[string]bool{
+	"ولايه": true, "محافظه": true, "مدينه": true, "امانه": true, "بلديه": true,
+	"state": true, "province": true, "city": true, "governorate": true, "mayor": true,
 }
 
 // Wires name a person or group with the country before it in one of two

@@ -38,6 +38,10 @@ var qualifiers = map[string]bool{
 	// A club's other section: Real Madrid's basketball side is not the
 	// football club, which a headline means by the name alone.
 	"basketball": true, "handball": true, "volleyball": true, "futsal": true, "سله": true,
+	// A draft is not what it drafts; a shortfall of a figure is not
+	// reaching it; Fahrenheit degrees are not the Celsius wires default
+	// to.
+	"draft": true, "مسوده": true, "shortfall": true, "fahrenheit": true,
 	"يهدد": true, "يقترب": true, "يخطر": true, "اخطار": true, "اخطارات": true, "مستعد": true,
 	"يعتزم": true, "ينوي": true,
 	// Negation as a noun: بعدم دستورية is unconstitutional.
@@ -1319,19 +1323,29 @@ func marksSwapped(a, b []string, ab []int8) bool {
 // does not (see kindMarks): مخيم جنين / مدينة جنين, "Gaza City" / "Gaza
 // Strip". One side's kind alone ("in Gaza" / "in Gaza City") is detail.
 func kindsClash(a, b []string) bool {
-	own := func(x, y []string) bool {
-		for _, t := range x {
-			if placeKindMark(t) && !slices.Contains(y, t) {
-				return true
+	for _, group := range [...]func(string) bool{placeKindMark, extremeMark} {
+		own := func(x, y []string) bool {
+			for _, t := range x {
+				if group(t) && !slices.Contains(y, t) {
+					return true
+				}
 			}
+			return false
 		}
-		return false
+		if own(a, b) && own(b, a) {
+			return true
+		}
 	}
-	return own(a, b) && own(b, a)
+	return false
 }
 
 // placeKindMark reports whether t is a mark of a place's kind.
-func placeKindMark(t string) bool { return t == "~city" || t == "~camp" || t == "~strip" }
+func placeKindMark(t string) bool {
+	return t == "~city" || t == "~camp" || t == "~strip" || t == "~country"
+}
+
+// extremeMark reports whether t is a mark of the highest or the lowest.
+func extremeMark(t string) bool { return t == "~high" || t == "~low" }
 
 // otherDays are the days that are not today, as tokens.
 var otherDays = map[string]bool{"غدا": true, "امس": true, "tomorrow": true, "yesterday": true}
