@@ -363,6 +363,16 @@ func (m *Matcher) tokens(normalized string, lead int, read *[]string) []string {
 	raw, words = m.tollRises(raw, words)
 	raw, words = leavesDead(raw, words)
 	raw, words = casualtiesAs(raw, words)
+	if j := m.verbFirstSubject(raw, words); j > 0 {
+		// يستقبل أمير قطر رئيس الوزراء الباكستاني is read as أمير
+		// قطر يستقبل …, as other wires write it: the title before
+		// the verb is who acts, and an office after it is no name.
+		if read != nil {
+			*read = append(*read, "the verb said first, put after its subject: "+strings.Join(raw[1:j], " "))
+		}
+		raw = slices.Concat(raw[1:j], raw[:1], raw[j:])
+		words = slices.Concat(words[1:j], words[:1], words[j:])
+	}
 	toks := make([]string, 0, min(len(words), maxTokens))
 	// A title word said twice is kept twice until dropTitles has read
 	// both: in الرئيس المصري يستقبل رئيس الوزراء الإسباني the second
@@ -914,6 +924,35 @@ func (m *Matcher) placeFollows(raw, words []string, i int) bool {
 	c := m.canonicalWord(words[i])
 	_, capital := capitals()[c]
 	return capital || countryTokens()[c]
+}
+
+// verbFirstSubject returns where the subject ends in an Arabic headline
+// that starts with a verb in the present tense followed by a title (يبدأ
+// وزير الخارجية الإيراني جولة): after the title and the words that are
+// part of it (a portfolio, a country, a nisba), before the next title or
+// another word. 0 when the headline is not so, or when a given name
+// follows the title, where the name's end is not known.
+func (m *Matcher) verbFirstSubject(raw, words []string) int {
+	if len(raw) < 4 || !arabicPresent(raw[0]) || !isVerb(m.canonicalWord(words[0])) || !leadTitles[raw[1]] {
+		return 0
+	}
+	j := 2
+	for j < len(raw) && j < 6 && !leadTitles[raw[j]] && !isStop(raw[j]) && inTitle(m.canonicalWord(words[j]), true) {
+		j++
+	}
+	if j >= len(raw)-1 || givenNames()[m.canonicalWord(words[j])] {
+		return 0
+	}
+	return j
+}
+
+// leadTitles are the Arabic words a title starts with, as Normalize
+// writes them.
+var leadTitles = map[string]bool{
+	"رييس": true, "الرييس": true, "وزير": true, "الوزير": true, "ملك": true, "الملك": true,
+	"العاهل": true, "امير": true, "الامير": true, "ولي": true, "سلطان": true, "السلطان": true,
+	"سفير": true, "السفير": true, "مبعوث": true, "المبعوث": true, "قايد": true, "القايد": true,
+	"الامين": true, "امين": true, "نايب": true, "حاكم": true, "رييسه": true, "وزيره": true,
 }
 
 // arabicPresent reports whether the Arabic word w is written as a verb in

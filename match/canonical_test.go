@@ -2349,3 +2349,13 @@ func TestClassSetEightyFive(t *testing.T) {
 		{"capital acts ar", "الخرطوم تعلن حظر التجول ليلا", "السودان يعلن حظر التجول ليلا", true},
 	})
 }
+
+// An Arabic headline that starts with its verb before a title reads as
+// one that starts with the title (set 85).
+func TestClassVerbFirstTitle(t *testing.T) {
+	checkClass(t, []classCase{
+		{"receives ar", "يستقبل أمير قطر رئيس الوزراء الباكستاني في الديوان الأميري", "أمير قطر يستقبل رئيس الوزراء الباكستاني في الديوان الأميري", true},
+		{"starts a tour ar", "وزير الخارجية الإيراني يبدأ جولة خليجية من مسقط", "يبدأ وزير الخارجية الإيراني جولة خليجية من مسقط", true},
+		{"receives swapped ar", "يستقبل وزير الخارجية الأردني نظيره المصري في عمان", "يستقبل وزير الخارجية المصري نظيره الأردني في القاهرة", false},
+	})
+}
