@@ -2359,3 +2359,21 @@ func TestClassVerbFirstTitle(t *testing.T) {
 		{"receives swapped ar", "يستقبل وزير الخارجية الأردني نظيره المصري في عمان", "يستقبل وزير الخارجية المصري نظيره الأردني في القاهرة", false},
 	})
 }
+
+// House styles and names of sets 86 and 87: a given name after a
+// country's possessive, British spellings, cops, jobless, rebuffs,
+// Teheran, tyres, and foreign ministers named by office.
+func TestClassSetsEightySixAndSeven(t *testing.T) {
+	checkClass(t, []classCase{
+		{"given name after possessive", "Venezuela's Nicolas Maduro sworn in for third term", "Venezuela's Maduro sworn in for third term", true},
+		{"defence", "UK raises defence spending to 2.5% of GDP", "UK raises defense spending to 2.5% of GDP", true},
+		{"jewellery", "Thieves steal jewellery worth millions from Louvre", "Thieves steal jewelry worth millions from Louvre", true},
+		{"cops", "Cops arrest suspect in Chicago subway stabbing", "Police arrest suspect in Chicago subway stabbing", true},
+		{"jobless", "US jobless rate rises to 4.2% in August", "US unemployment rate rises to 4.2% in August", true},
+		{"rebuffs", "Netanyahu rejects Hamas demands, says war will go on", "Netanyahu rebuffs Hamas demands, says war will go on", true},
+		{"teheran", "Tehran summons Swiss envoy over US strikes", "Teheran summons Swiss envoy over US strikes", true},
+		{"tyres", "Tesla recalls cars over faulty tyre sensors", "Tesla recalls cars over faulty tire sensors", true},
+		{"un chief", "UN chief urges ceasefire in Sudan", "Guterres urges ceasefire in Sudan", true},
+		{"iranian fm ar", "وزير الخارجية الإيراني يبدأ جولة خليجية من مسقط", "عراقجي يبدأ جولة خليجية من مسقط", true},
+	})
+}

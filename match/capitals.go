@@ -248,11 +248,17 @@ func dropPossessiveCountry(s string) (string, string) {
 			// "in India's Punjab": a place, whose country says which.
 			continue
 		}
-		// The name is one word: what follows it, if anything, is in
-		// lower case or not a word.
+		// The name is one word, or a given name and one word: what
+		// follows it, if anything, is in lower case or not a word
+		// ("Venezuela's Nicolas Maduro sworn in").
 		name := words[i+1]
-		if !startsUpper(name) || i+2 < len(words) && startsUpper(words[i+2]) {
+		if !startsUpper(name) {
 			continue
+		}
+		if i+2 < len(words) && startsUpper(words[i+2]) {
+			if !givenNames()[m.wordForm(name)] || i+3 < len(words) && startsUpper(words[i+3]) {
+				continue
+			}
 		}
 		sets := possessives()
 		n := Normalize(name)

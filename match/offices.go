@@ -73,6 +73,19 @@ var officeHolders = []struct{ holder, offices string }{
 	{"كيم", "الزعيم الكوري الشمالي|زعيم كوريا الشمالية"},
 	{"Salman", "Saudi king|king of Saudi Arabia|Saudi monarch"},
 	{"سلمان", "العاهل السعودي|ملك السعودية|الملك السعودي|خادم الحرمين الشريفين"},
+	// Foreign ministers and others in office for years by 2026 (eighth
+	// session), whom Arab wires name by office as often as by name.
+	{"Rubio", "US secretary of state|secretary of state"},
+	{"Safadi", "Jordanian foreign minister"},
+	{"الصفدي", "وزير الخارجية الأردني"},
+	{"Fidan", "Turkish foreign minister"},
+	{"فيدان", "وزير الخارجية التركي"},
+	{"Araghchi", "Iranian foreign minister"},
+	{"عراقجي", "وزير الخارجية الإيراني"},
+	{"Guterres", "UN secretary-general|UN secretary general|UN chief"},
+	{"غوتيريش", "الأمين العام للأمم المتحدة"},
+	{"Haftar", "Libyan National Army commander|LNA commander"},
+	{"حفتر", "قائد الجيش الوطني الليبي"},
 }
 
 // officeKey is the key of a run of tokens: sorted and joined, since one

@@ -135,6 +135,8 @@ var britishEndings = []struct{ british, american string }{
 	{"isations", "izations"}, {"isation", "ization"}, {"ised", "ized"}, {"ises", "izes"},
 	{"ising", "izing"}, {"ise", "ize"}, {"ours", "ors"}, {"oured", "ored"},
 	{"ouring", "oring"}, {"our", "or"}, {"tres", "ters"}, {"tre", "ter"},
+	// defence defense, licence license, offence offense; jewellery.
+	{"ences", "enses"}, {"ence", "ense"}, {"ellery", "elry"},
 }
 
 // americanSpelling returns an ASCII word of six letters or more with a
