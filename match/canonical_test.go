@@ -2330,9 +2330,9 @@ func TestClassSpeakerColonLeftOut(t *testing.T) {
 	})
 }
 
-// What set 85 showed: the highest and the lowest, Oman and Amman, a
+// What set 87 showed: the highest and the lowest, Oman and Amman, a
 // capital's province, a draft, a shortfall, Fahrenheit, a dual, may.
-func TestClassSetEightyFive(t *testing.T) {
+func TestClassSetEightySeven(t *testing.T) {
 	checkClass(t, []classCase{
 		{"highest and lowest ar", "البورصة المصرية تغلق عند أعلى مستوى منذ 2008", "البورصة المصرية تغلق عند أدنى مستوى منذ 2008", false},
 		{"oman and amman ar", "مظاهرات في سلطنة عمان احتجاجا على البطالة", "مظاهرات في العاصمة عمان احتجاجا على البطالة", false},
@@ -2360,10 +2360,10 @@ func TestClassVerbFirstTitle(t *testing.T) {
 	})
 }
 
-// House styles and names of sets 86 and 87: a given name after a
+// House styles and names of sets 85 and 86: a given name after a
 // country's possessive, British spellings, cops, jobless, rebuffs,
 // Teheran, tyres, and foreign ministers named by office.
-func TestClassSetsEightySixAndSeven(t *testing.T) {
+func TestClassSetsEightyFiveAndSix(t *testing.T) {
 	checkClass(t, []classCase{
 		{"given name after possessive", "Venezuela's Nicolas Maduro sworn in for third term", "Venezuela's Maduro sworn in for third term", true},
 		{"defence", "UK raises defence spending to 2.5% of GDP", "UK raises defense spending to 2.5% of GDP", true},
