@@ -204,7 +204,7 @@ func (m *Matcher) Canonical(title string) (normalized string, tokens []string) {
 // canonical is Canonical; with read non-nil it also says there what step
 // 4 reordered or dropped (see tokens).
 func (m *Matcher) canonical(title string, read *[]string) (normalized string, tokens []string) {
-	stripped := islamicState(dropHitBy(m.Strip(title)))
+	stripped := placeLast(islamicState(dropHitBy(m.Strip(title))))
 	normalized = Normalize(prepNumbers(expandNegations(stripped)))
 	from := normalized
 	if s, country := dropPossessiveCountry(stripped); country != "" {
@@ -221,6 +221,25 @@ func (m *Matcher) canonical(title string, read *[]string) (normalized string, to
 		}
 	}
 	return normalized, m.tokens(from, leadSpeaker(stripped), read)
+}
+
+// placeLast moves a place a headline starts with, before a comma, to its
+// end: "في خان يونس، استشهاد 5 فلسطينيين" is read "استشهاد 5 فلسطينيين
+// في خان يونس", as other wires write it, so that what happened is read
+// from its first word (an act told as a noun is read so only there).
+func placeLast(s string) string {
+	head, rest, ok := strings.Cut(s, "،")
+	if !ok {
+		head, rest, ok = strings.Cut(s, ", ")
+	}
+	if !ok {
+		return s
+	}
+	words := strings.Fields(head)
+	if len(words) < 2 || len(words) > 4 || !(words[0] == "في" || words[0] == "In" || words[0] == "in") || len(strings.Fields(rest)) < 3 {
+		return s
+	}
+	return strings.TrimSpace(rest) + " " + strings.TrimSpace(head)
 }
 
 // leadSpeaker returns how many words, as Normalize writes them, a
@@ -576,6 +595,17 @@ func (m *Matcher) tokens(normalized string, lead int, read *[]string) []string {
 			// "مئات القتلى", "hundreds dead": a count, whose noun is
 			// counted as after a number.
 			counted = i + 1
+		}
+		if p, ok := fractionPcts[raw[i]]; ok && i+1 < len(raw) && !fractionBlocks[raw[i+1]] && (raw[i+1] == "of" || !isASCIIWord(raw[i])) {
+			if _, n := numberAt(raw, i); n == 0 {
+				// "Half of Cuba", نصف سكان السودان: 50% of them.
+				add(p)
+				add("pct")
+				if raw[i+1] == "of" {
+					i++
+				}
+				continue
+			}
 		}
 		if t, n := numberAt(raw, i); n > 0 {
 			if u, k := percentPoints(raw, i+n, t); k > 0 {
@@ -960,6 +990,17 @@ var leadTitles = map[string]bool{
 func arabicPresent(w string) bool {
 	r, size := utf8.DecodeRuneInString(w)
 	return presentPrefixes[string(r)] && utf8.RuneCountInString(w[size:]) >= 2
+}
+
+// fractionPcts are the fractions wires write for a share of people or
+// things ("half of", نصف سكان), as percentages.
+var fractionPcts = map[string]string{"half": "50", "quarter": "25", "نصف": "50", "ربع": "25"}
+
+// fractionBlocks follow a fraction that is no share: نصف النهائي (the
+// semi-final), نصف ساعة, ربع قرن, "half of the year" still is one.
+var fractionBlocks = map[string]bool{
+	"نهايي": true, "النهايي": true, "نهاييه": true, "ساعه": true, "قرن": true, "شهر": true,
+	"عام": true, "يوم": true, "الطريق": true, "المسافه": true, "a": true, "an": true, "the": true,
 }
 
 // dualBases are Arabic nouns whose plural is broken (جنود, أطفال), so

@@ -2377,3 +2377,24 @@ func TestClassSetsEightyFiveAndSix(t *testing.T) {
 		{"iranian fm ar", "وزير الخارجية الإيراني يبدأ جولة خليجية من مسقط", "عراقجي يبدأ جولة خليجية من مسقط", true},
 	})
 }
+
+// What sets 85 and 86 showed of Arabic wires: a place put first before a
+// comma, أفاد and ذكر as verbs of saying, the television no verb, half
+// and a quarter as shares, a field marshal's title, and bodies that
+// report a toll before a colon.
+func TestClassSetsEightyFiveAndSixMore(t *testing.T) {
+	checkClass(t, []classCase{
+		{"place first ar", "استشهاد 5 فلسطينيين بقصف إسرائيلي على منزل في خان يونس", "في خان يونس، استشهاد 5 فلسطينيين بقصف إسرائيلي على منزل", true},
+		{"reported ar", "أفاد التلفزيون السوري بمقتل 4 أشخاص في انفجار سيارة مفخخة بمدينة منبج", "ذكر التلفزيون السوري مقتل 4 أشخاص في انفجار سيارة مفخخة بمدينة منبج", true},
+		{"half of", "Half of Cuba without power after grid failure", "50% of Cuba without power after grid failure", true},
+		{"a quarter of", "A quarter of Gaza's population faces famine, UN agency warns", "25% of Gaza's population faces famine, UN agency warns", true},
+		{"half ar", "الأمم المتحدة: 50% من سكان السودان يعانون انعدام الأمن الغذائي", "الأمم المتحدة: نصف سكان السودان يعانون انعدام الأمن الغذائي", true},
+		{"field marshal ar", "المشير خليفة حفتر يستقبل السفير الأمريكي في بنغازي", "حفتر يستقبل السفير الأمريكي في بنغازي", true},
+		{"met centre colon ar", "المركز الوطني للأرصاد: هزة أرضية بقوة 4.8 درجات يشعر بها سكان الإمارات", "هزة أرضية بقوة 4.8 درجات يشعر بها سكان الإمارات", true},
+		{"red crescent colon ar", "الهلال الأحمر الفلسطيني: إصابة 4 مواطنين بالرصاص الحي في بلدة بيتا", "إصابة 4 مواطنين بالرصاص الحي في بلدة بيتا", true},
+		// Still apart.
+		{"semi-final ar", "الهلال يتأهل إلى نصف النهائي", "الهلال يتأهل إلى النهائي", false},
+		{"crescent and cross ar", "الهلال الأحمر يرسل قافلة إلى غزة", "الصليب الأحمر يرسل قافلة إلى غزة", false},
+		{"half and a quarter", "Half of Cuba without power after grid failure", "A quarter of Cuba without power after grid failure", false},
+	})
+}

@@ -111,6 +111,15 @@ var attributors = map[string]bool{
 	"aide": true, "aides": true, "adviser": true, "advisers": true, "staff": true,
 }
 
+// reportingBodies report a toll or a quake without being a party to it:
+// a segment that starts with one is an attribution. As Normalize writes
+// them (TestDecorationWordsAreNormalized).
+var reportingBodies = []string{
+	"الدفاع المدني", "الهلال الاحمر", "الصليب الاحمر", "المركز الوطني للارصاد", "الارصاد",
+	"هييه الارصاد", "الاسعاف", "نجمه داود الحمراء", "civil defence", "civil defense",
+	"red crescent", "red cross", "met office", "usgs", "emsc", "national weather service",
+}
+
 // vagueAttributors end an attribution that names nobody, at the start of
 // a headline too: "US officials: …", "Israeli media: …".
 var vagueAttributors = map[string]bool{
@@ -289,6 +298,12 @@ func isAttribution(n string, leading bool) bool {
 	words := strings.Fields(n)
 	if len(words) == 0 || len(words) > maxAttribution {
 		return false
+	}
+	for _, body := range reportingBodies {
+		if n == body || strings.HasPrefix(n, body+" ") {
+			// "الهلال الأحمر الفلسطيني: …", "Civil Defence: …".
+			return true
+		}
 	}
 	first, last := Stem(words[0]), words[len(words)-1]
 	if attributionCues[first] && (!leading || len(words) >= 2) {

@@ -113,4 +113,9 @@ func TestDecorationWordsAreNormalized(t *testing.T) {
 			}
 		}
 	}
+	for _, w := range reportingBodies {
+		if got := Normalize(w); got != w {
+			t.Errorf("reportingBodies: %q is not normalized: Normalize gives %q", w, got)
+		}
+	}
 }

@@ -97,6 +97,7 @@ var arabicNotVerbs = map[string]bool{
 	"يورو": true, "يونسكو": true, "يونيسف": true, "يوميا": true, "تكنولوجيا": true,
 	"تقارير": true, "تفاصيل": true, "تظاهره": true, "تسويه": true, "تجاره": true,
 	"تعاون": true, "تبادل": true, "تحالف": true, "توتر": true, "تدخل": true,
+	"تلفزيون": true, "تليفزيون": true,
 }
 
 // participle reports whether raw[i], an English word whose canonical form
