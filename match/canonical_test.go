@@ -2398,3 +2398,24 @@ func TestClassSetsEightyFiveAndSixMore(t *testing.T) {
 		{"half and a quarter", "Half of Cuba without power after grid failure", "A quarter of Cuba without power after grid failure", false},
 	})
 }
+
+// What set 91's decorated copies showed: sites' addresses, sections after
+// an outlet's name, Arabic site labels, hashtags, a label with its number
+// in parentheses, and datelines with a tatweel or a colon.
+func TestClassSiteDecorations(t *testing.T) {
+	checkClass(t, []classCase{
+		{"web address", "Lebanon's parliament elects army chief Joseph Aoun as president.", "Lebanon's parliament elects army chief Joseph Aoun as president - Reuters.com", true},
+		{"outlet and section ar", "خبر عاجل - ارتفاع حصيلة ضحايا زلزال المغرب إلى 2012 قتيلا", "ارتفاع حصيلة ضحايا زلزال المغرب إلى 2012 قتيلا - سكاي نيوز عربية - أخبار العالم", true},
+		{"outlet with digits ar", "تقرير: إسرائيل تدرس توسيع العملية العسكرية في رفح", "إسرائيل تدرس توسيع العملية العسكرية في رفح - عربي21", true},
+		{"exclusive to ar", "حصري لـ\"عربي21\".. قيادي في حماس يكشف تفاصيل المفاوضات", "قيادي في حماس يكشف تفاصيل المفاوضات", true},
+		{"watch ar", "شاهد.. سيول جارفة تضرب محافظة ظفار في سلطنة عمان", "سيول جارفة تضرب محافظة ظفار في سلطنة عمان | الخليج أونلاين", true},
+		{"hashtag ar", "#عاجل الملك سلمان يغادر المستشفى بعد إجراء فحوصات روتينية", "الملك سلمان يغادر المستشفى بعد إجراء فحوصات روتينية - أخبار السعودية | صحيفة عكاظ", true},
+		{"update in parentheses ar", "ارتفاع عدد الشهداء في قصف مدرسة تؤوي نازحين بغزة إلى 30 (تحديث 2)", "ارتفاع عدد الشهداء في قصف مدرسة تؤوي نازحين بغزة إلى 30", true},
+		{"dateline with tatweel ar", "الدوحة ـ قنا: أمير قطر يتلقى اتصالا هاتفيا من الرئيس الفرنسي", "أمير قطر يتلقى اتصالا هاتفيا من الرئيس الفرنسي", true},
+		{"dateline mena ar", "القاهرة - أ ش أ: الرئيس السيسي يفتتح محطة كهرباء جديدة في العاصمة الإدارية", "الرئيس السيسي يفتتح محطة كهرباء جديدة في العاصمة الإدارية", true},
+		{"latest news ar", "آخر الأخبار: البنك المركزي المصري يثبت أسعار الفائدة", "البنك المركزي المصري يثبت أسعار الفائدة - المصري اليوم", true},
+		// Decorations never hide what differs.
+		{"same site, other number ar", "ارتفاع عدد الشهداء في غزة إلى 30 - عربي21", "ارتفاع عدد الشهداء في غزة إلى 50 - عربي21", false},
+		{"a place after a dash stays ar", "قمة خليجية طارئة - الرياض", "قمة خليجية طارئة - الدوحة", false},
+	})
+}

@@ -34,6 +34,13 @@ var builtinOutlets = []string{
 	"the financial times", "cnbc", "kyodo", "yonhap", "pti", "upi", "efe", "dpa",
 	"ansa", "interfax", "irna", "nikkei", "spa", "qna", "bna", "petra", "sana",
 	"the economist", "the telegraph", "the independent", "the times", "le monde", "der spiegel",
+	"euronews", "euronews عربي", "cnn arabic", "arab news", "gulf news", "the national news",
+	// Not the papers whose names are words a headline may end with
+	// (الرياض, الدستور, اليوم): "صحيفة الرياض", "جريدة الدستور" are
+	// known by their first word.
+	"عربي21", "عربي 21", "الخليج اونلاين", "هسبريس", "عكاظ", "البيان", "الوطن",
+	"القبس", "الراي", "الشروق", "النهار", "الجريده", "ا ش ا", "و م ع", "المدن",
+	"عنب بلدي", "وكاله سند",
 	"رويترز", "فرانس برس", "ا ف ب", "اف ب", "الاناضول", "وكاله الاناضول",
 	"الجزيره", "الجزيره نت", "الجزيره مباشر", "العربيه", "العربيه نت",
 	"سكاي نيوز عربيه", "سكاي نيوز", "بي بي سي", "بي بي سي عربي", "وفا",
@@ -68,6 +75,9 @@ var labelSegments = map[string]bool{
 	"فيديو": true, "بالفيديو": true, "صور": true, "بالصور": true, "فيديو وصور": true,
 	"شاهد": true, "مباشر": true, "بث مباشر": true, "تحديث": true, "تحديثات": true,
 	"تحديثات مباشره": true, "لحظه بلحظه": true, "عاجل": true, "خاص": true, "حصري": true,
+	"خبر عاجل": true, "اخر الاخبار": true, "ترجمه": true, "مترجم": true, "بالارقام": true,
+	"انفوغراف": true, "انفوجراف": true, "متابعه": true, "تقرير": true, "شاهد بالفيديو": true,
+	"photo": true, "gallery": true, "updated": true, "podcast": true,
 }
 
 // outletWords mark a short segment as an outlet's name even when the
@@ -79,6 +89,9 @@ var outletWords = map[string]bool{
 	"وكاله": true, "قناه": true, "صحيفه": true, "موقع": true, "شبكه": true,
 	"تلفزيون": true, "اذاعه": true, "جريده": true,
 	"radio": true, "magazine": true, "channel": true, "wire": true, "observer": true,
+	// A site's section after its name: "سكاي نيوز عربية - أخبار
+	// العالم", "أخبار السعودية | صحيفة عكاظ".
+	"اخبار": true, "اونلاين": true,
 	"monitor": true, "insider": true, "telegraph": true, "chronicle": true,
 	// Arabic names of outlets: الجزيرة نت, فلسطين أون لاين, عربي بوست,
 	// سكاي نيوز, شبكة قدس الإخبارية, موقع … الإخباري.
@@ -151,7 +164,7 @@ const maxAttribution = 6
 // may be a decoration. A comma only separates attributions.
 var (
 	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": "}
-	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― "}
+	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ "}
 	commaSeps    = []string{", ", "، ", " ,", " ،"}
 )
 
@@ -163,7 +176,7 @@ func (m *Matcher) Strip(title string) string {
 	if len(title) > maxInputBytes {
 		title = title[:maxInputBytes]
 	}
-	s := strings.TrimSpace(title)
+	s := stripHashtags(strings.TrimSpace(title))
 	// Labels come chained: "CORRECTED-UPDATE 1-".
 	for range 3 {
 		s = stripWireLabel(s)
@@ -226,6 +239,45 @@ func (m *Matcher) Strip(title string) string {
 	return stripQuoteLead(s)
 }
 
+// stripHashtags removes hashtags a headline starts or ends with ("#عاجل
+// …", "… #غزة"): a site's tags, not the story. One in the middle is read
+// as its word.
+func stripHashtags(s string) string {
+	if strings.IndexByte(s, '#') < 0 {
+		return s
+	}
+	words := strings.Fields(s)
+	for len(words) > 3 && strings.HasPrefix(words[0], "#") {
+		words = words[1:]
+	}
+	for len(words) > 3 && strings.HasPrefix(words[len(words)-1], "#") {
+		words = words[:len(words)-1]
+	}
+	return strings.Join(words, " ")
+}
+
+// exclusiveLabels start a label that names who has the story first.
+var exclusiveLabels = map[string]bool{"حصري": true, "خاص": true, "exclusive": true}
+
+// webSuffixes end a site's address, which a headline never ends with:
+// "… - Reuters.com", "… | aljazeera.net".
+var webSuffixes = []string{".com", ".net", ".org", ".co.uk", ".news", ".info", ".tv", ".ae", ".sa", ".qa", ".eg", ".ps", ".ma", ".jo", ".kw", ".lb", ".iq", ".dz", ".tn"}
+
+// webAddress reports whether seg is one word that ends like a site's
+// address.
+func webAddress(seg string) bool {
+	seg = strings.ToLower(strings.TrimSpace(seg))
+	if seg == "" || strings.ContainsAny(seg, " \t") {
+		return false
+	}
+	for _, suf := range webSuffixes {
+		if strings.HasSuffix(seg, suf) && len(seg) > len(suf)+1 {
+			return true
+		}
+	}
+	return false
+}
+
 // quotePairs are the quotation marks wires open and close a quote with.
 var quotePairs = map[rune]string{'"': `"`, '“': "”", '«': "»", '\'': "'", '‘': "’", '„': "“”"}
 
@@ -266,9 +318,20 @@ func stripQuoteLead(s string) string {
 // isDecoration reports whether a segment of a headline is an outlet name
 // or an attribution (trailing or leading).
 func (m *Matcher) isDecoration(seg string, trailing bool) bool {
+	if webAddress(seg) {
+		return true
+	}
 	n := Normalize(seg)
 	if n == "" {
 		return false
+	}
+	if words := strings.Fields(n); len(words) <= 4 && exclusiveLabels[words[0]] {
+		// "Exclusive to Reuters", حصري لـ"عربي21", خاص - …
+		return true
+	}
+	if k := strings.LastIndexByte(n, ' '); k > 0 && hasDigit(n[k+1:]) && !hasDigit(n[:k]) && (labelSegments[n[:k]] || slices.Contains(wireLabels, n[:k])) {
+		// "(تحديث 2)", "update 3".
+		return true
 	}
 	words := strings.Count(n, " ") + 1
 	if words > maxOutletWords {
@@ -472,8 +535,9 @@ func firstSep(s string, seps []string) (int, string) {
 }
 
 // sepStart reports whether a separator of the tables above may start
-// with byte c: a space, a comma, a colon, or the lead byte of "،".
-func sepStart(c byte) bool { return c == ' ' || c == ',' || c == ':' || c == 0xD8 }
+// with byte c: a space, a comma, a colon, a full stop, or the lead byte
+// of "،" or "…".
+func sepStart(c byte) bool { return c == ' ' || c == ',' || c == ':' || c == 0xD8 || c == '.' || c == 0xE2 }
 
 // foreignTail reports whether tail, a segment after a separator, is a
 // short name in another script than body: "… - RT Arabic" after an
@@ -514,7 +578,7 @@ func scriptOf(s string) byte {
 const maxDatelineWords = 5
 
 // datelineSeps end a dateline: "GAZA (Reuters) - …", "رام الله - وفا - …".
-var datelineSeps = []string{" - ", " – ", " — ", " -", ": "}
+var datelineSeps = []string{" - ", " – ", " — ", " -", ": ", " ـ ", "ـ "}
 
 // stripDateline removes a leading dateline, a place (and date) with the
 // outlet that filed from it: "GAZA (Reuters) -", "KYIV, Dec 7 (Reuters) -",
