@@ -537,7 +537,9 @@ func firstSep(s string, seps []string) (int, string) {
 // sepStart reports whether a separator of the tables above may start
 // with byte c: a space, a comma, a colon, a full stop, or the lead byte
 // of "،" or "…".
-func sepStart(c byte) bool { return c == ' ' || c == ',' || c == ':' || c == 0xD8 || c == '.' || c == 0xE2 }
+func sepStart(c byte) bool {
+	return c == ' ' || c == ',' || c == ':' || c == 0xD8 || c == '.' || c == 0xE2
+}
 
 // foreignTail reports whether tail, a segment after a separator, is a
 // short name in another script than body: "… - RT Arabic" after an
