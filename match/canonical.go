@@ -220,8 +220,53 @@ func (m *Matcher) canonical(title string, read *[]string) (normalized string, to
 			*read = append(*read, "a country after a place, dropped: "+country)
 		}
 	}
-	return normalized, m.tokens(from, leadSpeaker(stripped), read)
+	if head, rest, ok := leadSpeaker(stripped); ok && from == normalized {
+		restN := Normalize(prepNumbers(expandNegations(rest)))
+		if m.placeLabel(head, restN) {
+			// "تركيا: اعتقال صحفي" tells of an arrest in Turkey, as
+			// "اعتقال صحفي في تركيا" does.
+			return normalized, m.tokens(restN+" في "+Normalize(head), read)
+		}
+		// "حماس: إسرائيل خرقت الاتفاق" is read as "Hamas says Israel
+		// breached the deal" is: what is said, then who says it.
+		said := m.tokens(restN, read)
+		var who []string
+		for _, t := range m.tokens(Normalize(prepNumbers(expandNegations(head))), nil) {
+			if !slices.Contains(said, t) {
+				who = append(who, t)
+			}
+		}
+		if read != nil {
+			*read = append(*read, "who says, before a colon, put after what is said: "+strings.Join(who, " "))
+		}
+		if len(said) > 0 && len(who) > 0 && len(said)+len(who) < maxTokens {
+			return normalized, slices.Concat(said, []string{markSaid}, who)
+		}
+	}
+	return normalized, m.tokens(from, read)
 }
+
+// placeLabel reports whether head, before a colon, is the place of what
+// rest (normalized) tells as an act without a doer: "غزة: استشهاد 5",
+// "تركيا: اعتقال صحفي". A country before a clause with its own doer is a
+// speaker: "إسرائيل: حماس خرقت الاتفاق".
+func (m *Matcher) placeLabel(head, rest string) bool {
+	h := strings.Fields(Normalize(head))
+	first, _, _ := strings.Cut(rest, " ")
+	if len(h) != 1 || first == "" {
+		return false
+	}
+	c := m.normalizedForm(h[0])
+	_, capital := capitals()[c]
+	if !capital && !countryTokens()[c] && !placeLike[h[0]] {
+		return false
+	}
+	return nominalAct(first, m.normalizedForm(first))
+}
+
+// placeLike are places wires put before a colon that are neither a
+// country nor a capital (غزة: …, الضفة: …), as Normalize writes them.
+var placeLike = map[string]bool{"غزه": true, "الضفه": true, "القدس": true, "gaza": true}
 
 // placeLast moves a place a headline starts with, before a comma, to its
 // end: "في خان يونس، استشهاد 5 فلسطينيين" is read "استشهاد 5 فلسطينيين
@@ -242,20 +287,19 @@ func placeLast(s string) string {
 	return strings.TrimSpace(rest) + " " + strings.TrimSpace(head)
 }
 
-// leadSpeaker returns how many words, as Normalize writes them, a
-// speaker before a colon has ("حماس: إسرائيل خرقت الاتفاق", "Israel:
-// Hamas violated truce"), or 0. The speaker keeps its place in the
-// tokens; a mark after it (markSaid) tells what it said from who said it.
-func leadSpeaker(s string) int {
+// leadSpeaker splits a headline led by a speaker and a colon ("حماس:
+// إسرائيل خرقت الاتفاق", "Israel: Hamas violated truce") into the
+// speaker, of one to three words, and what is said.
+func leadSpeaker(s string) (head, rest string, ok bool) {
 	i := strings.IndexByte(s, ':')
 	if i <= 0 || i+1 >= len(s) || s[i+1] != ' ' || hasDigit(s[:i]) {
-		return 0
+		return "", "", false
 	}
-	head := strings.Fields(Normalize(s[:i]))
-	if len(head) == 0 || len(head) > 3 || len(strings.Fields(s[i+1:])) < 3 {
-		return 0
+	n := len(strings.Fields(Normalize(s[:i])))
+	if n == 0 || n > 3 || len(strings.Fields(s[i+1:])) < 3 {
+		return "", "", false
 	}
-	return len(head)
+	return s[:i], s[i+1:], true
 }
 
 // hitBy are the endings of English compound adjectives of a place an
@@ -361,7 +405,7 @@ func (m *Matcher) Tokens(title string) []string {
 //
 // With read non-nil, each reordering or dropping of words is also said
 // there, for Explain.
-func (m *Matcher) tokens(normalized string, lead int, read *[]string) []string {
+func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	if normalized == "" {
 		return nil
 	}
@@ -705,10 +749,6 @@ func (m *Matcher) tokens(normalized string, lead int, read *[]string) []string {
 			}
 			sawVerb = true
 		}
-		if i == lead && len(toks) > 0 {
-			add(markSaid)
-			sep()
-		}
 		if mark := m.roleMark(raw, words, i, toks); mark != "" && passive != len(toks) {
 			add(mark)
 		}
@@ -762,8 +802,7 @@ func (m *Matcher) tokens(normalized string, lead int, read *[]string) []string {
 				continue
 			}
 		}
-		if n == 0 || n == 1 && i == counted || toks[n-1] == markSaid {
-			// First, or first after a speaker's colon (غزة: استشهاد).
+		if n == 0 || n == 1 && i == counted {
 			if nominalAct(raw[i], c) {
 				arVerb = n
 			}
@@ -892,7 +931,7 @@ func (m *Matcher) tokens(normalized string, lead int, read *[]string) []string {
 		if read != nil {
 			*read = append(*read, "who says, put after what is said: "+strings.Join(toks[:speaker], " "))
 		}
-		toks = slices.Concat(toks[speaker:], toks[:speaker])
+		toks = slices.Concat(toks[speaker:], marked(markSaid, len(toks)), toks[:speaker])
 	} else if passive > 0 && passive < len(toks) {
 		// Put the passive as the active voice would: "Barcelona beaten by
 		// Real Madrid" is read "Real Madrid beat Barcelona". Without a
@@ -1734,7 +1773,9 @@ const (
 	// تقدم العراق على الأردن. Who stands before it acts on who stands
 	// after. markFrom and markTo stand where from and to do: "deported
 	// from Mexico to Guatemala", سفير سعودي لدى مصر.
-	// markSaid ends a speaker before a colon (see leadSpeaker).
+	// markSaid stands between what is said and who says it, put after
+	// it: "Israel says Hamas violated truce" and "Israel: Hamas violated
+	// truce" are read "hamas violate truce ~said israel".
 	markSaid = "~said"
 	markOn   = "~on"
 	markFrom = "~from"

@@ -2419,3 +2419,15 @@ func TestClassSiteDecorations(t *testing.T) {
 		{"a place after a dash stays ar", "قمة خليجية طارئة - الرياض", "قمة خليجية طارئة - الدوحة", false},
 	})
 }
+
+// A speaker before "says" or a colon stands after what it says, marked
+// (set 88): one who says the other prepares war is not the other saying
+// it; a country before an act told as a noun is its place.
+func TestClassSpeakerMark(t *testing.T) {
+	checkClass(t, []classCase{
+		{"says swapped", "Ethiopia says Eritrea preparing for war", "Eritrea says Ethiopia preparing for war", false},
+		{"colon and says", "Israel: Hamas violated Gaza truce", "Israel says Hamas violated Gaza truce", true},
+		{"colon and trailing attribution ar", "هيئة شؤون الأسرى: الأسير نضال عمرو يعاني أوضاعا صحية صعبة في سجن ريمون", "الأسير نضال عمرو يعاني أوضاعا صحية صعبة في سجن ريمون بحسب هيئة شؤون الأسرى", true},
+		{"country label ar", "تركيا: اعتقال صحفي بسبب منشورات على مواقع التواصل", "السلطات التركية تعتقل صحفيا بسبب تدوينات", true},
+	})
+}

@@ -364,8 +364,8 @@ func score(a, b []string, p *pairing) (float64, string) {
 	case near > 0:
 	case onlyB == 0 && onlyA > 0 && doerPrefix(a, p.ab[:len(a)]) == onlyA,
 		onlyA == 0 && onlyB > 0 && doerPrefix(b, p.ba[:len(b)]) == onlyB,
-		onlyB == 0 && onlyA > 0 && saidPrefix(a, p.ab[:len(a)]) == onlyA,
-		onlyA == 0 && onlyB > 0 && saidPrefix(b, p.ba[:len(b)]) == onlyB:
+		onlyB == 0 && onlyA > 0 && saidSuffix(a, p.ab[:len(a)]) == onlyA,
+		onlyA == 0 && onlyB > 0 && saidSuffix(b, p.ba[:len(b)]) == onlyB:
 		return 1, ruleDoer
 	case onlyB == 0 && onlyA == 1 && leadingCountry(a, p.ab[:len(a)]),
 		onlyA == 0 && onlyB == 1 && leadingCountry(b, p.ba[:len(b)]):
@@ -593,21 +593,22 @@ func doerPrefix(toks []string, partner []int8) int {
 	return 0
 }
 
-// saidPrefix returns how many tokens stand before a speaker's colon
-// (markSaid), all unpaired, or 0: "الحرس الوطني: غرق قارب" and "غرق
-// قارب" tell one story, as a doer left out does (see doerPrefix).
-func saidPrefix(toks []string, partner []int8) int {
+// saidSuffix returns how many tokens stand after markSaid, the speaker
+// put after what is said, all unpaired, or 0: "الحرس الوطني: غرق قارب"
+// and "غرق قارب" tell one story, as a doer left out does (see
+// doerPrefix).
+func saidSuffix(toks []string, partner []int8) int {
 	k := slices.Index(toks, markSaid)
-	if k <= 0 || k > maxDoer {
+	if k < 0 || len(toks)-k-1 > maxDoer {
 		// No more than a doer: ScorePrefilter's bound lets two through.
 		return 0
 	}
-	for i := range k {
+	for i := k + 1; i < len(toks); i++ {
 		if weight(toks[i]) != 1 || partner[i] >= 0 {
 			return 0
 		}
 	}
-	return k
+	return len(toks) - k - 1
 }
 
 // compoundAt finds a token x[i] of x that is the two adjacent tokens
