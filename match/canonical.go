@@ -704,6 +704,10 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			w = strings.TrimSuffix(w, "ا")
 		}
 		c := m.canonicalWord(w)
+		if (c == "محاوله" || c == "attempt" || c == "attempted") && len(toks) > 0 && (toks[len(toks)-1] == "يحبط" || toks[len(toks)-1] == "foil") {
+			// إحباط محاولة تهريب: a foiled attempt is a foiled act.
+			continue
+		}
 		if holdWords[raw[i]] && slices.ContainsFunc(raw[i+1:min(len(raw), i+5)], func(w string) bool { return w == "مسووليه" || w == "المسووليه" }) {
 			// تحمل إسرائيل المسؤولية, holds Israel responsible: accuses
 			// it (the responsibility itself is a filler).
@@ -1084,6 +1088,9 @@ var kindMarks = map[string]string{
 	"اعلي": "~high", "ادني": "~low", "highest": "~high", "lowest": "~low",
 	// A state's kind: سلطنة عمان is Oman, العاصمة عمان Amman.
 	"سلطنه": "~country", "مملكه": "~country", "العاصمه": "~city",
+	// A missile's kind: a ballistic missile is not a cruise missile.
+	"ballistic": "~ballistic", "cruise": "~cruise", "hypersonic": "~hypersonic",
+	"باليستي": "~ballistic", "كروز": "~cruise", "فرط": "~hypersonic",
 }
 
 // canonicalWord returns the canonical form of one stemmed word: its

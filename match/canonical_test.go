@@ -2431,3 +2431,24 @@ func TestClassSpeakerMark(t *testing.T) {
 		{"country label ar", "تركيا: اعتقال صحفي بسبب منشورات على مواقع التواصل", "السلطات التركية تعتقل صحفيا بسبب تدوينات", true},
 	})
 }
+
+// What sets 89 and 90 showed: an attempt, a suspicion, a plot foiled, a
+// threat brandished, a founder, a reactor switched off, a missile's kind,
+// and who invests in whom.
+func TestClassSetsEightyNineAndNinety(t *testing.T) {
+	checkClass(t, []classCase{
+		{"attempted coup", "Soldiers seize state TV in attempted coup in Gabon", "Soldiers seize state TV in coup in Gabon", false},
+		{"attempted murder", "Man charged with attempted murder after Glasgow stabbing", "Man charged with murder after Glasgow stabbing", false},
+		{"assassination attempt ar", "محاولة اغتيال عميد بلدية مصراتة وسط المدينة", "اغتيال عميد بلدية مصراتة وسط المدينة", false},
+		{"suspected poisoning ar", "شبهة تسمم غذائي لعشرات التلاميذ في مطعم مدرسي", "تسمم غذائي لعشرات التلاميذ في مطعم مدرسي", false},
+		{"foiled attack ar", "إحباط هجوم بسيارة مفخخة في مدينة أعزاز بريف حلب الشمالي", "هجوم بسيارة مفخخة في مدينة أعزاز بريف حلب الشمالي", false},
+		{"brandishes a strike ar", "نقابة الأطباء الأردنية تلوح بالإضراب عن العمل في المستشفيات الحكومية", "نقابة الأطباء الأردنية تعلن الإضراب عن العمل في المستشفيات الحكومية", false},
+		{"founder", "Telegram fined by Russian court over banned content", "Telegram founder fined by Russian court over banned content", false},
+		{"switched off", "Japan switches on reactor at Kashiwazaki-Kariwa plant", "Japan switches off reactor at Kashiwazaki-Kariwa plant", false},
+		{"missile kind", "North Korea fires ballistic missile into Sea of Japan", "North Korea fires cruise missile into Sea of Japan", false},
+		{"invests in", "Nvidia invests $5bn in Intel", "Intel invests $5bn in Nvidia", false},
+		// Still one story.
+		{"foiled attempt ar", "عمان تحبط تهريب طن من المخدرات", "إحباط محاولة تهريب طن من المواد المخدرة في سلطنة عمان", true},
+		{"missile kind one side", "North Korea fires ballistic missile into Sea of Japan", "North Korea fires missile into Sea of Japan", true},
+	})
+}

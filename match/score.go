@@ -42,6 +42,11 @@ var qualifiers = map[string]bool{
 	// reaching it; Fahrenheit degrees are not the Celsius wires default
 	// to.
 	"draft": true, "مسوده": true, "shortfall": true, "fahrenheit": true,
+	// An attempt is not the act (attempted coup, محاولة اغتيال), nor a
+	// suspicion the fact (شبهة تسمم), nor a plot foiled the attack
+	// (إحباط هجوم); a founder is not his company.
+	"attempt": true, "attempted": true, "محاوله": true, "شبهه": true, "اشتباه": true,
+	"foil": true, "احباط": true, "يحبط": true, "founder": true, "cofounder": true,
 	"يهدد": true, "يقترب": true, "يخطر": true, "اخطار": true, "اخطارات": true, "مستعد": true,
 	"يعتزم": true, "ينوي": true,
 	// Negation as a noun: بعدم دستورية is unconstitutional.
@@ -1324,7 +1329,7 @@ func marksSwapped(a, b []string, ab []int8) bool {
 // does not (see kindMarks): مخيم جنين / مدينة جنين, "Gaza City" / "Gaza
 // Strip". One side's kind alone ("in Gaza" / "in Gaza City") is detail.
 func kindsClash(a, b []string) bool {
-	for _, group := range [...]func(string) bool{placeKindMark, extremeMark} {
+	for _, group := range [...]func(string) bool{placeKindMark, extremeMark, missileMark} {
 		own := func(x, y []string) bool {
 			for _, t := range x {
 				if group(t) && !slices.Contains(y, t) {
@@ -1347,6 +1352,9 @@ func placeKindMark(t string) bool {
 
 // extremeMark reports whether t is a mark of the highest or the lowest.
 func extremeMark(t string) bool { return t == "~high" || t == "~low" }
+
+// missileMark reports whether t is a mark of a missile's kind.
+func missileMark(t string) bool { return t == "~ballistic" || t == "~cruise" || t == "~hypersonic" }
 
 // otherDays are the days that are not today, as tokens.
 var otherDays = map[string]bool{"غدا": true, "امس": true, "tomorrow": true, "yesterday": true}
