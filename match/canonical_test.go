@@ -2452,3 +2452,24 @@ func TestClassSetsEightyNineAndNinety(t *testing.T) {
 		{"missile kind one side", "North Korea fires ballistic missile into Sea of Japan", "North Korea fires missile into Sea of Japan", true},
 	})
 }
+
+// What follows a title and is no name (set 94): developments, an
+// occasion, a medal. The title's country then stays.
+func TestClassNotNamesAfterTitles(t *testing.T) {
+	checkClass(t, []classCase{
+		{"developments ar", "ولي العهد السعودي يبحث هاتفيا مع الرئيس الفرنسي تطورات الأوضاع في غزة", "ولي العهد السعودي يبحث هاتفيا مع المستشار الألماني تطورات الأوضاع في غزة", false},
+		{"occasion ar", "الملك محمد السادس يهنئ رئيس نيجيريا بمناسبة عيد استقلال بلاده", "الملك محمد السادس يهنئ رئيس قبرص بمناسبة عيد استقلال بلاده", false},
+		{"medal ar", "رئيس الدولة يمنح رئيس وزراء الهند وسام زايد", "رئيس الدولة يمنح رئيس إندونيسيا وسام زايد", false},
+		{"a name still ar", "الرئيس الفرنسي إيمانويل ماكرون يزور الجزائر", "ماكرون يزور الجزائر", true},
+	})
+}
+
+// A speaker one side names and the other leaves out is not counted only
+// where they share three tokens and the other names no speaker; a mark
+// is no word of a leading country's headline.
+func TestClassSpeakerLeftOutBounds(t *testing.T) {
+	checkClass(t, []classCase{
+		{"another speaker", "Israel says Gaza truce collapses", "Gaza says truce collapses", false},
+		{"too little shared", "Egypt says Gaza talks", "Gaza talks", false},
+	})
+}

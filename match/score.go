@@ -369,8 +369,8 @@ func score(a, b []string, p *pairing) (float64, string) {
 	case near > 0:
 	case onlyB == 0 && onlyA > 0 && doerPrefix(a, p.ab[:len(a)]) == onlyA,
 		onlyA == 0 && onlyB > 0 && doerPrefix(b, p.ba[:len(b)]) == onlyB,
-		onlyB == 0 && onlyA > 0 && saidSuffix(a, p.ab[:len(a)]) == onlyA,
-		onlyA == 0 && onlyB > 0 && saidSuffix(b, p.ba[:len(b)]) == onlyB:
+		onlyB == 0 && onlyA > 0 && shared >= minSaid && !slices.Contains(b, markSaid) && saidSuffix(a, p.ab[:len(a)]) == onlyA,
+		onlyA == 0 && onlyB > 0 && shared >= minSaid && !slices.Contains(a, markSaid) && saidSuffix(b, p.ba[:len(b)]) == onlyB:
 		return 1, ruleDoer
 	case onlyB == 0 && onlyA == 1 && leadingCountry(a, p.ab[:len(a)]),
 		onlyA == 0 && onlyB == 1 && leadingCountry(b, p.ba[:len(b)]):
@@ -478,7 +478,11 @@ func oppositesSwapped(a []string, ab []int8, lenB int) bool {
 func leadingCountry(toks []string, partner []int8) bool {
 	// Not one of two countries ("US, Iran hold talks"): the other
 	// headline may tell of the second alone.
-	return len(toks) >= 3 && partner[0] < 0 && weight(toks[0]) == 1 && countryTokens()[toks[0]] && !countryTokens()[toks[1]]
+	words := toks
+	if slices.ContainsFunc(toks, isMark) {
+		words = slices.DeleteFunc(slices.Clone(toks), isMark) // rare: allocating is fine
+	}
+	return len(words) >= 3 && partner[0] < 0 && weight(toks[0]) == 1 && countryTokens()[toks[0]] && !countryTokens()[words[1]]
 }
 
 // maxGiven is the most given names one side may add before a shared
@@ -598,10 +602,16 @@ func doerPrefix(toks []string, partner []int8) int {
 	return 0
 }
 
+// minSaid is the least weight two headlines share for a speaker one
+// names and the other leaves out not to count: "Egypt says Gaza …" is no
+// telling of a headline that says only "Gaza".
+const minSaid = 3
+
 // saidSuffix returns how many tokens stand after markSaid, the speaker
 // put after what is said, all unpaired, or 0: "الحرس الوطني: غرق قارب"
 // and "غرق قارب" tell one story, as a doer left out does (see
-// doerPrefix).
+// doerPrefix). Only where the other side names no speaker: one that
+// names another tells who said what.
 func saidSuffix(toks []string, partner []int8) int {
 	k := slices.Index(toks, markSaid)
 	if k < 0 || len(toks)-k-1 > maxDoer {

@@ -173,7 +173,7 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 	at := func(i int) bool { return i < 64 && boundary&(1<<i) != 0 }
 	writtenAt := func(i int) bool { return i < 64 && inflected&(1<<i) != 0 }
 	inflectedAt := func(i int) bool { return looksInflected(toks[i]) || writtenAt(i) }
-	nameWord := func(t string) bool { return weight(t) == 1 && !isVerb(t) && !titleSet()[t] && !arabicNotNames[t] }
+	nameWord := func(t string) bool { return weight(t) == 1 && !isVerb(t) && !titleSet()[t] && !notName(t) }
 	for i := 0; i < len(toks); {
 		if !titleSet()[toks[i]] {
 			i++
@@ -325,6 +325,18 @@ var arabicNotNames = map[string]bool{
 	// Accusatives of why or how: تستدعي سفير السويد احتجاجا (in protest).
 	"احتجاجا": true, "تضامنا": true, "ردا": true, "تنديدا": true, "دعما": true, "رسميا": true,
 	"تمهيدا": true, "استعدادا": true, "تعبيرا": true,
+	// What an office is given, sent or told after its title: يمنح رئيس
+	// وزراء الهند وسام زايد, يهنئ رئيس نيجيريا بمناسبة, يبحث مع الرئيس
+	// الفرنسي تطورات.
+	"سام": true, "قلاده": true, // وسام, as Stem leaves it
+	"جايزه": true, "برقيه": true, "رساله": true, "دعوه": true,
+	"بمناسبه": true, "هاتفيا": true, "اوراق": true, "مرسوم": true, "مرسوما": true,
+}
+
+// notName reports whether t, a token after a title, is no name: listed
+// (arabicNotNames), or an Arabic plural in ات (تطورات, مستجدات).
+func notName(t string) bool {
+	return arabicNotNames[t] || strings.HasSuffix(t, "ات") && utf8.RuneCountInString(t) >= 5 && !isASCIIWord(t)
 }
 
 // arabicCompoundNames start a first name of two words: أبو محمد (as Stem
