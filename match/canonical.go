@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -635,6 +636,16 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			// says it.
 			continue
 		}
+		if weekdays[raw[i]] && i+2 < len(raw) {
+			// "الخميس 3 ديسمبر", "Thursday Dec 3": the weekday says
+			// when within the days a story is told; the date is one
+			// wire's detail. The weekday stays, as a word.
+			if dayOfMonth(raw[i+1]) && monthNames[raw[i+2]] || monthNames[raw[i+1]] && dayOfMonth(raw[i+2]) {
+				add(m.canonicalWord(words[i]))
+				i += 2
+				continue
+			}
+		}
 		if vagueCounts[raw[i]] {
 			// "مئات القتلى", "hundreds dead": a count, whose noun is
 			// counted as after a number.
@@ -1044,6 +1055,22 @@ var fractionPcts = map[string]string{"half": "50", "quarter": "25", "نصف": "5
 var fractionBlocks = map[string]bool{
 	"نهايي": true, "النهايي": true, "نهاييه": true, "ساعه": true, "قرن": true, "شهر": true,
 	"عام": true, "يوم": true, "الطريق": true, "المسافه": true, "a": true, "an": true, "the": true,
+}
+
+// weekdays are the days of the week, as Normalize writes them.
+var weekdays = func() map[string]bool {
+	set := map[string]bool{}
+	for _, w := range strings.Fields(`monday tuesday wednesday thursday friday saturday sunday
+الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه السبت احد اثنين ثلاثاء اربعاء خميس جمعه سبت`) {
+		set[w] = true
+	}
+	return set
+}()
+
+// dayOfMonth reports whether w is a day of the month written in digits.
+func dayOfMonth(w string) bool {
+	n, err := strconv.Atoi(w)
+	return err == nil && n >= 1 && n <= 31 && len(w) <= 2
 }
 
 // dualBases are Arabic nouns whose plural is broken (جنود, أطفال), so

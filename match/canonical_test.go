@@ -2473,3 +2473,27 @@ func TestClassSpeakerLeftOutBounds(t *testing.T) {
 		{"too little shared", "Egypt says Gaza talks", "Gaza talks", false},
 	})
 }
+
+// What sets 96 and 97 showed: time stamps, sections and slugs around a
+// headline, Persian letters for foreign sounds, more Arabic house words,
+// and a date after a weekday.
+func TestClassSetsNinetySixAndSeven(t *testing.T) {
+	checkClass(t, []classCase{
+		{"clock before", "08:45 GMT — Sterling slips after weak UK retail sales data", "Sterling slips after weak UK retail sales data", true},
+		{"updated at", "Updated 14:32 | Pakistan army chief meets Saudi crown prince in Riyadh", "Pakistan army chief meets Saudi crown prince in Riyadh", true},
+		{"hours ago", "AFP | Volcano erupts in Iceland for fifth time since December", "2 hours ago · Volcano erupts in Iceland for fifth time since December", true},
+		{"hours ago ar", "قبل 3 ساعات — وزارة الصحة تعلن تسجيل أول إصابة بجدري القردة", "وزارة الصحة تعلن تسجيل أول إصابة بجدري القردة", true},
+		{"sections", "World | Middle East | Egypt reopens Rafah crossing for aid trucks", "Egypt reopens Rafah crossing for aid trucks", true},
+		{"sections ar", "رياضة | كرة قدم | محمد صلاح يقود ليفربول للفوز على مانشستر يونايتد", "محمد صلاح يقود ليفربول للفوز على مانشستر يونايتد ⚽", true},
+		{"yonhap slug", "(2nd LD) N. Korea fires ballistic missile into East Sea", "N. Korea fires ballistic missile into East Sea", true},
+		{"kyiv with ve ar", "كييف تعلن استعادة السيطرة على قرية في منطقة زابوريجيا", "كييڤ تعلن استعادة السيطرة على قرية في منطقة زابوريجيا", true},
+		{"inspects ar", "وزير الصحة الأردني يتفقد مستشفى البشير الحكومي في عمان", "وزير الصحة الأردني يزور مستشفى البشير الحكومي في عمان", true},
+		{"reviews ar", "ولي العهد الكويتي يستعرض مع رئيس الوزراء البريطاني العلاقات الثنائية", "ولي العهد الكويتي يبحث مع رئيس الوزراء البريطاني العلاقات الثنائية", true},
+		{"factions ar", "المقاومة تستهدف تجمعا لجنود الاحتلال في رفح", "الفصائل تستهدف تجمعا لجنود الاحتلال في رفح", true},
+		{"gcc ar", "مجلس التعاون يدين الاعتداء على ناقلة نفط في بحر العرب", "مجلس التعاون لدول الخليج العربية يدين الاعتداء على ناقلة نفط في بحر العرب", true},
+		{"weekday and date ar", "انطلاق أعمال القمة الخليجية في الرياض الخميس 3 ديسمبر", "انطلاق أعمال القمة الخليجية في الرياض الخميس", true},
+		// Still apart.
+		{"other weekday ar", "انطلاق أعمال القمة الخليجية في الرياض الخميس 3 ديسمبر", "انطلاق أعمال القمة الخليجية في الرياض الأحد 6 ديسمبر", false},
+		{"a clock in the story", "Markets close at 16:30 after outage", "Markets close at 14:00 after outage", false},
+	})
+}

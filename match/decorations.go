@@ -41,6 +41,9 @@ var builtinOutlets = []string{
 	"عربي21", "عربي 21", "الخليج اونلاين", "هسبريس", "عكاظ", "البيان", "الوطن",
 	"القبس", "الراي", "الشروق", "النهار", "الجريده", "ا ش ا", "و م ع", "المدن",
 	"عنب بلدي", "وكاله سند",
+	"rt arabic", "cnn بالعربيه", "bbc عربي", "bbc news عربي", "france 24 عربي", "dw عربيه",
+	"rte", "menafn", "ani", "yonhap news agency", "الشرق للاخبار", "الجزيره مباشر", "يورونيوز",
+	"شينخوا",
 	"رويترز", "فرانس برس", "ا ف ب", "اف ب", "الاناضول", "وكاله الاناضول",
 	"الجزيره", "الجزيره نت", "الجزيره مباشر", "العربيه", "العربيه نت",
 	"سكاي نيوز عربيه", "سكاي نيوز", "بي بي سي", "بي بي سي عربي", "وفا",
@@ -77,7 +80,18 @@ var labelSegments = map[string]bool{
 	"تحديثات مباشره": true, "لحظه بلحظه": true, "عاجل": true, "خاص": true, "حصري": true,
 	"خبر عاجل": true, "اخر الاخبار": true, "ترجمه": true, "مترجم": true, "بالارقام": true,
 	"انفوغراف": true, "انفوجراف": true, "متابعه": true, "تقرير": true, "شاهد بالفيديو": true,
-	"photo": true, "gallery": true, "updated": true, "podcast": true,
+	"photo": true, "gallery": true, "updated": true, "podcast": true, "listen": true,
+	"morning briefing": true, "evening briefing": true,
+	// A site's sections, before or after a headline: "World | Middle
+	// East | …", "رياضة | كرة قدم | …".
+	"world": true, "middle east": true, "africa": true, "asia": true, "europe": true,
+	"americas": true, "business": true, "markets": true, "sport": true, "sports": true,
+	"politics": true, "tech": true, "technology": true, "science": true, "health": true,
+	"culture": true, "entertainment": true, "world news": true, "us news": true, "uk news": true,
+	"رياضه": true, "كره قدم": true, "كره القدم": true, "سياسه": true, "اقتصاد": true,
+	"عربي ودولي": true, "عربي دولي": true, "محليات": true, "دوليات": true, "منوعات": true,
+	"صحه": true, "ثقافه": true, "تكنولوجيا": true, "عربي": true, "دولي": true, "عالم": true,
+	"الشرق الاوسط": true, "اخبار": true, "العالم": true,
 }
 
 // outletWords mark a short segment as an outlet's name even when the
@@ -163,8 +177,8 @@ const maxAttribution = 6
 // trailingSeps and leadingSeps split a headline into segments one of which
 // may be a decoration. A comma only separates attributions.
 var (
-	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": "}
-	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ "}
+	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": ", " · ", " • ", " ▶ ", " ► "}
+	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ ", " · ", " • ", " ▶ ", " ► "}
 	commaSeps    = []string{", ", "، ", " ,", " ،"}
 )
 
@@ -176,7 +190,7 @@ func (m *Matcher) Strip(title string) string {
 	if len(title) > maxInputBytes {
 		title = title[:maxInputBytes]
 	}
-	s := stripHashtags(strings.TrimSpace(title))
+	s := m.stripLeadParen(stripHashtags(strings.TrimSpace(title)))
 	// Labels come chained: "CORRECTED-UPDATE 1-".
 	for range 3 {
 		s = stripWireLabel(s)
@@ -239,6 +253,31 @@ func (m *Matcher) Strip(title string) string {
 	return stripQuoteLead(s)
 }
 
+// stripLeadParen removes a wire's slug in parentheses before a headline:
+// "(2nd LD) …", "(LEAD) …", "(AFP) …", "(محدث) …".
+func (m *Matcher) stripLeadParen(s string) string {
+	if !strings.HasPrefix(s, "(") && !strings.HasPrefix(s, "[") {
+		return s
+	}
+	end := strings.IndexAny(s, ")]")
+	if end < 0 {
+		return s
+	}
+	rest := strings.TrimSpace(s[end+1:])
+	if strings.Count(rest, " ") < 2 {
+		return s
+	}
+	inner := Normalize(s[1:end])
+	words := strings.Fields(inner)
+	if len(words) == 0 || len(words) > 3 {
+		return s
+	}
+	if words[len(words)-1] == "ld" || words[len(words)-1] == "lead" || labelSegments[inner] || slices.Contains(wireLabels, words[0]) || m.outlets[inner] {
+		return rest
+	}
+	return s
+}
+
 // stripHashtags removes hashtags a headline starts or ends with ("#عاجل
 // …", "… #غزة"): a site's tags, not the story. One in the middle is read
 // as its word.
@@ -254,6 +293,42 @@ func stripHashtags(s string) string {
 		words = words[:len(words)-1]
 	}
 	return strings.Join(words, " ")
+}
+
+// timeStamp reports whether seg, a segment before or after a separator,
+// says when a site published: a clock time ("08:45 GMT", "Updated 14:32",
+// "10:45 بتوقيت مكة المكرمة") or an age ("2 hours ago", "قبل 3 ساعات",
+// "منذ ساعة").
+func timeStamp(seg string) bool {
+	n := Normalize(seg)
+	words := strings.Fields(n)
+	if len(words) == 0 || len(words) > 5 {
+		return false
+	}
+	for i := 0; i+2 < len(seg); i++ {
+		if isASCIIDigit(seg[i]) && seg[i+1] == ':' && isASCIIDigit(seg[i+2]) || i+3 < len(seg) && isASCIIDigit(seg[i]) && isASCIIDigit(seg[i+1]) && seg[i+2] == ':' && isASCIIDigit(seg[i+3]) {
+			return true
+		}
+	}
+	last := words[len(words)-1]
+	if last == "ago" {
+		return true
+	}
+	if words[0] == "منذ" || words[0] == "قبل" {
+		for _, w := range words[1:] {
+			if ageUnits[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ageUnits are the units of a published-ago time stamp, as Normalize
+// writes them.
+var ageUnits = map[string]bool{
+	"ساعه": true, "ساعات": true, "ساعتين": true, "دقيقه": true, "دقايق": true, "دقيقتين": true,
+	"يوم": true, "ايام": true, "يومين": true,
 }
 
 // exclusiveLabels start a label that names who has the story first.
@@ -318,7 +393,7 @@ func stripQuoteLead(s string) string {
 // isDecoration reports whether a segment of a headline is an outlet name
 // or an attribution (trailing or leading).
 func (m *Matcher) isDecoration(seg string, trailing bool) bool {
-	if webAddress(seg) {
+	if webAddress(seg) || timeStamp(seg) {
 		return true
 	}
 	n := Normalize(seg)
@@ -484,6 +559,9 @@ func stripWireLabel(s string) string {
 		rest := s[len(l):]
 		rest = strings.TrimLeft(rest, " ")
 		rest = strings.TrimLeftFunc(rest, func(r rune) bool { return digitValue(r) >= 0 })
+		if len(rest) > 1 && rest[0] == ':' && isASCIIDigit(rest[1]) {
+			continue // "Updated 14:32 |": a time stamp, cut as a segment
+		}
 		rest = strings.TrimLeft(rest, " ")
 		r, size := utf8.DecodeRuneInString(rest)
 		if size == 0 || !(isLabelSep(r) || isHyphen(r)) {
@@ -502,7 +580,7 @@ func stripWireLabel(s string) string {
 // (strings.LastIndex per separator cost a third of Canonical).
 func lastSep(s string, seps []string) (int, string) {
 	for i := len(s) - 1; i >= 0; i-- {
-		if !sepStart(s[i]) {
+		if !sepStart(s[i]) || clockColon(s, i) {
 			continue
 		}
 		for _, sep := range seps {
@@ -518,7 +596,7 @@ func lastSep(s string, seps []string) (int, string) {
 // place the longest separator wins (" - " over " -").
 func firstSep(s string, seps []string) (int, string) {
 	for i := 0; i < len(s); i++ {
-		if !sepStart(s[i]) {
+		if !sepStart(s[i]) || clockColon(s, i) {
 			continue
 		}
 		which := ""
@@ -532,6 +610,12 @@ func firstSep(s string, seps []string) (int, string) {
 		}
 	}
 	return -1, ""
+}
+
+// clockColon reports whether s[i] is the colon of a clock time (08:45),
+// which separates nothing.
+func clockColon(s string, i int) bool {
+	return s[i] == ':' && i > 0 && i+1 < len(s) && isASCIIDigit(s[i-1]) && isASCIIDigit(s[i+1])
 }
 
 // sepStart reports whether a separator of the tables above may start

@@ -60,7 +60,9 @@ const maxLabelWords = 2
 // annotation marks), tatweel U+0640 and every invisible format character
 // (Unicode Cf: ZWNJ, ZWJ, LRM, RLM, ALM, BOM, bidi embeddings and isolates,
 // soft hyphen, zero-width space); unifies alef forms (أ إ آ ٱ → ا), ى and ئ
-// → ي, ة → ه, ؤ → و, and the Persian-keyboard ی → ي and ک → ك; maps
+// → ي, ة → ه, ؤ → و, the Persian-keyboard ی → ي and ک → ك, and the
+// letters Arabic borrows for foreign sounds (ڤ → ف, پ → ب, چ → ج, گ →
+// ك) to the letters other wires write for them; maps
 // Arabic-Indic and Extended Arabic-Indic digits to ASCII; turns every
 // space, control, punctuation and symbol character (Unicode Z*, Cc, P*,
 // S*, and unassigned or private-use code points) into a word break, except
@@ -396,8 +398,14 @@ func classify(r rune) (rune, int) {
 		return 0x0647, kindLetter // ه
 	case r == 0x0624: // ؤ
 		return 0x0648, kindLetter // و
-	case r == 0x06A9: // ک
+	case r == 0x06A9, r == 0x06AF: // ک گ
 		return 0x0643, kindLetter // ك
+	case r == 0x06A4: // ڤ, the v of كييڤ
+		return 0x0641, kindLetter // ف
+	case r == 0x067E: // پ
+		return 0x0628, kindLetter // ب
+	case r == 0x0686: // چ
+		return 0x062C, kindLetter // ج
 	case r >= 0x0660 && r <= 0x0669:
 		return '0' + r - 0x0660, kindLetter
 	case r >= 0x06F0 && r <= 0x06F9:
