@@ -300,15 +300,22 @@ func stripHashtags(s string) string {
 // "10:45 بتوقيت مكة المكرمة") or an age ("2 hours ago", "قبل 3 ساعات",
 // "منذ ساعة").
 func timeStamp(seg string) bool {
-	n := Normalize(seg)
-	words := strings.Fields(n)
-	if len(words) == 0 || len(words) > 5 {
+	if len(seg) > 80 {
 		return false
 	}
 	for i := 0; i+2 < len(seg); i++ {
-		if isASCIIDigit(seg[i]) && seg[i+1] == ':' && isASCIIDigit(seg[i+2]) || i+3 < len(seg) && isASCIIDigit(seg[i]) && isASCIIDigit(seg[i+1]) && seg[i+2] == ':' && isASCIIDigit(seg[i+3]) {
+		if isASCIIDigit(seg[i]) && seg[i+1] == ':' && isASCIIDigit(seg[i+2]) && strings.Count(seg, " ") < 5 {
 			return true
 		}
+	}
+	// Normalize only where an age may be told: the check runs on every
+	// segment of every headline.
+	if !strings.Contains(seg, "ago") && !strings.Contains(seg, "منذ") && !strings.Contains(seg, "قبل") {
+		return false
+	}
+	words := strings.Fields(Normalize(seg))
+	if len(words) == 0 || len(words) > 5 {
+		return false
 	}
 	last := words[len(words)-1]
 	if last == "ago" {
