@@ -2497,3 +2497,10 @@ func TestClassSetsNinetySixAndSeven(t *testing.T) {
 		{"a clock in the story", "Markets close at 16:30 after outage", "Markets close at 14:00 after outage", false},
 	})
 }
+
+// An appeal of an order is not the order (set 95).
+func TestClassAppeal(t *testing.T) {
+	checkClass(t, []classCase{
+		{"appeal", "Judge orders Google to sell ad exchange", "Google to appeal judge's order to sell ad exchange", false},
+	})
+}
