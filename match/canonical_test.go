@@ -2504,3 +2504,20 @@ func TestClassAppeal(t *testing.T) {
 		{"appeal", "Judge orders Google to sell ad exchange", "Google to appeal judge's order to sell ad exchange", false},
 	})
 }
+
+// House words of set 99: currency codes, pc, graft, mudslides, the
+// Kuomintang, Congo-Kinshasa, "a record high".
+func TestClassSetNinetyNine(t *testing.T) {
+	checkClass(t, []classCase{
+		{"usd", "Egypt seeks USD 1.3 billion IMF tranche", "Egypt seeks $1.3 billion IMF tranche", true},
+		{"eur", "Germany approves €12bn rail upgrade plan", "Germany approves EUR 12 billion rail upgrade plan", true},
+		{"inr", "Reliance to invest Rs 75,000 crore in green hydrogen", "Reliance to invest INR 75,000 crore in green hydrogen", true},
+		{"pc", "India's GDP grows 7.4pc in July-September quarter", "India's GDP grows 7.4 percent in July-September quarter", true},
+		{"graft", "Thai court jails former minister for graft", "Thai court jails former minister for corruption", true},
+		{"mudslide", "Landslide buries 14 homes in Indonesia's West Java", "Mudslide buries 14 homes in Indonesia's West Java", true},
+		{"guomindang", "Taiwan's Kuomintang picks new party chair", "Taiwan's Guomindang picks new party chair", true},
+		{"congo kinshasa", "UN peacekeepers withdraw from base in eastern DR Congo", "UN peacekeepers withdraw from base in eastern Congo-Kinshasa", true},
+		{"a record high", "Gold hits record high on Fed rate cut bets", "Gold hits a record high on Fed rate cut bets", true},
+		{"euro and dollar", "Egypt seeks $1.3 billion IMF tranche", "Egypt seeks €1.3 billion IMF tranche", false},
+	})
+}
