@@ -2521,3 +2521,16 @@ func TestClassSetNinetyNine(t *testing.T) {
 		{"euro and dollar", "Egypt seeks $1.3 billion IMF tranche", "Egypt seeks €1.3 billion IMF tranche", false},
 	})
 }
+
+// What sets 100 and 101 showed: a cup named for a title past its
+// honorific, an extension of a ban, and sport and business house words.
+func TestClassSetsHundredAndOne(t *testing.T) {
+	checkClass(t, []classCase{
+		{"two cups ar", "القادسية يتوج بلقب كأس سمو ولي العهد لكرة القدم", "القادسية يتوج بلقب كأس سمو الأمير لكرة القدم", false},
+		{"extension ar", "وزارة العمل العمانية: إيقاف استقدام القوى العاملة الوافدة في 13 مهنة لمدة ستة أشهر", "وزارة العمل العمانية: تمديد إيقاف استقدام القوى العاملة الوافدة في 13 مهنة لمدة ستة أشهر", false},
+		{"clinch", "Liverpool win Premier League title with four games to spare", "Liverpool clinch Premier League title with four games to spare", true},
+		{"f1", "Verstappen clinches third Formula One world title", "Verstappen clinches third F1 world title", true},
+		{"co2", "Webb telescope detects carbon dioxide in exoplanet atmosphere", "Webb telescope detects CO2 in exoplanet atmosphere", true},
+		{"workforce", "Intel to cut 15% of workforce", "Intel to lay off 15% of staff", true},
+	})
+}

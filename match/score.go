@@ -558,8 +558,8 @@ var stageVerbs = sync.OnceValue(func() map[string]bool {
 	m := Default()
 	set := map[string]bool{}
 	for _, w := range strings.Fields(`delays postpones defers pledges vows promises fails tries
-refuses rejects prepares cancels scraps suspends halts stops resumes discusses studies proposes appeals
-يقترح
+refuses rejects prepares cancels scraps suspends halts stops resumes discusses studies proposes appeals extends
+يقترح يمدد تمديد
 يؤجل يرجئ يتعهد يفشل يحاول يرفض يستعد يلغي يعلق يوقف يستانف يبحث يدرس تعليق تأجيل إلغاء إرجاء`) {
 		set[m.normalizedForm(Normalize(w))] = true
 	}

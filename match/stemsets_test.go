@@ -16,6 +16,8 @@ func TestStemmedSetsHoldStems(t *testing.T) {
 		"qualifiers":          qualifiers,
 		"attributionCues":     attributionCues,
 		"formerWords":         formerWords,
+		"honorifics":          honorifics,
+		"dualBases":           dualBases,
 	}
 	for name, set := range sets {
 		for w := range set {

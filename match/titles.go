@@ -74,9 +74,13 @@ var keptRanks = map[string]bool{
 // Road", مطار الملك خالد. A title there is part of the place's name.
 var namedPlaces = sync.OnceValue(func() map[string]bool {
 	return titleForms(strings.Fields(`road street avenue highway airport mosque hospital stadium
-university bridge port park square school centre center hall tower canal dam
-شارع طريق مطار مسجد مستشفى ملعب جامعة جسر ميناء حديقة ميدان مدرسة قاعة برج قناة سد`))
+university bridge port park square school centre center hall tower canal dam cup prize trophy
+شارع طريق مطار مسجد مستشفى ملعب جامعة جسر ميناء حديقة ميدان مدرسة قاعة برج قناة سد كأس جائزة بطولة`))
 })
+
+// honorifics come before an Arabic title (سمو ولي العهد, جلالة الملك), as
+// the pipeline writes them.
+var honorifics = map[string]bool{"سمو": true, "صاحب": true, "جلاله": true, "فخامه": true, "معالي": true, "سعاده": true}
 
 // titleForms holds words as the pipeline writes them.
 func titleForms(words []string) map[string]bool {
@@ -241,8 +245,12 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		if drop == nil {
 			drop = make([]bool, len(toks))
 		}
+		before := i - 1
+		for before >= 0 && honorifics[toks[before]] {
+			before-- // كأس سمو ولي العهد: the cup, past the honorific
+		}
 		if slices.ContainsFunc(toks[j:e], func(t string) bool { return namedPlaces()[t] }) ||
-			arabic && i > 0 && namedPlaces()[toks[i-1]] {
+			arabic && before >= 0 && namedPlaces()[toks[before]] {
 			// Sheikh Zayed Road, مطار الملك خالد: no one introduced.
 			i = e
 			continue
