@@ -33,6 +33,22 @@
 // testdata/pairs.tsv holds Arabic and English pairs of both kinds with
 // their verdicts; at 0.8 no different pair is judged the same.
 //
+// Canonical is the pipeline dedupe uses, and Score its measure: Strip
+// takes off what wires put around a headline (labels, outlets, datelines,
+// attributions, time stamps, a site's sections); numbers are written one
+// way in every script; the lexicon (lexicon.txt, extendable from the
+// config) gives wire synonyms and transliterations one form; titles with
+// a name after them go, offices without one become their holders; and
+// the passive and the Arabic act told as a noun are read in the active
+// order. The tokens keep the headline's order, with marks (tokens that
+// start with "~", which weigh nothing) where a role ends: who an act
+// befell, the doer a passive names, names joined by from, to or على, a
+// speaker put after what it says. Score reads order and marks: names
+// swapped around a verb or a mark, a qualifier on one side (youth,
+// former, draft, attempted), a stage on one side (plans, delays, vows),
+// another office or kind of place. testdata/probes.tsv holds the pair
+// sets the rules are measured on, with each set's score when written.
+//
 // Signature gives the keys under which a store indexes a headline so that
 // finding its near duplicates needs no scan: the work per headline depends
 // on how many stored headlines share one of its few keys, not on how many
@@ -66,8 +82,10 @@
 //     without a name stays, as it is the only word for who acted, so
 //     "Sudan's army chief visits Egypt" and "Sudan army chief Burhan
 //     visits Egypt" stay apart. Titles are a fixed list (titles.go).
-//   - A passive is known in English only ("killed", "beaten by"); an Arabic
-//     passive written without diacritics looks like the active.
+//   - An English passive ("killed", "beaten by") and an Arabic act told
+//     as a noun (مقتل, اعتقال, with على يد or برصاص for the doer) are read;
+//     an Arabic passive verb written without diacritics (قتل) looks like
+//     the active, and a past-tense verb first reads as such a noun.
 //   - Keyword matching takes off no suffixes ("kill" misses "killed",
 //     غزة misses غزاوي), and its proclitic rule can make a keyword match
 //     inside an unrelated word whose first letters look like a proclitic
@@ -85,9 +103,10 @@
 //     conjunction (وزير → زير), consistently, so it still matches itself.
 //   - "عبدالله" and "عبد الله" are different tokens; so are "U.K." and
 //     "Britain".
-//   - Only a leading label is dropped. A trailing source tag ("- رويترز",
-//     "(AFP)") stays and counts as an added word; without the list of
-//     source names, "Liverpool 2 - 1 Chelsea" cannot be told from a tag.
+//   - Strip cuts only what it knows: a listed outlet, a segment with an
+//     outlet's word (news, وكالة), a label, an attribution, a time stamp.
+//     An unknown site name after a dash stays and counts as an added word,
+//     since "Liverpool 2 - 1 Chelsea" cannot be told from a tag.
 //   - Normalize reads the first 16 KiB of a title and keeps 1,000 runes:
 //     two titles that differ only beyond that are equal for matching.
 //   - Changing any rule here changes normalized titles and keys; Version
