@@ -2534,3 +2534,17 @@ func TestClassSetsHundredAndOne(t *testing.T) {
 		{"workforce", "Intel to cut 15% of workforce", "Intel to lay off 15% of staff", true},
 	})
 }
+
+// House words of sets 102 and 103: FIFA, central banks named Reserve Bank
+// (not a reserve side), researchers, AI, snowfall, GP.
+func TestClassSetsHundredTwoAndThree(t *testing.T) {
+	checkClass(t, []classCase{
+		{"fifa ar", "فيفا يعلن موعد قرعة كأس العالم للأندية", "الاتحاد الدولي لكرة القدم يعلن موعد قرعة كأس العالم للأندية", true},
+		{"reserve bank", "Reserve Bank of India cuts repo rate by 25 basis points", "RBI cuts repo rate by 25 basis points", true},
+		{"researchers", "Scientists discover new dinosaur species in Argentina's Patagonia", "Researchers discover new dinosaur species in Argentina's Patagonia", true},
+		{"ai", "Trump signs executive order on AI regulation", "Trump signs executive order on artificial intelligence regulation", true},
+		{"snowfall", "Heavy snow disrupts flights at Munich airport", "Heavy snowfall disrupts flights at Munich airport", true},
+		{"gp", "Verstappen wins Abu Dhabi Grand Prix", "Verstappen wins Abu Dhabi GP", true},
+		{"reserve side still", "Real Madrid reserves beat Barcelona", "Real Madrid beat Barcelona", false},
+	})
+}
