@@ -257,9 +257,7 @@ func (m *Matcher) placeLabel(head, rest string) bool {
 	if len(h) != 1 || first == "" {
 		return false
 	}
-	c := m.normalizedForm(h[0])
-	_, capital := capitals()[c]
-	if !capital && !countryTokens()[c] && !placeLike[h[0]] {
+	if !countryOrCapital(m.normalizedForm(h[0])) && !placeLike[h[0]] {
 		return false
 	}
 	return nominalAct(first, m.normalizedForm(first))
@@ -528,7 +526,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 					if i == 0 || !agencyAt(raw, i-1) {
 						sep()
 					}
-				} else if _, capital := capitals()[r]; capital || countryTokens()[r] {
+				} else if countryOrCapital(r) {
 					// A capital or a country the lexicon does not list
 					// (بباريس, in Paris): no name of a title before it.
 					words[i] = r
@@ -702,7 +700,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			continue
 		}
 		w := words[i]
-		if base, ok := dualOf(w); ok && !hasDigit(strings.Join(toks[max(0, len(toks)-1):], "")) {
+		if base, ok := dualOf(w); ok && (len(toks) == 0 || !hasDigit(toks[len(toks)-1])) {
 			// A dual is a count: جنديين, two soldiers, as 2 جنديين;
 			// مقتل جندي is one, مقتل جنود many.
 			add("2")
@@ -1002,12 +1000,10 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 // placeFollows reports whether raw[i] starts a place: a kind of place
 // (مدينة, قطاع), a country or a capital.
 func (m *Matcher) placeFollows(raw, words []string, i int) bool {
-	if k := kindMarks[raw[i]]; placeKindMark(k) || placeKindAt(raw, words, i) {
+	if markGroup(kindMarks[raw[i]]) == "place" || placeKindAt(raw, words, i) {
 		return true
 	}
-	c := m.canonicalWord(words[i])
-	_, capital := capitals()[c]
-	return capital || countryTokens()[c]
+	return countryOrCapital(m.canonicalWord(words[i]))
 }
 
 // verbFirstSubject returns where the subject ends in an Arabic headline
@@ -1106,18 +1102,37 @@ func dualOf(w string) (string, bool) {
 // the day a headline names as today: Jenin's camp is not Jenin city, nor
 // Gaza City the Gaza Strip, and a vote today is not tomorrow's. A headline
 // without one names no kind or no day (see kindsClash). Normalized words.
+//
+// A mark's group is what comes before its colon: two marks of one group
+// and another kind clash (see kindsClash).
 var kindMarks = map[string]string{
-	"مدينه": "~city", "مخيم": "~camp", "قطاع": "~strip",
-	"city": "~city", "camp": "~camp", "strip": "~strip",
-	"اليوم": "~today",
+	"مدينه": "~place:city", "مخيم": "~place:camp", "قطاع": "~place:strip",
+	"city": "~place:city", "camp": "~place:camp", "strip": "~place:strip",
+	"اليوم": markToday,
 	// The highest and the lowest, which the lexicon reads as a record
 	// either way (the verb says which way: تهبط إلى مستوى قياسي).
-	"اعلي": "~high", "ادني": "~low", "highest": "~high", "lowest": "~low",
+	"اعلي": "~extreme:high", "ادني": "~extreme:low", "highest": "~extreme:high", "lowest": "~extreme:low",
 	// A state's kind: سلطنة عمان is Oman, العاصمة عمان Amman.
-	"سلطنه": "~country", "مملكه": "~country", "العاصمه": "~city",
+	"سلطنه": "~place:country", "مملكه": "~place:country", "العاصمه": "~place:city",
 	// A missile's kind: a ballistic missile is not a cruise missile.
-	"ballistic": "~ballistic", "cruise": "~cruise", "hypersonic": "~hypersonic",
-	"باليستي": "~ballistic", "كروز": "~cruise", "فرط": "~hypersonic",
+	"ballistic": "~missile:ballistic", "cruise": "~missile:cruise", "hypersonic": "~missile:hypersonic",
+	"باليستي": "~missile:ballistic", "كروز": "~missile:cruise", "فرط": "~missile:hypersonic",
+}
+
+// markToday is the mark of a headline that says today (see todayClash).
+const markToday = "~today"
+
+// markGroup returns the group of a kind mark ("place" of "~place:city"),
+// or "" for a mark of no group.
+func markGroup(t string) string {
+	if !isMark(t) {
+		return ""
+	}
+	g, _, ok := strings.Cut(t[1:], ":")
+	if !ok {
+		return ""
+	}
+	return g
 }
 
 // canonicalWord returns the canonical form of one stemmed word: its
@@ -1840,7 +1855,7 @@ var compoundPrepositions = map[string]bool{
 // من, عشرات من, آلاف من.
 var partitives = map[string]bool{
 	"عدد": true, "عشرات": true, "ميات": true, "الاف": true, "العديد": true, "مجموعه": true,
-	"بعض": true, "كثير": true, "اكثر": true, "اقل": true, "عشرات الالاف": true, "جمله": true,
+	"بعض": true, "كثير": true, "اكثر": true, "اقل": true, "جمله": true,
 }
 
 // roleMark returns the mark raw[i] stands for (see roleMarks) where it

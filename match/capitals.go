@@ -60,6 +60,13 @@ var capitals = sync.OnceValue(func() map[string]string {
 	return set
 })
 
+// countryOrCapital reports whether c, a canonical token, is a country or
+// a capital.
+func countryOrCapital(c string) bool {
+	_, capital := capitals()[c]
+	return capital || countryTokens()[c]
+}
+
 // countryTokens are the countries of capitalPairs and possessorCountries
 // as the pipeline writes them, in both languages.
 var countryTokens = sync.OnceValue(func() map[string]bool {

@@ -211,7 +211,10 @@ func (m *Matcher) Strip(title string) string {
 		i, sep := lastSep(s, trailingSeps)
 		if i < 0 {
 			i, sep = lastSep(s, commaSeps)
-			if i < 0 || !isAttribution(Normalize(s[i+len(sep):]), false) && !speakerTail(Normalize(s[i+len(sep):])) {
+			if i < 0 {
+				break
+			}
+			if tail := Normalize(s[i+len(sep):]); !isAttribution(tail, false) && !speakerTail(tail) {
 				break
 			}
 		} else if !m.isDecoration(s[i+len(sep):], true) && !foreignTail(s[:i], s[i+len(sep):]) {
@@ -303,9 +306,11 @@ func timeStamp(seg string) bool {
 	if len(seg) > 80 {
 		return false
 	}
-	for i := 0; i+2 < len(seg); i++ {
-		if isASCIIDigit(seg[i]) && seg[i+1] == ':' && isASCIIDigit(seg[i+2]) && strings.Count(seg, " ") < 5 {
-			return true
+	if strings.Count(seg, " ") < 5 {
+		for i := 0; i+2 < len(seg); i++ {
+			if isASCIIDigit(seg[i]) && seg[i+1] == ':' && isASCIIDigit(seg[i+2]) {
+				return true
+			}
 		}
 	}
 	// Normalize only where an age may be told: the check runs on every
@@ -419,16 +424,8 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 	if words > maxOutletWords {
 		return false
 	}
-	if m.outlets[n] || strings.HasPrefix(n, "the ") && m.outlets[n[4:]] || labelSegments[n] {
+	if m.listedOutlet(n) || labelSegments[n] || words <= 4 && hasOutletWord(n) {
 		return true
-	}
-	if words <= 4 {
-		for _, w := range strings.Fields(n) {
-			// With the article too: الوكالة الوطنية للإعلام.
-			if outletWords[w] || outletWords[strings.TrimPrefix(w, "ال")] {
-				return true
-			}
-		}
 	}
 	return isAttribution(n, !trailing)
 }
@@ -715,12 +712,19 @@ func (m *Matcher) stripDateline(s string) string {
 // its words ("وكالة الأنباء اليمنية").
 func (m *Matcher) outletName(seg string) bool {
 	n := Normalize(seg)
-	if n == "" || strings.Count(n, " ") >= maxOutletWords {
-		return false
-	}
-	if m.outlets[n] || strings.HasPrefix(n, "the ") && m.outlets[n[4:]] {
-		return true
-	}
+	return n != "" && strings.Count(n, " ") < maxOutletWords && (m.listedOutlet(n) || hasOutletWord(n))
+}
+
+// listedOutlet reports whether normalized text is a listed outlet, with
+// "the" or without.
+func (m *Matcher) listedOutlet(n string) bool {
+	return m.outlets[n] || strings.HasPrefix(n, "the ") && m.outlets[n[4:]]
+}
+
+// hasOutletWord reports whether normalized text has a word that marks an
+// outlet's name (see outletWords), with the article too: الوكالة
+// الوطنية للإعلام.
+func hasOutletWord(n string) bool {
 	for _, w := range strings.Fields(n) {
 		if outletWords[w] || outletWords[strings.TrimPrefix(w, "ال")] {
 			return true

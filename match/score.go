@@ -478,11 +478,21 @@ func oppositesSwapped(a []string, ab []int8, lenB int) bool {
 func leadingCountry(toks []string, partner []int8) bool {
 	// Not one of two countries ("US, Iran hold talks"): the other
 	// headline may tell of the second alone.
-	words := toks
-	if slices.ContainsFunc(toks, isMark) {
-		words = slices.DeleteFunc(slices.Clone(toks), isMark) // rare: allocating is fine
+	if partner[0] >= 0 || weight(toks[0]) != 1 || !countryTokens()[toks[0]] {
+		return false
 	}
-	return len(words) >= 3 && partner[0] < 0 && weight(toks[0]) == 1 && countryTokens()[toks[0]] && !countryTokens()[words[1]]
+	// Marks are no words: count the others, and read the next one.
+	n, next := 0, ""
+	for _, t := range toks {
+		if isMark(t) {
+			continue
+		}
+		if n == 1 {
+			next = t
+		}
+		n++
+	}
+	return n >= 3 && !countryTokens()[next]
 }
 
 // maxGiven is the most given names one side may add before a shared
@@ -1273,7 +1283,7 @@ func patientIsDoer(a, b []string, ab []int8) bool {
 		return false
 	}
 	for i := range pa {
-		if j := int(ab[i]); j >= 0 && j < db && !isMark(a[i]) && !isVerb(a[i]) {
+		if j := int(ab[i]); j >= 0 && j < db && !isVerb(a[i]) {
 			return true
 		}
 	}
@@ -1293,7 +1303,7 @@ func patientsSwapped(a, b []string, ab, ba []int8) bool {
 	}
 	out := func(x []string, p int, xy []int8, q int) bool {
 		for i := range p {
-			if j := int(xy[i]); j > q && !isMark(x[i]) && !isVerb(x[i]) {
+			if j := int(xy[i]); j > q && !isVerb(x[i]) {
 				return true
 			}
 		}
@@ -1315,13 +1325,12 @@ func marksSwapped(a, b []string, ab []int8) bool {
 		}
 		before, after := false, false
 		for i, t := range a {
+			// Marks are never paired (see score).
 			j := int(ab[i])
-			if j < 0 || isMark(t) || isVerb(t) {
+			if j < 0 || isVerb(t) {
 				continue
 			}
 			switch {
-			case symmetric[t] && isVerb(t):
-				return false
 			case i < oa && j > ob:
 				before = true
 			case i > oa && j < ob:
@@ -1339,32 +1348,19 @@ func marksSwapped(a, b []string, ab []int8) bool {
 // does not (see kindMarks): مخيم جنين / مدينة جنين, "Gaza City" / "Gaza
 // Strip". One side's kind alone ("in Gaza" / "in Gaza City") is detail.
 func kindsClash(a, b []string) bool {
-	for _, group := range [...]func(string) bool{placeKindMark, extremeMark, missileMark} {
-		own := func(x, y []string) bool {
-			for _, t := range x {
-				if group(t) && !slices.Contains(y, t) {
-					return true
-				}
-			}
-			return false
+	for _, t := range a {
+		g := markGroup(t)
+		if g == "" || slices.Contains(b, t) {
+			continue
 		}
-		if own(a, b) && own(b, a) {
-			return true
+		for _, u := range b {
+			if markGroup(u) == g && !slices.Contains(a, u) {
+				return true
+			}
 		}
 	}
 	return false
 }
-
-// placeKindMark reports whether t is a mark of a place's kind.
-func placeKindMark(t string) bool {
-	return t == "~city" || t == "~camp" || t == "~strip" || t == "~country"
-}
-
-// extremeMark reports whether t is a mark of the highest or the lowest.
-func extremeMark(t string) bool { return t == "~high" || t == "~low" }
-
-// missileMark reports whether t is a mark of a missile's kind.
-func missileMark(t string) bool { return t == "~ballistic" || t == "~cruise" || t == "~hypersonic" }
 
 // otherDays are the days that are not today, as tokens.
 var otherDays = map[string]bool{"غدا": true, "امس": true, "tomorrow": true, "yesterday": true}
@@ -1373,7 +1369,7 @@ var otherDays = map[string]bool{"غدا": true, "امس": true, "tomorrow": true
 // filler: اليوم) and b names another day a does not: مجلس الأمن يصوت
 // اليوم / يصوت غدا. ba is b's pairing.
 func todayClash(a, b []string, ba []int8) bool {
-	if !slices.Contains(a, "~today") {
+	if !slices.Contains(a, markToday) {
 		return false
 	}
 	for j, u := range b {
