@@ -742,9 +742,14 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			sep()
 			continue
 		}
-		if passive < 0 {
-			// A stop word taken for one is let go below.
-			if p, by := participle(raw, i, c, sawVerb); p {
+		if passive < 0 || !agent && agentStart < 0 {
+			// A stop word taken for one is let go below. A later
+			// participle with its doer after "by" is the headline's
+			// verb, and the earlier one described someone: "Man
+			// convicted over protests executed by Iran".
+			// A finite verb seen after the first participle was a plural
+			// read as one ("protests").
+			if p, by := participle(raw, i, c, sawVerb && passive < 0); p && (passive < 0 || by) {
 				passive, agent = len(toks), by
 			}
 		}
@@ -1408,7 +1413,8 @@ func foldLatin(w string) string {
 // للشباب"): Stem would leave شباب, which alone means young men. They
 // become the qualifier Score knows.
 var rawQualifiers = map[string]string{
-	"للشباب": "youth", "للناشيين": "youth", "للناشيات": "youth", "للاواسط": "youth",
+	// The juniors (under 17) are another side than the youth (under 20).
+	"للشباب": "youth", "للاواسط": "youth", "للناشيين": "junior", "للناشيات": "junior",
 	"للسيدات": "women", "للشابات": "women", "للرديف": "reserve",
 	// What may happen is not what did: "could cut rates" / "cuts rates".
 	"could": "could", "might": "could",
@@ -1829,6 +1835,11 @@ const (
 	markOn   = "~on"
 	markFrom = "~from"
 	markTo   = "~to"
+	// markAgainst stands where against or ضد does after a name or a
+	// grievance: "complaint by A against B", عقوبات ضد; markFor where
+	// لصالح (in favour of) does: تغريم الاتحاد لصالح الشباب.
+	markAgainst = "~against"
+	markFor     = "~for"
 )
 
 // roleMarks are the prepositions that give the names around them their
@@ -1837,6 +1848,7 @@ var roleMarks = map[string]string{
 	"علي": markOn, "امام": markOn, "on": markOn,
 	"من": markFrom, "from": markFrom,
 	"الي": markTo, "لدي": markTo, "to": markTo, "into": markTo,
+	"ضد": markAgainst, "against": markAgainst, "لصالح": markFor,
 }
 
 // clauseStarts begin a clause of when or why, which ends a name or a

@@ -2548,3 +2548,60 @@ func TestClassSetsHundredTwoAndThree(t *testing.T) {
 		{"reserve side still", "Real Madrid reserves beat Barcelona", "Real Madrid beat Barcelona", false},
 	})
 }
+
+// Two names or two figures that trade places around what stands between
+// them (ninth session): each figure went to the other name. A figure and
+// a name that trade places are one phrase turned round, and names side by
+// side are coordinated.
+func TestClassTradedPlaces(t *testing.T) {
+	checkClass(t, []classCase{
+		{"box score", "Celtics 112, Knicks 104: Tatum scores 35", "Knicks 112, Celtics 104: Tatum scores 35", false},
+		{"podium", "Verstappen second, Russell third as Piastri wins in Baku", "Russell second, Verstappen third as Piastri wins in Baku", false},
+		{"poll shares", "Exit poll: Labour 34%, Conservatives 25%", "Exit poll: Labour 25%, Conservatives 34%", false},
+		{"two words a name", "South Korea 2, North Korea 1 in Asian Cup qualifier", "North Korea 2, South Korea 1 in Asian Cup qualifier", false},
+		{"nationalities ar", "فوز شركة تركية بعقد لبناء مطار جزائري", "فوز شركة جزائرية بعقد لبناء مطار تركي", false},
+		{"coordinated", "Israel and Hamas agree to extend truce by two days", "Hamas and Israel agree to extend truce by two days", true},
+		{"symmetric verb", "Xi meets Putin in Beijing", "Putin meets Xi in Beijing", true},
+		{"phrase turned", "Earthquake of magnitude 6.1 hits central Chile", "6.1-magnitude quake hits central Chile", true},
+		{"figure moved", "At least 20 dead as typhoon hits Manila", "Typhoon hits Manila, leaving at least 20 dead", true},
+		{"clause moved", "Gold climbs as dollar weakens", "As dollar weakens, gold climbs", true},
+	})
+}
+
+// Against and in favour of give roles as from and to do: a complaint of
+// A against B is not one of B against A, a fine on A in favour of B not
+// one on B. Juniors (للناشئين) are another side than the youth (للشباب).
+func TestClassAgainstAndFor(t *testing.T) {
+	checkClass(t, []classCase{
+		{"complaint ar", "الاتحاد المصري يحيل شكوى الزمالك ضد بيراميدز إلى لجنة الانضباط", "الاتحاد المصري يحيل شكوى بيراميدز ضد الزمالك إلى لجنة الانضباط", false},
+		{"lawsuit", "Judge dismisses lawsuit by Musk against OpenAI", "Judge dismisses lawsuit by OpenAI against Musk", false},
+		{"in favour ar", "فيفا يغرم نادي الوحدة لصالح نادي الجزيرة في قضية لاعب", "فيفا يغرم نادي الجزيرة لصالح نادي الوحدة في قضية لاعب", false},
+		{"juniors ar", "منتخب الأردن للناشئين يفوز على سوريا", "منتخب الأردن للشباب يفوز على سوريا", false},
+		{"same complaint ar", "الاتحاد المصري يحيل شكوى الزمالك ضد بيراميدز إلى لجنة الانضباط", "الاتحاد المصري يحيل شكوى نادي الزمالك ضد بيراميدز إلى لجنة الانضباط", true},
+	})
+}
+
+// A word beside the one named makes another: a co-pilot, a shadow
+// minister, an accomplice, a would-be candidate; semi-final results,
+// contract teachers, the parallel market, futsal.
+func TestClassBesideQualifiers(t *testing.T) {
+	checkClass(t, []classCase{
+		{"co-host", "Co-host of morning show taken off air", "Host of morning show taken off air", false},
+		{"shadow", "Shadow home secretary calls for inquiry into riots", "Home secretary calls for inquiry into riots", false},
+		{"accomplice", "Accomplice of bank robber sentenced to 8 years", "Bank robber sentenced to 8 years", false},
+		{"would-be", "Would-be assassin of Slovak PM jailed", "Assassin of Slovak PM jailed", false},
+		{"semi ar", "نتائج شبه رسمية تظهر فوز المعارضة في الانتخابات", "نتائج رسمية تظهر فوز المعارضة في الانتخابات", false},
+		{"parallel market ar", "الجنيه يتراجع أمام الدولار في السوق الموازية", "الجنيه يتراجع أمام الدولار في السوق", false},
+		{"futsal ar", "منتخب المغرب لكرة قدم الصالات يتوج بلقب كأس أفريقيا", "منتخب المغرب لكرة القدم يتوج بلقب كأس أفريقيا", false},
+	})
+}
+
+// A passive's verb is the participle its doer follows ("by"), not one
+// before it that described someone; Sen. is a title (Gov. is not:
+// the lexicon reads it as government).
+func TestClassPassiveByAndAbbreviatedTitles(t *testing.T) {
+	checkClass(t, []classCase{
+		{"passive by", "Saudi Arabia executes man convicted over drug smuggling", "Man convicted over drug smuggling executed by Saudi Arabia", true},
+		{"sen", "Sen. Bernie Sanders endorses Mamdani", "Senator Bernie Sanders endorses Mamdani", true},
+	})
+}

@@ -64,6 +64,14 @@ var qualifiers = map[string]bool{
 	// Next and last: الأسبوع المقبل is not الأسبوع الماضي, العام المقبل
 	// not this year.
 	"مقبل": true, "ماضي": true,
+	// Who stands beside the one named is not him: a co-pilot, a shadow
+	// chancellor, an accomplice, a would-be MP; semi-final results
+	// (نتائج شبه نهائية) are not the final ones, contract teachers
+	// (الأساتذة المتعاقدون) not the teachers, the parallel market's rate
+	// (السوق الموازية) not the official one, futsal (كرة قدم الصالات)
+	// not football.
+	"co": true, "shadow": true, "accomplic": true, "would": true,
+	"شبه": true, "متعاقد": true, "موازيه": true, "صالات": true,
 }
 
 // isQualifier reports whether t is a qualifier: listed, or an age
@@ -349,7 +357,7 @@ func score(a, b []string, p *pairing) (float64, string) {
 	if patientIsDoer(a, b, p.ab[:len(a)]) || patientIsDoer(b, a, p.ba[:len(b)]) || patientsSwapped(a, b, p.ab[:len(a)], p.ba[:len(b)]) {
 		return 0, rulePatient
 	}
-	if marksSwapped(a, b, p.ab[:len(a)]) {
+	if marksSwapped(a, b, p.ab[:len(a)]) || transposed(a, p.ab[:len(a)]) {
 		return 0, ruleRoles
 	}
 	if kindsClash(a, b) || todayClash(a, b, p.ba[:len(b)]) || todayClash(b, a, p.ab[:len(a)]) {
@@ -725,6 +733,108 @@ func rolesSwapped(a, b []string, p *pairing) bool {
 		}
 	}
 	return false
+}
+
+// transposed reports whether two runs of shared tokens of a trade places
+// in b around what stands between them, everything else keeping its
+// order: "Lakers 128, Warriors 121" / "Warriors 128, Lakers 121",
+// "Leclerc second, Hamilton third" / "Hamilton second, Leclerc third",
+// "India all out for 46 as New Zealand take control". Each figure or
+// role went to the other name. Names side by side ("Israel and Hamas" /
+// "Hamas and Israel") have nothing between them, and names around a verb
+// alone are rolesSwapped's, which lets a symmetric verb through ("Putin
+// meets Xi" / "Xi meets Putin"). ab is a's pairing.
+func transposed(a []string, ab []int8) bool {
+	// The shared tokens of a as places in b, in a's order, and which
+	// tokens of a they are.
+	var seq, at [maxOrder]int8
+	n := 0
+	for i := range min(len(a), maxOrder) {
+		if ab[i] >= 0 {
+			seq[n], at[n] = ab[i], int8(i)
+			n++
+		}
+	}
+	// A trade of X and Y around M leaves three runs in order where b has
+	// one: X ends in a fall, and so does M.
+	d1, d2 := -1, -1
+	for k := 0; k+1 < n; k++ {
+		if seq[k] > seq[k+1] {
+			switch {
+			case d1 < 0:
+				d1 = k
+			case d2 < 0:
+				d2 = k
+			default:
+				return false
+			}
+		}
+	}
+	if d2 < 0 {
+		return false
+	}
+	lo, hi := seq[d1+1], seq[d2]
+	xs, ye := d1, d2+1
+	for xs > 0 && seq[xs-1] > hi {
+		xs--
+	}
+	for ye+1 < n && seq[ye+1] < lo {
+		ye++
+	}
+	const maxRun = 3
+	if d1-xs >= maxRun || ye-d2-1 >= maxRun {
+		return false
+	}
+	// Traded back, the order is whole.
+	var order [maxOrder]int8
+	k := copy(order[:], seq[:xs])
+	k += copy(order[k:], seq[d2+1:ye+1])
+	k += copy(order[k:], seq[d1+1:d2+1])
+	k += copy(order[k:], seq[xs:d1+1])
+	copy(order[k:], seq[ye+1:n])
+	for k := 1; k < n; k++ {
+		if order[k] < order[k-1] {
+			return false
+		}
+	}
+	// The two runs are of a kind, names or figures, and no verb: a
+	// figure and a name that trade places are a phrase turned round
+	// ("quake of magnitude 6.3" / "6.3 magnitude quake").
+	kind := func(from, to int) int { // 0 a verb or mixed, 1 names, 2 figures
+		names, figures := 0, 0
+		for k := from; k <= to; k++ {
+			switch t := a[at[k]]; {
+			case isVerb(t):
+				return 0
+			case hasDigit(t):
+				figures++
+			default:
+				names++
+			}
+		}
+		switch {
+		case figures == 0:
+			return 1
+		case names == 0:
+			return 2
+		}
+		return 0
+	}
+	kx := kind(xs, d1)
+	if kx == 0 || kx != kind(d2+1, ye) {
+		return false
+	}
+	// Each stands next to what the other had: the same kind of word
+	// comes before both (Labour 34%, Conservatives 25%: a name before
+	// each figure) or after both (Celtics 112, Knicks 104: a figure
+	// after each name; شركة تركية ... مطار جزائري). A clause moved has
+	// no such likeness ("Oil rises as OPEC pauses" / "As OPEC pauses, oil
+	// rises"; إجلاء 5 آلاف بسبب حريق / حريق يجبر 5000 على الإخلاء).
+	alike := func(i, j int) bool {
+		t, u := a[at[i]], a[at[j]]
+		return !isVerb(t) && !isVerb(u) && hasDigit(t) == hasDigit(u)
+	}
+	return xs > 0 && alike(xs-1, d2) || ye+1 < n && alike(d1+1, ye+1)
 }
 
 // subjectChanged reports whether a shared token x stands before a shared
@@ -1318,7 +1428,7 @@ func patientsSwapped(a, b []string, ab, ba []int8) bool {
 // to Guatemala" / "from Guatemala to Mexico", سفير سعودي لدى مصر / سفير
 // مصري لدى السعودية. ab is the pairing.
 func marksSwapped(a, b []string, ab []int8) bool {
-	for _, mark := range [...]string{markOn, markFrom, markTo, markSaid} {
+	for _, mark := range [...]string{markOn, markFrom, markTo, markSaid, markAgainst, markFor} {
 		oa, ob := slices.Index(a, mark), slices.Index(b, mark)
 		if oa < 0 || ob < 0 {
 			continue

@@ -23,7 +23,7 @@ import (
 var titleWords = strings.Fields(`
 president vice prime minister pm premier chancellor king queen prince princess crown emir sheikh sultan
 secretary foreign defence defense interior finance state general gen chief leader supreme spokesman
-spokeswoman spokesperson envoy ambassador mayor governor senator congressman commander head former
+spokeswoman spokesperson envoy ambassador mayor governor senator sen congressman commander head former
 deputy interim
 capital agency
 رئيس الرئيس وزير الوزير ملك الملك العاهل امير الامير ولي العهد شيخ الشيخ سلطان مستشار المستشار
