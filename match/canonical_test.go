@@ -2605,3 +2605,17 @@ func TestClassPassiveByAndAbbreviatedTitles(t *testing.T) {
 		{"sen", "Sen. Bernie Sanders endorses Mamdani", "Senator Bernie Sanders endorses Mamdani", true},
 	})
 }
+
+// Dates a site stamps after a headline or in brackets, a portal's name
+// (بوابة), and KUNA's dated dateline (ninth session).
+func TestClassDatesAndPortals(t *testing.T) {
+	checkClass(t, []classCase{
+		{"slash date", "Chile's president signs pension reform into law", "Chile's president signs pension reform into law | Euronews | 03/20/2025", true},
+		{"bracketed date", "Toyota raises annual profit forecast", "Toyota raises annual profit forecast [5 Nov 2025]", true},
+		{"leading weekday ar", "الأردن يعلن تعطيل الدوام الرسمي بسبب المنخفض الجوي", "الأحد 14 ديسمبر 2025 - الأردن يعلن تعطيل الدوام الرسمي بسبب المنخفض الجوي", true},
+		{"portal ar", "البنك المركزي المصري يثبت أسعار الفائدة", "بوابة أخبار اليوم - البنك المركزي المصري يثبت أسعار الفائدة", true},
+		{"kuna dateline", "الكويت ترحب بالاتفاق بين السعودية وإيران", "الكويت - 10 - 3 (كونا) -- الكويت ترحب بالاتفاق بين السعودية وإيران", true},
+		{"date is the story", "Oct 7: Israel marks two years since Hamas attack", "Israel marks two years since Hamas attack", false},
+		{"another day", "Parliament to vote on budget on 12 March", "Parliament to vote on budget on 19 March", false},
+	})
+}

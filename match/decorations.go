@@ -100,7 +100,7 @@ var outletWords = map[string]bool{
 	"news": true, "agency": true, "times": true, "post": true, "tv": true,
 	"press": true, "network": true, "daily": true, "gazette": true,
 	"herald": true, "tribune": true, "journal": true, "online": true,
-	"وكاله": true, "قناه": true, "صحيفه": true, "موقع": true, "شبكه": true,
+	"وكاله": true, "قناه": true, "صحيفه": true, "موقع": true, "شبكه": true, "بوابه": true,
 	"تلفزيون": true, "اذاعه": true, "جريده": true,
 	"radio": true, "magazine": true, "channel": true, "wire": true, "observer": true,
 	// A site's section after its name: "سكاي نيوز عربية - أخبار
@@ -195,13 +195,17 @@ func (m *Matcher) Strip(title string) string {
 	for range 3 {
 		s = stripWireLabel(s)
 	}
-	// A decoration in parentheses at the end: "(رويترز)", "(AP)".
+	// A decoration in parentheses at the end: "(رويترز)", "(AP)", "[27
+	// Feb 2024]".
 	for range 3 {
 		t := strings.TrimRight(s, " .")
-		if !strings.HasSuffix(t, ")") {
+		open := byte('(')
+		if strings.HasSuffix(t, "]") {
+			open = '['
+		} else if !strings.HasSuffix(t, ")") {
 			break
 		}
-		i := strings.LastIndexByte(t, '(')
+		i := strings.LastIndexByte(t, open)
 		if i <= 0 || !m.isDecoration(t[i+1:len(t)-1], true) {
 			break
 		}
@@ -336,6 +340,51 @@ func timeStamp(seg string) bool {
 	return false
 }
 
+// dateStamp reports whether seg, a segment before or after a separator
+// or in brackets at the end, is the date a site published: "05/14/2024",
+// "27 Feb 2024", "Dec 7, 2026", "الخميس 8 فبراير 2024". Before a
+// headline a date is often what it is about ("Oct 7: …"), so there it
+// must have a year or a weekday.
+func dateStamp(seg string, trailing bool) bool {
+	if len(seg) > 60 || !strings.ContainsFunc(seg, func(r rune) bool { return r >= '0' && r <= '9' || r >= '٠' && r <= '٩' }) {
+		return false
+	}
+	words := strings.Fields(Normalize(seg))
+	if len(words) == 0 || len(words) > 5 {
+		return false
+	}
+	month, year, weekday, numbers := false, false, false, 0
+	for _, w := range words {
+		switch {
+		case monthNames[w]:
+			month = true
+		case weekdays[w]:
+			weekday = true
+		case len(w) == 4 && (strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) && allDigits(w):
+			year = true
+			numbers++
+		case len(w) <= 2 && allDigits(w):
+			numbers++
+		default:
+			return false
+		}
+	}
+	// Digits alone are a date when written as one: day, month and year.
+	if !month && !(numbers == 3 && year) {
+		return false
+	}
+	return trailing || year || weekday
+}
+
+func allDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if !isASCIIDigit(w[i]) {
+			return false
+		}
+	}
+	return w != ""
+}
+
 // ageUnits are the units of a published-ago time stamp, as Normalize
 // writes them.
 var ageUnits = map[string]bool{
@@ -405,7 +454,7 @@ func stripQuoteLead(s string) string {
 // isDecoration reports whether a segment of a headline is an outlet name
 // or an attribution (trailing or leading).
 func (m *Matcher) isDecoration(seg string, trailing bool) bool {
-	if webAddress(seg) || timeStamp(seg) {
+	if webAddress(seg) || timeStamp(seg) || dateStamp(seg, trailing) {
 		return true
 	}
 	n := Normalize(seg)
@@ -699,10 +748,23 @@ func (m *Matcher) stripDateline(s string) string {
 		return s
 	}
 	j, sep2 := firstSep(rest, datelineSeps)
-	if j <= 0 || !m.outletName(rest[:j]) {
+	// KUNA dates its dateline between the place and itself: "الكويت -
+	// 12 - 5 (كونا) -- …".
+	for k := 0; k < 2 && j > 0 && dayOfMonth(Normalize(rest[:j])); k++ {
+		rest = strings.TrimSpace(rest[j+len(sep2):])
+		j, sep2 = firstSep(rest, datelineSeps)
+	}
+	if j <= 0 {
 		return s
 	}
-	if after := strings.TrimSpace(rest[j+len(sep2):]); strings.Count(after, " ") >= 2 {
+	if seg := rest[:j]; !m.outletName(seg) {
+		// The month and the outlet in one segment: "5 (كونا)".
+		day, outlet, ok := strings.Cut(strings.TrimSpace(seg), " ")
+		if !ok || !dayOfMonth(Normalize(day)) || !m.outletName(outlet) {
+			return s
+		}
+	}
+	if after := strings.TrimSpace(strings.TrimLeft(rest[j+len(sep2):], "-–— ")); strings.Count(after, " ") >= 2 {
 		return after
 	}
 	return s
