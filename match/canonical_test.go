@@ -2619,3 +2619,33 @@ func TestClassDatesAndPortals(t *testing.T) {
 		{"another day", "Parliament to vote on budget on 12 March", "Parliament to vote on budget on 19 March", false},
 	})
 }
+
+// A particle that is all that differs turns the state round: in or out
+// of a squad, on or off the table, over or under a figure, with or
+// without. After a verb it is the verb's ("sinks off Crete").
+func TestClassParticles(t *testing.T) {
+	checkClass(t, []classCase{
+		{"out of", "Mbappe in France squad for Euro qualifiers", "Mbappe out of France squad for Euro qualifiers", false},
+		{"off", "Merger talks on after shareholder vote", "Merger talks off after shareholder vote", false},
+		{"under", "Inflation comes in over 2% target", "Inflation comes in under 2% target", false},
+		{"without", "Ship leaves port with cargo after inspection", "Ship leaves port without cargo after inspection", false},
+		{"after a verb", "Fishing boat sinks off Crete, 5 missing", "Fishing boat sinks near Crete, 5 missing", true},
+	})
+}
+
+// Words only sites put around a headline: a name or a section after a
+// separator no wire writes inside one (·, ::, •, ▶), a short tail after
+// " | ", a section with a word of its own before a headline, a part
+// number, a dateline with a slash, a Levantine month.
+func TestClassSiteSeparators(t *testing.T) {
+	checkClass(t, []classCase{
+		{"middle dot", "Iraq's parliament elects new speaker", "Shafaq News · Iraq's parliament elects new speaker", true},
+		{"double colon", "المغرب يطلق برنامجا لدعم السكن", "هسبريس :: المغرب يطلق برنامجا لدعم السكن", true},
+		{"pipe tail", "Kenya's president signs finance bill", "Kenya's president signs finance bill | The Star Kenya", true},
+		{"section lead", "الوحدات يتعادل مع الحسين إربد", "رياضة أردنية | الوحدات يتعادل مع الحسين إربد", true},
+		{"part number", "How Sudan's war emptied Khartoum", "How Sudan's war emptied Khartoum (2)", true},
+		{"slash dateline", "ولي العهد يستقبل وزير الخارجية البريطاني", "الرياض في 3 مارس / واس / ولي العهد يستقبل وزير الخارجية البريطاني", true},
+		{"levantine month", "الحكومة اللبنانية تقر موازنة 2026", "الحكومة اللبنانية تقر موازنة 2026 | الأخبار | الجمعة 5 كانون الأول 2025", true},
+		{"speaker stays", "Health minister: hospitals in Gaza out of fuel", "Finance minister: hospitals in Gaza out of fuel", false},
+	})
+}

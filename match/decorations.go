@@ -178,8 +178,12 @@ const maxAttribution = 6
 // may be a decoration. A comma only separates attributions.
 var (
 	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": ", " · ", " • ", " ▶ ", " ► "}
-	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ ", " · ", " • ", " ▶ ", " ► "}
-	commaSeps    = []string{", ", "، ", " ,", " ،"}
+	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ ", " · ", " • ", " ▶ ", " ► ", " :: ", " // "}
+	// siteSeps are separators only sites put between a headline and
+	// their own words (a name, a section, a date); no wire writes them
+	// inside a headline, nor a speaker before them (as " | " may be).
+	siteSeps  = []string{" :: ", " // ", " · ", " • ", " ▶ ", " ► "}
+	commaSeps = []string{", ", "، ", " ,", " ،"}
 )
 
 // Strip returns title without its decorations: a leading wire label,
@@ -206,7 +210,8 @@ func (m *Matcher) Strip(title string) string {
 			break
 		}
 		i := strings.LastIndexByte(t, open)
-		if i <= 0 || !m.isDecoration(t[i+1:len(t)-1], true) {
+		// "(1)", "(2)": a part of a series, as sites number them.
+		if inner := t[max(i, 0)+1 : len(t)-1]; i <= 0 || !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) {
 			break
 		}
 		s = strings.TrimSpace(t[:i])
@@ -221,7 +226,8 @@ func (m *Matcher) Strip(title string) string {
 			if tail := Normalize(s[i+len(sep):]); !isAttribution(tail, false) && !speakerTail(tail) {
 				break
 			}
-		} else if !m.isDecoration(s[i+len(sep):], true) && !foreignTail(s[:i], s[i+len(sep):]) {
+		} else if tail := s[i+len(sep):]; !m.isDecoration(tail, true) && !foreignTail(s[:i], tail) &&
+			!((sep == " | " || slices.Contains(siteSeps, sep)) && siteWords(tail)) {
 			break
 		}
 		if strings.TrimSpace(s[:i]) == "" {
@@ -248,7 +254,7 @@ func (m *Matcher) Strip(title string) string {
 	s = m.stripDateline(s)
 	for range 2 {
 		i, sep := firstSep(s, leadingSeps)
-		if i <= 0 || !m.isDecoration(s[:i], false) {
+		if i <= 0 || !m.isDecoration(s[:i], false) && !(slices.Contains(siteSeps, sep) && siteWords(s[:i])) && !(strings.TrimSpace(sep) != ":" && sectionLead(s[:i])) {
 			break
 		}
 		rest := strings.TrimSpace(s[i+len(sep):])
@@ -340,6 +346,23 @@ func timeStamp(seg string) bool {
 	return false
 }
 
+// siteWords reports whether seg, cut off by a separator only sites use
+// (siteSeps, or " | " after a headline), is short enough to be a site's
+// name or section rather than part of the story: at most three words, no
+// figure.
+func siteWords(seg string) bool {
+	n := Normalize(seg)
+	return n != "" && strings.Count(n, " ") < 3 && !hasDigit(n)
+}
+
+// sectionLead reports whether seg, before a headline, is a site's section
+// with a word of its own: "رياضة محلية", "World news", "Sport football".
+// Not before a colon, where "Health minister: …" is a speaker.
+func sectionLead(seg string) bool {
+	words := strings.Fields(Normalize(seg))
+	return len(words) >= 1 && len(words) <= 3 && labelSegments[words[0]] && !hasDigit(seg)
+}
+
 // dateStamp reports whether seg, a segment before or after a separator
 // or in brackets at the end, is the date a site published: "05/14/2024",
 // "27 Feb 2024", "Dec 7, 2026", "الخميس 8 فبراير 2024". Before a
@@ -358,6 +381,8 @@ func dateStamp(seg string, trailing bool) bool {
 		switch {
 		case monthNames[w]:
 			month = true
+		case month && (w == "الاول" || w == "الثاني" || w == "اول" || w == "ثاني"):
+			// كانون الأول, تشرين الثاني.
 		case weekdays[w]:
 			weekday = true
 		case len(w) == 4 && (strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) && allDigits(w):
@@ -717,7 +742,7 @@ func scriptOf(s string) byte {
 const maxDatelineWords = 5
 
 // datelineSeps end a dateline: "GAZA (Reuters) - …", "رام الله - وفا - …".
-var datelineSeps = []string{" - ", " – ", " — ", " -", ": ", " ـ ", "ـ "}
+var datelineSeps = []string{" - ", " – ", " — ", " -", ": ", " ـ ", "ـ ", " / "}
 
 // stripDateline removes a leading dateline, a place (and date) with the
 // outlet that filed from it: "GAZA (Reuters) -", "KYIV, Dec 7 (Reuters) -",

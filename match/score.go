@@ -70,7 +70,7 @@ var qualifiers = map[string]bool{
 	// (الأساتذة المتعاقدون) not the teachers, the parallel market's rate
 	// (السوق الموازية) not the official one, futsal (كرة قدم الصالات)
 	// not football.
-	"co": true, "shadow": true, "accomplic": true, "would": true,
+	"co": true, "shadow": true, "accomplic": true, "would": true, "indoor": true,
 	"شبه": true, "متعاقد": true, "موازيه": true, "صالات": true,
 }
 
@@ -243,7 +243,30 @@ const (
 	ruleOffice    = "a title both share, of another portfolio"
 	ruleKind      = "another kind of place or another day"
 	rulePatient   = "who an act befell on one side is who did it, or who it did not befall, on the other"
+	ruleParticle  = "a particle is all that differs"
 )
+
+// particles turn a state into its opposite where the other side has the
+// plain word or none (in, on and over are stop words): "Kane in squad" /
+// "Kane out of squad", "hikes on the table" / "off the table", "turnout
+// over 75%" / "under 75%", "with" / "without". As the pipeline writes
+// them ("above" is abov; "down" is read as shooting down).
+var particles = map[string]bool{"out": true, "off": true, "under": true, "up": true, "below": true, "abov": true, "without": true}
+
+// particleOnly reports whether the one token of toks left unpaired is a
+// particle (see particles).
+func particleOnly(toks []string, partner []int8) bool {
+	for i, t := range toks {
+		if partner[i] < 0 && weight(t) > 0 {
+			// After a verb and before a name it is the verb's ("sinks
+			// off Lampedusa", "pull survivors out of rubble"), which
+			// the other side may say otherwise; before a clause it is
+			// the state ("talks off after vote").
+			return particles[t] && (i == 0 || !isVerb(toks[i-1]) || i+1 == len(toks) || clauseStarts[toks[i+1]])
+		}
+	}
+	return false
+}
 
 // score is Score; with p non-nil it also fills p and reports which rule
 // decided.
@@ -341,6 +364,9 @@ func score(a, b []string, p *pairing) (float64, string) {
 	}
 	if shared == 0 {
 		return 0, ruleNone
+	}
+	if onlyA+onlyB == 1 && (particleOnly(a, p.ab[:len(a)]) || particleOnly(b, p.ba[:len(b)])) {
+		return 0, ruleParticle
 	}
 	if rolesSwapped(a, b, p) {
 		return 0, ruleRoles
