@@ -229,22 +229,63 @@ func ScoreMaskFilter(a []string, threshold float64) func(mask uint64) bool {
 
 // Rule names, for Explain.
 const (
-	ruleNone      = ""
-	ruleNegation  = "negation on one side"
-	ruleStance    = "one side for, the other against"
-	ruleQualifier = "qualifier on one side"
-	ruleRoles     = "roles swapped around the verb"
-	ruleSubject   = "a name moved past the verb and another took its place"
-	ruleDoer      = "a doer one side names and the other leaves out, not counted"
-	ruleCountry   = "a country one side starts with and the other leaves out, not counted"
-	ruleGiven     = "given names one side writes before a name and the other leaves out, not counted"
-	ruleAct       = "one side's act undoes what both report"
-	ruleStage     = "one side's own verb governs the act both report"
-	ruleOffice    = "a title both share, of another portfolio"
-	ruleKind      = "another kind of place or another day"
-	rulePatient   = "who an act befell on one side is who did it, or who it did not befall, on the other"
-	ruleParticle  = "a particle is all that differs"
+	ruleNone         = ""
+	ruleNegation     = "negation on one side"
+	ruleStance       = "one side for, the other against"
+	ruleQualifier    = "qualifier on one side"
+	ruleRoles        = "roles swapped around the verb"
+	ruleSubject      = "a name moved past the verb and another took its place"
+	ruleDoer         = "a doer one side names and the other leaves out, not counted"
+	ruleCountry      = "a country one side starts with and the other leaves out, not counted"
+	ruleGiven        = "given names one side writes before a name and the other leaves out, not counted"
+	ruleAct          = "one side's act undoes what both report"
+	ruleStage        = "one side's own verb governs the act both report"
+	ruleOffice       = "a title both share, of another portfolio"
+	ruleKind         = "another kind of place or another day"
+	rulePatient      = "who an act befell on one side is who did it, or who it did not befall, on the other"
+	ruleParticle     = "a particle is all that differs"
+	ruleIntroduction = "a title one side puts before a name and the other leaves out, not counted"
 )
+
+// maxIntroduction is the most tokens of a title (and the country it is
+// of) that one side may put before a name the other starts with: as many
+// as ScorePrefilter's bound lets through at any threshold (see
+// doerPrefix). Longer introductions are dropTitles' to read.
+const maxIntroduction = maxNear
+
+// introductionOnly reports whether the tokens of toks left unpaired are
+// the first ones, start with a title, and a paired name and then a verb
+// follow them: "رئيس الوزراء العراقي محمد شياع السوداني يفتتح" and
+// "محمد شياع السوداني يفتتح", "الأمين العام لحلف الناتو ينس ستولتنبرغ
+// يزور" and "ستولتنبرغ يزور". Such titles dropTitles leaves, where the
+// name is one it cannot tell from the body the title is of. The other
+// headline names the man alone, and every other token is shared.
+func introductionOnly(toks []string, partner []int8) bool {
+	if len(toks) == 0 || partner[0] >= 0 || !titleSet()[toks[0]] {
+		return false
+	}
+	k := 0
+	for k < len(toks) && partner[k] < 0 {
+		if isVerb(toks[k]) || isQualifier(toks[k]) {
+			return false
+		}
+		k++
+	}
+	// A name, then the verb, all paired.
+	name := k
+	for k < len(toks) && partner[k] >= 0 && !isVerb(toks[k]) && !isMark(toks[k]) {
+		k++
+	}
+	if k == name || k == len(toks) || k-name > 3 || !isVerb(toks[k]) {
+		return false
+	}
+	for ; k < len(toks); k++ {
+		if partner[k] < 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // particles turn a state into its opposite where the other side has the
 // plain word or none (in, on and over are stop words): "Kane in squad" /
@@ -412,6 +453,9 @@ func score(a, b []string, p *pairing) (float64, string) {
 	case onlyB == 0 && onlyA <= maxGiven && givenNamesOnly(a, p.ab[:len(a)]),
 		onlyA == 0 && onlyB <= maxGiven && givenNamesOnly(b, p.ba[:len(b)]):
 		return 1, ruleGiven
+	case onlyB == 0 && onlyA <= maxIntroduction && introductionOnly(a, p.ab[:len(a)]),
+		onlyA == 0 && onlyB <= maxIntroduction && introductionOnly(b, p.ba[:len(b)]):
+		return 1, ruleIntroduction
 	}
 	return float64(shared) / float64(shared+onlyA+onlyB+2*min(onlyA, onlyB)), ruleNone
 }

@@ -204,12 +204,28 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 			j--
 			e = j + 1
 		}
-		if arabic && e > j && slices.ContainsFunc(toks[j:e], func(t string) bool { return nisbaPlaces()[t] }) {
+		if arabic && e > j && !givenNames()[toks[j]] && slices.ContainsFunc(toks[j:e], func(t string) bool { return nisbaPlaces()[t] }) {
 			// وزير الاقتصاد السوري يبحث: a portfolio and a country
 			// follow, not a name (the portfolio had been taken for a
 			// first name and dropped, so the economy minister met the
 			// energy minister).
 			e = j
+		}
+		if arabic && at(j-1) {
+			// The body an Arabic title is of, after it with its
+			// article and ل (الأمين العام للجامعة العربية), and then a
+			// name that starts with a given name and ends before a
+			// verb: the title and its body introduce him.
+			if g := introducedName(toks, j, at); g > 0 {
+				if drop == nil {
+					drop = make([]bool, len(toks))
+				}
+				for k := i; k < g; k++ {
+					drop[k] = true
+				}
+				i = g
+				continue
+			}
 		}
 		if e == j || at(j-1) {
 			// No name follows: the title is who acted, and a listed
@@ -249,7 +265,7 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		for before >= 0 && honorifics[toks[before]] {
 			before-- // كأس سمو ولي العهد: the cup, past the honorific
 		}
-		if slices.ContainsFunc(toks[j:e], func(t string) bool { return namedPlaces()[t] }) ||
+		if !arabic && slices.ContainsFunc(toks[j:e], func(t string) bool { return namedPlaces()[t] }) ||
 			arabic && before >= 0 && namedPlaces()[toks[before]] {
 			// Sheikh Zayed Road, مطار الملك خالد: no one introduced.
 			i = e
@@ -270,6 +286,26 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		// Pakistani PM Imran Khan" is Imran Khan.
 		if k >= 0 && k < i-1 && !body && rankWords[toks[k]] && !keptRanks[toks[k]] && !at(k) {
 			drop[k] = true
+		}
+		// The body an Arabic title is of, before the name: الأمين
+		// العام للجامعة العربية أحمد أبو الغيط يدعو, الأمين العام لحلف
+		// الناتو ينس ستولتنبرغ يزور. Before a verb, the name starts at
+		// a given name, or else is the last word, which wires keep.
+		if arabic && e-j >= 3 && e < len(toks) && !at(e-1) && isVerb(toks[e]) && (bodyWords()[toks[j]] || strings.HasPrefix(toks[j], "ل")) {
+			g := j + 1
+			for g < e && (!givenNames()[toks[g]] || toks[g-1] == "بن") {
+				g++
+			}
+			if g == e && strings.HasPrefix(toks[j], "ل") {
+				g = e - 1
+			}
+			if g < e {
+				for k := j; k < g; k++ {
+					drop[k] = true
+				}
+				i = e
+				continue
+			}
 		}
 		// A first name: two name words, neither with a verb's ending
 		// ("Netanyahu vows" is a name and an unlisted verb). In Arabic
@@ -301,6 +337,30 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		}
 	}
 	return drop
+}
+
+// introducedName returns where a given name starts within three tokens
+// of j, with at most three name words after it and then a verb, or 0:
+// the name an Arabic title's body (from j) runs up to.
+func introducedName(toks []string, j int, at func(int) bool) int {
+	for g := j; g < min(len(toks), j+4); g++ {
+		if isVerb(toks[g]) {
+			return 0
+		}
+		if !givenNames()[toks[g]] {
+			continue
+		}
+		for e := g + 1; e < min(len(toks), g+4); e++ {
+			if isVerb(toks[e]) {
+				return g
+			}
+			if at(e - 1) {
+				return 0
+			}
+		}
+		return 0
+	}
+	return 0
 }
 
 // writtenInflected reports whether the English word w, as written, ends
