@@ -2649,3 +2649,17 @@ func TestClassSiteSeparators(t *testing.T) {
 		{"speaker stays", "Health minister: hospitals in Gaza out of fuel", "Finance minister: hospitals in Gaza out of fuel", false},
 	})
 }
+
+// Entities a feed escaped twice, a byline with its dateline, a source
+// label at the end, and outlets named after their parent
+// (اندبندنت عربية, Yahoo Finance).
+func TestClassBylinesAndEntities(t *testing.T) {
+	checkClass(t, []classCase{
+		{"entity", "Nvidia's market value tops $4 trillion", "Nvidia&#39;s market value tops $4 trillion", true},
+		{"amp entity", "AT&T to buy Lumen's fiber business", "AT&amp;T to buy Lumen's fiber business", true},
+		{"byline", "Senate passes stopgap funding bill", "By Maria Lopez WASHINGTON — Senate passes stopgap funding bill", true},
+		{"source tail ar", "الكويت تعلن عطلة رسمية يوم الأحد", "الكويت تعلن عطلة رسمية يوم الأحد المصدر: كونا", true},
+		{"source tail", "Chile's central bank holds rates", "Chile's central bank holds rates Source: Bloomberg", true},
+		{"yahoo", "Dollar slips as traders await jobs data", "Dollar slips as traders await jobs data - Yahoo Finance", true},
+	})
+}

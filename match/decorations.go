@@ -1,6 +1,7 @@
 package match
 
 import (
+	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -43,6 +44,7 @@ var builtinOutlets = []string{
 	"عنب بلدي", "وكاله سند",
 	"rt arabic", "cnn بالعربيه", "bbc عربي", "bbc news عربي", "france 24 عربي", "dw عربيه",
 	"rte", "menafn", "ani", "yonhap news agency", "الشرق للاخبار", "الجزيره مباشر", "يورونيوز",
+	"yahoo", "yahoo finance", "yahoo news", "اندبندنت عربيه", "independent arabia", "independent عربيه",
 	"شينخوا",
 	"رويترز", "فرانس برس", "ا ف ب", "اف ب", "الاناضول", "وكاله الاناضول",
 	"الجزيره", "الجزيره نت", "الجزيره مباشر", "العربيه", "العربيه نت",
@@ -194,7 +196,13 @@ func (m *Matcher) Strip(title string) string {
 	if len(title) > maxInputBytes {
 		title = title[:maxInputBytes]
 	}
-	s := m.stripLeadParen(stripHashtags(strings.TrimSpace(title)))
+	if strings.IndexByte(title, '&') >= 0 {
+		// Entities a feed escaped twice reach the title as text:
+		// "Macy&#39;s".
+		title = html.UnescapeString(title)
+	}
+	s := m.stripLeadParen(stripHashtags(stripByline(strings.TrimSpace(title))))
+	s = stripSourceTail(s)
 	// Labels come chained: "CORRECTED-UPDATE 1-".
 	for range 3 {
 		s = stripWireLabel(s)
@@ -264,6 +272,44 @@ func (m *Matcher) Strip(title string) string {
 		s = stripWireLabel(rest)
 	}
 	return stripQuoteLead(s)
+}
+
+// stripByline removes a byline and the dateline after it that some sites
+// put in a feed's title: "By Jane Doe WASHINGTON — …".
+func stripByline(s string) string {
+	if !strings.HasPrefix(s, "By ") {
+		return s
+	}
+	i, sep := firstSep(s[:min(len(s), 80)], []string{" — ", " – ", " - ", " -- "})
+	if i < 0 {
+		return s
+	}
+	words := strings.Fields(s[:i])
+	if len(words) < 3 || len(words) > 8 {
+		return s
+	}
+	city := strings.TrimRight(words[len(words)-1], ",")
+	if len(city) < 3 || strings.ToUpper(city) != city || strings.ToLower(city) == city {
+		return s
+	}
+	if rest := strings.TrimSpace(s[i+len(sep):]); strings.Count(rest, " ") >= 2 {
+		return rest
+	}
+	return s
+}
+
+// sourceLabels name where a site took a story from, at its end: "…
+// المصدر: وكالات", "… Source: Reuters".
+var sourceLabels = []string{" المصدر: ", " المصدر : ", " Source: ", " source: "}
+
+// stripSourceTail removes a source label and the few words after it.
+func stripSourceTail(s string) string {
+	for _, l := range sourceLabels {
+		if i := strings.LastIndex(s, l); i > 0 && strings.Count(s[i+len(l):], " ") < 4 && strings.Count(s[:i], " ") >= 2 {
+			return strings.TrimSpace(s[:i])
+		}
+	}
+	return s
 }
 
 // stripLeadParen removes a wire's slug in parentheses before a headline:
