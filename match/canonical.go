@@ -824,6 +824,14 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			if nominalAct(raw[i], c) {
 				arVerb = n
 			}
+		} else if arVerb == 0 && n >= 2 && strings.HasPrefix(raw[i], "ل") && !isVerb(toks[n-1]) && !isMark(toks[n-1]) &&
+			(strings.HasPrefix(raw[i], "لل") || c != raw[i] && strings.HasSuffix(raw[i], c)) {
+			// An act told as a noun, its doer, and then who it is
+			// done to with ل: اتهام إيران لإسرائيل, إقصاء الأهلي
+			// للزمالك. The ل ends the doer as إلى does.
+			if !slices.Contains(toks, markTo) {
+				add(markTo)
+			}
 		}
 		add(c)
 		if i == counted {
@@ -1838,6 +1846,7 @@ const (
 	// markAgainst stands where against or ضد does after a name or a
 	// grievance: "complaint by A against B", عقوبات ضد; markFor where
 	// لصالح (in favour of) does: تغريم الاتحاد لصالح الشباب.
+	markIn      = "~in"
 	markAgainst = "~against"
 	markFor     = "~for"
 )
@@ -1849,6 +1858,9 @@ var roleMarks = map[string]string{
 	"من": markFrom, "from": markFrom,
 	"الي": markTo, "لدي": markTo, "to": markTo, "into": markTo,
 	"ضد": markAgainst, "against": markAgainst, "لصالح": markFor,
+	// في between two countries: سفارة الكويت في العراق, شبكة تجسس
+	// بريطانية في روسيا (see roleMark).
+	"في": markIn,
 }
 
 // clauseStarts begin a clause of when or why, which ends a name or a
@@ -1888,6 +1900,12 @@ func (m *Matcher) roleMark(raw, words []string, i int, toks []string) string {
 		return ""
 	}
 	if isASCIIWord(next) && (isVerb(m.canonicalWord(words[i+1])) || hasDigit(next) || isStop(next) && next != "the") {
+		return ""
+	}
+	country := func(t string) bool { return countryOrCapital(t) || nisbaPlaces()[t] }
+	if mark == markIn && !(country(toks[len(toks)-1]) && country(m.canonicalWord(words[i+1]))) {
+		// في is where as often as it is whose: only between two
+		// countries does it tell which one is where.
 		return ""
 	}
 	return mark

@@ -2663,3 +2663,16 @@ func TestClassBylinesAndEntities(t *testing.T) {
 		{"yahoo", "Dollar slips as traders await jobs data", "Dollar slips as traders await jobs data - Yahoo Finance", true},
 	})
 }
+
+// An act told as a noun, its doer, and who it is done to after ل: the ل
+// ends the doer as إلى does. في between two countries says which is
+// where.
+func TestClassArabicNounActsAndIn(t *testing.T) {
+	checkClass(t, []classCase{
+		{"accusation", "اتهام مصر لإثيوبيا بتهديد الأمن المائي", "اتهام إثيوبيا لمصر بتهديد الأمن المائي", false},
+		{"knock-out", "إقصاء الوداد للرجاء من كأس العرش", "إقصاء الرجاء للوداد من كأس العرش", false},
+		{"embassy", "سفارة الأردن في سوريا تستأنف عملها", "سفارة سوريا في الأردن تستأنف عملها", false},
+		{"noun act same", "اتهام مصر لإثيوبيا بتهديد الأمن المائي", "اتهام مصر لأثيوبيا بتهديد الأمن المائي", true},
+		{"in moved", "مقتل 3 في غارة إسرائيلية على جنوب لبنان", "غارة إسرائيلية على جنوب لبنان تقتل 3", true},
+	})
+}
