@@ -2676,3 +2676,19 @@ func TestClassArabicNounActsAndIn(t *testing.T) {
 		{"in moved", "مقتل 3 في غارة إسرائيلية على جنوب لبنان", "غارة إسرائيلية على جنوب لبنان تقتل 3", true},
 	})
 }
+
+// Figures that trade places across two acts or with their units, an act
+// that undoes what the other side only declares, next year and this
+// year, Little Havana and Havana, Inter Miami and Inter (ninth session,
+// third round).
+func TestClassFiguresAndUndoing(t *testing.T) {
+	checkClass(t, []classCase{
+		{"two acts", "Train derails in India, killing 9 and injuring 40", "Train derails in India, killing 40 and injuring 9", false},
+		{"units", "Customs seize 2 tonnes of cannabis and 50 kg of cocaine", "Customs seize 50 kg of cannabis and 2 tonnes of cocaine", false},
+		{"ends", "WHO declares cholera outbreak in Haiti a global emergency", "WHO ends cholera outbreak in Haiti global emergency", false},
+		{"next year", "World Bank expects Egypt growth of 4% this year", "World Bank expects Egypt growth of 4% next year", false},
+		{"little", "Protesters march in Little Italy", "Protesters march in Italy", false},
+		{"inter miami", "Inter Miami sign Uruguayan defender", "Inter sign Uruguayan defender", false},
+		{"same figures", "Train derails in India, killing 9 and injuring 40", "Indian train derailment kills 9, injures 40", true},
+	})
+}

@@ -71,6 +71,9 @@ var qualifiers = map[string]bool{
 	// (السوق الموازية) not the official one, futsal (كرة قدم الصالات)
 	// not football.
 	"co": true, "shadow": true, "accomplic": true, "would": true, "indoor": true,
+	// Next year is not this year (this is a stop word); Little Havana is
+	// not Havana.
+	"next": true, "little": true,
 	"شبه": true, "متعاقد": true, "موازيه": true, "صالات": true,
 }
 
@@ -292,7 +295,12 @@ func introductionOnly(toks []string, partner []int8) bool {
 // "Kane out of squad", "hikes on the table" / "off the table", "turnout
 // over 75%" / "under 75%", "with" / "without". As the pipeline writes
 // them ("above" is abov; "down" is read as shooting down).
-var particles = map[string]bool{"out": true, "off": true, "under": true, "up": true, "below": true, "abov": true, "without": true}
+var particles = map[string]bool{"out": true, "off": true, "under": true, "up": true, "below": true, "abov": true, "without": true,
+	// Acts that undo what both name, where the other side declares,
+	// announces or says it (fillers): "WHO ends mpox emergency" /
+	// "WHO declares mpox emergency".
+	"close": true, "lift": true, "cancel": true, "withdraw": true, "revers": true,
+}
 
 // particleOnly reports whether the one token of toks left unpaired is a
 // particle (see particles).
@@ -885,7 +893,8 @@ func transposed(a []string, ab []int8) bool {
 		switch {
 		case figures == 0:
 			return 1
-		case names == 0:
+		case figures > 0:
+			// A figure and its unit: "3 tonnes", "200 kg".
 			return 2
 		}
 		return 0
@@ -902,6 +911,12 @@ func transposed(a []string, ab []int8) bool {
 	// rises"; إجلاء 5 آلاف بسبب حريق / حريق يجبر 5000 على الإخلاء).
 	alike := func(i, j int) bool {
 		t, u := a[at[i]], a[at[j]]
+		if kx == 2 {
+			// Figures that trade places across two acts went to the
+			// other act ("killing 14 and injuring 30").
+			return hasDigit(t) == hasDigit(u)
+		}
+		// Names around verbs are rolesSwapped's.
 		return !isVerb(t) && !isVerb(u) && hasDigit(t) == hasDigit(u)
 	}
 	return xs > 0 && alike(xs-1, d2) || ye+1 < n && alike(d1+1, ye+1)
