@@ -1121,6 +1121,10 @@ func dualOf(w string) (string, bool) {
 var kindMarks = map[string]string{
 	"مدينه": "~place:city", "مخيم": "~place:camp", "قطاع": "~place:strip",
 	"city": "~place:city", "camp": "~place:camp", "strip": "~place:strip",
+	// A city is not its province nor its countryside: مدينة البصرة,
+	// محافظة البصرة; ريف دمشق is a province of its own.
+	"محافظه": "~place:province", "province": "~place:province", "governorate": "~place:province",
+	"ريف":   "~place:countryside",
 	"اليوم": markToday,
 	// The highest and the lowest, which the lexicon reads as a record
 	// either way (the verb says which way: تهبط إلى مستوى قياسي).

@@ -2692,3 +2692,15 @@ func TestClassFiguresAndUndoing(t *testing.T) {
 		{"same figures", "Train derails in India, killing 9 and injuring 40", "Indian train derailment kills 9, injures 40", true},
 	})
 }
+
+// Two acts that trade what they befell, and a city against its province
+// or its countryside.
+func TestClassActsTradeAndProvinces(t *testing.T) {
+	checkClass(t, []classCase{
+		{"acts trade ar", "الشرطة تعلن مقتل مهرب واعتقال ثلاثة من شركائه في البقاع", "الشرطة تعلن اعتقال مهرب ومقتل ثلاثة من شركائه في البقاع", false},
+		{"acts trade", "Gold rises as dollar falls", "Gold falls as dollar rises", false},
+		{"province ar", "انقطاع الكهرباء في مدينة الموصل", "انقطاع الكهرباء في محافظة الموصل", false},
+		{"countryside ar", "قصف مدفعي على مدينة حماة", "قصف مدفعي على ريف حماة", false},
+		{"province alone ar", "انقطاع الكهرباء في محافظة الموصل", "انقطاع الكهرباء في الموصل", true},
+	})
+}

@@ -878,11 +878,14 @@ func transposed(a []string, ab []int8) bool {
 	// The two runs are of a kind, names or figures, and no verb: a
 	// figure and a name that trade places are a phrase turned round
 	// ("quake of magnitude 6.3" / "6.3 magnitude quake").
-	kind := func(from, to int) int { // 0 a verb or mixed, 1 names, 2 figures
+	kind := func(from, to int) int { // 0 mixed, 1 names, 2 figures, 3 an act
 		names, figures := 0, 0
 		for k := from; k <= to; k++ {
 			switch t := a[at[k]]; {
 			case isVerb(t):
+				if from == to {
+					return 3
+				}
 				return 0
 			case hasDigit(t):
 				figures++
@@ -909,6 +912,17 @@ func transposed(a []string, ab []int8) bool {
 	// after each name; شركة تركية ... مطار جزائري). A clause moved has
 	// no such likeness ("Oil rises as OPEC pauses" / "As OPEC pauses, oil
 	// rises"; إجلاء 5 آلاف بسبب حريق / حريق يجبر 5000 على الإخلاء).
+	if kx == 3 {
+		// Two acts that trade what they befell: مقتل قيادي واعتقال
+		// اثنين / اعتقال قيادي ومقتل اثنين, "Oil rises as dollar
+		// falls" / "Oil falls as dollar rises".
+		for k := d1 + 1; k <= d2; k++ {
+			if !isVerb(a[at[k]]) {
+				return true
+			}
+		}
+		return false
+	}
 	alike := func(i, j int) bool {
 		t, u := a[at[i]], a[at[j]]
 		if kx == 2 {
