@@ -2704,3 +2704,20 @@ func TestClassActsTradeAndProvinces(t *testing.T) {
 		{"province alone ar", "انقطاع الكهرباء في محافظة الموصل", "انقطاع الكهرباء في الموصل", true},
 	})
 }
+
+// A site the lists do not know, named after a dash at the end (its name
+// may start with its country or end in a number), a byline at the end,
+// " || ", and a portal after the site (MSN). A place after the dash is a
+// route or the story's, and stays.
+func TestClassUnlistedOutlets(t *testing.T) {
+	checkClass(t, []classCase{
+		{"unlisted ar", "الحكومة المصرية ترفع أسعار الوقود بنسبة 15%", "الحكومة المصرية ترفع أسعار الوقود بنسبة 15% - صوت الأمة", true},
+		{"country first", "Fuel shortages hit Khartoum petrol stations", "Fuel shortages hit Khartoum petrol stations - Sudan Post", true},
+		{"numbered ar", "وزارة التربية تعلن موعد امتحانات الثانوية العامة", "وزارة التربية تعلن موعد امتحانات الثانوية العامة - الغد 24", true},
+		{"byline ar", "لماذا يفشل الحوار الوطني في كل مرة؟", "لماذا يفشل الحوار الوطني في كل مرة؟ - بقلم: سامي العلي", true},
+		{"msn", "Storm knocks out power to 200,000 in Texas", "Storm knocks out power to 200,000 in Texas | CBS News - MSN", true},
+		{"double bar ar", "الرئيس الجزائري يستقبل وزير الخارجية الإيطالي", "الرئيس الجزائري يستقبل وزير الخارجية الإيطالي || الشروق أونلاين", true},
+		{"route stays ar", "انقلاب شاحنة على طريق عمان - الزرقاء", "انقلاب شاحنة على طريق عمان - العقبة", false},
+		{"place stays", "Heavy rain floods roads across the region - Basra", "Heavy rain floods roads across the region - Mosul", false},
+	})
+}

@@ -84,6 +84,9 @@ var labelSegments = map[string]bool{
 	"انفوغراف": true, "انفوجراف": true, "متابعه": true, "تقرير": true, "شاهد بالفيديو": true,
 	"photo": true, "gallery": true, "updated": true, "podcast": true, "listen": true,
 	"morning briefing": true, "evening briefing": true,
+	// Bylines and opinion, and the portal that carries a site's feed:
+	// "… - بقلم: خالد", "رأي: …", "… | Bloomberg - MSN".
+	"بقلم": true, "كتب": true, "راي": true, "مقال": true, "تحليل": true, "opinion": true, "msn": true,
 	// A site's sections, before or after a headline: "World | Middle
 	// East | …", "رياضة | كرة قدم | …".
 	"world": true, "middle east": true, "africa": true, "asia": true, "europe": true,
@@ -179,12 +182,12 @@ const maxAttribution = 6
 // trailingSeps and leadingSeps split a headline into segments one of which
 // may be a decoration. A comma only separates attributions.
 var (
-	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": ", " · ", " • ", " ▶ ", " ► "}
-	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ ", " · ", " • ", " ▶ ", " ► ", " :: ", " // "}
+	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": ", " · ", " • ", " ▶ ", " ► ", " || ", " - - "}
+	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ ", " · ", " • ", " ▶ ", " ► ", " :: ", " // ", " || "}
 	// siteSeps are separators only sites put between a headline and
 	// their own words (a name, a section, a date); no wire writes them
 	// inside a headline, nor a speaker before them (as " | " may be).
-	siteSeps  = []string{" :: ", " // ", " · ", " • ", " ▶ ", " ► "}
+	siteSeps  = []string{" :: ", " // ", " · ", " • ", " ▶ ", " ► ", " || ", " - - "}
 	commaSeps = []string{", ", "، ", " ,", " ،"}
 )
 
@@ -218,8 +221,11 @@ func (m *Matcher) Strip(title string) string {
 			break
 		}
 		i := strings.LastIndexByte(t, open)
-		// "(1)", "(2)": a part of a series, as sites number them.
-		if inner := t[max(i, 0)+1 : len(t)-1]; i <= 0 || !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) {
+		// "(1)", "(2)": a part of a series, as sites number them; "ABC
+		// News (Australian Broadcasting Corporation)", an outlet's name
+		// told in full.
+		if inner := t[max(i, 0)+1 : len(t)-1]; i <= 0 || !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) &&
+			!(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], inner)) {
 			break
 		}
 		s = strings.TrimSpace(t[:i])
@@ -235,7 +241,8 @@ func (m *Matcher) Strip(title string) string {
 				break
 			}
 		} else if tail := s[i+len(sep):]; !m.isDecoration(tail, true) && !foreignTail(s[:i], tail) &&
-			!((sep == " | " || slices.Contains(siteSeps, sep)) && siteWords(tail)) {
+			!((sep == " | " || slices.Contains(siteSeps, sep)) && siteWords(tail)) &&
+			!(dashSeps[sep] && m.unlistedOutlet(s[:i], tail)) {
 			break
 		}
 		if strings.TrimSpace(s[:i]) == "" {
@@ -298,9 +305,9 @@ func stripByline(s string) string {
 	return s
 }
 
-// sourceLabels name where a site took a story from, at its end: "…
-// المصدر: وكالات", "… Source: Reuters".
-var sourceLabels = []string{" المصدر: ", " المصدر : ", " Source: ", " source: "}
+// sourceLabels name where a site took a story from, or who wrote it, at
+// its end: "… المصدر: وكالات", "… Source: Reuters", "… - بقلم: خالد".
+var sourceLabels = []string{" المصدر: ", " المصدر : ", " Source: ", " source: ", " بقلم: ", " كتب: ", " - بقلم: ", " - كتب: "}
 
 // stripSourceTail removes a source label and the few words after it.
 func stripSourceTail(s string) string {
@@ -390,6 +397,48 @@ func timeStamp(seg string) bool {
 		}
 	}
 	return false
+}
+
+// dashSeps are the separators a site puts before its own name.
+var dashSeps = map[string]bool{" - ": true, " – ": true, " — ": true, " | ": true}
+
+// unlistedOutlet reports whether tail, after a dash at the end of a
+// headline, reads as the name of a site the lists do not know ("… - صدى
+// البلد", "… - سودان تربيون", "… - Fox News - MSN"): two or three words,
+// none an act, a place or a figure (a name may end in one, as "الأردن
+// 24" does), after a headline of four words or more. A dash before a
+// speaker ("- Hamas official") or a place ("- Gaza") is the story's.
+func (m *Matcher) unlistedOutlet(head, tail string) bool {
+	words := strings.Fields(Normalize(tail))
+	if len(words) == 0 || len(words) > 3 || strings.Count(strings.TrimSpace(head), " ") < 3 {
+		return false
+	}
+	// A place before the dash makes a route of it: طريق الرياض - الطائف.
+	if hw := strings.Fields(Normalize(head)); len(hw) > 0 && countryOrCapital(m.normalizedForm(hw[len(hw)-1])) {
+		return false
+	}
+	numbered := false
+	if n := len(words); n >= 2 && len(words[n-1]) == 2 && allDigits(words[n-1]) {
+		words, numbered = words[:n-1], true // "اليوم 24", "الأردن 24"
+	}
+	if len(words) < 2 && !numbered {
+		// One word after a dash is as often a place as a site
+		// ("… - Basra").
+		return false
+	}
+	for k, w := range words {
+		c := m.normalizedForm(w)
+		// A name that starts with its country is a paper's (Sudan
+		// Tribune, سودان تربيون, الأردن 24); a country alone is a place.
+		place := (countryOrCapital(c) || nisbaPlaces()[c]) && !(k == 0 && (numbered || len(words) >= 2))
+		// Arabic names of papers look like verbs (تربيون, تايمز): only
+		// listed verbs count there.
+		verb := verbSet()[c] || isASCIIWord(w) && isVerb(c)
+		if hasDigit(w) || verb || place || isStop(w) || titleSet()[c] || attributors[w] || isQualifier(c) {
+			return false
+		}
+	}
+	return len(words) > 0
 }
 
 // siteWords reports whether seg, cut off by a separator only sites use
