@@ -2721,3 +2721,34 @@ func TestClassUnlistedOutlets(t *testing.T) {
 		{"place stays", "Heavy rain floods roads across the region - Basra", "Heavy rain floods roads across the region - Mosul", false},
 	})
 }
+
+// Sites named with a number (News24, القاهرة 24), an acronym after a
+// dash, addresses under more country domains, and a bracket alone (the
+// fuzzer found Strip cutting ")" out of range).
+func TestClassNumberedSites(t *testing.T) {
+	checkClass(t, []classCase{
+		{"glued number", "Kenya's parliament passes finance bill", "Citizen24: Kenya's parliament passes finance bill", true},
+		{"number after ar", "انخفاض أسعار الذهب في السوق المحلية", "الغد 24 | انخفاض أسعار الذهب في السوق المحلية", true},
+		{"acronym tail", "Italy approves new migration decree", "Italy approves new migration decree - ANSA", true},
+		{"country domain", "Zurich airport reopens after snowstorm", "Zurich airport reopens after snowstorm - nzz.ch", true},
+		{"cop is the story", "COP29: deal reached on climate finance", "COP30: deal reached on climate finance", false},
+	})
+	m := Default()
+	for _, s := range []string{")", "]", "(", "x)", "(1)"} {
+		m.Strip(s)
+	}
+}
+
+// Figures or ranks after names a verb of their own does not hide
+// ("Verstappen finishes second, Norris third"), and qualifiers of a
+// province, a branch, a para-athlete, a provisional step, an acting or
+// interim holder.
+func TestClassRanksAndBranches(t *testing.T) {
+	checkClass(t, []classCase{
+		{"ranks after a verb", "Hamilton finishes second, Leclerc third in Las Vegas", "Leclerc finishes second, Hamilton third in Las Vegas", false},
+		{"provincial", "Provincial court suspends mining licence", "Court suspends mining licence", false},
+		{"para", "Nigerian para-powerlifter sets world record", "Nigerian powerlifter sets world record", false},
+		{"branch ar", "انقطاع المياه عن المحطة الفرعية في الزرقاء", "انقطاع المياه عن المحطة في الزرقاء", false},
+		{"acting ar", "وزير الصحة بالإنابة يزور مستشفى البشير", "وزير الصحة يزور مستشفى البشير", false},
+	})
+}

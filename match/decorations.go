@@ -224,7 +224,10 @@ func (m *Matcher) Strip(title string) string {
 		// "(1)", "(2)": a part of a series, as sites number them; "ABC
 		// News (Australian Broadcasting Corporation)", an outlet's name
 		// told in full.
-		if inner := t[max(i, 0)+1 : len(t)-1]; i <= 0 || !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) &&
+		if i <= 0 {
+			break
+		}
+		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) &&
 			!(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], inner)) {
 			break
 		}
@@ -242,7 +245,7 @@ func (m *Matcher) Strip(title string) string {
 			}
 		} else if tail := s[i+len(sep):]; !m.isDecoration(tail, true) && !foreignTail(s[:i], tail) &&
 			!((sep == " | " || slices.Contains(siteSeps, sep)) && siteWords(tail)) &&
-			!(dashSeps[sep] && m.unlistedOutlet(s[:i], tail)) {
+			!(dashSeps[sep] && (m.unlistedOutlet(s[:i], tail) || numberedName(tail) || acronym(tail))) {
 			break
 		}
 		if strings.TrimSpace(s[:i]) == "" {
@@ -269,7 +272,8 @@ func (m *Matcher) Strip(title string) string {
 	s = m.stripDateline(s)
 	for range 2 {
 		i, sep := firstSep(s, leadingSeps)
-		if i <= 0 || !m.isDecoration(s[:i], false) && !(slices.Contains(siteSeps, sep) && siteWords(s[:i])) && !(strings.TrimSpace(sep) != ":" && sectionLead(s[:i])) {
+		if i <= 0 || !m.isDecoration(s[:i], false) && !(slices.Contains(siteSeps, sep) && siteWords(s[:i])) &&
+			!(strings.TrimSpace(sep) != ":" && sectionLead(s[:i])) && !numberedName(s[:i]) {
 			break
 		}
 		rest := strings.TrimSpace(s[i+len(sep):])
@@ -441,6 +445,42 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 	return len(words) > 0
 }
 
+// numberedName reports whether seg is a site's name that ends in a
+// number glued on or after it, as many do: News24, bdnews24, E24,
+// "القاهرة 24", "الغد 24". One or two words; the number is 24 or 21, the
+// ones sites take (a day of the month has a month beside it).
+func numberedName(seg string) bool {
+	words := strings.Fields(Normalize(seg))
+	if len(words) == 0 || len(words) > 2 {
+		return false
+	}
+	last := words[len(words)-1]
+	for _, n := range []string{"24", "21"} {
+		if len(words) == 2 && last == n && !hasDigit(words[0]) ||
+			len(words) == 1 && len(last) > len(n) && strings.HasSuffix(last, n) && !hasDigit(last[:len(last)-len(n)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// acronym reports whether seg, as written, is one word of two to five
+// capitals: a site or an agency after a dash ("… - PAP", "… - ANSA"), or
+// a body a headline is attributed to ("… - UN"), which is no part of the
+// story either.
+func acronym(seg string) bool {
+	seg = strings.TrimSpace(seg)
+	if len(seg) < 2 || len(seg) > 5 {
+		return false
+	}
+	for i := 0; i < len(seg); i++ {
+		if seg[i] < 'A' || seg[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // siteWords reports whether seg, cut off by a separator only sites use
 // (siteSeps, or " | " after a headline), is short enough to be a site's
 // name or section rather than part of the story: at most three words, no
@@ -517,7 +557,8 @@ var exclusiveLabels = map[string]bool{"حصري": true, "خاص": true, "exclusi
 
 // webSuffixes end a site's address, which a headline never ends with:
 // "… - Reuters.com", "… | aljazeera.net".
-var webSuffixes = []string{".com", ".net", ".org", ".co.uk", ".news", ".info", ".tv", ".ae", ".sa", ".qa", ".eg", ".ps", ".ma", ".jo", ".kw", ".lb", ".iq", ".dz", ".tn"}
+var webSuffixes = []string{".com", ".net", ".org", ".co.uk", ".news", ".info", ".tv", ".ae", ".sa", ".qa", ".eg", ".ps", ".ma", ".jo", ".kw", ".lb", ".iq", ".dz", ".tn",
+	".ch", ".de", ".fr", ".it", ".es", ".in", ".pk", ".za", ".au", ".ca", ".io", ".ie", ".nz", ".sy", ".ly", ".sd", ".om", ".bh", ".ye", ".tr", ".ru", ".cn", ".jp"}
 
 // webAddress reports whether seg is one word that ends like a site's
 // address.

@@ -74,6 +74,11 @@ var qualifiers = map[string]bool{
 	// Next year is not this year (this is a stop word); Little Havana is
 	// not Havana.
 	"next": true, "little": true,
+	// A province's body is not the nation's, a branch not the whole, a
+	// para-athlete not an athlete, a provisional step not the final
+	// one, an acting (بالإنابة) or interim (مؤقت) holder not the holder.
+	"provincial": true, "para": true, "provisionally": true, "provisional": true,
+	"فرعي": true, "فرعيه": true, "اقليمي": true, "موقت": true, "انابه": true,
 	"شبه": true, "متعاقد": true, "موازيه": true, "صالات": true,
 }
 
@@ -933,7 +938,9 @@ func transposed(a []string, ab []int8) bool {
 		// Names around verbs are rolesSwapped's.
 		return !isVerb(t) && !isVerb(u) && hasDigit(t) == hasDigit(u)
 	}
-	return xs > 0 && alike(xs-1, d2) || ye+1 < n && alike(d1+1, ye+1)
+	// After both, the first or the last of what stands between: "Celtics
+	// 112, Knicks 104", "Verstappen finishes second, Norris third".
+	return xs > 0 && alike(xs-1, d2) || ye+1 < n && (alike(d1+1, ye+1) || alike(d2, ye+1))
 }
 
 // subjectChanged reports whether a shared token x stands before a shared
