@@ -553,7 +553,11 @@ func oppositesSwapped(a []string, ab []int8, lenB int) bool {
 			// swap that puts one side's act last and not the other's is
 			// that move ("تراجع الذهب مع صعود الدولار" / "الذهب ...
 			// انخفاض"), not a swap.
-			if ab[j] >= 0 && ab[j] < ab[i] && opposite(a[i], a[j]) && (j == len(a)-1) == (int(ab[i]) == lenB-1) {
+			if ab[j] >= 0 && ab[j] < ab[i] && opposite(a[i], a[j]) && (j == len(a)-1) == (int(ab[i]) == lenB-1) &&
+				!(i > 0 && j-1 > i && ab[i-1] >= 0 && ab[j-1] >= 0 && ab[i-1] > ab[j-1]) {
+				// (Unless what stands before each act moved with it:
+				// "Gold climbs as dollar weakens" / "As dollar weakens,
+				// gold climbs" is a clause moved.)
 				return true
 			}
 		}
