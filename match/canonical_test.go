@@ -2752,3 +2752,17 @@ func TestClassRanksAndBranches(t *testing.T) {
 		{"acting ar", "وزير الصحة بالإنابة يزور مستشفى البشير", "وزير الصحة يزور مستشفى البشير", false},
 	})
 }
+
+// An Arabic headline that starts with its verb, then a subject with the
+// article (and its adjectives of relation), reads as one that starts with
+// the subject; a verbal noun first does not (تأهل, تنازل), nor a day
+// after the verb. A site's name may end in its channel's number.
+func TestClassVerbFirstDefinite(t *testing.T) {
+	checkClass(t, []classCase{
+		{"present", "تستضيف الرياض قمة عربية طارئة الأسبوع المقبل", "الرياض تستضيف قمة عربية طارئة الأسبوع المقبل", true},
+		{"past roles", "هزم المنتخب الأردني نظيره الكويتي في كأس العرب", "المنتخب الكويتي يهزم نظيره الأردني في كأس العرب", false},
+		{"past same", "هزم المنتخب الأردني نظيره الكويتي في كأس العرب", "المنتخب الأردني يهزم نظيره الكويتي في كأس العرب", true},
+		{"verbal noun", "تأهل تونس على حساب الجزائر إلى نصف النهائي", "تأهل الجزائر على حساب تونس إلى نصف النهائي", false},
+		{"channel number", "Bay Area freeway reopens after crash", "Bay Area freeway reopens after crash | NBC Bay Area 11", true},
+	})
+}

@@ -487,6 +487,10 @@ func acronym(seg string) bool {
 // figure.
 func siteWords(seg string) bool {
 	n := Normalize(seg)
+	if k := strings.LastIndexByte(n, ' '); k > 0 && len(n)-k-1 <= 2 && allDigits(n[k+1:]) {
+		// A channel's number: "KTVU FOX 2", "NBC 5".
+		n = n[:k]
+	}
 	return n != "" && strings.Count(n, " ") < 3 && !hasDigit(n)
 }
 
