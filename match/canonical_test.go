@@ -2766,3 +2766,13 @@ func TestClassVerbFirstDefinite(t *testing.T) {
 		{"channel number", "Bay Area freeway reopens after crash", "Bay Area freeway reopens after crash | NBC Bay Area 11", true},
 	})
 }
+
+// Who stands beside the starter or the chief: a girls' team, a backup, an
+// associate justice, a lieutenant governor.
+func TestClassBesideTheChief(t *testing.T) {
+	checkClass(t, []classCase{
+		{"girls", "Girls' soccer team wins state title", "Soccer team wins state title", false},
+		{"backup", "Backup goalkeeper signs contract extension with Arsenal", "Goalkeeper signs contract extension with Arsenal", false},
+		{"lieutenant", "Lieutenant governor vetoes school funding bill", "Governor vetoes school funding bill", false},
+	})
+}

@@ -79,6 +79,9 @@ var qualifiers = map[string]bool{
 	// one, an acting (بالإنابة) or interim (مؤقت) holder not the holder.
 	"provincial": true, "para": true, "provisionally": true, "provisional": true,
 	"فرعي": true, "فرعيه": true, "اقليمي": true, "موقت": true, "انابه": true,
+	// A girls' or boys' team is not the club's, a backup not the
+	// starter, an associate or a lieutenant not the chief.
+	"girl": true, "boys": true, "backup": true, "associat": true, "lieutenant": true,
 	"شبه": true, "متعاقد": true, "موازيه": true, "صالات": true,
 }
 
