@@ -2768,11 +2768,14 @@ func TestClassVerbFirstDefinite(t *testing.T) {
 }
 
 // Who stands beside the starter or the chief: a girls' team, a backup, an
-// associate justice, a lieutenant governor.
+// associate justice, a lieutenant governor, one charged with an office
+// (المكلف) or holding it in honour (الفخري).
 func TestClassBesideTheChief(t *testing.T) {
 	checkClass(t, []classCase{
 		{"girls", "Girls' soccer team wins state title", "Soccer team wins state title", false},
 		{"backup", "Backup goalkeeper signs contract extension with Arsenal", "Goalkeeper signs contract extension with Arsenal", false},
 		{"lieutenant", "Lieutenant governor vetoes school funding bill", "Governor vetoes school funding bill", false},
+		{"charged ar", "محافظ البصرة المكلف يقرر تعطيل الدوام الرسمي", "محافظ البصرة يقرر تعطيل الدوام الرسمي", false},
+		{"honorary ar", "الرئيس الفخري لنادي الوحدات يزور بعثة الفريق", "رئيس نادي الوحدات يزور بعثة الفريق", false},
 	})
 }

@@ -228,7 +228,7 @@ func (m *Matcher) Strip(title string) string {
 			break
 		}
 		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) &&
-			!(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], inner)) {
+			!(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], Normalize(inner))) {
 			break
 		}
 		s = strings.TrimSpace(t[:i])
@@ -243,9 +243,7 @@ func (m *Matcher) Strip(title string) string {
 			if tail := Normalize(s[i+len(sep):]); !isAttribution(tail, false) && !speakerTail(tail) {
 				break
 			}
-		} else if tail := s[i+len(sep):]; !m.isDecoration(tail, true) && !foreignTail(s[:i], tail) &&
-			!((sep == " | " || slices.Contains(siteSeps, sep)) && siteWords(tail)) &&
-			!(dashSeps[sep] && (m.unlistedOutlet(s[:i], tail) || numberedName(tail) || acronym(tail))) {
+		} else if tail := s[i+len(sep):]; !m.isDecoration(tail, true) && !foreignTail(s[:i], tail) && !m.siteTail(s[:i], tail, sep) {
 			break
 		}
 		if strings.TrimSpace(s[:i]) == "" {
@@ -403,17 +401,30 @@ func timeStamp(seg string) bool {
 	return false
 }
 
+// siteTail reports whether tail, after sep at the end of a headline, is
+// a site's own words the lists do not name: a short tail after a site's
+// separator or " | " (siteWords), or after a dash a site's unlisted name,
+// a name with a number, or an acronym. Normalized once for the three.
+func (m *Matcher) siteTail(head, tail, sep string) bool {
+	site, dash := sep == " | " || slices.Contains(siteSeps, sep), dashSeps[sep]
+	if !site && !dash {
+		return false
+	}
+	n := Normalize(tail)
+	return site && siteWordsNormalized(n) || dash && (m.unlistedOutlet(head, n) || numberedNameNormalized(n) || acronym(tail))
+}
+
 // dashSeps are the separators a site puts before its own name.
 var dashSeps = map[string]bool{" - ": true, " – ": true, " — ": true, " | ": true}
 
-// unlistedOutlet reports whether tail, after a dash at the end of a
-// headline, reads as the name of a site the lists do not know ("… - صدى
+// unlistedOutlet reports whether tail (normalized), after a dash at the
+// end of a headline, reads as the name of a site the lists do not know ("… - صدى
 // البلد", "… - سودان تربيون", "… - Fox News - MSN"): two or three words,
 // none an act, a place or a figure (a name may end in one, as "الأردن
 // 24" does), after a headline of four words or more. A dash before a
 // speaker ("- Hamas official") or a place ("- Gaza") is the story's.
 func (m *Matcher) unlistedOutlet(head, tail string) bool {
-	words := strings.Fields(Normalize(tail))
+	words := strings.Fields(tail)
 	if len(words) == 0 || len(words) > 3 || strings.Count(strings.TrimSpace(head), " ") < 3 {
 		return false
 	}
@@ -449,8 +460,10 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 // number glued on or after it, as many do: News24, bdnews24, E24,
 // "القاهرة 24", "الغد 24". One or two words; the number is 24 or 21, the
 // ones sites take (a day of the month has a month beside it).
-func numberedName(seg string) bool {
-	words := strings.Fields(Normalize(seg))
+func numberedName(seg string) bool { return numberedNameNormalized(Normalize(seg)) }
+
+func numberedNameNormalized(n string) bool {
+	words := strings.Fields(n)
 	if len(words) == 0 || len(words) > 2 {
 		return false
 	}
@@ -485,8 +498,9 @@ func acronym(seg string) bool {
 // (siteSeps, or " | " after a headline), is short enough to be a site's
 // name or section rather than part of the story: at most three words, no
 // figure.
-func siteWords(seg string) bool {
-	n := Normalize(seg)
+func siteWords(seg string) bool { return siteWordsNormalized(Normalize(seg)) }
+
+func siteWordsNormalized(n string) bool {
 	if k := strings.LastIndexByte(n, ' '); k > 0 && len(n)-k-1 <= 2 && allDigits(n[k+1:]) {
 		// A channel's number: "KTVU FOX 2", "NBC 5".
 		n = n[:k]

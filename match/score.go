@@ -82,6 +82,9 @@ var qualifiers = map[string]bool{
 	// A girls' or boys' team is not the club's, a backup not the
 	// starter, an associate or a lieutenant not the chief.
 	"girl": true, "boys": true, "backup": true, "associat": true, "lieutenant": true,
+	// One charged with an office (المكلف) or holding it in honour
+	// (الفخري) is not its holder.
+	"مكلف": true, "فخري": true, "فخريا": true, "honorary": true,
 	"شبه": true, "متعاقد": true, "موازيه": true, "صالات": true,
 }
 

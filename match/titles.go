@@ -62,12 +62,14 @@ institute corporation bloc alliance coalition government cabinet municipality
 var rankWords = map[string]bool{
 	"former": true, "deputy": true, "vice": true, "interim": true, "undersecretary": true,
 	"assistant": true, "سابق": true, "اسبق": true, "نايب": true, "كيل": true, "مساعد": true,
+	"lieutenant": true, "associat": true, "honorary": true, "مكلف": true, "فخري": true,
 }
 
 // keptRanks are the rankWords a title before a name does not take with it.
 var keptRanks = map[string]bool{
 	"deputy": true, "vice": true, "undersecretary": true, "assistant": true, "نايب": true,
-	"كيل": true, "مساعد": true,
+	"كيل": true, "مساعد": true, "lieutenant": true, "associat": true, "honorary": true,
+	"مكلف": true, "فخري": true,
 }
 
 // namedPlaces are nouns of places named after a person: "Sheikh Zayed
