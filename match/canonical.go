@@ -579,6 +579,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			words[i] = "rejects"
 		}
 		if n := m.phraseAt(words, i); n > 0 {
+			if (arVerb == 0 || nounFirst(raw)) && m.forWhom(raw[i], m.canonicalWord(words[i]), toks) {
+				add(markTo) // لرئيس الوزراء, a phrase
+			}
 			c := m.phrases[strings.Join(words[i:i+n], " ")] // rare: allocating is fine
 			if passive < 0 {
 				// A passive told in a phrase: "shot dead by Israeli
@@ -824,14 +827,8 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			if nominalAct(raw[i], c) {
 				arVerb = n
 			}
-		} else if arVerb == 0 && n >= 2 && strings.HasPrefix(raw[i], "ل") && !isVerb(toks[n-1]) && !isMark(toks[n-1]) &&
-			(strings.HasPrefix(raw[i], "لل") || c != raw[i] && strings.HasSuffix(raw[i], c)) {
-			// An act told as a noun, its doer, and then who it is
-			// done to with ل: اتهام إيران لإسرائيل, إقصاء الأهلي
-			// للزمالك. The ل ends the doer as إلى does.
-			if !slices.Contains(toks, markTo) {
-				add(markTo)
-			}
+		} else if (arVerb == 0 || nounFirst(raw)) && m.forWhom(raw[i], c, toks) {
+			add(markTo)
 		}
 		add(c)
 		if i == counted {
@@ -1043,6 +1040,27 @@ func (m *Matcher) verbFirstSubject(raw, words []string) int {
 		return 0
 	}
 	return j
+}
+
+// forWhom reports whether raw, a word of an Arabic headline whose act is
+// told as a noun (canonical form c, after toks), brings in with its ل
+// whom the act is done to, after its doer: اتهام إيران لإسرائيل, إقصاء
+// الأهلي للزمالك. The ل then ends the doer as إلى does (markTo, once).
+// Only a ل that Stem or the article took off: لبنان and لجنة are words.
+func (m *Matcher) forWhom(raw, c string, toks []string) bool {
+	n := len(toks)
+	return n >= 2 && strings.HasPrefix(raw, "ل") && !isVerb(toks[n-1]) && !isMark(toks[n-1]) &&
+		(strings.HasPrefix(raw, "لل") || c != raw && strings.HasSuffix(raw, c)) && !slices.Contains(toks, markTo)
+}
+
+// nounFirst reports whether an Arabic headline starts with a noun in the
+// construct state, without its article: استقبال الملك لرئيس الوزراء,
+// زيارة الرئيس للرياض. Its genitive is who acts, and ل brings in whom the
+// act is for, as with an act the lexicon reads as a verb.
+func nounFirst(raw []string) bool {
+	w := raw[0]
+	return w != "" && w[0] >= utf8.RuneSelf && !strings.HasPrefix(w, "ال") && !arabicPresent(w) &&
+		utf8.RuneCountInString(w) >= 4 && len(raw) > 1 && raw[1] != "" && raw[1][0] >= utf8.RuneSelf && !arabicPresent(raw[1])
 }
 
 // definiteSubject returns where the subject ends in an Arabic headline
