@@ -1499,6 +1499,9 @@ var rawQualifiers = map[string]string{
 	// The juniors (under 17) are another side than the youth (under 20).
 	"للشباب": "youth", "للاواسط": "youth", "للناشيين": "junior", "للناشيات": "junior",
 	"للسيدات": "women", "للشابات": "women", "للرديف": "reserve",
+	// Home-based players' side is not the national team (منتخب المغرب
+	// للمحليين).
+	"للمحليين": "locals",
 	// What may happen is not what did: "could cut rates" / "cuts rates".
 	"could": "could", "might": "could",
 	// An acting minister (وزير الخارجية بالوكالة) is not the minister.

@@ -2781,3 +2781,33 @@ func TestClassBesideTheChief(t *testing.T) {
 		{"honorary ar", "الرئيس الفخري لنادي الوحدات يزور بعثة الفريق", "رئيس نادي الوحدات يزور بعثة الفريق", false},
 	})
 }
+
+// A company's part or partner, a kind of stock or release, a partial or
+// symbolic act, a copy, a counter-movement, a side of a sport, one
+// elected and not yet sworn in (ninth session, set 129).
+func TestClassPartsAndKinds(t *testing.T) {
+	checkClass(t, []classCase{
+		{"unit", "Siemens unit wins rail contract in Egypt", "Siemens wins rail contract in Egypt", false},
+		{"supplier", "Tesla supplier halts output after fire", "Tesla halts output after fire", false},
+		{"partial", "Germany announces partial ban on fireworks", "Germany announces ban on fireworks", false},
+		{"replica", "Replica crown jewels stolen from museum", "Crown jewels stolen from museum", false},
+		{"wheelchair", "Japan win wheelchair basketball gold", "Japan win basketball gold", false},
+		{"elect", "Chile's president-elect names finance minister", "Chile's president names finance minister", false},
+		{"descriptive", "Embattled CEO resigns after accounting scandal", "CEO resigns after accounting scandal", true},
+	})
+}
+
+// Arabic words that make another body, round or side (set 130): a
+// branch, a holding, university or winter games, a by-election or a
+// primary, a permanent seat, a trial run, mixed doubles, a women's
+// league, a reserve, early retirement, the clubs' world cup.
+func TestClassArabicPartsAndKinds(t *testing.T) {
+	checkClass(t, []classCase{
+		{"branch", "انتخابات فرع نقابة المحامين في حلب", "انتخابات نقابة المحامين في حلب", false},
+		{"by-election", "إقبال ضعيف على الانتخابات التكميلية في الأردن", "إقبال ضعيف على الانتخابات في الأردن", false},
+		{"trial run", "بدء التشغيل التجريبي لقطار الحرمين", "بدء التشغيل لقطار الحرمين", false},
+		{"women's league", "الهلال يتوج بلقب الدوري النسائي", "الهلال يتوج بلقب الدوري", false},
+		{"clubs", "الوداد يودع كأس العالم للأندية", "الوداد يودع كأس العالم", false},
+		{"clubs both ways", "الوداد يودع كأس العالم للأندية", "الوداد يودع مونديال الأندية", true},
+	})
+}

@@ -85,6 +85,25 @@ var qualifiers = map[string]bool{
 	// One charged with an office (المكلف) or holding it in honour
 	// (الفخري) is not its holder.
 	"مكلف": true, "فخري": true, "فخريا": true, "honorary": true,
+	// A company's part or partner is not the company (a unit, a
+	// subsidiary, an affiliate, a parent, a supplier, a franchisee);
+	// preferred stock is not the stock, a beta not the release, a
+	// supplementary budget not the budget, a partial or symbolic act not
+	// the act, a replica or a fake not the thing, counter-protesters
+	// not the protesters, a posthumous honour not the honour, an exiled
+	// leader not the one in office; sides of a sport (wheelchair,
+	// beach, Paralympic, mixed doubles).
+	"unit": true, "subsidiary": true, "affiliat": true, "parent": true, "supplier": true, "franchise": true,
+	"prefer": true, "beta": true, "supplementary": true, "partial": true, "symbolic": true,
+	"replica": true, "fake": true, "counter": true, "posthumous": true, "exil": true, "regional": true,
+	"continuity": true, "wheelchair": true, "beach": true, "paralympic": true, "mixed": true,
+	"فرع": true, "قابضه": true, "جامعيه": true, "شتويه": true, "بارالمبي": true, "اشبال": true,
+	"اقليميه": true, "تكميليه": true, "دايم": true, "تجريبي": true, "شاطييه": true, "شروع": true,
+	"تمهيديه": true, "مختلط": true, "نسايي": true, "احتياطي": true, "منزليه": true, "متاخره": true,
+	"مبكر": true, "مبكره": true, "كتروني": true, "كترونيه": true, "locals": true,
+	// The clubs' competition is not the national teams' (كأس العالم
+	// للأندية, مونديال الأندية).
+	"انديه": true,
 	"شبه": true, "متعاقد": true, "موازيه": true, "صالات": true,
 }
 
