@@ -104,7 +104,7 @@ var qualifiers = map[string]bool{
 	// The clubs' competition is not the national teams' (كأس العالم
 	// للأندية, مونديال الأندية).
 	"انديه": true,
-	"شبه": true, "متعاقد": true, "موازيه": true, "صالات": true,
+	"شبه":   true, "متعاقد": true, "موازيه": true, "صالات": true,
 }
 
 // isQualifier reports whether t is a qualifier: listed, or an age
