@@ -1,111 +1,33 @@
 package match
 
 import (
+	_ "embed"
 	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
 )
 
-// qualifiers are words that make the subject another one: Brazil's U-20
-// side is not Brazil, an NGO (منظمة غير حكومية) is not a government body.
-// A headline that has one and a headline that has none are never the same
-// story. Canonical forms (u21 is how prepNumbers writes U-21).
-var qualifiers = map[string]bool{
-	// English as englishBase leaves it: reserves and reserve are reserv.
-	"youth": true, "reserv": true, "junior": true, "women": true,
-	"olympic": true, "amateur": true, "academy": true,
-	"ناشيين": true, "ناشيات": true, "سيدات": true, "اولمبي": true, "رديف": true,
-	"غير": true, "شابات": true,
-	// Ranks: a deputy, a former or an interim holder is another person
-	// than the holder, and core inflation another figure than inflation.
-	// Before a name the title goes with its rank (see dropTitles), so
-	// these stay only where the office is all that says who acted.
-	"former": true, "deputy": true, "vice": true, "interim": true, "non": true, "core": true,
-	"undersecretary": true, "assistant": true,
-	"سابق": true, "اسبق": true, "نايب": true, "اساسي": true, "كيل": true, "مساعد": true,
-	// Who stands to someone: "Netanyahu's son", "Erdogan ally", "Putin's
-	// envoy" are not the man.
-	"son": true, "daughter": true, "wife": true, "husband": true, "brother": true, "sister": true,
-	"father": true, "mother": true, "nephew": true, "widow": true, "lawyer": true, "aide": true,
-	"adviser": true, "advisor": true, "ally": true, "envoy": true,
-	"نجل": true, "زوجه": true, "شقيق": true, "شقيقه": true, "ارمله": true, "محامي": true,
-	"حليف": true, "مبعوث": true,
-	// An act planned, threatened, sought or near is not the act done:
-	// "considering a pardon" / "pardons", يهدد بفرض / يفرض, يخطر بهدم /
-	// يهدم. (consider, mull and weigh are plan in the lexicon.)
-	"plan": true, "threaten": true, "seek": true, "ready": true, "could": true,
-	// A club's other section: Real Madrid's basketball side is not the
-	// football club, which a headline means by the name alone.
-	"basketball": true, "handball": true, "volleyball": true, "futsal": true, "سله": true,
-	// A draft is not what it drafts; a shortfall of a figure is not
-	// reaching it; Fahrenheit degrees are not the Celsius wires default
-	// to.
-	"draft": true, "مسوده": true, "shortfall": true, "fahrenheit": true,
-	// An attempt is not the act (attempted coup, محاولة اغتيال), nor a
-	// suspicion the fact (شبهة تسمم), nor a plot foiled the attack
-	// (إحباط هجوم); a founder is not his company.
-	"attempt": true, "attempted": true, "محاوله": true, "شبهه": true, "اشتباه": true,
-	"foil": true, "احباط": true, "يحبط": true, "founder": true, "cofounder": true,
-	"يهدد": true, "يقترب": true, "يخطر": true, "اخطار": true, "اخطارات": true, "مستعد": true,
-	"يعتزم": true, "ينوي": true,
-	// Negation as a noun: بعدم دستورية is unconstitutional.
-	"عدم": true, "بعدم": true, "لعدم": true,
-	// "A year since the fall of Assad" is not the fall.
-	"anniversary": true, "ذكري": true,
-	// A verdict is not a charge: "indicted on charges" / "convicted on
-	// charges" (the charges stand on both sides).
-	"convict": true, "acquit": true,
-	// "Declares end of outbreak" is not declaring one.
-	"endof": true,
-	// Another event of a meeting or a race: the sprint is not the Grand
-	// Prix, the hurdles not the flat 400m, a rehearsal not the launch.
-	"sprint": true, "hurdl": true, "relay": true, "rehearsal": true, "حواجز": true, "تتابع": true,
-	// Next and last: الأسبوع المقبل is not الأسبوع الماضي, العام المقبل
-	// not this year.
-	"مقبل": true, "ماضي": true,
-	// Who stands beside the one named is not him: a co-pilot, a shadow
-	// chancellor, an accomplice, a would-be MP; semi-final results
-	// (نتائج شبه نهائية) are not the final ones, contract teachers
-	// (الأساتذة المتعاقدون) not the teachers, the parallel market's rate
-	// (السوق الموازية) not the official one, futsal (كرة قدم الصالات)
-	// not football.
-	"co": true, "shadow": true, "accomplic": true, "would": true, "indoor": true,
-	// Next year is not this year (this is a stop word); Little Havana is
-	// not Havana.
-	"next": true, "little": true,
-	// A province's body is not the nation's, a branch not the whole, a
-	// para-athlete not an athlete, a provisional step not the final
-	// one, an acting (بالإنابة) or interim (مؤقت) holder not the holder.
-	"provincial": true, "para": true, "provisionally": true, "provisional": true,
-	"فرعي": true, "فرعيه": true, "اقليمي": true, "موقت": true, "انابه": true,
-	// A girls' or boys' team is not the club's, a backup not the
-	// starter, an associate or a lieutenant not the chief.
-	"girl": true, "boys": true, "backup": true, "associat": true, "lieutenant": true,
-	// One charged with an office (المكلف) or holding it in honour
-	// (الفخري) is not its holder.
-	"مكلف": true, "فخري": true, "فخريا": true, "honorary": true,
-	// A company's part or partner is not the company (a unit, a
-	// subsidiary, an affiliate, a parent, a supplier, a franchisee);
-	// preferred stock is not the stock, a beta not the release, a
-	// supplementary budget not the budget, a partial or symbolic act not
-	// the act, a replica or a fake not the thing, counter-protesters
-	// not the protesters, a posthumous honour not the honour, an exiled
-	// leader not the one in office; sides of a sport (wheelchair,
-	// beach, Paralympic, mixed doubles).
-	"unit": true, "subsidiary": true, "affiliat": true, "parent": true, "supplier": true, "franchise": true,
-	"prefer": true, "beta": true, "supplementary": true, "partial": true, "symbolic": true,
-	"replica": true, "fake": true, "counter": true, "posthumous": true, "exil": true, "regional": true,
-	"continuity": true, "wheelchair": true, "beach": true, "paralympic": true, "mixed": true,
-	"فرع": true, "قابضه": true, "جامعيه": true, "شتويه": true, "بارالمبي": true, "اشبال": true,
-	"اقليميه": true, "تكميليه": true, "دايم": true, "تجريبي": true, "شاطييه": true, "شروع": true,
-	"تمهيديه": true, "مختلط": true, "نسايي": true, "احتياطي": true, "منزليه": true, "متاخره": true,
-	"مبكر": true, "مبكره": true, "كتروني": true, "كترونيه": true, "locals": true,
-	// The clubs' competition is not the national teams' (كأس العالم
-	// للأندية, مونديال الأندية).
-	"انديه": true,
-	"شبه":   true, "متعاقد": true, "موازيه": true, "صالات": true,
-}
+// qualifiers are words that make the subject another one (see
+// qualifiers.txt, which says why each is there): Brazil's U-20 side is
+// not Brazil. A headline that has one and a headline that has none are
+// never the same story. Canonical forms (u21 is how prepNumbers writes
+// U-21).
+var qualifiers = func() map[string]bool {
+	set := map[string]bool{}
+	for _, line := range strings.Split(qualifiersText, "\n") {
+		if line = strings.TrimSpace(line); line == "" || line[0] == '#' {
+			continue
+		}
+		for _, w := range strings.Fields(line) {
+			set[w] = true
+		}
+	}
+	return set
+}()
+
+//go:embed qualifiers.txt
+var qualifiersText string
 
 // isQualifier reports whether t is a qualifier: listed, or an age
 // category such as u21.
