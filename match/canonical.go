@@ -1924,7 +1924,10 @@ const (
 	// markAgainst stands where against or ضد does after a name or a
 	// grievance: "complaint by A against B", عقوبات ضد; markFor where
 	// لصالح (in favour of) does: تغريم الاتحاد لصالح الشباب.
-	markIn      = "~in"
+	markIn = "~in"
+	// markOver stands where over joins two names: "backs Chevron over
+	// Exxon", "victory for Labour over Tories".
+	markOver    = "~over"
 	markAgainst = "~against"
 	markFor     = "~for"
 )
@@ -1938,7 +1941,8 @@ var roleMarks = map[string]string{
 	"ضد": markAgainst, "against": markAgainst, "لصالح": markFor,
 	// في between two countries: سفارة الكويت في العراق, شبكة تجسس
 	// بريطانية في روسيا (see roleMark).
-	"في": markIn,
+	"في":   markIn,
+	"over": markOver,
 }
 
 // clauseStarts begin a clause of when or why, which ends a name or a

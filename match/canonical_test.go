@@ -2811,3 +2811,13 @@ func TestClassArabicPartsAndKinds(t *testing.T) {
 		{"clubs both ways", "الوداد يودع كأس العالم للأندية", "الوداد يودع مونديال الأندية", true},
 	})
 }
+
+// Over between two names gives them roles as against does: who is backed
+// or favoured over whom.
+func TestClassOver(t *testing.T) {
+	checkClass(t, []classCase{
+		{"backs", "Court backs Shell over Nigeria in pollution case", "Court backs Nigeria over Shell in pollution case", false},
+		{"victory", "Victory for SNP over Labour in Glasgow by-election", "Victory for Labour over SNP in Glasgow by-election", false},
+		{"about", "Protests over fuel prices spread in Kenya", "Protests over fuel prices spread across Kenya", true},
+	})
+}

@@ -1485,7 +1485,7 @@ func patientsSwapped(a, b []string, ab, ba []int8) bool {
 // to Guatemala" / "from Guatemala to Mexico", سفير سعودي لدى مصر / سفير
 // مصري لدى السعودية. ab is the pairing.
 func marksSwapped(a, b []string, ab []int8) bool {
-	for _, mark := range [...]string{markOn, markFrom, markTo, markSaid, markAgainst, markFor, markIn} {
+	for _, mark := range [...]string{markOn, markFrom, markTo, markSaid, markAgainst, markFor, markIn, markOver} {
 		oa, ob := slices.Index(a, mark), slices.Index(b, mark)
 		if oa < 0 || ob < 0 {
 			continue
