@@ -425,6 +425,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	raw, words = m.tollRises(raw, words)
 	raw, words = leavesDead(raw, words)
 	raw, words = casualtiesAs(raw, words)
+	raw, words = wordScores(raw, words)
 	if j := m.verbFirstSubject(raw, words); j > 0 {
 		// يستقبل أمير قطر رئيس الوزراء الباكستاني is read as أمير
 		// قطر يستقبل …, as other wires write it: the title before

@@ -2821,3 +2821,16 @@ func TestClassOver(t *testing.T) {
 		{"about", "Protests over fuel prices spread in Kenya", "Protests over fuel prices spread across Kenya", true},
 	})
 }
+
+// Scores told in Arabic words are the scoreline tokens digits make:
+// بهدفين مقابل هدف is 2-1, بثلاثية نظيفة 3-0, بهدف لمثله 1-1.
+func TestClassWordScores(t *testing.T) {
+	checkClass(t, []classCase{
+		{"two one", "الفيصلي يفوز على الوحدات 2-1 في الدوري الأردني", "الفيصلي يفوز على الوحدات بهدفين مقابل هدف في الدوري الأردني", true},
+		{"clean sheet", "الاتحاد يهزم الشباب 3-0", "الاتحاد يهزم الشباب بثلاثية نظيفة", true},
+		{"goals counted", "العين يفوز على الوحدة 4-2", "العين يفوز على الوحدة بأربعة أهداف مقابل هدفين", true},
+		{"draw", "تعادل الكويت والقادسية 1-1", "تعادل الكويت والقادسية بهدف لمثله", true},
+		{"another score", "الفيصلي يفوز على الوحدات بهدفين مقابل هدف", "الفيصلي يفوز على الوحدات بثلاثة أهداف مقابل هدف", false},
+		{"one nil two nil", "الرجاء يفوز على الجيش الملكي بهدف نظيف", "الرجاء يفوز على الجيش الملكي بهدفين نظيفين", false},
+	})
+}
