@@ -426,6 +426,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	raw, words = leavesDead(raw, words)
 	raw, words = casualtiesAs(raw, words)
 	raw, words = wordScores(raw, words)
+	raw, words = loserFirst(raw, words)
 	if j := m.verbFirstSubject(raw, words); j > 0 {
 		// يستقبل أمير قطر رئيس الوزراء الباكستاني is read as أمير
 		// قطر يستقبل …, as other wires write it: the title before
@@ -717,6 +718,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			w = strings.TrimSuffix(w, "ا")
 		}
 		c := m.canonicalWord(w)
+		if n, ok := namesLikeVerbs[raw[i]]; ok {
+			c = n
+		}
 		if (c == "محاوله" || c == "attempt" || c == "attempted") && len(toks) > 0 && (toks[len(toks)-1] == "يحبط" || toks[len(toks)-1] == "foil") {
 			// إحباط محاولة تهريب: a foiled attempt is a foiled act.
 			continue
@@ -1053,6 +1057,11 @@ func (m *Matcher) forWhom(raw, c string, toks []string) bool {
 	return n >= 2 && strings.HasPrefix(raw, "ل") && !isVerb(toks[n-1]) && !isMark(toks[n-1]) &&
 		(strings.HasPrefix(raw, "لل") || c != raw && strings.HasSuffix(raw, c)) && !slices.Contains(toks, markTo)
 }
+
+// namesLikeVerbs are names, with the article, whose stem the lexicon
+// reads as a verb: الترجي (the club; ترجي is أرجأ, postponed) and
+// العين (the club and city; عين is appointed). The article says a name.
+var namesLikeVerbs = map[string]string{"الترجي": "الترجي", "العين": "العين"}
 
 // nounFirst reports whether an Arabic headline starts with a noun in the
 // construct state, without its article: استقبال الملك لرئيس الوزراء,

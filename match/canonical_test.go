@@ -2834,3 +2834,19 @@ func TestClassWordScores(t *testing.T) {
 		{"one nil two nil", "الرجاء يفوز على الجيش الملكي بهدف نظيف", "الرجاء يفوز على الجيش الملكي بهدفين نظيفين", false},
 	})
 }
+
+// A result told from the loser's side is the winner's ("Astros fall 7-2
+// to Yankees", خسارة العراق أمام كوريا); prices that fall to a low are
+// no loser. Club names the lexicon would read as verbs (الترجي, العين)
+// are names with their article.
+func TestClassLoserFirst(t *testing.T) {
+	checkClass(t, []classCase{
+		{"lose to", "Brazil beat Chile 2-0 in World Cup qualifier", "Chile lose 2-0 to Brazil in World Cup qualifier", true},
+		{"fall to", "Dodgers beat Padres 5-3 in Game 4", "Padres fall 5-3 to Dodgers in Game 4", true},
+		{"lose ar", "الكويت تفوز على عمان 2-1", "عمان تخسر أمام الكويت 2-1", true},
+		{"defeat noun ar", "الأردن يهزم العراق في تصفيات كأس العالم", "هزيمة العراق أمام الأردن في تصفيات كأس العالم", true},
+		{"loser swapped", "Brazil beat Chile 2-0 in World Cup qualifier", "Brazil lose 2-0 to Chile in World Cup qualifier", false},
+		{"prices", "Oil prices fall to lowest level since 2021", "Oil prices drop to lowest level since 2021", true},
+		{"club as verb ar", "الترجي يفوز على الصفاقسي 2-0", "الصفاقسي يفوز على الترجي 2-0", false},
+	})
+}

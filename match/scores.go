@@ -86,3 +86,70 @@ func wordScores(raw, words []string) ([]string, []string) {
 	}
 	return raw, words
 }
+
+// loseWords tell a result from the loser's side, as Normalize writes
+// them: "Astros fall 7-2 to Yankees", "England lose to Australia",
+// الأرجنتين تخسر أمام السعودية, خسارة العراق أمام كوريا.
+var loseWords = map[string]bool{
+	"lose": true, "loses": true, "lost": true, "fall": true, "falls": true, "fell": true,
+	"يخسر": true, "تخسر": true, "خساره": true, "هزيمه": true, "يسقط": true, "تسقط": true, "سقوط": true,
+}
+
+// loserFirst rewrites a result told from the loser's side as the winner
+// tells it: "X lose(s) [score] to Y …" is "Y beat X [score] …", خسارة X
+// أمام Y "Y يهزم X". The loser must open the headline (or follow the act
+// told as a noun), the winner be one to three words before the next
+// break; fall counts only before a score ("fall 7-2 to"), as prices
+// fall to a low.
+func loserFirst(raw, words []string) ([]string, []string) {
+	for i := 0; i < len(raw) && i < 5; i++ {
+		if !loseWords[raw[i]] {
+			continue
+		}
+		arabic := !isASCIIWord(raw[i])
+		to, beat := "to", "beat"
+		if arabic {
+			to, beat = "امام", "يهزم"
+		}
+		k := slices.Index(raw[i+1:min(len(raw), i+6)], to)
+		if k < 0 {
+			return raw, words
+		}
+		k += i + 1
+		var loser, score []string
+		if i == 0 {
+			if !arabic {
+				return raw, words
+			}
+			loser = raw[1:k]
+		} else {
+			loser = raw[:i]
+			if mid := raw[i+1 : k]; len(mid) > 1 || len(mid) == 1 && !isScoreline(mid[0]) {
+				return raw, words
+			}
+			score = raw[i+1 : k]
+		}
+		if n := len(loser); n > 0 && isScoreline(loser[n-1]) {
+			loser, score = loser[:n-1], loser[n-1:]
+		}
+		falls := raw[i] == "fall" || raw[i] == "falls" || raw[i] == "fell"
+		if len(loser) == 0 || len(loser) > 4 || falls && len(score) == 0 {
+			return raw, words
+		}
+		// The winner: up to the next stop word, figure or break.
+		e := k + 1
+		for e < len(raw) && e < k+4 && !isStop(raw[e]) && !hasDigit(raw[e]) && !clauseStarts[raw[e]] && !prepositions[raw[e]] && !agencyWords[raw[e]] {
+			e++
+		}
+		if e == k+1 {
+			return raw, words
+		}
+		nr := slices.Concat(raw[k+1:e], []string{beat}, loser, score, raw[e:])
+		nw := make([]string, len(nr))
+		for j, w := range nr {
+			nw[j] = Stem(w)
+		}
+		return nr, nw
+	}
+	return raw, words
+}
