@@ -427,6 +427,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	raw, words = casualtiesAs(raw, words)
 	raw, words = wordScores(raw, words)
 	raw, words = loserFirst(raw, words)
+	raw, words = m.scoreFirst(raw, words)
 	if j := m.verbFirstSubject(raw, words); j > 0 {
 		// يستقبل أمير قطر رئيس الوزراء الباكستاني is read as أمير
 		// قطر يستقبل …, as other wires write it: the title before

@@ -2850,3 +2850,16 @@ func TestClassLoserFirst(t *testing.T) {
 		{"club as verb ar", "الترجي يفوز على الصفاقسي 2-0", "الصفاقسي يفوز على الترجي 2-0", false},
 	})
 }
+
+// A box score ("X 2 Y 1", "X 1-4 Y", الوداد 1-0 الرجاء) reads as the
+// winner's sentence; a count of dead and wounded is no box score.
+func TestClassBoxScores(t *testing.T) {
+	checkClass(t, []classCase{
+		{"separate", "Leeds United 3 Sunderland 1", "Leeds United beat Sunderland 3-1", true},
+		{"away win", "Everton 0-2 Arsenal at Goodison Park", "Arsenal beat Everton 2-0 at Goodison Park", true},
+		{"ar", "الوحدات 2-0 الفيصلي في الدوري الأردني", "الوحدات يهزم الفيصلي 2-0 في الدوري الأردني", true},
+		{"draw", "Lazio 1 Roma 1", "Lazio draw 1-1 with Roma", true},
+		{"reversed", "Barcelona 3-0 Real Madrid", "Barcelona 0-3 Real Madrid", false},
+		{"casualties ar", "مصرع 3 وإصابة 10 في حادث سير بالمنيا", "مصرع 10 وإصابة 3 في حادث سير بالمنيا", false},
+	})
+}

@@ -3,6 +3,7 @@ package match
 import (
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Arabic wires tell a score in words as often as in digits: فوز الأهلي
@@ -152,4 +153,96 @@ func loserFirst(raw, words []string) ([]string, []string) {
 		return nr, nw
 	}
 	return raw, words
+}
+
+// scoreFirst rewrites a result written as a box score, "X 2 Y 1", "X
+// 1-4 Y", الترجي 2 النجم الساحلي 0, as the winner's sentence: "Y beat X
+// 4x1"; a draw as "X draw Y 1x1". The names must open the headline, one
+// to three words each with no verb or stop word among them, and the
+// scores be at most two digits, with the end or a place after them.
+func (m *Matcher) scoreFirst(raw, words []string) ([]string, []string) {
+	name := func(from, to int) bool {
+		if to <= from || to-from > 3 {
+			return false
+		}
+		for _, w := range raw[from:to] {
+			// Clubs named like verbs (الترجي, Leeds United) count; an
+			// Arabic verb or act told as a noun (مصرع 2 وإصابة 12) does
+			// not.
+			if hasDigit(w) || isStop(w) || !isASCIIWord(w) && namesLikeVerbs[w] == "" && (arabicPresent(w) || isVerb(m.canonicalWord(Stem(w)))) {
+				return false
+			}
+		}
+		return true
+	}
+	small := func(w string) (int, bool) {
+		if len(w) > 2 || !allDigits(w) {
+			return 0, false
+		}
+		n, _ := strconv.Atoi(w)
+		return n, true
+	}
+	for s := 1; s <= 3 && s < len(raw); s++ {
+		if !name(0, s) {
+			continue
+		}
+		var a, b, e int
+		if x := strings.IndexByte(raw[s], 'x'); x > 0 && isScoreline(raw[s]) {
+			// X 1-4 Y
+			a, _ = strconv.Atoi(raw[s][:x])
+			b, _ = strconv.Atoi(raw[s][x+1:])
+			e = s + 1
+			for e < len(raw) && e < s+4 && name(s+1, e+1) {
+				e++
+			}
+			if e == s+1 {
+				return raw, words
+			}
+			if e < len(raw) && !isStop(raw[e]) && !prepositions[raw[e]] {
+				return raw, words
+			}
+			return boxScore(raw, raw[:s], raw[s+1:e], a, b, e)
+		}
+		n, ok := small(raw[s])
+		if !ok {
+			continue
+		}
+		// X 2 Y 1
+		for t := s + 2; t < len(raw) && t <= s+4; t++ {
+			m, ok := small(raw[t])
+			if !ok {
+				continue
+			}
+			if !name(s+1, t) || t+1 < len(raw) && !isStop(raw[t+1]) && !prepositions[raw[t+1]] {
+				return raw, words
+			}
+			return boxScore(raw, raw[:s], raw[s+1:t], n, m, t+1)
+		}
+		return raw, words
+	}
+	return raw, words
+}
+
+// boxScore writes the winner's sentence for scoreFirst: names x and y
+// scored a and b, and raw[rest:] follows.
+func boxScore(raw, x, y []string, a, b, rest int) ([]string, []string) {
+	arabic := !isASCIIWord(x[0])
+	verb := "beat"
+	switch {
+	case a == b && arabic:
+		verb = "يتعادل"
+	case a == b:
+		verb = "draw"
+	case arabic:
+		verb = "يهزم"
+	}
+	if b > a {
+		x, y, a, b = y, x, b, a
+	}
+	nr := slices.Concat(x, []string{verb}, y, []string{strconv.Itoa(a) + "x" + strconv.Itoa(b)}, raw[rest:])
+	nw := make([]string, len(nr))
+	for j, w := range nr {
+		nw[j] = Stem(w)
+	}
+	return nr, nw
 }
