@@ -2847,6 +2847,8 @@ func TestClassLoserFirst(t *testing.T) {
 		{"defeat noun ar", "الأردن يهزم العراق في تصفيات كأس العالم", "هزيمة العراق أمام الأردن في تصفيات كأس العالم", true},
 		{"loser swapped", "Brazil beat Chile 2-0 in World Cup qualifier", "Brazil lose 2-0 to Chile in World Cup qualifier", false},
 		{"prices", "Oil prices fall to lowest level since 2021", "Oil prices drop to lowest level since 2021", true},
+		{"suffer defeat", "Ireland beat France 38-17 in Dublin", "France suffer 38-17 defeat to Ireland in Dublin", true},
+		{"suffer swapped", "France beat Ireland 38-17 in Dublin", "France suffer 38-17 defeat to Ireland in Dublin", false},
 		{"club as verb ar", "الترجي يفوز على الصفاقسي 2-0", "الصفاقسي يفوز على الترجي 2-0", false},
 	})
 }

@@ -93,8 +93,12 @@ func wordScores(raw, words []string) ([]string, []string) {
 // الأرجنتين تخسر أمام السعودية, خسارة العراق أمام كوريا.
 var loseWords = map[string]bool{
 	"lose": true, "loses": true, "lost": true, "fall": true, "falls": true, "fell": true,
+	"suffer": true, "suffers": true, "suffered": true,
 	"يخسر": true, "تخسر": true, "خساره": true, "هزيمه": true, "يسقط": true, "تسقط": true, "سقوط": true,
 }
+
+// lossWords may stand between a loser's verb and "to".
+var lossWords = map[string]bool{"defeat": true, "loss": true, "heavy": true, "narrow": true, "shock": true, "home": true, "away": true, "heavily": true, "narrowly": true}
 
 // loserFirst rewrites a result told from the loser's side as the winner
 // tells it: "X lose(s) [score] to Y …" is "Y beat X [score] …", خسارة X
@@ -125,10 +129,19 @@ func loserFirst(raw, words []string) ([]string, []string) {
 			loser = raw[1:k]
 		} else {
 			loser = raw[:i]
-			if mid := raw[i+1 : k]; len(mid) > 1 || len(mid) == 1 && !isScoreline(mid[0]) {
+			// Between the verb and "to": a score, and what is
+			// suffered ("suffer 40-10 defeat to", "lose heavily to").
+			for _, w := range raw[i+1 : k] {
+				switch {
+				case isScoreline(w):
+					score = []string{w}
+				case !lossWords[w]:
+					return raw, words
+				}
+			}
+			if strings.HasPrefix(raw[i], "suffer") && !slices.ContainsFunc(raw[i+1:k], func(w string) bool { return w == "defeat" || w == "loss" }) {
 				return raw, words
 			}
-			score = raw[i+1 : k]
 		}
 		if n := len(loser); n > 0 && isScoreline(loser[n-1]) {
 			loser, score = loser[:n-1], loser[n-1:]
