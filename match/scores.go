@@ -17,6 +17,8 @@ import (
 var goalCounts = map[string]int{
 	"هدف": 1, "هدفين": 2, "هدفان": 2, "ثناييه": 2, "ثلاثيه": 3, "رباعيه": 4, "خماسيه": 5,
 	"سداسيه": 6, "سباعيه": 7, "ثمانيه": 8,
+	// Sets in volleyball: بثلاثة أشواط مقابل شوط.
+	"شوط": 1, "شوطين": 2,
 }
 
 // goalNumbers are the numbers before أهداف (goals): بثلاثة أهداف.
@@ -40,7 +42,7 @@ func goalsAt(raw []string, i int, p string) (n, used int) {
 	if c, ok := goalCounts[w]; ok {
 		return c, 1
 	}
-	if i+1 < len(raw) && raw[i+1] == "اهداف" {
+	if i+1 < len(raw) && (raw[i+1] == "اهداف" || raw[i+1] == "اشواط") {
 		if c, ok := goalNumbers[w]; ok {
 			return c, 2
 		}
@@ -158,7 +160,13 @@ func loserFirst(raw, words []string) ([]string, []string) {
 		if e == k+1 {
 			return raw, words
 		}
-		nr := slices.Concat(raw[k+1:e], []string{beat}, loser, score, raw[e:])
+		rest := raw[e:]
+		if len(score) == 0 && len(rest) > 0 && isScoreline(rest[0]) {
+			// The loser's score first ("يخسر أمام الاتحاد 70-77"):
+			// the winner's sentence says it the winner's way.
+			score, rest = []string{winnerFirst(rest[0])}, rest[1:]
+		}
+		nr := slices.Concat(raw[k+1:e], []string{beat}, loser, score, rest)
 		nw := make([]string, len(nr))
 		for j, w := range nr {
 			nw[j] = Stem(w)
@@ -258,4 +266,15 @@ func boxScore(raw, x, y []string, a, b, rest int) ([]string, []string) {
 		nw[j] = Stem(w)
 	}
 	return nr, nw
+}
+
+// winnerFirst writes a scoreline token with the larger score first.
+func winnerFirst(t string) string {
+	x := strings.IndexByte(t, 'x')
+	a, errA := strconv.Atoi(t[:x])
+	b, errB := strconv.Atoi(t[x+1:])
+	if errA != nil || errB != nil || a >= b {
+		return t
+	}
+	return t[x+1:] + "x" + t[:x]
 }
