@@ -2868,3 +2868,13 @@ func TestClassBoxScores(t *testing.T) {
 		{"casualties ar", "مصرع 3 وإصابة 10 في حادث سير بالمنيا", "مصرع 10 وإصابة 3 في حادث سير بالمنيا", false},
 	})
 }
+
+// A score one side has and the other, which has scores, has not: two
+// matches. Amateurs and an interim government qualify.
+func TestClassScoresOfTheirOwn(t *testing.T) {
+	checkClass(t, []classCase{
+		{"sets", "Alcaraz beats Fritz 6-3 6-4 to reach final", "Alcaraz beats Fritz 6-3 3-6 6-4 to reach final", false},
+		{"amateurs ar", "انطلاق بطولة العرب للملاكمة للهواة في عمان", "انطلاق بطولة العرب للملاكمة في عمان", false},
+		{"interim ar", "الحكومة السودانية المؤقتة تعلن حالة الطوارئ", "الحكومة السودانية تعلن حالة الطوارئ", false},
+	})
+}

@@ -200,6 +200,7 @@ const (
 	rulePatient      = "who an act befell on one side is who did it, or who it did not befall, on the other"
 	ruleParticle     = "a particle is all that differs"
 	ruleIntroduction = "a title one side puts before a name and the other leaves out, not counted"
+	ruleScore        = "a score one side has and the other, which has scores, has not"
 )
 
 // maxIntroduction is the most tokens of a title (and the country it is
@@ -240,6 +241,18 @@ func introductionOnly(toks []string, partner []int8) bool {
 		}
 	}
 	return true
+}
+
+// scoreOfItsOwn reports whether a has a scoreline left unpaired while b
+// has scorelines too: "Sinner beats Rune 6-4 6-2 6-3" / "6-4 6-7 6-3
+// 6-2" are two matches. A score one side leaves out is detail.
+func scoreOfItsOwn(a []string, ab []int8, b []string) bool {
+	for i, t := range a {
+		if ab[i] < 0 && isScoreline(t) {
+			return slices.ContainsFunc(b, isScoreline)
+		}
+	}
+	return false
 }
 
 // particles turn a state into its opposite where the other side has the
@@ -368,6 +381,9 @@ func score(a, b []string, p *pairing) (float64, string) {
 	}
 	if onlyA+onlyB == 1 && (particleOnly(a, p.ab[:len(a)]) || particleOnly(b, p.ba[:len(b)])) {
 		return 0, ruleParticle
+	}
+	if scoreOfItsOwn(a, p.ab[:len(a)], b) || scoreOfItsOwn(b, p.ba[:len(b)], a) {
+		return 0, ruleScore
 	}
 	if rolesSwapped(a, b, p) {
 		return 0, ruleRoles
