@@ -2878,3 +2878,14 @@ func TestClassScoresOfTheirOwn(t *testing.T) {
 		{"interim ar", "الحكومة السودانية المؤقتة تعلن حالة الطوارئ", "الحكومة السودانية تعلن حالة الطوارئ", false},
 	})
 }
+
+// Arabic qualifiers of the second round of one-word sets: a municipal
+// council, an opposition party, a friendly, electric cars.
+func TestClassArabicQualifiersSecondRound(t *testing.T) {
+	checkClass(t, []classCase{
+		{"municipal", "المجلس البلدي يقر موازنة العام المقبل", "المجلس يقر موازنة العام المقبل", false},
+		{"opposition", "الأحزاب المعارضة تقاطع الانتخابات التشريعية", "الأحزاب تقاطع الانتخابات التشريعية", false},
+		{"friendly", "المنتخب يخسر مباراته الودية أمام تونس", "المنتخب يخسر مباراته أمام تونس", false},
+		{"electric", "مبيعات السيارات الكهربائية في مصر ترتفع 40 بالمئة", "مبيعات السيارات في مصر ترتفع 40 بالمئة", false},
+	})
+}
