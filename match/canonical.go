@@ -505,6 +505,9 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			boundary |= 1 << (n - 1)
 		}
 	}
+	// Whether ل brings in whom the act is for (see forWhom) depends on
+	// how the headline starts: read once, not at every word.
+	nounStart := nounFirst(raw)
 	// Marks of a place's kind and of the day, put last (see kindMarks).
 	var late []string
 	for i, w := range raw {
@@ -582,7 +585,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			words[i] = "rejects"
 		}
 		if n := m.phraseAt(words, i); n > 0 {
-			if (arVerb == 0 || nounFirst(raw)) && m.forWhom(raw[i], m.canonicalWord(words[i]), toks) {
+			if (arVerb == 0 || nounStart) && m.forWhom(raw[i], m.canonicalWord(words[i]), toks) {
 				add(markTo) // لرئيس الوزراء, a phrase
 			}
 			c := m.phrases[strings.Join(words[i:i+n], " ")] // rare: allocating is fine
@@ -833,7 +836,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			if nominalAct(raw[i], c) {
 				arVerb = n
 			}
-		} else if (arVerb == 0 || nounFirst(raw)) && m.forWhom(raw[i], c, toks) {
+		} else if (arVerb == 0 || nounStart) && m.forWhom(raw[i], c, toks) {
 			add(markTo)
 		}
 		add(c)

@@ -309,7 +309,7 @@ func stripByline(s string) string {
 
 // sourceLabels name where a site took a story from, or who wrote it, at
 // its end: "… المصدر: وكالات", "… Source: Reuters", "… - بقلم: خالد".
-var sourceLabels = []string{" المصدر: ", " المصدر : ", " Source: ", " source: ", " بقلم: ", " كتب: ", " - بقلم: ", " - كتب: "}
+var sourceLabels = []string{" المصدر: ", " المصدر : ", " Source: ", " source: ", " بقلم: ", " كتب: "}
 
 // stripSourceTail removes a source label and the few words after it.
 func stripSourceTail(s string) string {
@@ -453,7 +453,7 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 			return false
 		}
 	}
-	return len(words) > 0
+	return true
 }
 
 // numberedName reports whether seg is a site's name that ends in a
@@ -538,7 +538,7 @@ func dateStamp(seg string, trailing bool) bool {
 			// كانون الأول, تشرين الثاني.
 		case weekdays[w]:
 			weekday = true
-		case len(w) == 4 && (strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) && allDigits(w):
+		case isYear(w):
 			year = true
 			numbers++
 		case len(w) <= 2 && allDigits(w):

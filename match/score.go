@@ -851,7 +851,7 @@ func transposed(a []string, ab []int8) bool {
 	// figure and a name that trade places are a phrase turned round
 	// ("quake of magnitude 6.3" / "6.3 magnitude quake").
 	kind := func(from, to int) int { // 0 mixed, 1 names, 2 figures, 3 an act
-		names, figures := 0, 0
+		figures := false
 		for k := from; k <= to; k++ {
 			switch t := a[at[k]]; {
 			case isVerb(t):
@@ -860,19 +860,14 @@ func transposed(a []string, ab []int8) bool {
 				}
 				return 0
 			case hasDigit(t):
-				figures++
-			default:
-				names++
+				figures = true
 			}
 		}
-		switch {
-		case figures == 0:
-			return 1
-		case figures > 0:
+		if figures {
 			// A figure and its unit: "3 tonnes", "200 kg".
 			return 2
 		}
-		return 0
+		return 1
 	}
 	kx := kind(xs, d1)
 	if kx == 0 || kx != kind(d2+1, ye) {

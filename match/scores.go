@@ -167,11 +167,7 @@ func loserFirst(raw, words []string) ([]string, []string) {
 			score, rest = []string{winnerFirst(rest[0])}, rest[1:]
 		}
 		nr := slices.Concat(raw[k+1:e], []string{beat}, loser, score, rest)
-		nw := make([]string, len(nr))
-		for j, w := range nr {
-			nw[j] = Stem(w)
-		}
-		return nr, nw
+		return nr, stems(nr)
 	}
 	return raw, words
 }
@@ -207,12 +203,9 @@ func (m *Matcher) scoreFirst(raw, words []string) ([]string, []string) {
 		if !name(0, s) {
 			continue
 		}
-		var a, b, e int
-		if x := strings.IndexByte(raw[s], 'x'); x > 0 && isScoreline(raw[s]) {
+		if a, b, ok := scoreParts(raw[s]); ok && isScoreline(raw[s]) {
 			// X 1-4 Y
-			a, _ = strconv.Atoi(raw[s][:x])
-			b, _ = strconv.Atoi(raw[s][x+1:])
-			e = s + 1
+			e := s + 1
 			for e < len(raw) && e < s+4 && name(s+1, e+1) {
 				e++
 			}
@@ -261,20 +254,35 @@ func boxScore(raw, x, y []string, a, b, rest int) ([]string, []string) {
 		x, y, a, b = y, x, b, a
 	}
 	nr := slices.Concat(x, []string{verb}, y, []string{strconv.Itoa(a) + "x" + strconv.Itoa(b)}, raw[rest:])
-	nw := make([]string, len(nr))
-	for j, w := range nr {
-		nw[j] = Stem(w)
+	return nr, stems(nr)
+}
+
+// stems is the pipeline's stemmed view of words a rewrite has put in a
+// new order.
+func stems(words []string) []string {
+	out := make([]string, len(words))
+	for j, w := range words {
+		out[j] = Stem(w)
 	}
-	return nr, nw
+	return out
+}
+
+// scoreParts returns the two scores of a scoreline token ("4x1").
+func scoreParts(t string) (a, b int, ok bool) {
+	x := strings.IndexByte(t, 'x')
+	if x <= 0 {
+		return 0, 0, false
+	}
+	a, errA := strconv.Atoi(t[:x])
+	b, errB := strconv.Atoi(t[x+1:])
+	return a, b, errA == nil && errB == nil
 }
 
 // winnerFirst writes a scoreline token with the larger score first.
 func winnerFirst(t string) string {
-	x := strings.IndexByte(t, 'x')
-	a, errA := strconv.Atoi(t[:x])
-	b, errB := strconv.Atoi(t[x+1:])
-	if errA != nil || errB != nil || a >= b {
+	a, b, ok := scoreParts(t)
+	if !ok || a >= b {
 		return t
 	}
-	return t[x+1:] + "x" + t[:x]
+	return strconv.Itoa(b) + "x" + strconv.Itoa(a)
 }
