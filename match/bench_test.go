@@ -117,6 +117,21 @@ func BenchmarkCanonical(b *testing.B) {
 	}
 }
 
+// BenchmarkCanonicalProbes is Canonical over the headlines of
+// testdata/probes.tsv, both languages and every shape the rules read: the
+// four titles above are too few to show where a rule's cost lands.
+func BenchmarkCanonicalProbes(b *testing.B) {
+	m := Default()
+	var titles []string
+	for _, p := range readPairsFile(b, "testdata/probes.tsv") {
+		titles = append(titles, p.a, p.b)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		m.Canonical(titles[i%len(titles)])
+	}
+}
+
 func BenchmarkScore(b *testing.B) {
 	m := Default()
 	a := m.Tokens("Israeli strike kills 7 at school in Jabalia, Gaza")

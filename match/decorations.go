@@ -816,7 +816,7 @@ func lastSep(s string, seps []string) (int, string) {
 			continue
 		}
 		for _, sep := range seps {
-			if s[i] == sep[0] && strings.HasPrefix(s[i:], sep) {
+			if s[i] == sep[0] && sepAt(s, i, sep) {
 				return i, sep
 			}
 		}
@@ -833,7 +833,7 @@ func firstSep(s string, seps []string) (int, string) {
 		}
 		which := ""
 		for _, sep := range seps {
-			if s[i] == sep[0] && len(sep) > len(which) && strings.HasPrefix(s[i:], sep) {
+			if s[i] == sep[0] && len(sep) > len(which) && sepAt(s, i, sep) {
 				which = sep
 			}
 		}
@@ -842,6 +842,17 @@ func firstSep(s string, seps []string) (int, string) {
 		}
 	}
 	return -1, ""
+}
+
+// sepAt reports whether sep, whose first byte is s[i], starts at s[i].
+// Most separators start with a space and a headline has a space every
+// few bytes: the second byte rules nearly all of them out before a
+// string compare.
+func sepAt(s string, i int, sep string) bool {
+	if len(sep) > 1 && (i+1 >= len(s) || s[i+1] != sep[1]) {
+		return false
+	}
+	return strings.HasPrefix(s[i:], sep)
 }
 
 // clockColon reports whether s[i] is the colon of a clock time (08:45),
