@@ -428,6 +428,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	raw, words = wordScores(raw, words)
 	raw, words = loserFirst(raw, words)
 	raw, words = m.scoreFirst(raw, words)
+	raw, words = m.titleOfCountry(raw, words, read)
 	if j := m.verbFirstSubject(raw, words); j > 0 {
 		// يستقبل أمير قطر رئيس الوزراء الباكستاني is read as أمير
 		// قطر يستقبل …, as other wires write it: the title before
@@ -722,6 +723,11 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			w = strings.TrimSuffix(w, "ا")
 		}
 		c := m.canonicalWord(w)
+		if c == w {
+			if d, ok := demonymCountry(w); ok {
+				c = m.canonicalWord(d)
+			}
+		}
 		if n, ok := namesLikeVerbs[raw[i]]; ok {
 			c = n
 		}
@@ -2030,3 +2036,81 @@ var patientActs = sync.OnceValue(func() map[string]bool {
 
 // isMark reports whether t is a mark (see markPatient).
 func isMark(t string) bool { return len(t) > 0 && t[0] == '~' }
+
+// titleOfCountry reads an English title "of" a country as wires write it
+// with the country first: "Emir of Qatar" is "Qatar emir", "Prime
+// Minister of Pakistan Shehbaz Sharif" is "Pakistan prime minister
+// Shehbaz Sharif". Read as written, the country after "of" was taken for
+// the name the title introduces, and the title dropped: "Emir of Qatar
+// meets" was Qatar meeting, and "Qatar's emir meets" the emir (see
+// officeHolders). A body after "of" ("Governor of the Central Bank")
+// is no country and is left as it is.
+func (m *Matcher) titleOfCountry(raw, words []string, read *[]string) ([]string, []string) {
+	for i := 1; i+1 < len(raw); i++ {
+		if raw[i] != "of" || !isASCIIWord(raw[i-1]) {
+			continue
+		}
+		start := i
+		for start > 0 && titleSet()[m.canonicalWord(words[start-1])] {
+			start--
+		}
+		// "State of Palestine", "Head of State": a title's complement
+		// alone is no title, and a lexicon phrase across "of" is read
+		// as the phrase.
+		if start == i || !slices.ContainsFunc(words[start:i], func(w string) bool { return !titleComplements()[m.canonicalWord(w)] }) ||
+			m.phraseAt(words, start) > i-start {
+			continue
+		}
+		c := i + 1
+		if raw[c] == "the" && c+1 < len(raw) {
+			c++
+		}
+		n, country := m.phraseAt(words, c), ""
+		if n > 0 {
+			country = m.phrases[strings.Join(words[c:c+n], " ")]
+		} else {
+			n, country = 1, m.canonicalWord(words[c])
+		}
+		if !countryOrCapital(country) {
+			continue
+		}
+		if read != nil {
+			*read = append(*read, "a title of a country, read with the country first: "+strings.Join(raw[start:c+n], " "))
+		}
+		raw = slices.Concat(raw[:start], raw[c:c+n], raw[start:i], raw[c+n:])
+		words = slices.Concat(words[:start], words[c:c+n], words[start:i], words[c+n:])
+		break
+	}
+	return raw, words
+}
+
+// demonymCountry returns the country an English adjective of nationality
+// the lexicon does not list is of, by the endings English forms them with
+// (Ghanaian, Malian, Chilean, Mexican, Sudanese, Chinese, Omani), when
+// that country is one the pipeline knows: "Ghanaian parliament" and
+// "Ghana's parliament" are one body. A word that only looks so (veteran,
+// guardian) names no known country and is left alone.
+func demonymCountry(w string) (string, bool) {
+	if len(w) < 5 || w[0] >= utf8.RuneSelf {
+		return "", false
+	}
+	var cands [4]string
+	n := 0
+	switch {
+	case strings.HasSuffix(w, "ese") || strings.HasSuffix(w, "es"):
+		// Sudanese, Chinese; Stem leaves them without the last e.
+		b := strings.TrimSuffix(strings.TrimSuffix(w, "e"), "es")
+		cands, n = [4]string{b, b + "a"}, 2
+	case strings.HasSuffix(w, "an"):
+		// Kenyan, Malian (Mali), Chilean, Mexican, Ghanaian.
+		cands, n = [4]string{w[:len(w)-1], w[:len(w)-2], w[:len(w)-2] + "o", w[:len(w)-3]}, 4
+	case strings.HasSuffix(w, "i"):
+		cands, n = [4]string{w[:len(w)-1]}, 1 // Omani, Pakistani
+	}
+	for _, c := range cands[:n] {
+		if len(c) >= 4 && countryTokens()[c] {
+			return c, true
+		}
+	}
+	return "", false
+}

@@ -2889,3 +2889,31 @@ func TestClassArabicQualifiersSecondRound(t *testing.T) {
 		{"electric", "مبيعات السيارات الكهربائية في مصر ترتفع 40 بالمئة", "مبيعات السيارات في مصر ترتفع 40 بالمئة", false},
 	})
 }
+
+// TestClassTitleOfCountry: an English title "of" a country is the title
+// with the country first, and an adjective of nationality the lexicon
+// does not list is its country (set 141).
+func TestClassTitleOfCountry(t *testing.T) {
+	checkClass(t, []classCase{
+		{"emir of qatar", "Qatar's emir meets Iranian president in Doha", "Emir of Qatar meets Iranian president in Doha", true},
+		{"president of a country", "The President of Ghana arrives in Paris", "Ghana's president arrives in Paris", true},
+		{"prime minister of a country and a name", "Prime Minister of Pakistan Shehbaz Sharif arrives in Paris", "Pakistani PM Shehbaz Sharif arrives in Paris", true},
+		{"mayor of a capital", "Mayor of London resigns", "London mayor resigns", true},
+		{"president of another country", "President of Ghana arrives in Paris", "President of Kenya arrives in Paris", false},
+		{"emir of another country", "Emir of Qatar meets Iranian president", "Emir of Kuwait meets Iranian president", false},
+		{"demonym", "Ghanaian parliament approves anti-LGBTQ bill", "Ghana's parliament approves anti-LGBTQ bill", true},
+		{"demonym in an", "Malian junta extends transition by five years", "Mali junta extends transition by five years", true},
+		{"another demonym", "Ghanaian parliament approves anti-LGBTQ bill", "Malian parliament approves anti-LGBTQ bill", false},
+	})
+}
+
+// TestClassUnlistedPapers: a paper's name with its article after a dash,
+// and papers of the region the lists now know (set 142).
+func TestClassUnlistedPapers(t *testing.T) {
+	checkClass(t, []classCase{
+		{"the peninsula", "Doha to host Gaza ceasefire talks next week, Qatari official says", "Doha to host Gaza ceasefire talks next week, Qatari official says – The Peninsula", true},
+		{"a place with its article stays", "Talks on Sudan to resume next week - The Hague", "Talks on Sudan to resume next week - The Bahamas", false},
+		{"al raya", "أمير قطر يصل إلى القاهرة في زيارة رسمية", "أمير قطر يصل إلى القاهرة في زيارة رسمية - الراية", true},
+		{"yallakora", "يلا كورة | الأهلي يتعادل مع الزمالك في قمة الدوري المصري", "الأهلي يتعادل مع الزمالك في قمة الدوري المصري", true},
+	})
+}

@@ -55,6 +55,26 @@ var builtinOutlets = []string{
 	"فرانس 24", "سي ان ان", "سي ان ان بالعربيه", "اليوم السابع", "الاهرام",
 	"المصري اليوم", "كونا", "واس", "وام", "قنا", "بترا", "سانا", "ايرنا",
 	"عرب 48", "الحياه الجديده", "شهاب", "الرساله نت", "فلسطين اليوم",
+	// Papers, sites and broadcasters of the region and beyond whose
+	// names carry no outlet word. Not those that are words a headline
+	// may end with (الخليج, الاتحاد, الحياه, الغد, القدس, Time, Goal).
+	"the peninsula", "gulf times", "khaleej times", "arab times", "the new arab",
+	"asharq al awsat", "jordan times", "egypt independent", "ahram online",
+	"daily news egypt", "the daily star", "lorient today", "jerusalem post",
+	"the jerusalem post", "middle east monitor", "the hindu", "hindustan times",
+	"dawn", "the express tribune", "express tribune", "straits times",
+	"the straits times", "south china morning post", "scmp", "japan times",
+	"the japan times", "korea herald", "the korea herald", "bangkok post",
+	"rappler", "premium times", "daily nation", "news24", "el pais", "le figaro",
+	"cbc", "cbc news", "ctv news", "globe and mail", "the globe and mail",
+	"usa today", "los angeles times", "newsweek", "forbes", "business insider",
+	"espn", "bbc sport", "sky sports", "the athletic", "marca", "the new indian express",
+	"the times of india", "times of india", "arab weekly", "the arab weekly",
+	"الرايه", "الشرق القطريه", "يلا كوره", "في الجول", "كووره", "مصراوي", "صدي البلد",
+	"البوابه نيوز", "الامارات اليوم", "الرويه", "سبق", "السومريه", "شفق نيوز",
+	"النشره", "ايلاف", "رصيف22", "رصيف 22", "عمون", "خبرني", "رويا", "المملكه",
+	"قدس برس", "وكاله صفا", "سبا", "وكاله سبا", "عدن الغد", "المصدر اونلاين",
+	"الوفد", "اخبار اليوم", "الصباح", "الشروق اونلاين", "النهار الجديد",
 }
 
 // wireLabels start a headline, followed by an optional number and a
@@ -432,11 +452,20 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 	if hw := strings.Fields(Normalize(head)); len(hw) > 0 && countryOrCapital(m.normalizedForm(hw[len(hw)-1])) {
 		return false
 	}
-	numbered := false
+	numbered, article := false, false
+	if len(words) >= 2 && words[0] == "the" {
+		// "… – The Peninsula", "- The Hindu": a paper's article makes
+		// one word a name; a place so written is still a place (The
+		// Hague, The Gambia), and the test below says so.
+		words, article = words[1:], true
+		if len(words) == 1 && (articlePlaces[words[0]] || m.lexiconWord(words[0])) {
+			return false
+		}
+	}
 	if n := len(words); n >= 2 && len(words[n-1]) == 2 && allDigits(words[n-1]) {
 		words, numbered = words[:n-1], true // "اليوم 24", "الأردن 24"
 	}
-	if len(words) < 2 && !numbered {
+	if len(words) < 2 && !numbered && !article {
 		// One word after a dash is as often a place as a site
 		// ("… - Basra").
 		return false
@@ -454,6 +483,17 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 		}
 	}
 	return true
+}
+
+// articlePlaces are places English names with "the", which a dash may
+// put after a headline as it puts a dateline's city: "… - The Hague".
+var articlePlaces = map[string]bool{
+	"hague": true, "bahamas": true, "vatican": true, "sahel": true, "gulf": true,
+	"balkans": true, "caribbean": true, "caucasus": true, "levant": true,
+	"arctic": true, "antarctic": true, "maldives": true, "seychelles": true,
+	"comoros": true, "crimea": true, "bronx": true, "hamptons": true, "himalayas": true,
+	"alps": true, "andes": true, "amazon": true, "sinai": true, "negev": true,
+	"golan": true, "horn": true, "pacific": true, "atlantic": true, "mediterranean": true,
 }
 
 // numberedName reports whether seg is a site's name that ends in a
@@ -990,4 +1030,15 @@ func hasOutletWord(n string) bool {
 func datelinePlace(s string) bool {
 	n := Normalize(s)
 	return strings.Count(n, " ") < maxDatelineWords && !strings.ContainsAny(s, "|:")
+}
+
+// lexiconWord reports whether w (normalized) is a word the lexicon knows,
+// as is or stemmed: a thing or a place with a meaning of its own ("the
+// Kremlin"), not a paper's name.
+func (m *Matcher) lexiconWord(w string) bool {
+	_, ok := m.words[w]
+	if !ok {
+		_, ok = m.words[Stem(w)]
+	}
+	return ok
 }
