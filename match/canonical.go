@@ -1251,6 +1251,14 @@ func (m *Matcher) canonicalWord(w string) string {
 	if c, ok := m.words[w]; ok {
 		return c
 	}
+	if r, ok := strings.CutPrefix(w, "ال"); ok && len(r) >= 8 {
+		// A name whose first letters are an article's (ألمانيا):
+		// Stem takes them off the bare adjective (ألماني is ماني) and
+		// only the article off the definite one (الألماني is الماني).
+		if c, ok := m.words[r]; ok {
+			return c
+		}
+	}
 	if a := americanSpelling(w); a != w {
 		// The lexicon may hold either spelling.
 		if c, ok := m.words[a]; ok {

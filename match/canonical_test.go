@@ -2917,3 +2917,26 @@ func TestClassUnlistedPapers(t *testing.T) {
 		{"yallakora", "يلا كورة | الأهلي يتعادل مع الزمالك في قمة الدوري المصري", "الأهلي يتعادل مع الزمالك في قمة الدوري المصري", true},
 	})
 }
+
+// TestClassHonorificsAndWomensTitles: an honorific before a title, a
+// woman's title written in the feminine or the masculine, a country whose
+// name starts like an article, and acts named two ways (sets 139 to 141).
+func TestClassHonorificsAndWomensTitles(t *testing.T) {
+	checkClass(t, []classCase{
+		{"majesty ar", "الملك عبدالله الثاني يلتقي الرئيس الأمريكي في البيت الأبيض", "جلالة الملك عبدالله الثاني يلتقي الرئيس الأميركي في البيت الأبيض", true},
+		{"excellency ar", "فخامة الرئيس يستقبل وزير الخارجية الأمريكي", "الرئيس يستقبل وزير الخارجية الأمريكي", true},
+		{"prime minister, feminine, of a country ar", "رئيسة وزراء بنغلاديش الشيخة حسينة تستقيل وتغادر البلاد", "الشيخة حسينة تستقيل وتغادر البلاد", true},
+		{"minister, feminine and masculine ar", "وزيرة الخارجية الألمانية تصل إلى بيروت", "وزير الخارجية الألماني يصل إلى بيروت", true},
+		{"german, definite and country ar", "الرئيس الألماني يصل إلى بيروت", "رئيس ألمانيا يصل إلى بيروت", true},
+		{"german is not french ar", "المستشار الألماني يزور القاهرة", "المستشار الفرنسي يزور القاهرة", false},
+		{"recalling its ambassador stays apart ar", "الجزائر تستدعي سفيرها لدى فرنسا", "الجزائر تستدعي السفير الفرنسي", false},
+		{"retire is quit", "Spain's Nadal to retire from tennis after Davis Cup Finals", "Spain's Nadal to quit tennis after Davis Cup Finals", true},
+		{"overtakes is surpasses", "China's BYD overtakes Tesla in annual electric car sales", "China's BYD surpasses Tesla in annual electric car sales", true},
+		{"nears is approaches", "Philippines evacuates thousands as Typhoon Doksuri nears", "Philippines evacuates thousands as Typhoon Doksuri approaches", true},
+		{"polls close is not approach", "Polls close in Turkey's presidential runoff", "Voting ends in Turkey presidential run-off", true},
+		{"gains ar", "البورصة المصرية تربح 20 مليار جنيه في ختام تعاملات الأسبوع", "البورصة المصرية تكسب 20 مليار جنيه في ختام تعاملات الأسبوع", true},
+		{"gains is not loses ar", "البورصة المصرية تربح 20 مليار جنيه في ختام تعاملات الأسبوع", "البورصة المصرية تخسر 20 مليار جنيه في ختام تعاملات الأسبوع", false},
+		{"warplanes ar", "تايوان ترصد 21 طائرة عسكرية صينية حول الجزيرة", "تايوان ترصد 21 طائرة حربية صينية حول الجزيرة", true},
+		{"files papers ar", "سيف الإسلام القذافي يقدم أوراق ترشحه للانتخابات الرئاسية", "سيف الإسلام القذافي يودع أوراق ترشحه للانتخابات الرئاسية", true},
+	})
+}

@@ -10,7 +10,7 @@ import (
 // Signature. Anything that stores their results (normalized titles, index
 // keys) should record it and rebuild when it changes: a key computed under
 // other rules will not be found again.
-const Version = 11
+const Version = 12
 
 // strongWeight is the weight of a token that names a number or a negation.
 // A differing count, score or date, or a "not", changes the story however

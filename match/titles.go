@@ -29,6 +29,7 @@ capital agency
 رئيس الرئيس وزير الوزير ملك الملك العاهل امير الامير ولي العهد شيخ الشيخ سلطان مستشار المستشار
 قائد زعيم امين الامين المتحدث متحدث سفير السفير مبعوث المبعوث حاكم نائب السابق
 عاصمه العاصمه مرشد المرشد مشير المشير
+رئيسة الرئيسة وزيرة الوزيرة ملكة الملكة أميرة الأميرة الشيخة سفيرة السفيرة نائبة المتحدثة متحدثة
 `)
 
 // titleComplements are English title words that make no title alone:
@@ -180,6 +181,17 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 	writtenAt := func(i int) bool { return i < 64 && inflected&(1<<i) != 0 }
 	inflectedAt := func(i int) bool { return looksInflected(toks[i]) || writtenAt(i) }
 	nameWord := func(t string) bool { return weight(t) == 1 && !isVerb(t) && !titleSet()[t] && !notName(t) }
+	// An honorific before a title (جلالة الملك, فخامة الرئيس, صاحب
+	// السمو) is a house style, as the title it stands before is: one wire
+	// writes it, another does not.
+	for i := len(toks) - 2; i >= 0; i-- {
+		if honorifics[toks[i]] && (titleSet()[toks[i+1]] || honorifics[toks[i+1]] || drop != nil && drop[i+1]) {
+			if drop == nil {
+				drop = make([]bool, len(toks))
+			}
+			drop[i] = true
+		}
+	}
 	for i := 0; i < len(toks); {
 		if !titleSet()[toks[i]] {
 			i++
