@@ -2940,3 +2940,16 @@ func TestClassHonorificsAndWomensTitles(t *testing.T) {
 		{"files papers ar", "سيف الإسلام القذافي يقدم أوراق ترشحه للانتخابات الرئاسية", "سيف الإسلام القذافي يودع أوراق ترشحه للانتخابات الرئاسية", true},
 	})
 }
+
+// TestClassCentralBanksAndRupees: a central bank by its own name is the
+// country's central bank, and rupees written Rs10 are 10 rupees (set 141).
+func TestClassCentralBanksAndRupees(t *testing.T) {
+	checkClass(t, []classCase{
+		{"bank al-maghrib", "Morocco's central bank holds key rate at 2.75%", "Bank Al-Maghrib keeps key rate at 2.75%", true},
+		{"rbi", "India's central bank holds repo rate at 6.5%", "RBI holds repo rate at 6.5%", true},
+		{"two central banks", "Bank of England holds rates", "Bank of Japan holds rates", false},
+		{"rs10", "Pakistan raises petrol price by 10 rupees a litre", "Pakistan hikes petrol price by Rs10 a litre", true},
+		{"rs.2 and the rupee sign", "India cuts fuel price by Rs.2", "India cuts fuel price by ₹2", true},
+		{"rs10 is not rs20", "Pakistan raises petrol price by Rs10 a litre", "Pakistan raises petrol price by Rs20 a litre", false},
+	})
+}

@@ -107,6 +107,25 @@ func prepNumbers(s string) string {
 				}
 				continue
 			}
+		case '₹':
+			if next >= 0 {
+				b = append(b, " inr "...)
+				continue
+			}
+		case 'R':
+			// "Rs10", "Rs.10": rupees, as "10 rupees" is (the lexicon
+			// reads rs as inr when it stands alone).
+			if (i == 0 || !isWordRune(rs[i-1])) && i+2 < len(rs) && rs[i+1] == 's' {
+				j := i + 2
+				if rs[j] == '.' {
+					j++
+				}
+				if digit(j) >= 0 {
+					b = append(b, " inr "...)
+					i = j - 1
+					continue
+				}
+			}
 		case 'u', 'U':
 			// U-21, U21: an age category, kept as one word.
 			if (i == 0 || !isWordRune(rs[i-1])) && i+2 < len(rs) && rs[i+1] == '-' && digit(i+2) >= 0 {
