@@ -2953,3 +2953,38 @@ func TestClassCentralBanksAndRupees(t *testing.T) {
 		{"rs10 is not rs20", "Pakistan raises petrol price by Rs10 a litre", "Pakistan raises petrol price by Rs20 a litre", false},
 	})
 }
+
+// TestClassKindAdjectives: an Arabic relational adjective with the
+// article after a noun that has it says which of its kind the noun is
+// (المحكمة العسكرية is not المحكمة); one that belongs to a name, says how
+// a thing is, or tells a nationality does not (sets 130, 138).
+func TestClassKindAdjectives(t *testing.T) {
+	checkClass(t, []classCase{
+		{"military court ar", "المحكمة تقضي بسجن ضابطين سابقين عشر سنوات", "المحكمة العسكرية تقضي بسجن ضابطين سابقين عشر سنوات", false},
+		{"federal police ar", "الشرطة الاتحادية العراقية تعتقل خلية في كركوك", "الشرطة العراقية تعتقل خلية في كركوك", false},
+		{"local elections ar", "الانتخابات المحلية تنطلق الأحد وسط إجراءات أمنية مشددة", "الانتخابات تنطلق الأحد وسط إجراءات أمنية مشددة", false},
+		{"two kinds ar", "النيابة العامة تأمر بحبس ثلاثة موظفين في قضية رشوة", "النيابة المالية تأمر بحبس ثلاثة موظفين في قضية رشوة", false},
+		{"after a glued article ar", "سابك تعلن أرباحا فصلية بقيمة 1.2 مليار ريال", "سابك للمغذيات الزراعية تعلن أرباحا فصلية بقيمة 1.2 مليار ريال", false},
+		{"on both sides ar", "المحكمة العسكرية تقضي بسجن ضابطين عشر سنوات", "المحكمة العسكرية تقضي بسجن ضابطين 10 سنوات", true},
+		{"a name after a title on one side ar", "الرئيس السيسي يستقبل وزير الخارجية الأمريكي", "السيسي يستقبل وزير الخارجية الأمريكي", true},
+		{"a nationality ar", "الحرس الثوري الإيراني يعلن إجراء مناورات بحرية في مضيق هرمز", "الحرس الثوري يعلن إجراء مناورات بحرية في مضيق هرمز", true},
+		{"part of a name ar", "صندوق النقد الدولي يوافق على صرف شريحة جديدة لمصر", "صندوق النقد يوافق على صرف شريحة جديدة لمصر", true},
+		{"a spelling ar", "الاتحاد الأوروبي يفرض حزمة عقوبات جديدة على روسيا", "الاتحاد الأوربي يفرض حزمة عقوبات جديدة على روسيا", true},
+		{"a speaker left out ar", "غرق قارب مهاجرين قبالة سواحل صفاقس", "الحرس الوطني: غرق قارب مهاجرين قبالة سواحل صفاقس", true},
+		{"no article before it ar", "تونس تعلن إجراءات في القضية", "تونس تعلن إجراءات", false},
+	})
+}
+
+// TestClassAgencyDatelines: a dateline's agency the lists do not know, in
+// brackets or joined by a hyphen, and a site's edition in a language
+// (set 145).
+func TestClassAgencyDatelines(t *testing.T) {
+	checkClass(t, []classCase{
+		{"suna", "PORT SUDAN (SUNA) - Sudan's army says it has retaken Wad Madani from RSF", "Sudan's army says it has retaken Wad Madani from RSF", true},
+		{"dpa ar", "برلين (د ب أ) - شولتس يخسر تصويت الثقة في البرلمان الألماني", "شولتس يخسر تصويت الثقة في البرلمان الألماني", true},
+		{"date and double dash ar", "سيئول، 14 ديسمبر (يونهاب) -- البرلمان الكوري الجنوبي يصوت لصالح عزل الرئيس", "البرلمان الكوري الجنوبي يصوت لصالح عزل الرئيس", true},
+		{"hyphenated ar", "دمشق-سانا - وزارة الاتصالات تعلن إعادة خدمة الإنترنت إلى حلب", "وزارة الاتصالات تعلن إعادة خدمة الإنترنت إلى حلب", true},
+		{"edition in a language", "Yemen's Houthis claim attack on ship in Red Sea - Al Mayadeen English", "Yemen's Houthis claim attack on ship in Red Sea", true},
+		{"a place with al stays", "Sudan army repels RSF attack - El Fasher", "Sudan army repels RSF attack - Al Obeid", false},
+	})
+}

@@ -453,6 +453,11 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 		return false
 	}
 	numbered, article := false, false
+	if n := len(words); n >= 2 && outletLanguages[words[n-1]] {
+		// "- Al Mayadeen English", "- DW عربية": a site names its
+		// edition in a language, a place does not.
+		return !slices.ContainsFunc(words[:n-1], hasDigit)
+	}
 	if len(words) >= 2 && words[0] == "the" {
 		// "… – The Peninsula", "- The Hindu": a paper's article makes
 		// one word a name; a place so written is still a place (The
@@ -483,6 +488,13 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 		}
 	}
 	return true
+}
+
+// outletLanguages are the editions sites name after themselves, as
+// Normalize writes them.
+var outletLanguages = map[string]bool{
+	"english": true, "arabic": true, "francais": true, "french": true, "turkce": true,
+	"عربي": true, "عربيه": true, "بالعربيه": true, "بالعربي": true, "english edition": true,
 }
 
 // articlePlaces are places English names with "the", which a dash may
@@ -967,10 +979,16 @@ func (m *Matcher) stripDateline(s string) string {
 	if strings.HasSuffix(head, ")") {
 		// "GAZA (Reuters)", "الرياض (واس)", "(AP)".
 		open := strings.LastIndexByte(head, '(')
-		if open < 0 || !m.outletName(head[open+1:len(head)-1]) || !datelinePlace(head[:open]) {
+		if open < 0 || !m.outletName(head[open+1:len(head)-1]) && !agencyShaped(head[open+1:len(head)-1]) || !datelinePlace(head[:open]) {
 			return s
 		}
-		return s[i+len(sep):]
+		return strings.TrimLeft(s[i+len(sep):], "-–— ")
+	}
+	if k := strings.LastIndexByte(head, '-'); k > 0 && !strings.Contains(head, " -") && !strings.Contains(head, "- ") {
+		// "دمشق-سانا - …": the place and the agency joined by a hyphen.
+		if agency := head[k+1:]; (m.outletName(agency) || agencyShaped(agency)) && datelinePlace(head[:k]) && strings.Count(rest, " ") >= 2 {
+			return rest
+		}
 	}
 	// "رام الله - وفا - …": the place, then the outlet between two
 	// separators.
@@ -998,6 +1016,24 @@ func (m *Matcher) stripDateline(s string) string {
 		return after
 	}
 	return s
+}
+
+// agencyShaped reports whether seg, in brackets after a dateline's place
+// or joined to it by a hyphen, has the shape of a news agency's name the
+// lists do not know: one to three words of six letters or fewer, no
+// figure (SUNA, ANTARA, "د ب أ", واع, يونهاب). There wires put the agency,
+// and a place is all that comes before.
+func agencyShaped(seg string) bool {
+	words := strings.Fields(Normalize(seg))
+	if len(words) == 0 || len(words) > 3 || hasDigit(seg) {
+		return false
+	}
+	for _, w := range words {
+		if utf8.RuneCountInString(w) > 6 {
+			return false
+		}
+	}
+	return true
 }
 
 // outletName reports whether seg is an outlet's name, listed or known by

@@ -38,6 +38,31 @@ func isQualifier(t string) bool {
 	return len(t) >= 2 && len(t) <= 3 && t[0] == 'u' && isASCIIDigit(t[1]) && isASCIIDigit(t[len(t)-1])
 }
 
+// cutKinds splits the kind marks (see markKind), which Canonical puts
+// last, from toks: they take no part in pairing or in the rules that
+// read marks by place, only in oneSidedKind.
+func cutKinds(toks []string) (rest, kinds []string) {
+	n := len(toks)
+	for n > 0 && strings.HasPrefix(toks[n-1], markKind) {
+		n--
+	}
+	return toks[:n], toks[n:]
+}
+
+// oneSidedKind reports whether a kind mark of one side names a word the
+// other side has not, as is or spelled near it: a qualifier on one side.
+// A word both have qualifies neither, wherever the other put it
+// (السيسي after a title on one side and first on the other).
+func oneSidedKind(kinds, other []string) bool {
+	for _, k := range kinds {
+		w := k[len(markKind):]
+		if !slices.ContainsFunc(other, func(u string) bool { return u == w || nearToken(w, u) }) {
+			return true
+		}
+	}
+	return false
+}
+
 // symmetric are canonical verbs whose two sides may swap without changing
 // the story: a meets b is b meets a; a draws with b is b draws with a.
 var symmetric = map[string]bool{
@@ -57,7 +82,9 @@ var symmetric = map[string]bool{
 //
 //   - a verbal negation on one side only (see Similarity);
 //   - a qualifier on one side only: youth, reserves, women, U-21,
-//     للناشئين, غير … (see qualifiers);
+//     للناشئين, غير … (see qualifiers), or an Arabic relational
+//     adjective that says which of its kind a noun is, العسكرية,
+//     الاتحادية (see kindAdjective);
 //   - roles swapped: two shared tokens stand in one order in a and the
 //     other in b, with a shared verb between them in both ("A sues B" /
 //     "B sues A"), unless that verb is symmetric (meets, draws). A phrase
@@ -286,8 +313,21 @@ func particleOnly(toks []string, partner []int8) bool {
 // decided.
 func score(a, b []string, p *pairing) (float64, string) {
 	a, b = a[:min(len(a), maxTokens)], b[:min(len(b), maxTokens)]
+	a, ka := cutKinds(a)
+	b, kb := cutKinds(b)
+	if p != nil {
+		for i := len(a); i < len(a)+len(ka); i++ {
+			p.ab[i] = -1
+		}
+		for j := len(b); j < len(b)+len(kb); j++ {
+			p.ba[j] = -1
+		}
+	}
 	if len(a) == 0 || len(b) == 0 {
 		return 0, ruleNone
+	}
+	if oneSidedKind(ka, b) || oneSidedKind(kb, a) {
+		return 0, ruleQualifier
 	}
 	if negated(a) != negated(b) {
 		return 0, ruleNegation
