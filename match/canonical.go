@@ -1051,7 +1051,7 @@ const markKind = "~kind:"
 // the adjectives of describedKinds, which say how a thing is, not which.
 func kindAdjective(raw, c string) bool {
 	if isASCIIWord(raw) || !strings.HasPrefix(raw, "ال") || !(strings.HasSuffix(raw, "ي") || strings.HasSuffix(raw, "يه")) ||
-		utf8.RuneCountInString(raw) < 6 || hasDigit(c) || isMark(c) {
+		utf8.RuneCountInString(raw) < 5 || hasDigit(c) || isMark(c) {
 		return false
 	}
 	return !countryTokens()[c] && !nisbaPlaces()[c] && !describedKinds[c] && !describedKinds[Stem(raw)] && !isQualifier(c)
@@ -1080,7 +1080,7 @@ var describedKinds = func() map[string]bool {
 		رسمي رسميه تاريخي تاريخيه فوري فوريه رييسي رييسيه قياسي قياسيه جماعي جماعيه حالي حاليه
 		جوي جويه صاروخي صاروخيه ارهابي ارهابيه دموي دمويه حكومي حكوميه ثوري ثوريه
 		امني امنيه طبي طبيه صحي صحيه انساني انسانيه دبلوماسي دبلوماسيه سياسي سياسيه
-		اقتصادي اقتصاديه ماضي ماضيه جاري جاريه دوري ثنايي ثناييه`) {
+		اقتصادي اقتصاديه ماضي ماضيه جاري جاريه دوري ثنايي ثناييه اخري`) {
 		set[w] = true
 	}
 	return set
@@ -1622,6 +1622,16 @@ var fillers = map[string]bool{
 	"عنيف": true, "عنيفه": true, "ضخم": true, "ضخمه": true, "اسع": true, "اسعه": true, // واسع, واسعة: its waw reads as the conjunction (Stem)
 
 	"deadly": true, "devastating": true, "powerful": true, "strong": true,
+	// Epithets a wire puts before a name or a thing and another leaves
+	// out: "embattled President Yoon", "long-awaited opening", الفنان
+	// المخضرم, القيادي البارز (as Stem leaves them). Not a word that
+	// says which one (former, acting: qualifiers).
+	"embattl": true, "beleaguer": true, "troubl": true, "struggl": true, "veteran": true,
+	"controversial": true, "outspoken": true, "influential": true, "legendary": true,
+	"iconic": true, "renown": true, "prominent": true, "fam": true, "celebrat": true,
+	"belov": true, "notorious": true, "longawaited": true,
+	"مخضرم": true, "مخضرمه": true, "شهير": true, "شهيره": true, "معروف": true, "معروفه": true,
+	"بارزه": true, "عريق": true, "عريقه": true, "قدير": true, "قديره": true,
 	"مدمر": true, "مدمره": true, "قوي": true, "قويه": true, "شديد": true, "شديده": true,
 	// Said of feasts and months, not of events: عيد الفطر المبارك.
 	"مبارك": true,

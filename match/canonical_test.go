@@ -2988,3 +2988,24 @@ func TestClassAgencyDatelines(t *testing.T) {
 		{"a place with al stays", "Sudan army repels RSF attack - El Fasher", "Sudan army repels RSF attack - Al Obeid", false},
 	})
 }
+
+// TestClassQualifiersRoundTwelve: qualifying words of set 144 the list
+// did not know, a qualifier before a title that is not the body the
+// title is of, a chief executive as a title, and epithets that change
+// nothing.
+func TestClassQualifiersRoundTwelve(t *testing.T) {
+	checkClass(t, []classCase{
+		{"pilot scheme", "Bahrain launches pilot e-visa scheme for Indian tourists", "Bahrain launches e-visa scheme for Indian tourists", false},
+		{"exhibition", "Jabeur beats Swiatek in Wimbledon match", "Jabeur beats Swiatek in Wimbledon exhibition match", false},
+		{"interim chief executive", "Nissan names chief executive after Uchida steps down", "Nissan names interim chief executive after Uchida steps down", false},
+		{"wife of a title", "Philippine senator found dead at Manila home", "Wife of Philippine senator found dead at Manila home", false},
+		{"bodyguard", "Ukrainian lawmaker shot dead in Kyiv", "Bodyguard of Ukrainian lawmaker shot dead in Kyiv", false},
+		{"greater", "Greater Manchester mayor backs tram extension", "Manchester mayor backs tram extension", false},
+		{"drill ar", "الدفاع المدني يخلي مستشفى في جدة إثر حريق فرضي", "الدفاع المدني يخلي مستشفى في جدة إثر حريق", false},
+		{"son-in-law ar", "صهر الرئيس الأمريكي يصل إلى الرياض في زيارة قصيرة", "الرئيس الأمريكي يصل إلى الرياض في زيارة قصيرة", false},
+		{"friendly ar", "الوداد يفوز على الرجاء في ديربي الدار البيضاء", "الوداد يفوز على الرجاء في ديربي الدار البيضاء الودي", false},
+		{"embattled", "South Korean President Yoon arrested at his residence", "Embattled South Korean President Yoon arrested at his residence", true},
+		{"long-awaited", "Grand Egyptian Museum holds official opening", "Grand Egyptian Museum holds long-awaited official opening", true},
+		{"veteran ar", "وفاة الفنان المصري المخضرم حسن يوسف عن 90 عاما", "وفاة الفنان المصري حسن يوسف عن 90 عاما", true},
+	})
+}

@@ -22,7 +22,7 @@ import (
 // titleSet holds them as the pipeline writes them.
 var titleWords = strings.Fields(`
 president vice prime minister pm premier chancellor king queen prince princess crown emir sheikh sultan
-secretary foreign defence defense interior finance state general gen chief leader supreme spokesman
+secretary foreign defence defense interior finance state general gen chief executive leader supreme spokesman
 spokeswoman spokesperson envoy ambassador mayor governor senator sen congressman commander head former
 deputy interim
 capital agency
@@ -293,7 +293,7 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 		// words ("French", "Sudan army"), not a verb ("rocks Lebanese
 		// capital Beirut").
 		k := i - 1
-		for ; k >= max(0, i-2) && !arabic && !drop[k] && !at(k) && nameWord(toks[k]) && !writtenAt(k); k-- {
+		for ; k >= max(0, i-2) && !arabic && !drop[k] && !at(k) && nameWord(toks[k]) && !writtenAt(k) && !isQualifier(toks[k]); k-- {
 			drop[k] = true
 		}
 		// and the rank before that body goes with the title: "former
