@@ -3009,3 +3009,15 @@ func TestClassQualifiersRoundTwelve(t *testing.T) {
 		{"veteran ar", "وفاة الفنان المصري المخضرم حسن يوسف عن 90 عاما", "وفاة الفنان المصري حسن يوسف عن 90 عاما", true},
 	})
 }
+
+// TestClassSetOneFortyThree: acts named two ways, a deal near is no deal
+// reached, and a country's possessive before an acronym stays (set 143).
+func TestClassSetOneFortyThree(t *testing.T) {
+	checkClass(t, []classCase{
+		{"ratifies is approves", "Turkish parliament approves Sweden's NATO membership bid", "Turkish parliament ratifies Sweden's NATO membership bid", true},
+		{"a country before an acronym stays", "Turkish parliament approves Sweden's NATO membership bid", "Turkish parliament approves Finland's NATO membership bid", false},
+		{"bakes is scorches", "Record heat scorches Mexico City as temperatures hit 34C", "Record heat bakes Mexico City as temperatures hit 34C", true},
+		{"calls back is recalls", "Toyota recalls 1 million cars over airbag sensor defect", "Toyota calls back 1 million cars over airbag sensor defect", true},
+		{"a deal near ar", "قطر تعلن التوصل إلى اتفاق لوقف إطلاق النار في غزة", "قطر تعلن قرب التوصل إلى اتفاق لوقف إطلاق النار في غزة", false},
+	})
+}

@@ -259,7 +259,9 @@ func dropPossessiveCountry(s string) (string, string) {
 		// follows it, if anything, is in lower case or not a word
 		// ("Venezuela's Nicolas Maduro sworn in").
 		name := words[i+1]
-		if !startsUpper(name) {
+		if !startsUpper(name) || allCaps(name) {
+			// An acronym is a body, not a person: "Sweden's NATO
+			// bid" is Sweden's, not NATO's.
 			continue
 		}
 		if i+2 < len(words) && startsUpper(words[i+2]) {
@@ -285,6 +287,21 @@ func dropPossessiveCountry(s string) (string, string) {
 		return strings.Join(slices.Concat(words[:i], words[i+1:]), " "), c
 	}
 	return s, ""
+}
+
+// allCaps reports whether w is written in capitals only, two letters or
+// more: an acronym (NATO, LDP).
+func allCaps(w string) bool {
+	n := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 func startsUpper(w string) bool {
