@@ -206,6 +206,12 @@ func (m *Matcher) Canonical(title string) (normalized string, tokens []string) {
 // 4 reordered or dropped (see tokens).
 func (m *Matcher) canonical(title string, read *[]string) (normalized string, tokens []string) {
 	stripped := placeLast(islamicState(dropHitBy(m.Strip(title))))
+	normalized, tokens = m.canonicalOf(stripped, read)
+	return normalized, m.kindsLast(m.markPossessed(stripped, tokens, read))
+}
+
+// canonicalOf is canonical of a title stripped of its decorations.
+func (m *Matcher) canonicalOf(stripped string, read *[]string) (normalized string, tokens []string) {
 	normalized = Normalize(prepNumbers(expandNegations(stripped)))
 	from := normalized
 	if s, country := dropPossessiveCountry(stripped); country != "" {
@@ -1033,6 +1039,82 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 		}
 	}
 	return toks
+}
+
+// markPossessed adds a kind mark (see markKind) for each name a
+// possessive brings in after a name that is no country, in a headline in
+// sentence case: "Amazon's Ring", "Meta's WhatsApp", "Netanyahu's
+// Likud". The unit is not its owner: a headline that names the owner
+// alone tells of another subject. One that names the unit alone
+// ("Ring") may tell the same story, and the mark, whose word it has,
+// says nothing there.
+func (m *Matcher) markPossessed(stripped string, toks []string, read *[]string) []string {
+	if strings.IndexByte(stripped, '\'') < 0 && !strings.Contains(stripped, "’") {
+		return toks
+	}
+	words := strings.Fields(stripped)
+	if !sentenceCase(words) {
+		return toks
+	}
+	for i := 0; i+1 < len(words); i++ {
+		owner, ok := strings.CutSuffix(words[i], "'s")
+		if !ok {
+			owner, ok = strings.CutSuffix(words[i], "’s")
+		}
+		name := strings.TrimRight(words[i+1], ",.:;")
+		if !ok || owner == "" || !startsUpper(owner) || !startsUpper(name) || allCaps(name) {
+			continue
+		}
+		o, n := Normalize(owner), Normalize(name)
+		if strings.Contains(n, " ") || countryOrCapital(m.normalizedForm(o)) || possessives().countries[m.normalizedForm(o)] {
+			continue
+		}
+		f := m.normalizedForm(n)
+		if possessives().notNames[f] || titleSet()[f] || isVerb(f) || isStop(n) || !slices.Contains(toks, f) || slices.Contains(toks, markKind+f) {
+			continue
+		}
+		if read != nil {
+			*read = append(*read, "a name after an owner's possessive, marked as the owner's part: "+name)
+		}
+		toks = append(toks, marked(markKind+f, len(toks))...)
+	}
+	return toks
+}
+
+// sentenceCase reports whether a headline's words are in sentence case:
+// some word after the first, of four letters or more, starts in lower
+// case. In title case every word is capitalized and names are not told
+// by it.
+func sentenceCase(words []string) bool {
+	for _, w := range words[min(1, len(words)):] {
+		if utf8.RuneCountInString(w) >= 4 && startsLetter(w) && !startsUpper(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// kindsLast moves the kind marks of toks after every other token, where
+// Score reads them (see cutKinds): a speaker put after what is said
+// comes after the marks of what is said.
+func (m *Matcher) kindsLast(toks []string) []string {
+	n := len(toks)
+	for n > 0 && strings.HasPrefix(toks[n-1], markKind) {
+		n--
+	}
+	if !slices.ContainsFunc(toks[:n], func(t string) bool { return strings.HasPrefix(t, markKind) }) {
+		return toks
+	}
+	out := make([]string, 0, len(toks))
+	var kinds []string
+	for _, t := range toks {
+		if strings.HasPrefix(t, markKind) {
+			kinds = append(kinds, t)
+		} else {
+			out = append(out, t)
+		}
+	}
+	return append(out, kinds...)
 }
 
 // markKind marks a relational adjective that says which of its noun's

@@ -3021,3 +3021,16 @@ func TestClassSetOneFortyThree(t *testing.T) {
 		{"a deal near ar", "قطر تعلن التوصل إلى اتفاق لوقف إطلاق النار في غزة", "قطر تعلن قرب التوصل إلى اتفاق لوقف إطلاق النار في غزة", false},
 	})
 }
+
+// TestClassPossessedUnits: a name a possessive brings in after an owner
+// that is no country is the owner's unit, not the owner; the unit named
+// alone may be the same story (sets 117, 144).
+func TestClassPossessedUnits(t *testing.T) {
+	checkClass(t, []classCase{
+		{"ring", "Amazon to pay $5.8 million to settle privacy charges", "Amazon's Ring to pay $5.8 million to settle privacy charges", false},
+		{"whatsapp", "Irish regulator fines Meta over privacy breaches", "Irish regulator fines Meta's WhatsApp over privacy breaches", false},
+		{"the unit alone", "Alphabet's Google fined $2.4bn by EU regulators", "Google fined $2.4bn by EU regulators", true},
+		{"a country's possessive", "Japan's Kishida reshuffles cabinet", "Kishida reshuffles cabinet", true},
+		{"a site's possessive", "Port strike enters third day as talks stall", "Port strike enters third day as talks stall - Lloyd's List", true},
+	})
+}

@@ -444,7 +444,8 @@ var dashSeps = map[string]bool{" - ": true, " – ": true, " — ": true, " | ":
 // 24" does), after a headline of four words or more. A dash before a
 // speaker ("- Hamas official") or a place ("- Gaza") is the story's.
 func (m *Matcher) unlistedOutlet(head, tail string) bool {
-	words := strings.Fields(tail)
+	// "Lloyd's List": a possessive in a site's name is part of it.
+	words := slices.DeleteFunc(strings.Fields(tail), func(w string) bool { return w == "s" })
 	if len(words) == 0 || len(words) > 3 || strings.Count(strings.TrimSpace(head), " ") < 3 {
 		return false
 	}
