@@ -421,6 +421,17 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	for rest := normalized; rest != "" && len(raw) < 4*maxTokens; {
 		var w string
 		w, rest, _ = strings.Cut(rest, " ")
+		if detachedProclitic(w) && rest != "" {
+			// "ب 4 أهداف", a preposition its wire set apart from the
+			// word (بـ4 written with a space): glued back, as the
+			// other wires write it.
+			var next string
+			next, rest, _ = strings.Cut(rest, " ")
+			if r, ok := strings.CutPrefix(next, "ال"); ok && w == "ل" {
+				next = "ل" + r // ل and ال are written لل
+			}
+			w += next
+		}
 		if w != "" {
 			w = foldLatin(w)
 			raw = append(raw, w)
@@ -565,7 +576,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 				}
 			}
 		}
-		if noun, ok := nounSenses[words[i]]; ok && (len(toks) == 0 || i > 0 && (nounCues[raw[i-1]] || m.nationality(words[i-1]) || hasDigit(raw[i-1]) || multipliers[raw[i-1]] > 0) ||
+		if noun, ok := nounSenses[words[i]]; ok && (len(toks) == 0 || i > 0 && (nounCues[raw[i-1]] && !(noun == "gbp" && weatherCues[raw[i-1]]) || m.nationality(words[i-1]) || hasDigit(raw[i-1]) || multipliers[raw[i-1]] > 0) ||
 			i+1 < len(words) && isVerb(m.canonicalWord(words[i+1]))) {
 			// The noun of a word the lexicon reads as a verb, where an
 			// English headline has its subject: first, after an
@@ -1571,6 +1582,14 @@ var nounCues = map[string]bool{
 	"from": true, "during": true, "on": true, "at": true, "over": true,
 	"s": true, // "Egypt's pound weakens"
 }
+
+// detachedProclitic reports whether w is an Arabic preposition of one
+// letter standing alone (ب, ل, ك).
+func detachedProclitic(w string) bool { return w == "ب" || w == "ل" || w == "ك" }
+
+// weatherCues are the nounCues of weather: before "pounds" they are its
+// subject ("Heavy rain pounds Jeddah"), not a currency's adjective.
+var weatherCues = map[string]bool{"rain": true, "snow": true, "hail": true, "ice": true, "storm": true, "winds": true, "sand": true, "dust": true, "thunder": true}
 
 // wordForm is one word as the pipeline compares it: normalized, Latin
 // diacritics folded, stemmed, and read through the lexicon. The word sets

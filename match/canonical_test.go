@@ -3034,3 +3034,24 @@ func TestClassPossessedUnits(t *testing.T) {
 		{"a site's possessive", "Port strike enters third day as talks stall", "Port strike enters third day as talks stall - Lloyd's List", true},
 	})
 }
+
+// TestClassRoundThirteen: decorations and readings of sets 146 and 149:
+// a site named after its country's adjective, a clock before a headline,
+// a listed outlet's edition in a language, a bracket before a site's
+// name, a site's possessive name of one word; a preposition set apart
+// from its word, a currency that is no verb, a transliteration.
+func TestClassRoundThirteen(t *testing.T) {
+	checkClass(t, []classCase{
+		{"site with a country's adjective ar", "الحوثيون يعلنون استهداف سفينة تجارية في خليج عدن - المشهد اليمني", "الحوثيون يعلنون استهداف سفينة تجارية في خليج عدن", true},
+		{"a clock first", "12:45 Nigeria's inflation rises to 33.2% in March", "Nigeria's inflation rises to 33.2% in March", true},
+		{"a clock and a zone first ar", "10:45 بتوقيت مكة المكرمة — إسرائيل تعلن اعتراض صاروخ أطلق من اليمن", "إسرائيل تعلن اعتراض صاروخ أطلق من اليمن", true},
+		{"edition of a listed outlet ar", "الرئيس التونسي يقيل رئيس الحكومة أحمد الحشاني - بي بي سي نيوز عربي", "الرئيس التونسي يقيل رئيس الحكومة أحمد الحشاني", true},
+		{"bracket before a site", "Italy's Meloni wins confidence vote in Senate", "Italy's Meloni wins confidence vote in Senate (updated 14:20) - ANSA English", true},
+		{"possessive site of one word", "Sri Lanka elects Marxist-leaning Dissanayake as president - AFP - Barron's", "Sri Lanka elects Marxist-leaning Dissanayake as president", true},
+		{"preposition set apart ar", "برشلونة يكتسح ريال مدريد بـ4 أهداف مقابل هدفين", "برشلونة يكتسح ريال مدريد ب 4 أهداف مقابل هدفين", true},
+		{"lam set apart before the article ar", "ركلة جزاء متأخرة تمنح الفوز ل الهلال أمام القادسية", "ركلة جزاء متأخرة تمنح الفوز للهلال أمام القادسية", true},
+		{"rain pounds", "Heavy rain lashes Jeddah, schools shut", "Heavy rain pounds Jeddah, schools shut", true},
+		{"pounds is money after a figure", "Egypt raises fuel prices by 2 pounds", "Egypt raises fuel prices by 2 dollars", false},
+		{"katz ar", "وزير الدفاع الإسرائيلي كاتس يهدد حزب الله برد قاس", "وزير الدفاع الإسرائيلي كاتز يهدد حزب الله برد قاس", true},
+	})
+}

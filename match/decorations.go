@@ -50,7 +50,7 @@ var builtinOutlets = []string{
 	"الجزيره", "الجزيره نت", "الجزيره مباشر", "العربيه", "العربيه نت",
 	"سكاي نيوز عربيه", "سكاي نيوز", "بي بي سي", "بي بي سي عربي", "وفا",
 	"وكاله وفا", "وكاله الانباء الفلسطينيه", "وكاله الانباء", "روسيا اليوم",
-	"ار تي", "سبوتنيك", "الشرق الاوسط", "القدس العربي", "معا", "وكاله معا",
+	"ار تي", "بي بي سي نيوز", "سبوتنيك", "الشرق الاوسط", "القدس العربي", "معا", "وكاله معا",
 	"سما", "شبكه قدس", "الميادين", "المنار", "العربي الجديد", "الحره",
 	"فرانس 24", "سي ان ان", "سي ان ان بالعربيه", "اليوم السابع", "الاهرام",
 	"المصري اليوم", "كونا", "واس", "وام", "قنا", "بترا", "سانا", "ايرنا",
@@ -230,29 +230,7 @@ func (m *Matcher) Strip(title string) string {
 	for range 3 {
 		s = stripWireLabel(s)
 	}
-	// A decoration in parentheses at the end: "(رويترز)", "(AP)", "[27
-	// Feb 2024]".
-	for range 3 {
-		t := strings.TrimRight(s, " .")
-		open := byte('(')
-		if strings.HasSuffix(t, "]") {
-			open = '['
-		} else if !strings.HasSuffix(t, ")") {
-			break
-		}
-		i := strings.LastIndexByte(t, open)
-		// "(1)", "(2)": a part of a series, as sites number them; "ABC
-		// News (Australian Broadcasting Corporation)", an outlet's name
-		// told in full.
-		if i <= 0 {
-			break
-		}
-		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) &&
-			!(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], Normalize(inner))) {
-			break
-		}
-		s = strings.TrimSpace(t[:i])
-	}
+	s = m.stripTrailingBrackets(s)
 	for range 3 {
 		i, sep := lastSep(s, trailingSeps)
 		if i < 0 {
@@ -269,7 +247,9 @@ func (m *Matcher) Strip(title string) string {
 		if strings.TrimSpace(s[:i]) == "" {
 			break
 		}
-		s = strings.TrimSpace(s[:i])
+		// "… (updated 14:20) - ANSA English": a bracket the site's
+		// name stood after.
+		s = m.stripTrailingBrackets(strings.TrimSpace(s[:i]))
 	}
 	// Reuters' attribution: " -White House", " -sources", a hyphen glued
 	// to a short tail.
@@ -300,7 +280,49 @@ func (m *Matcher) Strip(title string) string {
 		}
 		s = stripWireLabel(rest)
 	}
-	return stripQuoteLead(s)
+	return stripQuoteLead(stripLeadClock(s))
+}
+
+// stripLeadClock removes the time a site stamps before a headline with
+// no separator: "12:45 Nigeria's inflation rises". A headline left of
+// three words or more.
+func stripLeadClock(s string) string {
+	clock, rest, ok := strings.Cut(s, " ")
+	if !ok || len(clock) < 4 || len(clock) > 5 || strings.Count(rest, " ") < 2 {
+		return s
+	}
+	h, mm, ok := strings.Cut(clock, ":")
+	if !ok || len(h) < 1 || len(h) > 2 || len(mm) != 2 || !allDigits(h) || !allDigits(mm) {
+		return s
+	}
+	return rest
+}
+
+// stripTrailingBrackets removes decorations in brackets at the end of s:
+// "(رويترز)", "(AP)", "[27 Feb 2024]".
+func (m *Matcher) stripTrailingBrackets(s string) string {
+	for range 3 {
+		t := strings.TrimRight(s, " .")
+		open := byte('(')
+		if strings.HasSuffix(t, "]") {
+			open = '['
+		} else if !strings.HasSuffix(t, ")") {
+			break
+		}
+		i := strings.LastIndexByte(t, open)
+		// "(1)", "(2)": a part of a series, as sites number them; "ABC
+		// News (Australian Broadcasting Corporation)", an outlet's name
+		// told in full.
+		if i <= 0 {
+			break
+		}
+		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) &&
+			!(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], Normalize(inner))) {
+			break
+		}
+		s = strings.TrimSpace(t[:i])
+	}
+	return s
 }
 
 // stripByline removes a byline and the dateline after it that some sites
@@ -444,8 +466,11 @@ var dashSeps = map[string]bool{" - ": true, " – ": true, " — ": true, " | ":
 // 24" does), after a headline of four words or more. A dash before a
 // speaker ("- Hamas official") or a place ("- Gaza") is the story's.
 func (m *Matcher) unlistedOutlet(head, tail string) bool {
-	// "Lloyd's List": a possessive in a site's name is part of it.
-	words := slices.DeleteFunc(strings.Fields(tail), func(w string) bool { return w == "s" })
+	// "Lloyd's List", "Barron's": a possessive in a site's name is part
+	// of it, and makes a name of one word.
+	words := strings.Fields(tail)
+	possessive := slices.Contains(words, "s")
+	words = slices.DeleteFunc(words, func(w string) bool { return w == "s" })
 	if len(words) == 0 || len(words) > 3 || strings.Count(strings.TrimSpace(head), " ") < 3 {
 		return false
 	}
@@ -471,7 +496,7 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 	if n := len(words); n >= 2 && len(words[n-1]) == 2 && allDigits(words[n-1]) {
 		words, numbered = words[:n-1], true // "اليوم 24", "الأردن 24"
 	}
-	if len(words) < 2 && !numbered && !article {
+	if len(words) < 2 && !numbered && !article && !possessive {
 		// One word after a dash is as often a place as a site
 		// ("… - Basra").
 		return false
@@ -480,7 +505,10 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 		c := m.normalizedForm(w)
 		// A name that starts with its country is a paper's (Sudan
 		// Tribune, سودان تربيون, الأردن 24); a country alone is a place.
-		place := (countryOrCapital(c) || nisbaPlaces()[c]) && !(k == 0 && (numbered || len(words) >= 2))
+		// So is one that ends in a country's adjective after a word
+		// with the article (المشهد اليمني, القدس العربي).
+		nisbaName := k > 0 && k == len(words)-1 && strings.HasPrefix(words[0], "ال") && (strings.HasSuffix(w, "ي") || strings.HasSuffix(w, "يه"))
+		place := (countryOrCapital(c) || nisbaPlaces()[c]) && !(k == 0 && (numbered || len(words) >= 2)) && !nisbaName
 		// Arabic names of papers look like verbs (تربيون, تايمز): only
 		// listed verbs count there.
 		verb := verbSet()[c] || isASCIIWord(w) && isVerb(c)
@@ -706,6 +734,11 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 		return false
 	}
 	if m.listedOutlet(n) || labelSegments[n] || words <= 4 && hasOutletWord(n) {
+		return true
+	}
+	if k := strings.LastIndexByte(n, ' '); k > 0 && outletLanguages[n[k+1:]] && m.listedOutlet(n[:k]) {
+		// "بي بي سي نيوز عربي", "ANSA English": a listed outlet's
+		// edition in a language.
 		return true
 	}
 	return isAttribution(n, !trailing)
