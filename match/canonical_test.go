@@ -3055,3 +3055,13 @@ func TestClassRoundThirteen(t *testing.T) {
 		{"katz ar", "وزير الدفاع الإسرائيلي كاتس يهدد حزب الله برد قاس", "وزير الدفاع الإسرائيلي كاتز يهدد حزب الله برد قاس", true},
 	})
 }
+
+// TestClassNoNameAfterTitle: a word said of the man after his title is no
+// name the title introduces, so a rank before it stays (set 148).
+func TestClassNoNameAfterTitle(t *testing.T) {
+	checkClass(t, []classCase{
+		{"former minister accused ar", "هيئة النزاهة: القبض على وزير سابق متهم بهدر المال العام", "هيئة النزاهة: القبض على وزير متهم بهدر المال العام", false},
+		{"minister accused ar", "القبض على وزير سابق متهم بهدر المال العام", "اعتقال وزير سابق متهم بهدر المال العام", true},
+		{"senator found dead", "Philippine senator found dead at Manila home", "Philippine senator found dead in Manila", true},
+	})
+}

@@ -407,6 +407,11 @@ var arabicNotNames = map[string]bool{
 	// Accusatives of why or how: تستدعي سفير السويد احتجاجا (in protest).
 	"احتجاجا": true, "تضامنا": true, "ردا": true, "تنديدا": true, "دعما": true, "رسميا": true,
 	"تمهيدا": true, "استعدادا": true, "تعبيرا": true,
+	// What is said of the man after his title, which names no one:
+	// القبض على وزير سابق متهم بهدر المال العام, a minister accused;
+	// "senator found dead".
+	"متهم": true, "متهمه": true, "مدان": true, "مدانه": true, "مطلوب": true, "مطلوبه": true,
+	"مشتبه": true, "موقوف": true, "هارب": true, "فار": true, "found": true,
 	// What an office is given, sent or told after its title: يمنح رئيس
 	// وزراء الهند وسام زايد, يهنئ رئيس نيجيريا بمناسبة, يبحث مع الرئيس
 	// الفرنسي تطورات.
