@@ -3065,3 +3065,18 @@ func TestClassNoNameAfterTitle(t *testing.T) {
 		{"senator found dead", "Philippine senator found dead at Manila home", "Philippine senator found dead in Manila", true},
 	})
 }
+
+// TestClassQualifiersRoundThirteen: words of set 147 that make the
+// subject another one (a flash reading, a booster, a dwarf planet, an
+// uncle, a final verdict, the black market).
+func TestClassQualifiersRoundThirteen(t *testing.T) {
+	checkClass(t, []classCase{
+		{"flash pmi", "Euro zone flash PMI falls to nine-month low in June", "Euro zone PMI falls to nine-month low in June", false},
+		{"monthly", "Turkey's inflation slows to 1.5% in May", "Turkey's monthly inflation slows to 1.5% in May", false},
+		{"booster", "Pfizer seeks US approval for Covid shot for young children", "Pfizer seeks US approval for Covid booster shot for young children", false},
+		{"uncle ar", "وفاة عم أمير الكويت عن 86 عاما", "وفاة أمير الكويت عن 86 عاما", false},
+		{"final verdict ar", "القضاء الفرنسي يدين ساركوزي في قضية التنصت", "القضاء الفرنسي يدين ساركوزي نهائيا في قضية التنصت", false},
+		{"black market ar", "الجنيه المصري يهوي إلى 70 مقابل الدولار في السوق السوداء", "الجنيه المصري يهوي إلى 70 مقابل الدولار", false},
+		{"an agency by its adjective ar", "مسقط - العمانية - سلطان عمان يصدر مرسوما سلطانيا بتعيين وزير جديد للخارجية", "سلطان عمان يصدر مرسوما سلطانيا بتعيين وزير جديد للخارجية", true},
+	})
+}
