@@ -534,7 +534,12 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 	// kindAdjective): marked at the end if they are still there.
 	var kinds []string
 	for i, w := range raw {
-		if k, ok := kindMarks[w]; ok && !slices.Contains(late, k) && (i+1 < len(raw) && !isASCIIWord(w) || i > 0 && isASCIIWord(w)) {
+		k, ok := kindMarks[w]
+		if r, glued := cutProclitic(w); !ok && glued && kindMarks[r] == markCountryside {
+			// بريف القنيطرة is في ريف القنيطرة.
+			k, ok = markCountryside, true
+		}
+		if ok && !slices.Contains(late, k) && (i+1 < len(raw) && !isASCIIWord(w) || i > 0 && isASCIIWord(w)) {
 			late = append(late, k)
 		}
 	}

@@ -3080,3 +3080,14 @@ func TestClassQualifiersRoundThirteen(t *testing.T) {
 		{"an agency by its adjective ar", "مسقط - العمانية - سلطان عمان يصدر مرسوما سلطانيا بتعيين وزير جديد للخارجية", "سلطان عمان يصدر مرسوما سلطانيا بتعيين وزير جديد للخارجية", true},
 	})
 }
+
+// TestClassCountrysideAlone: a countryside (ريف) one side names alone is a
+// province of its own, glued preposition or not; a passive's verb before
+// the place marks is still the last word read.
+func TestClassCountrysideAlone(t *testing.T) {
+	checkClass(t, []classCase{
+		{"rif dimashq ar", "انفجار سيارة مفخخة في ريف دمشق يوقع قتلى", "انفجار سيارة مفخخة في دمشق يوقع قتلى", false},
+		{"glued ar", "توغل إسرائيلي جديد في ريف القنيطرة", "توغل إسرائيلي جديد بريف القنيطرة", true},
+		{"passive before the mark ar", "مقتل 12 في انفجار لغم بريف حلب", "انفجار لغم أرضي يقتل 12 شخصا في ريف حلب", true},
+	})
+}

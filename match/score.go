@@ -443,7 +443,7 @@ func score(a, b []string, p *pairing) (float64, string) {
 	if marksSwapped(a, b, p.ab[:len(a)]) || transposed(a, p.ab[:len(a)]) {
 		return 0, ruleRoles
 	}
-	if kindsClash(a, b) || todayClash(a, b, p.ba[:len(b)]) || todayClash(b, a, p.ab[:len(a)]) {
+	if kindsClash(a, b) || countrysideAlone(a, b) || countrysideAlone(b, a) || todayClash(a, b, p.ba[:len(b)]) || todayClash(b, a, p.ab[:len(a)]) {
 		return 0, ruleKind
 	}
 	if subjectChanged(a, b, p.ab[:len(a)], p.ba[:len(b)]) || subjectChanged(b, a, p.ba[:len(b)], p.ab[:len(a)]) {
@@ -952,8 +952,13 @@ func transposed(a []string, ab []int8) bool {
 // (index of the partner or -1).
 func subjectChanged(a, b []string, ab, ba []int8) bool {
 	// The last token is no verb to read around: a passive's verb
-	// without a doer is put there (see tokens).
-	n := min(len(a)-1, maxOrder)
+	// without a doer is put there (see tokens), before the marks of
+	// places and days that come last.
+	n := len(a) - 1
+	for n > 0 && isMark(a[n]) && markGroup(a[n]) != "" {
+		n--
+	}
+	n = min(n, maxOrder)
 	for v := 1; v < n; v++ {
 		bv := int(ab[v])
 		if bv < 0 || symmetric[a[v]] || !isVerb(a[v]) {
@@ -1564,7 +1569,9 @@ func marksSwapped(a, b []string, ab []int8) bool {
 
 // kindsClash reports whether each side names a kind of place the other
 // does not (see kindMarks): مخيم جنين / مدينة جنين, "Gaza City" / "Gaza
-// Strip". One side's kind alone ("in Gaza" / "in Gaza City") is detail.
+// Strip". One side's kind alone ("in Gaza" / "in Gaza City") is detail,
+// but for the countryside: ريف دمشق is a province of its own, not
+// Damascus (see countrysideAlone).
 func kindsClash(a, b []string) bool {
 	for _, t := range a {
 		g := markGroup(t)
@@ -1578,6 +1585,14 @@ func kindsClash(a, b []string) bool {
 		}
 	}
 	return false
+}
+
+// markCountryside is the kind mark of ريف (see kindMarks).
+const markCountryside = "~place:countryside"
+
+// countrysideAlone reports whether a names a countryside b does not.
+func countrysideAlone(a, b []string) bool {
+	return slices.Contains(a, markCountryside) && !slices.Contains(b, markCountryside)
 }
 
 // otherDays are the days that are not today, as tokens.
