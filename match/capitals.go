@@ -227,16 +227,7 @@ func dropPossessiveCountry(s string) (string, string) {
 	}
 	m := Default()
 	words := strings.Fields(s)
-	// Sentence case: some word after the first, of four letters or
-	// more, starts in lower case.
-	sentence := false
-	for _, w := range words[min(1, len(words)):] {
-		if utf8.RuneCountInString(w) >= 4 && startsLetter(w) && !startsUpper(w) {
-			sentence = true
-			break
-		}
-	}
-	if !sentence {
+	if !sentenceCase(words) {
 		return s, ""
 	}
 	for i := 0; i+1 < len(words); i++ {
