@@ -207,7 +207,7 @@ func (m *Matcher) Canonical(title string) (normalized string, tokens []string) {
 func (m *Matcher) canonical(title string, read *[]string) (normalized string, tokens []string) {
 	stripped := placeLast(islamicState(dropHitBy(m.Strip(title))))
 	normalized, tokens = m.canonicalOf(stripped, read)
-	return normalized, m.kindsLast(m.markPossessed(stripped, tokens, read))
+	return normalized, kindsLast(m.markPossessed(stripped, tokens, read))
 }
 
 // canonicalOf is canonical of a title stripped of its decorations.
@@ -1113,12 +1113,8 @@ func sentenceCase(words []string) bool {
 // kindsLast moves the kind marks of toks after every other token, where
 // Score reads them (see cutKinds): a speaker put after what is said
 // comes after the marks of what is said.
-func (m *Matcher) kindsLast(toks []string) []string {
-	n := len(toks)
-	for n > 0 && strings.HasPrefix(toks[n-1], markKind) {
-		n--
-	}
-	if !slices.ContainsFunc(toks[:n], func(t string) bool { return strings.HasPrefix(t, markKind) }) {
+func kindsLast(toks []string) []string {
+	if rest, _ := cutKinds(toks); !slices.ContainsFunc(rest, func(t string) bool { return strings.HasPrefix(t, markKind) }) {
 		return toks
 	}
 	out := make([]string, 0, len(toks))

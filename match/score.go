@@ -82,9 +82,11 @@ var symmetric = map[string]bool{
 //
 //   - a verbal negation on one side only (see Similarity);
 //   - a qualifier on one side only: youth, reserves, women, U-21,
-//     للناشئين, غير … (see qualifiers), or an Arabic relational
+//     للناشئين, غير … (see qualifiers), an Arabic relational
 //     adjective that says which of its kind a noun is, العسكرية,
-//     الاتحادية (see kindAdjective);
+//     الاتحادية (see kindAdjective), or a unit named after its owner's
+//     possessive, Amazon's Ring (see markPossessed): kind marks, which
+//     a word both sides have cancels;
 //   - roles swapped: two shared tokens stand in one order in a and the
 //     other in b, with a shared verb between them in both ("A sues B" /
 //     "B sues A"), unless that verb is symmetric (meets, draws). A phrase
