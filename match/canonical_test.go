@@ -3091,3 +3091,13 @@ func TestClassCountrysideAlone(t *testing.T) {
 		{"passive before the mark ar", "مقتل 12 في انفجار لغم بريف حلب", "انفجار لغم أرضي يقتل 12 شخصا في ريف حلب", true},
 	})
 }
+
+// TestClassSetOneFiftyTwo: a preposition glued to an ordinal with the
+// article, and a fire that guts (set 152).
+func TestClassSetOneFiftyTwo(t *testing.T) {
+	checkClass(t, []classCase{
+		{"glued ordinal ar", "حريق ضخم في مصنع بالعاشر من رمضان", "حريق ضخم في مصنع في العاشر من رمضان", true},
+		{"another ordinal ar", "حريق ضخم في مصنع بالعاشر من رمضان", "حريق ضخم في مصنع بالسادس من أكتوبر", false},
+		{"guts", "Fire guts historic market in Bangladesh capital Dhaka", "Fire destroys historic market in Bangladesh capital Dhaka", true},
+	})
+}

@@ -289,6 +289,11 @@ func numberAt(raw []string, i int) (string, int) {
 			w = r
 			break
 		}
+		// And to an ordinal with the article: بالعاشر من رمضان.
+		if r, ok := strings.CutPrefix(w, p); ok && strings.HasPrefix(r, "ال") && ordinalWords[r] > 0 {
+			w = r
+			break
+		}
 	}
 	if o, ok := ordinalWords[w]; ok && o < 10 && i+1 < len(raw) && (raw[i+1] == "عشر" || raw[i+1] == "عشره") {
 		if at(raw, i+2) == "من" && monthNames[at(raw, i+3)] {
