@@ -3101,3 +3101,26 @@ func TestClassSetOneFiftyTwo(t *testing.T) {
 		{"guts", "Fire guts historic market in Bangladesh capital Dhaka", "Fire destroys historic market in Bangladesh capital Dhaka", true},
 	})
 }
+
+// TestClassRoundFourteenDecorations: sites and datelines of sets 150 and
+// 151: a site written as brands are (TheCable, 9News, Le360), a label
+// Normalize drops as the last segment, a long name of outlet words, a
+// byline at the end, sports and sections before a headline, a numbered
+// site in brackets, datelines whose agency is glued to a slash or a
+// hyphen.
+func TestClassRoundFourteenDecorations(t *testing.T) {
+	checkClass(t, []classCase{
+		{"brand shaped", "Uber drivers in Lagos begin strike over fares - Punch Newspapers", "Uber drivers in Lagos begin strike over fares | TheCable", true},
+		{"digits in a name", "Sydney light rail shut down for weeks after cracks found - 9News", "Sydney light rail shut down for weeks after cracks found", true},
+		{"a place stays", "Talks to resume next week - Geneva", "Talks to resume next week - Vienna", false},
+		{"video last", "WATCH: Firefighters battle bushfire near Perth homes", "Firefighters battle bushfire near Perth homes - ABC News - video", true},
+		{"outlet words", "Christchurch stadium opening delayed to 2026 - The Press", "Christchurch stadium opening delayed to 2026 | Otago Daily Times Online News", true},
+		{"byline last", "Irish Rail services disrupted after landslide near Bray", "Irish Rail services disrupted after landslide near Bray – Newstalk – by Aoife Kearney", true},
+		{"sport first", "Rugby: Ireland name unchanged team for Six Nations clash with France", "Ireland name unchanged team for Six Nations clash with France", true},
+		{"numbered site in brackets ar", "الحكومة المغربية تصادق على مشروع قانون المالية لسنة 2025", "الحكومة المغربية تصادق على مشروع قانون المالية لسنة 2025 (اليوم 24)", true},
+		{"numbered site first ar", "[الأيام 24] أخنوش يترأس اجتماعا لتتبع إعادة إعمار مناطق الزلزال", "أخنوش يترأس اجتماعا لتتبع إعادة إعمار مناطق الزلزال", true},
+		{"slashes ar", "مسقط في 8 ديسمبر /العُمانية/ جلالة السلطان يصدر مرسوما سلطانيا بإنشاء جامعة جديدة", "جلالة السلطان يصدر مرسوما سلطانيا بإنشاء جامعة جديدة", true},
+		{"hyphen glued ar", "رام الله 8-12-2024 وفا- استشهاد شاب برصاص الاحتلال في جنين", "استشهاد شاب برصاص الاحتلال في جنين", true},
+		{"guillemet after a site ar", "CNN بالعربية » ناسا تؤجل إطلاق مهمة أرتميس 2 إلى 2026", "علوم | ناسا تؤجل إطلاق مهمة أرتميس 2 إلى 2026", true},
+	})
+}

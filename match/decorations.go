@@ -78,6 +78,7 @@ var builtinOutlets = []string{
 	// Agencies wires name by their adjective in a dateline: مسقط -
 	// العمانية -, بيروت - الوطنية -.
 	"العمانيه", "الوطنيه", "الوكاله الوطنيه للاعلام", "وكاله الانباء العمانيه",
+	"بنا", "مونت كارلو الدوليه", "الخبر", "كوووره", "سبورت 360", "le360",
 }
 
 // wireLabels start a headline, followed by an optional number and a
@@ -120,6 +121,13 @@ var labelSegments = map[string]bool{
 	"عربي ودولي": true, "عربي دولي": true, "محليات": true, "دوليات": true, "منوعات": true,
 	"صحه": true, "ثقافه": true, "تكنولوجيا": true, "عربي": true, "دولي": true, "عالم": true,
 	"الشرق الاوسط": true, "اخبار": true, "العالم": true,
+	// Sports as sections: "Rugby: …", "Cricket | …", "Horse Racing | …".
+	"rugby": true, "cricket": true, "football": true, "soccer": true, "tennis": true,
+	"golf": true, "boxing": true, "athletics": true, "cycling": true, "horse racing": true,
+	"motorsport": true, "formula 1": true, "f1": true, "nba": true, "nfl": true, "mlb": true,
+	"تنس": true, "كره سله": true, "كره اليد": true, "كره يد": true, "العاب قوي": true,
+	"علوم": true, "فن": true, "فنون": true, "مجتمع": true, "حوادث": true, "محافظات": true,
+	"تقارير": true, "تعليم": true, "اسواق": true, "سيارات": true, "عقارات": true,
 }
 
 // outletWords mark a short segment as an outlet's name even when the
@@ -135,6 +143,8 @@ var outletWords = map[string]bool{
 	// العالم", "أخبار السعودية | صحيفة عكاظ".
 	"اخبار": true, "اونلاين": true,
 	"monitor": true, "insider": true, "telegraph": true, "chronicle": true,
+	"digital": true, "mirror": true, "fm": true, "newspaper": true, "newspapers": true,
+	"courier": true, "sun": true,
 	// Arabic names of outlets: الجزيرة نت, فلسطين أون لاين, عربي بوست,
 	// سكاي نيوز, شبكة قدس الإخبارية, موقع … الإخباري.
 	"نت": true, "اون": true, "لاين": true, "بوست": true, "نيوز": true, "تايمز": true,
@@ -206,11 +216,11 @@ const maxAttribution = 6
 // may be a decoration. A comma only separates attributions.
 var (
 	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": ", " · ", " • ", " ▶ ", " ► ", " || ", " - - "}
-	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ ", " · ", " • ", " ▶ ", " ► ", " :: ", " // ", " || "}
+	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ ", " · ", " • ", " ▶ ", " ► ", " :: ", " // ", " || ", " » "}
 	// siteSeps are separators only sites put between a headline and
 	// their own words (a name, a section, a date); no wire writes them
 	// inside a headline, nor a speaker before them (as " | " may be).
-	siteSeps  = []string{" :: ", " // ", " · ", " • ", " ▶ ", " ► ", " || ", " - - "}
+	siteSeps  = []string{" :: ", " // ", " · ", " • ", " ▶ ", " ► ", " || ", " - - ", " » "}
 	commaSeps = []string{", ", "، ", " ,", " ،"}
 )
 
@@ -319,7 +329,7 @@ func (m *Matcher) stripTrailingBrackets(s string) string {
 		if i <= 0 {
 			break
 		}
-		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) &&
+		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) && !numberedName(inner) &&
 			!(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], Normalize(inner))) {
 			break
 		}
@@ -385,7 +395,7 @@ func (m *Matcher) stripLeadParen(s string) string {
 	if len(words) == 0 || len(words) > 3 {
 		return s
 	}
-	if words[len(words)-1] == "ld" || words[len(words)-1] == "lead" || labelSegments[inner] || slices.Contains(wireLabels, words[0]) || m.outlets[inner] {
+	if words[len(words)-1] == "ld" || words[len(words)-1] == "lead" || labelSegments[inner] || slices.Contains(wireLabels, words[0]) || m.outlets[inner] || numberedNameNormalized(inner) {
 		return rest
 	}
 	return s
@@ -456,7 +466,43 @@ func (m *Matcher) siteTail(head, tail, sep string) bool {
 		return false
 	}
 	n := Normalize(tail)
-	return site && siteWordsNormalized(n) || dash && (m.unlistedOutlet(head, n) || numberedNameNormalized(n) || acronym(tail))
+	return site && siteWordsNormalized(n) || dash && (m.unlistedOutlet(head, n) || numberedNameNormalized(n) || acronym(tail) || brandShaped(tail))
+}
+
+// brandShaped reports whether seg, one or two words after a dash at a
+// headline's end, is written as brands are and places are not: a capital
+// inside a word (TheCable, ESPNcricinfo, TimesLIVE, 9to5Mac) or letters
+// and digits in one word (9News, 7NEWS, NY1, K24, The42). A figure with
+// a unit or a short code (G7, F1, COP28, 3rd) is not one.
+func brandShaped(seg string) bool {
+	words := strings.Fields(seg)
+	if len(words) == 0 || len(words) > 2 {
+		return false
+	}
+	for _, w := range words {
+		var upper, lower, digits, inner int
+		for i, r := range w {
+			switch {
+			case r >= 'A' && r <= 'Z':
+				upper++
+				if i > 0 {
+					inner++
+				}
+			case r >= 'a' && r <= 'z':
+				lower++
+			case r >= '0' && r <= '9':
+				digits++
+			default:
+				if r != '-' && r != '.' {
+					return false
+				}
+			}
+		}
+		if upper+lower >= 3 && lower > 0 && inner > 0 || upper+lower >= 2 && digits > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // dashSeps are the separators a site puts before its own name.
@@ -722,7 +768,9 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 	}
 	n := Normalize(seg)
 	if n == "" {
-		return false
+		// Normalize drops the one-word labels it knows ("video",
+		// "عاجل"): a segment of letters that leaves nothing was one.
+		return strings.ContainsFunc(seg, unicode.IsLetter)
 	}
 	if words := strings.Fields(n); len(words) <= 4 && exclusiveLabels[words[0]] {
 		// "Exclusive to Reuters", حصري لـ"عربي21", خاص - …
@@ -736,7 +784,12 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 	if words > maxOutletWords {
 		return false
 	}
-	if m.listedOutlet(n) || labelSegments[n] || words <= 4 && hasOutletWord(n) {
+	if m.listedOutlet(n) || labelSegments[n] || words <= 4 && hasOutletWord(n) || outletWordCount(n) >= 2 {
+		// "Otago Daily Times Online News": a long name, but of
+		// outlet words.
+		return true
+	}
+	if trailing && byline(seg) {
 		return true
 	}
 	if k := strings.LastIndexByte(n, ' '); k > 0 && outletLanguages[n[k+1:]] && m.listedOutlet(n[:k]) {
@@ -1005,6 +1058,9 @@ var datelineSeps = []string{" - ", " – ", " — ", " -", ": ", " ـ ", "ـ ", 
 // again after. Without an outlet nothing is cut: "Gaza - …" may be a
 // headline's own place, told as a label.
 func (m *Matcher) stripDateline(s string) string {
+	if rest, ok := m.gluedDateline(s); ok {
+		return rest
+	}
 	i, sep := firstSep(s, datelineSeps)
 	if i <= 0 {
 		return s
@@ -1055,6 +1111,31 @@ func (m *Matcher) stripDateline(s string) string {
 	return s
 }
 
+// gluedDateline strips a dateline whose agency is glued to its marks:
+// between slashes ("مسقط في 8 ديسمبر /العُمانية/ …") or before a hyphen
+// ("رام الله 8-12-2024 وفا- …"), after a place and a date of a few
+// words. It reports whether it found one.
+func (m *Matcher) gluedDateline(s string) (string, bool) {
+	const near = 80 // a dateline is a headline's first bytes
+	if i := strings.Index(s, " /"); i > 0 && i < near {
+		if j := strings.Index(s[i+2:], "/ "); j > 0 {
+			inner, rest := s[i+2:i+2+j], strings.TrimSpace(s[i+2+j+2:])
+			if (m.outletName(inner) || agencyShaped(inner)) && datelinePlace(s[:i]) && strings.Count(rest, " ") >= 2 {
+				return rest, true
+			}
+		}
+	}
+	if k := strings.Index(s, "- "); k > 1 && k < near && s[k-1] != ' ' {
+		head := strings.Fields(s[:k])
+		if agency := head[len(head)-1]; len(head) >= 2 && m.outletName(agency) && datelinePlace(strings.Join(head[:len(head)-1], " ")) {
+			if rest := strings.TrimSpace(s[k+2:]); strings.Count(rest, " ") >= 2 {
+				return rest, true
+			}
+		}
+	}
+	return s, false
+}
+
 // agencyShaped reports whether seg, in brackets after a dateline's place
 // or joined to it by a hyphen, has the shape of a news agency's name the
 // lists do not know: one to three words of six letters or fewer, no
@@ -1089,13 +1170,28 @@ func (m *Matcher) listedOutlet(n string) bool {
 // hasOutletWord reports whether normalized text has a word that marks an
 // outlet's name (see outletWords), with the article too: الوكالة
 // الوطنية للإعلام.
-func hasOutletWord(n string) bool {
+func hasOutletWord(n string) bool { return outletWordCount(n) > 0 }
+
+// outletWordCount is how many words of normalized text mark an outlet.
+func outletWordCount(n string) int {
+	k := 0
 	for _, w := range strings.Fields(n) {
 		if outletWords[w] || outletWords[strings.TrimPrefix(w, "ال")] {
-			return true
+			k++
 		}
 	}
-	return false
+	return k
+}
+
+// byline reports whether seg, after a headline, is a byline: "by" and a
+// name of two or three capitalized words ("– by Aoife Kearney").
+func byline(seg string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimSpace(seg), "by ")
+	if !ok {
+		rest, ok = strings.CutPrefix(strings.TrimSpace(seg), "By ")
+	}
+	words := strings.Fields(rest)
+	return ok && len(words) >= 2 && len(words) <= 3 && !slices.ContainsFunc(words, func(w string) bool { return !startsUpper(w) })
 }
 
 // datelinePlace reports whether s may be a dateline's place and date: a
