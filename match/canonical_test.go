@@ -3124,3 +3124,19 @@ func TestClassRoundFourteenDecorations(t *testing.T) {
 		{"guillemet after a site ar", "CNN بالعربية » ناسا تؤجل إطلاق مهمة أرتميس 2 إلى 2026", "علوم | ناسا تؤجل إطلاق مهمة أرتميس 2 إلى 2026", true},
 	})
 }
+
+// TestClassRoundFifteenDecorations: decorations of set 153: any
+// country's domain, a dateline's city in capitals and a dash, a date
+// stamp with "Published", » before a site, a podcast's length in
+// brackets, a time stamp in brackets first, outlet words media and star.
+func TestClassRoundFifteenDecorations(t *testing.T) {
+	checkClass(t, []classCase{
+		{"domain and capitals dateline", "Latvia to reintroduce compulsory military service for men / Article / LSM.lv", "RIGA — Latvia to reintroduce compulsory military service for men (Delfi.lv)", true},
+		{"published stamp", "FDA approves first gene therapy for hemophilia B - Fierce Biotech", "FDA approves first gene therapy for hemophilia B | BioPharma Dive • Published Nov. 22, 2022", true},
+		{"guillemet and a brand", "Ethiopian Airlines takes delivery of first Airbus A350-1000 » Aviation A2Z", "Ethiopian Airlines takes delivery of first Airbus A350-1000 | Addis Standard", true},
+		{"podcast length", "Why Europe's heat pump boom stalled | Cleantech Talk", "Podcast: Why Europe's heat pump boom stalled [42 min] - Canary Media", true},
+		{"time stamp in brackets first", "Fed minutes show officials wary of cutting rates too soon - Calculated Risk", "[19:00 GMT] Fed minutes show officials wary of cutting rates too soon - ForexLive", true},
+		{"a dateline city in capitals", "KHARTOUM — Army retakes presidential palace from RSF", "Army retakes presidential palace from RSF", true},
+		{"a dateline city is not the story's place", "KHARTOUM — Army retakes presidential palace from RSF", "OMDURMAN — Army retakes presidential palace from RSF", true},
+	})
+}

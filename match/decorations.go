@@ -107,7 +107,7 @@ var labelSegments = map[string]bool{
 	"خبر عاجل": true, "اخر الاخبار": true, "ترجمه": true, "مترجم": true, "بالارقام": true,
 	"انفوغراف": true, "انفوجراف": true, "متابعه": true, "تقرير": true, "شاهد بالفيديو": true,
 	"photo": true, "gallery": true, "updated": true, "podcast": true, "listen": true,
-	"morning briefing": true, "evening briefing": true,
+	"morning briefing": true, "evening briefing": true, "article": true, "news article": true,
 	// Bylines and opinion, and the portal that carries a site's feed:
 	// "… - بقلم: خالد", "رأي: …", "… | Bloomberg - MSN".
 	"بقلم": true, "كتب": true, "راي": true, "مقال": true, "تحليل": true, "opinion": true, "msn": true,
@@ -144,7 +144,7 @@ var outletWords = map[string]bool{
 	"اخبار": true, "اونلاين": true,
 	"monitor": true, "insider": true, "telegraph": true, "chronicle": true,
 	"digital": true, "mirror": true, "fm": true, "newspaper": true, "newspapers": true,
-	"courier": true, "sun": true,
+	"courier": true, "sun": true, "media": true, "star": true,
 	// Arabic names of outlets: الجزيرة نت, فلسطين أون لاين, عربي بوست,
 	// سكاي نيوز, شبكة قدس الإخبارية, موقع … الإخباري.
 	"نت": true, "اون": true, "لاين": true, "بوست": true, "نيوز": true, "تايمز": true,
@@ -215,7 +215,7 @@ const maxAttribution = 6
 // trailingSeps and leadingSeps split a headline into segments one of which
 // may be a decoration. A comma only separates attributions.
 var (
-	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": ", " · ", " • ", " ▶ ", " ► ", " || ", " - - "}
+	trailingSeps = []string{" - ", " – ", " — ", " ― ", " | ", " ｜ ", " :: ", " -- ", " // ", " / ", ": ", " · ", " • ", " ▶ ", " ► ", " || ", " - - ", " » "}
 	leadingSeps  = []string{" - ", " – ", " — ", " | ", ": ", " :", ":", " ― ", "..", "…", " ـ ", " · ", " • ", " ▶ ", " ► ", " :: ", " // ", " || ", " » "}
 	// siteSeps are separators only sites put between a headline and
 	// their own words (a name, a section, a date); no wire writes them
@@ -329,7 +329,7 @@ func (m *Matcher) stripTrailingBrackets(s string) string {
 		if i <= 0 {
 			break
 		}
-		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) && !numberedName(inner) &&
+		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) && !numberedName(inner) && !duration(inner) &&
 			!(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], Normalize(inner))) {
 			break
 		}
@@ -395,7 +395,7 @@ func (m *Matcher) stripLeadParen(s string) string {
 	if len(words) == 0 || len(words) > 3 {
 		return s
 	}
-	if words[len(words)-1] == "ld" || words[len(words)-1] == "lead" || labelSegments[inner] || slices.Contains(wireLabels, words[0]) || m.outlets[inner] || numberedNameNormalized(inner) {
+	if words[len(words)-1] == "ld" || words[len(words)-1] == "lead" || labelSegments[inner] || slices.Contains(wireLabels, words[0]) || m.outlets[inner] || numberedNameNormalized(inner) || timeStamp(s[1:end]) {
 		return rest
 	}
 	return s
@@ -466,7 +466,7 @@ func (m *Matcher) siteTail(head, tail, sep string) bool {
 		return false
 	}
 	n := Normalize(tail)
-	return site && siteWordsNormalized(n) || dash && (m.unlistedOutlet(head, n) || numberedNameNormalized(n) || acronym(tail) || brandShaped(tail))
+	return site && (siteWordsNormalized(n) || brandShaped(tail)) || dash && (m.unlistedOutlet(head, n) || numberedNameNormalized(n) || acronym(tail) || brandShaped(tail))
 }
 
 // brandShaped reports whether seg, one or two words after a dash at a
@@ -668,6 +668,8 @@ func dateStamp(seg string, trailing bool) bool {
 			// كانون الأول, تشرين الثاني.
 		case weekdays[w]:
 			weekday = true
+		case w == "published" || w == "updated" || w == "posted" || w == "نشر" || w == "تحديث":
+			// "Published Nov. 22, 2022".
 		case isYear(w):
 			year = true
 			numbers++
@@ -720,7 +722,19 @@ func webAddress(seg string) bool {
 			return true
 		}
 	}
-	return false
+	// Any country's domain: a name of three letters or more, a dot and
+	// two or three letters ("LSM.lv", "Vlast.kz").
+	name, tld, ok := cutLast(seg, '.')
+	return ok && len(name) >= 3 && len(tld) >= 2 && len(tld) <= 3 && isASCIIWord(tld) && !strings.ContainsFunc(tld, func(r rune) bool { return r < 'a' || r > 'z' }) &&
+		!strings.ContainsFunc(name, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.') })
+}
+
+// cutLast is strings.Cut at the last sep.
+func cutLast(s string, sep byte) (before, after string, found bool) {
+	if i := strings.LastIndexByte(s, sep); i >= 0 {
+		return s[:i], s[i+1:], true
+	}
+	return s, "", false
 }
 
 // quotePairs are the quotation marks wires open and close a quote with.
@@ -784,7 +798,7 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 	if words > maxOutletWords {
 		return false
 	}
-	if m.listedOutlet(n) || labelSegments[n] || words <= 4 && hasOutletWord(n) || outletWordCount(n) >= 2 {
+	if m.listedOutlet(n) || labelSegments[n] || words <= 4 && hasOutletWord(n) || words == 5 && strings.HasPrefix(n, "the ") && hasOutletWord(n) || outletWordCount(n) >= 2 {
 		// "Otago Daily Times Online News": a long name, but of
 		// outlet words.
 		return true
@@ -1061,6 +1075,13 @@ func (m *Matcher) stripDateline(s string) string {
 	if rest, ok := m.gluedDateline(s); ok {
 		return rest
 	}
+	if i, sep := firstSep(s, []string{" — ", " – ", " - ", " -- "}); i > 0 && capsDateline(s[:i]) {
+		// "RIGA — …", "LAGOS, Nigeria —": a city in capitals and a
+		// dash, the dateline of a site that names no agency.
+		if rest := strings.TrimSpace(s[i+len(sep):]); strings.Count(rest, " ") >= 2 {
+			return rest
+		}
+	}
 	i, sep := firstSep(s, datelineSeps)
 	if i <= 0 {
 		return s
@@ -1110,6 +1131,32 @@ func (m *Matcher) stripDateline(s string) string {
 	}
 	return s
 }
+
+// capsDateline reports whether head is a dateline's city in capitals, one
+// to three words of three letters or more, and perhaps its country after
+// a comma ("LAGOS, Nigeria").
+func capsDateline(head string) bool {
+	city, _, _ := strings.Cut(head, ",")
+	words := strings.Fields(city)
+	if len(words) == 0 || len(words) > 3 || strings.Count(head, " ") > 4 {
+		return false
+	}
+	for _, w := range words {
+		if len(w) < 3 || strings.ContainsFunc(w, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+			return false
+		}
+	}
+	return true
+}
+
+// duration reports whether seg, in brackets after a headline, is a
+// podcast's or a video's length: "42 min", "3 mins", "12 دقيقة".
+func duration(seg string) bool {
+	words := strings.Fields(Normalize(seg))
+	return len(words) == 2 && allDigits(words[0]) && durationUnits[words[1]]
+}
+
+var durationUnits = map[string]bool{"min": true, "mins": true, "minutes": true, "sec": true, "secs": true, "hr": true, "hrs": true, "دقيقه": true, "دقايق": true}
 
 // gluedDateline strips a dateline whose agency is glued to its marks:
 // between slashes ("مسقط في 8 ديسمبر /العُمانية/ …") or before a hyphen
