@@ -3140,3 +3140,21 @@ func TestClassRoundFifteenDecorations(t *testing.T) {
 		{"a dateline city is not the story's place", "KHARTOUM — Army retakes presidential palace from RSF", "OMDURMAN — Army retakes presidential palace from RSF", true},
 	})
 }
+
+// TestClassQualifiersRoundFifteen: the issue's own class of one
+// qualifying word, as set 155 wrote it: a second team, a product's
+// version, indoor told as "inside the hall", a daughter, a veterans'
+// side, and an acting holder whose verb of saying is no name.
+func TestClassQualifiersRoundFifteen(t *testing.T) {
+	checkClass(t, []classCase{
+		{"b team", "Barcelona B sack coach after five straight defeats", "Barcelona sack coach after five straight defeats", false},
+		{"lite", "Meta pulls Instagram Lite from app stores", "Meta pulls Instagram from app stores", false},
+		{"ultra ar", "سامسونغ تطرح هاتف غالاكسي S25 ألترا في السعودية", "سامسونغ تطرح هاتف غالاكسي S25 في السعودية", false},
+		{"indoor ar", "البقالي يحطم الرقم القياسي العالمي داخل القاعة في 3000 متر", "البقالي يحطم الرقم القياسي العالمي في 3000 متر", false},
+		{"daughter ar", "وفاة ابنة الرئيس الجزائري الأسبق", "وفاة الرئيس الجزائري الأسبق", false},
+		{"veterans ar", "منتخب الجزائر للقدامى يهزم فرنسا في مباراة ودية", "منتخب الجزائر يهزم فرنسا في مباراة ودية", false},
+		{"acting president declares", "Sri Lanka's acting president declares state of emergency", "Sri Lanka's president declares state of emergency", false},
+		{"for is not pro", "Polls open in Gambia presidential election", "Polls open for Gambia presidential election", true},
+		{"ultra sawt is a site ar", "ارتفاع إيجارات المنازل في دمشق يثقل كاهل الطلاب", "الترا صوت – ارتفاع إيجارات المنازل في دمشق يثقل كاهل الطلاب", true},
+	})
+}

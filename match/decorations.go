@@ -78,7 +78,7 @@ var builtinOutlets = []string{
 	// Agencies wires name by their adjective in a dateline: مسقط -
 	// العمانية -, بيروت - الوطنية -.
 	"العمانيه", "الوطنيه", "الوكاله الوطنيه للاعلام", "وكاله الانباء العمانيه",
-	"بنا", "مونت كارلو الدوليه", "الخبر", "كوووره", "سبورت 360", "le360",
+	"بنا", "مونت كارلو الدوليه", "الخبر", "كوووره", "سبورت 360", "le360", "الترا صوت",
 }
 
 // wireLabels start a headline, followed by an optional number and a

@@ -180,7 +180,12 @@ func dropTitles(toks []string, boundary, inflected uint64, read *[]string) []boo
 	at := func(i int) bool { return i < 64 && boundary&(1<<i) != 0 }
 	writtenAt := func(i int) bool { return i < 64 && inflected&(1<<i) != 0 }
 	inflectedAt := func(i int) bool { return looksInflected(toks[i]) || writtenAt(i) }
-	nameWord := func(t string) bool { return weight(t) == 1 && !isVerb(t) && !titleSet()[t] && !notName(t) }
+	// A verb of saying is no name either: "acting president declares
+	// state of emergency" had the title, the country and "declares" all
+	// dropped as an introduction.
+	nameWord := func(t string) bool {
+		return weight(t) == 1 && !isVerb(t) && !sayings[t] && !titleSet()[t] && !notName(t)
+	}
 	// An honorific before a title (جلالة الملك, فخامة الرئيس, صاحب
 	// السمو) is a house style, as the title it stands before is: one wire
 	// writes it, another does not.
