@@ -3158,3 +3158,19 @@ func TestClassQualifiersRoundFifteen(t *testing.T) {
 		{"ultra sawt is a site ar", "ارتفاع إيجارات المنازل في دمشق يثقل كاهل الطلاب", "الترا صوت – ارتفاع إيجارات المنازل في دمشق يثقل كاهل الطلاب", true},
 	})
 }
+
+// TestClassRoundFifteenArabicSites: sites of set 154: a Latin acronym
+// written out in Arabic (تي آر تي, إف إم), an outlet's account on a
+// platform (على إكس, على تلغرام), an unlisted outlet's edition in a
+// language, a site named with 365; a body with the article before a
+// colon is a speaker, not a site.
+func TestClassRoundFifteenArabicSites(t *testing.T) {
+	checkClass(t, []classCase{
+		{"acronym spelled out ar", "أردوغان يستقبل الرئيس السوري في أنقرة | تي آر تي عربي", "أردوغان يستقبل الرئيس السوري في أنقرة - ترك برس", true},
+		{"fm ar", "تونس: إيقاف 5 أشخاص بشبهة تهريب عملة في صفاقس", "ديوان إف إم | تونس: إيقاف 5 أشخاص بشبهة تهريب عملة في صفاقس (فيديو)", true},
+		{"on x ar", "قطر تستضيف جولة جديدة من مفاوضات وقف إطلاق النار | لوسيل", "📢 قطر تستضيف جولة جديدة من مفاوضات وقف إطلاق النار | الشرق القطرية على إكس", true},
+		{"on telegram ar", "الكويت: سحب جنسية 1200 شخص بقرار من مجلس الوزراء | كويت نيوز", "🔴 الكويت: سحب جنسية 1200 شخص بقرار من مجلس الوزراء - قناة عاجل الكويت على تلغرام", true},
+		{"edition first ar", "إقليم كوردستان يصرف رواتب الموظفين لشهر آذار", "روداو عربية - إقليم كوردستان يصرف رواتب الموظفين لشهر آذار | 🕒 14:05", true},
+		{"365 ar", "سوق دبي المالي يسجل أعلى مستوى في 17 عاما | أرقام", "بورصات الخليج :: سوق دبي المالي يسجل أعلى مستوى في 17 عاما - الخليج 365", true},
+	})
+}

@@ -126,6 +126,7 @@ var labelSegments = map[string]bool{
 	"golf": true, "boxing": true, "athletics": true, "cycling": true, "horse racing": true,
 	"motorsport": true, "formula 1": true, "f1": true, "nba": true, "nfl": true, "mlb": true,
 	"تنس": true, "كره سله": true, "كره اليد": true, "كره يد": true, "العاب قوي": true,
+	"تلغرام": true, "تليغرام": true, "telegram": true,
 	"علوم": true, "فن": true, "فنون": true, "مجتمع": true, "حوادث": true, "محافظات": true,
 	"تقارير": true, "تعليم": true, "اسواق": true, "سيارات": true, "عقارات": true,
 }
@@ -573,6 +574,7 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 var outletLanguages = map[string]bool{
 	"english": true, "arabic": true, "francais": true, "french": true, "turkce": true,
 	"عربي": true, "عربيه": true, "بالعربيه": true, "بالعربي": true, "english edition": true,
+	"العربي": true, "العربيه": true,
 }
 
 // articlePlaces are places English names with "the", which a dash may
@@ -598,7 +600,7 @@ func numberedNameNormalized(n string) bool {
 		return false
 	}
 	last := words[len(words)-1]
-	for _, n := range []string{"24", "21"} {
+	for _, n := range []string{"24", "21", "360", "365"} {
 		if len(words) == 2 && last == n && !hasDigit(words[0]) ||
 			len(words) == 1 && len(last) > len(n) && strings.HasSuffix(last, n) && !hasDigit(last[:len(last)-len(n)]) {
 			return true
@@ -806,9 +808,18 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 	if trailing && byline(seg) {
 		return true
 	}
-	if k := strings.LastIndexByte(n, ' '); k > 0 && outletLanguages[n[k+1:]] && m.listedOutlet(n[:k]) {
-		// "بي بي سي نيوز عربي", "ANSA English": a listed outlet's
-		// edition in a language.
+	if k := strings.LastIndexByte(n, ' '); k > 0 && outletLanguages[n[k+1:]] && (m.listedOutlet(n[:k]) || words <= 3 && !hasDigit(n) && (trailing || !strings.HasPrefix(n, "ال"))) {
+		// "بي بي سي نيوز عربي", "ANSA English", "روداو عربية": an
+		// outlet's edition in a language. Before a headline, not a
+		// body with the article: "الجامعة العربية: …" is a speaker.
+		return true
+	}
+	if spelledAcronym(n) {
+		return true
+	}
+	if rest, ok := onPlatform(n); ok && (m.listedOutlet(rest) || hasOutletWord(rest) || strings.Count(rest, " ") < 3) {
+		// "الشرق القطرية على إكس", "قناة عاجل الكويت على تلغرام": an
+		// outlet's account on a platform.
 		return true
 	}
 	return isAttribution(n, !trailing)
@@ -1228,6 +1239,61 @@ func outletWordCount(n string) int {
 		}
 	}
 	return k
+}
+
+// arabicLetterNames are Latin letters as Arabic writes them out, as
+// Normalize writes them: تي آر تي is TRT, سي إن إن CNN, إف إم FM. Not في
+// and ال, which are words.
+var arabicLetterNames = map[string]bool{
+	"تي": true, "ار": true, "سي": true, "جي": true, "ان": true, "ام": true, "اف": true,
+	"بي": true, "دي": true, "اس": true, "كي": true, "او": true, "اي": true, "اتش": true,
+	"يو": true, "زد": true, "واي": true, "اكس": true, "ايه": true,
+}
+
+// spelledAcronym reports whether normalized text is a Latin acronym
+// written out in Arabic, two letters or more in a row, with perhaps a
+// name or a language around it (ديوان إف إم, سي جي تي إن العربية): an
+// outlet's name.
+func spelledAcronym(n string) bool {
+	words := strings.Fields(n)
+	if len(words) > 5 {
+		return false
+	}
+	run, best := 0, 0
+	for _, w := range words {
+		if arabicLetterNames[w] {
+			run++
+			best = max(best, run)
+		} else {
+			run = 0
+		}
+	}
+	return best >= 2 && !hasDigit(n)
+}
+
+// platforms are where outlets post, as Normalize writes them.
+var platforms = map[string]bool{
+	"تلغرام": true, "تليغرام": true, "تيليجرام": true, "تويتر": true, "اكس": true, "فيسبوك": true,
+	"انستغرام": true, "يوتيوب": true, "telegram": true, "twitter": true, "x": true, "facebook": true,
+	"instagram": true, "youtube": true, "tiktok": true, "تيك توك": true,
+}
+
+// onPlatform cuts "on Telegram", "على تلغرام", "- تلغرام" off normalized
+// text and reports whether it did.
+func onPlatform(n string) (string, bool) {
+	words := strings.Fields(n)
+	k := len(words)
+	if k < 2 || !platforms[words[k-1]] {
+		return n, false
+	}
+	k--
+	if words[k-1] == "علي" || words[k-1] == "on" || words[k-1] == "via" || words[k-1] == "عبر" {
+		k--
+	}
+	if k == 0 {
+		return n, false
+	}
+	return strings.Join(words[:k], " "), true
 }
 
 // byline reports whether seg, after a headline, is a byline: "by" and a
