@@ -1659,6 +1659,12 @@ func contains(toks []string, t string) bool {
 // foldLatin removes the diacritics of Latin letters (é → e, ğ → g, ø stays
 // ø), so that "Erdoğan" and "Erdogan" agree. Other scripts are untouched:
 // Arabic has its own rules in Normalize.
+// strokedLetters are Latin letters NFD leaves whole, as their plain
+// letters (Đoković is Djokovic's Dokovic; Łódź is Lodz).
+var strokedLetters = map[rune]string{
+	'đ': "d", 'ł': "l", 'ø': "o", 'ß': "ss", 'æ': "ae", 'œ': "oe", 'ı': "i", 'ħ': "h", 'ŧ': "t",
+}
+
 func foldLatin(w string) string {
 	latin := false
 	for i := 0; i < len(w); i++ {
@@ -1676,6 +1682,10 @@ func foldLatin(w string) string {
 	var b strings.Builder
 	for _, r := range norm.NFD.String(w) {
 		if r >= 0x0300 && r <= 0x036F {
+			continue
+		}
+		if s, ok := strokedLetters[r]; ok {
+			b.WriteString(s)
 			continue
 		}
 		b.WriteRune(r)

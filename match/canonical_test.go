@@ -3174,3 +3174,12 @@ func TestClassRoundFifteenArabicSites(t *testing.T) {
 		{"365 ar", "سوق دبي المالي يسجل أعلى مستوى في 17 عاما | أرقام", "بورصات الخليج :: سوق دبي المالي يسجل أعلى مستوى في 17 عاما - الخليج 365", true},
 	})
 }
+
+// TestClassStrokedLetters: Latin letters with a stroke, which NFD does not
+// decompose, fold as the others do (set 157, after its score at writing).
+func TestClassStrokedLetters(t *testing.T) {
+	checkClass(t, []classCase{
+		{"đ", "Djokovic wins record 24th Grand Slam title at US Open", "Đoković wins record 24th Grand Slam title at US Open", true},
+		{"ł", "Protests in Lodz over school closures", "Protests in Łódź over school closures", true},
+	})
+}
