@@ -1262,12 +1262,15 @@ func definiteSubject(raw []string) int {
 		}
 	case strings.HasPrefix(raw[0], "ت"):
 		// She does, but تأهل, تنازل, تراجع are verbal nouns as often:
-		// only the long forms (تستضيف, تستأنف).
-		if n < 6 {
+		// only the long forms (تستضيف, تستأنف) and those of a verb
+		// whose own first letter is ت (تتهم, تتسلم; not تتويج).
+		if n < 6 && !(strings.HasPrefix(raw[0], "تت") && n >= 4 && raw[0] != "تتويج") {
 			return 0
 		}
 	case n == 3 || n == 4 && strings.HasPrefix(raw[0], "ا"):
 		// He did: هزم, شكا, أعلن.
+	case strings.HasSuffix(raw[0], "ت") && (n == 4 || n == 5 && strings.HasPrefix(raw[0], "ا")):
+		// She did: هزمت, اتهمت.
 	default:
 		return 0
 	}

@@ -3183,3 +3183,16 @@ func TestClassStrokedLetters(t *testing.T) {
 		{"ł", "Protests in Lodz over school closures", "Protests in Łódź over school closures", true},
 	})
 }
+
+// TestClassFeminineVerbFirst: an Arabic headline that starts with a verb
+// in the feminine, past (اتهمت, أسقطت) or present of a verb whose first
+// letter is ت (تتهم), reads its subject first as the masculine did, so
+// roles that swap stay apart (set 156, after its score at writing).
+func TestClassFeminineVerbFirst(t *testing.T) {
+	checkClass(t, []classCase{
+		{"past feminine swapped ar", "اتهمت الجزائر المغرب بانتهاك مجالها الجوي", "اتهم المغرب الجزائر بانتهاك مجاله الجوي", false},
+		{"present feminine swapped ar", "تتهم الجزائر المغرب بانتهاك مجالها الجوي", "يتهم المغرب الجزائر بانتهاك مجاله الجوي", false},
+		{"past feminine, subject first ar", "اتهمت الجزائر المغرب بانتهاك مجالها الجوي", "الجزائر تتهم المغرب بانتهاك مجالها الجوي", true},
+		{"downed swapped ar", "أسقطت الدفاعات الجوية السورية طائرة مسيرة إسرائيلية", "الدفاعات الجوية الإسرائيلية تسقط طائرة مسيرة سورية", false},
+	})
+}
