@@ -3196,3 +3196,13 @@ func TestClassFeminineVerbFirst(t *testing.T) {
 		{"downed swapped ar", "أسقطت الدفاعات الجوية السورية طائرة مسيرة إسرائيلية", "الدفاعات الجوية الإسرائيلية تسقط طائرة مسيرة سورية", false},
 	})
 }
+
+// TestClassLastCheckWords: words of set 157 (the last check) named two
+// ways, after its score at writing.
+func TestClassLastCheckWords(t *testing.T) {
+	checkClass(t, []classCase{
+		{"eurozone", "Euro zone inflation falls to 2.4% in November", "Eurozone inflation falls to 2.4% in November", true},
+		{"covid ar", "الكويت ترفع قيود كوفيد-19 المتبقية", "الكويت ترفع قيود كورونا المتبقية", true},
+		{"meets ar", "وزير الخارجية المصري يلتقي نظيره الأردني في عمّان", "وزير الخارجية المصري يقابل نظيره الأردني في عمّان", true},
+	})
+}
