@@ -3206,3 +3206,12 @@ func TestClassLastCheckWords(t *testing.T) {
 		{"meets ar", "وزير الخارجية المصري يلتقي نظيره الأردني في عمّان", "وزير الخارجية المصري يقابل نظيره الأردني في عمّان", true},
 	})
 }
+
+// TestClassAffiliatedCompany: a company affiliated to another (شركة
+// تابعة) is its subsidiary (set 156, after its score at writing).
+func TestClassAffiliatedCompany(t *testing.T) {
+	checkClass(t, []classCase{
+		{"subsidiary ar", "شركة تابعة لأدنوك تستحوذ على حصة في حقل غاز بأذربيجان", "أدنوك تستحوذ على حصة في حقل غاز بأذربيجان", false},
+		{"both subsidiaries ar", "شركة تابعة لأدنوك تستحوذ على حصة في حقل غاز بأذربيجان", "شركة تابعة لأدنوك تشتري حصة في حقل غاز بأذربيجان", true},
+	})
+}
