@@ -805,7 +805,7 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 		// outlet words.
 		return true
 	}
-	if trailing && byline(seg) {
+	if trailing && (byline(seg) || m.titleTail(n)) {
 		return true
 	}
 	if k := strings.LastIndexByte(n, ' '); k > 0 && outletLanguages[n[k+1:]] && (m.listedOutlet(n[:k]) || words <= 3 && !hasDigit(n) && (trailing || !strings.HasPrefix(n, "ال"))) {
@@ -1294,6 +1294,28 @@ func onPlatform(n string) (string, bool) {
 		return n, false
 	}
 	return strings.Join(words[:k], " "), true
+}
+
+// titleTail reports whether normalized text, after a headline, is only
+// who said it by office: a title and perhaps its country ("…: foreign
+// minister", "- Iran's FM", "- وزير الخارجية"), up to four words.
+func (m *Matcher) titleTail(n string) bool {
+	words := strings.Fields(n)
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	title := false
+	for _, w := range words {
+		c := m.normalizedForm(w)
+		switch {
+		case titleSet()[c]:
+			title = title || !titleComplements()[c]
+		case w == "s" || countryOrCapital(c) || m.nationality(Stem(w)):
+		default:
+			return false
+		}
+	}
+	return title
 }
 
 // byline reports whether seg, after a headline, is a byline: "by" and a
