@@ -1200,9 +1200,9 @@ func (m *Matcher) verbFirstSubject(raw, words []string) int {
 		return 0
 	}
 	if !leadTitles[raw[1]] {
-		return definiteSubject(raw)
+		return m.definiteSubject(raw, words)
 	}
-	if !arabicPresent(raw[0]) {
+	if !arabicPresent(raw[0]) && !arabicPast(raw[0]) {
 		return 0
 	}
 	j := 2
@@ -1248,7 +1248,7 @@ func nounFirst(raw []string) bool {
 // past tense is told from a verbal noun by its length: three letters, or
 // four with its alef (هزم, شكا, أعلن); a verbal noun first is an act told
 // as a noun, read elsewhere. 0 when the headline is not so.
-func definiteSubject(raw []string) int {
+func (m *Matcher) definiteSubject(raw, words []string) int {
 	n := utf8.RuneCountInString(raw[0])
 	switch {
 	case raw[0] == "يقتل" || raw[0] == "يصيب":
@@ -1267,14 +1267,17 @@ func definiteSubject(raw []string) int {
 		if n < 6 && !(strings.HasPrefix(raw[0], "تت") && n >= 4 && raw[0] != "تتويج") {
 			return 0
 		}
-	case n == 3 || n == 4 && strings.HasPrefix(raw[0], "ا"):
-		// He did: هزم, شكا, أعلن.
-	case strings.HasSuffix(raw[0], "ت") && (n == 4 || n == 5 && strings.HasPrefix(raw[0], "ا")):
-		// She did: هزمت, اتهمت.
+	case arabicPast(raw[0]):
+		// He did, she did: هزم, أعلن, استقبل, هزمت, اتهمت.
 	default:
 		return 0
 	}
 	if !strings.HasPrefix(raw[1], "ال") || utf8.RuneCountInString(raw[1]) < 4 || notSubjects[raw[1]] {
+		// A country or a long-serving leader needs no article: اتهمت
+		// إيران إسرائيل, دعا أردوغان بوتين.
+		if m.properSubject(words[1]) && len(raw) > 3 {
+			return 2
+		}
 		return 0
 	}
 	j := 2
@@ -1286,6 +1289,47 @@ func definiteSubject(raw []string) int {
 	}
 	return j
 }
+
+// arabicPast reports whether w, an Arabic word the lexicon reads as a
+// verb, is written as a past tense rather than as the verbal noun: three
+// letters (هزم), an alef first and no alef before the last letter
+// (أعلن, انتقد, استقبل against إعلان, انتقاد, استقبال), or four letters
+// with the alef second (هاجم, طالب), with a feminine ت or without (هزمت,
+// استقبلت). Not a plural in ات.
+func arabicPast(w string) bool {
+	if w == "" || w[0] < utf8.RuneSelf || strings.HasPrefix(w, "ال") || strings.HasSuffix(w, "ات") {
+		return false
+	}
+	if r, ok := strings.CutSuffix(w, "ت"); ok && utf8.RuneCountInString(r) >= 3 {
+		w = r
+	}
+	rs := []rune(w)
+	if len(rs) == 3 {
+		return true
+	}
+	// The third form has its alef second (هاجم, طالب); its verbal noun
+	// is another word (مهاجمة, مطالبة).
+	return len(rs) >= 4 && rs[0] == 'ا' && rs[len(rs)-2] != 'ا' || len(rs) == 4 && rs[1] == 'ا'
+}
+
+// properSubject reports whether w, after a verb said first, is a subject
+// that takes no article: a country, a capital or a leader the office
+// table knows.
+func (m *Matcher) properSubject(w string) bool {
+	c := m.canonicalWord(w)
+	// The country's name, not its adjective: حظر سعودي is a Saudi ban,
+	// an act told as a noun.
+	return countryOrCapital(c) && c == w || officeHolderNames()[c]
+}
+
+// officeHolderNames are the holders of officeHolders as tokens.
+var officeHolderNames = sync.OnceValue(func() map[string]bool {
+	set := map[string]bool{}
+	for _, h := range offices().byKey {
+		set[h] = true
+	}
+	return set
+})
 
 // notSubjects are words with the article that follow a verb said first
 // without being its subject: days and times (تبدأ اليوم محادثات).

@@ -3215,3 +3215,19 @@ func TestClassAffiliatedCompany(t *testing.T) {
 		{"both subsidiaries ar", "شركة تابعة لأدنوك تستحوذ على حصة في حقل غاز بأذربيجان", "شركة تابعة لأدنوك تشتري حصة في حقل غاز بأذربيجان", true},
 	})
 }
+
+// TestClassArabicVerbFirstShapes: a verb said first in the past of every
+// form (اتهم, استقبل, هاجم, طالبت) or the present, with a subject that
+// takes no article (a country, a leader), reads subject first; a
+// country's adjective after a noun is a noun's, not a subject (set 158).
+func TestClassArabicVerbFirstShapes(t *testing.T) {
+	checkClass(t, []classCase{
+		{"country subject, past ar", "اتهمت إيران إسرائيل بالوقوف وراء هجوم إلكتروني على منشآت المياه", "اتهمت إسرائيل إيران بالوقوف وراء هجوم إلكتروني على منشآت المياه", false},
+		{"leader subject ar", "دعا أردوغان بوتين إلى زيارة بلاده", "دعا بوتين أردوغان إلى زيارة بلاده", false},
+		{"title subject, tenth form ar", "استقبل العاهل الأردني الرئيس الفلسطيني", "استقبل الرئيس الفلسطيني العاهل الأردني", false},
+		{"third form ar", "طالبت تركيا الاتحاد الأوروبي بالوفاء بتعهداته بشأن اللاجئين", "طالب الاتحاد الأوروبي تركيا بالوفاء بتعهداتها بشأن اللاجئين", false},
+		{"verb first and subject first ar", "اتهمت إيران إسرائيل بالوقوف وراء الهجوم", "إيران تتهم إسرائيل بالوقوف وراء الهجوم", true},
+		{"a ban told as a noun ar", "حظر سعودي على واردات الدواجن البرازيلية", "حظر برازيلي على واردات الدواجن السعودية", false},
+		{"handed over ar", "سلمت السلطات اللبنانية سوريا مطلوبا بتهمة تهريب المخدرات", "سلمت السلطات السورية لبنان مطلوبا بتهمة تهريب المخدرات", false},
+	})
+}
