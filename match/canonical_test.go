@@ -3231,3 +3231,13 @@ func TestClassArabicVerbFirstShapes(t *testing.T) {
 		{"handed over ar", "سلمت السلطات اللبنانية سوريا مطلوبا بتهمة تهريب المخدرات", "سلمت السلطات السورية لبنان مطلوبا بتهمة تهريب المخدرات", false},
 	})
 }
+
+// TestClassRoundSixteenEnglishRoles: a result told with "thump" keeps
+// its roles, and an index named like a verb (Hang Seng) is the index
+// (set 159).
+func TestClassRoundSixteenEnglishRoles(t *testing.T) {
+	checkClass(t, []classCase{
+		{"thump", "Bayern thump Dortmund 4-0 in Der Klassiker", "Dortmund thump Bayern 4-0 in Der Klassiker", false},
+		{"hang seng is no hanging", "Hang Seng tumbles 3% as tech stocks slide", "Hang Seng falls 3% as tech stocks slide", true},
+	})
+}
