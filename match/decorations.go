@@ -1086,13 +1086,36 @@ func (m *Matcher) stripDateline(s string) string {
 	if rest, ok := m.gluedDateline(s); ok {
 		return rest
 	}
-	if i, sep := firstSep(s, []string{" — ", " – ", " - ", " -- "}); i > 0 && capsDateline(s[:i]) {
+	if len(s) > 3 && isUpperASCII(s[0]) && isUpperASCII(s[1]) && isUpperASCII(s[2]) {
+		if rest := stripCapsDateline(s); rest != s {
+			return rest
+		}
+	}
+	return m.stripListedDateline(s)
+}
+
+// isUpperASCII reports whether c is a capital Latin letter.
+func isUpperASCII(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// capsDatelineSeps are the dashes after a dateline's city in capitals.
+var capsDatelineSeps = []string{" — ", " – ", " - ", " -- "}
+
+// stripCapsDateline removes a dateline's city in capitals and the dash
+// after it (see capsDateline).
+func stripCapsDateline(s string) string {
+	if i, sep := firstSep(s, capsDatelineSeps); i > 0 && capsDateline(s[:i]) {
 		// "RIGA — …", "LAGOS, Nigeria —": a city in capitals and a
 		// dash, the dateline of a site that names no agency.
 		if rest := strings.TrimSpace(s[i+len(sep):]); strings.Count(rest, " ") >= 2 {
 			return rest
 		}
 	}
+	return s
+}
+
+// stripListedDateline removes a dateline with its agency, or with a
+// place and the agency between two separators.
+func (m *Matcher) stripListedDateline(s string) string {
 	i, sep := firstSep(s, datelineSeps)
 	if i <= 0 {
 		return s
