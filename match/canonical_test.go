@@ -3241,3 +3241,14 @@ func TestClassRoundSixteenEnglishRoles(t *testing.T) {
 		{"hang seng is no hanging", "Hang Seng tumbles 3% as tech stocks slide", "Hang Seng falls 3% as tech stocks slide", true},
 	})
 }
+
+// TestClassRoundSeventeen: a club that signs another's player or coach
+// (يضم, يتعاقد) keeps its role, and unleashes is launches (sets 161,
+// 162).
+func TestClassRoundSeventeen(t *testing.T) {
+	checkClass(t, []classCase{
+		{"signs ar", "بيراميدز يضم مدافع الزمالك", "الزمالك يضم مدافع بيراميدز", false},
+		{"contracts ar", "الزمالك يتعاقد مع مدرب الإسماعيلي", "الإسماعيلي يتعاقد مع مدرب الزمالك", false},
+		{"unleashes", "Russia launches massive drone attack on Ukraine's energy grid", "Russia unleashes massive drone attack on Ukraine's energy grid", true},
+	})
+}
