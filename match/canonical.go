@@ -1154,14 +1154,7 @@ func kindAdjective(raw, c string) bool {
 // definite reports whether an Arabic word has the article, alone or
 // after a preposition or a conjunction glued on (المحكمة, بالمحكمة,
 // والمحكمة): an adjective with the article follows a noun that has it.
-func definite(raw string) bool {
-	for _, p := range []string{"ال", "بال", "لل", "وال", "فال", "كال", "وبال", "ولل"} {
-		if strings.HasPrefix(raw, p) {
-			return true
-		}
-	}
-	return false
-}
+func definite(raw string) bool { return strings.HasPrefix(raw, "ال") || gluedArticle(raw) }
 
 // describedKinds are relational adjectives that belong to a name or say
 // how a thing is, as forms of kindAdjective: مجلس الأمن الدولي is the
