@@ -207,7 +207,16 @@ tickers:
 
 	t.Run("correct", func(t *testing.T) {
 		jsEval[any](t, desk, clickJS(rateRef, "correct"))
+		jsWait(t, desk, "the correction form", rowJS(rateRef)+`.querySelector('.correct-form input') !== null`)
 		jsEval[any](t, desk, rowJS(rateRef)+`.querySelector('.correct-form input').value = "Central bank holds rates at 4%"`)
+		// A live update re-renders the list while the editor types: the
+		// form stays open with what was typed (it once vanished with
+		// the row it was in).
+		api(t, base, `{"kind":"breaking","story":"`+stormRef+`","for":"1s"}`)
+		jsWait(t, desk, "the re-render", rowJS(stormRef)+`.querySelector('.badge.breaking') !== null`)
+		if got := jsEval[string](t, desk, rowJS(rateRef)+`.querySelector('.correct-form input').value`); got != "Central bank holds rates at 4%" {
+			t.Fatalf("after a re-render the correction reads %q", got)
+		}
 		jsEval[any](t, desk, rowJS(rateRef)+`.querySelector('.correct-form button[type=submit]').click()`)
 		jsWait(t, site, "the corrected title", widgetJS("w")+`.includes("Central bank holds rates at 4%")`)
 		for _, f := range []string{"/feed.rss", "/feed.atom", "/feed.json"} {

@@ -212,7 +212,8 @@
         act(body, 'breaking');
       });
     }
-    button('Correct', '', () => correctForm(li, story, String(j.title || ''), u));
+    li.openCorrect = () => correctForm(li, story, String(j.title || ''), u);
+    button('Correct', '', li.openCorrect);
     undoButtons(acts, bar);
     li.append(bar);
     return li;
@@ -233,7 +234,22 @@
     list.dir = dir;
     hidden.dir = dir;
     const m = byStory();
+    // A correction an editor is writing outlives the re-render a live
+    // update brings: its story's new row opens it again, with what was
+    // typed and where the cursor was.
+    const open = [...list.querySelectorAll('li')].filter((li) => li.querySelector('.correct-form')).map((li) => {
+      const inputs = [...li.querySelectorAll('.correct-form input')];
+      return { story: li.dataset.story, values: inputs.map((i) => i.value), focus: inputs.indexOf(document.activeElement) };
+    });
     list.replaceChildren(...((state.feed && state.feed.items) || []).map((j) => headline(j, m.get((j._tickerd || {}).story))));
+    for (const o of open) {
+      const li = [...list.children].find((x) => x.dataset.story === o.story);
+      if (!li || !li.openCorrect) continue;
+      li.openCorrect();
+      const inputs = [...li.querySelectorAll('.correct-form input')];
+      inputs.forEach((i, k) => { if (k < o.values.length) i.value = o.values[k]; });
+      if (o.focus >= 0 && inputs[o.focus]) inputs[o.focus].focus();
+    }
     // Hides of stories still stored, newest first: one whose story is
     // gone holds nothing back any more.
     const hid = state.actions.filter((a) => a.kind === 'hide' && a.item).reverse().slice(0, 100);
