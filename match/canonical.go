@@ -832,7 +832,7 @@ func (m *Matcher) tokens(normalized string, read *[]string) []string {
 			add(c)
 			continue
 		}
-		if isStop(w) || isStop(raw[i]) || isFiller(w) || isFiller(c) || rawFillers[raw[i]] {
+		if (isStop(w) || isStop(raw[i]) || isFiller(w) || isFiller(c) || rawFillers[raw[i]]) && !rankAfterForce(raw, i) {
 			if passive == len(toks) {
 				passive = -1
 			}
@@ -2347,4 +2347,15 @@ func demonymCountry(w string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// forceWords are the services a rank follows: "Army major killed".
+var forceWords = map[string]bool{"army": true, "military": true, "police": true, "marine": true, "marines": true, "navy": true, "air": true, "idf": true}
+
+// rankAfterForce reports whether raw[i] is "major" after a force: the
+// rank ("Army major killed in Kashmir"), which another rank ("Army
+// colonel") does not name, not the intensifier ("major attack") that
+// fillers drop.
+func rankAfterForce(raw []string, i int) bool {
+	return raw[i] == "major" && i > 0 && forceWords[raw[i-1]]
 }

@@ -3252,3 +3252,13 @@ func TestClassRoundSeventeen(t *testing.T) {
 		{"unleashes", "Russia launches massive drone attack on Ukraine's energy grid", "Russia unleashes massive drone attack on Ukraine's energy grid", true},
 	})
 }
+
+// TestClassRankAfterForce: "major" after a force is a rank, not the
+// intensifier fillers drop (set 162, after its score at writing).
+func TestClassRankAfterForce(t *testing.T) {
+	checkClass(t, []classCase{
+		{"colonel is not major", "Army colonel killed in Kashmir gunfight", "Army major killed in Kashmir gunfight", false},
+		{"a major is a major", "Army major killed in Kashmir gunfight", "Army major shot dead in Kashmir gunfight", true},
+		{"a major attack is an attack", "Russia launches major attack on Kyiv", "Russia launches attack on Kyiv", true},
+	})
+}
