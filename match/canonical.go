@@ -1144,12 +1144,20 @@ const markKind = "~kind:"
 // nationality or a place's (a country the lexicon knows), a number's, nor
 // the adjectives of describedKinds, which say how a thing is, not which.
 func kindAdjective(raw, c string) bool {
-	if isASCIIWord(raw) || !strings.HasPrefix(raw, "ال") || !(strings.HasSuffix(raw, "ي") || strings.HasSuffix(raw, "يه")) ||
+	if isASCIIWord(raw) || !nisbaShaped(raw) ||
 		utf8.RuneCountInString(raw) < 5 || hasDigit(c) || isMark(c) {
 		return false
 	}
 	return !countryTokens()[c] && !nisbaPlaces()[c] && !describedKinds[c] && !describedKinds[Stem(raw)] && !isQualifier(c)
 }
+
+// nisbaEnding reports whether an Arabic word ends as a relational
+// adjective does (ي, or يه for ية as Normalize writes it).
+func nisbaEnding(w string) bool { return strings.HasSuffix(w, "ي") || strings.HasSuffix(w, "يه") }
+
+// nisbaShaped reports whether an Arabic word is written as a relational
+// adjective with the article: العسكرية, الساحلي, اليمني.
+func nisbaShaped(w string) bool { return strings.HasPrefix(w, "ال") && nisbaEnding(w) }
 
 // definite reports whether an Arabic word has the article, alone or
 // after a preposition or a conjunction glued on (المحكمة, بالمحكمة,
@@ -1274,7 +1282,7 @@ func (m *Matcher) definiteSubject(raw, words []string) int {
 		return 0
 	}
 	j := 2
-	for j < len(raw) && j < 4 && strings.HasPrefix(raw[j], "ال") && (strings.HasSuffix(raw[j], "ي") || strings.HasSuffix(raw[j], "يه")) {
+	for j < len(raw) && j < 4 && nisbaShaped(raw[j]) {
 		j++
 	}
 	if j >= len(raw)-1 {

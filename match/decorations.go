@@ -330,9 +330,11 @@ func (m *Matcher) stripTrailingBrackets(s string) string {
 		if i <= 0 {
 			break
 		}
-		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) && !numberedName(inner) && !duration(inner) &&
-			!(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], Normalize(inner))) {
-			break
+		if inner := t[i+1 : len(t)-1]; !m.isDecoration(inner, true) && !(len(inner) <= 2 && allDigits(inner)) {
+			n := Normalize(inner)
+			if !numberedNameNormalized(n) && !duration(n) && !(strings.HasSuffix(strings.TrimSpace(t[:i]), "News") && m.unlistedOutlet(t[:i], n)) {
+				break
+			}
 		}
 		s = strings.TrimSpace(t[:i])
 	}
@@ -557,7 +559,7 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 		// Tribune, سودان تربيون, الأردن 24); a country alone is a place.
 		// So is one that ends in a country's adjective after a word
 		// with the article (المشهد اليمني, القدس العربي).
-		nisbaName := k > 0 && k == len(words)-1 && strings.HasPrefix(words[0], "ال") && (strings.HasSuffix(w, "ي") || strings.HasSuffix(w, "يه"))
+		nisbaName := k > 0 && k == len(words)-1 && strings.HasPrefix(words[0], "ال") && nisbaEnding(w)
 		place := (countryOrCapital(c) || nisbaPlaces()[c]) && !(k == 0 && (numbered || len(words) >= 2)) && !nisbaName
 		// Arabic names of papers look like verbs (تربيون, تايمز): only
 		// listed verbs count there.
@@ -573,7 +575,7 @@ func (m *Matcher) unlistedOutlet(head, tail string) bool {
 // Normalize writes them.
 var outletLanguages = map[string]bool{
 	"english": true, "arabic": true, "francais": true, "french": true, "turkce": true,
-	"عربي": true, "عربيه": true, "بالعربيه": true, "بالعربي": true, "english edition": true,
+	"عربي": true, "عربيه": true, "بالعربيه": true, "بالعربي": true,
 	"العربي": true, "العربيه": true,
 }
 
@@ -615,11 +617,13 @@ func numberedNameNormalized(n string) bool {
 // story either.
 func acronym(seg string) bool {
 	seg = strings.TrimSpace(seg)
-	if len(seg) < 2 || len(seg) > 5 {
-		return false
-	}
-	for i := 0; i < len(seg); i++ {
-		if seg[i] < 'A' || seg[i] > 'Z' {
+	return len(seg) >= 2 && len(seg) <= 5 && allUpperASCII(seg)
+}
+
+// allUpperASCII reports whether s is made of capital Latin letters only.
+func allUpperASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isUpperASCII(s[i]) {
 			return false
 		}
 	}
@@ -800,7 +804,8 @@ func (m *Matcher) isDecoration(seg string, trailing bool) bool {
 	if words > maxOutletWords {
 		return false
 	}
-	if m.listedOutlet(n) || labelSegments[n] || words <= 4 && hasOutletWord(n) || words == 5 && strings.HasPrefix(n, "the ") && hasOutletWord(n) || outletWordCount(n) >= 2 {
+	ow := outletWordCount(n)
+	if m.listedOutlet(n) || labelSegments[n] || words <= 4 && ow > 0 || words == 5 && strings.HasPrefix(n, "the ") && ow > 0 || ow >= 2 {
 		// "Otago Daily Times Online News": a long name, but of
 		// outlet words.
 		return true
@@ -1086,7 +1091,7 @@ func (m *Matcher) stripDateline(s string) string {
 	if rest, ok := m.gluedDateline(s); ok {
 		return rest
 	}
-	if len(s) > 3 && isUpperASCII(s[0]) && isUpperASCII(s[1]) && isUpperASCII(s[2]) {
+	if len(s) > 3 && allUpperASCII(s[:3]) {
 		if rest := stripCapsDateline(s); rest != s {
 			return rest
 		}
@@ -1176,17 +1181,17 @@ func capsDateline(head string) bool {
 		return false
 	}
 	for _, w := range words {
-		if len(w) < 3 || strings.ContainsFunc(w, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+		if len(w) < 3 || !allUpperASCII(w) {
 			return false
 		}
 	}
 	return true
 }
 
-// duration reports whether seg, in brackets after a headline, is a
-// podcast's or a video's length: "42 min", "3 mins", "12 دقيقة".
-func duration(seg string) bool {
-	words := strings.Fields(Normalize(seg))
+// duration reports whether n (normalized), in brackets after a headline,
+// is a podcast's or a video's length: "42 min", "3 mins", "12 دقيقة".
+func duration(n string) bool {
+	words := strings.Fields(n)
 	return len(words) == 2 && allDigits(words[0]) && durationUnits[words[1]]
 }
 
@@ -1298,7 +1303,7 @@ func spelledAcronym(n string) bool {
 var platforms = map[string]bool{
 	"تلغرام": true, "تليغرام": true, "تيليجرام": true, "تويتر": true, "اكس": true, "فيسبوك": true,
 	"انستغرام": true, "يوتيوب": true, "telegram": true, "twitter": true, "x": true, "facebook": true,
-	"instagram": true, "youtube": true, "tiktok": true, "تيك توك": true,
+	"instagram": true, "youtube": true, "tiktok": true,
 }
 
 // onPlatform cuts "on Telegram", "على تلغرام", "- تلغرام" off normalized
